@@ -1,0 +1,179 @@
+import { eksDefaultUsername, parsePrincipalArn } from '../arn.js'
+import { policyArnFor } from '../policies.js'
+import {
+  OWNERSHIP_TAG_KEY,
+  OWNERSHIP_TAG_VALUE,
+  type AccessScope,
+  type AssociatedPolicy,
+  type DesiredEntry,
+  type ObservedEntry,
+  type Partition,
+  type ScopeType,
+} from '../types.js'
+
+/**
+ * Both sides of the diff pass through here first, so that values EKS treats as equal compare
+ * equal: short vs full policy ARN, absent vs STANDARD type, unsorted or repeated groups and
+ * namespaces, `namespaces: []` vs absent, and the username EKS generates when none is given.
+ * (eks-controller 307d36b fixed false diffs from nil-vs-empty slices; normalising first avoids
+ * the whole class.) Pure: no I/O.
+ */
+
+/** An access entry in the one shape the diff compares. */
+export interface NormalEntry {
+  readonly principalArn: string
+  readonly type: string
+  /** Desired side: undefined = "whatever EKS has". Observed side: as reported, else EKS's default. */
+  readonly username?: string
+  /** Sorted, de-duplicated. */
+  readonly kubernetesGroups: readonly string[]
+  readonly tags: Readonly<Record<string, string>>
+  /** Full ARNs, sorted by ARN, one per ARN; namespaces sorted, empty for cluster scope. */
+  readonly accessPolicies: readonly AssociatedPolicy[]
+}
+
+export const DEFAULT_ENTRY_TYPE = 'STANDARD'
+
+/** Code-point order: the same on every machine and locale (localeCompare is not). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Sorted, de-duplicated copy; absent and empty both give []. */
+export function sortedSet(values: readonly string[] | undefined): string[] {
+  return [...new Set(values ?? [])].sort(compareText)
+}
+
+/** EKS defaults `type` to STANDARD (EKS-API.md §4). */
+export function normalizeType(type: string | undefined): string {
+  return type === undefined || type === '' ? DEFAULT_ENTRY_TYPE : type
+}
+
+/** Node types get their permissions from EKS itself and are never given groups by users. */
+export function isNodeType(type: string): boolean {
+  return normalizeType(type) !== DEFAULT_ENTRY_TYPE
+}
+
+/** Cluster scope carries no namespaces; namespace scope carries a sorted set. */
+export function normalizeScope(scope: { readonly type: ScopeType; readonly namespaces?: readonly string[] | undefined }): AccessScope {
+  return { type: scope.type, namespaces: scope.type === 'cluster' ? [] : sortedSet(scope.namespaces) }
+}
+
+export function sameScope(a: AccessScope, b: AccessScope): boolean {
+  return a.type === b.type && a.namespaces.length === b.namespaces.length && a.namespaces.every((n, i) => n === b.namespaces[i])
+}
+
+/**
+ * Full ARNs in the cluster's partition, sorted by ARN. EKS holds each policy at most once per entry
+ * (re-associating replaces the scope), so a repeated ARN keeps its last scope, as EKS would.
+ */
+export function normalizePolicies(
+  policies: readonly { readonly policyArn: string; readonly accessScope: { readonly type: ScopeType; readonly namespaces?: readonly string[] } }[],
+  partition: Partition,
+): AssociatedPolicy[] {
+  const byArn = new Map<string, AssociatedPolicy>()
+  for (const p of policies) {
+    const policyArn = policyArnFor(p.policyArn, partition)
+    byArn.set(policyArn, { policyArn, accessScope: normalizeScope(p.accessScope) })
+  }
+  return [...byArn.values()].sort((a, b) => compareText(a.policyArn, b.policyArn))
+}
+
+// ───────────────────────────── principals and generated usernames ─────────────────────────────
+
+/** The account of any ARN (5th field), or undefined. */
+export function accountOfArn(arn: string): string | undefined {
+  const account = arn.split(':')[4]
+  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined
+}
+
+const NODE_USERNAMES: Readonly<Record<string, string>> = {
+  EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
+  EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
+  FARGATE_LINUX: 'system:node:{{SessionName}}',
+  HYBRID_LINUX: 'system:node:{{SessionName}}',
+}
+
+/**
+ * The username EKS sets when none is given (EKS-API.md §4, Types): a STANDARD role gets its
+ * assumed-role ARN with the role path removed, a user its own ARN, node types EKS's node name.
+ * Undefined where no source settles it (EC2, HYPERPOD_LINUX, unparseable principals): callers then
+ * accept whatever EKS reports.
+ */
+export function generatedUsername(principalArn: string, type: string | undefined): string | undefined {
+  const t = normalizeType(type)
+  if (t !== DEFAULT_ENTRY_TYPE) return NODE_USERNAMES[t]
+  const parsed = parsePrincipalArn(principalArn)
+  return parsed.ok ? eksDefaultUsername(parsed.value) : undefined
+}
+
+// ───────────────────────────── entries ─────────────────────────────
+
+export function normalizeDesiredEntry(entry: DesiredEntry, partition: Partition): NormalEntry {
+  const base = {
+    principalArn: entry.principalArn,
+    type: normalizeType(entry.type),
+    kubernetesGroups: sortedSet(entry.kubernetesGroups),
+    tags: { ...entry.tags },
+    accessPolicies: normalizePolicies(entry.accessPolicies, partition),
+  }
+  // An empty username is "not set": EKS would generate one.
+  return entry.username === undefined || entry.username === '' ? base : { ...base, username: entry.username }
+}
+
+export function normalizeObservedEntry(entry: ObservedEntry, partition: Partition): NormalEntry {
+  const type = normalizeType(entry.type)
+  const base = {
+    principalArn: entry.principalArn,
+    type,
+    kubernetesGroups: sortedSet(entry.kubernetesGroups),
+    tags: { ...entry.tags },
+    accessPolicies: normalizePolicies(entry.accessPolicies, partition),
+  }
+  // EKS always reports a username; a hand-written snapshot may omit it, meaning EKS's default.
+  const username = entry.username !== undefined && entry.username !== '' ? entry.username : generatedUsername(entry.principalArn, type)
+  return username === undefined ? base : { ...base, username }
+}
+
+/** A manifest that sets no username accepts whatever EKS reports: never a username diff then. */
+export function usernameDiffers(desired: NormalEntry, observed: NormalEntry): boolean {
+  if (desired.username === undefined) return false
+  return desired.username !== observed.username
+}
+
+/**
+ * Groups differ when the sets differ, except that a node-type entry whose manifest lists no groups
+ * accepts whatever EKS reports (node entries may show groups such as `system:nodes` that no user
+ * can set).
+ */
+export function groupsDiffer(desired: NormalEntry, observed: NormalEntry): boolean {
+  if (isNodeType(desired.type) && desired.kubernetesGroups.length === 0) return false
+  const a = desired.kubernetesGroups
+  const b = observed.kubernetesGroups
+  return a.length !== b.length || a.some((g, i) => g !== b[i])
+}
+
+export function isOwned(tags: Readonly<Record<string, string>>): boolean {
+  return tags[OWNERSHIP_TAG_KEY] === OWNERSHIP_TAG_VALUE
+}
+
+export function withOwnershipTag(tags: Readonly<Record<string, string>>): Record<string, string> {
+  return { ...tags, [OWNERSHIP_TAG_KEY]: OWNERSHIP_TAG_VALUE }
+}
+
+/** Tags in `wanted` that `live` lacks or holds with another value, keys sorted. Never removals. */
+export function tagsToSet(wanted: Readonly<Record<string, string>>, live: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(wanted).sort(compareText)) {
+    const value = wanted[key] as string
+    if (live[key] !== value) out[key] = value
+  }
+  return out
+}
+
+/** A copy with keys in sorted order, so JSON output never depends on input order. */
+export function sortedRecord(tags: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(tags).sort(compareText)) out[key] = tags[key] as string
+  return out
+}

@@ -1,0 +1,125 @@
+import type { AccessScope, AuthenticationMode, Change, ClusterPlan } from '../types.js'
+import { compareText } from './normalize.js'
+
+/**
+ * The EKS calls apply makes for one cluster, in order. Each call names the index of the Change in
+ * `plan.changes` it carries out, so the apply summary can mark every change applied, failed or
+ * not attempted. `tagResource` names the principal: apply resolves it to the entry's ARN from the
+ * live state it re-reads before applying.
+ */
+export type ApiCall =
+  | { readonly call: 'updateAuthenticationMode'; readonly from: AuthenticationMode; readonly to: AuthenticationMode }
+  | {
+      readonly call: 'createAccessEntry'
+      readonly change: number
+      readonly principalArn: string
+      readonly type: string
+      readonly username?: string
+      readonly kubernetesGroups: readonly string[]
+      readonly tags: Readonly<Record<string, string>>
+    }
+  | {
+      readonly call: 'updateAccessEntry'
+      readonly change: number
+      readonly principalArn: string
+      readonly username?: string
+      readonly kubernetesGroups: readonly string[]
+    }
+  | { readonly call: 'tagResource'; readonly change: number; readonly principalArn: string; readonly tags: Readonly<Record<string, string>> }
+  | {
+      readonly call: 'associateAccessPolicy'
+      readonly change: number
+      readonly principalArn: string
+      readonly policyArn: string
+      readonly accessScope: AccessScope
+    }
+  | { readonly call: 'disassociateAccessPolicy'; readonly change: number; readonly principalArn: string; readonly policyArn: string }
+  | { readonly call: 'deleteAccessEntry'; readonly change: number; readonly principalArn: string }
+
+/**
+ * Why this order:
+ *  1. Authentication mode first: access entries need API mode on the cluster. The step is
+ *     irreversible, so a plan with any error yields no calls at all (apply refuses the whole
+ *     cluster before its first mutating call).
+ *  2. Grants: creates, each followed by its associations, then associations on existing entries
+ *     (a re-scope is in place, no gap). New admins exist before anything is taken away.
+ *  3. Updates (UpdateAccessEntry, then TagResource).
+ *  4. Replaces, per principal: delete, create, associate. The principal has no access in between,
+ *     so this comes only after every other grant, while the old admins are still in place.
+ *  5. Disassociations, then 6. deletes last: the cluster never drops below its admin floor
+ *     mid-apply, and a failure part-way leaves extra access rather than a lockout.
+ * Within a phase, calls follow the plan's order (principal, then policy), so the result never
+ * depends on input order.
+ */
+export function orderActions(plan: ClusterPlan): ApiCall[] {
+  if (plan.errors.length > 0) return []
+  const indexed = plan.changes
+    .map((change, index) => ({ change, index }))
+    .sort((a, b) => compareText(a.change.principalArn, b.change.principalArn) || a.index - b.index)
+  const replaced = new Set(indexed.filter(({ change }) => change.action === 'replace').map(({ change }) => change.principalArn))
+  const calls: ApiCall[] = []
+  if (plan.authenticationMode !== undefined) {
+    calls.push({ call: 'updateAuthenticationMode', from: plan.authenticationMode.from, to: plan.authenticationMode.to })
+  }
+  const phase = (pick: (c: Change) => boolean, toCalls: (c: Change, i: number) => ApiCall[]): void => {
+    for (const { change, index } of indexed) if (pick(change)) calls.push(...toCalls(change, index))
+  }
+  const notReplaced = (c: Change): boolean => !replaced.has(c.principalArn)
+  phase((c) => notReplaced(c) && (c.action === 'create' || c.action === 'associate'), callsOf)
+  phase((c) => c.action === 'update', callsOf)
+  phase((c) => !notReplaced(c) && (c.action === 'replace' || c.action === 'associate'), callsOf)
+  phase((c) => c.action === 'disassociate', callsOf)
+  phase((c) => c.action === 'delete', callsOf)
+  return calls
+}
+
+/** The EKS calls that carry out one change. */
+function callsOf(c: Change, change: number): ApiCall[] {
+  const principalArn = c.principalArn
+  switch (c.action) {
+    case 'create':
+      return [createCall(change, principalArn, c.after)]
+    case 'replace':
+      return [{ call: 'deleteAccessEntry', change, principalArn }, createCall(change, principalArn, c.after)]
+    case 'update': {
+      const out: ApiCall[] = []
+      if (c.updateEntry) {
+        // UpdateAccessEntry replaces groups and username together: always send both.
+        const username = c.after.username
+        out.push({
+          call: 'updateAccessEntry',
+          change,
+          principalArn,
+          kubernetesGroups: c.after.kubernetesGroups,
+          ...(username === undefined ? {} : { username }),
+        })
+      }
+      if (Object.keys(c.tagsToSet).length > 0) out.push({ call: 'tagResource', change, principalArn, tags: c.tagsToSet })
+      return out
+    }
+    case 'associate':
+      return [{ call: 'associateAccessPolicy', change, principalArn, policyArn: c.policyArn, accessScope: c.accessScope }]
+    case 'disassociate':
+      return [{ call: 'disassociateAccessPolicy', change, principalArn, policyArn: c.policyArn }]
+    case 'delete':
+      return [{ call: 'deleteAccessEntry', change, principalArn }]
+    default:
+      return assertNever(c)
+  }
+}
+
+function createCall(change: number, principalArn: string, after: Extract<Change, { action: 'create' }>['after']): ApiCall {
+  return {
+    call: 'createAccessEntry',
+    change,
+    principalArn,
+    type: after.type,
+    kubernetesGroups: after.kubernetesGroups,
+    tags: after.tags,
+    ...(after.username === undefined ? {} : { username: after.username }),
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected change: ${JSON.stringify(x)}`)
+}
