@@ -25,9 +25,9 @@ export function selectClusters(selectors: readonly string[] | undefined, cluster
   const unknownNames: number[] = []
   const emptyGlobs: number[] = []
   selectors.forEach((selector, i) => {
-    const hits = isGlob(selector)
-      ? clusterKeys.filter(picomatch(selector, { dot: true, bash: true }))
-      : clusterKeys.filter((k) => k === selector)
+    // Not `filter(matcher)`: filter would pass the index as picomatch's `returnObject` argument.
+    const matches = isGlob(selector) ? picomatch(selector, { dot: true, bash: true }) : (k: string) => k === selector
+    const hits = clusterKeys.filter((k) => matches(k))
     hits.forEach((k) => matched.add(k))
     if (hits.length === 0) (isGlob(selector) ? emptyGlobs : unknownNames).push(i)
   })

@@ -1,0 +1,100 @@
+/** Small pure helpers shared by the EKS rules (not a rule itself, so index.ts does not list it). */
+import { selectClusters, type Selection } from '../../manifest/select.js'
+import type { Loc, Manifest, ManifestCluster, ManifestEntry } from '../../types.js'
+
+export interface EntrySelection {
+  /** selectClusters' answer for the entry's selectors. */
+  readonly selection: Selection
+  /** The selected clusters, sorted by key (unknown names and empty globs select nothing). */
+  readonly clusters: readonly ManifestCluster[]
+  /** The selected keys, for intersections. */
+  readonly keys: ReadonlySet<string>
+}
+
+/**
+ * A function giving each entry's selection, memoised per distinct selector list. Thousands of
+ * entries share a handful of lists and compiling globs dominates, so each rule makes one selector
+ * per run (the cache lives in the closure, not in the module).
+ */
+export function entrySelector(manifest: Manifest): (entry: ManifestEntry) => EntrySelection {
+  const byKey = new Map(manifest.clusters.map((c) => [c.key, c]))
+  const keys = [...byKey.keys()]
+  const cache = new Map<string, EntrySelection>()
+  return (entry) => {
+    const cacheKey = entry.clusters === undefined ? '' : `[${entry.clusters.join('\u0000')}`
+    const cached = cache.get(cacheKey)
+    if (cached !== undefined) return cached
+    const selection = selectClusters(entry.clusters, keys)
+    const clusters = selection.clusters.flatMap((key) => {
+      const cluster = byKey.get(key)
+      return cluster ? [cluster] : []
+    })
+    const result = { selection, clusters, keys: new Set(selection.clusters) }
+    cache.set(cacheKey, result)
+    return result
+  }
+}
+
+/** `file:line`, for messages that point at another place. */
+export function fileLine(loc: Loc): string {
+  return `${loc.file}:${loc.line}`
+}
+
+/** `"a", "b"` — quoted, in the given order. */
+export function quoteAll(values: readonly string[]): string {
+  return values.map((v) => `"${v}"`).join(', ')
+}
+
+/**
+ * The candidate closest to `input`, or undefined when none is close enough to be a typo:
+ * a case-insensitive match, a prefix that lacks only a suffix (`AmazonEKSClusterAdmin` →
+ * `AmazonEKSClusterAdminPolicy`), or an edit distance of at most max(2, length/4).
+ */
+export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
+  const lower = input.toLowerCase()
+  if (lower === '') return undefined
+  const exact = candidates.find((c) => c.toLowerCase() === lower)
+  if (exact !== undefined) return exact
+  let best: { candidate: string; distance: number } | undefined
+  for (const candidate of candidates) {
+    const other = candidate.toLowerCase()
+    const distance = other.startsWith(lower) && lower.length >= 8 ? 1 : editDistance(lower, other)
+    if (best === undefined || distance < best.distance) best = { candidate, distance }
+  }
+  if (best === undefined) return undefined
+  return best.distance <= Math.max(2, Math.floor(input.length / 4)) ? best.candidate : undefined
+}
+
+/** ` (did you mean "X"?)` or the empty string. */
+export function didYouMean(input: string, candidates: readonly string[]): string {
+  const match = closestMatch(input, candidates)
+  return match === undefined ? '' : ` (did you mean "${match}"?)`
+}
+
+/** Levenshtein distance, two-row dynamic programming. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution))
+    }
+    previous = current
+  }
+  return previous[b.length] ?? 0
+}
+
+/** Node entry types (everything but STANDARD); EKS grants them their permissions itself. */
+export const NODE_TYPES: ReadonlySet<string> = new Set([
+  'EC2_LINUX',
+  'EC2_WINDOWS',
+  'FARGATE_LINUX',
+  'HYBRID_LINUX',
+  'EC2',
+  'HYPERPOD_LINUX',
+])
+
+export function isNodeType(type: string | undefined): boolean {
+  return type !== undefined && NODE_TYPES.has(type)
+}
