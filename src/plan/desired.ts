@@ -1,3 +1,4 @@
+import { isExpired } from '../expiry.js'
 import { selectClusters } from '../manifest/select.js'
 import type { DesiredEntry, Manifest, ManifestCluster, ManifestEntry } from '../types.js'
 import { compareText, normalizePolicies, normalizeType, sortedSet } from './normalize.js'
@@ -63,25 +64,4 @@ function toDesiredEntry(entry: ManifestEntry, cluster: ManifestCluster): Desired
     ...(entry.username !== undefined ? { username: entry.username } : {}),
     ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
   }
-}
-
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
-const NO_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/
-
-/**
- * The instant access ends, in ms since the epoch, or undefined when the value is not a date.
- * A date-only value lasts through that whole day in UTC (it ends at the start of the next day);
- * a date-time without a zone is read as UTC, so the answer never depends on the machine's zone.
- */
-export function expiryInstant(expiresAt: string): number | undefined {
-  const d = DATE_ONLY.exec(expiresAt)
-  if (d) return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]) + 1)
-  const t = Date.parse(NO_ZONE.test(expiresAt) ? `${expiresAt.replace(' ', 'T')}Z` : expiresAt)
-  return Number.isNaN(t) ? undefined : t
-}
-
-/** An unparseable date never expires here: validation reports it. */
-export function isExpired(expiresAt: string, now: Date): boolean {
-  const end = expiryInstant(expiresAt)
-  return end !== undefined && now.getTime() >= end
 }

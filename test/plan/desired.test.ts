@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { expiryInstant, isExpired, resolveDesired } from '../../src/plan/desired.js'
+import { isExpired } from '../../src/expiry.js'
+import { resolveDesired } from '../../src/plan/desired.js'
 import { ADMIN, cluster, manifest, manifestEntry, manifestPolicy, role } from './build.js'
 
 describe('resolveDesired', () => {
@@ -68,14 +69,10 @@ describe('expiry', () => {
     ['date-only ends at the next UTC midnight', '2026-03-31', '2026-04-01T00:00:00Z', true],
     ['date-time with zone', '2026-03-31T10:00:00+02:00', '2026-03-31T08:00:00Z', true],
     ['date-time with zone, just before', '2026-03-31T10:00:00+02:00', '2026-03-31T07:59:59Z', false],
-    ['date-time without zone is UTC', '2026-03-31T10:00:00', '2026-03-31T09:59:59Z', false],
-    ['date-time without zone is UTC (at)', '2026-03-31T10:00:00', '2026-03-31T10:00:00Z', true],
+    // validate rejects a date-time without a zone (expiry:invalid); plan never expires it
+    ['date-time without zone never expires here', '2026-03-31T10:00:00', '2099-01-01T00:00:00Z', false],
     ['garbage never expires here', 'soon', '2099-01-01T00:00:00Z', false],
   ])('%s', (_n, expiresAt, now, expected) => {
     expect(isExpired(expiresAt, new Date(now))).toBe(expected)
-  })
-
-  it('expiryInstant of a date-only value is the start of the next day UTC', () => {
-    expect(expiryInstant('2026-12-31')).toBe(Date.UTC(2027, 0, 1))
   })
 })

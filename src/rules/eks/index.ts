@@ -38,7 +38,7 @@ import { checkPrincipalPartitions } from './principal-partition.js'
 import { checkUsernames } from './username.js'
 
 export type { EksRule, EksRuleContext } from './context.js'
-export { accessEndsAt, isExpired } from './expiry.js'
+export { accessEndsAt, isExpired } from '../../expiry.js'
 export { principalIdentity } from './duplicate-entry.js'
 
 /** Every rule, in the order their problems are reported (manifest-wide checks last). */

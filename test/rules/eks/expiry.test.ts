@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkAuthenticationModes } from '../../../src/rules/eks/authentication-mode.js'
-import { accessEndsAt, checkExpiry, isExpired } from '../../../src/rules/eks/expiry.js'
+import { accessEndsAt, isExpired } from '../../../src/expiry.js'
+import { checkExpiry } from '../../../src/rules/eks/expiry.js'
 import type { AuthenticationMode } from '../../../src/types.js'
 import { cluster, entry, manifest } from '../build.js'
 import { context, problem, ROLE } from './support.js'
