@@ -1,4 +1,5 @@
 import { Document, isCollection, isMap, isScalar, isSeq, type YAMLMap } from 'yaml'
+import { DEFAULT_ENTRY_TYPE, generatedUsername } from './plan/normalize.js'
 import { BUILT_IN_POLICY_NAMES, isClusterAdminPolicy, parsePolicyArn, partitionOf } from './policies.js'
 import { normalizeObservedCluster, normalizeStateSnapshot } from './state/snapshot.js'
 import {
@@ -27,31 +28,6 @@ export interface ExportManifestOptions {
   readonly accountId?: string
   /** `$schema` of the yaml-language-server header comment. */
   readonly schemaRef?: string
-}
-
-const STANDARD = 'STANDARD'
-
-/** Usernames EKS sets on node entries (EKS-API.md §4); users cannot choose them. */
-const NODE_USERNAMES: Readonly<Record<string, string>> = {
-  EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
-  EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
-  FARGATE_LINUX: 'system:node:{{SessionName}}',
-  HYBRID_LINUX: 'system:node:{{SessionName}}',
-}
-
-const IAM_PRINCIPAL = /^arn:([a-z-]+):iam::([0-9]{12}):(role|user)\/(?:[^/]+\/)*([^/]+)$/
-
-/**
- * The username EKS generates when none is given: a role's assumed-role ARN without the role path, a
- * user's own ARN, EKS's node name for node types. Undefined where no source settles it (EC2,
- * HYPERPOD_LINUX, unparseable ARNs): the export then keeps whatever EKS reports.
- */
-export function defaultUsername(principalArn: string, type: string): string | undefined {
-  if (type !== STANDARD) return NODE_USERNAMES[type]
-  const m = IAM_PRINCIPAL.exec(principalArn)
-  if (!m) return undefined
-  if (m[3] === 'user') return principalArn
-  return `arn:${m[1] as string}:sts::${m[2] as string}:assumed-role/${m[4] as string}/{{SessionName}}`
 }
 
 /**
@@ -102,12 +78,12 @@ function manifestTags(tags: Readonly<Record<string, string>>): Record<string, st
  * empty lists and maps left out. Node entries lose `system:` groups (EKS sets them, users cannot).
  */
 function manifestEntry(e: ObservedEntry, clusterKey: string, region: string): Record<string, unknown> {
-  const isStandard = e.type === STANDARD
+  const isStandard = e.type === DEFAULT_ENTRY_TYPE
   const groups = isStandard ? e.kubernetesGroups : e.kubernetesGroups.filter((g) => !g.startsWith('system:'))
   const tags = manifestTags(e.tags)
   const out: Record<string, unknown> = { principalArn: e.principalArn }
   if (!isStandard) out['type'] = e.type
-  if (e.username !== undefined && e.username !== defaultUsername(e.principalArn, e.type)) out['username'] = e.username
+  if (e.username !== undefined && e.username !== generatedUsername(e.principalArn, e.type)) out['username'] = e.username
   out['clusters'] = [clusterKey]
   if (groups.length > 0) out['kubernetesGroups'] = [...groups]
   if (Object.keys(tags).length > 0) out['tags'] = tags
@@ -120,7 +96,7 @@ function hasClusterAdmin(cluster: ObservedCluster): boolean {
 }
 
 function isNodeEntry(e: ObservedEntry): boolean {
-  return e.type !== STANDARD
+  return e.type !== DEFAULT_ENTRY_TYPE
 }
 
 /** Short collections on one line, as in the examples: `clusters: [ prod ]`, `accessScope: { type: cluster }`. */
