@@ -1,0 +1,468 @@
+/**
+ * Parses the action's inputs and the CLI's argv, once, into frozen typed configs.
+ * Everything a user can get wrong here is a UsageError (exit 2), never a thrown exception.
+ */
+import { readFileSync } from 'node:fs'
+import {
+  ACTION_COMMANDS,
+  CLI_COMMANDS,
+  Defaults,
+  Inputs,
+  MAX_EXPIRY_WARNING_DAYS,
+  type ActionCommand,
+  type ActionCommandInput,
+  type CliCommand,
+} from './constants.js'
+import { err, ok, type Result } from './types.js'
+
+export interface UsageError {
+  readonly message: string
+  /** The command whose usage applies, so the CLI can point at `eks-access-gate <command> --help`. */
+  readonly command?: CliCommand
+}
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+// ───────────────────────────── shared value parsers ─────────────────────────────
+
+/** YAML 1.2 core-schema booleans, the same set `core.getBooleanInput` accepts. */
+const TRUE_WORDS = ['true', 'True', 'TRUE']
+const FALSE_WORDS = ['false', 'False', 'FALSE']
+
+export function parseBoolean(name: string, raw: string | undefined, fallback: boolean): Result<boolean, string> {
+  if (raw === undefined) return ok(fallback)
+  if (TRUE_WORDS.includes(raw)) return ok(true)
+  if (FALSE_WORDS.includes(raw)) return ok(false)
+  return err(`${name} must be true or false, got ${quote(raw)}`)
+}
+
+/** A whole number of days in [0, MAX]; `parseInt`-style leniency (`7days`, `1e3`, `-1`) is rejected. */
+export function parseDays(name: string, raw: string | undefined, fallback: number): Result<number, string> {
+  if (raw === undefined) return ok(fallback)
+  if (!/^\d{1,6}$/.test(raw)) return err(`${name} must be a whole number of days (0-${MAX_EXPIRY_WARNING_DAYS}), got ${quote(raw)}`)
+  const days = Number(raw)
+  if (days > MAX_EXPIRY_WARNING_DAYS) return err(`${name} must be at most ${MAX_EXPIRY_WARNING_DAYS}, got ${raw}`)
+  return ok(days)
+}
+
+function parseEnum<T extends string>(name: string, raw: string, allowed: readonly T[]): Result<T, string> {
+  if ((allowed as readonly string[]).includes(raw)) return ok(raw as T)
+  const hint = didYouMean(raw, allowed)
+  return err(`${name} must be one of ${allowed.join(', ')}, got ${quote(raw)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}`)
+}
+
+/** JSON-quotes a user value so control characters and spaces stay visible in messages. */
+export function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
+}
+
+/** The closest candidate within a small edit distance, for "did you mean" hints. */
+export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
+  const needle = input.toLowerCase()
+  let best: { candidate: string; distance: number } | undefined
+  for (const candidate of candidates) {
+    const distance = editDistance(needle, candidate.toLowerCase())
+    if (best === undefined || distance < best.distance) best = { candidate, distance }
+  }
+  if (best === undefined) return undefined
+  const limit = Math.max(1, Math.min(3, Math.floor(best.candidate.length / 3)))
+  return best.distance <= limit ? best.candidate : undefined
+}
+
+/** Damerau-style (adjacent transposition counts as one) Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  )
+  const at = (i: number, j: number): number => rows[i]?.[j] ?? Number.POSITIVE_INFINITY
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, at(i - 2, j - 2) + 1)
+      ;(rows[i] as number[])[j] = d
+    }
+  }
+  return at(a.length, b.length)
+}
+
+// ───────────────────────────── action inputs ─────────────────────────────
+
+export interface ActionConfig {
+  /** The `command` input as given (`auto` by default). */
+  readonly requested: ActionCommandInput
+  /** What runs: `auto` already resolved from the triggering event. */
+  readonly command: ActionCommand
+  /** One sentence on how `command` was chosen, for the log. */
+  readonly reason: string
+  readonly eventName?: string
+  readonly manifest: string
+  readonly rules: string
+  /** true when `rules` is the default path (a missing default file means "no organisation rules"). */
+  readonly rulesIsDefault: boolean
+  /** A secret: never log it. */
+  readonly githubToken?: string
+  readonly comment: boolean
+  readonly clusters?: string
+  readonly audience: string
+  readonly state?: string
+  readonly expiryWarningDays: number
+  readonly failOnDrift: boolean
+}
+
+/** Reads and parses the webhook payload at GITHUB_EVENT_PATH; undefined when it cannot. */
+export function readEventPayload(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Reads every input once. Empty means "not given" (the runner passes unset inputs as ""),
+ * and every bad value is reported together rather than one per run.
+ */
+export function parseActionInputs(
+  getInput: (name: string) => string,
+  env: Env,
+  readEvent: (path: string) => unknown = readEventPayload,
+): Result<ActionConfig, UsageError> {
+  const input = (name: string): string | undefined => {
+    const value = getInput(name).trim()
+    return value === '' ? undefined : value
+  }
+  const errors: string[] = []
+  const take = <T>(r: Result<T, string>, fallback: T): T => {
+    if (r.ok) return r.value
+    errors.push(r.error)
+    return fallback
+  }
+
+  const requested = take(parseEnum(Inputs.Command, input(Inputs.Command) ?? Defaults.command, ACTION_COMMANDS), 'validate')
+  const comment = take(parseBoolean(Inputs.Comment, input(Inputs.Comment), Defaults.comment), Defaults.comment)
+  const failOnDrift = take(parseBoolean(Inputs.FailOnDrift, input(Inputs.FailOnDrift), Defaults.failOnDrift), false)
+  const expiryWarningDays = take(
+    parseDays(Inputs.ExpiryWarningDays, input(Inputs.ExpiryWarningDays), Defaults.expiryWarningDays),
+    Defaults.expiryWarningDays,
+  )
+  if (errors.length > 0) return err({ message: `invalid input: ${errors.join('; ')}` })
+
+  const rules = input(Inputs.Rules) ?? Defaults.rules
+  const eventName = env['GITHUB_EVENT_NAME'] || undefined
+  const resolved = requested === 'auto' ? resolveAutoCommand(env, readEvent) : { command: requested, reason: `command: ${requested}` }
+  const config: ActionConfig = {
+    requested,
+    command: resolved.command,
+    reason: resolved.reason,
+    ...optional('eventName', eventName),
+    manifest: input(Inputs.Manifest) ?? Defaults.manifest,
+    rules,
+    rulesIsDefault: rules === Defaults.rules,
+    ...optional('githubToken', input(Inputs.GithubToken)),
+    comment,
+    ...optional('clusters', input(Inputs.Clusters)),
+    audience: input(Inputs.Audience) ?? Defaults.audience,
+    ...optional('state', input(Inputs.State)),
+    expiryWarningDays,
+    failOnDrift,
+  }
+  return ok(Object.freeze(config))
+}
+
+/**
+ * `auto`: plan on pull requests, apply on a push to the default branch, validate otherwise.
+ * When the default branch cannot be determined we validate: never apply by guesswork.
+ */
+export function resolveAutoCommand(env: Env, readEvent: (path: string) => unknown): { command: ActionCommand; reason: string } {
+  const event = env['GITHUB_EVENT_NAME'] ?? ''
+  if (event === 'pull_request' || event === 'pull_request_target') return { command: 'plan', reason: `auto: ${event} event → plan` }
+  if (event !== 'push') return { command: 'validate', reason: `auto: ${event || 'unknown'} event → validate` }
+  const ref = env['GITHUB_REF'] ?? ''
+  const path = env['GITHUB_EVENT_PATH']
+  const defaultBranch = path ? defaultBranchOf(readEvent(path)) : undefined
+  if (defaultBranch === undefined) {
+    return { command: 'validate', reason: 'auto: push event, but the default branch is unknown (no readable event payload) → validate' }
+  }
+  if (ref === `refs/heads/${defaultBranch}`) return { command: 'apply', reason: `auto: push to the default branch ${defaultBranch} → apply` }
+  return { command: 'validate', reason: `auto: push to ${ref || 'an unknown ref'}, not the default branch ${defaultBranch} → validate` }
+}
+
+function defaultBranchOf(payload: unknown): string | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined
+  const repository = (payload as { repository?: unknown }).repository
+  if (typeof repository !== 'object' || repository === null) return undefined
+  const branch = (repository as { default_branch?: unknown }).default_branch
+  return typeof branch === 'string' && branch !== '' ? branch : undefined
+}
+
+/** `{ key: value }` when value is defined, `{}` otherwise (exactOptionalPropertyTypes forbids `key: undefined`). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: V })
+}
+
+// ───────────────────────────── CLI argv ─────────────────────────────
+
+export type Format = 'text' | 'json' | 'markdown' | 'yaml' | 'state'
+
+export interface CliConfig {
+  readonly command: CliCommand
+  readonly manifest: string
+  /** Only when `--rules` was given. */
+  readonly rules?: string
+  /** Always set: the command's default when `--format` is absent. */
+  readonly format: Format
+  readonly state?: string
+  readonly cluster?: string
+  readonly yes: boolean
+  readonly region?: string
+  readonly output?: string
+  readonly repo?: string
+  /** `iam-policy` only; `main` by default. */
+  readonly branch?: string
+  readonly assumeRoles: boolean
+  readonly expiryWarningDays: number
+  readonly failOnDrift: boolean
+  /** `import-aws-auth` only: the ConfigMap file, or `-` for stdin (the default). */
+  readonly input?: string
+}
+
+export type CliInvocation =
+  | { readonly kind: 'run'; readonly config: CliConfig }
+  | { readonly kind: 'help'; readonly command?: CliCommand }
+  | { readonly kind: 'version' }
+
+export interface FlagSpec {
+  readonly name: string
+  /** Placeholder of the value; absent for switches. */
+  readonly value?: string
+  readonly description: string
+}
+
+/** Every flag the CLI knows; the per-command lists below pick from these. */
+export const FLAGS = {
+  manifest: { name: '--manifest', value: 'GLOB', description: `manifest file or glob; several files merge (default: ${Defaults.manifest})` },
+  rules: { name: '--rules', value: 'FILE', description: `organisation rules file (default: ${Defaults.rules} when it exists); not evaluated by this version yet` },
+  state: { name: '--state', value: 'FILE', description: 'plan against a state snapshot (from `export --format state`) instead of AWS' },
+  clusterGlob: { name: '--cluster', value: 'GLOB', description: 'only clusters whose logical name matches GLOB' },
+  clusterName: { name: '--cluster', value: 'NAME', description: 'the EKS cluster name (required)' },
+  yes: { name: '--yes', description: 'apply without asking for confirmation' },
+  region: { name: '--region', value: 'REGION', description: "the cluster's AWS region (default: from the SDK configuration)" },
+  output: { name: '--output', value: 'FILE', description: 'write to FILE instead of stdout' },
+  repo: { name: '--repo', value: 'OWNER/REPO', description: 'the GitHub repository the workflows run in (required)' },
+  branch: { name: '--branch', value: 'BRANCH', description: 'the branch that applies (default: main)' },
+  assumeRoles: { name: '--assume-roles', description: "assume each cluster's planRoleArn / roleArn from the default credentials" },
+  expiryWarningDays: {
+    name: '--expiry-warning-days',
+    value: 'N',
+    description: `warn about access that expires within N days (default: ${Defaults.expiryWarningDays})`,
+  },
+  failOnDrift: { name: '--fail-on-drift', description: 'exit 1 when drift exists' },
+} as const satisfies Record<string, FlagSpec>
+
+export interface CommandSpec {
+  readonly synopsis: string
+  readonly summary: string
+  readonly flags: readonly FlagSpec[]
+  readonly formats: readonly Format[]
+  /** Flags that must be given. */
+  readonly required: readonly string[]
+  /** Name of the optional positional argument, if the command takes one. */
+  readonly positional?: string
+}
+
+export const COMMAND_SPECS: Readonly<Record<CliCommand, CommandSpec>> = {
+  validate: {
+    synopsis: 'validate [--manifest GLOB] [--rules FILE] [--format text|json] [--expiry-warning-days N]',
+    summary: 'check manifests against the schema, the rules EKS enforces and the organisation rules; exit 1 on any error',
+    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.expiryWarningDays],
+    formats: ['text', 'json'],
+    required: [],
+  },
+  plan: {
+    synopsis: 'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json]',
+    summary: 'diff the manifest against the live clusters, or against a state snapshot with no AWS at all',
+    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles],
+    formats: ['text', 'markdown', 'json'],
+    required: [],
+  },
+  apply: {
+    synopsis: 'apply [--manifest GLOB] [--cluster GLOB] [--yes]',
+    summary: 're-plan against live state, then apply the changes in a safe order',
+    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.clusterGlob, FLAGS.yes, FLAGS.assumeRoles],
+    formats: ['text'],
+    required: [],
+  },
+  export: {
+    synopsis: 'export --cluster NAME [--region R] [--output FILE] [--format yaml|state]',
+    summary: 'write the live access entries of an EKS cluster as manifest YAML or as a state snapshot',
+    flags: [FLAGS.clusterName, FLAGS.region, FLAGS.output, FLAGS.manifest, FLAGS.assumeRoles],
+    formats: ['yaml', 'state'],
+    required: ['--cluster'],
+  },
+  'import-aws-auth': {
+    synopsis: 'import-aws-auth [FILE|-] --cluster NAME [--format yaml|json]',
+    summary: 'convert an aws-auth ConfigMap (kubectl get cm aws-auth -n kube-system -o yaml) into manifest entries',
+    flags: [FLAGS.clusterName],
+    formats: ['yaml', 'json'],
+    required: ['--cluster'],
+    positional: 'FILE',
+  },
+  'iam-policy': {
+    synopsis: 'iam-policy --repo OWNER/REPO [--manifest GLOB] [--branch main]',
+    summary: 'print least-privilege IAM and OIDC trust policies for the plan and apply roles',
+    flags: [FLAGS.repo, FLAGS.manifest, FLAGS.branch],
+    formats: ['json'],
+    required: ['--repo'],
+  },
+  drift: {
+    synopsis: 'drift [--manifest GLOB] [--cluster GLOB] [--format text|markdown|json] [--fail-on-drift]',
+    summary: 'classify differences between the live clusters and the manifest',
+    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.failOnDrift],
+    formats: ['text', 'markdown', 'json'],
+    required: [],
+  },
+}
+
+/** Flags every command accepts, in addition to its own. */
+export const COMMON_FLAGS: readonly FlagSpec[] = [
+  { name: '--format', value: 'FORMAT', description: 'output format' },
+  { name: '--help', description: 'show this help' },
+  { name: '--version', description: 'print the version' },
+]
+
+const HELP_FLAGS = new Set(['--help', '-h'])
+const VERSION_FLAGS = new Set(['--version', '-V'])
+
+/**
+ * `eks-access-gate <command> [options]`. Options take their value as `--flag value` or
+ * `--flag=value`; `--` ends the options. `--help` wins over every other problem on the line.
+ */
+export function parseCliArgs(argv: readonly string[]): Result<CliInvocation, UsageError> {
+  const [first, ...rest] = argv
+  if (first === undefined) return err({ message: 'no command given' })
+  if (HELP_FLAGS.has(first) || first === 'help') return parseHelpTopic(rest[0])
+  if (VERSION_FLAGS.has(first)) return ok({ kind: 'version' })
+  if (first.startsWith('-')) return err({ message: `expected a command before ${quote(first)}` })
+  if (!isCliCommand(first)) {
+    const hint = didYouMean(first, CLI_COMMANDS)
+    return err({ message: `unknown command ${quote(first)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}` })
+  }
+  const options = rest.slice(0, rest.includes('--') ? rest.indexOf('--') : rest.length)
+  if (options.some((a) => HELP_FLAGS.has(a))) return ok({ kind: 'help', command: first })
+  if (options.some((a) => VERSION_FLAGS.has(a))) return ok({ kind: 'version' })
+  return parseCommandArgs(first, rest)
+}
+
+function parseHelpTopic(topic: string | undefined): Result<CliInvocation, UsageError> {
+  if (topic === undefined || topic.startsWith('-')) return ok({ kind: 'help' })
+  if (isCliCommand(topic)) return ok({ kind: 'help', command: topic })
+  const hint = didYouMean(topic, CLI_COMMANDS)
+  return err({ message: `unknown command ${quote(topic)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}` })
+}
+
+export function isCliCommand(name: string): name is CliCommand {
+  return (CLI_COMMANDS as readonly string[]).includes(name)
+}
+
+function parseCommandArgs(command: CliCommand, args: readonly string[]): Result<CliInvocation, UsageError> {
+  const spec = COMMAND_SPECS[command]
+  const allowed = [...spec.flags, COMMON_FLAGS[0] as FlagSpec]
+  const values = new Map<string, string | true>()
+  const positionals: string[] = []
+  const fail = (message: string): Result<CliInvocation, UsageError> => err({ message, command })
+
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1))
+      break
+    }
+    if (arg === '-' || !arg.startsWith('-')) {
+      positionals.push(arg)
+      continue
+    }
+    const eq = arg.indexOf('=')
+    const name = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg
+    const inline = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : undefined
+    const flag = allowed.find((f) => f.name === name)
+    if (flag === undefined) return fail(unknownFlagMessage(name, command, allowed))
+    if (values.has(name)) return fail(`${name} given more than once`)
+    if (flag.value === undefined) {
+      if (inline !== undefined) return fail(`${name} takes no value`)
+      values.set(name, true)
+      continue
+    }
+    const value = inline ?? args[i + 1]
+    if (value === undefined || (inline === undefined && value.startsWith('--')) || value === '') {
+      return fail(`${name} needs a value (${flag.value})`)
+    }
+    if (inline === undefined) i++
+    values.set(name, value)
+  }
+
+  if (positionals.length > (spec.positional ? 1 : 0)) {
+    const extra = positionals[spec.positional ? 1 : 0] as string
+    return fail(`unexpected argument ${quote(extra)}`)
+  }
+  const missing = spec.required.filter((name) => !values.has(name))
+  if (missing.length > 0) return fail(`missing ${missing.join(', ')}`)
+  const config = buildCliConfig(command, spec, values, positionals[0])
+  return config.ok ? ok({ kind: 'run', config: config.value }) : fail(config.error)
+}
+
+function unknownFlagMessage(name: string, command: CliCommand, allowed: readonly FlagSpec[]): string {
+  const own = allowed.map((f) => f.name)
+  const elsewhere = Object.values(FLAGS).some((f) => f.name === name)
+  if (elsewhere) return `${name} is not an option of ${command}`
+  const hint = didYouMean(name.replace(/^-+/, '--'), own)
+  return `unknown option ${quote(name)}${hint ? ` (did you mean ${hint}?)` : ''}`
+}
+
+const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/
+
+function buildCliConfig(
+  command: CliCommand,
+  spec: CommandSpec,
+  values: ReadonlyMap<string, string | true>,
+  positional: string | undefined,
+): Result<CliConfig, string> {
+  const str = (name: string): string | undefined => {
+    const v = values.get(name)
+    return typeof v === 'string' ? v : undefined
+  }
+  const errors: string[] = []
+  const take = <T>(r: Result<T, string>, fallback: T): T => {
+    if (r.ok) return r.value
+    errors.push(r.error)
+    return fallback
+  }
+  const defaultFormat = spec.formats[0] ?? 'text'
+  const format = take(parseEnum('--format', str('--format') ?? defaultFormat, spec.formats), defaultFormat)
+  const days = take(parseDays('--expiry-warning-days', str('--expiry-warning-days'), Defaults.expiryWarningDays), 0)
+  const repo = str('--repo')
+  if (repo !== undefined && !REPO.test(repo)) errors.push(`--repo must look like OWNER/REPO, got ${quote(repo)}`)
+  const region = str('--region')
+  if (region !== undefined && !REGION.test(region)) errors.push(`--region must be an AWS region such as eu-west-1, got ${quote(region)}`)
+  if (errors.length > 0) return err(errors.join('; '))
+
+  const config: CliConfig = {
+    command,
+    manifest: str('--manifest') ?? Defaults.manifest,
+    ...optional('rules', str('--rules')),
+    format,
+    ...optional('state', str('--state')),
+    ...optional('cluster', str('--cluster')),
+    yes: values.has('--yes'),
+    ...optional('region', region),
+    ...optional('output', str('--output')),
+    ...optional('repo', repo),
+    ...optional('branch', command === 'iam-policy' ? (str('--branch') ?? 'main') : undefined),
+    assumeRoles: values.has('--assume-roles'),
+    expiryWarningDays: days,
+    failOnDrift: values.has('--fail-on-drift'),
+    ...optional('input', command === 'import-aws-auth' ? (positional ?? '-') : undefined),
+  }
+  return ok(Object.freeze(config))
+}

@@ -1,0 +1,152 @@
+/**
+ * Renders validation problems for people (text, with the source line and a caret), for machines
+ * (the stable JSON of PRODUCT.md) and for the job summary (Markdown). Pure: strings in, string out.
+ */
+import { isAbsolute, relative, sep } from 'node:path'
+import type { Problem } from '../types.js'
+
+export interface TextOptions {
+  /** How many manifest files were checked (for the summary line). */
+  readonly fileCount: number
+  /** ANSI colours: only on a TTY without NO_COLOR; the caller decides. */
+  readonly color: boolean
+  /** Working directory, to show absolute paths relative to it. */
+  readonly cwd?: string
+}
+
+const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', cyan: '\u001b[36m' }
+
+type Paint = (style: keyof typeof ANSI, text: string) => string
+
+function painter(color: boolean): Paint {
+  return color ? (style, text) => `${ANSI[style]}${text}${ANSI.reset}` : (_style, text) => text
+}
+
+/**
+ * Control characters (C0, DEL, C1) and bidi overrides in a manifest must not reach a terminal:
+ * they could move the cursor, recolour the screen or reorder what a reviewer reads.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+export function sanitizeForTerminal(text: string): string {
+  return text.replace(UNSAFE_CHARS, '?')
+}
+
+/** The path as the user should see it: relative to the working directory, `/`-separated. */
+export function displayPath(file: string, cwd?: string): string {
+  const shown = cwd !== undefined && isAbsolute(file) ? relative(cwd, file) : file
+  return shown.split(sep).join('/')
+}
+
+export function countProblems(problems: readonly Problem[]): { errors: number; warnings: number } {
+  const errors = problems.filter((p) => p.severity === 'error').length
+  return { errors, warnings: problems.length - errors }
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** `2 errors, 1 warning in 3 files`, or `3 files valid` when there is nothing to report. */
+export function summarizeProblems(problems: readonly Problem[], fileCount: number): string {
+  if (problems.length === 0) return `${plural(fileCount, 'file')} valid`
+  const { errors, warnings } = countProblems(problems)
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(fileCount, 'file')}`
+}
+
+/** Text output: `FILE:LINE:COL: SEVERITY CODE: MESSAGE`, the source line, a caret, then a summary line. */
+export function renderProblemsText(problems: readonly Problem[], sources: ReadonlyMap<string, string>, options: TextOptions): string {
+  const paint = painter(options.color)
+  const blocks = problems.map((p) => renderProblemBlock(p, sources, options.cwd, paint))
+  const { errors, warnings } = countProblems(problems)
+  const summary = summarizeProblems(problems, options.fileCount)
+  const styled = errors > 0 ? paint('red', summary) : warnings > 0 ? paint('yellow', summary) : paint('green', summary)
+  // A blank line sets the summary apart from the last source snippet.
+  return [...blocks, ...(blocks.length > 0 ? [''] : []), paint('bold', styled)].join('\n') + '\n'
+}
+
+function renderProblemBlock(p: Problem, sources: ReadonlyMap<string, string>, cwd: string | undefined, paint: Paint): string {
+  const where = sanitizeForTerminal(`${displayPath(p.file, cwd)}:${p.line}:${p.column}:`)
+  const severity = paint(p.severity === 'error' ? 'red' : 'yellow', p.severity)
+  const head = `${paint('bold', where)} ${severity} ${sanitizeForTerminal(p.code)}: ${sanitizeForTerminal(p.message)}`
+  const snippet = sourceSnippet(sources.get(p.file), p.line, p.column, paint)
+  return snippet === undefined ? head : `${head}\n${snippet}`
+}
+
+/** Widest source line shown; longer lines are cut to a window around the column. */
+const MAX_SNIPPET = 160
+
+/**
+ * The offending line with a caret under the column, e.g.
+ * ```
+ *   12 |     acessPolicies:
+ *      |     ^
+ * ```
+ * Tabs before the column are kept in the caret line so it stays aligned. Undefined when the
+ * line is not in the source (an empty file, a problem about the file as a whole).
+ */
+export function sourceSnippet(text: string | undefined, line: number, column: number, paint: Paint = painter(false)): string | undefined {
+  if (text === undefined || line < 1) return undefined
+  const lines = text.replace(/^\uFEFF/, '').split('\n')
+  const raw = lines[line - 1]
+  if (raw === undefined) return undefined
+  const full = raw.endsWith('\r') ? raw.slice(0, -1) : raw
+  const index = Math.min(Math.max(column, 1), full.length + 1) - 1
+  const start = full.length > MAX_SNIPPET ? Math.max(0, Math.min(index - MAX_SNIPPET / 2, full.length - MAX_SNIPPET)) : 0
+  const cutLeft = start > 0
+  const cutRight = start + MAX_SNIPPET < full.length
+  const shown = (cutLeft ? '...' : '') + full.slice(start, start + MAX_SNIPPET) + (cutRight ? '...' : '')
+  const before = (cutLeft ? '...' : '') + full.slice(start, index)
+  const pad = before.replace(/[^\t]/g, ' ')
+  const gutter = String(line)
+  const blank = ' '.repeat(gutter.length)
+  return [
+    `${paint('dim', `  ${gutter} |`)} ${sanitizeForTerminal(shown)}`,
+    `${paint('dim', `  ${blank} |`)} ${pad}${paint('cyan', '^')}`,
+  ].join('\n')
+}
+
+/** The stable machine-readable shape of PRODUCT.md, with exactly these keys in this order. */
+export function renderProblemsJson(ok: boolean, problems: readonly Problem[]): string {
+  const shaped = problems.map((p) => ({
+    severity: p.severity,
+    code: p.code,
+    message: p.message,
+    file: p.file,
+    line: p.line,
+    column: p.column,
+  }))
+  return JSON.stringify({ ok, problems: shaped }, null, 2) + '\n'
+}
+
+/**
+ * Escapes text from the manifest (or anything a pull request controls) for Markdown: every ASCII
+ * punctuation character is backslash-escaped (CommonMark allows it for all of them, and GFM tables
+ * honour `\|`), so no user value can open a link, an HTML tag, emphasis or a new table cell;
+ * line breaks become spaces so a value cannot end the table row.
+ */
+export function escapeMarkdown(text: string): string {
+  return sanitizeForTerminal(text.replace(/\r\n|\r|\n|\t/g, ' ')).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`)
+}
+
+/** Rows beyond this go uncounted in the table (the job summary is capped at 1 MiB per step). */
+export const MAX_SUMMARY_ROWS = 500
+
+export interface MarkdownOptions {
+  readonly fileCount: number
+  readonly title: string
+  readonly cwd?: string
+}
+
+/** The job summary: a heading with the counts and a table of problems, everything user-controlled escaped. */
+export function renderProblemsMarkdown(problems: readonly Problem[], options: MarkdownOptions): string {
+  const { errors } = countProblems(problems)
+  const icon = errors > 0 ? '❌' : problems.length > 0 ? '⚠️' : '✅'
+  const heading = `### ${icon} ${escapeMarkdown(options.title)}: ${escapeMarkdown(summarizeProblems(problems, options.fileCount))}`
+  if (problems.length === 0) return `${heading}\n`
+  const rows = problems.slice(0, MAX_SUMMARY_ROWS).map((p) => {
+    const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`
+    return `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(where)} | ${escapeMarkdown(p.code)} | ${escapeMarkdown(p.message)} |`
+  })
+  const more = problems.length > MAX_SUMMARY_ROWS ? [``, `… and ${problems.length - MAX_SUMMARY_ROWS} more (see the annotations or run \`eks-access-gate validate\`).`] : []
+  return [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |', ...rows, ...more].join('\n') + '\n'
+}

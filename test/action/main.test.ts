@@ -1,0 +1,254 @@
+import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
+import { annotationPath, run, type ActionCore, type Deps } from '../../src/main.js'
+import type { Manifest, ManifestCluster, Problem } from '../../src/types.js'
+import type { ValidateOptions, ValidateOutcome } from '../../src/validate.js'
+
+// main.ts imports the real validate module for its production deps; the tests inject their own.
+vi.mock('../../src/validate.js', () => ({ validateManifests: vi.fn() }))
+
+type FakeCore = { [K in keyof ActionCore]: Mock<ActionCore[K]> } & { summaries: string[] }
+
+function fakeCore(inputs: Record<string, string>): FakeCore {
+  const summaries: string[] = []
+  return {
+    summaries,
+    getInput: vi.fn<ActionCore['getInput']>((name) => inputs[name] ?? ''),
+    info: vi.fn<ActionCore['info']>(),
+    debug: vi.fn<ActionCore['debug']>(),
+    warning: vi.fn<ActionCore['warning']>(),
+    error: vi.fn<ActionCore['error']>(),
+    setFailed: vi.fn<ActionCore['setFailed']>(),
+    setOutput: vi.fn<ActionCore['setOutput']>(),
+    writeSummary: vi.fn<ActionCore['writeSummary']>(async (md) => void summaries.push(md)),
+  }
+}
+
+const cluster = (key: string): ManifestCluster => ({
+  key,
+  name: key,
+  region: 'eu-west-1',
+  accountId: '111122223333',
+  partition: 'aws',
+  prune: 'owned',
+  adopt: false,
+  allowNoClusterAdmin: false,
+  locs: { key: { file: 'eks-access.yaml', line: 3, column: 3 } },
+})
+const manifest: Manifest = { files: ['eks-access.yaml'], clusters: [cluster('prod-eu'), cluster('staging-eu')], accessEntries: [] }
+const error: Problem = { severity: 'error', code: 'schema/unknown-key', message: 'unknown key "acessPolicies"', file: 'eks-access.yaml', line: 12, column: 5 }
+const warning: Problem = { severity: 'warning', code: 'eks/expires-soon', message: 'access of a|b expires in 3 days', file: 'eks-access.yaml', line: 20, column: 16 }
+
+function checked(problems: Problem[]): ValidateOutcome {
+  return { kind: 'checked', ok: !problems.some((p) => p.severity === 'error'), problems, manifest, sources: new Map() }
+}
+
+interface Harness {
+  core: FakeCore
+  validate: ReturnType<typeof vi.fn<(o: ValidateOptions) => Promise<ValidateOutcome>>>
+  deps: Deps
+}
+
+function harness(opts: { inputs?: Record<string, string>; env?: Record<string, string>; outcome?: ValidateOutcome; files?: string[]; cwd?: string } = {}): Harness {
+  const core = fakeCore(opts.inputs ?? {})
+  const validate = vi.fn(async (_o: ValidateOptions) => opts.outcome ?? checked([]))
+  const files = new Set(opts.files ?? [])
+  const deps: Deps = {
+    core,
+    env: { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_WORKSPACE: '/ws', ...opts.env },
+    cwd: opts.cwd ?? '/ws',
+    now: () => new Date('2026-11-28T12:00:00Z'),
+    validate,
+    readEvent: () => ({ repository: { default_branch: 'main' } }),
+    isFile: (path) => files.has(path),
+  }
+  return { core, validate, deps }
+}
+
+beforeEach(() => vi.clearAllMocks())
+
+describe('run: validate', () => {
+  it('annotates each problem at its file, line and column, with the code as title', async () => {
+    const h = harness({ inputs: { command: 'validate' }, outcome: checked([error, warning]) })
+    await run(h.deps)
+    expect(h.core.error).toHaveBeenCalledWith('unknown key "acessPolicies"', { file: 'eks-access.yaml', startLine: 12, startColumn: 5, title: 'schema/unknown-key' })
+    expect(h.core.warning).toHaveBeenCalledWith('access of a|b expires in 3 days', { file: 'eks-access.yaml', startLine: 20, startColumn: 16, title: 'eks/expires-soon' })
+    expect(h.core.error).toHaveBeenCalledTimes(1)
+  })
+
+  it('fails only when there are errors, once', async () => {
+    const h = harness({ outcome: checked([error, warning]) })
+    await run(h.deps)
+    expect(h.core.setFailed).toHaveBeenCalledTimes(1)
+    expect(h.core.setFailed).toHaveBeenCalledWith('manifest invalid: 1 error, 1 warning in 1 file')
+  })
+
+  it.each([[[warning]], [[]]])('does not fail with %j', async (problems) => {
+    const h = harness({ outcome: checked(problems) })
+    await run(h.deps)
+    expect(h.core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('writes one job summary with an escaped table of the problems', async () => {
+    const h = harness({ outcome: checked([error, warning]) })
+    await run(h.deps)
+    expect(h.core.writeSummary).toHaveBeenCalledTimes(1)
+    const md = h.core.summaries[0] as string
+    expect(md).toContain('| Severity | Location | Code | Message |')
+    expect(md).toContain('| error | eks\\-access\\.yaml\\:12\\:5 | schema\\/unknown\\-key | unknown key \\"acessPolicies\\" |')
+    expect(md).toContain('a\\|b expires')
+  })
+
+  it('says the manifest is valid in the summary', async () => {
+    const h = harness()
+    await run(h.deps)
+    expect(h.core.summaries).toEqual(['### ✅ eks\\-access\\-gate validate: 1 file valid\n'])
+  })
+
+  it('sets the clusters output to the logical cluster names', async () => {
+    const h = harness()
+    await run(h.deps)
+    expect(h.core.setOutput).toHaveBeenCalledWith('clusters', '["prod-eu","staging-eu"]')
+  })
+
+  it('passes manifest, cwd, clock and expiry-warning-days to the core', async () => {
+    const h = harness({ inputs: { manifest: 'access/*.yaml', 'expiry-warning-days': '14' } })
+    await run(h.deps)
+    expect(h.validate).toHaveBeenCalledWith({ manifest: 'access/*.yaml', cwd: '/ws', now: new Date('2026-11-28T12:00:00Z'), expiryWarningDays: 14 })
+  })
+
+  it('fails with the message of a usage outcome and annotates nothing', async () => {
+    const h = harness({ outcome: { kind: 'usage', message: 'no file matches "eks-access.yaml"' } })
+    await run(h.deps)
+    expect(h.core.setFailed).toHaveBeenCalledWith('no file matches "eks-access.yaml"')
+    expect(h.core.error).not.toHaveBeenCalled()
+    expect(h.core.writeSummary).not.toHaveBeenCalled()
+  })
+
+  it('annotates paths relative to the repository root when the step runs in a sub-folder', async () => {
+    const h = harness({ cwd: '/ws/infra', outcome: checked([error]) })
+    await run(h.deps)
+    expect(h.core.error).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ file: 'infra/eks-access.yaml' }))
+  })
+})
+
+describe('run: inputs and commands', () => {
+  it('fails on a bad input without validating', async () => {
+    const h = harness({ inputs: { 'expiry-warning-days': 'soon' } })
+    await run(h.deps)
+    expect(h.core.setFailed).toHaveBeenCalledWith('invalid input: expiry-warning-days must be a whole number of days (0-3650), got "soon"')
+    expect(h.validate).not.toHaveBeenCalled()
+  })
+
+  it.each([
+    [{ command: 'auto' }, { GITHUB_EVENT_NAME: 'workflow_dispatch' }],
+    [{}, { GITHUB_EVENT_NAME: 'schedule' }],
+    [{}, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/feature', GITHUB_EVENT_PATH: '/e.json' }],
+    [{ command: 'validate' }, { GITHUB_EVENT_NAME: 'pull_request' }],
+  ])('validates for %j on %j', async (inputs, env) => {
+    const h = harness({ inputs, env })
+    await run(h.deps)
+    expect(h.validate).toHaveBeenCalledTimes(1)
+    expect(h.core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it.each([
+    [{ command: 'plan' }, {}, 'plan is not implemented yet'],
+    [{ command: 'apply' }, {}, 'apply is not implemented yet'],
+    [{ command: 'drift' }, {}, 'drift is not implemented yet'],
+    [{}, { GITHUB_EVENT_NAME: 'pull_request' }, 'plan (command: auto chose plan for the pull_request event) is not implemented yet'],
+    [{}, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: '/e.json' }, 'apply (command: auto chose apply for the push event)'],
+  ])('fails clearly for %j on %j (this version implements validate only)', async (inputs, env, message) => {
+    const h = harness({ inputs, env })
+    await run(h.deps)
+    expect(h.validate).not.toHaveBeenCalled()
+    expect(h.core.setFailed).toHaveBeenCalledTimes(1)
+    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain(message)
+    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain('this version implements validate only')
+  })
+
+  it('logs how command: auto was resolved', async () => {
+    const h = harness({ env: { GITHUB_EVENT_NAME: 'schedule' } })
+    await run(h.deps)
+    expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining('auto: schedule event → validate'))
+  })
+
+  it('fails when an explicit rules file is missing', async () => {
+    const h = harness({ inputs: { rules: 'policy/rules.yaml' } })
+    await run(h.deps)
+    expect(h.core.setFailed).toHaveBeenCalledWith('rules file not found or not a file: policy/rules.yaml')
+    expect(h.validate).not.toHaveBeenCalled()
+  })
+
+  it('is silent about a missing default rules file, and warns that an existing one is not evaluated', async () => {
+    const quiet = harness()
+    await run(quiet.deps)
+    expect(quiet.core.warning).not.toHaveBeenCalled()
+    const loud = harness({ files: ['/ws/.github/eks-access-rules.yaml'] })
+    await run(loud.deps)
+    expect(loud.core.warning).toHaveBeenCalledWith(expect.stringContaining('are not evaluated by this version'))
+    expect(loud.core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('never logs the github-token', async () => {
+    const token = 'ghs_SuperSecretTokenValue123'
+    const h = harness({ inputs: { 'github-token': token, command: 'plan' }, outcome: checked([error]) })
+    await run(h.deps)
+    const h2 = harness({ inputs: { 'github-token': token }, outcome: checked([error, warning]) })
+    await run(h2.deps)
+    for (const core of [h.core, h2.core]) {
+      for (const [name, fn] of Object.entries(core)) {
+        if (name === 'getInput' || name === 'summaries') continue
+        expect(JSON.stringify((fn as Mock).mock.calls)).not.toContain(token)
+      }
+      expect(core.summaries.join('')).not.toContain(token)
+    }
+  })
+})
+
+describe('run: unexpected exceptions', () => {
+  it('turns a thrown error into one setFailed, with the stack only in debug', async () => {
+    const h = harness()
+    h.validate.mockRejectedValue(new Error('boom'))
+    await expect(run(h.deps)).resolves.toBeUndefined()
+    expect(h.core.setFailed).toHaveBeenCalledTimes(1)
+    expect(h.core.setFailed).toHaveBeenCalledWith('internal error: boom')
+    expect(h.core.debug).toHaveBeenCalledWith(expect.stringContaining('Error: boom'))
+    expect(h.core.info).not.toHaveBeenCalledWith(expect.stringContaining('Error: boom'))
+  })
+
+  it('shows the stack in the log with EKS_ACCESS_GATE_DEBUG=1', async () => {
+    const h = harness({ env: { EKS_ACCESS_GATE_DEBUG: '1' } })
+    h.validate.mockRejectedValue(new Error('boom'))
+    await run(h.deps)
+    expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining('Error: boom'))
+  })
+
+  it.each([
+    ['a string', 'internal error: a string'],
+    [{ reason: 'x' }, 'internal error: {"reason":"x"}'],
+    [null, 'internal error: null'],
+  ])('formats a non-Error throw (%j) instead of passing silently', async (thrown, message) => {
+    const h = harness()
+    h.validate.mockRejectedValue(thrown)
+    await run(h.deps)
+    expect(h.core.setFailed).toHaveBeenCalledWith(message)
+  })
+
+  it('fails when the job summary cannot be written', async () => {
+    const h = harness()
+    h.core.writeSummary.mockRejectedValue(new Error('EACCES: summary file'))
+    await run(h.deps)
+    expect(h.core.setFailed).toHaveBeenCalledWith('internal error: EACCES: summary file')
+  })
+})
+
+describe('annotationPath', () => {
+  it.each([
+    ['a.yaml', '/ws', '/ws', 'a.yaml'],
+    ['a.yaml', '/ws/sub', '/ws', 'sub/a.yaml'],
+    ['/ws/x/a.yaml', '/ws', '/ws', 'x/a.yaml'],
+    ['a.yaml', '/elsewhere', '/ws', 'a.yaml'],
+  ])('%s from %s in %s → %s', (file, cwd, workspace, expected) => {
+    expect(annotationPath(file, cwd, workspace)).toBe(expected)
+  })
+})

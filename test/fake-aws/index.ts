@@ -1,0 +1,7 @@
+export { startFakeAws, statsOf } from './server.js'
+export type { FakeAws, FakeAwsOptions, FakeCall, FakeStats, ForcedError } from './server.js'
+export type { SeedCluster, SeedEntry, FakeAuthMode } from './eks.js'
+export { defaultUsername } from './eks.js'
+export { EKS_MESSAGES } from './errors.js'
+export { decodeJwtClaims } from './sts.js'
+export type { StsOptions, StsTrustRequest } from './sts.js'
