@@ -169,3 +169,9 @@ export function eksDefaultUsername(principal: PrincipalArn): string | undefined 
       return undefined
   }
 }
+
+/** The account of an EKS cluster ARN (`arn:aws:eks:REGION:ACCOUNT:cluster/NAME`), if it is one. */
+export function accountOfClusterArn(arn: string | undefined): string | undefined {
+  const m = arn === undefined ? null : /^arn:[a-z-]+:eks:[a-z0-9-]+:([0-9]{12}):cluster\//.exec(arn)
+  return m ? (m[1] as string) : undefined
+}

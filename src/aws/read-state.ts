@@ -1,3 +1,4 @@
+import { accountOfClusterArn } from '../arn.js'
 import { partitionOf } from '../policies.js'
 import {
   err,
@@ -123,7 +124,12 @@ function described(r: Result<ObservedCluster, PlanError>): boolean {
   return r.ok || r.error.code === CONFIG_MAP_ERROR_CODE
 }
 
-async function readOneCluster(t: ClusterTarget, api: EksAccessApi, limiter: Limiter): Promise<Result<ObservedCluster, PlanError>> {
+/**
+ * One cluster: DescribeCluster → ListAccessEntries → DescribeAccessEntry (+ ListAssociatedAccessPolicies
+ * unless the type cannot hold policies) per entry, each read once, through `limiter`. An empty
+ * `t.accountId` (export knows only name and region) is taken from the cluster ARN.
+ */
+export async function readOneCluster(t: ClusterTarget, api: EksAccessApi, limiter: Limiter): Promise<Result<ObservedCluster, PlanError>> {
   // Once one read of the cluster fails, its queued reads are skipped rather than made for nothing.
   let failed = false
   const limited = <T>(task: () => Promise<T>): Promise<T> =>
@@ -140,10 +146,11 @@ async function readOneCluster(t: ClusterTarget, api: EksAccessApi, limiter: Limi
         }),
       ),
     )
+    const accountId = t.accountId || accountOfClusterArn(info.arn)
     return ok({
       name: t.name,
       region: t.region,
-      accountId: t.accountId,
+      ...(accountId ? { accountId } : {}),
       authenticationMode: info.authenticationMode,
       entries: entries.filter((e) => e !== undefined).sort((a, b) => compare(a.principalArn, b.principalArn)),
     })
@@ -184,7 +191,8 @@ export function normaliseEntry(e: ObservedEntry): ObservedEntry {
 class SkippedRead extends Error {}
 
 function where(t: ClusterTarget): string {
-  return `EKS cluster "${t.name}" (${t.region}, account ${t.accountId}${t.roleArn === undefined ? '' : `, role ${t.roleArn}`})`
+  const account = t.accountId ? `, account ${t.accountId}` : ''
+  return `EKS cluster "${t.name}" (${t.region}${account}${t.roleArn === undefined ? '' : `, role ${t.roleArn}`})`
 }
 
 function configMapError(t: ClusterTarget): PlanError {
@@ -192,7 +200,8 @@ function configMapError(t: ClusterTarget): PlanError {
     code: CONFIG_MAP_ERROR_CODE,
     message:
       `${where(t)} uses authentication mode CONFIG_MAP: access entries need API or API_AND_CONFIG_MAP. ` +
-      'Switch it first (aws eks update-cluster-config --access-config authenticationMode=API_AND_CONFIG_MAP); the change is one-way.',
+      'Switch it first (aws eks update-cluster-config --access-config authenticationMode=API_AND_CONFIG_MAP; the change is one-way), ' +
+      'after converting the aws-auth ConfigMap with `eks-access-gate import-aws-auth`.',
   }
 }
 

@@ -1,7 +1,9 @@
 import { writeFile as fsWriteFile } from 'node:fs/promises'
 import path from 'node:path'
 import { AwsCallError, type EksAccessApi } from '../aws/port.js'
-import { accountOfClusterArn, exportManifestYaml, exportStateSnapshot } from '../export.js'
+import { createLimiter } from '../aws/limit.js'
+import { readOneCluster } from '../aws/read-state.js'
+import { exportManifestYaml, exportStateSnapshot } from '../export.js'
 import { serializeStateSnapshot } from '../state/snapshot.js'
 import { err, ok, type AccessPolicyInfo, type ObservedCluster, type ObservedEntry, type PlanError, type Result } from '../types.js'
 
@@ -43,10 +45,6 @@ export interface ExportDeps {
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/
 
-/** Entry types that cannot hold access policies (EKS-API.md §4): reading their associations is a wasted call. */
-const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX'])
-
-/** Parallel reads per cluster: enough to hide latency, well under EKS's request rate. */
 const READ_CONCURRENCY = 8
 
 function firstNonEmpty(...values: (string | undefined)[]): string | undefined {
@@ -61,74 +59,14 @@ export function resolveRegion(opts: Pick<ExportOptions, 'region' | 'env'>): Resu
   return ok(region)
 }
 
-/** `items` mapped with at most `limit` calls in flight; results keep the input order. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length)
-  let next = 0
-  let failed = false
-  const worker = async (): Promise<void> => {
-    // After a failure the others stop taking work: its result is thrown away anyway.
-    while (next < items.length && !failed) {
-      const i = next++
-      try {
-        results[i] = await fn(items[i] as T)
-      } catch (e) {
-        failed = true
-        throw e
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
-}
-
-function isNotFound(e: unknown): boolean {
-  return e instanceof AwsCallError && e.code === 'ResourceNotFoundException'
-}
-
-/** One entry with its policies; undefined when it was deleted between the list and this read. */
-async function readEntry(api: EksAccessApi, cluster: string, principalArn: string): Promise<ObservedEntry | undefined> {
-  try {
-    const entry = await api.describeAccessEntry(cluster, principalArn)
-    const accessPolicies = TYPES_WITHOUT_POLICIES.has(entry.type) ? [] : await api.listAssociatedAccessPolicies(cluster, principalArn)
-    return { ...entry, accessPolicies }
-  } catch (e) {
-    if (isNotFound(e)) return undefined
-    throw e
-  }
-}
-
 function describeAwsError(e: unknown): PlanError {
   if (e instanceof AwsCallError) return { code: e.code, message: `${e.operation}: ${e.code}: ${e.message}` }
   return { code: 'Error', message: e instanceof Error ? e.message : String(e) }
 }
 
-/**
- * DescribeCluster → ListAccessEntries → DescribeAccessEntry (+ ListAssociatedAccessPolicies, not
- * for node types) per entry. Each read is made once. The account comes from the cluster ARN.
- */
+/** The same read as `plan` (readOneCluster): each read once, node types without association reads. */
 export async function readClusterAccess(api: EksAccessApi, target: ExportTarget): Promise<Result<ObservedCluster, PlanError>> {
-  try {
-    const info = await api.describeCluster(target.name)
-    if (info.authenticationMode === 'CONFIG_MAP')
-      return err({
-        code: 'config-map-mode',
-        message:
-          'its authentication mode is CONFIG_MAP, so it has no access entries; switch it to API_AND_CONFIG_MAP, or convert the aws-auth ConfigMap with `eks-access-gate import-aws-auth`',
-      })
-    const principals = [...new Set(await api.listAccessEntries(target.name))]
-    const entries = await mapBounded(principals, READ_CONCURRENCY, (p) => readEntry(api, target.name, p))
-    const accountId = accountOfClusterArn(info.arn)
-    return ok({
-      name: target.name,
-      region: target.region,
-      ...(accountId === undefined ? {} : { accountId }),
-      authenticationMode: info.authenticationMode,
-      entries: entries.filter((e): e is ObservedEntry => e !== undefined),
-    })
-  } catch (e) {
-    return err(describeAwsError(e))
-  }
+  return readOneCluster({ key: target.name, name: target.name, region: target.region, accountId: '' }, api, createLimiter({ concurrency: READ_CONCURRENCY }))
 }
 
 /** The catalogue for a snapshot; without permission for it the snapshot simply has none. */
@@ -155,7 +93,7 @@ export async function exportCommand(opts: ExportOptions, deps: ExportDeps): Prom
   const target = { name: opts.cluster, region: region.value }
   const api = deps.apiFor(target)
   const read = await (deps.readCluster ?? readClusterAccess)(api, target)
-  if (!read.ok) return fail(1, `cannot read cluster ${target.name} (${target.region}): ${read.error.message}`)
+  if (!read.ok) return fail(1, read.error.message)
   const observed = read.value
 
   const text =
