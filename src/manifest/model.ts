@@ -1,0 +1,183 @@
+/**
+ * Schema-checked documents → the merged `Manifest` of src/types.ts, with defaults applied and the
+ * position of every member the later layers may point at.
+ */
+import { partitionOf } from '../policies.js'
+import {
+  problemAt,
+  type AuthenticationMode,
+  type Loc,
+  type Manifest,
+  type ManifestAccessPolicy,
+  type ManifestCluster,
+  type ManifestEntry,
+  type Problem,
+  type PruneMode,
+  type ScopeType,
+} from '../types.js'
+import type { LoadedFile } from './load.js'
+import { cursorLoc, descend, locate, rootCursor, type Cursor, type PathSegment } from './locate.js'
+import type { SchemaFinding } from './schema.js'
+
+export interface ModelInput {
+  readonly source: LoadedFile
+  /** The schema findings of this file: what they concern stays out of the model. */
+  readonly findings: readonly SchemaFinding[]
+}
+
+export interface BuiltManifest {
+  readonly manifest: Manifest
+  readonly problems: Problem[]
+}
+
+type Obj = Readonly<Record<string, unknown>>
+
+function asObject(value: unknown): Obj | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined
+}
+
+function asStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+}
+
+/** `{ [key]: value }` when value is defined, else `{}`: optional members stay absent, never `undefined`. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
+
+function fmtLoc(loc: Loc): string {
+  return `${loc.file}:${loc.line}`
+}
+
+/**
+ * Merges files in the given (sorted path) order. A cluster key defined in an earlier file wins; a
+ * later definition is `manifest:duplicate-cluster`. Clusters and entries with schema findings are
+ * left out, so one mistake is not reported again by the EKS rules.
+ */
+export function buildManifest(files: readonly ModelInput[], allFiles: readonly string[] = files.map((f) => f.source.file)): BuiltManifest {
+  const clusters = new Map<string, ManifestCluster>()
+  const firstDefinition = new Map<string, Loc>()
+  const accessEntries: ManifestEntry[] = []
+  const problems: Problem[] = []
+  for (const { source, findings } of files) {
+    const rejected = rejectedParts(findings)
+    const root = asObject(source.value)
+    const at = (path: readonly PathSegment[], key = false): Loc => locate(source, path, { key })
+    for (const [key, raw] of Object.entries(asObject(root?.clusters) ?? {})) {
+      const keyLoc = at(['clusters', key], true)
+      const first = firstDefinition.get(key)
+      if (first) {
+        problems.push(problemAt(keyLoc, 'error', 'manifest:duplicate-cluster', `cluster "${key}" is already defined at ${fmtLoc(first)}; define each cluster once`))
+        continue
+      }
+      firstDefinition.set(key, keyLoc)
+      const value = asObject(raw)
+      if (value && !rejected.clusters.has(key)) clusters.set(key, buildCluster(key, value, keyLoc, at))
+    }
+    const entries = root?.accessEntries
+    if (Array.isArray(entries)) {
+      entries.forEach((raw, i) => {
+        const value = asObject(raw)
+        if (value && !rejected.entries.has(i)) accessEntries.push(buildEntry(value, relativeAt(source, ['accessEntries', i])))
+      })
+    }
+  }
+  const sortedClusters = [...clusters.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return { manifest: { files: [...allFiles], clusters: sortedClusters, accessEntries }, problems }
+}
+
+function rejectedParts(findings: readonly SchemaFinding[]): { clusters: Set<string>; entries: Set<number> } {
+  const clusters = new Set<string>()
+  const entries = new Set<number>()
+  for (const { path } of findings) {
+    if (path.length < 2) continue
+    if (path[0] === 'clusters') clusters.add(String(path[1]))
+    if (path[0] === 'accessEntries') entries.add(Number(path[1]))
+  }
+  return { clusters, entries }
+}
+
+type At = (path: readonly PathSegment[], key?: boolean) => Loc
+
+/** Locates paths relative to `base`: descending once per entry keeps 5,000 entries cheap. */
+function relativeAt(source: LoadedFile, base: readonly PathSegment[]): At {
+  const from: Cursor = descend(source, rootCursor(source), base)
+  return (path, key = false) => cursorLoc(source, descend(source, from, path), { key })
+}
+
+function buildCluster(key: string, value: Obj, keyLoc: Loc, at: At): ManifestCluster {
+  const path = ['clusters', key]
+  const region = String(value.region)
+  const has = (member: string): boolean => value[member] !== undefined
+  return {
+    key,
+    name: typeof value.name === 'string' ? value.name : key,
+    region,
+    accountId: String(value.accountId),
+    partition: partitionOf(region),
+    ...optional('roleArn', typeof value.roleArn === 'string' ? value.roleArn : undefined),
+    ...optional('planRoleArn', typeof value.planRoleArn === 'string' ? value.planRoleArn : undefined),
+    ...optional('authenticationMode', value.authenticationMode as AuthenticationMode | undefined),
+    prune: (value.prune as PruneMode | undefined) ?? 'owned',
+    adopt: value.adopt === true,
+    allowNoClusterAdmin: value.allowNoClusterAdmin === true,
+    locs: {
+      key: keyLoc,
+      ...optional('authenticationMode', has('authenticationMode') ? at([...path, 'authenticationMode']) : undefined),
+      ...optional('region', has('region') ? at([...path, 'region']) : undefined),
+      ...optional('accountId', has('accountId') ? at([...path, 'accountId']) : undefined),
+    },
+  }
+}
+
+function buildEntry(value: Obj, at: At): ManifestEntry {
+  const path: readonly PathSegment[] = []
+  const has = (member: string): boolean => value[member] !== undefined
+  const memberLoc = (member: string): Loc | undefined => (has(member) ? at([...path, member]) : undefined)
+  const groups = asStrings(value.kubernetesGroups)
+  const tags = Object.fromEntries(Object.entries(asObject(value.tags) ?? {}).map(([k, v]) => [k, String(v)]))
+  const clusters = has('clusters') ? asStrings(value.clusters) : undefined
+  const policies = Array.isArray(value.accessPolicies) ? value.accessPolicies : []
+  return {
+    principalArn: String(value.principalArn),
+    ...optional('type', typeof value.type === 'string' ? value.type : undefined),
+    ...optional('username', typeof value.username === 'string' ? value.username : undefined),
+    kubernetesGroups: groups,
+    tags,
+    ...optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
+    ...optional('clusters', clusters),
+    accessPolicies: policies.map((p, j) => buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)),
+    locs: {
+      entry: at(path),
+      principalArn: at([...path, 'principalArn']),
+      ...optional('type', memberLoc('type')),
+      ...optional('username', memberLoc('username')),
+      ...optional('kubernetesGroups', memberLoc('kubernetesGroups')),
+      kubernetesGroupItems: groups.map((_, k) => at([...path, 'kubernetesGroups', k])),
+      ...optional('tags', memberLoc('tags')),
+      tagKeys: Object.fromEntries(Object.keys(tags).map((k) => [k, at([...path, 'tags', k], true)])),
+      ...optional('expiresAt', memberLoc('expiresAt')),
+      ...optional('clusters', memberLoc('clusters')),
+      clusterItems: (clusters ?? []).map((_, k) => at([...path, 'clusters', k])),
+      ...optional('accessPolicies', memberLoc('accessPolicies')),
+    },
+  }
+}
+
+function buildPolicy(value: Obj, path: readonly PathSegment[], at: At): ManifestAccessPolicy {
+  const scope = asObject(value.accessScope) ?? {}
+  const namespaces = asStrings(scope.namespaces)
+  const scopePath = [...path, 'accessScope']
+  return {
+    policyArn: String(value.policyArn),
+    accessScope: { type: scope.type as ScopeType, namespaces },
+    locs: {
+      item: at(path),
+      policyArn: at([...path, 'policyArn']),
+      accessScope: at(scopePath),
+      scopeType: at([...scopePath, 'type']),
+      ...optional('namespaces', scope.namespaces !== undefined ? at([...scopePath, 'namespaces']) : undefined),
+      namespaceItems: namespaces.map((_, k) => at([...scopePath, 'namespaces', k])),
+    },
+  }
+}

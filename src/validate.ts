@@ -1,0 +1,168 @@
+/**
+ * `validate`: file/YAML → schema → model → EKS rules, collecting every problem.
+ *
+ * `validateManifests` reads the disk; `validateSources` is the same pipeline over in-memory text,
+ * for tests and benchmarks.
+ */
+import { loadManifestFiles, parseManifestSource, compareStrings, type LoadedFile } from './manifest/load.js'
+import { buildManifest, type ModelInput } from './manifest/model.js'
+import { checkManifestSchema } from './manifest/schema.js'
+import { builtInCatalogue } from './policies.js'
+import { checkEksRules } from './rules/eks/index.js'
+import type { AccessPolicyInfo, Manifest, Problem } from './types.js'
+
+export interface ValidateOptions {
+  /** A file path or glob, relative to `cwd`. */
+  readonly manifest: string
+  readonly cwd: string
+  readonly now: Date
+  readonly expiryWarningDays: number
+  /** Known access policies; default: the built-in catalogue. */
+  readonly catalogue?: readonly AccessPolicyInfo[]
+}
+
+export interface CheckedOutcome {
+  readonly kind: 'checked'
+  /** false exactly when some problem is an error */
+  readonly ok: boolean
+  /** Sorted by file, line, column, code, message. */
+  readonly problems: Problem[]
+  readonly manifest: Manifest
+  /** file → decoded text, for source excerpts under each problem */
+  readonly sources: ReadonlyMap<string, string>
+}
+
+export type ValidateOutcome =
+  | { readonly kind: 'usage'; readonly message: string } // exit 2
+  | CheckedOutcome
+
+export interface ValidateContext {
+  readonly now: Date
+  readonly expiryWarningDays: number
+  readonly catalogue?: readonly AccessPolicyInfo[]
+}
+
+export async function validateManifests(opts: ValidateOptions): Promise<ValidateOutcome> {
+  const loaded = await loadManifestFiles(opts.manifest, opts.cwd)
+  if (loaded.kind === 'usage') return loaded
+  return checkLoaded(loaded.loaded, loaded.problems, loaded.files, loaded.sources, opts)
+}
+
+/** The pipeline over in-memory files (`file` relative paths; `text` or raw bytes). No disk, no AWS. */
+export function validateSources(files: readonly { file: string; text: string | Uint8Array }[], ctx: ValidateContext): CheckedOutcome {
+  const sorted = [...files].sort((a, b) => compareStrings(a.file, b.file))
+  const loaded: LoadedFile[] = []
+  const problems: Problem[] = []
+  const sources = new Map<string, string>()
+  for (const { file, text } of sorted) {
+    const parsed = parseManifestSource(file, text)
+    if (parsed.text !== undefined) sources.set(file, parsed.text)
+    if (parsed.loaded) loaded.push(parsed.loaded)
+    problems.push(...parsed.problems)
+  }
+  return checkLoaded(
+    loaded,
+    problems,
+    sorted.map((f) => f.file),
+    sources,
+    ctx,
+  )
+}
+
+function checkLoaded(
+  loaded: readonly LoadedFile[],
+  fileProblems: readonly Problem[],
+  files: readonly string[],
+  sources: ReadonlyMap<string, string>,
+  ctx: ValidateContext,
+): CheckedOutcome {
+  const inputs: ModelInput[] = loaded.map((source) => ({ source, findings: checkManifestSchema(source) }))
+  const schemaProblems = inputs.flatMap((i) => i.findings.map((f) => f.problem))
+  const { manifest, problems: modelProblems } = buildManifest(inputs, files)
+  const eksProblems = checkEksRules(manifest, {
+    now: ctx.now,
+    expiryWarningDays: ctx.expiryWarningDays,
+    catalogue: ctx.catalogue ?? builtInCatalogue(),
+  })
+  const problems = sortProblems([
+    ...fileProblems,
+    ...schemaProblems,
+    ...modelProblems,
+    ...withoutEchoes(eksProblems, manifest, inputs),
+  ])
+  return { kind: 'checked', ok: !problems.some((p) => p.severity === 'error'), problems, manifest, sources }
+}
+
+/**
+ * A cluster the schema rejected is missing from the model, so an entry naming it would also get
+ * `manifest:unknown-cluster`, and a cluster whose only entry was rejected would get
+ * `manifest:cluster-without-entries`: echoes of a problem already reported.
+ */
+function withoutEchoes(problems: readonly Problem[], manifest: Manifest, inputs: readonly ModelInput[]): Problem[] {
+  const rejectedClusters = new Set<string>()
+  let rejectedEntries = false
+  for (const { findings } of inputs) {
+    for (const { path } of findings) {
+      if (path.length >= 2 && path[0] === 'clusters') rejectedClusters.add(String(path[1]))
+      if (path.length >= 2 && path[0] === 'accessEntries') rejectedEntries = true
+    }
+  }
+  if (rejectedClusters.size === 0 && !rejectedEntries) return [...problems]
+  const echoLocs = new Set<string>()
+  for (const entry of manifest.accessEntries) {
+    entry.clusters?.forEach((selector, k) => {
+      const loc = entry.locs.clusterItems[k]
+      if (loc && rejectedClusters.has(selector)) echoLocs.add(`${loc.file}:${loc.line}:${loc.column}`)
+    })
+  }
+  return problems.filter((p) => {
+    if (p.code === 'manifest:unknown-cluster') return !echoLocs.has(`${p.file}:${p.line}:${p.column}`)
+    if (p.code === 'manifest:cluster-without-entries') return !rejectedEntries
+    return true
+  })
+}
+
+export function compareProblems(a: Problem, b: Problem): number {
+  return (
+    compareStrings(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compareStrings(a.code, b.code) ||
+    compareStrings(a.message, b.message)
+  )
+}
+
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(compareProblems)
+}
+
+// ───────────────────────────── benchmark input ─────────────────────────────
+
+/**
+ * A valid synthetic manifest split over `fileCount` files (`clusters.yaml` plus `team-NN.yaml`),
+ * with `entryCount` entries in all, for `npm run bench`: `validateSources(generateSyntheticManifests(), ctx)`.
+ */
+export function generateSyntheticManifests(fileCount = 50, entryCount = 5000): { file: string; text: string }[] {
+  const clusters = ['version: 1', 'clusters:']
+  for (let c = 0; c < 10; c++) {
+    clusters.push(`  prod-${c}:`, '    region: eu-west-1', '    accountId: "111122223333"')
+  }
+  const files = [{ file: 'manifests/clusters.yaml', text: clusters.join('\n') + '\n' }]
+  const teamFiles = Math.max(1, fileCount - 1)
+  for (let f = 0; f < teamFiles; f++) {
+    const lines = ['version: 1', 'accessEntries:']
+    for (let e = f; e < entryCount; e += teamFiles) {
+      lines.push(
+        `  - principalArn: arn:aws:iam::111122223333:role/team-${f}/member-${e}`,
+        `    clusters: ["prod-${e % 10}"]`,
+        `    kubernetesGroups: [team-${f}-readers]`,
+        `    tags: { owner: team-${f} }`,
+        '    accessPolicies:',
+        '      - policyArn: AmazonEKSViewPolicy',
+        `        accessScope: { type: namespace, namespaces: [team-${f}, "team-${f}-*"] }`,
+      )
+    }
+    files.push({ file: `manifests/team-${String(f).padStart(2, '0')}.yaml`, text: lines.join('\n') + '\n' })
+  }
+  return files
+}
