@@ -9,6 +9,13 @@ import { COMMON_FLAGS, COMMAND_SPECS, parseCliArgs, type CliConfig, type Env, ty
 import { CLI_COMMANDS, DEBUG_ENV, PRODUCT, type CliCommand } from './constants.js'
 import { errorMessage, errorStack } from './errors.js'
 import { renderProblemsJson, renderProblemsText } from './render/problems.js'
+import { assumeRole, memoizeCredentials, toSessionName } from './aws/credentials.js'
+import { createEksApi, createEksApiFactory } from './aws/eks-sdk.js'
+import type { EksApiFactory } from './aws/port.js'
+import { exportCommand } from './commands/export.js'
+import { planAccess } from './commands/plan.js'
+import { buildPlan } from './plan/plan.js'
+import { renderPlan } from './plan/render/index.js'
 import { validateManifests } from './validate.js'
 
 export interface CliIO {
@@ -47,9 +54,9 @@ export const notImplemented: CommandHandler = async (config, io) => {
 /** One handler per command; the ones not built yet share `notImplemented`. */
 export const commands: Readonly<Record<CliCommand, CommandHandler>> = {
   validate: runValidate,
-  plan: notImplemented,
+  plan: runPlan,
   apply: notImplemented,
-  export: notImplemented,
+  export: runExport,
   'import-aws-auth': notImplemented,
   'iam-policy': notImplemented,
   drift: notImplemented,
@@ -112,6 +119,89 @@ async function runValidate(config: CliConfig, io: CliIO): Promise<number> {
     io.stdout(renderProblemsText(outcome.problems, outcome.sources, { fileCount, color: useColor(io), cwd: io.cwd }))
   }
   return outcome.ok ? EXIT.ok : EXIT.failure
+}
+
+// ───────────────────────────── plan ─────────────────────────────
+
+async function runPlan(config: CliConfig, io: CliIO): Promise<number> {
+  if (config.rules !== undefined) {
+    io.stderr(`${PRODUCT}: note: organisation rules (${config.rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`)
+  }
+  const now = io.now()
+  const outcome = await planAccess(
+    {
+      manifest: config.manifest,
+      cwd: io.cwd,
+      now,
+      expiryWarningDays: config.expiryWarningDays,
+      ...(config.state === undefined ? {} : { state: config.state }),
+      ...(config.cluster === undefined ? {} : { clusterGlob: config.cluster }),
+      ...(io.env['GITHUB_SHA'] ? { manifestCommit: io.env['GITHUB_SHA'] } : {}),
+    },
+    config.state === undefined ? { apiFor: cliEksFactory(config, 'plan') } : {},
+  )
+  switch (outcome.kind) {
+    case 'usage':
+      io.stderr(`${PRODUCT}: ${outcome.message}\n`)
+      return EXIT.usage
+    case 'invalid':
+      // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
+      // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
+      if (config.format === 'json') {
+        io.stdout(renderPlan(buildPlan({ manifest: outcome.manifest, observed: new Map(), now, problems: outcome.problems, clusters: [] }), 'json'))
+      } else {
+        io.stderr(renderProblemsText(outcome.problems, outcome.sources, { fileCount: outcome.sources.size, color: useColor(io), cwd: io.cwd }))
+      }
+      return EXIT.failure
+    case 'planned': {
+      const format = config.format === 'markdown' || config.format === 'json' ? config.format : 'text'
+      io.stdout(renderPlan(outcome.plan, format, { color: format === 'text' && useColor(io) }))
+      return outcome.plan.clusters.some((c) => c.errors.length > 0) ? EXIT.failure : EXIT.ok
+    }
+  }
+}
+
+/**
+ * The CLI reaches AWS with the SDK's default credential chain and endpoint settings
+ * (AWS_ENDPOINT_URL_EKS, …). With --assume-roles it first assumes each cluster's role from those
+ * credentials (planRoleArn for plan and export, roleArn for apply), once per role.
+ */
+function cliEksFactory(config: CliConfig, purpose: 'plan' | 'apply'): EksApiFactory {
+  if (!config.assumeRoles) return createEksApiFactory()
+  const providers = new Map<string, ReturnType<typeof memoizeCredentials>>()
+  return createEksApiFactory({
+    credentialsFor: (target) => {
+      if (target.roleArn === undefined) return undefined
+      const key = `${target.roleArn}|${target.region}`
+      let provider = providers.get(key)
+      if (!provider) {
+        const roleArn = target.roleArn
+        provider = memoizeCredentials(() => assumeRole(roleArn, { region: target.region, sessionName: toSessionName(`${PRODUCT}-${purpose}`) }))
+        providers.set(key, provider)
+      }
+      return provider
+    },
+  })
+}
+
+// ───────────────────────────── export ─────────────────────────────
+
+async function runExport(config: CliConfig, io: CliIO): Promise<number> {
+  if (config.cluster === undefined) {
+    io.stderr(`${PRODUCT}: export needs --cluster NAME (the EKS cluster name)\n`)
+    return EXIT.usage
+  }
+  return exportCommand(
+    {
+      cluster: config.cluster,
+      format: config.format === 'state' ? 'state' : 'yaml',
+      cwd: io.cwd,
+      env: io.env,
+      ...(config.region === undefined ? {} : { region: config.region }),
+      ...(config.output === undefined ? {} : { output: config.output }),
+    },
+    { apiFor: (t) => createEksApi({ region: t.region }), stdout: io.stdout, stderr: io.stderr },
+  )
 }
 
 function isReadableFile(path: string): boolean {

@@ -1,0 +1,139 @@
+import picomatch from 'picomatch'
+import type { ClusterTarget, EksApiFactory } from '../aws/port.js'
+import { readLiveState } from '../aws/read-state.js'
+import { buildPlan } from '../plan/plan.js'
+import { builtInCatalogue } from '../policies.js'
+import { findObservedCluster, loadStateSnapshotFile } from '../state/snapshot.js'
+import type { AccessPolicyInfo, Manifest, ManifestCluster, ObservedCluster, Plan, PlanError, Problem, Result } from '../types.js'
+import { err, ok } from '../types.js'
+import { validateManifests } from '../validate.js'
+
+export interface PlanOptions {
+  readonly manifest: string
+  readonly cwd: string
+  readonly now: Date
+  readonly expiryWarningDays: number
+  /** A state snapshot file: plan offline, with no AWS access at all. */
+  readonly state?: string
+  /** Glob over logical cluster names. */
+  readonly clusterGlob?: string
+  readonly manifestCommit?: string
+}
+
+export interface PlanDeps {
+  /** Builds the EKS port for a cluster; unused with `state`. */
+  readonly apiFor?: EksApiFactory
+  /** Read concurrency per account and region. */
+  readonly concurrency?: number
+}
+
+export type PlanOutcome =
+  | { readonly kind: 'usage'; readonly message: string }
+  /** The manifest is invalid: nothing was read from AWS. */
+  | {
+      readonly kind: 'invalid'
+      readonly manifest: Manifest
+      readonly problems: readonly Problem[]
+      readonly sources: ReadonlyMap<string, string>
+    }
+  | { readonly kind: 'planned'; readonly plan: Plan; readonly sources: ReadonlyMap<string, string> }
+
+/**
+ * validate → select clusters → read live state (or a snapshot) → diff. An invalid manifest
+ * stops before any AWS call, so a broken pull request never reaches a cluster.
+ */
+export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<PlanOutcome> {
+  const validated = await validateManifests(validateOptions(opts, builtInCatalogue()))
+  if (validated.kind === 'usage') return validated
+  if (!validated.ok) return { kind: 'invalid', manifest: validated.manifest, problems: validated.problems, sources: validated.sources }
+
+  const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob)
+  if (!selected.ok) return { kind: 'usage', message: selected.error }
+
+  const observed = opts.state
+    ? await readSnapshot(opts.state, opts.cwd, selected.value)
+    : await readLive(selected.value, deps)
+  if (!observed.ok) return { kind: 'usage', message: observed.error }
+
+  // `validate` trusts the built-in policy catalogue; `plan` re-checks with the one EKS
+  // reported, so a policy AWS added since this release is not an error.
+  const revalidated = observed.value.catalogue
+    ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), observed.value.catalogue)))
+    : validated
+  const problems = revalidated.kind === 'checked' ? revalidated.problems : validated.problems
+
+  const plan = buildPlan({
+    manifest: validated.manifest,
+    observed: observed.value.clusters,
+    now: opts.now,
+    problems,
+    clusters: selected.value.map((c) => c.key),
+    ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
+  })
+  return { kind: 'planned', plan, sources: validated.sources }
+}
+
+function validateOptions(opts: PlanOptions, catalogue: readonly AccessPolicyInfo[]) {
+  return { manifest: opts.manifest, cwd: opts.cwd, now: opts.now, expiryWarningDays: opts.expiryWarningDays, catalogue }
+}
+
+/** The clusters `--cluster GLOB` names; a filter that matches nothing is a usage error. */
+export function selectPlannedClusters(manifest: Manifest, glob: string | undefined): Result<ManifestCluster[], string> {
+  if (glob === undefined) return ok([...manifest.clusters])
+  const matches = picomatch(glob.split(',').map((g) => g.trim()).filter(Boolean), { dot: true, bash: true })
+  const selected = manifest.clusters.filter((c) => matches(c.key))
+  if (selected.length === 0) {
+    const known = manifest.clusters.map((c) => c.key).join(', ') || '(none)'
+    return err(`--cluster "${glob}" matches no cluster in the manifest; clusters are: ${known}`)
+  }
+  return ok(selected)
+}
+
+interface Observed {
+  readonly clusters: ReadonlyMap<string, Result<ObservedCluster, PlanError>>
+  readonly catalogue?: readonly AccessPolicyInfo[]
+}
+
+async function readSnapshot(path: string, cwd: string, clusters: readonly ManifestCluster[]): Promise<Result<Observed, string>> {
+  const loaded = await loadStateSnapshotFile(path, cwd)
+  if (loaded.kind === 'usage') return err(loaded.message)
+  if (!loaded.result.ok) return err(formatSnapshotProblems(loaded.result.error))
+  const snapshot = loaded.result.value
+  const observed = new Map<string, Result<ObservedCluster, PlanError>>()
+  for (const cluster of clusters) {
+    const found = findObservedCluster(snapshot, cluster)
+    observed.set(
+      cluster.key,
+      found
+        ? ok(found)
+        : err({
+            code: 'no-state',
+            message: `the state snapshot ${path} has no cluster "${cluster.name}" in ${cluster.region} (account ${cluster.accountId}); export it with \`eks-access-gate export --cluster ${cluster.name} --region ${cluster.region} --format state\``,
+          }),
+    )
+  }
+  return ok({ clusters: observed, ...(snapshot.accessPolicies ? { catalogue: snapshot.accessPolicies } : {}) })
+}
+
+function formatSnapshotProblems(problems: readonly Problem[]): string {
+  return ['the state snapshot is invalid:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.code}: ${p.message}`)].join('\n')
+}
+
+async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps): Promise<Result<Observed, string>> {
+  if (!deps.apiFor) return err('no AWS access configured for a live plan; pass --state FILE to plan from a snapshot')
+  const targets: ClusterTarget[] = clusters.map((c) => ({
+    key: c.key,
+    name: c.name,
+    region: c.region,
+    accountId: c.accountId,
+    ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}),
+  }))
+  const read = await readLiveState(targets, deps.apiFor, deps.concurrency ? { concurrency: deps.concurrency } : {})
+  return ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) })
+}
+
+function mergeCatalogues(a: readonly AccessPolicyInfo[], b: readonly AccessPolicyInfo[]): AccessPolicyInfo[] {
+  const byArn = new Map<string, AccessPolicyInfo>()
+  for (const p of [...a, ...b]) byArn.set(p.arn, p)
+  return [...byArn.values()].sort((x, y) => x.arn.localeCompare(y.arn))
+}
