@@ -47,7 +47,7 @@ export function processIO(): CliIO {
 
 /** Honest placeholder: a command that is parsed but not built yet says so, and prints nothing else. */
 export const notImplemented: CommandHandler = async (config, io) => {
-  io.stderr(`${PRODUCT}: ${config.command} is not implemented yet in this version (${VERSION}); only validate is available\n`)
+  io.stderr(`${PRODUCT}: ${config.command} is not implemented yet in this version (${VERSION}); available: validate, plan, export\n`)
   return EXIT.usage
 }
 

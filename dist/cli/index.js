@@ -56392,7 +56392,7 @@ function processIO() {
 }
 /** Honest placeholder: a command that is parsed but not built yet says so, and prints nothing else. */
 const notImplemented = async (config, io) => {
-    io.stderr(`${PRODUCT}: ${config.command} is not implemented yet in this version (${VERSION}); only validate is available\n`);
+    io.stderr(`${PRODUCT}: ${config.command} is not implemented yet in this version (${VERSION}); available: validate, plan, export\n`);
     return EXIT.usage;
 };
 /** One handler per command; the ones not built yet share `notImplemented`. */
