@@ -2,6 +2,7 @@
  * Parses the action's inputs and the CLI's argv, once, into frozen typed configs.
  * Everything a user can get wrong here is a UsageError (exit 2), never a thrown exception.
  */
+import { editDistance } from './manifest/suggest.js'
 import { readFileSync } from 'node:fs'
 import {
   ACTION_COMMANDS,
@@ -67,23 +68,6 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   if (best === undefined) return undefined
   const limit = Math.max(1, Math.min(3, Math.floor(best.candidate.length / 3)))
   return best.distance <= limit ? best.candidate : undefined
-}
-
-/** Damerau-style (adjacent transposition counts as one) Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  )
-  const at = (i: number, j: number): number => rows[i]?.[j] ?? Number.POSITIVE_INFINITY
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, at(i - 2, j - 2) + 1)
-      ;(rows[i] as number[])[j] = d
-    }
-  }
-  return at(a.length, b.length)
 }
 
 // ───────────────────────────── action inputs ─────────────────────────────

@@ -1,4 +1,5 @@
 /** Small pure helpers shared by the EKS rules (not a rule itself, so index.ts does not list it). */
+import { editDistance } from '../../manifest/suggest.js'
 import { selectClusters, type Selection } from '../../manifest/select.js'
 import type { Loc, Manifest, ManifestCluster, ManifestEntry } from '../../types.js'
 
@@ -69,20 +70,6 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
 export function didYouMean(input: string, candidates: readonly string[]): string {
   const match = closestMatch(input, candidates)
   return match === undefined ? '' : ` (did you mean "${match}"?)`
-}
-
-/** Levenshtein distance, two-row dynamic programming. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution))
-    }
-    previous = current
-  }
-  return previous[b.length] ?? 0
 }
 
 /** Node entry types (everything but STANDARD); EKS grants them their permissions itself. */
