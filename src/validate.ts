@@ -4,9 +4,9 @@
  * `validateManifests` reads the disk; `validateSources` is the same pipeline over in-memory text,
  * for tests and benchmarks.
  */
-import { loadManifestFiles, parseManifestSource, compareStrings, type LoadedFile } from './manifest/load.js'
+import { checkManifestFile, type ParseMode } from './manifest/check.js'
+import { loadManifestFiles, compareStrings } from './manifest/load.js'
 import { buildManifest, type ModelInput } from './manifest/model.js'
-import { checkManifestSchema } from './manifest/schema.js'
 import { builtInCatalogue } from './policies.js'
 import { checkEksRules } from './rules/eks/index.js'
 import type { AccessPolicyInfo, Manifest, Problem } from './types.js'
@@ -19,6 +19,8 @@ export interface ValidateOptions {
   readonly expiryWarningDays: number
   /** Known access policies; default: the built-in catalogue. */
   readonly catalogue?: readonly AccessPolicyInfo[]
+  /** `slow` skips the fast parse (differential tests); default `auto`. Results are the same. */
+  readonly parseMode?: ParseMode
 }
 
 export interface CheckedOutcome {
@@ -40,10 +42,13 @@ export interface ValidateContext {
   readonly now: Date
   readonly expiryWarningDays: number
   readonly catalogue?: readonly AccessPolicyInfo[]
+  /** `slow` skips the fast parse (differential tests); default `auto`. Results are the same. */
+  readonly parseMode?: ParseMode
 }
 
 export async function validateManifests(opts: ValidateOptions): Promise<ValidateOutcome> {
-  const loaded = await loadManifestFiles(opts.manifest, opts.cwd)
+  const mode = opts.parseMode ?? 'auto'
+  const loaded = await loadManifestFiles(opts.manifest, opts.cwd, (file, bytes) => checkManifestFile(file, bytes, mode))
   if (loaded.kind === 'usage') return loaded
   return checkLoaded(loaded.loaded, loaded.problems, loaded.files, loaded.sources, opts)
 }
@@ -51,11 +56,11 @@ export async function validateManifests(opts: ValidateOptions): Promise<Validate
 /** The pipeline over in-memory files (`file` relative paths; `text` or raw bytes). No disk, no AWS. */
 export function validateSources(files: readonly { file: string; text: string | Uint8Array }[], ctx: ValidateContext): CheckedOutcome {
   const sorted = [...files].sort((a, b) => compareStrings(a.file, b.file))
-  const loaded: LoadedFile[] = []
+  const loaded: ModelInput[] = []
   const problems: Problem[] = []
   const sources = new Map<string, string>()
   for (const { file, text } of sorted) {
-    const parsed = parseManifestSource(file, text)
+    const parsed = checkManifestFile(file, text, ctx.parseMode ?? 'auto')
     if (parsed.text !== undefined) sources.set(file, parsed.text)
     if (parsed.loaded) loaded.push(parsed.loaded)
     problems.push(...parsed.problems)
@@ -70,13 +75,12 @@ export function validateSources(files: readonly { file: string; text: string | U
 }
 
 function checkLoaded(
-  loaded: readonly LoadedFile[],
+  inputs: readonly ModelInput[],
   fileProblems: readonly Problem[],
   files: readonly string[],
   sources: ReadonlyMap<string, string>,
   ctx: ValidateContext,
 ): CheckedOutcome {
-  const inputs: ModelInput[] = loaded.map((source) => ({ source, findings: checkManifestSchema(source) }))
   const schemaProblems = inputs.flatMap((i) => i.findings.map((f) => f.problem))
   const { manifest, problems: modelProblems } = buildManifest(inputs, files)
   const eksProblems = checkEksRules(manifest, {

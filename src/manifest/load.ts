@@ -22,6 +22,7 @@ import {
   type YAMLError,
 } from 'yaml'
 import type { Problem, Severity } from '../types.js'
+import type { Locatable } from './locate.js'
 
 /** PRODUCT.md limits. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -34,12 +35,23 @@ export const MAX_ALIAS_NODES = 10_000
  */
 const LEXICAL_FLOW_DEPTH_GUARD = 1_000
 
-/** One successfully parsed manifest file. */
-export interface LoadedFile {
+/**
+ * A parsed manifest file as the schema and the model need it: its value, and the YAML tree to
+ * locate nodes in, which the fast path (fast.ts) builds only when first asked.
+ */
+export interface ManifestSource {
   /** Path relative to the working directory, `/`-separated. */
   readonly file: string
   /** Decoded text without BOM: line/column refer to it. */
   readonly text: string
+  /** The document as plain JS (mapping keys as strings). */
+  readonly value: unknown
+  /** The YAML tree with positions (may parse on first call; the same object afterwards). */
+  readonly locatable: () => Locatable
+}
+
+/** One file parsed by `yaml` (the slow path), with its YAML tree at hand. */
+export interface LoadedFile extends ManifestSource {
   readonly doc: Document.Parsed
   readonly lineCounter: LineCounter
   /** The document as plain JS (mapping keys as strings; an alias shares its anchor's value). */
@@ -48,26 +60,32 @@ export interface LoadedFile {
   readonly aliasTargets: ReadonlyMap<Alias, YamlNode>
 }
 
-export interface ParsedSource {
+export interface ParsedSource extends ParsedAs<LoadedFile> {
   /** Present when the file parsed cleanly (warnings allowed). */
   readonly loaded?: LoadedFile
   /** Decoded text, when decoding succeeded (for source excerpts in output). */
   readonly text?: string
-  readonly problems: Problem[]
 }
 
-export type LoadOutcome =
+export type LoadOutcome<T = LoadedFile> =
   | { readonly kind: 'usage'; readonly message: string }
   | {
       readonly kind: 'loaded'
       /** Every matched file, sorted. */
       readonly files: readonly string[]
       /** Files that parsed, sorted by path. */
-      readonly loaded: readonly LoadedFile[]
+      readonly loaded: readonly T[]
       readonly problems: Problem[]
       /** file → decoded text, for every file that could be decoded. */
       readonly sources: ReadonlyMap<string, string>
     }
+
+/** What parsing one file yields: `parseManifestSource`'s shape, whatever `T` the caller builds. */
+export interface ParsedAs<T> {
+  readonly loaded?: T
+  readonly text?: string
+  readonly problems: Problem[]
+}
 
 // ───────────────────────────── disk ─────────────────────────────
 
@@ -108,14 +126,23 @@ export async function findManifestFiles(
   return { kind: 'found', paths: paths.map((p) => path.resolve(p)) }
 }
 
-/** Reads and parses every file the pattern names, sorted by relative path. */
-export async function loadManifestFiles(pattern: string, cwd: string): Promise<LoadOutcome> {
+/**
+ * Reads and parses every file the pattern names, sorted by relative path. `parse` defaults to the
+ * `yaml` parse; validate passes its fast-path-first parse.
+ */
+export async function loadManifestFiles(pattern: string, cwd: string): Promise<LoadOutcome>
+export async function loadManifestFiles<T>(pattern: string, cwd: string, parse: (file: string, bytes: Uint8Array) => ParsedAs<T>): Promise<LoadOutcome<T>>
+export async function loadManifestFiles<T>(
+  pattern: string,
+  cwd: string,
+  parse: (file: string, bytes: Uint8Array) => ParsedAs<T> = parseManifestSource as unknown as (file: string, bytes: Uint8Array) => ParsedAs<T>,
+): Promise<LoadOutcome<T>> {
   const found = await findManifestFiles(pattern, cwd)
   if (found.kind === 'usage') return found
   const entries = found.paths
     .map((abs) => ({ abs, file: toPosixRelative(cwd, abs) }))
     .sort((a, b) => compareStrings(a.file, b.file))
-  const loaded: LoadedFile[] = []
+  const loaded: T[] = []
   const problems: Problem[] = []
   const sources = new Map<string, string>()
   for (const { abs, file } of entries) {
@@ -125,7 +152,7 @@ export async function loadManifestFiles(pattern: string, cwd: string): Promise<L
       problems.push(read.problem)
       continue
     }
-    const parsed = parseManifestSource(file, read.bytes)
+    const parsed = parse(file, read.bytes)
     if (parsed.text !== undefined) sources.set(file, parsed.text)
     if (parsed.loaded) loaded.push(parsed.loaded)
     problems.push(...parsed.problems)
@@ -167,12 +194,17 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-/** Parses one manifest's bytes (or already-decoded text). Never throws on user input. */
+/** Parses one manifest's bytes (or already-decoded text) with `yaml`. Never throws on user input. */
 export function parseManifestSource(file: string, content: Uint8Array | string): ParsedSource {
-  const decoded = typeof content === 'string' ? decodeString(file, content) : decodeBytes(file, content)
+  const decoded = decodeManifest(file, content)
   if (decoded.kind === 'problem') return { problems: [decoded.problem] }
   const text = decoded.text
   return { ...parseManifestText(file, text), text }
+}
+
+/** Bytes or text → text without BOM, or the size/encoding/binary problem. Runs before any parser. */
+export function decodeManifest(file: string, content: Uint8Array | string): { kind: 'text'; text: string } | { kind: 'problem'; problem: Problem } {
+  return typeof content === 'string' ? decodeString(file, content) : decodeBytes(file, content)
 }
 
 function decodeString(file: string, text: string): { kind: 'text'; text: string } | { kind: 'problem'; problem: Problem } {
@@ -279,7 +311,8 @@ function opensBlockQuote(text: string, i: number): boolean {
   return before === '\n' || before === ':' || before === '-' || before === '?'
 }
 
-function parseManifestText(file: string, text: string): { loaded?: LoadedFile; problems: Problem[] } {
+/** Decoded text → the `yaml` document and its value, or Problems (the exact, slow path). */
+export function parseManifestText(file: string, text: string): { loaded?: LoadedFile; problems: Problem[] } {
   const lineCounter = new LineCounter()
   const at = (offset: number): { line: number; column: number } => {
     const pos = lineCounter.linePos(offset)
@@ -320,10 +353,16 @@ function parseManifestText(file: string, text: string): { loaded?: LoadedFile; p
   }
   const converted = convertDocument(doc, file, at)
   if (converted.kind === 'problem') return { problems: [...problems, converted.problem] }
-  return {
-    loaded: { file, text, doc, lineCounter, value: converted.value, aliasTargets: converted.aliasTargets },
-    problems,
+  const loaded: LoadedFile = {
+    file,
+    text,
+    doc,
+    lineCounter,
+    value: converted.value,
+    aliasTargets: converted.aliasTargets,
+    locatable: () => loaded,
   }
+  return { loaded, problems }
 }
 
 function lineColumn(pos: { line: number; column: number }): [number, number] {

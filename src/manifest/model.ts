@@ -15,12 +15,12 @@ import {
   type PruneMode,
   type ScopeType,
 } from '../types.js'
-import type { LoadedFile } from './load.js'
-import { cursorLoc, descend, locate, rootCursor, type Cursor, type PathSegment } from './locate.js'
+import type { ManifestSource } from './load.js'
+import { cursorLoc, descend, rootCursor, type Cursor, type PathSegment } from './locate.js'
 import type { SchemaFinding } from './schema.js'
 
 export interface ModelInput {
-  readonly source: LoadedFile
+  readonly source: ManifestSource
   /** The schema findings of this file: what they concern stays out of the model. */
   readonly findings: readonly SchemaFinding[]
 }
@@ -62,7 +62,7 @@ export function buildManifest(files: readonly ModelInput[], allFiles: readonly s
   for (const { source, findings } of files) {
     const rejected = rejectedParts(findings)
     const root = asObject(source.value)
-    const at = (path: readonly PathSegment[], key = false): Loc => locate(source, path, { key })
+    const at = relativeAt(source, [])
     for (const [key, raw] of Object.entries(asObject(root?.clusters) ?? {})) {
       const keyLoc = at(['clusters', key], true)
       const first = firstDefinition.get(key)
@@ -99,10 +99,38 @@ function rejectedParts(findings: readonly SchemaFinding[]): { clusters: Set<stri
 
 type At = (path: readonly PathSegment[], key?: boolean) => Loc
 
-/** Locates paths relative to `base`: descending once per entry keeps 5,000 entries cheap. */
-function relativeAt(source: LoadedFile, base: readonly PathSegment[]): At {
-  const from: Cursor = descend(source, rootCursor(source), base)
-  return (path, key = false) => cursorLoc(source, descend(source, from, path), { key })
+/**
+ * Locates paths relative to `base`, lazily: rules read a Loc's line and column only to report a
+ * problem, so a valid file never pays for its `yaml` parse (see fast.ts). Descending to `base` once
+ * keeps resolving 5,000 entries' Locs cheap when they are all read (a plan, JSON output).
+ */
+function relativeAt(source: ManifestSource, base: readonly PathSegment[]): At {
+  let from: Cursor | undefined
+  const baseCursor = (): Cursor => (from ??= descend(source.locatable(), rootCursor(source.locatable()), base))
+  return (path, key = false) =>
+    lazyLoc(source.file, () => {
+      const src = source.locatable()
+      return cursorLoc(src, descend(src, baseCursor(), path), { key })
+    })
+}
+
+/**
+ * A Loc whose `file` is known at once and whose line and column are computed on first read.
+ * Own enumerable getters, so JSON.stringify, spreading, structuredClone and deep equality see a
+ * plain `{ file, line, column }`.
+ */
+export function lazyLoc(file: string, resolve: () => Loc): Loc {
+  let resolved: Loc | undefined
+  const get = (): Loc => (resolved ??= resolve())
+  return {
+    file,
+    get line() {
+      return get().line
+    },
+    get column() {
+      return get().column
+    },
+  }
 }
 
 function buildCluster(key: string, value: Obj, keyLoc: Loc, at: At): ManifestCluster {

@@ -6,6 +6,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormats from 'ajv-formats'
 import manifestSchema from '../../schemas/eks-access.schema.json' with { type: 'json' }
 import { problemAt, type Problem } from '../types.js'
+import type { ManifestSource } from './load.js'
 import { locate, type Locatable, type PathSegment } from './locate.js'
 import { suggestClosest } from './suggest.js'
 
@@ -49,10 +50,16 @@ export const manifestValidator: () => ValidateFunction = (() => {
   return () => (compiled ??= compileManifestSchema())
 })()
 
-/** Validates one document's value; problems are located in `src`. */
-export function checkManifestSchema(src: Locatable & { readonly value: unknown }, validate = manifestValidator()): SchemaFinding[] {
-  if (validate(src.value)) return []
+/** True when the value needs no finding (the fast path's check: no positions needed). */
+export function passesManifestSchema(value: unknown, validate = manifestValidator()): boolean {
+  return validate(value)
+}
+
+/** Validates one document's value; problems are located in the source's YAML tree. */
+export function checkManifestSchema(source: ManifestSource, validate = manifestValidator()): SchemaFinding[] {
+  if (validate(source.value)) return []
   const errors = pruneNoise(validate.errors ?? [])
+  const src = { ...source.locatable(), value: source.value }
   const findings = errors.flatMap((e) => describeError(src, e))
   return dedupeFindings(findings)
 }
