@@ -42144,7 +42144,7 @@ exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
-__webpack_unused_export__ = publicApi.parseDocument;
+exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
@@ -51190,6 +51190,63 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/manifest/suggest.ts
+/**
+ * "Did you mean …?" for near misses: unknown keys (`acessPolicies`) and enum values (`API_AND_CONFIGMAP`).
+ */
+/**
+ * Optimal-string-alignment distance (Damerau-Levenshtein restricted to adjacent transpositions),
+ * which is what a typo looks like: one insertion, deletion, substitution or swapped pair costs 1.
+ */
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    // one flat table; the inputs are short key names, so the O(n·m) memory does not matter
+    const d = new Array(rows * cols).fill(0);
+    const at = (i, j) => d[i * cols + j] ?? 0;
+    for (let i = 0; i < rows; i++)
+        d[i * cols] = i;
+    for (let j = 0; j < cols; j++)
+        d[j] = j;
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                best = Math.min(best, at(i - 2, j - 2) + 1);
+            d[i * cols + j] = best;
+        }
+    }
+    return at(rows - 1, cols - 1);
+}
+/** How many edits still count as a typo: short words tolerate fewer, so `id` does not suggest `adopt`. */
+function typoBudget(word) {
+    if (word.length <= 3)
+        return 1;
+    return 2;
+}
+/**
+ * The closest candidate to `word` (case-insensitive), or undefined when none is a plausible typo.
+ * Ties go to the earlier candidate, so the schema's property order decides.
+ */
+function suggestClosest(word, candidates) {
+    const lower = word.toLowerCase();
+    let best;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const candidate of candidates) {
+        if (candidate === word)
+            continue;
+        const distance = editDistance(lower, candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    if (best === undefined)
+        return undefined;
+    return bestDistance <= Math.min(typoBudget(word), typoBudget(best)) ? best : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/constants.ts
 /**
  * User-facing names of the action and the CLI (PRODUCT.md "Action" and "CLI"), kept in one place
@@ -51274,6 +51331,7 @@ const OWNERSHIP_TAG_VALUE = 'eks-access-gate';
 
 
 
+
 // ───────────────────────────── shared value parsers ─────────────────────────────
 /** YAML 1.2 core-schema booleans, the same set `core.getBooleanInput` accepts. */
 const TRUE_WORDS = ['true', 'True', 'TRUE'];
@@ -51321,21 +51379,6 @@ function didYouMean(input, candidates) {
         return undefined;
     const limit = Math.max(1, Math.min(3, Math.floor(best.candidate.length / 3)));
     return best.distance <= limit ? best.candidate : undefined;
-}
-/** Damerau-style (adjacent transposition counts as one) Levenshtein distance. */
-function editDistance(a, b) {
-    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    const at = (i, j) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d = Math.min(d, at(i - 2, j - 2) + 1);
-            rows[i][j] = d;
-        }
-    }
-    return at(a.length, b.length);
 }
 /** Reads and parses the webhook payload at GITHUB_EVENT_PATH; undefined when it cannot. */
 function readEventPayload(path) {
@@ -51790,6 +51833,3076 @@ function renderProblemsMarkdown(problems, options) {
     return [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |', ...rows, ...more].join('\n') + '\n';
 }
 
+;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+var exception;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact) {
+    let where = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
+    }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
+    }
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact) {
+    return this.name + ": " + formatError(this, compact);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
+    }
+    if (lineEnd - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      pos: position - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+var type;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type = Type2;
+  return type;
+}
+var schema;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name) {
+    const result = [];
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+var str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+var bool;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+var js_yaml_int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return js_yaml_int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  js_yaml_int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return js_yaml_int;
+}
+var js_yaml_float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return js_yaml_float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  js_yaml_float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return js_yaml_float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var core;
+var hasRequiredCore;
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "";
+      case 95:
+        return " ";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
+        };
+      }
+    }
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name = names[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
+}
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYamlExports = requireJsYaml();
+const yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+const {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = yaml;
+
+//# sourceMappingURL=js-yaml.mjs.map
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "url"
@@ -52679,8 +55792,6 @@ function globSync(globInput, options) {
 //#endregion
 
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/manifest/load.ts
 /**
  * Manifest files → YAML documents with source positions, or Problems for hostile input.
@@ -52734,8 +55845,7 @@ async function findManifestFiles(pattern, cwd) {
     }
     return { kind: 'found', paths: paths.map((p) => external_node_path_default().resolve(p)) };
 }
-/** Reads and parses every file the pattern names, sorted by relative path. */
-async function loadManifestFiles(pattern, cwd) {
+async function loadManifestFiles(pattern, cwd, parse = parseManifestSource) {
     const found = await findManifestFiles(pattern, cwd);
     if (found.kind === 'usage')
         return found;
@@ -52753,7 +55863,7 @@ async function loadManifestFiles(pattern, cwd) {
             problems.push(read.problem);
             continue;
         }
-        const parsed = load_parseManifestSource(file, read.bytes);
+        const parsed = parse(file, read.bytes);
         if (parsed.text !== undefined)
             sources.set(file, parsed.text);
         if (parsed.loaded)
@@ -52791,13 +55901,17 @@ function fileProblem(file, code, message, line = 1, column = 1, severity = 'erro
 function load_compareStrings(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
-/** Parses one manifest's bytes (or already-decoded text). Never throws on user input. */
-function load_parseManifestSource(file, content) {
-    const decoded = typeof content === 'string' ? decodeString(file, content) : decodeBytes(file, content);
+/** Parses one manifest's bytes (or already-decoded text) with `yaml`. Never throws on user input. */
+function parseManifestSource(file, content) {
+    const decoded = decodeManifest(file, content);
     if (decoded.kind === 'problem')
         return { problems: [decoded.problem] };
     const text = decoded.text;
     return { ...parseManifestText(file, text), text };
+}
+/** Bytes or text → text without BOM, or the size/encoding/binary problem. Runs before any parser. */
+function decodeManifest(file, content) {
+    return typeof content === 'string' ? decodeString(file, content) : decodeBytes(file, content);
 }
 function decodeString(file, text) {
     if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES)
@@ -52907,6 +56021,7 @@ function opensBlockQuote(text, i) {
     const before = j < 0 ? '\n' : text[j];
     return before === '\n' || before === ':' || before === '-' || before === '?';
 }
+/** Decoded text → the `yaml` document and its value, or Problems (the exact, slow path). */
 function parseManifestText(file, text) {
     const lineCounter = new dist/* LineCounter */.HN();
     const at = (offset) => {
@@ -52945,10 +56060,16 @@ function parseManifestText(file, text) {
     const converted = convertDocument(doc, file, at);
     if (converted.kind === 'problem')
         return { problems: [...problems, converted.problem] };
-    return {
-        loaded: { file, text, doc, lineCounter, value: converted.value, aliasTargets: converted.aliasTargets },
-        problems,
+    const loaded = {
+        file,
+        text,
+        doc,
+        lineCounter,
+        value: converted.value,
+        aliasTargets: converted.aliasTargets,
+        locatable: () => loaded,
     };
+    return { loaded, problems };
 }
 function lineColumn(pos) {
     return [pos.line, pos.column];
@@ -53093,84 +56214,237 @@ function convertSeq(items, depth, state) {
     return { value: arr, size };
 }
 
-;// CONCATENATED MODULE: ./src/policies.ts
+;// CONCATENATED MODULE: ./src/manifest/fast.ts
 /**
- * AWS-managed access policies known at release time (EKS-API.md §6, from a real
- * `aws eks list-access-policies`). AWS keeps adding policies, so `plan` refreshes this list
- * from ListAccessPolicies; `validate` needs no AWS access and uses it as is: an unknown short
- * name is an error, an unknown full ARN only a warning.
+ * The fast path for ordinary manifests: js-yaml parses ~15× faster than `yaml`, which a 1.5 MB
+ * manifest set would otherwise spend most of `validate` in. It yields only the JS value; source
+ * positions come later, and only when a problem needs one, from a lazy `yaml` parse of the file
+ * (see `lazyLocatable`). Anything js-yaml and `yaml` might read differently is refused here, and
+ * the caller takes the exact slow path (load.ts) for that file instead.
  */
-const BUILT_IN_POLICY_NAMES = [
-    'AIDevOpsAgentAccessPolicy',
-    'AmazonAIOpsAssistantPolicy',
-    'AmazonARCRegionSwitchScalingPolicy',
-    'AmazonEKSACKPolicy',
-    'AmazonEKSAdminPolicy',
-    'AmazonEKSAdminViewPolicy',
-    'AmazonEKSArgoCDClusterPolicy',
-    'AmazonEKSArgoCDPolicy',
-    'AmazonEKSAutoNodePolicy',
-    'AmazonEKSBlockStorageClusterPolicy',
-    'AmazonEKSBlockStoragePolicy',
-    'AmazonEKSClusterAdminPolicy',
-    'AmazonEKSComputeClusterPolicy',
-    'AmazonEKSComputePolicy',
-    'AmazonEKSEditPolicy',
-    'AmazonEKSEventPolicy',
-    'AmazonEKSHybridPolicy',
-    'AmazonEKSKROPolicy',
-    'AmazonEKSLoadBalancingClusterPolicy',
-    'AmazonEKSLoadBalancingPolicy',
-    'AmazonEKSNetworkingClusterPolicy',
-    'AmazonEKSNetworkingPolicy',
-    'AmazonEKSPodIdentityPolicy',
-    'AmazonEKSSecretAdminPolicy',
-    'AmazonEKSSecretReaderPolicy',
-    'AmazonEKSViewPolicy',
-    'AmazonEMRJobPolicy',
-    'AmazonSagemakerHyperpodClusterPolicy',
-    'AmazonSagemakerHyperpodControllerPolicy',
-    'AmazonSagemakerHyperpodSpacePolicy',
-    'AmazonSagemakerHyperpodSpaceTemplatePolicy',
-    'AmazonSagemakerHyperpodSystemNamespacePolicy',
-    'AmazonSagemakerHyperpodUserClusterPolicy',
+
+
+
+// ───────────────────────────── scalars exactly as yaml's YAML 1.2 core schema ─────────────────────────────
+/*
+ * js-yaml's CORE_SCHEMA is close to yaml's core schema but not equal (js-yaml reads `1_000` and
+ * `0b11` as numbers, `+.5` as a string). These types copy yaml's tests and constructors
+ * (node_modules/yaml/dist/schema/core/*.js, in its order: null, bool, int oct/dec/hex, float
+ * nan/exp/plain), so a plain scalar resolves to the same value in both parsers. One Type per tag:
+ * js-yaml keeps only the last implicit type of a given tag.
+ */
+const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL_RE = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT_RE = /^0o[0-7]+$/;
+const INT_DEC_RE = /^[-+]?[0-9]+$/;
+const INT_HEX_RE = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN_RE = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+function constructInt(s) {
+    if (INT_OCT_RE.test(s))
+        return parseInt(s.substring(2), 8);
+    if (INT_DEC_RE.test(s))
+        return parseInt(s, 10);
+    return parseInt(s.substring(2), 16);
+}
+function constructFloat(s) {
+    if (FLOAT_NAN_RE.test(s)) {
+        if (s.slice(-3).toLowerCase() === 'nan')
+            return NaN;
+        return s.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    }
+    return parseFloat(s);
+}
+const scalar = (test, construct) => ({
+    kind: 'scalar',
+    resolve: (data) => typeof data === 'string' && test(data),
+    construct: (data) => construct(data),
+});
+/** Plain scalars resolve as in yaml 2 (YAML 1.2 core); quoted and block scalars stay strings. */
+const YAML_CORE_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+    implicit: [
+        new yaml.Type('tag:yaml.org,2002:null', scalar((s) => NULL_RE.test(s), () => null)),
+        new yaml.Type('tag:yaml.org,2002:bool', scalar((s) => BOOL_RE.test(s), (s) => s[0] === 't' || s[0] === 'T')),
+        new yaml.Type('tag:yaml.org,2002:int', scalar((s) => INT_OCT_RE.test(s) || INT_DEC_RE.test(s) || INT_HEX_RE.test(s), constructInt)),
+        new yaml.Type('tag:yaml.org,2002:float', scalar((s) => FLOAT_NAN_RE.test(s) || FLOAT_EXP_RE.test(s) || FLOAT_RE.test(s), constructFloat)),
+    ],
+});
+// ───────────────────────────── what the fast path refuses ─────────────────────────────
+/**
+ * Text the fast path refuses, each with why. Deliberately coarse: a false alarm only costs the
+ * slow parse of one file, a miss could change a result.
+ */
+const TEXT_BLOCKERS = [
+    // anchors, aliases and tags: alias expansion is counted (alias bombs) and tags warned about
+    // by the slow path only; inside quotes or after other characters (`team-*`) they are text
+    { reason: 'anchor, alias or tag', pattern: /(?:^|[\s[\]{},:])[&*!]/m },
+    // %YAML 1.1 switches yaml to another schema (`yes` becomes true)
+    { reason: 'directive', pattern: /^%/m },
+    // block scalars: chomping and indentation indicators are where parsers tend to differ
+    { reason: 'block scalar', pattern: /(?:^|[ \t])[|>][-+0-9]*[ \t]*(?:#.*)?$/m },
+    // a collection or an explicit `? ` as a mapping key: js-yaml stringifies it, yaml reports it
+    { reason: 'complex key', pattern: /[\]}][ \t]*:|(?:^|[\s[{,])\?(?:[ \t]|$)/m },
+    // tabs, CR, BOMs after the first character, and Unicode line breaks: whitespace edge cases
+    { reason: 'unusual whitespace', pattern: /[\t\r\uFEFF\u0085\u2028\u2029]/ },
 ];
-const CLUSTER_ADMIN_POLICY = 'AmazonEKSClusterAdminPolicy';
-const POLICY_ARN = /^arn:(aws|aws-cn|aws-us-gov):eks::aws:cluster-access-policy\/([A-Za-z0-9+=,.@_-]+)$/;
-/** The partition a region belongs to: `cn-*` → aws-cn, `us-gov-*` → aws-us-gov. */
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
+/** yaml limits an implicit key to 1024 characters; js-yaml does not. */
+const MAX_FAST_LINE = 1000;
+/** Why `text` must take the slow path, or undefined when the fast path may try it. */
+function fastPathBlocker(text) {
+    for (const { reason, pattern } of TEXT_BLOCKERS)
+        if (pattern.test(text))
+            return reason;
+    if (hasLongLine(text, MAX_FAST_LINE))
+        return 'long line';
+    if (spansLines(text))
+        return 'multi-line flow collection or quoted scalar';
+    return undefined;
 }
-function isPolicyArn(ref) {
-    return ref.startsWith('arn:');
+/**
+ * True when a flow collection (`[`, `{`) or a quoted scalar continues on the next line. yaml checks
+ * the indentation of such continuation lines; js-yaml accepts lines that yaml rejects. Approximate
+ * on purpose (like load.ts's flow-depth guard): a quote inside a plain scalar in flow context
+ * (`[don't]`) counts as open, which only costs a slow parse.
+ */
+function spansLines(text) {
+    let depth = 0;
+    let quote = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\n') {
+            if (depth > 0 || quote)
+                return true;
+            continue;
+        }
+        if (quote) {
+            if (c === '\\' && quote === '"')
+                i++;
+            else if (c === quote) {
+                // '' inside a single-quoted scalar is an escaped quote, not its end
+                if (quote === "'" && text[i + 1] === "'")
+                    i++;
+                else
+                    quote = '';
+            }
+            continue;
+        }
+        if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\n')) {
+            const end = text.indexOf('\n', i);
+            if (end < 0)
+                break;
+            i = end - 1;
+        }
+        else if ((c === '"' || c === "'") && (depth > 0 || startsValue(text, i)))
+            quote = c;
+        else if (c === '[' || c === '{')
+            depth++;
+        else if ((c === ']' || c === '}') && depth > 0)
+            depth--;
+    }
+    return depth > 0 || quote !== '';
 }
-/** `{partition, name}` of a full access-policy ARN, or undefined when it is not one. */
-function parsePolicyArn(arn) {
-    const m = POLICY_ARN.exec(arn);
-    return m ? { partition: m[1], name: m[2] } : undefined;
+/** In block context a quote opens a scalar only where a value starts (`key: "`, `- '`), not in `don't`. */
+function startsValue(text, i) {
+    let j = i - 1;
+    while (j >= 0 && text[j] === ' ')
+        j--;
+    const before = j < 0 ? '\n' : text[j];
+    return before === '\n' || before === ':' || before === '-' || before === '?';
 }
-/** The policy's short name: the part after `cluster-access-policy/`, or the reference itself. */
-function policyName(ref) {
-    return parsePolicyArn(ref)?.name ?? ref;
+/** A line of `limit` characters or more (a loop: the regex `[^\n]{1000}` is quadratic-ish). */
+function hasLongLine(text, limit) {
+    let start = 0;
+    while (start < text.length) {
+        const end = text.indexOf('\n', start);
+        const stop = end < 0 ? text.length : end;
+        if (stop - start >= limit)
+            return true;
+        start = stop + 1;
+    }
+    return false;
 }
-/** Full ARN of a short name or ARN in the given partition (a full ARN is kept as written). */
-function policyArnFor(ref, partition) {
-    if (isPolicyArn(ref))
-        return ref;
-    return `arn:${partition}:eks::aws:cluster-access-policy/${ref}`;
+/**
+ * Why a parsed value must take the slow path: a root that is not a mapping (the slow path names
+ * empty files, the schema the rest), nesting past MAX_DEPTH (the slow path reports it at its
+ * node), or a key js-yaml and yaml spell differently (a null key is `"null"` in js-yaml, `""` in
+ * yaml; a collection key becomes `"[object Object]"` or `"a,b"`).
+ */
+function valueBlocker(value) {
+    if (!isPlainObject(value))
+        return 'root is not a mapping';
+    return walkValue(value, 1);
 }
-/** The built-in catalogue as `{name, arn}` for a partition. */
-function builtInCatalogue(partition = 'aws') {
-    return BUILT_IN_POLICY_NAMES.map((name) => ({ name, arn: policyArnFor(name, partition) }));
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-function isClusterAdminPolicy(arn) {
-    return policyName(arn) === CLUSTER_ADMIN_POLICY;
+/** `depth` counts collections as load.ts does: the root mapping is 1. Recursion ≤ MAX_DEPTH. */
+function walkValue(value, depth) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    if (depth > MAX_DEPTH)
+        return 'too deep';
+    if (Array.isArray(value)) {
+        for (const item of value) {
+            const blocked = walkValue(item, depth + 1);
+            if (blocked)
+                return blocked;
+        }
+        return undefined;
+    }
+    for (const key of Object.keys(value)) {
+        if (key === 'null' || key.includes('[object Object]') || key.includes(','))
+            return 'unusual key';
+        const blocked = walkValue(value[key], depth + 1);
+        if (blocked)
+            return blocked;
+    }
+    return undefined;
+}
+/**
+ * Parses decoded manifest text with js-yaml, or refuses. Never throws: any js-yaml error
+ * (syntax, duplicate key, several documents, nesting past its own depth guard) is a refusal, and
+ * the slow path then reports the exact problem.
+ */
+function parseManifestFast(file, text) {
+    const blocked = fastPathBlocker(text);
+    if (blocked)
+        return { kind: 'refused', reason: blocked };
+    let value;
+    try {
+        value = yaml.load(text, { schema: YAML_CORE_SCHEMA, filename: file });
+    }
+    catch (e) {
+        return { kind: 'refused', reason: `js-yaml: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    }
+    const refused = valueBlocker(value);
+    if (refused)
+        return { kind: 'refused', reason: refused };
+    return { kind: 'parsed', source: { file, text, value, locatable: lazyLocatable(file, text) } };
+}
+/**
+ * The `yaml` view of a file for locating nodes, parsed on first use and kept: a valid manifest
+ * never needs it. Same parse call and options as load.ts, so node ranges are identical.
+ */
+function lazyLocatable(file, text) {
+    let parsed;
+    return () => (parsed ??= parseForLocations(file, text));
+}
+function parseForLocations(file, text) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const docs = (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const first = Array.isArray(docs) ? docs[0] : undefined;
+    const doc = first ?? (0,dist/* parseDocument */.Tp)('', { lineCounter: new dist/* LineCounter */.HN() });
+    return { file, doc, lineCounter };
 }
 
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
+var _2020 = __nccwpck_require__(2210);
+// EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
+var ajv_formats_dist = __nccwpck_require__(2815);
+var dist_default = /*#__PURE__*/__nccwpck_require__.n(ajv_formats_dist);
+;// CONCATENATED MODULE: ./schemas/eks-access.schema.json
+const eks_access_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"eks-access-gate manifest","description":"Who may access which Amazon EKS cluster, as access entries. Validated by eks-access-gate; add `# yaml-language-server: $schema=./schemas/eks-access.schema.json` at the top of the file for editor help.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"title":"Manifest format version","description":"Always 1.","const":1,"examples":[1]},"clusters":{"title":"Clusters","description":"The EKS clusters this manifest manages, keyed by logical name. Access entries select clusters by these names (or globs over them).","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"patternErrorMessage":"letters, digits, \'.\', \'_\' and \'-\', starting with a letter or digit"},"additionalProperties":{"$ref":"#/$defs/cluster"},"examples":[{"prod-eu":{"name":"prod","region":"eu-west-1","accountId":"111122223333"}}]},"accessEntries":{"title":"Access entries","description":"The desired access entries. Each names an IAM principal and the clusters it gets access to.","type":"array","items":{"$ref":"#/$defs/accessEntry"}}},"$defs":{"cluster":{"title":"Cluster","description":"One EKS cluster. The key under `clusters:` is its logical name, used by selectors and in the plan.","type":"object","additionalProperties":false,"required":["region","accountId"],"properties":{"name":{"title":"EKS cluster name","description":"The cluster\'s name in EKS. Defaults to the logical name (the key).","type":"string","minLength":1,"maxLength":100,"pattern":"^[0-9A-Za-z][A-Za-z0-9_-]*$","patternErrorMessage":"an EKS cluster name: letters, digits, \'-\' and \'_\', starting with a letter or digit","examples":["prod"]},"region":{"title":"AWS Region","description":"The cluster\'s Region. Its partition follows: cn-* → aws-cn, us-gov-* → aws-us-gov, else aws.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"an AWS Region code such as eu-west-1","examples":["eu-west-1","us-east-1","cn-north-1","us-gov-west-1"]},"accountId":{"title":"AWS account ID","description":"The 12-digit ID of the account that owns the cluster. Quote it, so YAML keeps it a string.","type":"string","pattern":"^[0-9]{12}$","patternErrorMessage":"a 12-digit AWS account ID, quoted (\\"111122223333\\")","examples":["111122223333"]},"roleArn":{"title":"Apply role","description":"IAM role assumed (via GitHub OIDC, or with --assume-roles) to apply changes to this cluster.","type":"string","pattern":"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/.+$","patternErrorMessage":"an IAM role ARN such as arn:aws:iam::111122223333:role/eks-access-apply","examples":["arn:aws:iam::111122223333:role/eks-access-apply"]},"planRoleArn":{"title":"Plan role","description":"IAM role assumed (read-only) to plan, export and detect drift for this cluster.","type":"string","pattern":"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/.+$","patternErrorMessage":"an IAM role ARN such as arn:aws:iam::111122223333:role/eks-access-plan","examples":["arn:aws:iam::111122223333:role/eks-access-plan"]},"authenticationMode":{"title":"Authentication mode","description":"Desired cluster authentication mode. EKS only moves one way: CONFIG_MAP → API_AND_CONFIG_MAP → API.","enum":["API","API_AND_CONFIG_MAP","CONFIG_MAP"]},"prune":{"title":"Prune","description":"Which live entries not in the manifest may be deleted: owned (default: only entries this tool created), all, or none.","enum":["owned","all","none"],"default":"owned"},"adopt":{"title":"Adopt","description":"true: tag existing entries that the manifest names as owned by eks-access-gate.","type":"boolean","default":false},"allowNoClusterAdmin":{"title":"Allow no cluster admin","description":"true: allow a plan that leaves no entry with AmazonEKSClusterAdminPolicy at cluster scope.","type":"boolean","default":false}}},"accessEntry":{"title":"Access entry","description":"One IAM principal\'s access to the selected clusters.","type":"object","additionalProperties":false,"required":["principalArn"],"properties":{"principalArn":{"title":"Principal ARN","description":"The IAM role or user ARN, with its path (arn:aws:iam::111122223333:role/path/name).","type":"string","minLength":1,"examples":["arn:aws:iam::111122223333:role/platform-admins"]},"type":{"title":"Entry type","description":"STANDARD (default) for people and CI; node types for node roles. Cannot change after creation (a change replaces the entry).","enum":["STANDARD","EC2_LINUX","EC2_WINDOWS","FARGATE_LINUX","HYBRID_LINUX","EC2","HYPERPOD_LINUX"],"default":"STANDARD"},"username":{"title":"Kubernetes username","description":"Username in Kubernetes (STANDARD only). Defaults to what EKS derives from the principal.","type":"string","minLength":1,"examples":["admin:{{SessionName}}"]},"kubernetesGroups":{"title":"Kubernetes groups","description":"Groups for Kubernetes RBAC bindings (STANDARD only). Must not start with system:.","type":"array","uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["team-a-readers"]]},"tags":{"title":"Tags","description":"Tags on the access entry (at most 50; key 1–128 characters, value up to 256). The ownership tag managed-by is added by the tool.","type":"object","maxProperties":50,"propertyNames":{"minLength":1,"maxLength":128},"additionalProperties":{"type":"string","maxLength":256},"examples":[{"owner":"team-a"}]},"expiresAt":{"title":"Expires at","description":"Date (YYYY-MM-DD) or date-time after which the access is removed by the next apply.","type":"string","anyOf":[{"format":"date"},{"format":"date-time"}],"errorMessage":"a date (YYYY-MM-DD) or a date-time with time zone (2027-03-31T18:00:00Z)","examples":["2027-03-31"]},"clusters":{"title":"Cluster selectors","description":"Logical cluster names or globs (`staging-*`). Omit to select every cluster.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["*"],["staging-*"],["prod-eu"]]},"accessPolicies":{"title":"Access policies","description":"AWS-managed access policies to associate (STANDARD only), each with its scope.","type":"array","items":{"$ref":"#/$defs/accessPolicy"}}}},"accessPolicy":{"title":"Access policy","description":"One access-policy association.","type":"object","additionalProperties":false,"required":["policyArn","accessScope"],"properties":{"policyArn":{"title":"Policy","description":"Short name (AmazonEKSViewPolicy) or full ARN (arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy).","type":"string","minLength":1,"examples":["AmazonEKSClusterAdminPolicy","AmazonEKSAdminPolicy","AmazonEKSEditPolicy","AmazonEKSViewPolicy"]},"accessScope":{"title":"Access scope","description":"cluster: the whole cluster; namespace: only the listed namespaces.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"title":"Scope type","enum":["cluster","namespace"]},"namespaces":{"title":"Namespaces","description":"Namespaces for a namespace scope; a trailing * is a wildcard (team-a-*).","type":"array","uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["team-a","team-a-*"]]}},"examples":[{"type":"cluster"},{"type":"namespace","namespaces":["team-a"]}]}}}}}');
 ;// CONCATENATED MODULE: ./src/manifest/locate.ts
 /**
  * Paths in the manifest's JS value → 1-based positions of YAML nodes, so every Problem
@@ -53264,222 +56538,6 @@ function nodeAt(src, path) {
     return resolveAlias(src, found.node);
 }
 
-;// CONCATENATED MODULE: ./src/manifest/model.ts
-/**
- * Schema-checked documents → the merged `Manifest` of src/types.ts, with defaults applied and the
- * position of every member the later layers may point at.
- */
-
-
-
-function asObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-}
-function asStrings(value) {
-    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
-}
-/** `{ [key]: value }` when value is defined, else `{}`: optional members stay absent, never `undefined`. */
-function model_optional(key, value) {
-    return (value === undefined ? {} : { [key]: value });
-}
-function fmtLoc(loc) {
-    return `${loc.file}:${loc.line}`;
-}
-/**
- * Merges files in the given (sorted path) order. A cluster key defined in an earlier file wins; a
- * later definition is `manifest:duplicate-cluster`. Clusters and entries with schema findings are
- * left out, so one mistake is not reported again by the EKS rules.
- */
-function buildManifest(files, allFiles = files.map((f) => f.source.file)) {
-    const clusters = new Map();
-    const firstDefinition = new Map();
-    const accessEntries = [];
-    const problems = [];
-    for (const { source, findings } of files) {
-        const rejected = rejectedParts(findings);
-        const root = asObject(source.value);
-        const at = (path, key = false) => locate(source, path, { key });
-        for (const [key, raw] of Object.entries(asObject(root?.clusters) ?? {})) {
-            const keyLoc = at(['clusters', key], true);
-            const first = firstDefinition.get(key);
-            if (first) {
-                problems.push(problemAt(keyLoc, 'error', 'manifest:duplicate-cluster', `cluster "${key}" is already defined at ${fmtLoc(first)}; define each cluster once`));
-                continue;
-            }
-            firstDefinition.set(key, keyLoc);
-            const value = asObject(raw);
-            if (value && !rejected.clusters.has(key))
-                clusters.set(key, buildCluster(key, value, keyLoc, at));
-        }
-        const entries = root?.accessEntries;
-        if (Array.isArray(entries)) {
-            entries.forEach((raw, i) => {
-                const value = asObject(raw);
-                if (value && !rejected.entries.has(i))
-                    accessEntries.push(buildEntry(value, relativeAt(source, ['accessEntries', i])));
-            });
-        }
-    }
-    const sortedClusters = [...clusters.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { manifest: { files: [...allFiles], clusters: sortedClusters, accessEntries }, problems };
-}
-function rejectedParts(findings) {
-    const clusters = new Set();
-    const entries = new Set();
-    for (const { path } of findings) {
-        if (path.length < 2)
-            continue;
-        if (path[0] === 'clusters')
-            clusters.add(String(path[1]));
-        if (path[0] === 'accessEntries')
-            entries.add(Number(path[1]));
-    }
-    return { clusters, entries };
-}
-/** Locates paths relative to `base`: descending once per entry keeps 5,000 entries cheap. */
-function relativeAt(source, base) {
-    const from = descend(source, rootCursor(source), base);
-    return (path, key = false) => cursorLoc(source, descend(source, from, path), { key });
-}
-function buildCluster(key, value, keyLoc, at) {
-    const path = ['clusters', key];
-    const region = String(value.region);
-    const has = (member) => value[member] !== undefined;
-    return {
-        key,
-        name: typeof value.name === 'string' ? value.name : key,
-        region,
-        accountId: String(value.accountId),
-        partition: partitionOf(region),
-        ...model_optional('roleArn', typeof value.roleArn === 'string' ? value.roleArn : undefined),
-        ...model_optional('planRoleArn', typeof value.planRoleArn === 'string' ? value.planRoleArn : undefined),
-        ...model_optional('authenticationMode', value.authenticationMode),
-        prune: value.prune ?? 'owned',
-        adopt: value.adopt === true,
-        allowNoClusterAdmin: value.allowNoClusterAdmin === true,
-        locs: {
-            key: keyLoc,
-            ...model_optional('authenticationMode', has('authenticationMode') ? at([...path, 'authenticationMode']) : undefined),
-            ...model_optional('region', has('region') ? at([...path, 'region']) : undefined),
-            ...model_optional('accountId', has('accountId') ? at([...path, 'accountId']) : undefined),
-        },
-    };
-}
-function buildEntry(value, at) {
-    const path = [];
-    const has = (member) => value[member] !== undefined;
-    const memberLoc = (member) => (has(member) ? at([...path, member]) : undefined);
-    const groups = asStrings(value.kubernetesGroups);
-    const tags = Object.fromEntries(Object.entries(asObject(value.tags) ?? {}).map(([k, v]) => [k, String(v)]));
-    const clusters = has('clusters') ? asStrings(value.clusters) : undefined;
-    const policies = Array.isArray(value.accessPolicies) ? value.accessPolicies : [];
-    return {
-        principalArn: String(value.principalArn),
-        ...model_optional('type', typeof value.type === 'string' ? value.type : undefined),
-        ...model_optional('username', typeof value.username === 'string' ? value.username : undefined),
-        kubernetesGroups: groups,
-        tags,
-        ...model_optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
-        ...model_optional('clusters', clusters),
-        accessPolicies: policies.map((p, j) => buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)),
-        locs: {
-            entry: at(path),
-            principalArn: at([...path, 'principalArn']),
-            ...model_optional('type', memberLoc('type')),
-            ...model_optional('username', memberLoc('username')),
-            ...model_optional('kubernetesGroups', memberLoc('kubernetesGroups')),
-            kubernetesGroupItems: groups.map((_, k) => at([...path, 'kubernetesGroups', k])),
-            ...model_optional('tags', memberLoc('tags')),
-            tagKeys: Object.fromEntries(Object.keys(tags).map((k) => [k, at([...path, 'tags', k], true)])),
-            ...model_optional('expiresAt', memberLoc('expiresAt')),
-            ...model_optional('clusters', memberLoc('clusters')),
-            clusterItems: (clusters ?? []).map((_, k) => at([...path, 'clusters', k])),
-            ...model_optional('accessPolicies', memberLoc('accessPolicies')),
-        },
-    };
-}
-function buildPolicy(value, path, at) {
-    const scope = asObject(value.accessScope) ?? {};
-    const namespaces = asStrings(scope.namespaces);
-    const scopePath = [...path, 'accessScope'];
-    return {
-        policyArn: String(value.policyArn),
-        accessScope: { type: scope.type, namespaces },
-        locs: {
-            item: at(path),
-            policyArn: at([...path, 'policyArn']),
-            accessScope: at(scopePath),
-            scopeType: at([...scopePath, 'type']),
-            ...model_optional('namespaces', scope.namespaces !== undefined ? at([...scopePath, 'namespaces']) : undefined),
-            namespaceItems: namespaces.map((_, k) => at([...scopePath, 'namespaces', k])),
-        },
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
-var _2020 = __nccwpck_require__(2210);
-// EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
-var ajv_formats_dist = __nccwpck_require__(2815);
-var dist_default = /*#__PURE__*/__nccwpck_require__.n(ajv_formats_dist);
-;// CONCATENATED MODULE: ./schemas/eks-access.schema.json
-const eks_access_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"eks-access-gate manifest","description":"Who may access which Amazon EKS cluster, as access entries. Validated by eks-access-gate; add `# yaml-language-server: $schema=./schemas/eks-access.schema.json` at the top of the file for editor help.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"title":"Manifest format version","description":"Always 1.","const":1,"examples":[1]},"clusters":{"title":"Clusters","description":"The EKS clusters this manifest manages, keyed by logical name. Access entries select clusters by these names (or globs over them).","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"patternErrorMessage":"letters, digits, \'.\', \'_\' and \'-\', starting with a letter or digit"},"additionalProperties":{"$ref":"#/$defs/cluster"},"examples":[{"prod-eu":{"name":"prod","region":"eu-west-1","accountId":"111122223333"}}]},"accessEntries":{"title":"Access entries","description":"The desired access entries. Each names an IAM principal and the clusters it gets access to.","type":"array","items":{"$ref":"#/$defs/accessEntry"}}},"$defs":{"cluster":{"title":"Cluster","description":"One EKS cluster. The key under `clusters:` is its logical name, used by selectors and in the plan.","type":"object","additionalProperties":false,"required":["region","accountId"],"properties":{"name":{"title":"EKS cluster name","description":"The cluster\'s name in EKS. Defaults to the logical name (the key).","type":"string","minLength":1,"maxLength":100,"pattern":"^[0-9A-Za-z][A-Za-z0-9_-]*$","patternErrorMessage":"an EKS cluster name: letters, digits, \'-\' and \'_\', starting with a letter or digit","examples":["prod"]},"region":{"title":"AWS Region","description":"The cluster\'s Region. Its partition follows: cn-* → aws-cn, us-gov-* → aws-us-gov, else aws.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"an AWS Region code such as eu-west-1","examples":["eu-west-1","us-east-1","cn-north-1","us-gov-west-1"]},"accountId":{"title":"AWS account ID","description":"The 12-digit ID of the account that owns the cluster. Quote it, so YAML keeps it a string.","type":"string","pattern":"^[0-9]{12}$","patternErrorMessage":"a 12-digit AWS account ID, quoted (\\"111122223333\\")","examples":["111122223333"]},"roleArn":{"title":"Apply role","description":"IAM role assumed (via GitHub OIDC, or with --assume-roles) to apply changes to this cluster.","type":"string","pattern":"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/.+$","patternErrorMessage":"an IAM role ARN such as arn:aws:iam::111122223333:role/eks-access-apply","examples":["arn:aws:iam::111122223333:role/eks-access-apply"]},"planRoleArn":{"title":"Plan role","description":"IAM role assumed (read-only) to plan, export and detect drift for this cluster.","type":"string","pattern":"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/.+$","patternErrorMessage":"an IAM role ARN such as arn:aws:iam::111122223333:role/eks-access-plan","examples":["arn:aws:iam::111122223333:role/eks-access-plan"]},"authenticationMode":{"title":"Authentication mode","description":"Desired cluster authentication mode. EKS only moves one way: CONFIG_MAP → API_AND_CONFIG_MAP → API.","enum":["API","API_AND_CONFIG_MAP","CONFIG_MAP"]},"prune":{"title":"Prune","description":"Which live entries not in the manifest may be deleted: owned (default: only entries this tool created), all, or none.","enum":["owned","all","none"],"default":"owned"},"adopt":{"title":"Adopt","description":"true: tag existing entries that the manifest names as owned by eks-access-gate.","type":"boolean","default":false},"allowNoClusterAdmin":{"title":"Allow no cluster admin","description":"true: allow a plan that leaves no entry with AmazonEKSClusterAdminPolicy at cluster scope.","type":"boolean","default":false}}},"accessEntry":{"title":"Access entry","description":"One IAM principal\'s access to the selected clusters.","type":"object","additionalProperties":false,"required":["principalArn"],"properties":{"principalArn":{"title":"Principal ARN","description":"The IAM role or user ARN, with its path (arn:aws:iam::111122223333:role/path/name).","type":"string","minLength":1,"examples":["arn:aws:iam::111122223333:role/platform-admins"]},"type":{"title":"Entry type","description":"STANDARD (default) for people and CI; node types for node roles. Cannot change after creation (a change replaces the entry).","enum":["STANDARD","EC2_LINUX","EC2_WINDOWS","FARGATE_LINUX","HYBRID_LINUX","EC2","HYPERPOD_LINUX"],"default":"STANDARD"},"username":{"title":"Kubernetes username","description":"Username in Kubernetes (STANDARD only). Defaults to what EKS derives from the principal.","type":"string","minLength":1,"examples":["admin:{{SessionName}}"]},"kubernetesGroups":{"title":"Kubernetes groups","description":"Groups for Kubernetes RBAC bindings (STANDARD only). Must not start with system:.","type":"array","uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["team-a-readers"]]},"tags":{"title":"Tags","description":"Tags on the access entry (at most 50; key 1–128 characters, value up to 256). The ownership tag managed-by is added by the tool.","type":"object","maxProperties":50,"propertyNames":{"minLength":1,"maxLength":128},"additionalProperties":{"type":"string","maxLength":256},"examples":[{"owner":"team-a"}]},"expiresAt":{"title":"Expires at","description":"Date (YYYY-MM-DD) or date-time after which the access is removed by the next apply.","type":"string","anyOf":[{"format":"date"},{"format":"date-time"}],"errorMessage":"a date (YYYY-MM-DD) or a date-time with time zone (2027-03-31T18:00:00Z)","examples":["2027-03-31"]},"clusters":{"title":"Cluster selectors","description":"Logical cluster names or globs (`staging-*`). Omit to select every cluster.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["*"],["staging-*"],["prod-eu"]]},"accessPolicies":{"title":"Access policies","description":"AWS-managed access policies to associate (STANDARD only), each with its scope.","type":"array","items":{"$ref":"#/$defs/accessPolicy"}}}},"accessPolicy":{"title":"Access policy","description":"One access-policy association.","type":"object","additionalProperties":false,"required":["policyArn","accessScope"],"properties":{"policyArn":{"title":"Policy","description":"Short name (AmazonEKSViewPolicy) or full ARN (arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy).","type":"string","minLength":1,"examples":["AmazonEKSClusterAdminPolicy","AmazonEKSAdminPolicy","AmazonEKSEditPolicy","AmazonEKSViewPolicy"]},"accessScope":{"title":"Access scope","description":"cluster: the whole cluster; namespace: only the listed namespaces.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"title":"Scope type","enum":["cluster","namespace"]},"namespaces":{"title":"Namespaces","description":"Namespaces for a namespace scope; a trailing * is a wildcard (team-a-*).","type":"array","uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["team-a","team-a-*"]]}},"examples":[{"type":"cluster"},{"type":"namespace","namespaces":["team-a"]}]}}}}}');
-;// CONCATENATED MODULE: ./src/manifest/suggest.ts
-/**
- * "Did you mean …?" for near misses: unknown keys (`acessPolicies`) and enum values (`API_AND_CONFIGMAP`).
- */
-/**
- * Optimal-string-alignment distance (Damerau-Levenshtein restricted to adjacent transpositions),
- * which is what a typo looks like: one insertion, deletion, substitution or swapped pair costs 1.
- */
-function suggest_editDistance(a, b) {
-    const rows = a.length + 1;
-    const cols = b.length + 1;
-    // one flat table; the inputs are short key names, so the O(n·m) memory does not matter
-    const d = new Array(rows * cols).fill(0);
-    const at = (i, j) => d[i * cols + j] ?? 0;
-    for (let i = 0; i < rows; i++)
-        d[i * cols] = i;
-    for (let j = 0; j < cols; j++)
-        d[j] = j;
-    for (let i = 1; i < rows; i++) {
-        for (let j = 1; j < cols; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                best = Math.min(best, at(i - 2, j - 2) + 1);
-            d[i * cols + j] = best;
-        }
-    }
-    return at(rows - 1, cols - 1);
-}
-/** How many edits still count as a typo: short words tolerate fewer, so `id` does not suggest `adopt`. */
-function typoBudget(word) {
-    if (word.length <= 3)
-        return 1;
-    return 2;
-}
-/**
- * The closest candidate to `word` (case-insensitive), or undefined when none is a plausible typo.
- * Ties go to the earlier candidate, so the schema's property order decides.
- */
-function suggestClosest(word, candidates) {
-    const lower = word.toLowerCase();
-    let best;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (const candidate of candidates) {
-        if (candidate === word)
-            continue;
-        const distance = suggest_editDistance(lower, candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    if (best === undefined)
-        return undefined;
-    return bestDistance <= Math.min(typoBudget(word), typoBudget(best)) ? best : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/manifest/schema.ts
 /**
  * Structural validation against schemas/eks-access.schema.json (the single source of the manifest's
@@ -53516,11 +56574,16 @@ const manifestValidator = (() => {
     let compiled;
     return () => (compiled ??= compileManifestSchema());
 })();
-/** Validates one document's value; problems are located in `src`. */
-function checkManifestSchema(src, validate = manifestValidator()) {
-    if (validate(src.value))
+/** True when the value needs no finding (the fast path's check: no positions needed). */
+function passesManifestSchema(value, validate = manifestValidator()) {
+    return validate(value);
+}
+/** Validates one document's value; problems are located in the source's YAML tree. */
+function checkManifestSchema(source, validate = manifestValidator()) {
+    if (validate(source.value))
         return [];
     const errors = pruneNoise(validate.errors ?? []);
+    const src = { ...source.locatable(), value: source.value };
     const findings = errors.flatMap((e) => describeError(src, e));
     return dedupeFindings(findings);
 }
@@ -53718,6 +56781,290 @@ function kebab(keyword) {
     return keyword.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./src/manifest/check.ts
+
+
+
+/** Decodes, parses and schema-checks one file. Never throws on user input. */
+function check_checkManifestFile(file, content, mode = 'auto') {
+    const decoded = decodeManifest(file, content);
+    if (decoded.kind === 'problem')
+        return { problems: [decoded.problem] };
+    const text = decoded.text;
+    let slowBecause = 'slow path requested';
+    if (mode === 'auto') {
+        const fast = parseManifestFast(file, text);
+        // a schema finding needs the YAML tree for its position anyway: take the reference path
+        if (fast.kind === 'parsed' && passesManifestSchema(fast.source.value)) {
+            return { loaded: { source: fast.source, findings: [] }, text, problems: [], via: 'fast' };
+        }
+        slowBecause = fast.kind === 'refused' ? fast.reason : 'schema finding';
+    }
+    return { ...checkSlowly(file, text), text, slowBecause };
+}
+function checkSlowly(file, text) {
+    const parsed = parseManifestText(file, text);
+    if (!parsed.loaded)
+        return { problems: parsed.problems };
+    return { loaded: { source: parsed.loaded, findings: checkManifestSchema(parsed.loaded) }, problems: parsed.problems, via: 'slow' };
+}
+
+;// CONCATENATED MODULE: ./src/policies.ts
+/**
+ * AWS-managed access policies known at release time (EKS-API.md §6, from a real
+ * `aws eks list-access-policies`). AWS keeps adding policies, so `plan` refreshes this list
+ * from ListAccessPolicies; `validate` needs no AWS access and uses it as is: an unknown short
+ * name is an error, an unknown full ARN only a warning.
+ */
+const BUILT_IN_POLICY_NAMES = [
+    'AIDevOpsAgentAccessPolicy',
+    'AmazonAIOpsAssistantPolicy',
+    'AmazonARCRegionSwitchScalingPolicy',
+    'AmazonEKSACKPolicy',
+    'AmazonEKSAdminPolicy',
+    'AmazonEKSAdminViewPolicy',
+    'AmazonEKSArgoCDClusterPolicy',
+    'AmazonEKSArgoCDPolicy',
+    'AmazonEKSAutoNodePolicy',
+    'AmazonEKSBlockStorageClusterPolicy',
+    'AmazonEKSBlockStoragePolicy',
+    'AmazonEKSClusterAdminPolicy',
+    'AmazonEKSComputeClusterPolicy',
+    'AmazonEKSComputePolicy',
+    'AmazonEKSEditPolicy',
+    'AmazonEKSEventPolicy',
+    'AmazonEKSHybridPolicy',
+    'AmazonEKSKROPolicy',
+    'AmazonEKSLoadBalancingClusterPolicy',
+    'AmazonEKSLoadBalancingPolicy',
+    'AmazonEKSNetworkingClusterPolicy',
+    'AmazonEKSNetworkingPolicy',
+    'AmazonEKSPodIdentityPolicy',
+    'AmazonEKSSecretAdminPolicy',
+    'AmazonEKSSecretReaderPolicy',
+    'AmazonEKSViewPolicy',
+    'AmazonEMRJobPolicy',
+    'AmazonSagemakerHyperpodClusterPolicy',
+    'AmazonSagemakerHyperpodControllerPolicy',
+    'AmazonSagemakerHyperpodSpacePolicy',
+    'AmazonSagemakerHyperpodSpaceTemplatePolicy',
+    'AmazonSagemakerHyperpodSystemNamespacePolicy',
+    'AmazonSagemakerHyperpodUserClusterPolicy',
+];
+const CLUSTER_ADMIN_POLICY = 'AmazonEKSClusterAdminPolicy';
+const POLICY_ARN = /^arn:(aws|aws-cn|aws-us-gov):eks::aws:cluster-access-policy\/([A-Za-z0-9+=,.@_-]+)$/;
+/** The partition a region belongs to: `cn-*` → aws-cn, `us-gov-*` → aws-us-gov. */
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+function isPolicyArn(ref) {
+    return ref.startsWith('arn:');
+}
+/** `{partition, name}` of a full access-policy ARN, or undefined when it is not one. */
+function parsePolicyArn(arn) {
+    const m = POLICY_ARN.exec(arn);
+    return m ? { partition: m[1], name: m[2] } : undefined;
+}
+/** The policy's short name: the part after `cluster-access-policy/`, or the reference itself. */
+function policyName(ref) {
+    return parsePolicyArn(ref)?.name ?? ref;
+}
+/** Full ARN of a short name or ARN in the given partition (a full ARN is kept as written). */
+function policyArnFor(ref, partition) {
+    if (isPolicyArn(ref))
+        return ref;
+    return `arn:${partition}:eks::aws:cluster-access-policy/${ref}`;
+}
+/** The built-in catalogue as `{name, arn}` for a partition. */
+function builtInCatalogue(partition = 'aws') {
+    return BUILT_IN_POLICY_NAMES.map((name) => ({ name, arn: policyArnFor(name, partition) }));
+}
+function isClusterAdminPolicy(arn) {
+    return policyName(arn) === CLUSTER_ADMIN_POLICY;
+}
+
+;// CONCATENATED MODULE: ./src/manifest/model.ts
+/**
+ * Schema-checked documents → the merged `Manifest` of src/types.ts, with defaults applied and the
+ * position of every member the later layers may point at.
+ */
+
+
+
+function asObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+}
+function asStrings(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+/** `{ [key]: value }` when value is defined, else `{}`: optional members stay absent, never `undefined`. */
+function model_optional(key, value) {
+    return (value === undefined ? {} : { [key]: value });
+}
+function fmtLoc(loc) {
+    return `${loc.file}:${loc.line}`;
+}
+/**
+ * Merges files in the given (sorted path) order. A cluster key defined in an earlier file wins; a
+ * later definition is `manifest:duplicate-cluster`. Clusters and entries with schema findings are
+ * left out, so one mistake is not reported again by the EKS rules.
+ */
+function buildManifest(files, allFiles = files.map((f) => f.source.file)) {
+    const clusters = new Map();
+    const firstDefinition = new Map();
+    const accessEntries = [];
+    const problems = [];
+    for (const { source, findings } of files) {
+        const rejected = rejectedParts(findings);
+        const root = asObject(source.value);
+        const at = relativeAt(source, []);
+        for (const [key, raw] of Object.entries(asObject(root?.clusters) ?? {})) {
+            const keyLoc = at(['clusters', key], true);
+            const first = firstDefinition.get(key);
+            if (first) {
+                problems.push(problemAt(keyLoc, 'error', 'manifest:duplicate-cluster', `cluster "${key}" is already defined at ${fmtLoc(first)}; define each cluster once`));
+                continue;
+            }
+            firstDefinition.set(key, keyLoc);
+            const value = asObject(raw);
+            if (value && !rejected.clusters.has(key))
+                clusters.set(key, buildCluster(key, value, keyLoc, at));
+        }
+        const entries = root?.accessEntries;
+        if (Array.isArray(entries)) {
+            entries.forEach((raw, i) => {
+                const value = asObject(raw);
+                if (value && !rejected.entries.has(i))
+                    accessEntries.push(buildEntry(value, relativeAt(source, ['accessEntries', i])));
+            });
+        }
+    }
+    const sortedClusters = [...clusters.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { manifest: { files: [...allFiles], clusters: sortedClusters, accessEntries }, problems };
+}
+function rejectedParts(findings) {
+    const clusters = new Set();
+    const entries = new Set();
+    for (const { path } of findings) {
+        if (path.length < 2)
+            continue;
+        if (path[0] === 'clusters')
+            clusters.add(String(path[1]));
+        if (path[0] === 'accessEntries')
+            entries.add(Number(path[1]));
+    }
+    return { clusters, entries };
+}
+/**
+ * Locates paths relative to `base`, lazily: rules read a Loc's line and column only to report a
+ * problem, so a valid file never pays for its `yaml` parse (see fast.ts). Descending to `base` once
+ * keeps resolving 5,000 entries' Locs cheap when they are all read (a plan, JSON output).
+ */
+function relativeAt(source, base) {
+    let from;
+    const baseCursor = () => (from ??= descend(source.locatable(), rootCursor(source.locatable()), base));
+    return (path, key = false) => lazyLoc(source.file, () => {
+        const src = source.locatable();
+        return cursorLoc(src, descend(src, baseCursor(), path), { key });
+    });
+}
+/**
+ * A Loc whose `file` is known at once and whose line and column are computed on first read.
+ * Own enumerable getters, so JSON.stringify, spreading, structuredClone and deep equality see a
+ * plain `{ file, line, column }`.
+ */
+function lazyLoc(file, resolve) {
+    let resolved;
+    const get = () => (resolved ??= resolve());
+    return {
+        file,
+        get line() {
+            return get().line;
+        },
+        get column() {
+            return get().column;
+        },
+    };
+}
+function buildCluster(key, value, keyLoc, at) {
+    const path = ['clusters', key];
+    const region = String(value.region);
+    const has = (member) => value[member] !== undefined;
+    return {
+        key,
+        name: typeof value.name === 'string' ? value.name : key,
+        region,
+        accountId: String(value.accountId),
+        partition: partitionOf(region),
+        ...model_optional('roleArn', typeof value.roleArn === 'string' ? value.roleArn : undefined),
+        ...model_optional('planRoleArn', typeof value.planRoleArn === 'string' ? value.planRoleArn : undefined),
+        ...model_optional('authenticationMode', value.authenticationMode),
+        prune: value.prune ?? 'owned',
+        adopt: value.adopt === true,
+        allowNoClusterAdmin: value.allowNoClusterAdmin === true,
+        locs: {
+            key: keyLoc,
+            ...model_optional('authenticationMode', has('authenticationMode') ? at([...path, 'authenticationMode']) : undefined),
+            ...model_optional('region', has('region') ? at([...path, 'region']) : undefined),
+            ...model_optional('accountId', has('accountId') ? at([...path, 'accountId']) : undefined),
+        },
+    };
+}
+function buildEntry(value, at) {
+    const path = [];
+    const has = (member) => value[member] !== undefined;
+    const memberLoc = (member) => (has(member) ? at([...path, member]) : undefined);
+    const groups = asStrings(value.kubernetesGroups);
+    const tags = Object.fromEntries(Object.entries(asObject(value.tags) ?? {}).map(([k, v]) => [k, String(v)]));
+    const clusters = has('clusters') ? asStrings(value.clusters) : undefined;
+    const policies = Array.isArray(value.accessPolicies) ? value.accessPolicies : [];
+    return {
+        principalArn: String(value.principalArn),
+        ...model_optional('type', typeof value.type === 'string' ? value.type : undefined),
+        ...model_optional('username', typeof value.username === 'string' ? value.username : undefined),
+        kubernetesGroups: groups,
+        tags,
+        ...model_optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
+        ...model_optional('clusters', clusters),
+        accessPolicies: policies.map((p, j) => buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)),
+        locs: {
+            entry: at(path),
+            principalArn: at([...path, 'principalArn']),
+            ...model_optional('type', memberLoc('type')),
+            ...model_optional('username', memberLoc('username')),
+            ...model_optional('kubernetesGroups', memberLoc('kubernetesGroups')),
+            kubernetesGroupItems: groups.map((_, k) => at([...path, 'kubernetesGroups', k])),
+            ...model_optional('tags', memberLoc('tags')),
+            tagKeys: Object.fromEntries(Object.keys(tags).map((k) => [k, at([...path, 'tags', k], true)])),
+            ...model_optional('expiresAt', memberLoc('expiresAt')),
+            ...model_optional('clusters', memberLoc('clusters')),
+            clusterItems: (clusters ?? []).map((_, k) => at([...path, 'clusters', k])),
+            ...model_optional('accessPolicies', memberLoc('accessPolicies')),
+        },
+    };
+}
+function buildPolicy(value, path, at) {
+    const scope = asObject(value.accessScope) ?? {};
+    const namespaces = asStrings(scope.namespaces);
+    const scopePath = [...path, 'accessScope'];
+    return {
+        policyArn: String(value.policyArn),
+        accessScope: { type: scope.type, namespaces },
+        locs: {
+            item: at(path),
+            policyArn: at([...path, 'policyArn']),
+            accessScope: at(scopePath),
+            scopeType: at([...scopePath, 'type']),
+            ...model_optional('namespaces', scope.namespaces !== undefined ? at([...scopePath, 'namespaces']) : undefined),
+            namespaceItems: namespaces.map((_, k) => at([...scopePath, 'namespaces', k])),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/manifest/select.ts
 
 const select_GLOB_CHARS = /[*?[\]{}!]/;
@@ -53747,6 +57094,7 @@ function selectClusters(selectors, clusterKeys) {
 
 ;// CONCATENATED MODULE: ./src/rules/eks/helpers.ts
 /** Small pure helpers shared by the EKS rules (not a rule itself, so index.ts does not list it). */
+
 
 /**
  * A function giving each entry's selection, memoised per distinct selector list. Thousands of
@@ -53795,7 +57143,7 @@ function closestMatch(input, candidates) {
     let best;
     for (const candidate of candidates) {
         const other = candidate.toLowerCase();
-        const distance = other.startsWith(lower) && lower.length >= 8 ? 1 : helpers_editDistance(lower, other);
+        const distance = other.startsWith(lower) && lower.length >= 8 ? 1 : editDistance(lower, other);
         if (best === undefined || distance < best.distance)
             best = { candidate, distance };
     }
@@ -53807,19 +57155,6 @@ function closestMatch(input, candidates) {
 function helpers_didYouMean(input, candidates) {
     const match = closestMatch(input, candidates);
     return match === undefined ? '' : ` (did you mean "${match}"?)`;
-}
-/** Levenshtein distance, two-row dynamic programming. */
-function helpers_editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
 }
 /** Node entry types (everything but STANDARD); EKS grants them their permissions itself. */
 const NODE_TYPES = new Set([
@@ -54633,7 +57968,8 @@ function checkEksRules(manifest, ctx) {
 
 
 async function validateManifests(opts) {
-    const loaded = await loadManifestFiles(opts.manifest, opts.cwd);
+    const mode = opts.parseMode ?? 'auto';
+    const loaded = await loadManifestFiles(opts.manifest, opts.cwd, (file, bytes) => check_checkManifestFile(file, bytes, mode));
     if (loaded.kind === 'usage')
         return loaded;
     return checkLoaded(loaded.loaded, loaded.problems, loaded.files, loaded.sources, opts);
@@ -54645,7 +57981,7 @@ function validateSources(files, ctx) {
     const problems = [];
     const sources = new Map();
     for (const { file, text } of sorted) {
-        const parsed = parseManifestSource(file, text);
+        const parsed = checkManifestFile(file, text, ctx.parseMode ?? 'auto');
         if (parsed.text !== undefined)
             sources.set(file, parsed.text);
         if (parsed.loaded)
@@ -54654,8 +57990,7 @@ function validateSources(files, ctx) {
     }
     return checkLoaded(loaded, problems, sorted.map((f) => f.file), sources, ctx);
 }
-function checkLoaded(loaded, fileProblems, files, sources, ctx) {
-    const inputs = loaded.map((source) => ({ source, findings: checkManifestSchema(source) }));
+function checkLoaded(inputs, fileProblems, files, sources, ctx) {
     const schemaProblems = inputs.flatMap((i) => i.findings.map((f) => f.problem));
     const { manifest, problems: modelProblems } = buildManifest(inputs, files);
     const eksProblems = checkEksRules(manifest, {
