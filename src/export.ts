@@ -70,15 +70,17 @@ function manifestTags(tags: Readonly<Record<string, string>>): Record<string, st
 
 /**
  * One manifest entry, members in the order PRODUCT.md shows them; defaults, EKS-set values and
- * empty lists and maps left out. Node entries lose `system:` groups (EKS sets them, users cannot).
+ * empty lists and maps left out. Node entries lose their username and groups: EKS sets them, a
+ * manifest node entry may not hold them (validate: eks:node-entry-fields, and `system:` usernames
+ * are reserved), and the diff accepts whatever EKS reports when the manifest names none.
  */
 function manifestEntry(e: ObservedEntry, clusterKey: string, region: string): Record<string, unknown> {
   const isStandard = e.type === DEFAULT_ENTRY_TYPE
-  const groups = isStandard ? e.kubernetesGroups : e.kubernetesGroups.filter((g) => !g.startsWith('system:'))
+  const groups = isStandard ? e.kubernetesGroups : []
   const tags = manifestTags(e.tags)
   const out: Record<string, unknown> = { principalArn: e.principalArn }
   if (!isStandard) out['type'] = e.type
-  if (e.username !== undefined && e.username !== generatedUsername(e.principalArn, e.type)) out['username'] = e.username
+  if (isStandard && e.username !== undefined && e.username !== generatedUsername(e.principalArn, e.type)) out['username'] = e.username
   out['clusters'] = [clusterKey]
   if (groups.length > 0) out['kubernetesGroups'] = [...groups]
   if (Object.keys(tags).length > 0) out['tags'] = tags
@@ -86,8 +88,11 @@ function manifestEntry(e: ObservedEntry, clusterKey: string, region: string): Re
   return out
 }
 
+/** As the plan's lockout check counts: a STANDARD entry with the admin policy at cluster scope. */
 function hasClusterAdmin(cluster: ObservedCluster): boolean {
-  return cluster.entries.some((e) => e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'))
+  return cluster.entries.some(
+    (e) => e.type === DEFAULT_ENTRY_TYPE && e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'),
+  )
 }
 
 function isNodeEntry(e: ObservedEntry): boolean {

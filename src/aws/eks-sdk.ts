@@ -1,3 +1,4 @@
+import { adaptiveRetryStrategy } from './rate-limiter.js'
 import {
   AssociateAccessPolicyCommand,
   CreateAccessEntryCommand,
@@ -61,7 +62,11 @@ export function createEksClient(opts: EksApiOptions): EKSClient {
     region: opts.region,
     maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: opts.retryMode ?? 'adaptive',
-    ...(opts.retryStrategy === undefined ? {} : { retryStrategy: opts.retryStrategy }),
+    ...(opts.retryStrategy !== undefined
+      ? { retryStrategy: opts.retryStrategy }
+      : (opts.retryMode ?? 'adaptive') === 'adaptive'
+        ? { retryStrategy: adaptiveRetryStrategy(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS) }
+        : {}),
     ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
     ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
   })
@@ -122,11 +127,20 @@ export function eksApiFromClient(client: EKSClient, metrics?: EksMetrics): EksAc
     async describeCluster(name): Promise<ClusterInfo> {
       const out = await call('DescribeCluster', () => client.send(new DescribeClusterCommand({ name })))
       const c = out.cluster
-      const mode = c?.accessConfig?.authenticationMode
+      const mode: unknown = c?.accessConfig?.authenticationMode
+      // A mode this release does not know must not pass for CONFIG_MAP (or anything else): the
+      // cluster read fails with a message that names it.
+      if (mode !== undefined && !isAuthenticationMode(mode)) {
+        throw new AwsCallError(
+          'DescribeCluster',
+          'UnknownAuthenticationMode',
+          `cluster ${name} reports authentication mode ${JSON.stringify(mode)}, which this version of eks-access-gate does not know (API, API_AND_CONFIG_MAP, CONFIG_MAP)`,
+        )
+      }
       return {
         name: c?.name ?? name,
         // An old cluster that reports no access config only knows the ConfigMap.
-        authenticationMode: isAuthenticationMode(mode) ? mode : 'CONFIG_MAP',
+        authenticationMode: mode ?? 'CONFIG_MAP',
         ...(c?.arn === undefined ? {} : { arn: c.arn }),
         ...(c?.status === undefined ? {} : { status: c.status }),
       }

@@ -1,4 +1,5 @@
 import { accountOfClusterArn } from '../arn.js'
+import { CONFIG_MAP_ERROR_CODE, configMapModeError } from '../plan/diff.js'
 import { partitionOf } from '../policies.js'
 import {
   err,
@@ -39,7 +40,7 @@ export interface ReadStateOptions {
 /** Entry types that cannot carry access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
 const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX'])
 
-export const CONFIG_MAP_ERROR_CODE = 'ConfigMapAuthenticationMode'
+export { CONFIG_MAP_ERROR_CODE }
 
 export async function readLiveState(
   targets: readonly ClusterTarget[],
@@ -126,8 +127,9 @@ function described(r: Result<ObservedCluster, PlanError>): boolean {
 
 /**
  * One cluster: DescribeCluster → ListAccessEntries → DescribeAccessEntry (+ ListAssociatedAccessPolicies
- * unless the type cannot hold policies) per entry, each read once, through `limiter`. An empty
- * `t.accountId` (export knows only name and region) is taken from the cluster ARN.
+ * unless the type cannot hold policies) per entry, each read once, through `limiter`. The account
+ * is the one in the cluster's ARN; `t.accountId` only when EKS reports no ARN (it may be empty:
+ * export knows only name and region).
  */
 export async function readOneCluster(t: ClusterTarget, api: EksAccessApi, limiter: Limiter): Promise<Result<ObservedCluster, PlanError>> {
   // Once one read of the cluster fails, its queued reads are skipped rather than made for nothing.
@@ -146,7 +148,9 @@ export async function readOneCluster(t: ClusterTarget, api: EksAccessApi, limite
         }),
       ),
     )
-    const accountId = t.accountId || accountOfClusterArn(info.arn)
+    // The cluster's own ARN wins over the target's account: credentials for another account can
+    // reach a cluster of the same name there, and the diff refuses an account mismatch.
+    const accountId = accountOfClusterArn(info.arn) ?? t.accountId
     return ok({
       name: t.name,
       region: t.region,
@@ -196,13 +200,7 @@ function where(t: ClusterTarget): string {
 }
 
 function configMapError(t: ClusterTarget): PlanError {
-  return {
-    code: CONFIG_MAP_ERROR_CODE,
-    message:
-      `${where(t)} uses authentication mode CONFIG_MAP: access entries need API or API_AND_CONFIG_MAP. ` +
-      'Switch it first (aws eks update-cluster-config --access-config authenticationMode=API_AND_CONFIG_MAP; the change is one-way), ' +
-      'after converting the aws-auth ConfigMap with `eks-access-gate import-aws-auth`.',
-  }
+  return configMapModeError(where(t))
 }
 
 const CREDENTIAL_CODES = /Credential|ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|MissingAuthenticationToken/

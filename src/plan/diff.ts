@@ -18,6 +18,7 @@ import type {
 } from '../types.js'
 import { describeEffects, type EntryAccess, type PrincipalTransition } from './effects.js'
 import {
+  DEFAULT_ENTRY_TYPE,
   compareText,
   groupsDiffer,
   isNodeType,
@@ -29,6 +30,7 @@ import {
   tagsToSet,
   usernameDiffers,
   withOwnershipTag,
+  withoutOwnershipTag,
   type NormalEntry,
 } from './normalize.js'
 
@@ -55,6 +57,8 @@ interface EntryOutcome {
   readonly transition: PrincipalTransition
   /** Policies the principal holds once the plan is applied (for the lockout check). */
   readonly endPolicies: EntryAccess['accessPolicies']
+  /** The entry's type once the plan is applied (absent when it is deleted). */
+  readonly endType?: string
 }
 
 export function planCluster(input: PlanClusterInput): ClusterPlan {
@@ -72,7 +76,9 @@ export function planCluster(input: PlanClusterInput): ClusterPlan {
   const outcomes: EntryOutcome[] = []
   for (const want of desired.values()) {
     const have = live.get(want.principalArn)
-    outcomes.push(have === undefined ? planCreate(want) : planReconcile(want, have, cluster.adopt))
+    if (have === undefined) outcomes.push(planCreate(want))
+    else if (want.type !== have.type && !isOwned(have.tags)) outcomes.push(refuseUnownedTypeChange(want, have, cluster, errors))
+    else outcomes.push(planReconcile(want, have, cluster.adopt))
   }
   const unmanaged: UnmanagedEntry[] = []
   for (const have of live.values()) {
@@ -81,7 +87,7 @@ export function planCluster(input: PlanClusterInput): ClusterPlan {
     if (reason === undefined) outcomes.push(planDelete(have, expired.get(have.principalArn)?.expiresAt))
     else {
       unmanaged.push({ principalArn: have.principalArn, type: have.type, reason })
-      outcomes.push({ changes: [], transition: { principalArn: have.principalArn }, endPolicies: have.accessPolicies })
+      outcomes.push({ changes: [], transition: { principalArn: have.principalArn }, endPolicies: have.accessPolicies, endType: have.type })
     }
   }
 
@@ -92,11 +98,11 @@ export function planCluster(input: PlanClusterInput): ClusterPlan {
       message: `cluster ${cluster.key} is in account ${observed.accountId}, but the manifest says ${cluster.accountId}`,
     })
   }
-  if (!cluster.allowNoClusterAdmin && !outcomes.some((o) => o.endPolicies.some(isClusterScopeAdmin))) {
+  if (!cluster.allowNoClusterAdmin && !outcomes.some(holdsClusterAdmin)) {
     errors.push({
       code: 'no-cluster-admin',
       message:
-        `after this plan no access entry on cluster ${cluster.key} would hold AmazonEKSClusterAdminPolicy at cluster scope ` +
+        `after this plan no STANDARD access entry on cluster ${cluster.key} would hold AmazonEKSClusterAdminPolicy at cluster scope ` +
         '(a lockout); keep or add one, or set allowNoClusterAdmin: true on the cluster',
     })
   }
@@ -132,8 +138,13 @@ function uniqueDesired(entries: readonly DesiredEntry[], partition: ManifestClus
   return out
 }
 
-function isClusterScopeAdmin(p: { readonly policyArn: string; readonly accessScope: { readonly type: string } }): boolean {
-  return isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'
+/**
+ * An entry that keeps the cluster out of a lockout: AmazonEKSClusterAdminPolicy at cluster scope on
+ * a STANDARD entry. Only STANDARD entries are documented to hold access policies (EKS-API.md §4;
+ * for HYPERPOD_LINUX it is UNCONFIRMED), so the admin floor never rests on another type.
+ */
+function holdsClusterAdmin(o: EntryOutcome): boolean {
+  return o.endType === DEFAULT_ENTRY_TYPE && o.endPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster')
 }
 
 // ───────────────────────────── per-entry planning ─────────────────────────────
@@ -164,14 +175,16 @@ function planCreate(want: NormalEntry): EntryOutcome {
     changes: [{ action: 'create', principalArn: want.principalArn, after }, ...associateAll(want)],
     transition: { principalArn: want.principalArn, after: accessOf(want) },
     endPolicies: want.accessPolicies,
+    endType: want.type,
   }
 }
 
 function planReconcile(want: NormalEntry, have: NormalEntry, adopt: boolean): EntryOutcome {
   if (want.type !== have.type) return planReplace(want, have)
   const owned = isOwned(have.tags)
-  // Reconciled in place, never recreated; the ownership tag only where the tool owns or adopts.
-  const wantedTags = owned || adopt ? withOwnershipTag(want.tags) : want.tags
+  // Reconciled in place, never recreated; the ownership tag only where the tool owns or adopts —
+  // also when the manifest itself lists `managed-by: eks-access-gate` among the entry's tags.
+  const wantedTags = owned || adopt ? withOwnershipTag(want.tags) : withoutOwnershipTag(want.tags)
   const toSet = tagsToSet(wantedTags, have.tags)
   const changeGroups = groupsDiffer(want, have)
   const changeUsername = usernameDiffers(want, have)
@@ -205,6 +218,7 @@ function planReconcile(want: NormalEntry, have: NormalEntry, adopt: boolean): En
       after: { type: have.type, kubernetesGroups: endGroups, accessPolicies: want.accessPolicies },
     },
     endPolicies: want.accessPolicies,
+    endType: have.type,
   }
 }
 
@@ -238,10 +252,27 @@ function policyChanges(want: NormalEntry, have: NormalEntry): Change[] {
 }
 
 /**
- * EKS cannot change an entry's type, so a type change deletes and recreates it — even an entry
- * the tool does not own (the effect says so). The new entry is created by the tool, so it carries
- * the ownership tag, and it keeps the live entry's other tags (tags the tool did not set are
- * never removed).
+ * A type change of an entry the tool does not own. EKS cannot change a type in place, and an
+ * untagged entry the manifest names is reconciled in place, never deleted and recreated
+ * (PRODUCT.md, Ownership) — even with `adopt: true`. Most often the manifest names a node role
+ * that EKS made (EC2_LINUX, FARGATE_LINUX, …) without its `type`: recreating it as STANDARD would
+ * break the nodes. So it is a cluster error, and the entry counts as it is for the lockout check.
+ */
+function refuseUnownedTypeChange(want: NormalEntry, have: NormalEntry, cluster: ManifestCluster, errors: PlanError[]): EntryOutcome {
+  errors.push({
+    code: 'unowned-type-change',
+    message:
+      `${want.principalArn} has a ${have.type} entry on cluster ${cluster.key} that eks-access-gate did not create, but the manifest ` +
+      `wants type ${want.type}. EKS cannot change a type in place and the tool never deletes and recreates an entry it does not own: ` +
+      `set type: ${have.type} in the manifest, or delete the entry by hand if the new type is really meant`,
+  })
+  return { changes: [], transition: { principalArn: have.principalArn }, endPolicies: have.accessPolicies, endType: have.type }
+}
+
+/**
+ * EKS cannot change an entry's type, so a type change of an owned entry deletes and recreates it.
+ * The new entry carries the ownership tag and keeps the live entry's other tags (tags the tool did
+ * not set are never removed). Unowned entries never get here (refuseUnownedTypeChange).
  */
 function planReplace(want: NormalEntry, have: NormalEntry): EntryOutcome {
   const after = fieldsOf({ ...want, tags: withOwnershipTag({ ...have.tags, ...want.tags }) })
@@ -252,9 +283,9 @@ function planReplace(want: NormalEntry, have: NormalEntry): EntryOutcome {
       before: accessOf(have),
       after: accessOf(want),
       replaced: true,
-      replacedUnowned: !isOwned(have.tags),
     },
     endPolicies: want.accessPolicies,
+    endType: want.type,
   }
 }
 
@@ -299,6 +330,11 @@ function planAuthenticationMode(
   live: AuthenticationMode,
   errors: PlanError[],
 ): AuthenticationModeChange | undefined {
+  if (desired === undefined && live === 'CONFIG_MAP') {
+    // EKS refuses every access-entry call on a CONFIG_MAP cluster (EKS-API.md §5).
+    errors.push(configMapModeError())
+    return undefined
+  }
   if (desired === undefined || desired === live) return undefined
   const step = MODE_STEPS.indexOf(desired) - MODE_STEPS.indexOf(live)
   if (step === 1) return { from: live, to: desired, irreversible: true }
@@ -311,6 +347,19 @@ function planAuthenticationMode(
           `one step per apply; set ${MODE_STEPS[MODE_STEPS.indexOf(live) + 1]} first`,
   })
   return undefined
+}
+
+/** Shared by the live read (read-state.ts) and the diff, so a snapshot and a live read say the same. */
+export const CONFIG_MAP_ERROR_CODE = 'ConfigMapAuthenticationMode'
+
+export function configMapModeError(where = 'the cluster'): PlanError {
+  return {
+    code: CONFIG_MAP_ERROR_CODE,
+    message:
+      `${where} uses authentication mode CONFIG_MAP: access entries need API or API_AND_CONFIG_MAP. ` +
+      'Set authenticationMode: API_AND_CONFIG_MAP on the cluster in the manifest to plan the (one-way) switch, ' +
+      'after converting the aws-auth ConfigMap with `eks-access-gate import-aws-auth`.',
+  }
 }
 
 // ───────────────────────────── ordering of changes in the plan ─────────────────────────────

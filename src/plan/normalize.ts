@@ -161,6 +161,13 @@ export function withOwnershipTag(tags: Readonly<Record<string, string>>): Record
   return { ...tags, [OWNERSHIP_TAG_KEY]: OWNERSHIP_TAG_VALUE }
 }
 
+/** A copy without the ownership tag: only the tool sets it (on create, or with `adopt: true`). */
+export function withoutOwnershipTag(tags: Readonly<Record<string, string>>): Record<string, string> {
+  const out = { ...tags }
+  if (isOwned(out)) delete out[OWNERSHIP_TAG_KEY]
+  return out
+}
+
 /** Tags in `wanted` that `live` lacks or holds with another value, keys sorted. Never removals. */
 export function tagsToSet(wanted: Readonly<Record<string, string>>, live: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {}

@@ -1,5 +1,5 @@
-import type { AccessScope, AuthenticationMode, Change, ClusterPlan } from '../types.js'
-import { compareText } from './normalize.js'
+import type { AccessScope, AuthenticationMode, Change, ClusterPlan, EntryFields } from '../types.js'
+import { compareText, generatedUsername } from './normalize.js'
 
 /**
  * The EKS calls apply makes for one cluster, in order. Each call names the index of the Change in
@@ -38,16 +38,20 @@ export type ApiCall =
 
 /**
  * Why this order:
- *  1. Authentication mode first: access entries need API mode on the cluster. The step is
+ *  1. The step out of CONFIG_MAP first: no access-entry call works before it. The step is
  *     irreversible, so a plan with any error yields no calls at all (apply refuses the whole
  *     cluster before its first mutating call).
- *  2. Grants: creates, each followed by its associations, then associations on existing entries
- *     (a re-scope is in place, no gap). New admins exist before anything is taken away.
+ *  2. Grants: creates, each followed by its associations, then associations on existing entries,
+ *     including re-scopes that only widen (in place, no gap). New admins exist before anything is
+ *     taken away.
  *  3. Updates (UpdateAccessEntry, then TagResource).
  *  4. Replaces, per principal: delete, create, associate. The principal has no access in between,
  *     so this comes only after every other grant, while the old admins are still in place.
- *  5. Disassociations, then 6. deletes last: the cluster never drops below its admin floor
- *     mid-apply, and a failure part-way leaves extra access rather than a lockout.
+ *  5. Narrowing re-scopes (cluster → namespaces, or a namespace dropped) and disassociations,
+ *     then 6. deletes: the cluster never drops below its admin floor mid-apply, and a failure
+ *     part-way leaves extra access rather than a lockout.
+ *  7. The step to API last: it turns the aws-auth ConfigMap off, so every entry that replaces a
+ *     ConfigMap mapping must exist first, and a failure before it leaves the ConfigMap working.
  * Within a phase, calls follow the plan's order (principal, then policy), so the result never
  * depends on input order.
  */
@@ -58,19 +62,29 @@ export function orderActions(plan: ClusterPlan): ApiCall[] {
     .sort((a, b) => compareText(a.change.principalArn, b.change.principalArn) || a.index - b.index)
   const replaced = new Set(indexed.filter(({ change }) => change.action === 'replace').map(({ change }) => change.principalArn))
   const calls: ApiCall[] = []
-  if (plan.authenticationMode !== undefined) {
-    calls.push({ call: 'updateAuthenticationMode', from: plan.authenticationMode.from, to: plan.authenticationMode.to })
-  }
+  const mode = plan.authenticationMode
+  const modeCall = mode === undefined ? [] : [{ call: 'updateAuthenticationMode' as const, from: mode.from, to: mode.to }]
+  const modeLast = mode?.to === 'API'
+  if (!modeLast) calls.push(...modeCall)
   const phase = (pick: (c: Change) => boolean, toCalls: (c: Change, i: number) => ApiCall[]): void => {
     for (const { change, index } of indexed) if (pick(change)) calls.push(...toCalls(change, index))
   }
   const notReplaced = (c: Change): boolean => !replaced.has(c.principalArn)
-  phase((c) => notReplaced(c) && (c.action === 'create' || c.action === 'associate'), callsOf)
+  const narrowing = (c: Change): boolean => c.action === 'associate' && isNarrowing(c.previousScope, c.accessScope)
+  phase((c) => notReplaced(c) && (c.action === 'create' || (c.action === 'associate' && !narrowing(c))), callsOf)
   phase((c) => c.action === 'update', callsOf)
   phase((c) => !notReplaced(c) && (c.action === 'replace' || c.action === 'associate'), callsOf)
-  phase((c) => c.action === 'disassociate', callsOf)
+  phase((c) => (notReplaced(c) && narrowing(c)) || c.action === 'disassociate', callsOf)
   phase((c) => c.action === 'delete', callsOf)
+  if (modeLast) calls.push(...modeCall)
   return calls
+}
+
+/** A re-scope that takes some access away: cluster → namespaces, or a namespace no longer listed. */
+function isNarrowing(previous: AccessScope | undefined, next: AccessScope): boolean {
+  if (previous === undefined || next.type === 'cluster') return false
+  if (previous.type === 'cluster') return true
+  return previous.namespaces.some((n) => !next.namespaces.includes(n))
 }
 
 /** The EKS calls that carry out one change. */
@@ -84,8 +98,11 @@ function callsOf(c: Change, change: number): ApiCall[] {
     case 'update': {
       const out: ApiCall[] = []
       if (c.updateEntry) {
-        // UpdateAccessEntry replaces groups and username together: always send both.
-        const username = c.after.username
+        // UpdateAccessEntry replaces groups and username together: always send both — except an
+        // unchanged username that is EKS's own default (`…assumed-role/NAME/{{SessionName}}`), which
+        // breaks the colon-before-{{SessionName}} rule EKS applies to usernames it is sent. Left
+        // out, it stays the default whether EKS keeps the old value or regenerates it.
+        const username = keepsDefaultUsername(c.before, c.after, principalArn) ? undefined : c.after.username
         out.push({
           call: 'updateAccessEntry',
           change,
@@ -106,6 +123,10 @@ function callsOf(c: Change, change: number): ApiCall[] {
     default:
       return assertNever(c)
   }
+}
+
+function keepsDefaultUsername(before: EntryFields, after: EntryFields, principalArn: string): boolean {
+  return after.username !== undefined && after.username === before.username && after.username === generatedUsername(principalArn, after.type)
 }
 
 function createCall(change: number, principalArn: string, after: Extract<Change, { action: 'create' }>['after']): ApiCall {

@@ -1,6 +1,6 @@
 import type { ClusterPlan, ManifestCluster, Manifest, ObservedCluster, Plan, PlanError, PlanSummary, Problem, Result } from '../types.js'
 import { resolveDesired, selectEntryClusters, type EntrySelections } from './desired.js'
-import { planCluster } from './diff.js'
+import { CONFIG_MAP_ERROR_CODE, planCluster } from './diff.js'
 import { planHash } from './hash.js'
 import { compareText } from './normalize.js'
 
@@ -22,10 +22,16 @@ export interface BuildPlanInput {
 export function buildPlan(input: BuildPlanInput): Plan {
   const selections = selectEntryClusters(input.manifest)
   const wanted = input.clusters === undefined ? undefined : new Set(input.clusters)
+  // Over the whole manifest, not only the selected clusters: `--cluster prod-a` must not plan
+  // prod-a alone when prod-b names the same EKS cluster.
+  const aliases = sameEksClusterAliases(input.manifest.clusters)
   const clusters = input.manifest.clusters
     .filter((c) => wanted === undefined || wanted.has(c.key))
     .sort((a, b) => compareText(a.key, b.key))
-    .map((c) => planOneCluster(input, c, selections))
+    .map((c) => {
+      const others = aliases.get(c.key)
+      return others === undefined ? planOneCluster(input, c, selections) : failedCluster(c, sameEksClusterError(c, others))
+    })
   const plan: Plan = {
     version: 1,
     summary: summarize(clusters),
@@ -37,13 +43,60 @@ export function buildPlan(input: BuildPlanInput): Plan {
 }
 
 function planOneCluster(input: BuildPlanInput, cluster: ManifestCluster, selections: EntrySelections): ClusterPlan {
-  const observed = input.observed.get(cluster.key)
-  if (observed === undefined) {
+  const read = input.observed.get(cluster.key)
+  if (read === undefined) {
     return failedCluster(cluster, { code: 'no-state', message: `no live state or snapshot for cluster ${cluster.key}` })
   }
-  if (!observed.ok) return failedCluster(cluster, observed.error)
+  let observed: ObservedCluster
+  if (read.ok) observed = read.value
+  else {
+    const switching = configMapClusterToSwitch(cluster, read.error)
+    if (switching === undefined) return failedCluster(cluster, read.error)
+    observed = switching
+  }
   const { entries, expired } = resolveDesired(input.manifest, cluster, input.now, selections)
-  return planCluster({ cluster, desired: entries, expired, observed: observed.value })
+  return planCluster({ cluster, desired: entries, expired, observed })
+}
+
+/**
+ * The live read stops at a CONFIG_MAP cluster (no access-entry call works there). When the manifest
+ * asks for the one step out of it, the plan must be able to say so: the cluster then has no access
+ * entries at all (access entries are enabled one way only, so a CONFIG_MAP cluster never had
+ * any), and the diff plans the mode step first and the entries after it. Any other desired mode
+ * keeps the read error.
+ */
+function configMapClusterToSwitch(cluster: ManifestCluster, error: PlanError): ObservedCluster | undefined {
+  if (error.code !== CONFIG_MAP_ERROR_CODE || cluster.authenticationMode !== 'API_AND_CONFIG_MAP') return undefined
+  return { name: cluster.name, region: cluster.region, authenticationMode: 'CONFIG_MAP', entries: [] }
+}
+
+/** Logical keys that share their EKS cluster (account, region, name) with others, and those others. */
+function sameEksClusterAliases(clusters: readonly ManifestCluster[]): Map<string, string[]> {
+  const byTarget = new Map<string, string[]>()
+  for (const c of clusters) {
+    const id = `${c.accountId}|${c.region}|${c.name}`
+    byTarget.set(id, [...(byTarget.get(id) ?? []), c.key])
+  }
+  const out = new Map<string, string[]>()
+  for (const keys of byTarget.values()) {
+    if (keys.length < 2) continue
+    const sorted = [...keys].sort(compareText)
+    for (const key of sorted) out.set(key, sorted.filter((k) => k !== key))
+  }
+  return out
+}
+
+/**
+ * Each logical cluster is planned on its own, so two names for one EKS cluster would each prune
+ * the other's owned entries and undo each other's changes.
+ */
+function sameEksClusterError(cluster: ManifestCluster, others: readonly string[]): PlanError {
+  return {
+    code: 'same-eks-cluster',
+    message:
+      `clusters ${[cluster.key, ...others].sort(compareText).join(', ')} all name EKS cluster ${cluster.name} in ${cluster.region} ` +
+      `(account ${cluster.accountId}); each would delete the entries the others add: define the cluster once and select it from every entry`,
+  }
 }
 
 function failedCluster(cluster: ManifestCluster, error: PlanError): ClusterPlan {

@@ -60,6 +60,15 @@ describe('eks-sdk adapter (aws-sdk-client-mock)', () => {
     expect((await api().describeCluster('old')).authenticationMode).toBe('CONFIG_MAP')
   })
 
+  // A mode this release does not know (AWS adds one) must not be reported as CONFIG_MAP: that
+  // would tell the user to switch a cluster that already has access entries on.
+  it('refuses an authentication mode it does not know, naming it', async () => {
+    eks.on(DescribeClusterCommand).resolves({ cluster: { name: 'future', accessConfig: { authenticationMode: 'API_V2' as never } }, ...meta() })
+    const failed = api().describeCluster('future')
+    await expect(failed).rejects.toBeInstanceOf(AwsCallError)
+    await expect(failed).rejects.toMatchObject({ operation: 'DescribeCluster', code: 'UnknownAuthenticationMode', message: expect.stringContaining('API_V2') })
+  })
+
   it('maps DescribeAccessEntry without inventing absent members', async () => {
     eks.on(DescribeAccessEntryCommand).resolves({ accessEntry: { principalArn: P, type: 'EC2_LINUX', kubernetesGroups: ['system:nodes'] }, ...meta() })
     expect(await api().describeAccessEntry('prod', P)).toEqual({ principalArn: P, type: 'EC2_LINUX', kubernetesGroups: ['system:nodes'], tags: {} })

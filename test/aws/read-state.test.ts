@@ -211,3 +211,36 @@ describe('readLiveState (in-memory port)', () => {
     expect(state.catalogue).toHaveLength(1)
   })
 })
+
+describe('readLiveState: the account the cluster is really in', () => {
+  // Ambient or mis-scoped credentials can reach a cluster of the same name in another account.
+  // The observed account must come from the cluster's ARN, so the diff's account-mismatch check
+  // can refuse it, instead of echoing the manifest's accountId back.
+  const OTHER = '999999999999'
+  const stub = (arn: string | undefined): EksAccessApi => {
+    const unused = () => Promise.reject(new Error('unused'))
+    return {
+      describeCluster: async (name) => ({ name, authenticationMode: 'API', ...(arn === undefined ? {} : { arn }) }),
+      listAccessEntries: async () => [],
+      describeAccessEntry: unused,
+      listAssociatedAccessPolicies: unused,
+      listAccessPolicies: async () => [],
+      createAccessEntry: unused,
+      updateAccessEntry: unused,
+      deleteAccessEntry: unused,
+      associateAccessPolicy: unused,
+      disassociateAccessPolicy: unused,
+      tagResource: unused,
+      updateAuthenticationMode: unused,
+    }
+  }
+
+  it.each([
+    ['the ARN names another account', `arn:aws:eks:eu-west-1:${OTHER}:cluster/prod`, OTHER],
+    ['the ARN names the manifest account', `arn:aws:eks:eu-west-1:${A}:cluster/prod`, A],
+    ['no ARN reported: the manifest account', undefined, A],
+  ])('%s', async (_n, arn, expected) => {
+    const state = await readLiveState([target('prod')], () => stub(arn))
+    expect(state.clusters.get('prod')).toMatchObject({ ok: true, value: { accountId: expected } })
+  })
+})

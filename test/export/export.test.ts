@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { parse as parseYaml, parseDocument } from 'yaml'
 import { exportManifestYaml, exportStateSnapshot } from '../../src/export.js'
 import { generatedUsername as defaultUsername } from '../../src/plan/normalize.js'
+import { buildPlan } from '../../src/plan/plan.js'
+import { validateSources } from '../../src/validate.js'
 import { parseStateSnapshot, serializeStateSnapshot } from '../../src/state/snapshot.js'
 import type { ObservedCluster, ObservedEntry } from '../../src/types.js'
 import { entry, PROD } from './fixtures.js'
@@ -89,16 +91,16 @@ describe('exportManifestYaml: one entry', () => {
       { principalArn: `arn:aws:iam::${A}:role/hybrid`, type: 'HYBRID_LINUX', clusters: ['c'] },
     ],
     [
-      'EC2 (Auto Mode): username kept (no known default), policy kept',
+      'EC2 (Auto Mode): EKS-set username and groups left out (a node type takes none), policy kept',
       entry(`arn:aws:iam::${A}:role/auto`, {
         type: 'EC2',
         username: 'system:node:{{SessionName}}',
+        kubernetesGroups: ['eks:auto-nodes'],
         accessPolicies: [{ policyArn: `${P}AmazonEKSAutoNodePolicy`, accessScope: { type: 'cluster', namespaces: [] } }],
       }),
       {
         principalArn: `arn:aws:iam::${A}:role/auto`,
         type: 'EC2',
-        username: 'system:node:{{SessionName}}',
         clusters: ['c'],
         accessPolicies: [{ policyArn: 'AmazonEKSAutoNodePolicy', accessScope: { type: 'cluster' } }],
       },
@@ -269,6 +271,47 @@ describe('exportManifestYaml: the document', () => {
         expect(validate.errors ?? []).toEqual([])
       }
     }
+  })
+})
+
+describe('exportManifestYaml: round trip through validate and plan', () => {
+  // What users do to onboard a cluster: export, validate, plan. Node entries carry what EKS set
+  // (usernames starting with system:, groups) which a manifest may not hold for node types.
+  const A = '111122223333'
+  const nodes: ObservedCluster = {
+    name: 'c',
+    region: 'eu-west-1',
+    accountId: A,
+    authenticationMode: 'API',
+    entries: [
+      entry(`arn:aws:iam::${A}:role/admin`, { username: `arn:aws:sts::${A}:assumed-role/admin/{{SessionName}}`, accessPolicies: [ADMIN] }),
+      entry(`arn:aws:iam::${A}:role/auto`, {
+        type: 'EC2',
+        username: 'system:node:{{EC2PrivateDNSName}}',
+        kubernetesGroups: ['system:nodes'],
+        accessPolicies: [{ policyArn: `${P}AmazonEKSAutoNodePolicy`, accessScope: { type: 'cluster', namespaces: [] } }],
+      }),
+      entry(`arn:aws:iam::${A}:role/hyperpod`, { type: 'HYPERPOD_LINUX', username: 'system:node:{{SessionName}}', kubernetesGroups: ['hyperpod-nodes'] }),
+      entry(`arn:aws:iam::${A}:role/ng`, { type: 'EC2_LINUX', username: 'system:node:{{EC2PrivateDNSName}}', kubernetesGroups: ['system:nodes', 'extra'] }),
+    ],
+  }
+
+  it('the exported manifest validates with no problems and plans to zero changes', () => {
+    const now = new Date('2026-06-15T00:00:00Z')
+    const checked = validateSources([{ file: 'eks-access.yaml', text: exportManifestYaml(nodes) }], { now, expiryWarningDays: 7 })
+    expect(checked.problems).toEqual([])
+    const plan = buildPlan({ manifest: checked.manifest, observed: new Map([['c', { ok: true as const, value: nodes }]]), now })
+    expect(plan.clusters[0]?.errors).toEqual([])
+    expect(plan.clusters[0]?.changes).toEqual([])
+    expect(plan.summary.unchanged).toBe(4)
+  })
+
+  it('a cluster whose only admin policy sits on a node-type entry exports allowNoClusterAdmin (the plan counts STANDARD admins only)', () => {
+    const now = new Date('2026-06-15T00:00:00Z')
+    const odd: ObservedCluster = { ...nodes, entries: [entry(`arn:aws:iam::${A}:role/hp`, { type: 'HYPERPOD_LINUX', accessPolicies: [ADMIN] })] }
+    const checked = validateSources([{ file: 'eks-access.yaml', text: exportManifestYaml(odd) }], { now, expiryWarningDays: 7 })
+    const plan = buildPlan({ manifest: checked.manifest, observed: new Map([['c', { ok: true as const, value: odd }]]), now })
+    expect(plan.clusters[0]?.errors).toEqual([])
   })
 })
 

@@ -227,10 +227,38 @@ describe('ownership, prune and adopt', () => {
     expect(p.unmanaged).toEqual([{ principalArn: unownedStd.principalArn, type: 'STANDARD', reason: 'unowned' }])
   })
 
-  it('an unowned entry whose type changes must be replaced, and the effect says it was not ours', () => {
-    const p = plan([desired(DEV, { type: 'EC2_LINUX' })], [observed(DEV)])
-    expect(of(p, DEV).map((c) => c.action)).toEqual(['replace'])
-    expect(p.effects.find((e) => e.kind === 'access-gap')?.detail).toMatch(/not created by eks-access-gate/)
+  // PRODUCT.md, Ownership: an untagged entry the manifest names is reconciled in place, never deleted
+  // and recreated. A type change cannot be done in place, so it is a cluster error, not a replace.
+  it.each([
+    ['a STANDARD entry the manifest now types EC2_LINUX', desired(DEV, { type: 'EC2_LINUX' }), observed(DEV), {}],
+    [
+      'the node role EKS made, named without its type (nodes would break)',
+      desired(role('node')),
+      observed(role('node'), { type: 'EC2_LINUX', username: 'system:node:{{EC2PrivateDNSName}}', kubernetesGroups: ['system:nodes'] }),
+      {},
+    ],
+    ['even with adopt: true', desired(DEV, { type: 'EC2_LINUX' }), observed(DEV), { adopt: true }],
+  ] as const)('type change of an unowned entry (%s) is an error, never a delete and recreate', (_n, want, have, over) => {
+    const p = plan([want], [have], over)
+    expect(of(p, want.principalArn)).toEqual([])
+    expect(p.errors.map((e) => e.code)).toEqual(['unowned-type-change'])
+    expect(p.errors[0]?.message).toContain(want.principalArn)
+    expect(p.effects.filter((e) => e.principalArn === want.principalArn)).toEqual([])
+    expect(p.unchanged).toBe(0)
+  })
+
+  it('an unowned admin whose type change is refused still counts for the lockout check', () => {
+    const p = plan([desired(ADMIN_ROLE, { type: 'HYPERPOD_LINUX', accessPolicies: [policy(ADMIN)] })], [observed(ADMIN_ROLE, { accessPolicies: [policy(ADMIN)] })], {}, { bare: true })
+    expect(p.errors.map((e) => e.code)).toEqual(['unowned-type-change'])
+  })
+
+  it.each([
+    ['without adopt: the manifest cannot tag an unowned entry as owned', {}, {}],
+    ['with adopt: it is an adoption', { adopt: true }, { tagsToSet: OWNED, adopt: true }],
+  ] as const)('a manifest tag managed-by: eks-access-gate on an unowned entry (%s)', (_n, over, expected) => {
+    const p = plan([desired(DEV, { tags: { ...OWNED } })], [observed(DEV)], over)
+    if (Object.keys(expected).length === 0) expect(of(p, DEV)).toEqual([])
+    else expect(of(p, DEV)).toMatchObject([{ action: 'update', ...expected }])
   })
 })
 
@@ -270,6 +298,11 @@ describe('lockout invariant', () => {
     ['prune none keeps the admin', [], [adminOf(ADMIN_ROLE)], { prune: 'none' as const }, false],
     ['a new admin replaces the old one', [desired(role('new'), { accessPolicies: [policy(ADMIN)] })], [adminOf(ADMIN_ROLE)], {}, false],
     ['admin via a short policy name', [desired(DEV, { accessPolicies: [{ policyArn: 'AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster', namespaces: [] } }] })], [], {}, false],
+    // Only STANDARD entries are documented to hold access policies (EKS-API.md §4; HYPERPOD_LINUX is
+    // UNCONFIRMED, and validate only warns): the floor must not rest on one. Here apply would delete
+    // the only admin, recreate it as HYPERPOD_LINUX and then try an associate EKS may refuse.
+    ['the only admin replaced by a HYPERPOD_LINUX entry holding the admin policy', [desired(ADMIN_ROLE, { type: 'HYPERPOD_LINUX', accessPolicies: [policy(ADMIN)] })], [adminOf(ADMIN_ROLE)], {}, true],
+    ['an unowned node-type entry holding the admin policy', [], [observed(role('odd'), { type: 'HYPERPOD_LINUX', accessPolicies: [policy(ADMIN)] })], {}, true],
   ] as const)('%s → no-cluster-admin: %s', (_n, want, have, over, locked) => {
     const p = plan(want, have, over, { bare: true })
     expect(p.errors.some((e) => e.code === 'no-cluster-admin')).toBe(locked)
@@ -301,6 +334,14 @@ describe('authentication mode', () => {
 
   it('no desired mode leaves the live mode alone', () => {
     expect(plan([], [], {}, { mode: 'API_AND_CONFIG_MAP' })).not.toHaveProperty('authenticationMode')
+  })
+
+  // A live read stops at CONFIG_MAP with an error (read-state.ts); a snapshot that says CONFIG_MAP
+  // must not plan access-entry changes EKS would refuse either, unless the step out of it is planned.
+  it('a CONFIG_MAP cluster (e.g. from a snapshot) with no desired mode is an error', () => {
+    const p = plan([], [], {}, { mode: 'CONFIG_MAP' })
+    expect(p.errors.map((e) => e.code)).toEqual(['ConfigMapAuthenticationMode'])
+    expect(p.errors[0]?.message).toMatch(/authenticationMode: API_AND_CONFIG_MAP/)
   })
 })
 

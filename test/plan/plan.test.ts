@@ -120,6 +120,68 @@ describe('buildPlan', () => {
   })
 })
 
+describe('buildPlan: one EKS cluster under two logical names', () => {
+  // Each logical cluster would be planned alone: entries that select only `prod-b` look like owned
+  // entries to prune from `prod-a`'s point of view, so the two plans would undo each other.
+  const a = cluster({ key: 'prod-a', name: 'prod' })
+  const b = cluster({ key: 'prod-b', name: 'prod' })
+  const m = manifest(
+    [a, b],
+    [
+      manifestEntry(role('admins'), { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }),
+      manifestEntry(role('only-b'), { clusters: ['prod-b'] }),
+    ],
+  )
+  const state = live([observed(role('admins'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }), observed(role('only-b'), { tags: OWNED })])
+  const obs = new Map<string, Result<ObservedCluster, PlanError>>([
+    ['prod-a', { ok: true, value: state }],
+    ['prod-b', { ok: true, value: state }],
+  ])
+
+  it('is an error on both, with no changes planned (no delete of the other name\'s entries)', () => {
+    const p = buildPlan({ manifest: m, observed: obs, now })
+    for (const c of p.clusters) {
+      expect(c.errors.map((e) => e.code)).toEqual(['same-eks-cluster'])
+      expect(c.changes).toEqual([])
+    }
+    expect(p.clusters[0]?.errors[0]?.message).toMatch(/prod-a.*prod-b/)
+    expect(p.summary.delete).toBe(0)
+  })
+
+  it('also when --cluster selects only one of the two names', () => {
+    const p = buildPlan({ manifest: m, observed: obs, now, clusters: ['prod-a'] })
+    expect(p.clusters.map((c) => [c.cluster, c.errors.map((e) => e.code)])).toEqual([['prod-a', ['same-eks-cluster']]])
+  })
+
+  it('the same name in another region or account is another cluster', () => {
+    const m2 = manifest([a, cluster({ key: 'prod-us', name: 'prod', region: 'us-east-1' }), cluster({ key: 'prod-x', name: 'prod', accountId: '444455556666' })], [])
+    const empty = { ok: true as const, value: live([]) }
+    const p = buildPlan({ manifest: m2, observed: new Map([['prod-a', empty], ['prod-us', empty], ['prod-x', empty]]), now })
+    expect(p.clusters.flatMap((c) => c.errors.map((e) => e.code)).filter((c) => c === 'same-eks-cluster')).toEqual([])
+  })
+})
+
+describe('buildPlan: a CONFIG_MAP cluster', () => {
+  const configMapRead: Result<ObservedCluster, PlanError> = { ok: false, error: { code: 'ConfigMapAuthenticationMode', message: 'uses CONFIG_MAP' } }
+  const entries = [manifestEntry(role('admins'), { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] })]
+
+  it('plans the one-way step to API_AND_CONFIG_MAP the manifest asks for, and the entries to create after it', () => {
+    const m = manifest([cluster({ key: 'prod', name: 'prod', authenticationMode: 'API_AND_CONFIG_MAP' })], entries)
+    const p = buildPlan({ manifest: m, observed: new Map([['prod', configMapRead]]), now })
+    expect(p.clusters[0]).toMatchObject({ errors: [], authenticationMode: { from: 'CONFIG_MAP', to: 'API_AND_CONFIG_MAP', irreversible: true } })
+    expect(p.clusters[0]?.changes.map((c) => c.action)).toEqual(['create', 'associate'])
+  })
+
+  it.each([
+    ['no desired mode', undefined],
+    ['desired API (two steps)', 'API' as const],
+  ])('keeps the read error with %s', (_n, mode) => {
+    const m = manifest([cluster({ key: 'prod', name: 'prod', ...(mode ? { authenticationMode: mode } : {}) })], entries)
+    const p = buildPlan({ manifest: m, observed: new Map([['prod', configMapRead]]), now })
+    expect(p.clusters[0]).toMatchObject({ changes: [], errors: [{ code: 'ConfigMapAuthenticationMode' }] })
+  })
+})
+
 describe('hash', () => {
   it.each([
     [{ b: 1, a: [3, { d: 1, c: 2 }] }, '{"a":[3,{"c":2,"d":1}],"b":1}'],
