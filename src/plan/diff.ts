@@ -83,7 +83,11 @@ export function planCluster(input: PlanClusterInput): ClusterPlan {
   const unmanaged: UnmanagedEntry[] = []
   for (const have of live.values()) {
     if (desired.has(have.principalArn)) continue
-    const reason = keepReason(have, cluster.prune)
+    // Expiry is the manifest naming this very entry and saying its access ends, so it is removed
+    // whoever created it (PRODUCT: "access removed by the first apply after this date"); only
+    // `prune: none` ("never deletes") keeps it. Ownership guards the entries the manifest does
+    // not name at all.
+    const reason = expired.has(have.principalArn) && cluster.prune !== 'none' ? undefined : keepReason(have, cluster.prune)
     if (reason === undefined) outcomes.push(planDelete(have, expired.get(have.principalArn)?.expiresAt))
     else {
       unmanaged.push({ principalArn: have.principalArn, type: have.type, reason })

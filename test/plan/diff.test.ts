@@ -270,12 +270,25 @@ describe('expiry', () => {
     expect(p.effects.find((e) => e.kind === 'access-removed')?.detail).toMatch(/expired/)
   })
 
-  it('an expired entry with no live entry yields nothing; an unowned one is left alone', () => {
+  it('an expired entry with no live entry yields nothing', () => {
     const gone = desired(DEV, { expiresAt: '2026-01-31' })
     expect(plan([], [], {}, { expired: [gone] }).changes).toEqual([])
-    const p = plan([], [observed(DEV)], {}, { expired: [gone] })
-    expect(p.changes).toEqual([])
-    expect(p.unmanaged).toMatchObject([{ principalArn: DEV, reason: 'unowned' }])
+  })
+
+  it.each([
+    ['an unowned entry (e.g. onboarded with export) is deleted: the manifest names it', {}, 'delete'],
+    ['prune: all deletes it', { prune: 'all' as const }, 'delete'],
+    ['prune: none never deletes: left alone', { prune: 'none' as const }, undefined],
+  ])('expired, unowned: %s', (_name, clusterOpts, action) => {
+    const gone = desired(DEV, { expiresAt: '2026-01-31' })
+    const p = plan([], [observed(DEV)], clusterOpts, { expired: [gone] })
+    if (action === undefined) {
+      expect(p.changes).toEqual([])
+      expect(p.unmanaged).toMatchObject([{ principalArn: DEV, reason: 'prune-none' }])
+    } else {
+      expect(of(p, DEV)).toMatchObject([{ action, reason: 'expired', expiresAt: '2026-01-31' }])
+      expect(p.unmanaged).toEqual([])
+    }
   })
 
   it('a plain (not expired) delete carries no reason', () => {
