@@ -135,5 +135,5 @@ async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps): P
 function mergeCatalogues(a: readonly AccessPolicyInfo[], b: readonly AccessPolicyInfo[]): AccessPolicyInfo[] {
   const byArn = new Map<string, AccessPolicyInfo>()
   for (const p of [...a, ...b]) byArn.set(p.arn, p)
-  return [...byArn.values()].sort((x, y) => x.arn.localeCompare(y.arn))
+  return [...byArn.values()].sort((x, y) => (x.arn < y.arn ? -1 : x.arn > y.arn ? 1 : 0))
 }
