@@ -6,7 +6,7 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import pkg from '../package.json' with { type: 'json' }
 import { COMMON_FLAGS, COMMAND_SPECS, parseCliArgs, type CliConfig, type Env, type FlagSpec } from './config.js'
-import { CLI_COMMANDS, DEBUG_ENV, PRODUCT, type CliCommand } from './constants.js'
+import { CLI_COMMANDS, DEBUG_ENV, Defaults, PRODUCT, type CliCommand } from './constants.js'
 import { errorMessage, errorStack } from './errors.js'
 import { renderProblemsJson, renderProblemsText } from './render/problems.js'
 import { assumeRole, memoizeCredentials, toSessionName } from './aws/credentials.js'
@@ -94,13 +94,15 @@ export async function runCli(argv: string[], io: CliIO = processIO(), handlers: 
 // ───────────────────────────── validate ─────────────────────────────
 
 async function runValidate(config: CliConfig, io: CliIO): Promise<number> {
-  if (config.rules !== undefined) {
-    if (!isReadableFile(resolve(io.cwd, config.rules))) {
-      io.stderr(`${PRODUCT}: rules file not found or not a file: ${config.rules}\n`)
-      return EXIT.usage
-    }
-    // Organisation rules arrive in a later version; saying so beats a silent "valid".
-    io.stderr(`${PRODUCT}: note: organisation rules (${config.rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`)
+  if (config.rules !== undefined && !isReadableFile(resolve(io.cwd, config.rules))) {
+    io.stderr(`${PRODUCT}: rules file not found or not a file: ${config.rules}\n`)
+    return EXIT.usage
+  }
+  // Organisation rules arrive in a later version; saying so beats a silent "valid". The default
+  // file counts too: a repository that has one must not read "valid" as "passed its rules".
+  const rules = config.rules ?? (isReadableFile(resolve(io.cwd, Defaults.rules)) ? Defaults.rules : undefined)
+  if (rules !== undefined) {
+    io.stderr(`${PRODUCT}: note: organisation rules (${rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`)
   }
   const outcome = await validateManifests({
     manifest: config.manifest,

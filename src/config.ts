@@ -387,7 +387,9 @@ function parseCommandArgs(command: CliCommand, args: readonly string[]): Result<
 
   if (positionals.length > (spec.positional ? 1 : 0)) {
     const extra = positionals[spec.positional ? 1 : 0] as string
-    return fail(`unexpected argument ${quote(extra)}`)
+    // `validate eks-access.yaml` is the natural first try: say how to name the manifest instead
+    const takesManifest = spec.flags.includes(FLAGS.manifest) && !values.has('--manifest')
+    return fail(`unexpected argument ${quote(extra)}${takesManifest ? ` (to name the manifest, write --manifest ${extra})` : ''}`)
   }
   const missing = spec.required.filter((name) => !values.has(name))
   if (missing.length > 0) return fail(`missing ${missing.join(', ')}`)

@@ -11,8 +11,13 @@ import { err, ok, type Result } from './types.js'
 
 const DAY_MS = 86_400_000
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
+/**
+ * Also every form the schema's `date-time` format (ajv-formats, RFC 3339) lets through, so a value
+ * the schema and editors accept is never rejected here: a space instead of `T`, an offset written
+ * `+0200` or `+02`, any number of fraction digits.
+ */
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/
 
 /** The instant access ends, or why `expiresAt` cannot be read. */
 export function accessEndsAt(expiresAt: string): Result<Date, string> {
@@ -35,7 +40,7 @@ export function accessEndsAt(expiresAt: string): Result<Date, string> {
   if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) {
     return err(`"${expiresAt}" is not a valid date-time`)
   }
-  const millis = Math.floor(Number(`0.${fraction ?? '0'}`) * 1000)
+  const millis = Math.floor(Number(`0.${(fraction ?? '0').slice(0, 9)}`) * 1000)
   const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000
   return ok(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset))
 }

@@ -6,7 +6,8 @@
  */
 import { checkManifestFile, type ParseMode } from './manifest/check.js'
 import { loadManifestFiles, compareStrings } from './manifest/load.js'
-import { buildManifest, type ModelInput } from './manifest/model.js'
+import { buildManifest, schemaRejections, type ModelInput } from './manifest/model.js'
+import { selectClusters } from './manifest/select.js'
 import { builtInCatalogue } from './policies.js'
 import { checkEksRules } from './rules/eks/index.js'
 import type { AccessPolicyInfo, Manifest, Problem } from './types.js'
@@ -98,29 +99,30 @@ function checkLoaded(
 }
 
 /**
- * A cluster the schema rejected is missing from the model, so an entry naming it would also get
- * `manifest:unknown-cluster`, and a cluster whose only entry was rejected would get
- * `manifest:cluster-without-entries`: echoes of a problem already reported.
+ * A cluster the schema rejected is missing from the model, so an entry naming it (or a glob matching
+ * it) would also get `manifest:unknown-cluster` / `manifest:unmatched-selector`, and a cluster whose
+ * only entry was rejected would get `manifest:cluster-without-entries`: echoes of a problem
+ * already reported.
  */
 function withoutEchoes(problems: readonly Problem[], manifest: Manifest, inputs: readonly ModelInput[]): Problem[] {
   const rejectedClusters = new Set<string>()
   let rejectedEntries = false
   for (const { findings } of inputs) {
-    for (const { path } of findings) {
-      if (path.length >= 2 && path[0] === 'clusters') rejectedClusters.add(String(path[1]))
-      if (path.length >= 2 && path[0] === 'accessEntries') rejectedEntries = true
-    }
+    const rejected = schemaRejections(findings)
+    rejected.clusters.forEach((key) => rejectedClusters.add(key))
+    if (rejected.entries.size > 0) rejectedEntries = true
   }
   if (rejectedClusters.size === 0 && !rejectedEntries) return [...problems]
+  const rejectedKeys = [...rejectedClusters]
   const echoLocs = new Set<string>()
   for (const entry of manifest.accessEntries) {
     entry.clusters?.forEach((selector, k) => {
       const loc = entry.locs.clusterItems[k]
-      if (loc && rejectedClusters.has(selector)) echoLocs.add(`${loc.file}:${loc.line}:${loc.column}`)
+      if (loc && selectClusters([selector], rejectedKeys).clusters.length > 0) echoLocs.add(`${loc.file}:${loc.line}:${loc.column}`)
     })
   }
   return problems.filter((p) => {
-    if (p.code === 'manifest:unknown-cluster') return !echoLocs.has(`${p.file}:${p.line}:${p.column}`)
+    if (p.code === 'manifest:unknown-cluster' || p.code === 'manifest:unmatched-selector') return !echoLocs.has(`${p.file}:${p.line}:${p.column}`)
     if (p.code === 'manifest:cluster-without-entries') return !rejectedEntries
     return true
   })

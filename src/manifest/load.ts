@@ -4,7 +4,7 @@
  * Disk access lives in `loadManifestFiles` only; `parseManifestSource` is pure so tests and
  * benchmarks can feed text without touching the file system.
  */
-import { lstat, readFile, stat } from 'node:fs/promises'
+import { lstat, open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { glob } from 'tinyglobby'
 import {
@@ -168,15 +168,40 @@ async function readManifestBytes(
     // stat before reading: a 2 GB file must not be pulled into memory just to be rejected
     const info = await lstat(abs).then((l) => (l.isSymbolicLink() ? stat(abs) : l))
     if (info.size > MAX_FILE_BYTES) return { kind: 'problem', problem: tooLarge(file, info.size) }
-    const bytes = await readFile(abs)
-    // the file may have grown between stat and read
-    if (bytes.byteLength > MAX_FILE_BYTES) return { kind: 'problem', problem: tooLarge(file, bytes.byteLength) }
+    // Read at most one byte past the limit: a file can grow after stat, and a device or pipe
+    // (`/dev/zero`, `/dev/stdin`) reports size 0 and may never end.
+    const bytes = await readAtMost(abs, MAX_FILE_BYTES + 1)
+    if (bytes.byteLength > MAX_FILE_BYTES) return { kind: 'problem', problem: tooLargeStream(file) }
     return { kind: 'bytes', bytes }
   } catch (e) {
     const code = errnoCode(e)
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'it no longer exists' : (code ?? 'read failed')
     return { kind: 'usage', message: `cannot read manifest file "${file}": ${why}; check that the file exists and is readable` }
   }
+}
+
+/** The first `limit` bytes of a file (fewer when it ends first). */
+async function readAtMost(abs: string, limit: number): Promise<Uint8Array> {
+  const handle = await open(abs, 'r')
+  try {
+    const chunks: Buffer[] = []
+    let total = 0
+    while (total < limit) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, limit - total))
+      const { bytesRead } = await handle.read(chunk, 0, chunk.byteLength, null)
+      if (bytesRead === 0) break
+      chunks.push(chunk.subarray(0, bytesRead))
+      total += bytesRead
+    }
+    return Buffer.concat(chunks, total)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Over the limit, size unknown (a stream or a file that grew while being read). */
+function tooLargeStream(file: string): Problem {
+  return fileProblem(file, 'file:too-large', 'file is larger than 5 MiB; manifest files are limited to 5 MiB (split it into several files and use a glob)')
 }
 
 function tooLarge(file: string, size: number): Problem {
@@ -221,7 +246,7 @@ function binaryProblem(file: string): Problem {
 
 function decodeBytes(file: string, bytes: Uint8Array): { kind: 'text'; text: string } | { kind: 'problem'; problem: Problem } {
   if (bytes.byteLength > MAX_FILE_BYTES) return { kind: 'problem', problem: tooLarge(file, bytes.byteLength) }
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || looksLikeBomlessUtf16(bytes)) {
     return {
       kind: 'problem',
       problem: fileProblem(file, 'file:encoding', 'file is UTF-16 encoded; manifests must be UTF-8 (re-save the file as UTF-8)'),
@@ -234,6 +259,24 @@ function decodeBytes(file: string, bytes: Uint8Array): { kind: 'text'; text: str
   } catch {
     return { kind: 'problem', problem: encodingProblem(file, bytes) }
   }
+}
+
+/**
+ * UTF-16 without a BOM (some editors and PowerShell redirections write it): ASCII text then has a
+ * NUL in every other byte. Calling that "binary" would send the user looking for the wrong file.
+ */
+function looksLikeBomlessUtf16(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.byteLength, 64) & ~1
+  if (n < 4) return false
+  let le = true
+  let be = true
+  for (let i = 0; i < n; i += 2) {
+    const even = bytes[i] ?? 0
+    const odd = bytes[i + 1] ?? 0
+    le &&= even !== 0 && odd === 0
+    be &&= even === 0 && odd !== 0
+  }
+  return le || be
 }
 
 /** Names the line/column of the first byte that is not UTF-8 (only computed on the error path). */
@@ -388,9 +431,16 @@ function yamlProblem(
       return fileProblem(file, 'yaml:too-deep', tooDeepMessage(), line, column, severity)
     default: {
       const text = error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')
-      return fileProblem(file, severity === 'error' ? 'yaml:syntax' : 'yaml:warning', `YAML: ${text}`, line, column, severity)
+      const fix = YAML_FIXES[error.code] ?? ''
+      return fileProblem(file, severity === 'error' ? 'yaml:syntax' : 'yaml:warning', `YAML: ${text}${fix}`, line, column, severity)
     }
   }
+}
+
+/** How to fix the YAML errors people make most in hand-written manifests (yaml's own text says only what). */
+const YAML_FIXES: Readonly<Partial<Record<YAMLError['code'], string>>> = {
+  TAB_AS_INDENT: '; indent with spaces (YAML does not allow tabs for indentation)',
+  BLOCK_AS_IMPLICIT_KEY: '; a value that contains ": " must be quoted, e.g. username: "a: b"',
 }
 
 /** `duplicate key "x" (first at line 3)`: find the pair whose key starts where yaml says. */

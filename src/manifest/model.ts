@@ -51,8 +51,9 @@ function fmtLoc(loc: Loc): string {
 
 /**
  * Merges files in the given (sorted path) order. A cluster key defined in an earlier file wins; a
- * later definition is `manifest:duplicate-cluster`. Clusters and entries with schema findings are
- * left out, so one mistake is not reported again by the EKS rules.
+ * later definition is `manifest:duplicate-cluster`. What the schema rejected is left out (see
+ * `schemaRejections`), so one mistake is not reported again by the EKS rules, while the rest of
+ * the same entry or cluster is still checked.
  */
 export function buildManifest(files: readonly ModelInput[], allFiles: readonly string[] = files.map((f) => f.source.file)): BuiltManifest {
   const clusters = new Map<string, ManifestCluster>()
@@ -60,7 +61,7 @@ export function buildManifest(files: readonly ModelInput[], allFiles: readonly s
   const accessEntries: ManifestEntry[] = []
   const problems: Problem[] = []
   for (const { source, findings } of files) {
-    const rejected = rejectedParts(findings)
+    const rejected = schemaRejections(findings)
     const root = asObject(source.value)
     const at = relativeAt(source, [])
     for (const [key, raw] of Object.entries(asObject(root?.clusters) ?? {})) {
@@ -72,13 +73,17 @@ export function buildManifest(files: readonly ModelInput[], allFiles: readonly s
       }
       firstDefinition.set(key, keyLoc)
       const value = asObject(raw)
-      if (value && !rejected.clusters.has(key)) clusters.set(key, buildCluster(key, value, keyLoc, at))
+      if (value && !rejected.clusters.has(key)) {
+        clusters.set(key, buildCluster(key, without(value, rejected.clusterMembers.get(key)), keyLoc, at))
+      }
     }
     const entries = root?.accessEntries
     if (Array.isArray(entries)) {
       entries.forEach((raw, i) => {
         const value = asObject(raw)
-        if (value && !rejected.entries.has(i)) accessEntries.push(buildEntry(value, relativeAt(source, ['accessEntries', i])))
+        if (!value || rejected.entries.has(i)) return
+        const kept = without(value, rejected.entryMembers.get(i))
+        accessEntries.push(buildEntry(kept, relativeAt(source, ['accessEntries', i]), rejected.policies.get(i)))
       })
     }
   }
@@ -86,15 +91,71 @@ export function buildManifest(files: readonly ModelInput[], allFiles: readonly s
   return { manifest: { files: [...allFiles], clusters: sortedClusters, accessEntries }, problems }
 }
 
-function rejectedParts(findings: readonly SchemaFinding[]): { clusters: Set<string>; entries: Set<number> } {
+/** What one file's schema findings leave out of the model. */
+export interface SchemaRejections {
+  /** Clusters left out entirely: not a mapping, a bad key, or a bad region / accountId. */
+  readonly clusters: ReadonlySet<string>
+  /** Optional members of a kept cluster that are left out (treated as absent). */
+  readonly clusterMembers: ReadonlyMap<string, ReadonlySet<string>>
+  /** Indexes of entries left out entirely: not a mapping, or a bad principalArn / clusters. */
+  readonly entries: ReadonlySet<number>
+  /** Optional members of a kept entry that are left out (treated as absent). */
+  readonly entryMembers: ReadonlyMap<number, ReadonlySet<string>>
+  /** Indexes of the access policies of a kept entry that are left out. */
+  readonly policies: ReadonlyMap<number, ReadonlySet<number>>
+}
+
+/**
+ * Members the EKS rules cannot do without: a cluster's partition and account, an entry's principal
+ * and selection. Guessing them (an entry without `clusters` selects every cluster) would report
+ * problems the user never wrote, so a finding there leaves out the whole cluster or entry.
+ */
+const ESSENTIAL_CLUSTER_MEMBERS: ReadonlySet<string> = new Set(['region', 'accountId'])
+const ESSENTIAL_ENTRY_MEMBERS: ReadonlySet<string> = new Set(['principalArn', 'clusters'])
+/**
+ * Optional members whose absence the rules read as "not set", so a finding there leaves out only
+ * that member: a duplicate group or a mistyped date must not hide the entry's other problems.
+ * A finding on an unknown key (a typo) leaves out nothing, since the model never reads that key.
+ */
+const OPTIONAL_CLUSTER_MEMBERS: ReadonlySet<string> = new Set([
+  'name',
+  'roleArn',
+  'planRoleArn',
+  'authenticationMode',
+  'prune',
+  'adopt',
+  'allowNoClusterAdmin',
+])
+const OPTIONAL_ENTRY_MEMBERS: ReadonlySet<string> = new Set(['type', 'username', 'kubernetesGroups', 'tags', 'expiresAt', 'accessPolicies'])
+
+export function schemaRejections(findings: readonly SchemaFinding[]): SchemaRejections {
   const clusters = new Set<string>()
+  const clusterMembers = new Map<string, Set<string>>()
   const entries = new Set<number>()
+  const entryMembers = new Map<number, Set<string>>()
+  const policies = new Map<number, Set<number>>()
+  const add = <K, V>(map: Map<K, Set<V>>, key: K, value: V): void => void map.set(key, (map.get(key) ?? new Set<V>()).add(value))
   for (const { path } of findings) {
     if (path.length < 2) continue
-    if (path[0] === 'clusters') clusters.add(String(path[1]))
-    if (path[0] === 'accessEntries') entries.add(Number(path[1]))
+    const [section, id, member, index] = path
+    if (section === 'clusters') {
+      const key = String(id)
+      if (member === undefined || ESSENTIAL_CLUSTER_MEMBERS.has(String(member))) clusters.add(key)
+      else if (OPTIONAL_CLUSTER_MEMBERS.has(String(member))) add(clusterMembers, key, String(member))
+    } else if (section === 'accessEntries') {
+      const i = Number(id)
+      if (member === undefined || ESSENTIAL_ENTRY_MEMBERS.has(String(member))) entries.add(i)
+      else if (member === 'accessPolicies' && index !== undefined) add(policies, i, Number(index))
+      else if (OPTIONAL_ENTRY_MEMBERS.has(String(member))) add(entryMembers, i, String(member))
+    }
   }
-  return { clusters, entries }
+  return { clusters, clusterMembers, entries, entryMembers, policies }
+}
+
+/** A shallow copy of `value` without `members`. */
+function without(value: Obj, members: ReadonlySet<string> | undefined): Obj {
+  if (members === undefined || members.size === 0) return value
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !members.has(k)))
 }
 
 type At = (path: readonly PathSegment[], key?: boolean) => Loc
@@ -158,7 +219,7 @@ function buildCluster(key: string, value: Obj, keyLoc: Loc, at: At): ManifestClu
   }
 }
 
-function buildEntry(value: Obj, at: At): ManifestEntry {
+function buildEntry(value: Obj, at: At, rejectedPolicies: ReadonlySet<number> = new Set()): ManifestEntry {
   const path: readonly PathSegment[] = []
   const has = (member: string): boolean => value[member] !== undefined
   const memberLoc = (member: string): Loc | undefined => (has(member) ? at([...path, member]) : undefined)
@@ -174,7 +235,8 @@ function buildEntry(value: Obj, at: At): ManifestEntry {
     tags,
     ...optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
     ...optional('clusters', clusters),
-    accessPolicies: policies.map((p, j) => buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)),
+    // indexes stay those of the file, so each kept policy's Locs point at its own item
+    accessPolicies: policies.flatMap((p, j) => (rejectedPolicies.has(j) ? [] : [buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)])),
     locs: {
       entry: at(path),
       principalArn: at([...path, 'principalArn']),

@@ -7,7 +7,8 @@ import addFormats from 'ajv-formats'
 import manifestSchema from '../../schemas/eks-access.schema.json' with { type: 'json' }
 import { problemAt, type Problem } from '../types.js'
 import type { ManifestSource } from './load.js'
-import { locate, type Locatable, type PathSegment } from './locate.js'
+import { isScalar } from 'yaml'
+import { locate, nodeAt, type Locatable, type PathSegment } from './locate.js'
 import { suggestClosest } from './suggest.js'
 
 export { manifestSchema }
@@ -58,7 +59,7 @@ export function passesManifestSchema(value: unknown, validate = manifestValidato
 /** Validates one document's value; problems are located in the source's YAML tree. */
 export function checkManifestSchema(source: ManifestSource, validate = manifestValidator()): SchemaFinding[] {
   if (validate(source.value)) return []
-  const errors = pruneNoise(validate.errors ?? [])
+  const errors = dropRequiredExplainedByTypo(pruneNoise(validate.errors ?? []))
   const src = { ...source.locatable(), value: source.value }
   const findings = errors.flatMap((e) => describeError(src, e))
   return dedupeFindings(findings)
@@ -74,6 +75,25 @@ function pruneNoise(errors: readonly ErrorObject[]): ErrorObject[] {
   const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`)
   return errors.filter(
     (e) => e.keyword !== 'propertyNames' && !combinators.some((prefix) => e.schemaPath.startsWith(prefix)),
+  )
+}
+
+/**
+ * `accountid: "1111…"` is one mistake, not two: the unknown key's did-you-mean already names the
+ * required key it misspells, so "missing required key accountId" would only repeat it.
+ */
+function dropRequiredExplainedByTypo(errors: readonly ErrorObject[]): ErrorObject[] {
+  const misspelled = new Set<string>()
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue
+    const parent = (e.parentSchema ?? {}) as Record<string, unknown>
+    const allowed = Object.keys(isRecord(parent.properties) ? parent.properties : {})
+    const guess = suggestClosest(String((e.params as Record<string, unknown>).additionalProperty), allowed)
+    if (guess !== undefined) misspelled.add(`${e.instancePath}\u0000${guess}`)
+  }
+  if (misspelled.size === 0) return [...errors]
+  return errors.filter(
+    (e) => e.keyword !== 'required' || !misspelled.has(`${e.instancePath}\u0000${String((e.params as Record<string, unknown>).missingProperty)}`),
   )
 }
 
@@ -162,7 +182,7 @@ function describeError(src: Locatable & { readonly value: unknown }, e: ErrorObj
   if (e.propertyName !== undefined) return [describeKeyError(path, e, finding)]
   switch (e.keyword) {
     case 'additionalProperties':
-      return [unknownKey(path, String(params.additionalProperty), parent, finding)]
+      return [unknownKey(path, String(params.additionalProperty), parent, e.data, finding)]
     case 'required':
       return [finding(path, 'schema:required', `missing required key "${String(params.missingProperty)}" in ${describeContainer(path)}`)]
     case 'type': {
@@ -170,8 +190,17 @@ function describeError(src: Locatable & { readonly value: unknown }, e: ErrorObj
         .split(',')
         .map((t) => TYPE_NAMES[t] ?? t)
         .join(' or ')
-      const hint = expected === 'a string' && (typeof e.data === 'number' || typeof e.data === 'boolean') ? ` (quote it: "${String(e.data)}")` : ''
-      return [finding(path, 'schema:type', `${describeValue(path)} must be ${expected}, not ${describeData(e.data)}${hint}`)]
+      // Quote what the user wrote, not what YAML made of it: `012345678901` reads as the number
+      // 12345678901, and quoting that would drop the account ID's leading zero.
+      const written = typeof e.data === 'number' || typeof e.data === 'boolean' ? writtenScalar(src, path) : undefined
+      const what = written !== undefined && written !== String(e.data) ? `${written}, which YAML reads as ${describeData(e.data)}` : describeData(e.data)
+      const hint =
+        expected === 'a string' && (typeof e.data === 'number' || typeof e.data === 'boolean')
+          ? ` (quote it: "${written ?? String(e.data)}")`
+          : expected === 'a list' && typeof e.data === 'string'
+            ? ` (write a list, even of one item: [${JSON.stringify(e.data)}])`
+            : ''
+      return [finding(path, 'schema:type', `${describeValue(path)} must be ${expected}, not ${what}${hint}`)]
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String)
@@ -210,13 +239,24 @@ function describeError(src: Locatable & { readonly value: unknown }, e: ErrorObj
   }
 }
 
+/** The source text of the plain scalar at `path`, as written in the file (undefined for anything else). */
+function writtenScalar(src: Locatable, path: readonly PathSegment[]): string | undefined {
+  const node = nodeAt(src, path)
+  return isScalar(node) && node.type === 'PLAIN' && typeof node.source === 'string' ? node.source : undefined
+}
+
 type MakeFinding = (p: readonly PathSegment[], code: string, message: string, key?: boolean) => SchemaFinding
 
-function unknownKey(path: readonly PathSegment[], key: string, parent: Record<string, unknown>, finding: MakeFinding): SchemaFinding {
+function unknownKey(path: readonly PathSegment[], key: string, parent: Record<string, unknown>, data: unknown, finding: MakeFinding): SchemaFinding {
   const allowed = Object.keys(isRecord(parent.properties) ? parent.properties : {})
   const guess = suggestClosest(key, allowed)
   const hint = guess ? `; did you mean "${guess}"?` : allowed.length > 0 ? `; allowed keys: ${allowed.join(', ')}` : ''
-  return finding([...path, key], 'schema:unknown-key', `unknown key "${key}" in ${describeContainer(path)}${hint}`, true)
+  const found = finding([...path, key], 'schema:unknown-key', `unknown key "${key}" in ${describeContainer(path)}${hint}`, true)
+  // A misspelled required key stands for the missing one (whose own error is dropped): the finding
+  // concerns the mapping that lacks it, so the model sets that mapping aside as it would for `required`.
+  const required = Array.isArray(parent.required) ? parent.required : []
+  const missing = guess !== undefined && required.includes(guess) && !(isRecord(data) && Object.hasOwn(data, guess))
+  return missing ? { path, problem: found.problem } : found
 }
 
 function describeKeyError(path: readonly PathSegment[], e: ErrorObject, finding: MakeFinding): SchemaFinding {

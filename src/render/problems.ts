@@ -128,13 +128,29 @@ export function escapeMarkdown(text: string): string {
   return sanitizeForTerminal(text.replace(/\r\n|\r|\n|\t/g, ' ')).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`)
 }
 
-/** Rows beyond this go uncounted in the table (the job summary is capped at 1 MiB per step). */
+/** At most this many rows in the table; the rest are counted in a closing line. */
 export const MAX_SUMMARY_ROWS = 500
+
+/**
+ * The runner refuses a step summary over 1 MiB (GITHUB-RUNNER.md) and then shows none at all. A
+ * message can quote a user value of any length (a 4 MB principalArn), so both the rows and each
+ * message are capped; the budget leaves room for the heading and the closing line.
+ */
+export const MAX_SUMMARY_BYTES = 1024 * 1024 - 16 * 1024
+export const MAX_SUMMARY_MESSAGE_CHARS = 2000
 
 export interface MarkdownOptions {
   readonly fileCount: number
   readonly title: string
   readonly cwd?: string
+}
+
+/** `text` cut to `max` characters (whole code points), with an ellipsis when cut. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max - 1)
+  // do not leave half of a surrogate pair behind
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`
 }
 
 /** The job summary: a heading with the counts and a table of problems, everything user-controlled escaped. */
@@ -143,10 +159,19 @@ export function renderProblemsMarkdown(problems: readonly Problem[], options: Ma
   const icon = errors > 0 ? '❌' : problems.length > 0 ? '⚠️' : '✅'
   const heading = `### ${icon} ${escapeMarkdown(options.title)}: ${escapeMarkdown(summarizeProblems(problems, options.fileCount))}`
   if (problems.length === 0) return `${heading}\n`
-  const rows = problems.slice(0, MAX_SUMMARY_ROWS).map((p) => {
+  const head = [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |']
+  let bytes = Buffer.byteLength(head.join('\n'), 'utf8')
+  const rows: string[] = []
+  for (const p of problems.slice(0, MAX_SUMMARY_ROWS)) {
     const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`
-    return `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(where)} | ${escapeMarkdown(p.code)} | ${escapeMarkdown(p.message)} |`
-  })
-  const more = problems.length > MAX_SUMMARY_ROWS ? [``, `… and ${problems.length - MAX_SUMMARY_ROWS} more (see the annotations or run \`eks-access-gate validate\`).`] : []
-  return [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |', ...rows, ...more].join('\n') + '\n'
+    const message = truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS)
+    const row = `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(message)} |`
+    const size = Buffer.byteLength(row, 'utf8') + 1
+    if (bytes + size > MAX_SUMMARY_BYTES) break
+    bytes += size
+    rows.push(row)
+  }
+  const rest = problems.length - rows.length
+  const more = rest > 0 ? ['', `… and ${rest} more (see the annotations or run \`eks-access-gate validate\`).`] : []
+  return [...head, ...rows, ...more].join('\n') + '\n'
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
@@ -210,6 +210,23 @@ describe('validate', () => {
     const io = makeIO({ cwd: dir })
     expect(await runCli(['validate', '--rules', 'rules.yaml', '--format', 'json'], io)).toBe(0)
     expect(io.err()).toContain('organisation rules (rules.yaml) are not evaluated by this version')
+    expect(JSON.parse(io.out())).toEqual({ ok: true, problems: [] })
+  })
+
+  it.each([
+    [true, 'organisation rules (.github/eks-access-rules.yaml) are not evaluated by this version'],
+    [false, ''],
+  ])('says on stderr that the default rules file is not evaluated when it exists (%s)', async (exists, note) => {
+    const dir = mkdtempSync(join(tmpdir(), 'eag-cli-'))
+    if (exists) {
+      mkdirSync(join(dir, '.github'))
+      writeFileSync(join(dir, '.github', 'eks-access-rules.yaml'), 'version: 1\nrules: []\n')
+    }
+    validate.mockResolvedValue(checked([]))
+    const io = makeIO({ cwd: dir })
+    expect(await runCli(['validate', '--format', 'json'], io)).toBe(0)
+    if (exists) expect(io.err()).toContain(note)
+    else expect(io.err()).toBe('')
     expect(JSON.parse(io.out())).toEqual({ ok: true, problems: [] })
   })
 

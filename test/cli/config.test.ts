@@ -257,7 +257,7 @@ describe('parseCliArgs', () => {
     [['validate', '--expiry-warning-days', '-3'], '--expiry-warning-days must be a whole number of days (0-3650), got "-3"'],
     [['validate', '--expiry-warning-days=-3'], '--expiry-warning-days must be a whole number of days'],
     [['validate', '--expiry-warning-days', '4000'], 'must be at most 3650'],
-    [['validate', 'extra.yaml'], 'unexpected argument "extra.yaml"'],
+    [['validate', 'extra.yaml'], 'unexpected argument "extra.yaml" (to name the manifest, write --manifest extra.yaml)'],
     [['import-aws-auth', 'a.yaml', 'b.yaml', '--cluster', 'x'], 'unexpected argument "b.yaml"'],
     [['apply', '--yes=true'], '--yes takes no value'],
     [['export'], 'missing --cluster'],
@@ -284,5 +284,16 @@ describe('didYouMean', () => {
     ['p', ['plan'], undefined],
   ])('%s → %s', (input, candidates, expected) => {
     expect(didYouMean(input, candidates)).toBe(expected)
+  })
+})
+
+describe('a stray argument', () => {
+  it('suggests --manifest only when the command takes one and it was not given', () => {
+    const message = (argv: string[]): string => {
+      const r = parseCliArgs(argv)
+      return r.ok ? '' : r.error.message
+    }
+    expect(message(['validate', '--manifest', 'a.yaml', 'b.yaml'])).toBe('unexpected argument "b.yaml"')
+    expect(message(['import-aws-auth', 'a.yaml', 'b.yaml', '--cluster', 'x'])).toBe('unexpected argument "b.yaml"')
   })
 })

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
+  MAX_SUMMARY_BYTES,
   MAX_SUMMARY_ROWS,
   displayPath,
   escapeMarkdown,
@@ -142,5 +143,25 @@ describe('renderProblemsMarkdown', () => {
     const md = renderProblemsMarkdown(many, { fileCount: 1, title: 't' })
     expect(md.split('\n').filter((l) => l.startsWith('| warning'))).toHaveLength(MAX_SUMMARY_ROWS)
     expect(md).toContain('… and 5 more')
+  })
+
+  it('stays under the 1 MiB step-summary limit when messages quote huge user values', () => {
+    // a 1 MB principalArn quoted in each message; escaping doubles the punctuation
+    const huge = 'arn:aws:iam::1:role/' + ':'.repeat(1_000_000)
+    const many = Array.from({ length: 50 }, (_, i): Problem => ({ severity: 'error', code: 'eks:principal-arn', message: `principalArn "${huge}" is not valid`, file: 'a.yaml', line: i + 1, column: 1 }))
+    const md = renderProblemsMarkdown(many, { fileCount: 1, title: 't' })
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(MAX_SUMMARY_BYTES + 1024)
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThan(1024 * 1024)
+    const rows = md.split('\n').filter((l) => l.startsWith('| error'))
+    expect(rows).toHaveLength(50)
+    expect(rows[0]).toMatch(/…/)
+  })
+
+  it('stops adding rows at the byte budget even when each message is short enough', () => {
+    const message = '.'.repeat(1900) // escaped to 3,800 bytes: 500 rows would be 1.9 MB
+    const many = Array.from({ length: MAX_SUMMARY_ROWS }, (_, i): Problem => ({ severity: 'error', code: 'c', message, file: 'a.yaml', line: i + 1, column: 1 }))
+    const md = renderProblemsMarkdown(many, { fileCount: 1, title: 't' })
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThan(1024 * 1024)
+    expect(md).toMatch(/… and \d+ more/)
   })
 })

@@ -42,6 +42,7 @@ describe('validate on fixture manifests (golden)', () => {
     ['valid', 0],
     ['warnings-only', 0],
     ['broken', 1],
+    ['every-violation', 1],
     ['multi-file', 1],
     ['syntax-error', 1],
     ['no-match', 2],

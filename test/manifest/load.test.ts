@@ -37,6 +37,8 @@ describe('parseManifestSource: hostile input', () => {
     { name: 'too large (string)', input: 'a: ' + 'x'.repeat(MAX_FILE_BYTES), code: 'file:too-large', line: 1, column: 1, msg: /5 MiB/ },
     { name: 'too large (bytes)', input: new Uint8Array(MAX_FILE_BYTES + 1).fill(0x61), code: 'file:too-large', line: 1, column: 1, msg: /5 MiB/ },
     { name: 'UTF-16 with BOM', input: new Uint8Array([0xff, 0xfe, 0x76, 0x00]), code: 'file:encoding', line: 1, column: 1, msg: /UTF-16/ },
+    { name: 'UTF-16LE without BOM', input: new Uint8Array(Buffer.from('version: 1\n', 'utf16le')), code: 'file:encoding', line: 1, column: 1, msg: /UTF-16/ },
+    { name: 'UTF-16BE without BOM', input: new Uint8Array(Buffer.from('version: 1\n', 'utf16le').swap16()), code: 'file:encoding', line: 1, column: 1, msg: /UTF-16/ },
     {
       name: 'invalid UTF-8, positioned',
       input: new Uint8Array([...utf8('version: 1\nname: caf'), 0xe9, ...utf8('\n')]),
@@ -49,6 +51,8 @@ describe('parseManifestSource: hostile input', () => {
     { name: 'NUL in text', input: 'version: 1\0', code: 'file:binary', line: 1, column: 1, msg: /NUL/ },
     { name: 'YAML syntax error', input: 'version: 1\nclusters: [a, b\nx: 1\n', code: 'yaml:syntax', line: 3, column: 1, msg: /^YAML: / },
     { name: 'bad indentation', input: 'version: 1\nclusters:\n  a: 1\n b: 2\n', code: 'yaml:syntax', line: 4, column: 1, msg: /^YAML: / },
+    { name: 'tab indentation, with the fix', input: 'version: 1\nclusters:\n\tprod: {}\n', code: 'yaml:syntax', line: 3, column: 1, msg: /^YAML: Tabs .*; indent with spaces/ },
+    { name: 'an unquoted ": " in a value, with the fix', input: 'version: 1\nname: a: b\n', code: 'yaml:syntax', line: 2, column: 7, msg: /must be quoted/ },
     {
       name: 'duplicate key at the second occurrence',
       input: 'version: 1\nclusters:\n  prod: {}\n  staging: {}\n  prod: {}\n',
@@ -183,6 +187,14 @@ describe('loadManifestFiles', () => {
     expect(out.problems).toMatchObject([{ code: 'file:too-large', file: 'big.yaml', line: 1, column: 1 }])
     expect(out.problems[0]?.message).toMatch(/64\.0 MiB/)
     expect(out.sources.has('big.yaml')).toBe(false)
+  })
+
+  // A device or pipe reports size 0: without a capped read /dev/zero would be read forever.
+  it.skipIf(process.platform === 'win32')('rejects an endless stream as too large instead of reading it forever', async () => {
+    const out = await loadManifestFiles('/dev/zero', tmp)
+    if (out.kind !== 'loaded') throw new Error(out.message)
+    expect(out.problems).toMatchObject([{ code: 'file:too-large', file: path.relative(tmp, '/dev/zero'), line: 1, column: 1 }])
+    expect(out.problems[0]?.message).toMatch(/larger than 5 MiB/)
   })
 
   it('keeps loading the other files when one is broken', async () => {

@@ -147,24 +147,75 @@ describe('buildManifest', () => {
     ])
   })
 
-  it('leaves out clusters and entries that failed the schema', () => {
+  it('leaves out clusters and entries whose essential members failed the schema', () => {
     const built = buildManifest(
       inputs({
         'm.yaml': `version: 2
 clusters:
   good: { region: eu-west-1, accountId: "111122223333" }
   bad: { region: eu-west-1, accountId: 111122223333 }
+  "-bad-key": { region: eu-west-1, accountId: "111122223333" }
 accessEntries:
   - principalArn: arn:good
-  - principalArn: arn:bad
-    tpye: STANDARD
-  - principalArn: arn:bad-policy
-    accessPolicies: [{ policyArn: X }]
+  - principalArn: 42
+  - principalArn: arn:bad-clusters
+    clusters: good
+  - principalArn: arn:bad-cluster-item
+    clusters: [good, good]
+  - not an entry
+  - accessPolicies: []
 `,
       }),
     )
     expect(built.manifest.clusters.map((c) => c.key)).toEqual(['good'])
     expect(built.manifest.accessEntries.map((e) => e.principalArn)).toEqual(['arn:good'])
+  })
+
+  it('sets aside a cluster or entry whose required key is misspelled (one finding, at the key)', () => {
+    const [input] = inputs({
+      'm.yaml': 'version: 1\nclusters:\n  prod: { region: eu-west-1, accountid: "111122223333" }\naccessEntries:\n  - principalARN: arn:a\n',
+    })
+    expect(input?.findings.map((f) => [f.path, f.problem.code])).toEqual([
+      [['clusters', 'prod'], 'schema:unknown-key'],
+      [['accessEntries', 0], 'schema:unknown-key'],
+    ])
+    const built = buildManifest(input ? [input] : [])
+    expect(built.manifest.clusters).toEqual([])
+    expect(built.manifest.accessEntries).toEqual([])
+  })
+
+  it('keeps an entry or cluster with a finding on an optional member, without that member', () => {
+    const built = buildManifest(
+      inputs({
+        'm.yaml': `version: 1
+clusters:
+  prod: { region: eu-west-1, accountId: "111122223333", adopt: yes, authenticationMode: APi, prune: some, regoin: x }
+accessEntries:
+  - principalArn: arn:aws:iam::111122223333:role/a
+    tpye: STANDARD
+    type: ec2_linux
+    username: ""
+    kubernetesGroups: [ops, ops]
+    tags: { owner: 5 }
+    expiresAt: 2027-02-30
+    accessPolicies:
+      - policyArn: AmazonEKSViewPolicy
+      - policyArn: AmazonEKSEditPolicy
+        accessScope: { type: namespace, namespaces: [a] }
+      - policyArn: AmazonEKSAdminPolicy
+        accessScope: { type: namespaces }
+`,
+      }),
+    )
+    expect(built.manifest.clusters).toHaveLength(1)
+    const prod = built.manifest.clusters[0]
+    expect([prod?.adopt, prod?.prune, 'authenticationMode' in (prod ?? {})]).toEqual([false, 'owned', false])
+    expect(built.manifest.accessEntries).toHaveLength(1)
+    const entry = built.manifest.accessEntries[0]
+    expect(entry).toMatchObject({ principalArn: 'arn:aws:iam::111122223333:role/a', kubernetesGroups: [], tags: {} })
+    expect(['type', 'username', 'expiresAt'].filter((k) => k in (entry ?? {}))).toEqual([])
+    // the one valid policy is kept, with the Locs of its own item (index 1 in the file)
+    expect(entry?.accessPolicies.map((p) => [p.policyArn, p.locs.policyArn.line])).toEqual([['AmazonEKSEditPolicy', 14]])
   })
 
   it('passes the full file list through', () => {

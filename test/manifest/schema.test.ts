@@ -102,6 +102,47 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
       want: [{ code: 'schema:type', line: 5, column: 16, message: 'accountId must be a string, not the number 111122223333 (quote it: "111122223333")' }],
     },
     {
+      name: 'wrong type: the quoting hint keeps what was written (a leading zero)',
+      text: 'version: 1\nclusters:\n  prod:\n    region: eu-west-1\n    accountId: 012345678901\n',
+      want: [
+        {
+          code: 'schema:type',
+          line: 5,
+          column: 16,
+          message: 'accountId must be a string, not 012345678901, which YAML reads as the number 12345678901 (quote it: "012345678901")',
+        },
+      ],
+    },
+    {
+      name: 'wrong type: the quoting hint keeps what was written (hex, exponent)',
+      text: 'version: 1\nclusters:\n  prod: { region: eu-west-1, accountId: 1.2e3, name: 0x1F }\n',
+      want: [
+        { code: 'schema:type', line: 3, column: 54, message: 'name must be a string, not 0x1F, which YAML reads as the number 31 (quote it: "0x1F")' },
+        { code: 'schema:type', line: 3, column: 41, message: 'accountId must be a string, not 1.2e3, which YAML reads as the number 1200 (quote it: "1.2e3")' },
+      ],
+    },
+    {
+      name: 'wrong type: one name where a list belongs, with the list to write',
+      text: 'version: 1\naccessEntries:\n  - principalArn: arn:aws:iam::111122223333:role/a\n    clusters: prod\n',
+      want: [{ code: 'schema:type', line: 4, column: 15, message: 'clusters must be a list, not the string "prod" (write a list, even of one item: ["prod"])' }],
+    },
+    {
+      name: 'a misspelled required key is one problem (the unknown key), not also "missing required key"',
+      text: 'version: 1\nclusters:\n  prod:\n    region: eu-west-1\n    accountid: "111122223333"\naccessEntries:\n  - principalARN: arn:aws:iam::111122223333:role/a\n',
+      want: [
+        { code: 'schema:unknown-key', line: 5, column: 5, message: 'unknown key "accountid" in cluster "prod"; did you mean "accountId"?' },
+        { code: 'schema:unknown-key', line: 7, column: 5, message: 'unknown key "principalARN" in access entry; did you mean "principalArn"?' },
+      ],
+    },
+    {
+      name: 'a required key still missing next to an unrelated unknown key is reported',
+      text: 'version: 1\nclusters:\n  prod:\n    region: eu-west-1\n    owner: team-a\n',
+      want: [
+        { code: 'schema:required', line: 4, column: 5, message: 'missing required key "accountId" in cluster "prod"' },
+        { code: 'schema:unknown-key', line: 5, column: 5, message: expect.stringMatching(/^unknown key "owner" in cluster "prod"; allowed keys: /) },
+      ],
+    },
+    {
       name: 'wrong type: a list instead of a mapping',
       text: 'version: 1\nclusters: [prod]\n',
       want: [{ code: 'schema:type', line: 2, column: 11, message: 'clusters must be a mapping, not a list' }],

@@ -107,17 +107,30 @@ clusters:
   dev: { region: eu-west-1, accountId: "111122223333" }
 accessEntries:
   - principalArn: arn:a
-    clusters: [prod, dev]
+    clusters: [prod, dev, "pr*", "qa-*"]
   - principalArn: arn:b
-    tpye: STANDARD
+    clusters: dev
 `
     eksRules.result = [
       problem('m.yaml', 7, 16, 'manifest:unknown-cluster'), // "prod": rejected by the schema
       problem('m.yaml', 7, 22, 'manifest:unknown-cluster'), // "dev": a real finding, kept
-      problem('m.yaml', 4, 3, 'manifest:cluster-without-entries', 'warning'),
+      problem('m.yaml', 7, 27, 'manifest:unmatched-selector', 'warning'), // "pr*" matches the rejected "prod"
+      problem('m.yaml', 7, 34, 'manifest:unmatched-selector', 'warning'), // "qa-*": a real finding, kept
+      problem('m.yaml', 4, 3, 'manifest:cluster-without-entries', 'warning'), // its entry arn:b was rejected
     ]
     const codes = validateSources([{ file: 'm.yaml', text }], ctx).problems.map((p) => `${p.line}:${p.column} ${p.code}`)
-    expect(codes).toEqual(['3:41 schema:type', '7:22 manifest:unknown-cluster', '9:5 schema:unknown-key'])
+    expect(codes).toEqual(['3:41 schema:type', '7:22 manifest:unknown-cluster', '7:34 manifest:unmatched-selector', '9:15 schema:type'])
+  })
+
+  it('keeps checking an entry whose schema finding is on an optional member or an unknown key', () => {
+    const text = `version: 1
+accessEntries:
+  - principalArn: arn:b
+    tpye: STANDARD
+    kubernetesGroups: [ops, ops]
+`
+    validateSources([{ file: 'm.yaml', text }], ctx)
+    expect(eksRules.calls[0]?.manifest.accessEntries.map((e) => e.principalArn)).toEqual(['arn:b'])
   })
 
   it('generates a valid synthetic manifest for the benchmark', () => {

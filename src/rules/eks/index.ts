@@ -10,6 +10,8 @@
  * - eks:node-entry-fields (error; warning where EKS-API.md is UNCONFIRMED) — username / kubernetesGroups / policyArn
  * - eks:username (error) — reserved prefix, `{{SessionName}}` without a preceding `:` — username
  * - eks:kubernetes-group (error) — `system:` group — the group item
+ * - manifest:ownership-tag (error) — `managed-by` set to another value than the tool writes — the tag key
+ * - eks:tags (error) — more than 50 tags once the ownership tag is added — tags
  * - eks:access-scope (error; warning for duplicates and a bare `*`) — namespaces / namespace item / accessScope
  * - eks:duplicate-policy (error) — policy twice in one entry — second policyArn
  * - eks:unknown-policy (error for a short name, warning for a full ARN), eks:policy-arn (error),
@@ -35,6 +37,7 @@ import { checkNodePrincipals } from './node-principal.js'
 import { checkPolicyReferences } from './policy-catalogue.js'
 import { checkPrincipalArns } from './principal-arn.js'
 import { checkPrincipalPartitions } from './principal-partition.js'
+import { checkTags } from './tags.js'
 import { checkUsernames } from './username.js'
 
 export type { EksRule, EksRuleContext } from './context.js'
@@ -49,6 +52,7 @@ export const EKS_RULES: readonly EksRule[] = [
   checkNodeEntryFields,
   checkUsernames,
   checkKubernetesGroups,
+  checkTags,
   checkAccessScopes,
   checkDuplicatePolicies,
   checkPolicyReferences,

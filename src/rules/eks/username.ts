@@ -1,12 +1,14 @@
 /**
  * `eks:username` — EKS rejects usernames that start with a reserved prefix and session-name
- * placeholders not preceded by a colon (EKS-API.md §4). Prefixes are compared case-sensitively,
- * as Kubernetes does for `system:`.
+ * placeholders with no colon anywhere before them (EKS-API.md §4). The colon need not be adjacent:
+ * the EKS user guide accepts `:john{{SessionName}}` and `jo:hn{{SessionName}}`, and the username EKS
+ * itself generates for a role (`arn:aws:sts::…:assumed-role/NAME/{{SessionName}}`) has its colons
+ * in the ARN. Prefixes are compared case-sensitively, as Kubernetes does for `system:`.
  */
 import { problemAt, type Manifest, type ManifestEntry, type Problem } from '../../types.js'
 
 export const RESERVED_USERNAME_PREFIXES: readonly string[] = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:']
-const SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/g
+const SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/
 
 export function checkUsernames(manifest: Manifest): Problem[] {
   return manifest.accessEntries.flatMap(checkUsername)
@@ -28,11 +30,17 @@ function checkUsername(entry: ManifestEntry): Problem[] {
       ),
     )
   }
-  for (const match of username.matchAll(SESSION_PLACEHOLDER)) {
-    if (username[match.index - 1] === ':') continue
-    const fixed = `${username.slice(0, match.index)}:${username.slice(match.index)}`
+  // One colon before the first placeholder covers every later one too.
+  const first = SESSION_PLACEHOLDER.exec(username)
+  if (first !== null && !username.slice(0, first.index).includes(':')) {
+    const fixed = `${username.slice(0, first.index)}:${username.slice(first.index)}`
     problems.push(
-      problemAt(loc, 'error', 'eks:username', `username "${username}": ${match[0]} must follow a colon, e.g. "${fixed}"`),
+      problemAt(
+        loc,
+        'error',
+        'eks:username',
+        `username "${username}": ${first[0]} needs a colon somewhere before it, e.g. "${fixed}"`,
+      ),
     )
   }
   return problems

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { checkAuthenticationModes } from '../../../src/rules/eks/authentication-mode.js'
 import { accessEndsAt, isExpired } from '../../../src/expiry.js'
 import { checkExpiry } from '../../../src/rules/eks/expiry.js'
+import { passesManifestSchema } from '../../../src/manifest/schema.js'
 import type { AuthenticationMode } from '../../../src/types.js'
 import { cluster, entry, manifest } from '../build.js'
 import { context, problem, ROLE } from './support.js'
@@ -34,6 +35,19 @@ describe('accessEndsAt', () => {
     const end = accessEndsAt(value)
     expect(end.ok).toBe(false)
     if (!end.ok) expect(end.error).toContain(reason)
+  })
+
+  // Each value passes the schema's date-time format, so the rule must read it rather than
+  // call a value the schema (and the user's editor) accepted "not a date".
+  it.each([
+    ['2026-11-15 18:00:00Z', '2026-11-15T18:00:00.000Z'],
+    ['2026-11-15T18:00:00+0200', '2026-11-15T16:00:00.000Z'],
+    ['2026-11-15T18:00:00+02', '2026-11-15T16:00:00.000Z'],
+    ['2026-11-15T18:00:00.1234567891Z', '2026-11-15T18:00:00.123Z'],
+  ])('reads %s, which the schema accepts, as %s', (value, iso) => {
+    expect(passesManifestSchema({ version: 1, accessEntries: [{ principalArn: ROLE, expiresAt: value }] })).toBe(true)
+    const end = accessEndsAt(value)
+    expect(end.ok && end.value.toISOString()).toBe(iso)
   })
 
   it.each([
