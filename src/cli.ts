@@ -93,17 +93,25 @@ export async function runCli(argv: string[], io: CliIO = processIO(), handlers: 
 
 // ───────────────────────────── validate ─────────────────────────────
 
-async function runValidate(config: CliConfig, io: CliIO): Promise<number> {
+/**
+ * Organisation rules arrive in a later version; saying so beats a silent "valid". The default
+ * file counts too: a repository that has one must not read "valid" as "passed its rules".
+ * False (after a message) when an explicit rules file is missing: exit 2.
+ */
+function noteUnevaluatedRules(config: CliConfig, io: CliIO): boolean {
   if (config.rules !== undefined && !isReadableFile(resolve(io.cwd, config.rules))) {
     io.stderr(`${PRODUCT}: rules file not found or not a file: ${config.rules}\n`)
-    return EXIT.usage
+    return false
   }
-  // Organisation rules arrive in a later version; saying so beats a silent "valid". The default
-  // file counts too: a repository that has one must not read "valid" as "passed its rules".
   const rules = config.rules ?? (isReadableFile(resolve(io.cwd, Defaults.rules)) ? Defaults.rules : undefined)
   if (rules !== undefined) {
     io.stderr(`${PRODUCT}: note: organisation rules (${rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`)
   }
+  return true
+}
+
+async function runValidate(config: CliConfig, io: CliIO): Promise<number> {
+  if (!noteUnevaluatedRules(config, io)) return EXIT.usage
   const outcome = await validateManifests({
     manifest: config.manifest,
     cwd: io.cwd,
@@ -126,9 +134,7 @@ async function runValidate(config: CliConfig, io: CliIO): Promise<number> {
 // ───────────────────────────── plan ─────────────────────────────
 
 async function runPlan(config: CliConfig, io: CliIO): Promise<number> {
-  if (config.rules !== undefined) {
-    io.stderr(`${PRODUCT}: note: organisation rules (${config.rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`)
-  }
+  if (!noteUnevaluatedRules(config, io)) return EXIT.usage
   const now = io.now()
   const outcome = await planAccess(
     {

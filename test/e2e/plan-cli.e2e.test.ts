@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -43,13 +43,13 @@ interface Run {
 }
 
 /** The fake maps an access key whose characters 5–16 are digits to that account. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function cli(args: string[], env: Record<string, string> = {}, cwd = work): Promise<Run> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [join(bundle.dir, 'cli', 'index.js'), ...args],
       {
-        cwd: work,
+        cwd,
         env: {
           PATH: process.env['PATH'] ?? '',
           AWS_ENDPOINT_URL_EKS: fake.url,
@@ -125,6 +125,22 @@ describe('plan against the fake EKS', () => {
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/bad\.yaml:\d+:\d+: error /)
     expect(fake.calls).toEqual([])
+  })
+})
+
+describe('plan and organisation rules', () => {
+  it.each([
+    ['the default rules file, when it exists', [], true, 0],
+    ['an explicit --rules file that is missing is exit 2', ['--rules', 'nope.yaml'], false, 2],
+  ] as [string, string[], boolean, number][])('%s', async (_name, extra, createDefault, code) => {
+    const dir = mkdtempSync(join(work, 'rules-'))
+    if (createDefault) {
+      mkdirSync(join(dir, '.github'))
+      writeFileSync(join(dir, '.github', 'eks-access-rules.yaml'), 'version: 1\nrules: []\n')
+    }
+    const run = await cli(['plan', '--manifest', manifest, '--state', join(examples, 'state.json'), ...extra], {}, dir)
+    expect(run.code).toBe(code)
+    expect(run.stderr).toContain(code === 0 ? 'organisation rules (.github/eks-access-rules.yaml) are not evaluated' : 'rules file not found')
   })
 })
 
