@@ -51621,7 +51621,9 @@ function parseCommandArgs(command, args) {
     }
     if (positionals.length > (spec.positional ? 1 : 0)) {
         const extra = positionals[spec.positional ? 1 : 0];
-        return fail(`unexpected argument ${quote(extra)}`);
+        // `validate eks-access.yaml` is the natural first try: say how to name the manifest instead
+        const takesManifest = spec.flags.includes(FLAGS.manifest) && !values.has('--manifest');
+        return fail(`unexpected argument ${quote(extra)}${takesManifest ? ` (to name the manifest, write --manifest ${extra})` : ''}`);
     }
     const missing = spec.required.filter((name) => !values.has(name));
     if (missing.length > 0)
@@ -51816,8 +51818,23 @@ function renderProblemsJson(ok, problems) {
 function escapeMarkdown(text) {
     return sanitizeForTerminal(text.replace(/\r\n|\r|\n|\t/g, ' ')).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }
-/** Rows beyond this go uncounted in the table (the job summary is capped at 1 MiB per step). */
+/** At most this many rows in the table; the rest are counted in a closing line. */
 const MAX_SUMMARY_ROWS = 500;
+/**
+ * The runner refuses a step summary over 1 MiB (GITHUB-RUNNER.md) and then shows none at all. A
+ * message can quote a user value of any length (a 4 MB principalArn), so both the rows and each
+ * message are capped; the budget leaves room for the heading and the closing line.
+ */
+const MAX_SUMMARY_BYTES = 1024 * 1024 - 16 * 1024;
+const MAX_SUMMARY_MESSAGE_CHARS = 2000;
+/** `text` cut to `max` characters (whole code points), with an ellipsis when cut. */
+function truncateText(text, max) {
+    if (text.length <= max)
+        return text;
+    const cut = text.slice(0, max - 1);
+    // do not leave half of a surrogate pair behind
+    return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
 /** The job summary: a heading with the counts and a table of problems, everything user-controlled escaped. */
 function renderProblemsMarkdown(problems, options) {
     const { errors } = countProblems(problems);
@@ -51825,12 +51842,22 @@ function renderProblemsMarkdown(problems, options) {
     const heading = `### ${icon} ${escapeMarkdown(options.title)}: ${escapeMarkdown(summarizeProblems(problems, options.fileCount))}`;
     if (problems.length === 0)
         return `${heading}\n`;
-    const rows = problems.slice(0, MAX_SUMMARY_ROWS).map((p) => {
+    const head = [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |'];
+    let bytes = Buffer.byteLength(head.join('\n'), 'utf8');
+    const rows = [];
+    for (const p of problems.slice(0, MAX_SUMMARY_ROWS)) {
         const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`;
-        return `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(where)} | ${escapeMarkdown(p.code)} | ${escapeMarkdown(p.message)} |`;
-    });
-    const more = problems.length > MAX_SUMMARY_ROWS ? [``, `… and ${problems.length - MAX_SUMMARY_ROWS} more (see the annotations or run \`eks-access-gate validate\`).`] : [];
-    return [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |', ...rows, ...more].join('\n') + '\n';
+        const message = truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS);
+        const row = `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(message)} |`;
+        const size = Buffer.byteLength(row, 'utf8') + 1;
+        if (bytes + size > MAX_SUMMARY_BYTES)
+            break;
+        bytes += size;
+        rows.push(row);
+    }
+    const rest = problems.length - rows.length;
+    const more = rest > 0 ? ['', `… and ${rest} more (see the annotations or run \`eks-access-gate validate\`).`] : [];
+    return [...head, ...rows, ...more].join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
@@ -55878,10 +55905,11 @@ async function readManifestBytes(abs, file) {
         const info = await (0,promises_namespaceObject.lstat)(abs).then((l) => (l.isSymbolicLink() ? (0,promises_namespaceObject.stat)(abs) : l));
         if (info.size > MAX_FILE_BYTES)
             return { kind: 'problem', problem: tooLarge(file, info.size) };
-        const bytes = await (0,promises_namespaceObject.readFile)(abs);
-        // the file may have grown between stat and read
+        // Read at most one byte past the limit: a file can grow after stat, and a device or pipe
+        // (`/dev/zero`, `/dev/stdin`) reports size 0 and may never end.
+        const bytes = await readAtMost(abs, MAX_FILE_BYTES + 1);
         if (bytes.byteLength > MAX_FILE_BYTES)
-            return { kind: 'problem', problem: tooLarge(file, bytes.byteLength) };
+            return { kind: 'problem', problem: tooLargeStream(file) };
         return { kind: 'bytes', bytes };
     }
     catch (e) {
@@ -55889,6 +55917,30 @@ async function readManifestBytes(abs, file) {
         const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'it no longer exists' : (code ?? 'read failed');
         return { kind: 'usage', message: `cannot read manifest file "${file}": ${why}; check that the file exists and is readable` };
     }
+}
+/** The first `limit` bytes of a file (fewer when it ends first). */
+async function readAtMost(abs, limit) {
+    const handle = await (0,promises_namespaceObject.open)(abs, 'r');
+    try {
+        const chunks = [];
+        let total = 0;
+        while (total < limit) {
+            const chunk = Buffer.alloc(Math.min(64 * 1024, limit - total));
+            const { bytesRead } = await handle.read(chunk, 0, chunk.byteLength, null);
+            if (bytesRead === 0)
+                break;
+            chunks.push(chunk.subarray(0, bytesRead));
+            total += bytesRead;
+        }
+        return Buffer.concat(chunks, total);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Over the limit, size unknown (a stream or a file that grew while being read). */
+function tooLargeStream(file) {
+    return fileProblem(file, 'file:too-large', 'file is larger than 5 MiB; manifest files are limited to 5 MiB (split it into several files and use a glob)');
 }
 function tooLarge(file, size) {
     const mib = (size / 1024 / 1024).toFixed(1);
@@ -55928,7 +55980,7 @@ function binaryProblem(file) {
 function decodeBytes(file, bytes) {
     if (bytes.byteLength > MAX_FILE_BYTES)
         return { kind: 'problem', problem: tooLarge(file, bytes.byteLength) };
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || looksLikeBomlessUtf16(bytes)) {
         return {
             kind: 'problem',
             problem: fileProblem(file, 'file:encoding', 'file is UTF-16 encoded; manifests must be UTF-8 (re-save the file as UTF-8)'),
@@ -55943,6 +55995,24 @@ function decodeBytes(file, bytes) {
     catch {
         return { kind: 'problem', problem: encodingProblem(file, bytes) };
     }
+}
+/**
+ * UTF-16 without a BOM (some editors and PowerShell redirections write it): ASCII text then has a
+ * NUL in every other byte. Calling that "binary" would send the user looking for the wrong file.
+ */
+function looksLikeBomlessUtf16(bytes) {
+    const n = Math.min(bytes.byteLength, 64) & ~1;
+    if (n < 4)
+        return false;
+    let le = true;
+    let be = true;
+    for (let i = 0; i < n; i += 2) {
+        const even = bytes[i] ?? 0;
+        const odd = bytes[i + 1] ?? 0;
+        le &&= even !== 0 && odd === 0;
+        be &&= even === 0 && odd !== 0;
+    }
+    return le || be;
 }
 /** Names the line/column of the first byte that is not UTF-8 (only computed on the error path). */
 function encodingProblem(file, bytes) {
@@ -56086,10 +56156,16 @@ function yamlProblem(file, doc, error, at, severity) {
             return fileProblem(file, 'yaml:too-deep', tooDeepMessage(), line, column, severity);
         default: {
             const text = error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
-            return fileProblem(file, severity === 'error' ? 'yaml:syntax' : 'yaml:warning', `YAML: ${text}`, line, column, severity);
+            const fix = YAML_FIXES[error.code] ?? '';
+            return fileProblem(file, severity === 'error' ? 'yaml:syntax' : 'yaml:warning', `YAML: ${text}${fix}`, line, column, severity);
         }
     }
 }
+/** How to fix the YAML errors people make most in hand-written manifests (yaml's own text says only what). */
+const YAML_FIXES = {
+    TAB_AS_INDENT: '; indent with spaces (YAML does not allow tabs for indentation)',
+    BLOCK_AS_IMPLICIT_KEY: '; a value that contains ": " must be quoted, e.g. username: "a: b"',
+};
 /** `duplicate key "x" (first at line 3)`: find the pair whose key starts where yaml says. */
 function duplicateKeyMessage(doc, offset, at) {
     let message = 'duplicate key; each key may appear only once in a mapping';
@@ -56550,6 +56626,7 @@ function nodeAt(src, path) {
 
 
 
+
 /** Keywords in the schema that only editors (VS Code, yaml-language-server) and our messages read. */
 const MESSAGE_KEYWORDS = ['patternErrorMessage', 'errorMessage'];
 /** Compiles the manifest schema. strict mode stays on so a typo in the schema is a compile error. */
@@ -56582,7 +56659,7 @@ function passesManifestSchema(value, validate = manifestValidator()) {
 function checkManifestSchema(source, validate = manifestValidator()) {
     if (validate(source.value))
         return [];
-    const errors = pruneNoise(validate.errors ?? []);
+    const errors = dropRequiredExplainedByTypo(pruneNoise(validate.errors ?? []));
     const src = { ...source.locatable(), value: source.value };
     const findings = errors.flatMap((e) => describeError(src, e));
     return dedupeFindings(findings);
@@ -56595,6 +56672,25 @@ function checkManifestSchema(source, validate = manifestValidator()) {
 function pruneNoise(errors) {
     const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
     return errors.filter((e) => e.keyword !== 'propertyNames' && !combinators.some((prefix) => e.schemaPath.startsWith(prefix)));
+}
+/**
+ * `accountid: "1111…"` is one mistake, not two: the unknown key's did-you-mean already names the
+ * required key it misspells, so "missing required key accountId" would only repeat it.
+ */
+function dropRequiredExplainedByTypo(errors) {
+    const misspelled = new Set();
+    for (const e of errors) {
+        if (e.keyword !== 'additionalProperties')
+            continue;
+        const parent = (e.parentSchema ?? {});
+        const allowed = Object.keys(isRecord(parent.properties) ? parent.properties : {});
+        const guess = suggestClosest(String(e.params.additionalProperty), allowed);
+        if (guess !== undefined)
+            misspelled.add(`${e.instancePath}\u0000${guess}`);
+    }
+    if (misspelled.size === 0)
+        return [...errors];
+    return errors.filter((e) => e.keyword !== 'required' || !misspelled.has(`${e.instancePath}\u0000${String(e.params.missingProperty)}`));
 }
 function dedupeFindings(findings) {
     const seen = new Set();
@@ -56685,7 +56781,7 @@ function describeError(src, e) {
         return [describeKeyError(path, e, finding)];
     switch (e.keyword) {
         case 'additionalProperties':
-            return [unknownKey(path, String(params.additionalProperty), parent, finding)];
+            return [unknownKey(path, String(params.additionalProperty), parent, e.data, finding)];
         case 'required':
             return [finding(path, 'schema:required', `missing required key "${String(params.missingProperty)}" in ${describeContainer(path)}`)];
         case 'type': {
@@ -56693,8 +56789,16 @@ function describeError(src, e) {
                 .split(',')
                 .map((t) => TYPE_NAMES[t] ?? t)
                 .join(' or ');
-            const hint = expected === 'a string' && (typeof e.data === 'number' || typeof e.data === 'boolean') ? ` (quote it: "${String(e.data)}")` : '';
-            return [finding(path, 'schema:type', `${describeValue(path)} must be ${expected}, not ${describeData(e.data)}${hint}`)];
+            // Quote what the user wrote, not what YAML made of it: `012345678901` reads as the number
+            // 12345678901, and quoting that would drop the account ID's leading zero.
+            const written = typeof e.data === 'number' || typeof e.data === 'boolean' ? writtenScalar(src, path) : undefined;
+            const what = written !== undefined && written !== String(e.data) ? `${written}, which YAML reads as ${describeData(e.data)}` : describeData(e.data);
+            const hint = expected === 'a string' && (typeof e.data === 'number' || typeof e.data === 'boolean')
+                ? ` (quote it: "${written ?? String(e.data)}")`
+                : expected === 'a list' && typeof e.data === 'string'
+                    ? ` (write a list, even of one item: [${JSON.stringify(e.data)}])`
+                    : '';
+            return [finding(path, 'schema:type', `${describeValue(path)} must be ${expected}, not ${what}${hint}`)];
         }
         case 'enum': {
             const allowed = params.allowedValues.map(String);
@@ -56732,11 +56836,21 @@ function describeError(src, e) {
             return [finding(path, `schema:${kebab(e.keyword)}`, `${describeValue(path)} ${e.message ?? 'is invalid'}`)];
     }
 }
-function unknownKey(path, key, parent, finding) {
+/** The source text of the plain scalar at `path`, as written in the file (undefined for anything else). */
+function writtenScalar(src, path) {
+    const node = nodeAt(src, path);
+    return (0,dist/* isScalar */.jn)(node) && node.type === 'PLAIN' && typeof node.source === 'string' ? node.source : undefined;
+}
+function unknownKey(path, key, parent, data, finding) {
     const allowed = Object.keys(isRecord(parent.properties) ? parent.properties : {});
     const guess = suggestClosest(key, allowed);
     const hint = guess ? `; did you mean "${guess}"?` : allowed.length > 0 ? `; allowed keys: ${allowed.join(', ')}` : '';
-    return finding([...path, key], 'schema:unknown-key', `unknown key "${key}" in ${describeContainer(path)}${hint}`, true);
+    const found = finding([...path, key], 'schema:unknown-key', `unknown key "${key}" in ${describeContainer(path)}${hint}`, true);
+    // A misspelled required key stands for the missing one (whose own error is dropped): the finding
+    // concerns the mapping that lacks it, so the model sets that mapping aside as it would for `required`.
+    const required = Array.isArray(parent.required) ? parent.required : [];
+    const missing = guess !== undefined && required.includes(guess) && !(isRecord(data) && Object.hasOwn(data, guess));
+    return missing ? { path, problem: found.problem } : found;
 }
 function describeKeyError(path, e, finding) {
     const name = String(e.propertyName);
@@ -56910,8 +57024,9 @@ function fmtLoc(loc) {
 }
 /**
  * Merges files in the given (sorted path) order. A cluster key defined in an earlier file wins; a
- * later definition is `manifest:duplicate-cluster`. Clusters and entries with schema findings are
- * left out, so one mistake is not reported again by the EKS rules.
+ * later definition is `manifest:duplicate-cluster`. What the schema rejected is left out (see
+ * `schemaRejections`), so one mistake is not reported again by the EKS rules, while the rest of
+ * the same entry or cluster is still checked.
  */
 function buildManifest(files, allFiles = files.map((f) => f.source.file)) {
     const clusters = new Map();
@@ -56919,7 +57034,7 @@ function buildManifest(files, allFiles = files.map((f) => f.source.file)) {
     const accessEntries = [];
     const problems = [];
     for (const { source, findings } of files) {
-        const rejected = rejectedParts(findings);
+        const rejected = schemaRejections(findings);
         const root = asObject(source.value);
         const at = relativeAt(source, []);
         for (const [key, raw] of Object.entries(asObject(root?.clusters) ?? {})) {
@@ -56931,33 +57046,81 @@ function buildManifest(files, allFiles = files.map((f) => f.source.file)) {
             }
             firstDefinition.set(key, keyLoc);
             const value = asObject(raw);
-            if (value && !rejected.clusters.has(key))
-                clusters.set(key, buildCluster(key, value, keyLoc, at));
+            if (value && !rejected.clusters.has(key)) {
+                clusters.set(key, buildCluster(key, without(value, rejected.clusterMembers.get(key)), keyLoc, at));
+            }
         }
         const entries = root?.accessEntries;
         if (Array.isArray(entries)) {
             entries.forEach((raw, i) => {
                 const value = asObject(raw);
-                if (value && !rejected.entries.has(i))
-                    accessEntries.push(buildEntry(value, relativeAt(source, ['accessEntries', i])));
+                if (!value || rejected.entries.has(i))
+                    return;
+                const kept = without(value, rejected.entryMembers.get(i));
+                accessEntries.push(buildEntry(kept, relativeAt(source, ['accessEntries', i]), rejected.policies.get(i)));
             });
         }
     }
     const sortedClusters = [...clusters.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { manifest: { files: [...allFiles], clusters: sortedClusters, accessEntries }, problems };
 }
-function rejectedParts(findings) {
+/**
+ * Members the EKS rules cannot do without: a cluster's partition and account, an entry's principal
+ * and selection. Guessing them (an entry without `clusters` selects every cluster) would report
+ * problems the user never wrote, so a finding there leaves out the whole cluster or entry.
+ */
+const ESSENTIAL_CLUSTER_MEMBERS = new Set(['region', 'accountId']);
+const ESSENTIAL_ENTRY_MEMBERS = new Set(['principalArn', 'clusters']);
+/**
+ * Optional members whose absence the rules read as "not set", so a finding there leaves out only
+ * that member: a duplicate group or a mistyped date must not hide the entry's other problems.
+ * A finding on an unknown key (a typo) leaves out nothing, since the model never reads that key.
+ */
+const OPTIONAL_CLUSTER_MEMBERS = new Set([
+    'name',
+    'roleArn',
+    'planRoleArn',
+    'authenticationMode',
+    'prune',
+    'adopt',
+    'allowNoClusterAdmin',
+]);
+const OPTIONAL_ENTRY_MEMBERS = new Set(['type', 'username', 'kubernetesGroups', 'tags', 'expiresAt', 'accessPolicies']);
+function schemaRejections(findings) {
     const clusters = new Set();
+    const clusterMembers = new Map();
     const entries = new Set();
+    const entryMembers = new Map();
+    const policies = new Map();
+    const add = (map, key, value) => void map.set(key, (map.get(key) ?? new Set()).add(value));
     for (const { path } of findings) {
         if (path.length < 2)
             continue;
-        if (path[0] === 'clusters')
-            clusters.add(String(path[1]));
-        if (path[0] === 'accessEntries')
-            entries.add(Number(path[1]));
+        const [section, id, member, index] = path;
+        if (section === 'clusters') {
+            const key = String(id);
+            if (member === undefined || ESSENTIAL_CLUSTER_MEMBERS.has(String(member)))
+                clusters.add(key);
+            else if (OPTIONAL_CLUSTER_MEMBERS.has(String(member)))
+                add(clusterMembers, key, String(member));
+        }
+        else if (section === 'accessEntries') {
+            const i = Number(id);
+            if (member === undefined || ESSENTIAL_ENTRY_MEMBERS.has(String(member)))
+                entries.add(i);
+            else if (member === 'accessPolicies' && index !== undefined)
+                add(policies, i, Number(index));
+            else if (OPTIONAL_ENTRY_MEMBERS.has(String(member)))
+                add(entryMembers, i, String(member));
+        }
     }
-    return { clusters, entries };
+    return { clusters, clusterMembers, entries, entryMembers, policies };
+}
+/** A shallow copy of `value` without `members`. */
+function without(value, members) {
+    if (members === undefined || members.size === 0)
+        return value;
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !members.has(k)));
 }
 /**
  * Locates paths relative to `base`, lazily: rules read a Loc's line and column only to report a
@@ -57014,7 +57177,7 @@ function buildCluster(key, value, keyLoc, at) {
         },
     };
 }
-function buildEntry(value, at) {
+function buildEntry(value, at, rejectedPolicies = new Set()) {
     const path = [];
     const has = (member) => value[member] !== undefined;
     const memberLoc = (member) => (has(member) ? at([...path, member]) : undefined);
@@ -57030,7 +57193,8 @@ function buildEntry(value, at) {
         tags,
         ...model_optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
         ...model_optional('clusters', clusters),
-        accessPolicies: policies.map((p, j) => buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)),
+        // indexes stay those of the file, so each kept policy's Locs point at its own item
+        accessPolicies: policies.flatMap((p, j) => (rejectedPolicies.has(j) ? [] : [buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)])),
         locs: {
             entry: at(path),
             principalArn: at([...path, 'principalArn']),
@@ -57544,7 +57708,12 @@ function checkEntry(entry) {
 
 const DAY_MS = 86_400_000;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
+/**
+ * Also every form the schema's `date-time` format (ajv-formats, RFC 3339) lets through, so a value
+ * the schema and editors accept is never rejected here: a space instead of `T`, an offset written
+ * `+0200` or `+02`, any number of fraction digits.
+ */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 /** The instant access ends, or why `expiresAt` cannot be read. */
 function accessEndsAt(expiresAt) {
     const date = DATE_ONLY.exec(expiresAt);
@@ -57566,7 +57735,7 @@ function accessEndsAt(expiresAt) {
     if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) {
         return types_err(`"${expiresAt}" is not a valid date-time`);
     }
-    const millis = Math.floor(Number(`0.${fraction ?? '0'}`) * 1000);
+    const millis = Math.floor(Number(`0.${(fraction ?? '0').slice(0, 9)}`) * 1000);
     const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
     return types_ok(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset));
 }
@@ -57885,15 +58054,47 @@ function checkPrincipalPartition(entry, selected) {
     ];
 }
 
+;// CONCATENATED MODULE: ./src/rules/eks/tags.ts
+/**
+ * Tags on an access entry, against what the plan does with them (PRODUCT.md "Ownership"):
+ * - `manifest:ownership-tag` (error, at the tag key) — the manifest sets `managed-by` to another
+ *   value than `eks-access-gate`. The plan always writes `managed-by: eks-access-gate` (that tag is
+ *   how `prune: owned` recognises its entries), so the value written here would be silently
+ *   overwritten; and a value that is not the marker would make the entry look unowned.
+ * - `eks:tags` (error, at `tags`) — with the ownership tag added the entry would carry more than
+ *   the 50 tags EKS allows per resource (TagMap max 50 in the EKS model), so the create or tag call
+ *   would fail at apply. The schema's own limit of 50 does not know about the added tag.
+ */
+
+/** Tags EKS allows on one resource. */
+const MAX_TAGS = 50;
+function checkTags(manifest) {
+    return manifest.accessEntries.flatMap(checkEntryTags);
+}
+function checkEntryTags(entry) {
+    const problems = [];
+    const owner = entry.tags[OWNERSHIP_TAG_KEY];
+    if (owner !== undefined && owner !== OWNERSHIP_TAG_VALUE) {
+        problems.push(problemAt(entry.locs.tagKeys[OWNERSHIP_TAG_KEY] ?? entry.locs.tags ?? entry.locs.entry, 'error', 'manifest:ownership-tag', `tag "${OWNERSHIP_TAG_KEY}" is the ownership tag: eks-access-gate sets it to "${OWNERSHIP_TAG_VALUE}" on the entries it manages, so "${owner}" would be overwritten; remove it, or use another key`));
+    }
+    const count = Object.keys(entry.tags).length + (owner === undefined ? 1 : 0);
+    if (count > MAX_TAGS) {
+        problems.push(problemAt(entry.locs.tags ?? entry.locs.entry, 'error', 'eks:tags', `tags has ${Object.keys(entry.tags).length} tags; with the ownership tag ${OWNERSHIP_TAG_KEY}: ${OWNERSHIP_TAG_VALUE} that is ${count}, and EKS allows at most ${MAX_TAGS} per access entry: remove ${count - MAX_TAGS}`));
+    }
+    return problems;
+}
+
 ;// CONCATENATED MODULE: ./src/rules/eks/username.ts
 /**
  * `eks:username` — EKS rejects usernames that start with a reserved prefix and session-name
- * placeholders not preceded by a colon (EKS-API.md §4). Prefixes are compared case-sensitively,
- * as Kubernetes does for `system:`.
+ * placeholders with no colon anywhere before them (EKS-API.md §4). The colon need not be adjacent:
+ * the EKS user guide accepts `:john{{SessionName}}` and `jo:hn{{SessionName}}`, and the username EKS
+ * itself generates for a role (`arn:aws:sts::…:assumed-role/NAME/{{SessionName}}`) has its colons
+ * in the ARN. Prefixes are compared case-sensitively, as Kubernetes does for `system:`.
  */
 
 const RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
-const SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/g;
+const SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/;
 function checkUsernames(manifest) {
     return manifest.accessEntries.flatMap(username_checkUsername);
 }
@@ -57907,16 +58108,17 @@ function username_checkUsername(entry) {
     if (prefix !== undefined) {
         problems.push(problemAt(loc, 'error', 'eks:username', `username "${username}" starts with the reserved prefix "${prefix}" (EKS reserves ${RESERVED_USERNAME_PREFIXES.join(', ')}); choose another name`));
     }
-    for (const match of username.matchAll(SESSION_PLACEHOLDER)) {
-        if (username[match.index - 1] === ':')
-            continue;
-        const fixed = `${username.slice(0, match.index)}:${username.slice(match.index)}`;
-        problems.push(problemAt(loc, 'error', 'eks:username', `username "${username}": ${match[0]} must follow a colon, e.g. "${fixed}"`));
+    // One colon before the first placeholder covers every later one too.
+    const first = SESSION_PLACEHOLDER.exec(username);
+    if (first !== null && !username.slice(0, first.index).includes(':')) {
+        const fixed = `${username.slice(0, first.index)}:${username.slice(first.index)}`;
+        problems.push(problemAt(loc, 'error', 'eks:username', `username "${username}": ${first[0]} needs a colon somewhere before it, e.g. "${fixed}"`));
     }
     return problems;
 }
 
 ;// CONCATENATED MODULE: ./src/rules/eks/index.ts
+
 
 
 
@@ -57941,6 +58143,7 @@ const EKS_RULES = [
     checkNodeEntryFields,
     checkUsernames,
     checkKubernetesGroups,
+    checkTags,
     checkAccessScopes,
     checkDuplicatePolicies,
     checkPolicyReferences,
@@ -57962,6 +58165,7 @@ function checkEksRules(manifest, ctx) {
  * `validateManifests` reads the disk; `validateSources` is the same pipeline over in-memory text,
  * for tests and benchmarks.
  */
+
 
 
 
@@ -58007,33 +58211,33 @@ function checkLoaded(inputs, fileProblems, files, sources, ctx) {
     return { kind: 'checked', ok: !problems.some((p) => p.severity === 'error'), problems, manifest, sources };
 }
 /**
- * A cluster the schema rejected is missing from the model, so an entry naming it would also get
- * `manifest:unknown-cluster`, and a cluster whose only entry was rejected would get
- * `manifest:cluster-without-entries`: echoes of a problem already reported.
+ * A cluster the schema rejected is missing from the model, so an entry naming it (or a glob matching
+ * it) would also get `manifest:unknown-cluster` / `manifest:unmatched-selector`, and a cluster whose
+ * only entry was rejected would get `manifest:cluster-without-entries`: echoes of a problem
+ * already reported.
  */
 function withoutEchoes(problems, manifest, inputs) {
     const rejectedClusters = new Set();
     let rejectedEntries = false;
     for (const { findings } of inputs) {
-        for (const { path } of findings) {
-            if (path.length >= 2 && path[0] === 'clusters')
-                rejectedClusters.add(String(path[1]));
-            if (path.length >= 2 && path[0] === 'accessEntries')
-                rejectedEntries = true;
-        }
+        const rejected = schemaRejections(findings);
+        rejected.clusters.forEach((key) => rejectedClusters.add(key));
+        if (rejected.entries.size > 0)
+            rejectedEntries = true;
     }
     if (rejectedClusters.size === 0 && !rejectedEntries)
         return [...problems];
+    const rejectedKeys = [...rejectedClusters];
     const echoLocs = new Set();
     for (const entry of manifest.accessEntries) {
         entry.clusters?.forEach((selector, k) => {
             const loc = entry.locs.clusterItems[k];
-            if (loc && rejectedClusters.has(selector))
+            if (loc && selectClusters([selector], rejectedKeys).clusters.length > 0)
                 echoLocs.add(`${loc.file}:${loc.line}:${loc.column}`);
         });
     }
     return problems.filter((p) => {
-        if (p.code === 'manifest:unknown-cluster')
+        if (p.code === 'manifest:unknown-cluster' || p.code === 'manifest:unmatched-selector')
             return !echoLocs.has(`${p.file}:${p.line}:${p.column}`);
         if (p.code === 'manifest:cluster-without-entries')
             return !rejectedEntries;

@@ -50476,7 +50476,9 @@ function parseCommandArgs(command, args) {
     }
     if (positionals.length > (spec.positional ? 1 : 0)) {
         const extra = positionals[spec.positional ? 1 : 0];
-        return fail(`unexpected argument ${quote(extra)}`);
+        // `validate eks-access.yaml` is the natural first try: say how to name the manifest instead
+        const takesManifest = spec.flags.includes(FLAGS.manifest) && !values.has('--manifest');
+        return fail(`unexpected argument ${quote(extra)}${takesManifest ? ` (to name the manifest, write --manifest ${extra})` : ''}`);
     }
     const missing = spec.required.filter((name) => !values.has(name));
     if (missing.length > 0)
@@ -50671,8 +50673,23 @@ function renderProblemsJson(ok, problems) {
 function escapeMarkdown(text) {
     return sanitizeForTerminal(text.replace(/\r\n|\r|\n|\t/g, ' ')).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }
-/** Rows beyond this go uncounted in the table (the job summary is capped at 1 MiB per step). */
+/** At most this many rows in the table; the rest are counted in a closing line. */
 const MAX_SUMMARY_ROWS = 500;
+/**
+ * The runner refuses a step summary over 1 MiB (GITHUB-RUNNER.md) and then shows none at all. A
+ * message can quote a user value of any length (a 4 MB principalArn), so both the rows and each
+ * message are capped; the budget leaves room for the heading and the closing line.
+ */
+const MAX_SUMMARY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024 - 16 * 1024));
+const MAX_SUMMARY_MESSAGE_CHARS = 2000;
+/** `text` cut to `max` characters (whole code points), with an ellipsis when cut. */
+function truncateText(text, max) {
+    if (text.length <= max)
+        return text;
+    const cut = text.slice(0, max - 1);
+    // do not leave half of a surrogate pair behind
+    return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
 /** The job summary: a heading with the counts and a table of problems, everything user-controlled escaped. */
 function renderProblemsMarkdown(problems, options) {
     const { errors } = countProblems(problems);
@@ -50680,12 +50697,22 @@ function renderProblemsMarkdown(problems, options) {
     const heading = `### ${icon} ${escapeMarkdown(options.title)}: ${escapeMarkdown(summarizeProblems(problems, options.fileCount))}`;
     if (problems.length === 0)
         return `${heading}\n`;
-    const rows = problems.slice(0, MAX_SUMMARY_ROWS).map((p) => {
+    const head = [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |'];
+    let bytes = Buffer.byteLength(head.join('\n'), 'utf8');
+    const rows = [];
+    for (const p of problems.slice(0, MAX_SUMMARY_ROWS)) {
         const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`;
-        return `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(where)} | ${escapeMarkdown(p.code)} | ${escapeMarkdown(p.message)} |`;
-    });
-    const more = problems.length > MAX_SUMMARY_ROWS ? [``, `… and ${problems.length - MAX_SUMMARY_ROWS} more (see the annotations or run \`eks-access-gate validate\`).`] : [];
-    return [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |', ...rows, ...more].join('\n') + '\n';
+        const message = truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS);
+        const row = `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(message)} |`;
+        const size = Buffer.byteLength(row, 'utf8') + 1;
+        if (bytes + size > MAX_SUMMARY_BYTES)
+            break;
+        bytes += size;
+        rows.push(row);
+    }
+    const rest = problems.length - rows.length;
+    const more = rest > 0 ? ['', `… and ${rest} more (see the annotations or run \`eks-access-gate validate\`).`] : [];
+    return [...head, ...rows, ...more].join('\n') + '\n';
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
@@ -50809,9 +50836,56 @@ function redact(message, secrets) {
     return out.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '***');
 }
 
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/aws/rate-limiter.ts
+
+/**
+ * The SDK's adaptive retry, with one change: at most one rate cut per throttling episode.
+ *
+ * `DefaultRateLimiter` multiplies its send rate by 0.7 for EVERY throttled response. When ten
+ * reads are in flight and the account's bucket runs dry, ten 429s arrive within a few
+ * milliseconds and the rate falls to 0.7^10 ≈ 3% of what EKS allows; it then takes seconds to
+ * climb back (measured against the local fake: a plan of 10 clusters × 200 entries took 2.0× the
+ * rate-limit floor, with a dozen throttles). Those near-simultaneous 429s all answer the same burst,
+ * so only the first of them within `windowMs` lowers the rate; the rest are still retried.
+ */
+class OneCutPerEpisodeRateLimiter {
+    inner;
+    windowMs;
+    now;
+    lastCut = Number.NEGATIVE_INFINITY;
+    constructor(inner = new retry.DefaultRateLimiter(), windowMs = 1000, now = Date.now) {
+        this.inner = inner;
+        this.windowMs = windowMs;
+        this.now = now;
+    }
+    getSendToken() {
+        return this.inner.getSendToken();
+    }
+    updateClientSendingRate(response) {
+        if (isThrottling(response)) {
+            const t = this.now();
+            if (t - this.lastCut < this.windowMs)
+                return;
+            this.lastCut = t;
+        }
+        this.inner.updateClientSendingRate(response);
+    }
+}
+/** What AdaptiveRetryStrategy passes for a throttled attempt: a RetryErrorInfo with errorType THROTTLING. */
+function isThrottling(response) {
+    return typeof response === 'object' && response !== null && response.errorType === 'THROTTLING';
+}
+/** A fresh strategy per client, so each (account, region, role) client learns its own rate. */
+function adaptiveRetryStrategy(maxAttempts) {
+    return new retry.AdaptiveRetryStrategy(maxAttempts, { rateLimiter: new OneCutPerEpisodeRateLimiter() });
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-eks/dist-cjs/index.js
 var client_eks_dist_cjs = __nccwpck_require__(4524);
 ;// CONCATENATED MODULE: ./src/aws/eks-sdk.ts
+
 
 
 const DEFAULT_MAX_ATTEMPTS = 5;
@@ -50823,7 +50897,11 @@ function createEksClient(opts) {
         region: opts.region,
         maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         retryMode: opts.retryMode ?? 'adaptive',
-        ...(opts.retryStrategy === undefined ? {} : { retryStrategy: opts.retryStrategy }),
+        ...(opts.retryStrategy !== undefined
+            ? { retryStrategy: opts.retryStrategy }
+            : (opts.retryMode ?? 'adaptive') === 'adaptive'
+                ? { retryStrategy: adaptiveRetryStrategy(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS) }
+                : {}),
         ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
         ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
     });
@@ -50874,10 +50952,15 @@ function eksApiFromClient(client, metrics) {
             const out = await call('DescribeCluster', () => client.send(new client_eks_dist_cjs/* DescribeClusterCommand */.hV5({ name })));
             const c = out.cluster;
             const mode = c?.accessConfig?.authenticationMode;
+            // A mode this release does not know must not pass for CONFIG_MAP (or anything else): the
+            // cluster read fails with a message that names it.
+            if (mode !== undefined && !isAuthenticationMode(mode)) {
+                throw new AwsCallError('DescribeCluster', 'UnknownAuthenticationMode', `cluster ${name} reports authentication mode ${JSON.stringify(mode)}, which this version of eks-access-gate does not know (API, API_AND_CONFIG_MAP, CONFIG_MAP)`);
+            }
             return {
                 name: c?.name ?? name,
                 // An old cluster that reports no access config only knows the ConfigMap.
-                authenticationMode: isAuthenticationMode(mode) ? mode : 'CONFIG_MAP',
+                authenticationMode: mode ?? 'CONFIG_MAP',
                 ...(c?.arn === undefined ? {} : { arn: c.arn }),
                 ...(c?.status === undefined ? {} : { status: c.status }),
             };
@@ -51303,191 +51386,6 @@ function isClusterAdminPolicy(arn) {
     return policyName(arn) === CLUSTER_ADMIN_POLICY;
 }
 
-;// CONCATENATED MODULE: ./src/aws/read-state.ts
-
-
-
-
-
-/** Entry types that cannot carry access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
-const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX']);
-const CONFIG_MAP_ERROR_CODE = 'ConfigMapAuthenticationMode';
-async function readLiveState(targets, apiFor, opts = {}) {
-    const limiterFor = createKeyedLimiter({
-        concurrency: opts.concurrency ?? 10,
-        ...(opts.ratePerSecond === undefined ? {} : { ratePerSecond: opts.ratePerSecond }),
-    });
-    // No read twice: two logical keys naming the same cluster (and role) share one read.
-    const reads = new Map();
-    const readOf = (t) => {
-        const id = `${t.accountId}|${t.region}|${t.name}|${t.roleArn ?? ''}`;
-        let read = reads.get(id);
-        if (!read) {
-            read = readCluster(t, limiterFor(`${t.accountId}|${t.region}`));
-            reads.set(id, read);
-        }
-        return read;
-    };
-    const readCluster = async (t, limiter) => {
-        let api;
-        try {
-            api = apiFor(t);
-        }
-        catch (e) {
-            return { result: types_err(clusterError(t, 'credentials', e)) };
-        }
-        return { result: await readOneCluster(t, api, limiter), api, limiter };
-    };
-    const sorted = [...targets].sort((a, b) => compare(a.key, b.key));
-    const results = await Promise.all(sorted.map(async (t) => [t, await readOf(t)]));
-    const clusters = new Map(results.map(([t, r]) => [t.key, r.result]));
-    const byPartition = await readCatalogues(results);
-    const merged = Object.values(byPartition).flat();
-    return merged.length === 0
-        ? { clusters }
-        : { clusters, catalogue: merged.sort((a, b) => compare(a.arn, b.arn)), cataloguesByPartition: byPartition };
-}
-/**
- * ListAccessPolicies once per partition: through the first cluster (in key order) whose
- * DescribeCluster worked; when that call fails, the next such cluster tries.
- */
-async function readCatalogues(results) {
-    const candidates = new Map();
-    const seen = new Set();
-    for (const [t, r] of results) {
-        if (!r.api || !r.limiter || !described(r.result) || seen.has(r.api))
-            continue;
-        seen.add(r.api);
-        const p = partitionOf(t.region);
-        candidates.set(p, [...(candidates.get(p) ?? []), { api: r.api, limiter: r.limiter }]);
-    }
-    const out = {};
-    await Promise.all([...candidates].map(async ([partition, list]) => {
-        for (const { api, limiter } of list) {
-            try {
-                out[partition] = await limiter.run(() => api.listAccessPolicies());
-                return;
-            }
-            catch {
-                // Missing eks:ListAccessPolicies is not fatal: plan falls back to the built-in catalogue.
-            }
-        }
-    }));
-    return out;
-}
-/** True when DescribeCluster answered (the cluster read succeeded or stopped at CONFIG_MAP). */
-function described(r) {
-    return r.ok || r.error.code === CONFIG_MAP_ERROR_CODE;
-}
-/**
- * One cluster: DescribeCluster → ListAccessEntries → DescribeAccessEntry (+ ListAssociatedAccessPolicies
- * unless the type cannot hold policies) per entry, each read once, through `limiter`. An empty
- * `t.accountId` (export knows only name and region) is taken from the cluster ARN.
- */
-async function readOneCluster(t, api, limiter) {
-    // Once one read of the cluster fails, its queued reads are skipped rather than made for nothing.
-    let failed = false;
-    const limited = (task) => limiter.run(() => (failed ? Promise.reject(new SkippedRead()) : task()));
-    try {
-        const info = await limited(() => api.describeCluster(t.name));
-        if (info.authenticationMode === 'CONFIG_MAP')
-            return types_err(configMapError(t));
-        const principals = [...new Set(await limited(() => api.listAccessEntries(t.name)))];
-        const entries = await Promise.all(principals.map((p) => readEntry(t, api, limited, p).catch((e) => {
-            failed = true;
-            throw e;
-        })));
-        const accountId = t.accountId || accountOfClusterArn(info.arn);
-        return types_ok({
-            name: t.name,
-            region: t.region,
-            ...(accountId ? { accountId } : {}),
-            authenticationMode: info.authenticationMode,
-            entries: entries.filter((e) => e !== undefined).sort((a, b) => compare(a.principalArn, b.principalArn)),
-        });
-    }
-    catch (e) {
-        failed = true;
-        return types_err(clusterError(t, 'read', e));
-    }
-}
-/** DescribeAccessEntry, then ListAssociatedAccessPolicies unless the type cannot hold policies. */
-async function readEntry(t, api, limited, principalArn) {
-    try {
-        const entry = await limited(() => api.describeAccessEntry(t.name, principalArn));
-        const policies = TYPES_WITHOUT_POLICIES.has(entry.type)
-            ? []
-            : await limited(() => api.listAssociatedAccessPolicies(t.name, principalArn));
-        return normaliseEntry({ ...entry, accessPolicies: policies });
-    }
-    catch (e) {
-        // Deleted between ListAccessEntries and this read: it is gone, so it is not live state.
-        if (e instanceof AwsCallError && e.code === 'ResourceNotFoundException' && e.operation !== 'DescribeCluster')
-            return undefined;
-        throw e;
-    }
-}
-/** Sorted groups, namespaces and policies; tags as given. */
-function normaliseEntry(e) {
-    const policies = e.accessPolicies
-        .map((p) => ({
-        policyArn: p.policyArn,
-        accessScope: { type: p.accessScope.type, namespaces: [...new Set(p.accessScope.namespaces)].sort(compare) },
-    }))
-        .sort((a, b) => compare(a.policyArn, b.policyArn));
-    return { ...e, kubernetesGroups: [...new Set(e.kubernetesGroups)].sort(compare), accessPolicies: policies };
-}
-class SkippedRead extends Error {
-}
-function where(t) {
-    const account = t.accountId ? `, account ${t.accountId}` : '';
-    return `EKS cluster "${t.name}" (${t.region}${account}${t.roleArn === undefined ? '' : `, role ${t.roleArn}`})`;
-}
-function configMapError(t) {
-    return {
-        code: CONFIG_MAP_ERROR_CODE,
-        message: `${where(t)} uses authentication mode CONFIG_MAP: access entries need API or API_AND_CONFIG_MAP. ` +
-            'Switch it first (aws eks update-cluster-config --access-config authenticationMode=API_AND_CONFIG_MAP; the change is one-way), ' +
-            'after converting the aws-auth ConfigMap with `eks-access-gate import-aws-auth`.',
-    };
-}
-const CREDENTIAL_CODES = /Credential|ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|MissingAuthenticationToken/;
-const READ_PERMISSIONS = 'eks:DescribeCluster, eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies and eks:ListAccessPolicies';
-/** A helpful PlanError for a failed cluster read. Messages carry AWS's text, never credentials. */
-function clusterError(t, stage, e) {
-    if (!(e instanceof AwsCallError)) {
-        const code = e instanceof Error && e.name !== 'Error' ? e.name : 'Error';
-        const text = e instanceof Error ? e.message : String(e);
-        const what = stage === 'credentials' ? 'could not get credentials for' : 'could not read';
-        return { code, message: `${capitalise(what)} ${where(t)}: ${text}` };
-    }
-    const detail = `${e.operation}: ${e.code}: ${e.message}`;
-    if (e.operation.startsWith('AssumeRole'))
-        return { code: e.code, message: `No credentials for ${where(t)}: ${e.message}` };
-    if (CREDENTIAL_CODES.test(e.code))
-        return { code: e.code, message: `The credentials for ${where(t)} did not work (${detail}).` };
-    if (e.code === 'ResourceNotFoundException' && e.operation === 'DescribeCluster')
-        return {
-            code: e.code,
-            message: `${where(t)} was not found: check name, region and accountId, and that the credentials are for that account (${detail}).`,
-        };
-    if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(e.code) || e.status === 403)
-        return { code: e.code, message: `Access denied reading ${where(t)}: the read role needs ${READ_PERMISSIONS} (${detail}).` };
-    if (e.code === 'InvalidRequestException')
-        return { code: e.code, message: `${where(t)} refused the access-entry read; is its authentication mode API or API_AND_CONFIG_MAP? (${detail})` };
-    if (e.status === 429 || /Throttl|TooManyRequests/.test(e.code))
-        return { code: e.code, message: `${where(t)}: EKS kept throttling after retries; lower the concurrency or try again (${detail}).` };
-    return { code: e.code, message: `Could not read ${where(t)} (${detail}).` };
-}
-function capitalise(s) {
-    return s.charAt(0).toUpperCase() + s.slice(1);
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/plan/normalize.ts
 
 
@@ -51602,6 +51500,13 @@ function isOwned(tags) {
 function withOwnershipTag(tags) {
     return { ...tags, [OWNERSHIP_TAG_KEY]: OWNERSHIP_TAG_VALUE };
 }
+/** A copy without the ownership tag: only the tool sets it (on create, or with `adopt: true`). */
+function withoutOwnershipTag(tags) {
+    const out = { ...tags };
+    if (isOwned(out))
+        delete out[OWNERSHIP_TAG_KEY];
+    return out;
+}
 /** Tags in `wanted` that `live` lacks or holds with another value, keys sorted. Never removals. */
 function tagsToSet(wanted, live) {
     const out = {};
@@ -51620,6 +51525,616 @@ function sortedRecord(tags) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/plan/effects.ts
+
+
+/** Display and sort order of effect kinds: the grave ones first. */
+const KIND_ORDER = [
+    'cluster-admin-granted',
+    'cluster-admin-revoked',
+    'other-account-principal',
+    'new-principal',
+    'access-removed',
+    'access-gap',
+    'scope-widened',
+    'scope-narrowed',
+    'namespaces-added',
+    'namespaces-removed',
+    'policy-granted',
+    'policy-revoked',
+    'groups-added',
+    'groups-removed',
+];
+/** Kinds that mean access grows. */
+const ESCALATIONS = new Set([
+    'cluster-admin-granted',
+    'other-account-principal',
+    'scope-widened',
+    'namespaces-added',
+    'policy-granted',
+    'groups-added',
+]);
+function describeEffects(transitions, clusterAccountId) {
+    const effects = transitions.flatMap((t) => effectsOfTransition(t, clusterAccountId));
+    return effects.sort(compareEffects);
+}
+function compareEffects(a, b) {
+    return (compareText(a.principalArn, b.principalArn) ||
+        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+        compareText(a.detail, b.detail));
+}
+function effect(principalArn, kind, detail) {
+    return { principalArn, kind, escalation: ESCALATIONS.has(kind), detail };
+}
+function effectsOfTransition(t, clusterAccountId) {
+    const out = [];
+    const arn = t.principalArn;
+    if (t.before === undefined && t.after !== undefined) {
+        out.push(effect(arn, 'new-principal', `new ${t.after.type} access entry`));
+        const account = accountOfArn(arn);
+        if (account !== undefined && account !== clusterAccountId) {
+            out.push(effect(arn, 'other-account-principal', `principal in account ${account}, cluster in account ${clusterAccountId}`));
+        }
+    }
+    if (t.before !== undefined && t.after === undefined) {
+        const why = t.expiresAt !== undefined ? `expired (expiresAt ${t.expiresAt}): ` : '';
+        out.push(effect(arn, 'access-removed', `${why}access entry deleted with its ${t.before.accessPolicies.length} policies`));
+    }
+    if (t.replaced === true && t.before !== undefined && t.after !== undefined) {
+        const owner = t.replacedUnowned === true ? '; the entry was not created by eks-access-gate' : '';
+        out.push(effect(arn, 'access-gap', `type ${t.before.type} → ${t.after.type}: entry deleted and recreated, no access in between${owner}`));
+    }
+    out.push(...policyEffects(arn, t.before?.accessPolicies ?? [], t.after?.accessPolicies ?? []));
+    out.push(...groupEffects(arn, t.before?.kubernetesGroups ?? [], t.after?.kubernetesGroups ?? []));
+    return out;
+}
+function describeScope(scope) {
+    return scope.type === 'cluster' ? 'the cluster' : `namespaces ${scope.namespaces.join(', ')}`;
+}
+function policyEffects(arn, before, after) {
+    const out = [];
+    const old = new Map(before.map((p) => [p.policyArn, p.accessScope]));
+    const now = new Map(after.map((p) => [p.policyArn, p.accessScope]));
+    for (const p of after) {
+        const prev = old.get(p.policyArn);
+        if (prev === undefined)
+            out.push(grantEffect(arn, p));
+        else
+            out.push(...scopeEffects(arn, p.policyArn, prev, p.accessScope));
+    }
+    for (const p of before)
+        if (!now.has(p.policyArn))
+            out.push(revokeEffect(arn, p));
+    return out;
+}
+function isAdminAtClusterScope(p) {
+    return isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster';
+}
+function grantEffect(arn, p) {
+    if (isAdminAtClusterScope(p))
+        return effect(arn, 'cluster-admin-granted', `${policyName(p.policyArn)} on the cluster`);
+    return effect(arn, 'policy-granted', `${policyName(p.policyArn)} on ${describeScope(p.accessScope)}`);
+}
+function revokeEffect(arn, p) {
+    if (isAdminAtClusterScope(p))
+        return effect(arn, 'cluster-admin-revoked', `${policyName(p.policyArn)} on the cluster`);
+    return effect(arn, 'policy-revoked', `${policyName(p.policyArn)} on ${describeScope(p.accessScope)}`);
+}
+function scopeEffects(arn, policyArn, prev, next) {
+    const name = policyName(policyArn);
+    const change = `${name}: ${describeScope(prev)} → ${describeScope(next)}`;
+    if (prev.type === 'namespace' && next.type === 'cluster') {
+        return [effect(arn, isClusterAdminPolicy(policyArn) ? 'cluster-admin-granted' : 'scope-widened', change)];
+    }
+    if (prev.type === 'cluster' && next.type === 'namespace') {
+        return [effect(arn, isClusterAdminPolicy(policyArn) ? 'cluster-admin-revoked' : 'scope-narrowed', change)];
+    }
+    const added = next.namespaces.filter((n) => !prev.namespaces.includes(n));
+    const removed = prev.namespaces.filter((n) => !next.namespaces.includes(n));
+    const out = [];
+    if (added.length > 0)
+        out.push(effect(arn, 'namespaces-added', `${name}: + ${added.join(', ')}`));
+    if (removed.length > 0)
+        out.push(effect(arn, 'namespaces-removed', `${name}: - ${removed.join(', ')}`));
+    return out;
+}
+function groupEffects(arn, before, after) {
+    const added = after.filter((g) => !before.includes(g));
+    const removed = before.filter((g) => !after.includes(g));
+    const out = [];
+    if (added.length > 0)
+        out.push(effect(arn, 'groups-added', `Kubernetes groups + ${added.join(', ')}`));
+    if (removed.length > 0)
+        out.push(effect(arn, 'groups-removed', `Kubernetes groups - ${removed.join(', ')}`));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/plan/diff.ts
+
+
+
+function planCluster(input) {
+    const { cluster, observed } = input;
+    const errors = [];
+    const desired = uniqueDesired(input.desired, cluster.partition, errors);
+    const live = new Map([...observed.entries]
+        .map((e) => normalizeObservedEntry(e, cluster.partition))
+        .sort((a, b) => compareText(a.principalArn, b.principalArn))
+        .map((e) => [e.principalArn, e]));
+    const expired = new Map(input.expired.filter((e) => !desired.has(e.principalArn)).map((e) => [e.principalArn, e]));
+    const outcomes = [];
+    for (const want of desired.values()) {
+        const have = live.get(want.principalArn);
+        if (have === undefined)
+            outcomes.push(planCreate(want));
+        else if (want.type !== have.type && !isOwned(have.tags))
+            outcomes.push(refuseUnownedTypeChange(want, have, cluster, errors));
+        else
+            outcomes.push(planReconcile(want, have, cluster.adopt));
+    }
+    const unmanaged = [];
+    for (const have of live.values()) {
+        if (desired.has(have.principalArn))
+            continue;
+        // Expiry is the manifest naming this very entry and saying its access ends, so it is removed
+        // whoever created it (PRODUCT: "access removed by the first apply after this date"); only
+        // `prune: none` ("never deletes") keeps it. Ownership guards the entries the manifest does
+        // not name at all.
+        const reason = expired.has(have.principalArn) && cluster.prune !== 'none' ? undefined : keepReason(have, cluster.prune);
+        if (reason === undefined)
+            outcomes.push(planDelete(have, expired.get(have.principalArn)?.expiresAt));
+        else {
+            unmanaged.push({ principalArn: have.principalArn, type: have.type, reason });
+            outcomes.push({ changes: [], transition: { principalArn: have.principalArn }, endPolicies: have.accessPolicies, endType: have.type });
+        }
+    }
+    const authenticationMode = planAuthenticationMode(cluster.authenticationMode, observed.authenticationMode, errors);
+    if (observed.accountId !== undefined && observed.accountId !== cluster.accountId) {
+        errors.push({
+            code: 'account-mismatch',
+            message: `cluster ${cluster.key} is in account ${observed.accountId}, but the manifest says ${cluster.accountId}`,
+        });
+    }
+    if (!cluster.allowNoClusterAdmin && !outcomes.some(holdsClusterAdmin)) {
+        errors.push({
+            code: 'no-cluster-admin',
+            message: `after this plan no STANDARD access entry on cluster ${cluster.key} would hold AmazonEKSClusterAdminPolicy at cluster scope ` +
+                '(a lockout); keep or add one, or set allowNoClusterAdmin: true on the cluster',
+        });
+    }
+    const changes = outcomes.flatMap((o) => o.changes).sort(compareChanges);
+    const named = new Set(changes.map((c) => c.principalArn));
+    const plan = {
+        cluster: cluster.key,
+        name: cluster.name,
+        region: cluster.region,
+        accountId: cluster.accountId,
+        changes,
+        errors,
+        effects: describeEffects(outcomes.map((o) => o.transition), cluster.accountId),
+        unmanaged: unmanaged.sort((a, b) => compareText(a.principalArn, b.principalArn)),
+        unchanged: errors.length > 0 ? 0 : [...desired.keys()].filter((arn) => !named.has(arn)).length,
+    };
+    return authenticationMode === undefined ? plan : { ...plan, authenticationMode };
+}
+/** One desired entry per principal; a second one for the same principal is a cluster error. */
+function uniqueDesired(entries, partition, errors) {
+    const out = new Map();
+    const dupes = new Set();
+    for (const e of [...entries].sort((a, b) => compareText(a.principalArn, b.principalArn))) {
+        if (out.has(e.principalArn))
+            dupes.add(e.principalArn);
+        else
+            out.set(e.principalArn, normalizeDesiredEntry(e, partition));
+    }
+    for (const arn of dupes)
+        errors.push({ code: 'duplicate-principal', message: `more than one manifest entry for ${arn} selects this cluster` });
+    return out;
+}
+/**
+ * An entry that keeps the cluster out of a lockout: AmazonEKSClusterAdminPolicy at cluster scope on
+ * a STANDARD entry. Only STANDARD entries are documented to hold access policies (EKS-API.md §4;
+ * for HYPERPOD_LINUX it is UNCONFIRMED), so the admin floor never rests on another type.
+ */
+function holdsClusterAdmin(o) {
+    return o.endType === DEFAULT_ENTRY_TYPE && o.endPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster');
+}
+// ───────────────────────────── per-entry planning ─────────────────────────────
+function fieldsOf(e) {
+    const base = { type: e.type, kubernetesGroups: e.kubernetesGroups, tags: sortedRecord(e.tags) };
+    return e.username === undefined ? base : { ...base, username: e.username };
+}
+function accessOf(e) {
+    return { type: e.type, kubernetesGroups: e.kubernetesGroups, accessPolicies: e.accessPolicies };
+}
+function associateAll(want) {
+    return want.accessPolicies.map((p) => ({
+        action: 'associate',
+        principalArn: want.principalArn,
+        policyArn: p.policyArn,
+        accessScope: p.accessScope,
+        inPlace: false,
+    }));
+}
+/** Entries the tool creates carry the ownership tag, so `prune: owned` may delete them later. */
+function planCreate(want) {
+    const after = fieldsOf({ ...want, tags: withOwnershipTag(want.tags) });
+    return {
+        changes: [{ action: 'create', principalArn: want.principalArn, after }, ...associateAll(want)],
+        transition: { principalArn: want.principalArn, after: accessOf(want) },
+        endPolicies: want.accessPolicies,
+        endType: want.type,
+    };
+}
+function planReconcile(want, have, adopt) {
+    if (want.type !== have.type)
+        return planReplace(want, have);
+    const owned = isOwned(have.tags);
+    // Reconciled in place, never recreated; the ownership tag only where the tool owns or adopts —
+    // also when the manifest itself lists `managed-by: eks-access-gate` among the entry's tags.
+    const wantedTags = owned || adopt ? withOwnershipTag(want.tags) : withoutOwnershipTag(want.tags);
+    const toSet = tagsToSet(wantedTags, have.tags);
+    const changeGroups = groupsDiffer(want, have);
+    const changeUsername = usernameDiffers(want, have);
+    const changes = [];
+    const endGroups = changeGroups ? want.kubernetesGroups : have.kubernetesGroups;
+    if (changeGroups || changeUsername || Object.keys(toSet).length > 0) {
+        // UpdateAccessEntry replaces groups and username together, so `after` carries both.
+        const username = changeUsername ? want.username : have.username;
+        const after = {
+            type: have.type,
+            kubernetesGroups: endGroups,
+            tags: sortedRecord({ ...have.tags, ...toSet }),
+            ...(username === undefined ? {} : { username }),
+        };
+        changes.push({
+            action: 'update',
+            principalArn: want.principalArn,
+            before: fieldsOf(have),
+            after,
+            updateEntry: changeGroups || changeUsername,
+            tagsToSet: toSet,
+            adopt: !owned && adopt,
+        });
+    }
+    changes.push(...policyChanges(want, have));
+    return {
+        changes,
+        transition: {
+            principalArn: want.principalArn,
+            before: accessOf(have),
+            after: { type: have.type, kubernetesGroups: endGroups, accessPolicies: want.accessPolicies },
+        },
+        endPolicies: want.accessPolicies,
+        endType: have.type,
+    };
+}
+/** Associate what is missing or re-scoped (in place), disassociate what is no longer wanted. */
+function policyChanges(want, have) {
+    const live = new Map(have.accessPolicies.map((p) => [p.policyArn, p.accessScope]));
+    const wanted = new Set(want.accessPolicies.map((p) => p.policyArn));
+    const out = [];
+    for (const p of want.accessPolicies) {
+        const previous = live.get(p.policyArn);
+        if (previous === undefined) {
+            out.push({ action: 'associate', principalArn: want.principalArn, policyArn: p.policyArn, accessScope: p.accessScope, inPlace: false });
+        }
+        else if (!sameScope(previous, p.accessScope)) {
+            // AssociateAccessPolicy on an associated policy replaces its scope: no gap, one change.
+            out.push({
+                action: 'associate',
+                principalArn: want.principalArn,
+                policyArn: p.policyArn,
+                accessScope: p.accessScope,
+                previousScope: previous,
+                inPlace: true,
+            });
+        }
+    }
+    for (const p of have.accessPolicies) {
+        if (wanted.has(p.policyArn))
+            continue;
+        const change = { action: 'disassociate', principalArn: want.principalArn, policyArn: p.policyArn, accessScope: p.accessScope };
+        out.push(change);
+    }
+    return out;
+}
+/**
+ * A type change of an entry the tool does not own. EKS cannot change a type in place, and an
+ * untagged entry the manifest names is reconciled in place, never deleted and recreated
+ * (PRODUCT.md, Ownership) — even with `adopt: true`. Most often the manifest names a node role
+ * that EKS made (EC2_LINUX, FARGATE_LINUX, …) without its `type`: recreating it as STANDARD would
+ * break the nodes. So it is a cluster error, and the entry counts as it is for the lockout check.
+ */
+function refuseUnownedTypeChange(want, have, cluster, errors) {
+    errors.push({
+        code: 'unowned-type-change',
+        message: `${want.principalArn} has a ${have.type} entry on cluster ${cluster.key} that eks-access-gate did not create, but the manifest ` +
+            `wants type ${want.type}. EKS cannot change a type in place and the tool never deletes and recreates an entry it does not own: ` +
+            `set type: ${have.type} in the manifest, or delete the entry by hand if the new type is really meant`,
+    });
+    return { changes: [], transition: { principalArn: have.principalArn }, endPolicies: have.accessPolicies, endType: have.type };
+}
+/**
+ * EKS cannot change an entry's type, so a type change of an owned entry deletes and recreates it.
+ * The new entry carries the ownership tag and keeps the live entry's other tags (tags the tool did
+ * not set are never removed). Unowned entries never get here (refuseUnownedTypeChange).
+ */
+function planReplace(want, have) {
+    const after = fieldsOf({ ...want, tags: withOwnershipTag({ ...have.tags, ...want.tags }) });
+    return {
+        changes: [{ action: 'replace', principalArn: want.principalArn, before: fieldsOf(have), after, accessGap: true }, ...associateAll(want)],
+        transition: {
+            principalArn: want.principalArn,
+            before: accessOf(have),
+            after: accessOf(want),
+            replaced: true,
+        },
+        endPolicies: want.accessPolicies,
+        endType: want.type,
+    };
+}
+/**
+ * Why a live entry the manifest does not name is left alone, or undefined when it is deleted.
+ * Node-type entries (made by EKS for node groups and Fargate) are deleted only when owned, since
+ * deleting them breaks nodes; `all` otherwise also deletes unowned STANDARD entries.
+ */
+function keepReason(have, prune) {
+    if (prune === 'none')
+        return 'prune-none';
+    if (isOwned(have.tags))
+        return undefined;
+    if (isNodeType(have.type))
+        return 'node-type';
+    return prune === 'all' ? undefined : 'unowned';
+}
+/** One delete; its associations go with the entry (no disassociate). */
+function planDelete(have, expiresAt) {
+    const change = {
+        action: 'delete',
+        principalArn: have.principalArn,
+        before: fieldsOf(have),
+        accessPolicies: have.accessPolicies,
+        ...(expiresAt === undefined ? {} : { reason: 'expired', expiresAt }),
+    };
+    return {
+        changes: [change],
+        transition: { principalArn: have.principalArn, before: accessOf(have), ...(expiresAt === undefined ? {} : { expiresAt }) },
+        endPolicies: [],
+    };
+}
+// ───────────────────────────── authentication mode ─────────────────────────────
+const MODE_STEPS = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
+/**
+ * EKS moves CONFIG_MAP → API_AND_CONFIG_MAP → API, one step per UpdateClusterConfig, and never back
+ * (EKS-API.md §5). Anything else is a cluster error that says why, instead of a failed apply.
+ */
+function planAuthenticationMode(desired, live, errors) {
+    if (desired === undefined && live === 'CONFIG_MAP') {
+        // EKS refuses every access-entry call on a CONFIG_MAP cluster (EKS-API.md §5).
+        errors.push(configMapModeError());
+        return undefined;
+    }
+    if (desired === undefined || desired === live)
+        return undefined;
+    const step = MODE_STEPS.indexOf(desired) - MODE_STEPS.indexOf(live);
+    if (step === 1)
+        return { from: live, to: desired, irreversible: true };
+    errors.push({
+        code: 'authentication-mode',
+        message: step < 0
+            ? `cannot change authentication mode from ${live} to ${desired}: EKS never re-enables the ConfigMap once access entries are on`
+            : `cannot change authentication mode from ${live} to ${desired} in one step: EKS allows CONFIG_MAP → API_AND_CONFIG_MAP → API, ` +
+                `one step per apply; set ${MODE_STEPS[MODE_STEPS.indexOf(live) + 1]} first`,
+    });
+    return undefined;
+}
+/** Shared by the live read (read-state.ts) and the diff, so a snapshot and a live read say the same. */
+const CONFIG_MAP_ERROR_CODE = 'ConfigMapAuthenticationMode';
+function configMapModeError(where = 'the cluster') {
+    return {
+        code: CONFIG_MAP_ERROR_CODE,
+        message: `${where} uses authentication mode CONFIG_MAP: access entries need API or API_AND_CONFIG_MAP. ` +
+            'Set authenticationMode: API_AND_CONFIG_MAP on the cluster in the manifest to plan the (one-way) switch, ' +
+            'after converting the aws-auth ConfigMap with `eks-access-gate import-aws-auth`.',
+    };
+}
+// ───────────────────────────── ordering of changes in the plan ─────────────────────────────
+const ACTION_ORDER = ['create', 'replace', 'update', 'associate', 'disassociate', 'delete'];
+function policyOf(c) {
+    return c.action === 'associate' || c.action === 'disassociate' ? c.policyArn : '';
+}
+/** By principal, then a fixed action order, then policy ARN: never input order. */
+function compareChanges(a, b) {
+    return (compareText(a.principalArn, b.principalArn) ||
+        ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) ||
+        compareText(policyOf(a), policyOf(b)));
+}
+
+;// CONCATENATED MODULE: ./src/aws/read-state.ts
+
+
+
+
+
+
+/** Entry types that cannot carry access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
+const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX']);
+
+async function readLiveState(targets, apiFor, opts = {}) {
+    const limiterFor = createKeyedLimiter({
+        concurrency: opts.concurrency ?? 10,
+        ...(opts.ratePerSecond === undefined ? {} : { ratePerSecond: opts.ratePerSecond }),
+    });
+    // No read twice: two logical keys naming the same cluster (and role) share one read.
+    const reads = new Map();
+    const readOf = (t) => {
+        const id = `${t.accountId}|${t.region}|${t.name}|${t.roleArn ?? ''}`;
+        let read = reads.get(id);
+        if (!read) {
+            read = readCluster(t, limiterFor(`${t.accountId}|${t.region}`));
+            reads.set(id, read);
+        }
+        return read;
+    };
+    const readCluster = async (t, limiter) => {
+        let api;
+        try {
+            api = apiFor(t);
+        }
+        catch (e) {
+            return { result: types_err(clusterError(t, 'credentials', e)) };
+        }
+        return { result: await readOneCluster(t, api, limiter), api, limiter };
+    };
+    const sorted = [...targets].sort((a, b) => compare(a.key, b.key));
+    const results = await Promise.all(sorted.map(async (t) => [t, await readOf(t)]));
+    const clusters = new Map(results.map(([t, r]) => [t.key, r.result]));
+    const byPartition = await readCatalogues(results);
+    const merged = Object.values(byPartition).flat();
+    return merged.length === 0
+        ? { clusters }
+        : { clusters, catalogue: merged.sort((a, b) => compare(a.arn, b.arn)), cataloguesByPartition: byPartition };
+}
+/**
+ * ListAccessPolicies once per partition: through the first cluster (in key order) whose
+ * DescribeCluster worked; when that call fails, the next such cluster tries.
+ */
+async function readCatalogues(results) {
+    const candidates = new Map();
+    const seen = new Set();
+    for (const [t, r] of results) {
+        if (!r.api || !r.limiter || !described(r.result) || seen.has(r.api))
+            continue;
+        seen.add(r.api);
+        const p = partitionOf(t.region);
+        candidates.set(p, [...(candidates.get(p) ?? []), { api: r.api, limiter: r.limiter }]);
+    }
+    const out = {};
+    await Promise.all([...candidates].map(async ([partition, list]) => {
+        for (const { api, limiter } of list) {
+            try {
+                out[partition] = await limiter.run(() => api.listAccessPolicies());
+                return;
+            }
+            catch {
+                // Missing eks:ListAccessPolicies is not fatal: plan falls back to the built-in catalogue.
+            }
+        }
+    }));
+    return out;
+}
+/** True when DescribeCluster answered (the cluster read succeeded or stopped at CONFIG_MAP). */
+function described(r) {
+    return r.ok || r.error.code === CONFIG_MAP_ERROR_CODE;
+}
+/**
+ * One cluster: DescribeCluster → ListAccessEntries → DescribeAccessEntry (+ ListAssociatedAccessPolicies
+ * unless the type cannot hold policies) per entry, each read once, through `limiter`. The account
+ * is the one in the cluster's ARN; `t.accountId` only when EKS reports no ARN (it may be empty:
+ * export knows only name and region).
+ */
+async function readOneCluster(t, api, limiter) {
+    // Once one read of the cluster fails, its queued reads are skipped rather than made for nothing.
+    let failed = false;
+    const limited = (task) => limiter.run(() => (failed ? Promise.reject(new SkippedRead()) : task()));
+    try {
+        const info = await limited(() => api.describeCluster(t.name));
+        if (info.authenticationMode === 'CONFIG_MAP')
+            return types_err(configMapError(t));
+        const principals = [...new Set(await limited(() => api.listAccessEntries(t.name)))];
+        const entries = await Promise.all(principals.map((p) => readEntry(t, api, limited, p).catch((e) => {
+            failed = true;
+            throw e;
+        })));
+        // The cluster's own ARN wins over the target's account: credentials for another account can
+        // reach a cluster of the same name there, and the diff refuses an account mismatch.
+        const accountId = accountOfClusterArn(info.arn) ?? t.accountId;
+        return types_ok({
+            name: t.name,
+            region: t.region,
+            ...(accountId ? { accountId } : {}),
+            authenticationMode: info.authenticationMode,
+            entries: entries.filter((e) => e !== undefined).sort((a, b) => compare(a.principalArn, b.principalArn)),
+        });
+    }
+    catch (e) {
+        failed = true;
+        return types_err(clusterError(t, 'read', e));
+    }
+}
+/** DescribeAccessEntry, then ListAssociatedAccessPolicies unless the type cannot hold policies. */
+async function readEntry(t, api, limited, principalArn) {
+    try {
+        const entry = await limited(() => api.describeAccessEntry(t.name, principalArn));
+        const policies = TYPES_WITHOUT_POLICIES.has(entry.type)
+            ? []
+            : await limited(() => api.listAssociatedAccessPolicies(t.name, principalArn));
+        return normaliseEntry({ ...entry, accessPolicies: policies });
+    }
+    catch (e) {
+        // Deleted between ListAccessEntries and this read: it is gone, so it is not live state.
+        if (e instanceof AwsCallError && e.code === 'ResourceNotFoundException' && e.operation !== 'DescribeCluster')
+            return undefined;
+        throw e;
+    }
+}
+/** Sorted groups, namespaces and policies; tags as given. */
+function normaliseEntry(e) {
+    const policies = e.accessPolicies
+        .map((p) => ({
+        policyArn: p.policyArn,
+        accessScope: { type: p.accessScope.type, namespaces: [...new Set(p.accessScope.namespaces)].sort(compare) },
+    }))
+        .sort((a, b) => compare(a.policyArn, b.policyArn));
+    return { ...e, kubernetesGroups: [...new Set(e.kubernetesGroups)].sort(compare), accessPolicies: policies };
+}
+class SkippedRead extends Error {
+}
+function where(t) {
+    const account = t.accountId ? `, account ${t.accountId}` : '';
+    return `EKS cluster "${t.name}" (${t.region}${account}${t.roleArn === undefined ? '' : `, role ${t.roleArn}`})`;
+}
+function configMapError(t) {
+    return configMapModeError(where(t));
+}
+const CREDENTIAL_CODES = /Credential|ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|MissingAuthenticationToken/;
+const READ_PERMISSIONS = 'eks:DescribeCluster, eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies and eks:ListAccessPolicies';
+/** A helpful PlanError for a failed cluster read. Messages carry AWS's text, never credentials. */
+function clusterError(t, stage, e) {
+    if (!(e instanceof AwsCallError)) {
+        const code = e instanceof Error && e.name !== 'Error' ? e.name : 'Error';
+        const text = e instanceof Error ? e.message : String(e);
+        const what = stage === 'credentials' ? 'could not get credentials for' : 'could not read';
+        return { code, message: `${capitalise(what)} ${where(t)}: ${text}` };
+    }
+    const detail = `${e.operation}: ${e.code}: ${e.message}`;
+    if (e.operation.startsWith('AssumeRole'))
+        return { code: e.code, message: `No credentials for ${where(t)}: ${e.message}` };
+    if (CREDENTIAL_CODES.test(e.code))
+        return { code: e.code, message: `The credentials for ${where(t)} did not work (${detail}).` };
+    if (e.code === 'ResourceNotFoundException' && e.operation === 'DescribeCluster')
+        return {
+            code: e.code,
+            message: `${where(t)} was not found: check name, region and accountId, and that the credentials are for that account (${detail}).`,
+        };
+    if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(e.code) || e.status === 403)
+        return { code: e.code, message: `Access denied reading ${where(t)}: the read role needs ${READ_PERMISSIONS} (${detail}).` };
+    if (e.code === 'InvalidRequestException')
+        return { code: e.code, message: `${where(t)} refused the access-entry read; is its authentication mode API or API_AND_CONFIG_MAP? (${detail})` };
+    if (e.status === 429 || /Throttl|TooManyRequests/.test(e.code))
+        return { code: e.code, message: `${where(t)}: EKS kept throttling after retries; lower the concurrency or try again (${detail}).` };
+    return { code: e.code, message: `Could not read ${where(t)} (${detail}).` };
+}
+function capitalise(s) {
+    return s.charAt(0).toUpperCase() + s.slice(1);
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
 var _2020 = __nccwpck_require__(2210);
 ;// CONCATENATED MODULE: ./schemas/state.schema.json
@@ -52281,16 +52796,18 @@ function manifestTags(tags) {
 }
 /**
  * One manifest entry, members in the order PRODUCT.md shows them; defaults, EKS-set values and
- * empty lists and maps left out. Node entries lose `system:` groups (EKS sets them, users cannot).
+ * empty lists and maps left out. Node entries lose their username and groups: EKS sets them, a
+ * manifest node entry may not hold them (validate: eks:node-entry-fields, and `system:` usernames
+ * are reserved), and the diff accepts whatever EKS reports when the manifest names none.
  */
 function manifestEntry(e, clusterKey, region) {
     const isStandard = e.type === DEFAULT_ENTRY_TYPE;
-    const groups = isStandard ? e.kubernetesGroups : e.kubernetesGroups.filter((g) => !g.startsWith('system:'));
+    const groups = isStandard ? e.kubernetesGroups : [];
     const tags = manifestTags(e.tags);
     const out = { principalArn: e.principalArn };
     if (!isStandard)
         out['type'] = e.type;
-    if (e.username !== undefined && e.username !== generatedUsername(e.principalArn, e.type))
+    if (isStandard && e.username !== undefined && e.username !== generatedUsername(e.principalArn, e.type))
         out['username'] = e.username;
     out['clusters'] = [clusterKey];
     if (groups.length > 0)
@@ -52301,8 +52818,9 @@ function manifestEntry(e, clusterKey, region) {
         out['accessPolicies'] = e.accessPolicies.map((p) => manifestPolicy(p, region));
     return out;
 }
+/** As the plan's lockout check counts: a STANDARD entry with the admin policy at cluster scope. */
 function hasClusterAdmin(cluster) {
-    return cluster.entries.some((e) => e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'));
+    return cluster.entries.some((e) => e.type === DEFAULT_ENTRY_TYPE && e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'));
 }
 function isNodeEntry(e) {
     return e.type !== DEFAULT_ENTRY_TYPE;
@@ -52477,7 +52995,12 @@ var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 
 const DAY_MS = 86_400_000;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
+/**
+ * Also every form the schema's `date-time` format (ajv-formats, RFC 3339) lets through, so a value
+ * the schema and editors accept is never rejected here: a space instead of `T`, an offset written
+ * `+0200` or `+02`, any number of fraction digits.
+ */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 /** The instant access ends, or why `expiresAt` cannot be read. */
 function accessEndsAt(expiresAt) {
     const date = DATE_ONLY.exec(expiresAt);
@@ -52499,7 +53022,7 @@ function accessEndsAt(expiresAt) {
     if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) {
         return types_err(`"${expiresAt}" is not a valid date-time`);
     }
-    const millis = Math.floor(Number(`0.${fraction ?? '0'}`) * 1000);
+    const millis = Math.floor(Number(`0.${(fraction ?? '0').slice(0, 9)}`) * 1000);
     const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
     return types_ok(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset));
 }
@@ -52598,385 +53121,6 @@ function toDesiredEntry(entry, cluster) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/plan/effects.ts
-
-
-/** Display and sort order of effect kinds: the grave ones first. */
-const KIND_ORDER = [
-    'cluster-admin-granted',
-    'cluster-admin-revoked',
-    'other-account-principal',
-    'new-principal',
-    'access-removed',
-    'access-gap',
-    'scope-widened',
-    'scope-narrowed',
-    'namespaces-added',
-    'namespaces-removed',
-    'policy-granted',
-    'policy-revoked',
-    'groups-added',
-    'groups-removed',
-];
-/** Kinds that mean access grows. */
-const ESCALATIONS = new Set([
-    'cluster-admin-granted',
-    'other-account-principal',
-    'scope-widened',
-    'namespaces-added',
-    'policy-granted',
-    'groups-added',
-]);
-function describeEffects(transitions, clusterAccountId) {
-    const effects = transitions.flatMap((t) => effectsOfTransition(t, clusterAccountId));
-    return effects.sort(compareEffects);
-}
-function compareEffects(a, b) {
-    return (compareText(a.principalArn, b.principalArn) ||
-        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-        compareText(a.detail, b.detail));
-}
-function effect(principalArn, kind, detail) {
-    return { principalArn, kind, escalation: ESCALATIONS.has(kind), detail };
-}
-function effectsOfTransition(t, clusterAccountId) {
-    const out = [];
-    const arn = t.principalArn;
-    if (t.before === undefined && t.after !== undefined) {
-        out.push(effect(arn, 'new-principal', `new ${t.after.type} access entry`));
-        const account = accountOfArn(arn);
-        if (account !== undefined && account !== clusterAccountId) {
-            out.push(effect(arn, 'other-account-principal', `principal in account ${account}, cluster in account ${clusterAccountId}`));
-        }
-    }
-    if (t.before !== undefined && t.after === undefined) {
-        const why = t.expiresAt !== undefined ? `expired (expiresAt ${t.expiresAt}): ` : '';
-        out.push(effect(arn, 'access-removed', `${why}access entry deleted with its ${t.before.accessPolicies.length} policies`));
-    }
-    if (t.replaced === true && t.before !== undefined && t.after !== undefined) {
-        const owner = t.replacedUnowned === true ? '; the entry was not created by eks-access-gate' : '';
-        out.push(effect(arn, 'access-gap', `type ${t.before.type} → ${t.after.type}: entry deleted and recreated, no access in between${owner}`));
-    }
-    out.push(...policyEffects(arn, t.before?.accessPolicies ?? [], t.after?.accessPolicies ?? []));
-    out.push(...groupEffects(arn, t.before?.kubernetesGroups ?? [], t.after?.kubernetesGroups ?? []));
-    return out;
-}
-function describeScope(scope) {
-    return scope.type === 'cluster' ? 'the cluster' : `namespaces ${scope.namespaces.join(', ')}`;
-}
-function policyEffects(arn, before, after) {
-    const out = [];
-    const old = new Map(before.map((p) => [p.policyArn, p.accessScope]));
-    const now = new Map(after.map((p) => [p.policyArn, p.accessScope]));
-    for (const p of after) {
-        const prev = old.get(p.policyArn);
-        if (prev === undefined)
-            out.push(grantEffect(arn, p));
-        else
-            out.push(...scopeEffects(arn, p.policyArn, prev, p.accessScope));
-    }
-    for (const p of before)
-        if (!now.has(p.policyArn))
-            out.push(revokeEffect(arn, p));
-    return out;
-}
-function isAdminAtClusterScope(p) {
-    return isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster';
-}
-function grantEffect(arn, p) {
-    if (isAdminAtClusterScope(p))
-        return effect(arn, 'cluster-admin-granted', `${policyName(p.policyArn)} on the cluster`);
-    return effect(arn, 'policy-granted', `${policyName(p.policyArn)} on ${describeScope(p.accessScope)}`);
-}
-function revokeEffect(arn, p) {
-    if (isAdminAtClusterScope(p))
-        return effect(arn, 'cluster-admin-revoked', `${policyName(p.policyArn)} on the cluster`);
-    return effect(arn, 'policy-revoked', `${policyName(p.policyArn)} on ${describeScope(p.accessScope)}`);
-}
-function scopeEffects(arn, policyArn, prev, next) {
-    const name = policyName(policyArn);
-    const change = `${name}: ${describeScope(prev)} → ${describeScope(next)}`;
-    if (prev.type === 'namespace' && next.type === 'cluster') {
-        return [effect(arn, isClusterAdminPolicy(policyArn) ? 'cluster-admin-granted' : 'scope-widened', change)];
-    }
-    if (prev.type === 'cluster' && next.type === 'namespace') {
-        return [effect(arn, isClusterAdminPolicy(policyArn) ? 'cluster-admin-revoked' : 'scope-narrowed', change)];
-    }
-    const added = next.namespaces.filter((n) => !prev.namespaces.includes(n));
-    const removed = prev.namespaces.filter((n) => !next.namespaces.includes(n));
-    const out = [];
-    if (added.length > 0)
-        out.push(effect(arn, 'namespaces-added', `${name}: + ${added.join(', ')}`));
-    if (removed.length > 0)
-        out.push(effect(arn, 'namespaces-removed', `${name}: - ${removed.join(', ')}`));
-    return out;
-}
-function groupEffects(arn, before, after) {
-    const added = after.filter((g) => !before.includes(g));
-    const removed = before.filter((g) => !after.includes(g));
-    const out = [];
-    if (added.length > 0)
-        out.push(effect(arn, 'groups-added', `Kubernetes groups + ${added.join(', ')}`));
-    if (removed.length > 0)
-        out.push(effect(arn, 'groups-removed', `Kubernetes groups - ${removed.join(', ')}`));
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/plan/diff.ts
-
-
-
-function planCluster(input) {
-    const { cluster, observed } = input;
-    const errors = [];
-    const desired = uniqueDesired(input.desired, cluster.partition, errors);
-    const live = new Map([...observed.entries]
-        .map((e) => normalizeObservedEntry(e, cluster.partition))
-        .sort((a, b) => compareText(a.principalArn, b.principalArn))
-        .map((e) => [e.principalArn, e]));
-    const expired = new Map(input.expired.filter((e) => !desired.has(e.principalArn)).map((e) => [e.principalArn, e]));
-    const outcomes = [];
-    for (const want of desired.values()) {
-        const have = live.get(want.principalArn);
-        outcomes.push(have === undefined ? planCreate(want) : planReconcile(want, have, cluster.adopt));
-    }
-    const unmanaged = [];
-    for (const have of live.values()) {
-        if (desired.has(have.principalArn))
-            continue;
-        const reason = keepReason(have, cluster.prune);
-        if (reason === undefined)
-            outcomes.push(planDelete(have, expired.get(have.principalArn)?.expiresAt));
-        else {
-            unmanaged.push({ principalArn: have.principalArn, type: have.type, reason });
-            outcomes.push({ changes: [], transition: { principalArn: have.principalArn }, endPolicies: have.accessPolicies });
-        }
-    }
-    const authenticationMode = planAuthenticationMode(cluster.authenticationMode, observed.authenticationMode, errors);
-    if (observed.accountId !== undefined && observed.accountId !== cluster.accountId) {
-        errors.push({
-            code: 'account-mismatch',
-            message: `cluster ${cluster.key} is in account ${observed.accountId}, but the manifest says ${cluster.accountId}`,
-        });
-    }
-    if (!cluster.allowNoClusterAdmin && !outcomes.some((o) => o.endPolicies.some(isClusterScopeAdmin))) {
-        errors.push({
-            code: 'no-cluster-admin',
-            message: `after this plan no access entry on cluster ${cluster.key} would hold AmazonEKSClusterAdminPolicy at cluster scope ` +
-                '(a lockout); keep or add one, or set allowNoClusterAdmin: true on the cluster',
-        });
-    }
-    const changes = outcomes.flatMap((o) => o.changes).sort(compareChanges);
-    const named = new Set(changes.map((c) => c.principalArn));
-    const plan = {
-        cluster: cluster.key,
-        name: cluster.name,
-        region: cluster.region,
-        accountId: cluster.accountId,
-        changes,
-        errors,
-        effects: describeEffects(outcomes.map((o) => o.transition), cluster.accountId),
-        unmanaged: unmanaged.sort((a, b) => compareText(a.principalArn, b.principalArn)),
-        unchanged: errors.length > 0 ? 0 : [...desired.keys()].filter((arn) => !named.has(arn)).length,
-    };
-    return authenticationMode === undefined ? plan : { ...plan, authenticationMode };
-}
-/** One desired entry per principal; a second one for the same principal is a cluster error. */
-function uniqueDesired(entries, partition, errors) {
-    const out = new Map();
-    const dupes = new Set();
-    for (const e of [...entries].sort((a, b) => compareText(a.principalArn, b.principalArn))) {
-        if (out.has(e.principalArn))
-            dupes.add(e.principalArn);
-        else
-            out.set(e.principalArn, normalizeDesiredEntry(e, partition));
-    }
-    for (const arn of dupes)
-        errors.push({ code: 'duplicate-principal', message: `more than one manifest entry for ${arn} selects this cluster` });
-    return out;
-}
-function isClusterScopeAdmin(p) {
-    return isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster';
-}
-// ───────────────────────────── per-entry planning ─────────────────────────────
-function fieldsOf(e) {
-    const base = { type: e.type, kubernetesGroups: e.kubernetesGroups, tags: sortedRecord(e.tags) };
-    return e.username === undefined ? base : { ...base, username: e.username };
-}
-function accessOf(e) {
-    return { type: e.type, kubernetesGroups: e.kubernetesGroups, accessPolicies: e.accessPolicies };
-}
-function associateAll(want) {
-    return want.accessPolicies.map((p) => ({
-        action: 'associate',
-        principalArn: want.principalArn,
-        policyArn: p.policyArn,
-        accessScope: p.accessScope,
-        inPlace: false,
-    }));
-}
-/** Entries the tool creates carry the ownership tag, so `prune: owned` may delete them later. */
-function planCreate(want) {
-    const after = fieldsOf({ ...want, tags: withOwnershipTag(want.tags) });
-    return {
-        changes: [{ action: 'create', principalArn: want.principalArn, after }, ...associateAll(want)],
-        transition: { principalArn: want.principalArn, after: accessOf(want) },
-        endPolicies: want.accessPolicies,
-    };
-}
-function planReconcile(want, have, adopt) {
-    if (want.type !== have.type)
-        return planReplace(want, have);
-    const owned = isOwned(have.tags);
-    // Reconciled in place, never recreated; the ownership tag only where the tool owns or adopts.
-    const wantedTags = owned || adopt ? withOwnershipTag(want.tags) : want.tags;
-    const toSet = tagsToSet(wantedTags, have.tags);
-    const changeGroups = groupsDiffer(want, have);
-    const changeUsername = usernameDiffers(want, have);
-    const changes = [];
-    const endGroups = changeGroups ? want.kubernetesGroups : have.kubernetesGroups;
-    if (changeGroups || changeUsername || Object.keys(toSet).length > 0) {
-        // UpdateAccessEntry replaces groups and username together, so `after` carries both.
-        const username = changeUsername ? want.username : have.username;
-        const after = {
-            type: have.type,
-            kubernetesGroups: endGroups,
-            tags: sortedRecord({ ...have.tags, ...toSet }),
-            ...(username === undefined ? {} : { username }),
-        };
-        changes.push({
-            action: 'update',
-            principalArn: want.principalArn,
-            before: fieldsOf(have),
-            after,
-            updateEntry: changeGroups || changeUsername,
-            tagsToSet: toSet,
-            adopt: !owned && adopt,
-        });
-    }
-    changes.push(...policyChanges(want, have));
-    return {
-        changes,
-        transition: {
-            principalArn: want.principalArn,
-            before: accessOf(have),
-            after: { type: have.type, kubernetesGroups: endGroups, accessPolicies: want.accessPolicies },
-        },
-        endPolicies: want.accessPolicies,
-    };
-}
-/** Associate what is missing or re-scoped (in place), disassociate what is no longer wanted. */
-function policyChanges(want, have) {
-    const live = new Map(have.accessPolicies.map((p) => [p.policyArn, p.accessScope]));
-    const wanted = new Set(want.accessPolicies.map((p) => p.policyArn));
-    const out = [];
-    for (const p of want.accessPolicies) {
-        const previous = live.get(p.policyArn);
-        if (previous === undefined) {
-            out.push({ action: 'associate', principalArn: want.principalArn, policyArn: p.policyArn, accessScope: p.accessScope, inPlace: false });
-        }
-        else if (!sameScope(previous, p.accessScope)) {
-            // AssociateAccessPolicy on an associated policy replaces its scope: no gap, one change.
-            out.push({
-                action: 'associate',
-                principalArn: want.principalArn,
-                policyArn: p.policyArn,
-                accessScope: p.accessScope,
-                previousScope: previous,
-                inPlace: true,
-            });
-        }
-    }
-    for (const p of have.accessPolicies) {
-        if (wanted.has(p.policyArn))
-            continue;
-        const change = { action: 'disassociate', principalArn: want.principalArn, policyArn: p.policyArn, accessScope: p.accessScope };
-        out.push(change);
-    }
-    return out;
-}
-/**
- * EKS cannot change an entry's type, so a type change deletes and recreates it — even an entry
- * the tool does not own (the effect says so). The new entry is created by the tool, so it carries
- * the ownership tag, and it keeps the live entry's other tags (tags the tool did not set are
- * never removed).
- */
-function planReplace(want, have) {
-    const after = fieldsOf({ ...want, tags: withOwnershipTag({ ...have.tags, ...want.tags }) });
-    return {
-        changes: [{ action: 'replace', principalArn: want.principalArn, before: fieldsOf(have), after, accessGap: true }, ...associateAll(want)],
-        transition: {
-            principalArn: want.principalArn,
-            before: accessOf(have),
-            after: accessOf(want),
-            replaced: true,
-            replacedUnowned: !isOwned(have.tags),
-        },
-        endPolicies: want.accessPolicies,
-    };
-}
-/**
- * Why a live entry the manifest does not name is left alone, or undefined when it is deleted.
- * Node-type entries (made by EKS for node groups and Fargate) are deleted only when owned, since
- * deleting them breaks nodes; `all` otherwise also deletes unowned STANDARD entries.
- */
-function keepReason(have, prune) {
-    if (prune === 'none')
-        return 'prune-none';
-    if (isOwned(have.tags))
-        return undefined;
-    if (isNodeType(have.type))
-        return 'node-type';
-    return prune === 'all' ? undefined : 'unowned';
-}
-/** One delete; its associations go with the entry (no disassociate). */
-function planDelete(have, expiresAt) {
-    const change = {
-        action: 'delete',
-        principalArn: have.principalArn,
-        before: fieldsOf(have),
-        accessPolicies: have.accessPolicies,
-        ...(expiresAt === undefined ? {} : { reason: 'expired', expiresAt }),
-    };
-    return {
-        changes: [change],
-        transition: { principalArn: have.principalArn, before: accessOf(have), ...(expiresAt === undefined ? {} : { expiresAt }) },
-        endPolicies: [],
-    };
-}
-// ───────────────────────────── authentication mode ─────────────────────────────
-const MODE_STEPS = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
-/**
- * EKS moves CONFIG_MAP → API_AND_CONFIG_MAP → API, one step per UpdateClusterConfig, and never back
- * (EKS-API.md §5). Anything else is a cluster error that says why, instead of a failed apply.
- */
-function planAuthenticationMode(desired, live, errors) {
-    if (desired === undefined || desired === live)
-        return undefined;
-    const step = MODE_STEPS.indexOf(desired) - MODE_STEPS.indexOf(live);
-    if (step === 1)
-        return { from: live, to: desired, irreversible: true };
-    errors.push({
-        code: 'authentication-mode',
-        message: step < 0
-            ? `cannot change authentication mode from ${live} to ${desired}: EKS never re-enables the ConfigMap once access entries are on`
-            : `cannot change authentication mode from ${live} to ${desired} in one step: EKS allows CONFIG_MAP → API_AND_CONFIG_MAP → API, ` +
-                `one step per apply; set ${MODE_STEPS[MODE_STEPS.indexOf(live) + 1]} first`,
-    });
-    return undefined;
-}
-// ───────────────────────────── ordering of changes in the plan ─────────────────────────────
-const ACTION_ORDER = ['create', 'replace', 'update', 'associate', 'disassociate', 'delete'];
-function policyOf(c) {
-    return c.action === 'associate' || c.action === 'disassociate' ? c.policyArn : '';
-}
-/** By principal, then a fixed action order, then policy ARN: never input order. */
-function compareChanges(a, b) {
-    return (compareText(a.principalArn, b.principalArn) ||
-        ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) ||
-        compareText(policyOf(a), policyOf(b)));
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/plan/hash.ts
@@ -53020,10 +53164,16 @@ function planHash(clusters) {
 function buildPlan(input) {
     const selections = selectEntryClusters(input.manifest);
     const wanted = input.clusters === undefined ? undefined : new Set(input.clusters);
+    // Over the whole manifest, not only the selected clusters: `--cluster prod-a` must not plan
+    // prod-a alone when prod-b names the same EKS cluster.
+    const aliases = sameEksClusterAliases(input.manifest.clusters);
     const clusters = input.manifest.clusters
         .filter((c) => wanted === undefined || wanted.has(c.key))
         .sort((a, b) => compareText(a.key, b.key))
-        .map((c) => planOneCluster(input, c, selections));
+        .map((c) => {
+        const others = aliases.get(c.key);
+        return others === undefined ? planOneCluster(input, c, selections) : failedCluster(c, sameEksClusterError(c, others));
+    });
     const plan = {
         version: 1,
         summary: summarize(clusters),
@@ -53034,14 +53184,61 @@ function buildPlan(input) {
     return input.manifestCommit === undefined ? plan : { ...plan, manifestCommit: input.manifestCommit };
 }
 function planOneCluster(input, cluster, selections) {
-    const observed = input.observed.get(cluster.key);
-    if (observed === undefined) {
+    const read = input.observed.get(cluster.key);
+    if (read === undefined) {
         return failedCluster(cluster, { code: 'no-state', message: `no live state or snapshot for cluster ${cluster.key}` });
     }
-    if (!observed.ok)
-        return failedCluster(cluster, observed.error);
+    let observed;
+    if (read.ok)
+        observed = read.value;
+    else {
+        const switching = configMapClusterToSwitch(cluster, read.error);
+        if (switching === undefined)
+            return failedCluster(cluster, read.error);
+        observed = switching;
+    }
     const { entries, expired } = resolveDesired(input.manifest, cluster, input.now, selections);
-    return planCluster({ cluster, desired: entries, expired, observed: observed.value });
+    return planCluster({ cluster, desired: entries, expired, observed });
+}
+/**
+ * The live read stops at a CONFIG_MAP cluster (no access-entry call works there). When the manifest
+ * asks for the one step out of it, the plan must be able to say so: the cluster then has no access
+ * entries at all (access entries are enabled one way only, so a CONFIG_MAP cluster never had
+ * any), and the diff plans the mode step first and the entries after it. Any other desired mode
+ * keeps the read error.
+ */
+function configMapClusterToSwitch(cluster, error) {
+    if (error.code !== CONFIG_MAP_ERROR_CODE || cluster.authenticationMode !== 'API_AND_CONFIG_MAP')
+        return undefined;
+    return { name: cluster.name, region: cluster.region, authenticationMode: 'CONFIG_MAP', entries: [] };
+}
+/** Logical keys that share their EKS cluster (account, region, name) with others, and those others. */
+function sameEksClusterAliases(clusters) {
+    const byTarget = new Map();
+    for (const c of clusters) {
+        const id = `${c.accountId}|${c.region}|${c.name}`;
+        byTarget.set(id, [...(byTarget.get(id) ?? []), c.key]);
+    }
+    const out = new Map();
+    for (const keys of byTarget.values()) {
+        if (keys.length < 2)
+            continue;
+        const sorted = [...keys].sort(compareText);
+        for (const key of sorted)
+            out.set(key, sorted.filter((k) => k !== key));
+    }
+    return out;
+}
+/**
+ * Each logical cluster is planned on its own, so two names for one EKS cluster would each prune
+ * the other's owned entries and undo each other's changes.
+ */
+function sameEksClusterError(cluster, others) {
+    return {
+        code: 'same-eks-cluster',
+        message: `clusters ${[cluster.key, ...others].sort(compareText).join(', ')} all name EKS cluster ${cluster.name} in ${cluster.region} ` +
+            `(account ${cluster.accountId}); each would delete the entries the others add: define the cluster once and select it from every entry`,
+    };
 }
 function failedCluster(cluster, error) {
     return {
@@ -57115,10 +57312,11 @@ async function readManifestBytes(abs, file) {
         const info = await (0,promises_.lstat)(abs).then((l) => (l.isSymbolicLink() ? (0,promises_.stat)(abs) : l));
         if (info.size > MAX_FILE_BYTES)
             return { kind: 'problem', problem: tooLarge(file, info.size) };
-        const bytes = await (0,promises_.readFile)(abs);
-        // the file may have grown between stat and read
+        // Read at most one byte past the limit: a file can grow after stat, and a device or pipe
+        // (`/dev/zero`, `/dev/stdin`) reports size 0 and may never end.
+        const bytes = await readAtMost(abs, MAX_FILE_BYTES + 1);
         if (bytes.byteLength > MAX_FILE_BYTES)
-            return { kind: 'problem', problem: tooLarge(file, bytes.byteLength) };
+            return { kind: 'problem', problem: tooLargeStream(file) };
         return { kind: 'bytes', bytes };
     }
     catch (e) {
@@ -57126,6 +57324,30 @@ async function readManifestBytes(abs, file) {
         const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'it no longer exists' : (code ?? 'read failed');
         return { kind: 'usage', message: `cannot read manifest file "${file}": ${why}; check that the file exists and is readable` };
     }
+}
+/** The first `limit` bytes of a file (fewer when it ends first). */
+async function readAtMost(abs, limit) {
+    const handle = await (0,promises_.open)(abs, 'r');
+    try {
+        const chunks = [];
+        let total = 0;
+        while (total < limit) {
+            const chunk = Buffer.alloc(Math.min(64 * 1024, limit - total));
+            const { bytesRead } = await handle.read(chunk, 0, chunk.byteLength, null);
+            if (bytesRead === 0)
+                break;
+            chunks.push(chunk.subarray(0, bytesRead));
+            total += bytesRead;
+        }
+        return Buffer.concat(chunks, total);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Over the limit, size unknown (a stream or a file that grew while being read). */
+function tooLargeStream(file) {
+    return load_fileProblem(file, 'file:too-large', 'file is larger than 5 MiB; manifest files are limited to 5 MiB (split it into several files and use a glob)');
 }
 function tooLarge(file, size) {
     const mib = (size / 1024 / 1024).toFixed(1);
@@ -57165,7 +57387,7 @@ function binaryProblem(file) {
 function decodeBytes(file, bytes) {
     if (bytes.byteLength > MAX_FILE_BYTES)
         return { kind: 'problem', problem: tooLarge(file, bytes.byteLength) };
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || looksLikeBomlessUtf16(bytes)) {
         return {
             kind: 'problem',
             problem: load_fileProblem(file, 'file:encoding', 'file is UTF-16 encoded; manifests must be UTF-8 (re-save the file as UTF-8)'),
@@ -57180,6 +57402,24 @@ function decodeBytes(file, bytes) {
     catch {
         return { kind: 'problem', problem: encodingProblem(file, bytes) };
     }
+}
+/**
+ * UTF-16 without a BOM (some editors and PowerShell redirections write it): ASCII text then has a
+ * NUL in every other byte. Calling that "binary" would send the user looking for the wrong file.
+ */
+function looksLikeBomlessUtf16(bytes) {
+    const n = Math.min(bytes.byteLength, 64) & ~1;
+    if (n < 4)
+        return false;
+    let le = true;
+    let be = true;
+    for (let i = 0; i < n; i += 2) {
+        const even = bytes[i] ?? 0;
+        const odd = bytes[i + 1] ?? 0;
+        le &&= even !== 0 && odd === 0;
+        be &&= even === 0 && odd !== 0;
+    }
+    return le || be;
 }
 /** Names the line/column of the first byte that is not UTF-8 (only computed on the error path). */
 function encodingProblem(file, bytes) {
@@ -57323,10 +57563,16 @@ function yamlProblem(file, doc, error, at, severity) {
             return load_fileProblem(file, 'yaml:too-deep', tooDeepMessage(), line, column, severity);
         default: {
             const text = error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
-            return load_fileProblem(file, severity === 'error' ? 'yaml:syntax' : 'yaml:warning', `YAML: ${text}`, line, column, severity);
+            const fix = YAML_FIXES[error.code] ?? '';
+            return load_fileProblem(file, severity === 'error' ? 'yaml:syntax' : 'yaml:warning', `YAML: ${text}${fix}`, line, column, severity);
         }
     }
 }
+/** How to fix the YAML errors people make most in hand-written manifests (yaml's own text says only what). */
+const YAML_FIXES = {
+    TAB_AS_INDENT: '; indent with spaces (YAML does not allow tabs for indentation)',
+    BLOCK_AS_IMPLICIT_KEY: '; a value that contains ": " must be quoted, e.g. username: "a: b"',
+};
 /** `duplicate key "x" (first at line 3)`: find the pair whose key starts where yaml says. */
 function duplicateKeyMessage(doc, offset, at) {
     let message = 'duplicate key; each key may appear only once in a mapping';
@@ -57785,6 +58031,7 @@ function nodeAt(src, path) {
 
 
 
+
 /** Keywords in the schema that only editors (VS Code, yaml-language-server) and our messages read. */
 const MESSAGE_KEYWORDS = ['patternErrorMessage', 'errorMessage'];
 /** Compiles the manifest schema. strict mode stays on so a typo in the schema is a compile error. */
@@ -57817,7 +58064,7 @@ function passesManifestSchema(value, validate = manifestValidator()) {
 function checkManifestSchema(source, validate = manifestValidator()) {
     if (validate(source.value))
         return [];
-    const errors = pruneNoise(validate.errors ?? []);
+    const errors = dropRequiredExplainedByTypo(pruneNoise(validate.errors ?? []));
     const src = { ...source.locatable(), value: source.value };
     const findings = errors.flatMap((e) => describeError(src, e));
     return dedupeFindings(findings);
@@ -57830,6 +58077,25 @@ function checkManifestSchema(source, validate = manifestValidator()) {
 function pruneNoise(errors) {
     const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
     return errors.filter((e) => e.keyword !== 'propertyNames' && !combinators.some((prefix) => e.schemaPath.startsWith(prefix)));
+}
+/**
+ * `accountid: "1111…"` is one mistake, not two: the unknown key's did-you-mean already names the
+ * required key it misspells, so "missing required key accountId" would only repeat it.
+ */
+function dropRequiredExplainedByTypo(errors) {
+    const misspelled = new Set();
+    for (const e of errors) {
+        if (e.keyword !== 'additionalProperties')
+            continue;
+        const parent = (e.parentSchema ?? {});
+        const allowed = Object.keys(isRecord(parent.properties) ? parent.properties : {});
+        const guess = suggestClosest(String(e.params.additionalProperty), allowed);
+        if (guess !== undefined)
+            misspelled.add(`${e.instancePath}\u0000${guess}`);
+    }
+    if (misspelled.size === 0)
+        return [...errors];
+    return errors.filter((e) => e.keyword !== 'required' || !misspelled.has(`${e.instancePath}\u0000${String(e.params.missingProperty)}`));
 }
 function dedupeFindings(findings) {
     const seen = new Set();
@@ -57920,7 +58186,7 @@ function describeError(src, e) {
         return [describeKeyError(path, e, finding)];
     switch (e.keyword) {
         case 'additionalProperties':
-            return [unknownKey(path, String(params.additionalProperty), parent, finding)];
+            return [unknownKey(path, String(params.additionalProperty), parent, e.data, finding)];
         case 'required':
             return [finding(path, 'schema:required', `missing required key "${String(params.missingProperty)}" in ${describeContainer(path)}`)];
         case 'type': {
@@ -57928,8 +58194,16 @@ function describeError(src, e) {
                 .split(',')
                 .map((t) => TYPE_NAMES[t] ?? t)
                 .join(' or ');
-            const hint = expected === 'a string' && (typeof e.data === 'number' || typeof e.data === 'boolean') ? ` (quote it: "${String(e.data)}")` : '';
-            return [finding(path, 'schema:type', `${describeValue(path)} must be ${expected}, not ${describeData(e.data)}${hint}`)];
+            // Quote what the user wrote, not what YAML made of it: `012345678901` reads as the number
+            // 12345678901, and quoting that would drop the account ID's leading zero.
+            const written = typeof e.data === 'number' || typeof e.data === 'boolean' ? writtenScalar(src, path) : undefined;
+            const what = written !== undefined && written !== String(e.data) ? `${written}, which YAML reads as ${describeData(e.data)}` : describeData(e.data);
+            const hint = expected === 'a string' && (typeof e.data === 'number' || typeof e.data === 'boolean')
+                ? ` (quote it: "${written ?? String(e.data)}")`
+                : expected === 'a list' && typeof e.data === 'string'
+                    ? ` (write a list, even of one item: [${JSON.stringify(e.data)}])`
+                    : '';
+            return [finding(path, 'schema:type', `${describeValue(path)} must be ${expected}, not ${what}${hint}`)];
         }
         case 'enum': {
             const allowed = params.allowedValues.map(String);
@@ -57967,11 +58241,21 @@ function describeError(src, e) {
             return [finding(path, `schema:${kebab(e.keyword)}`, `${describeValue(path)} ${e.message ?? 'is invalid'}`)];
     }
 }
-function unknownKey(path, key, parent, finding) {
+/** The source text of the plain scalar at `path`, as written in the file (undefined for anything else). */
+function writtenScalar(src, path) {
+    const node = nodeAt(src, path);
+    return (0,dist/* isScalar */.jn)(node) && node.type === 'PLAIN' && typeof node.source === 'string' ? node.source : undefined;
+}
+function unknownKey(path, key, parent, data, finding) {
     const allowed = Object.keys(isRecord(parent.properties) ? parent.properties : {});
     const guess = suggestClosest(key, allowed);
     const hint = guess ? `; did you mean "${guess}"?` : allowed.length > 0 ? `; allowed keys: ${allowed.join(', ')}` : '';
-    return finding([...path, key], 'schema:unknown-key', `unknown key "${key}" in ${describeContainer(path)}${hint}`, true);
+    const found = finding([...path, key], 'schema:unknown-key', `unknown key "${key}" in ${describeContainer(path)}${hint}`, true);
+    // A misspelled required key stands for the missing one (whose own error is dropped): the finding
+    // concerns the mapping that lacks it, so the model sets that mapping aside as it would for `required`.
+    const required = Array.isArray(parent.required) ? parent.required : [];
+    const missing = guess !== undefined && required.includes(guess) && !(isRecord(data) && Object.hasOwn(data, guess));
+    return missing ? { path, problem: found.problem } : found;
 }
 function describeKeyError(path, e, finding) {
     const name = String(e.propertyName);
@@ -58067,8 +58351,9 @@ function fmtLoc(loc) {
 }
 /**
  * Merges files in the given (sorted path) order. A cluster key defined in an earlier file wins; a
- * later definition is `manifest:duplicate-cluster`. Clusters and entries with schema findings are
- * left out, so one mistake is not reported again by the EKS rules.
+ * later definition is `manifest:duplicate-cluster`. What the schema rejected is left out (see
+ * `schemaRejections`), so one mistake is not reported again by the EKS rules, while the rest of
+ * the same entry or cluster is still checked.
  */
 function buildManifest(files, allFiles = files.map((f) => f.source.file)) {
     const clusters = new Map();
@@ -58076,7 +58361,7 @@ function buildManifest(files, allFiles = files.map((f) => f.source.file)) {
     const accessEntries = [];
     const problems = [];
     for (const { source, findings } of files) {
-        const rejected = rejectedParts(findings);
+        const rejected = schemaRejections(findings);
         const root = asObject(source.value);
         const at = relativeAt(source, []);
         for (const [key, raw] of Object.entries(asObject(root?.clusters) ?? {})) {
@@ -58088,33 +58373,81 @@ function buildManifest(files, allFiles = files.map((f) => f.source.file)) {
             }
             firstDefinition.set(key, keyLoc);
             const value = asObject(raw);
-            if (value && !rejected.clusters.has(key))
-                clusters.set(key, buildCluster(key, value, keyLoc, at));
+            if (value && !rejected.clusters.has(key)) {
+                clusters.set(key, buildCluster(key, without(value, rejected.clusterMembers.get(key)), keyLoc, at));
+            }
         }
         const entries = root?.accessEntries;
         if (Array.isArray(entries)) {
             entries.forEach((raw, i) => {
                 const value = asObject(raw);
-                if (value && !rejected.entries.has(i))
-                    accessEntries.push(buildEntry(value, relativeAt(source, ['accessEntries', i])));
+                if (!value || rejected.entries.has(i))
+                    return;
+                const kept = without(value, rejected.entryMembers.get(i));
+                accessEntries.push(buildEntry(kept, relativeAt(source, ['accessEntries', i]), rejected.policies.get(i)));
             });
         }
     }
     const sortedClusters = [...clusters.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { manifest: { files: [...allFiles], clusters: sortedClusters, accessEntries }, problems };
 }
-function rejectedParts(findings) {
+/**
+ * Members the EKS rules cannot do without: a cluster's partition and account, an entry's principal
+ * and selection. Guessing them (an entry without `clusters` selects every cluster) would report
+ * problems the user never wrote, so a finding there leaves out the whole cluster or entry.
+ */
+const ESSENTIAL_CLUSTER_MEMBERS = new Set(['region', 'accountId']);
+const ESSENTIAL_ENTRY_MEMBERS = new Set(['principalArn', 'clusters']);
+/**
+ * Optional members whose absence the rules read as "not set", so a finding there leaves out only
+ * that member: a duplicate group or a mistyped date must not hide the entry's other problems.
+ * A finding on an unknown key (a typo) leaves out nothing, since the model never reads that key.
+ */
+const OPTIONAL_CLUSTER_MEMBERS = new Set([
+    'name',
+    'roleArn',
+    'planRoleArn',
+    'authenticationMode',
+    'prune',
+    'adopt',
+    'allowNoClusterAdmin',
+]);
+const OPTIONAL_ENTRY_MEMBERS = new Set(['type', 'username', 'kubernetesGroups', 'tags', 'expiresAt', 'accessPolicies']);
+function schemaRejections(findings) {
     const clusters = new Set();
+    const clusterMembers = new Map();
     const entries = new Set();
+    const entryMembers = new Map();
+    const policies = new Map();
+    const add = (map, key, value) => void map.set(key, (map.get(key) ?? new Set()).add(value));
     for (const { path } of findings) {
         if (path.length < 2)
             continue;
-        if (path[0] === 'clusters')
-            clusters.add(String(path[1]));
-        if (path[0] === 'accessEntries')
-            entries.add(Number(path[1]));
+        const [section, id, member, index] = path;
+        if (section === 'clusters') {
+            const key = String(id);
+            if (member === undefined || ESSENTIAL_CLUSTER_MEMBERS.has(String(member)))
+                clusters.add(key);
+            else if (OPTIONAL_CLUSTER_MEMBERS.has(String(member)))
+                add(clusterMembers, key, String(member));
+        }
+        else if (section === 'accessEntries') {
+            const i = Number(id);
+            if (member === undefined || ESSENTIAL_ENTRY_MEMBERS.has(String(member)))
+                entries.add(i);
+            else if (member === 'accessPolicies' && index !== undefined)
+                add(policies, i, Number(index));
+            else if (OPTIONAL_ENTRY_MEMBERS.has(String(member)))
+                add(entryMembers, i, String(member));
+        }
     }
-    return { clusters, entries };
+    return { clusters, clusterMembers, entries, entryMembers, policies };
+}
+/** A shallow copy of `value` without `members`. */
+function without(value, members) {
+    if (members === undefined || members.size === 0)
+        return value;
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !members.has(k)));
 }
 /**
  * Locates paths relative to `base`, lazily: rules read a Loc's line and column only to report a
@@ -58171,7 +58504,7 @@ function buildCluster(key, value, keyLoc, at) {
         },
     };
 }
-function buildEntry(value, at) {
+function buildEntry(value, at, rejectedPolicies = new Set()) {
     const path = [];
     const has = (member) => value[member] !== undefined;
     const memberLoc = (member) => (has(member) ? at([...path, member]) : undefined);
@@ -58187,7 +58520,8 @@ function buildEntry(value, at) {
         tags,
         ...model_optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
         ...model_optional('clusters', clusters),
-        accessPolicies: policies.map((p, j) => buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)),
+        // indexes stay those of the file, so each kept policy's Locs point at its own item
+        accessPolicies: policies.flatMap((p, j) => (rejectedPolicies.has(j) ? [] : [buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)])),
         locs: {
             entry: at(path),
             principalArn: at([...path, 'principalArn']),
@@ -58823,15 +59157,47 @@ function checkPrincipalPartition(entry, selected) {
     ];
 }
 
+;// CONCATENATED MODULE: ./src/rules/eks/tags.ts
+/**
+ * Tags on an access entry, against what the plan does with them (PRODUCT.md "Ownership"):
+ * - `manifest:ownership-tag` (error, at the tag key) — the manifest sets `managed-by` to another
+ *   value than `eks-access-gate`. The plan always writes `managed-by: eks-access-gate` (that tag is
+ *   how `prune: owned` recognises its entries), so the value written here would be silently
+ *   overwritten; and a value that is not the marker would make the entry look unowned.
+ * - `eks:tags` (error, at `tags`) — with the ownership tag added the entry would carry more than
+ *   the 50 tags EKS allows per resource (TagMap max 50 in the EKS model), so the create or tag call
+ *   would fail at apply. The schema's own limit of 50 does not know about the added tag.
+ */
+
+/** Tags EKS allows on one resource. */
+const MAX_TAGS = 50;
+function checkTags(manifest) {
+    return manifest.accessEntries.flatMap(checkEntryTags);
+}
+function checkEntryTags(entry) {
+    const problems = [];
+    const owner = entry.tags[OWNERSHIP_TAG_KEY];
+    if (owner !== undefined && owner !== OWNERSHIP_TAG_VALUE) {
+        problems.push(problemAt(entry.locs.tagKeys[OWNERSHIP_TAG_KEY] ?? entry.locs.tags ?? entry.locs.entry, 'error', 'manifest:ownership-tag', `tag "${OWNERSHIP_TAG_KEY}" is the ownership tag: eks-access-gate sets it to "${OWNERSHIP_TAG_VALUE}" on the entries it manages, so "${owner}" would be overwritten; remove it, or use another key`));
+    }
+    const count = Object.keys(entry.tags).length + (owner === undefined ? 1 : 0);
+    if (count > MAX_TAGS) {
+        problems.push(problemAt(entry.locs.tags ?? entry.locs.entry, 'error', 'eks:tags', `tags has ${Object.keys(entry.tags).length} tags; with the ownership tag ${OWNERSHIP_TAG_KEY}: ${OWNERSHIP_TAG_VALUE} that is ${count}, and EKS allows at most ${MAX_TAGS} per access entry: remove ${count - MAX_TAGS}`));
+    }
+    return problems;
+}
+
 ;// CONCATENATED MODULE: ./src/rules/eks/username.ts
 /**
  * `eks:username` — EKS rejects usernames that start with a reserved prefix and session-name
- * placeholders not preceded by a colon (EKS-API.md §4). Prefixes are compared case-sensitively,
- * as Kubernetes does for `system:`.
+ * placeholders with no colon anywhere before them (EKS-API.md §4). The colon need not be adjacent:
+ * the EKS user guide accepts `:john{{SessionName}}` and `jo:hn{{SessionName}}`, and the username EKS
+ * itself generates for a role (`arn:aws:sts::…:assumed-role/NAME/{{SessionName}}`) has its colons
+ * in the ARN. Prefixes are compared case-sensitively, as Kubernetes does for `system:`.
  */
 
 const RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
-const SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/g;
+const SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/;
 function checkUsernames(manifest) {
     return manifest.accessEntries.flatMap(username_checkUsername);
 }
@@ -58845,16 +59211,17 @@ function username_checkUsername(entry) {
     if (prefix !== undefined) {
         problems.push(problemAt(loc, 'error', 'eks:username', `username "${username}" starts with the reserved prefix "${prefix}" (EKS reserves ${RESERVED_USERNAME_PREFIXES.join(', ')}); choose another name`));
     }
-    for (const match of username.matchAll(SESSION_PLACEHOLDER)) {
-        if (username[match.index - 1] === ':')
-            continue;
-        const fixed = `${username.slice(0, match.index)}:${username.slice(match.index)}`;
-        problems.push(problemAt(loc, 'error', 'eks:username', `username "${username}": ${match[0]} must follow a colon, e.g. "${fixed}"`));
+    // One colon before the first placeholder covers every later one too.
+    const first = SESSION_PLACEHOLDER.exec(username);
+    if (first !== null && !username.slice(0, first.index).includes(':')) {
+        const fixed = `${username.slice(0, first.index)}:${username.slice(first.index)}`;
+        problems.push(problemAt(loc, 'error', 'eks:username', `username "${username}": ${first[0]} needs a colon somewhere before it, e.g. "${fixed}"`));
     }
     return problems;
 }
 
 ;// CONCATENATED MODULE: ./src/rules/eks/index.ts
+
 
 
 
@@ -58879,6 +59246,7 @@ const EKS_RULES = [
     checkNodeEntryFields,
     checkUsernames,
     checkKubernetesGroups,
+    checkTags,
     checkAccessScopes,
     checkDuplicatePolicies,
     checkPolicyReferences,
@@ -58900,6 +59268,7 @@ function checkEksRules(manifest, ctx) {
  * `validateManifests` reads the disk; `validateSources` is the same pipeline over in-memory text,
  * for tests and benchmarks.
  */
+
 
 
 
@@ -58945,33 +59314,33 @@ function checkLoaded(inputs, fileProblems, files, sources, ctx) {
     return { kind: 'checked', ok: !problems.some((p) => p.severity === 'error'), problems, manifest, sources };
 }
 /**
- * A cluster the schema rejected is missing from the model, so an entry naming it would also get
- * `manifest:unknown-cluster`, and a cluster whose only entry was rejected would get
- * `manifest:cluster-without-entries`: echoes of a problem already reported.
+ * A cluster the schema rejected is missing from the model, so an entry naming it (or a glob matching
+ * it) would also get `manifest:unknown-cluster` / `manifest:unmatched-selector`, and a cluster whose
+ * only entry was rejected would get `manifest:cluster-without-entries`: echoes of a problem
+ * already reported.
  */
 function withoutEchoes(problems, manifest, inputs) {
     const rejectedClusters = new Set();
     let rejectedEntries = false;
     for (const { findings } of inputs) {
-        for (const { path } of findings) {
-            if (path.length >= 2 && path[0] === 'clusters')
-                rejectedClusters.add(String(path[1]));
-            if (path.length >= 2 && path[0] === 'accessEntries')
-                rejectedEntries = true;
-        }
+        const rejected = schemaRejections(findings);
+        rejected.clusters.forEach((key) => rejectedClusters.add(key));
+        if (rejected.entries.size > 0)
+            rejectedEntries = true;
     }
     if (rejectedClusters.size === 0 && !rejectedEntries)
         return [...problems];
+    const rejectedKeys = [...rejectedClusters];
     const echoLocs = new Set();
     for (const entry of manifest.accessEntries) {
         entry.clusters?.forEach((selector, k) => {
             const loc = entry.locs.clusterItems[k];
-            if (loc && rejectedClusters.has(selector))
+            if (loc && selectClusters([selector], rejectedKeys).clusters.length > 0)
                 echoLocs.add(`${loc.file}:${loc.line}:${loc.column}`);
         });
     }
     return problems.filter((p) => {
-        if (p.code === 'manifest:unknown-cluster')
+        if (p.code === 'manifest:unknown-cluster' || p.code === 'manifest:unmatched-selector')
             return !echoLocs.has(`${p.file}:${p.line}:${p.column}`);
         if (p.code === 'manifest:cluster-without-entries')
             return !rejectedEntries;
@@ -59106,7 +59475,7 @@ function mergeCatalogues(a, b) {
     const byArn = new Map();
     for (const p of [...a, ...b])
         byArn.set(p.arn, p);
-    return [...byArn.values()].sort((x, y) => x.arn.localeCompare(y.arn));
+    return [...byArn.values()].sort((x, y) => (x.arn < y.arn ? -1 : x.arn > y.arn ? 1 : 0));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/render/json.ts
@@ -59772,15 +60141,25 @@ async function runCli(argv, io = processIO(), handlers = commands) {
     }
 }
 // ───────────────────────────── validate ─────────────────────────────
-async function runValidate(config, io) {
-    if (config.rules !== undefined) {
-        if (!isReadableFile((0,external_node_path_.resolve)(io.cwd, config.rules))) {
-            io.stderr(`${PRODUCT}: rules file not found or not a file: ${config.rules}\n`);
-            return EXIT.usage;
-        }
-        // Organisation rules arrive in a later version; saying so beats a silent "valid".
-        io.stderr(`${PRODUCT}: note: organisation rules (${config.rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`);
+/**
+ * Organisation rules arrive in a later version; saying so beats a silent "valid". The default
+ * file counts too: a repository that has one must not read "valid" as "passed its rules".
+ * False (after a message) when an explicit rules file is missing: exit 2.
+ */
+function noteUnevaluatedRules(config, io) {
+    if (config.rules !== undefined && !isReadableFile((0,external_node_path_.resolve)(io.cwd, config.rules))) {
+        io.stderr(`${PRODUCT}: rules file not found or not a file: ${config.rules}\n`);
+        return false;
     }
+    const rules = config.rules ?? (isReadableFile((0,external_node_path_.resolve)(io.cwd, constants_Defaults.rules)) ? constants_Defaults.rules : undefined);
+    if (rules !== undefined) {
+        io.stderr(`${PRODUCT}: note: organisation rules (${rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`);
+    }
+    return true;
+}
+async function runValidate(config, io) {
+    if (!noteUnevaluatedRules(config, io))
+        return EXIT.usage;
     const outcome = await validateManifests({
         manifest: config.manifest,
         cwd: io.cwd,
@@ -59802,9 +60181,8 @@ async function runValidate(config, io) {
 }
 // ───────────────────────────── plan ─────────────────────────────
 async function runPlan(config, io) {
-    if (config.rules !== undefined) {
-        io.stderr(`${PRODUCT}: note: organisation rules (${config.rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`);
-    }
+    if (!noteUnevaluatedRules(config, io))
+        return EXIT.usage;
     const now = io.now();
     const outcome = await planAccess({
         manifest: config.manifest,
