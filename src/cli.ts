@@ -146,7 +146,9 @@ async function runPlan(config: CliConfig, io: CliIO): Promise<number> {
       ...(config.cluster === undefined ? {} : { clusterGlob: config.cluster }),
       ...(io.env['GITHUB_SHA'] ? { manifestCommit: io.env['GITHUB_SHA'] } : {}),
     },
-    config.state === undefined ? { apiFor: cliEksFactory(config, 'plan') } : {},
+    config.state === undefined
+      ? { apiFor: cliEksFactory(config, 'plan'), ...(config.maxRate === undefined ? {} : { ratePerSecond: config.maxRate }) }
+      : {},
   )
   switch (outcome.kind) {
     case 'usage':

@@ -46,6 +46,14 @@ export function parseDays(name: string, raw: string | undefined, fallback: numbe
   return ok(days)
 }
 
+/** `--max-rate N`: a positive number of requests per second (fractions allowed, up to 10,000). */
+export function parseRate(name: string, raw: string | undefined): Result<number | undefined, string> {
+  if (raw === undefined) return ok(undefined)
+  const rate = /^\d{1,5}(\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(rate > 0 && rate <= 10_000)) return err(`${name} must be a number of requests per second above 0 (at most 10000), got ${quote(raw)}`)
+  return ok(rate)
+}
+
 function parseEnum<T extends string>(name: string, raw: string, allowed: readonly T[]): Result<T, string> {
   if ((allowed as readonly string[]).includes(raw)) return ok(raw as T)
   const hint = didYouMean(raw, allowed)
@@ -205,6 +213,8 @@ export interface CliConfig {
   /** `iam-policy` only; `main` by default. */
   readonly branch?: string
   readonly assumeRoles: boolean
+  /** `--max-rate`: EKS requests per second per account and region (plan); undefined = adaptive only. */
+  readonly maxRate?: number
   readonly expiryWarningDays: number
   readonly failOnDrift: boolean
   /** `import-aws-auth` only: the ConfigMap file, or `-` for stdin (the default). */
@@ -236,6 +246,11 @@ export const FLAGS = {
   repo: { name: '--repo', value: 'OWNER/REPO', description: 'the GitHub repository the workflows run in (required)' },
   branch: { name: '--branch', value: 'BRANCH', description: 'the branch that applies (default: main)' },
   assumeRoles: { name: '--assume-roles', description: "assume each cluster's planRoleArn / roleArn from the default credentials" },
+  maxRate: {
+    name: '--max-rate',
+    value: 'N',
+    description: "at most N EKS requests per second per account and region (default: no cap; the SDK's adaptive retry backs off on throttling)",
+  },
   expiryWarningDays: {
     name: '--expiry-warning-days',
     value: 'N',
@@ -264,9 +279,9 @@ export const COMMAND_SPECS: Readonly<Record<CliCommand, CommandSpec>> = {
     required: [],
   },
   plan: {
-    synopsis: 'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json]',
+    synopsis: 'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--assume-roles] [--max-rate N]',
     summary: 'diff the manifest against the live clusters, or against a state snapshot with no AWS at all',
-    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles],
+    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.maxRate],
     formats: ['text', 'markdown', 'json'],
     required: [],
   },
@@ -427,6 +442,7 @@ function buildCliConfig(
   const defaultFormat = spec.formats[0] ?? 'text'
   const format = take(parseEnum('--format', str('--format') ?? defaultFormat, spec.formats), defaultFormat)
   const days = take(parseDays('--expiry-warning-days', str('--expiry-warning-days'), Defaults.expiryWarningDays), 0)
+  const maxRate = take(parseRate('--max-rate', str('--max-rate')), undefined)
   const repo = str('--repo')
   if (repo !== undefined && !REPO.test(repo)) errors.push(`--repo must look like OWNER/REPO, got ${quote(repo)}`)
   const region = str('--region')
@@ -446,6 +462,7 @@ function buildCliConfig(
     ...optional('repo', repo),
     ...optional('branch', command === 'iam-policy' ? (str('--branch') ?? 'main') : undefined),
     assumeRoles: values.has('--assume-roles'),
+    ...optional('maxRate', maxRate),
     expiryWarningDays: days,
     failOnDrift: values.has('--fail-on-drift'),
     ...optional('input', command === 'import-aws-auth' ? (positional ?? '-') : undefined),

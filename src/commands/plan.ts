@@ -25,6 +25,8 @@ export interface PlanDeps {
   readonly apiFor?: EksApiFactory
   /** Read concurrency per account and region. */
   readonly concurrency?: number
+  /** At most this many requests per second per account and region (`--max-rate`). */
+  readonly ratePerSecond?: number
 }
 
 export type PlanOutcome =
@@ -128,7 +130,10 @@ async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps): P
     accountId: c.accountId,
     ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}),
   }))
-  const read = await readLiveState(targets, deps.apiFor, deps.concurrency ? { concurrency: deps.concurrency } : {})
+  const read = await readLiveState(targets, deps.apiFor, {
+    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+    ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
+  })
   return ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) })
 }
 

@@ -196,6 +196,8 @@ describe('parseCliArgs', () => {
     [['validate', '--rules', 'r.yaml', '--expiry-warning-days', '0'], { rules: 'r.yaml', expiryWarningDays: 0 }],
     [['plan', '--state', 's.json', '--cluster', 'prod-*', '--format', 'markdown'], { command: 'plan', state: 's.json', cluster: 'prod-*', format: 'markdown' }],
     [['plan', '--assume-roles', '--rules', 'r.yaml'], { assumeRoles: true, rules: 'r.yaml', format: 'text' }],
+    [['plan', '--max-rate', '195'], { maxRate: 195 }],
+    [['plan', '--max-rate=2.5'], { maxRate: 2.5 }],
     [['apply', '--cluster', 'prod-eu', '--yes'], { command: 'apply', cluster: 'prod-eu', yes: true }],
     [['export', '--cluster', 'prod', '--region', 'eu-west-1', '--output', 'out.yaml'], { command: 'export', cluster: 'prod', region: 'eu-west-1', output: 'out.yaml', format: 'yaml' }],
     [['export', '--cluster', 'prod', '--format', 'state'], { format: 'state' }],
@@ -214,6 +216,20 @@ describe('parseCliArgs', () => {
   it('parses every documented command', () => {
     const required: Record<string, string[]> = { export: ['--cluster', 'x'], 'import-aws-auth': ['--cluster', 'x'], 'iam-policy': ['--repo', 'a/b'] }
     for (const command of CLI_COMMANDS) expect(config([command, ...(required[command] ?? [])]).command).toBe(command)
+  })
+
+  it.each([
+    ['0', 'above 0'],
+    ['-5', 'above 0'],
+    ['fast', 'must be a number of requests per second'],
+    ['1e3', 'must be a number of requests per second'],
+    ['20000', 'at most 10000'],
+  ])('--max-rate %s is a usage error', (raw, message) => {
+    expect(usage(['plan', '--max-rate', raw])).toContain(message)
+  })
+
+  it('--max-rate belongs to plan only', () => {
+    expect(usage(['validate', '--max-rate', '5'])).toContain('--max-rate')
   })
 
   it.each([

@@ -111,6 +111,19 @@ describe('plan against the fake EKS', () => {
     expect(fake.calls.every((c) => c.account === '111122223333')).toBe(true)
   })
 
+  it('--max-rate paces the reads of one account and region', async () => {
+    // prod-eu in examples/state.json: 1 DescribeCluster + 1 ListAccessEntries + 6 entries
+    // (DescribeAccessEntry; ListAssociatedAccessPolicies for the 4 that can hold policies) +
+    // 1 ListAccessPolicies = 13 requests. At 10 per second the 13th cannot start before 1.2 s:
+    // a lower bound, so a slow machine cannot make this fail.
+    const started = Date.now()
+    const run = await cli(['plan', '--manifest', manifest, '--cluster', 'prod-eu', '--max-rate', '10'])
+    expect(run.code).toBe(0)
+    const eks = fake.calls.filter((c) => c.service === 'eks')
+    expect(eks).toHaveLength(13)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1200)
+  })
+
   it('a --cluster glob matching nothing is a usage error (exit 2) before any AWS call', async () => {
     const run = await cli(['plan', '--manifest', manifest, '--cluster', 'qa-*'])
     expect(run.code).toBe(2)
