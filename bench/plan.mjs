@@ -32,6 +32,8 @@ const ENTRIES_PER_CLUSTER = 200
 const NOW = new Date('2026-11-15T12:00:00Z')
 const OWNED = { 'managed-by': 'eks-access-gate' }
 const POLICY = (name) => `arn:aws:eks::aws:cluster-access-policy/${name}`
+/** `--max-rate` for the paced run: just under the fake's 200 requests/s per account. */
+const PACED_RATE = 195
 const GOAL_RATIO = 1.3
 // `undefined` = planAccess's default (read-state.ts). Kept short so `npm run bench` stays near 2 minutes;
 // BENCH_PLAN_EXTRA widens it.
@@ -273,7 +275,7 @@ function keysFor(accountId) {
   return { accessKeyId: `AKIA${accountId}BNCH`, secretAccessKey: 'bench-not-a-secret' }
 }
 
-async function runOnce({ label, concurrency, rate = RATE, regionOf, direct, factoryOptions = {} }) {
+async function runOnce({ label, concurrency, ratePerSecond, rate = RATE, regionOf, direct, factoryOptions = {} }) {
   const workload = buildWorkload(regionOf)
   const seeds = seedClusters(workload)
   const expected = expectedReads(seeds)
@@ -300,7 +302,7 @@ async function runOnce({ label, concurrency, rate = RATE, regionOf, direct, fact
     } else {
       outcome = await planAccess(
         { manifest: 'eks-access.yaml', cwd: dir, now: NOW, expiryWarningDays: 7 },
-        { apiFor, ...(concurrency === undefined ? {} : { concurrency }) },
+        { apiFor, ...(concurrency === undefined ? {} : { concurrency }), ...(ratePerSecond === undefined ? {} : { ratePerSecond }) },
       )
     }
     const wallMs = performance.now() - t0
@@ -477,8 +479,9 @@ async function main() {
     printRun(r)
     diagnostics.push(r)
   }
-  // The limiter in src/aws/limit.ts can pace request starts; planAccess does not pass a rate.
-  await diagnose({ label: 'readLiveState with pacing: concurrency 16, ratePerSecond 195', direct: { concurrency: 16, ratePerSecond: 195 } })
+  // `plan --max-rate 195`: reads paced just under the account's rate, so nothing is throttled.
+  const paced = await runOnce({ label: 'plan --max-rate 195 (concurrency 16)', concurrency: 16, ratePerSecond: PACED_RATE })
+  printRun(paced)
   // Standard retry: a 429 delays only the throttled request, the client's send rate is not cut.
   await diagnose({ label: 'planAccess, default concurrency, retryMode standard', factoryOptions: { retryMode: 'standard' } })
   if (process.env.BENCH_PLAN_EXTRA) {
@@ -517,15 +520,21 @@ async function main() {
       detail: `concurrency ${best.concurrency}: ${s(best.wallMs)} = ${x(best.ratio)} floor ${s(best.floorMs)}, reads made twice ${wastedOf(best)}, throttled ${best.throttled}, errors ${best.errors.length}`,
     },
   ]
+  goals.push({
+    goal: `plan within ${GOAL_RATIO}× floor, no wasted calls, with --max-rate ${PACED_RATE}`,
+    status: paced.ratio <= GOAL_RATIO && wastedOf(paced) === 0 && paced.throttled === 0 && paced.errors.length === 0 ? 'PASS' : 'MISS',
+    detail: `${s(paced.wallMs)} = ${x(paced.ratio)} floor, ${paced.throttled} throttled, ${paced.sdkRetries} SDK retries, reads made twice ${wastedOf(paced)}, errors ${paced.errors.length}`,
+  })
   if (dflt && dflt !== best)
     goals.push({
-      goal: `plan within ${GOAL_RATIO}× floor at the default concurrency`,
+      goal: `plan within ${GOAL_RATIO}× floor at the default concurrency (adaptive retry only, no --max-rate)`,
       status: dflt.ratio <= GOAL_RATIO && wastedOf(dflt) === 0 && dflt.errors.length === 0 ? 'PASS' : 'MISS',
       detail: `${s(dflt.wallMs)} = ${x(dflt.ratio)} floor, ${dflt.throttled} throttled, ${dflt.sdkRetries} SDK retries, errors ${dflt.errors.length}`,
     })
   for (const g of goals) console.log(`${g.status}  ${g.goal}: ${g.detail}`)
   const rows = [
     ...runs.map((r) => ({ metric: `wall, concurrency ${r.concurrency}`, value: `${s(r.wallMs)} (${x(r.ratio)} floor, ${r.throttled} throttled, ${r.sdkRetries} retries)` })),
+    { metric: `wall, --max-rate ${PACED_RATE}, concurrency 16`, value: `${s(paced.wallMs)} (${x(paced.ratio)} floor, ${paced.throttled} throttled, ${paced.sdkRetries} retries)` },
     { metric: 'floor (max reads per account ÷ rate)', value: s(best.floorMs) },
     { metric: 'API calls (successful reads, minimum)', value: `${best.okReads} (${best.expected.total})` },
     { metric: 'no rate limit, default concurrency', value: `${s(latencyBound.wallMs)}, ${latencyBound.requests} requests` },
