@@ -51356,6 +51356,15 @@ function parseDays(name, raw, fallback) {
         return types_err(`${name} must be at most ${MAX_EXPIRY_WARNING_DAYS}, got ${raw}`);
     return types_ok(days);
 }
+/** `--max-rate N`: a positive number of requests per second (fractions allowed, up to 10,000). */
+function parseRate(name, raw) {
+    if (raw === undefined)
+        return ok(undefined);
+    const rate = /^\d{1,5}(\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(rate > 0 && rate <= 10_000))
+        return err(`${name} must be a number of requests per second above 0 (at most 10000), got ${quote(raw)}`);
+    return ok(rate);
+}
 function parseEnum(name, raw, allowed) {
     if (allowed.includes(raw))
         return types_ok(raw);
@@ -51478,6 +51487,11 @@ const FLAGS = {
     repo: { name: '--repo', value: 'OWNER/REPO', description: 'the GitHub repository the workflows run in (required)' },
     branch: { name: '--branch', value: 'BRANCH', description: 'the branch that applies (default: main)' },
     assumeRoles: { name: '--assume-roles', description: "assume each cluster's planRoleArn / roleArn from the default credentials" },
+    maxRate: {
+        name: '--max-rate',
+        value: 'N',
+        description: "at most N EKS requests per second per account and region (default: no cap; the SDK's adaptive retry backs off on throttling)",
+    },
     expiryWarningDays: {
         name: '--expiry-warning-days',
         value: 'N',
@@ -51494,9 +51508,9 @@ const COMMAND_SPECS = {
         required: [],
     },
     plan: {
-        synopsis: 'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json]',
+        synopsis: 'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--assume-roles] [--max-rate N]',
         summary: 'diff the manifest against the live clusters, or against a state snapshot with no AWS at all',
-        flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles],
+        flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.maxRate],
         formats: ['text', 'markdown', 'json'],
         required: [],
     },
@@ -51656,6 +51670,7 @@ function buildCliConfig(command, spec, values, positional) {
     const defaultFormat = spec.formats[0] ?? 'text';
     const format = take(parseEnum('--format', str('--format') ?? defaultFormat, spec.formats), defaultFormat);
     const days = take(parseDays('--expiry-warning-days', str('--expiry-warning-days'), Defaults.expiryWarningDays), 0);
+    const maxRate = take(parseRate('--max-rate', str('--max-rate')), undefined);
     const repo = str('--repo');
     if (repo !== undefined && !REPO.test(repo))
         errors.push(`--repo must look like OWNER/REPO, got ${quote(repo)}`);
@@ -51677,6 +51692,7 @@ function buildCliConfig(command, spec, values, positional) {
         ...optional('repo', repo),
         ...optional('branch', command === 'iam-policy' ? (str('--branch') ?? 'main') : undefined),
         assumeRoles: values.has('--assume-roles'),
+        ...optional('maxRate', maxRate),
         expiryWarningDays: days,
         failOnDrift: values.has('--fail-on-drift'),
         ...optional('input', command === 'import-aws-auth' ? (positional ?? '-') : undefined),
