@@ -19,6 +19,13 @@ describe('eks:node-entry-fields', () => {
     expect(checkNodeEntryFields(m)).toEqual([])
   })
 
+  it('warns at type when an EC2 (Auto Mode) entry lacks AmazonEKSAutoNodePolicy', () => {
+    const e = entry({ principalArn: ROLE, type: 'EC2' })
+    expect(checkNodeEntryFields(manifest({ entries: [e] }))).toEqual([
+      problem({ loc: e.locs.type!, severity: 'warning', code: 'eks:node-entry-fields', says: ['need AmazonEKSAutoNodePolicy', 'plan removes it'] }),
+    ])
+  })
+
   it.each([
     ['EC2_LINUX', 'error', 'system:node:{{EC2PrivateDNSName}}'],
     ['EC2_WINDOWS', 'error', 'system:node:{{EC2PrivateDNSName}}'],
@@ -27,7 +34,8 @@ describe('eks:node-entry-fields', () => {
     ['EC2', 'warning', 'EKS sets the node identity itself'], // UNCONFIRMED in EKS-API.md
     ['HYPERPOD_LINUX', 'warning', 'EKS sets the node identity itself'],
   ] as const)('flags a username on %s (%s)', (type, severity, says) => {
-    const e = entry({ principalArn: ROLE, type, username: 'node' })
+    const autoNode = type === 'EC2' ? { accessPolicies: [{ policyArn: 'AmazonEKSAutoNodePolicy' }] } : {}
+    const e = entry({ principalArn: ROLE, type, username: 'node', ...autoNode })
     expect(checkNodeEntryFields(manifest({ entries: [e] }))).toEqual([
       problem({ loc: e.locs.username!, severity, code: 'eks:node-entry-fields', says: [`type ${type} entries take no username`, says, '"node"'] }),
     ])
@@ -39,7 +47,8 @@ describe('eks:node-entry-fields', () => {
     ['EC2', 'warning'],
     ['HYPERPOD_LINUX', 'warning'],
   ] as const)('flags kubernetesGroups on %s (%s) at the list', (type, severity) => {
-    const e = entry({ principalArn: ROLE, type, kubernetesGroups: ['nodes', 'ops'] })
+    const autoNode = type === 'EC2' ? { accessPolicies: [{ policyArn: 'AmazonEKSAutoNodePolicy' }] } : {}
+    const e = entry({ principalArn: ROLE, type, kubernetesGroups: ['nodes', 'ops'], ...autoNode })
     expect(checkNodeEntryFields(manifest({ entries: [e] }))).toEqual([
       problem({ loc: e.locs.kubernetesGroups!, severity, code: 'eks:node-entry-fields', says: ['take no kubernetesGroups', '[nodes, ops]'] }),
     ])
