@@ -57866,7 +57866,19 @@ function checkNodeFields(entry) {
     const type = entry.type;
     if (type === undefined || !isNodeType(type))
         return [];
-    return [...checkUsername(entry, type), ...node_fields_checkGroups(entry, type), ...checkPolicies(entry, type)];
+    return [...checkUsername(entry, type), ...node_fields_checkGroups(entry, type), ...checkPolicies(entry, type), ...checkAutoNodePolicy(entry, type)];
+}
+/**
+ * An `EC2` entry (Auto Mode NodeClass role) without AmazonEKSAutoNodePolicy: EKS documents
+ * associating that policy to it, and the plan would disassociate it from a live entry that has
+ * it, which breaks the nodes. A warning, since the entry itself is legal.
+ */
+function checkAutoNodePolicy(entry, type) {
+    if (type !== 'EC2' || entry.accessPolicies.some((p) => policyName(p.policyArn) === AUTO_NODE_POLICY))
+        return [];
+    return [
+        problemAt(entry.locs.type ?? entry.locs.entry, 'warning', node_fields_CODE, `type EC2 entries (EKS Auto Mode node roles) need ${AUTO_NODE_POLICY} with cluster scope; without it the nodes get no permissions, and plan removes it from a live entry that has it. Add accessPolicies: [{policyArn: ${AUTO_NODE_POLICY}, accessScope: {type: cluster}}]`),
+    ];
 }
 function checkUsername(entry, type) {
     if (entry.username === undefined)
