@@ -1,7 +1,7 @@
 /** Small pure helpers shared by the EKS rules (not a rule itself, so index.ts does not list it). */
 import { editDistance } from '../../manifest/suggest.js'
 import { selectClusters, type Selection } from '../../manifest/select.js'
-import type { Loc, Manifest, ManifestCluster, ManifestEntry } from '../../types.js'
+import { ENTRY_TYPES, type Loc, type Manifest, type ManifestCluster, type ManifestEntry } from '../../types.js'
 
 export interface EntrySelection {
   /** selectClusters' answer for the entry's selectors. */
@@ -73,14 +73,7 @@ export function didYouMean(input: string, candidates: readonly string[]): string
 }
 
 /** Node entry types (everything but STANDARD); EKS grants them their permissions itself. */
-export const NODE_TYPES: ReadonlySet<string> = new Set([
-  'EC2_LINUX',
-  'EC2_WINDOWS',
-  'FARGATE_LINUX',
-  'HYBRID_LINUX',
-  'EC2',
-  'HYPERPOD_LINUX',
-])
+export const NODE_TYPES: ReadonlySet<string> = new Set(ENTRY_TYPES.filter((t) => t !== 'STANDARD'))
 
 export function isNodeType(type: string | undefined): boolean {
   return type !== undefined && NODE_TYPES.has(type)
