@@ -42,12 +42,16 @@ export type PlanOutcome =
 
 /**
  * validate → select clusters → read live state (or a snapshot) → diff. An invalid manifest
- * stops before any AWS call, so a broken pull request never reaches a cluster.
+ * stops before any AWS call, so a broken pull request never reaches a cluster, with one
+ * exception: a short policy name the built-in catalogue does not know may be a policy AWS added
+ * since this release, so such a manifest is still read (read-only) and judged again against the
+ * catalogue EKS reports (ListAccessPolicies) or the snapshot holds.
  */
 export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<PlanOutcome> {
   const validated = await validateManifests(validateOptions(opts, builtInCatalogue()))
   if (validated.kind === 'usage') return validated
-  if (!validated.ok) return { kind: 'invalid', manifest: validated.manifest, problems: validated.problems, sources: validated.sources }
+  const invalid = (problems: readonly Problem[]): PlanOutcome => ({ kind: 'invalid', manifest: validated.manifest, problems, sources: validated.sources })
+  if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems)) return invalid(validated.problems)
 
   const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob)
   if (!selected.ok) return { kind: 'usage', message: selected.error }
@@ -57,22 +61,30 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
     : await readLive(selected.value, deps)
   if (!observed.ok) return { kind: 'usage', message: observed.error }
 
-  // `validate` trusts the built-in policy catalogue; `plan` re-checks with the one EKS
-  // reported, so a policy AWS added since this release is not an error.
-  const revalidated = observed.value.catalogue
-    ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), observed.value.catalogue)))
-    : validated
-  const problems = revalidated.kind === 'checked' ? revalidated.problems : validated.problems
+  // Only the policy catalogue can change the verdict, so validate again only when it mattered.
+  const catalogue = observed.value.catalogue
+  const mentionsUnknownPolicy = validated.problems.some((p) => p.code === UNKNOWN_POLICY)
+  const rechecked =
+    mentionsUnknownPolicy && catalogue ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))) : validated
+  const final = rechecked.kind === 'checked' ? rechecked : validated
+  if (!final.ok) return invalid(final.problems)
 
   const plan = buildPlan({
     manifest: validated.manifest,
     observed: observed.value.clusters,
     now: opts.now,
-    problems,
+    problems: final.problems,
     clusters: selected.value.map((c) => c.key),
     ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
   })
   return { kind: 'planned', plan, sources: validated.sources }
+}
+
+/** The code of an access policy missing from the catalogue (rules/eks/policy-catalogue.ts). */
+const UNKNOWN_POLICY = 'eks:unknown-policy'
+
+function onlyUnknownPolicyErrors(problems: readonly Problem[]): boolean {
+  return problems.every((p) => p.severity !== 'error' || p.code === UNKNOWN_POLICY)
 }
 
 function validateOptions(opts: PlanOptions, catalogue: readonly AccessPolicyInfo[]) {
