@@ -51310,7 +51310,7 @@ function problemAt(loc, severity, code, message) {
     return { severity, code, message, file: loc.file, line: loc.line, column: loc.column };
 }
 /** Entry types EKS knows (EKS-API.md §4). `type` is a plain string in the API model. */
-const ENTRY_TYPES = (/* unused pure expression or super */ null && ([
+const ENTRY_TYPES = [
     'STANDARD',
     'EC2_LINUX',
     'EC2_WINDOWS',
@@ -51318,7 +51318,7 @@ const ENTRY_TYPES = (/* unused pure expression or super */ null && ([
     'HYBRID_LINUX',
     'EC2',
     'HYPERPOD_LINUX',
-]));
+];
 // ───────────────────────────── plan ─────────────────────────────
 const OWNERSHIP_TAG_KEY = 'managed-by';
 const OWNERSHIP_TAG_VALUE = 'eks-access-gate';
@@ -57276,6 +57276,7 @@ function selectClusters(selectors, clusterKeys) {
 /** Small pure helpers shared by the EKS rules (not a rule itself, so index.ts does not list it). */
 
 
+
 /**
  * A function giving each entry's selection, memoised per distinct selector list. Thousands of
  * entries share a handful of lists and compiling globs dominates, so each rule makes one selector
@@ -57337,14 +57338,7 @@ function helpers_didYouMean(input, candidates) {
     return match === undefined ? '' : ` (did you mean "${match}"?)`;
 }
 /** Node entry types (everything but STANDARD); EKS grants them their permissions itself. */
-const NODE_TYPES = new Set([
-    'EC2_LINUX',
-    'EC2_WINDOWS',
-    'FARGATE_LINUX',
-    'HYBRID_LINUX',
-    'EC2',
-    'HYPERPOD_LINUX',
-]);
+const NODE_TYPES = new Set(ENTRY_TYPES.filter((t) => t !== 'STANDARD'));
 function isNodeType(type) {
     return type !== undefined && NODE_TYPES.has(type);
 }

@@ -50165,7 +50165,7 @@ function problemAt(loc, severity, code, message) {
     return { severity, code, message, file: loc.file, line: loc.line, column: loc.column };
 }
 /** Entry types EKS knows (EKS-API.md §4). `type` is a plain string in the API model. */
-const ENTRY_TYPES = (/* unused pure expression or super */ null && ([
+const ENTRY_TYPES = [
     'STANDARD',
     'EC2_LINUX',
     'EC2_WINDOWS',
@@ -50173,7 +50173,7 @@ const ENTRY_TYPES = (/* unused pure expression or super */ null && ([
     'HYBRID_LINUX',
     'EC2',
     'HYPERPOD_LINUX',
-]));
+];
 // ───────────────────────────── plan ─────────────────────────────
 const OWNERSHIP_TAG_KEY = 'managed-by';
 const OWNERSHIP_TAG_VALUE = 'eks-access-gate';
@@ -58582,6 +58582,7 @@ function buildPolicy(value, path, at) {
 /** Small pure helpers shared by the EKS rules (not a rule itself, so index.ts does not list it). */
 
 
+
 /**
  * A function giving each entry's selection, memoised per distinct selector list. Thousands of
  * entries share a handful of lists and compiling globs dominates, so each rule makes one selector
@@ -58643,14 +58644,7 @@ function helpers_didYouMean(input, candidates) {
     return match === undefined ? '' : ` (did you mean "${match}"?)`;
 }
 /** Node entry types (everything but STANDARD); EKS grants them their permissions itself. */
-const NODE_TYPES = new Set([
-    'EC2_LINUX',
-    'EC2_WINDOWS',
-    'FARGATE_LINUX',
-    'HYBRID_LINUX',
-    'EC2',
-    'HYPERPOD_LINUX',
-]);
+const NODE_TYPES = new Set(ENTRY_TYPES.filter((t) => t !== 'STANDARD'));
 function helpers_isNodeType(type) {
     return type !== undefined && NODE_TYPES.has(type);
 }
@@ -59423,14 +59417,18 @@ function generateSyntheticManifests(fileCount = 50, entryCount = 5000) {
 
 /**
  * validate → select clusters → read live state (or a snapshot) → diff. An invalid manifest
- * stops before any AWS call, so a broken pull request never reaches a cluster.
+ * stops before any AWS call, so a broken pull request never reaches a cluster, with one
+ * exception: a short policy name the built-in catalogue does not know may be a policy AWS added
+ * since this release, so such a manifest is still read (read-only) and judged again against the
+ * catalogue EKS reports (ListAccessPolicies) or the snapshot holds.
  */
 async function planAccess(opts, deps) {
     const validated = await validateManifests(validateOptions(opts, builtInCatalogue()));
     if (validated.kind === 'usage')
         return validated;
-    if (!validated.ok)
-        return { kind: 'invalid', manifest: validated.manifest, problems: validated.problems, sources: validated.sources };
+    const invalid = (problems) => ({ kind: 'invalid', manifest: validated.manifest, problems, sources: validated.sources });
+    if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems))
+        return invalid(validated.problems);
     const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob);
     if (!selected.ok)
         return { kind: 'usage', message: selected.error };
@@ -59439,21 +59437,27 @@ async function planAccess(opts, deps) {
         : await readLive(selected.value, deps);
     if (!observed.ok)
         return { kind: 'usage', message: observed.error };
-    // `validate` trusts the built-in policy catalogue; `plan` re-checks with the one EKS
-    // reported, so a policy AWS added since this release is not an error.
-    const revalidated = observed.value.catalogue
-        ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), observed.value.catalogue)))
-        : validated;
-    const problems = revalidated.kind === 'checked' ? revalidated.problems : validated.problems;
+    // Only the policy catalogue can change the verdict, so validate again only when it mattered.
+    const catalogue = observed.value.catalogue;
+    const mentionsUnknownPolicy = validated.problems.some((p) => p.code === UNKNOWN_POLICY);
+    const rechecked = mentionsUnknownPolicy && catalogue ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))) : validated;
+    const final = rechecked.kind === 'checked' ? rechecked : validated;
+    if (!final.ok)
+        return invalid(final.problems);
     const plan = buildPlan({
         manifest: validated.manifest,
         observed: observed.value.clusters,
         now: opts.now,
-        problems,
+        problems: final.problems,
         clusters: selected.value.map((c) => c.key),
         ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
     });
     return { kind: 'planned', plan, sources: validated.sources };
+}
+/** The code of an access policy missing from the catalogue (rules/eks/policy-catalogue.ts). */
+const UNKNOWN_POLICY = 'eks:unknown-policy';
+function onlyUnknownPolicyErrors(problems) {
+    return problems.every((p) => p.severity !== 'error' || p.code === UNKNOWN_POLICY);
 }
 function validateOptions(opts, catalogue) {
     return { manifest: opts.manifest, cwd: opts.cwd, now: opts.now, expiryWarningDays: opts.expiryWarningDays, catalogue };
