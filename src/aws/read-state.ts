@@ -35,6 +35,8 @@ export interface ReadStateOptions {
   readonly concurrency?: number
   /** Optional request starts per second per account + region, to stay under EKS's rate. */
   readonly ratePerSecond?: number
+  /** false: skip ListAccessPolicies (the caller already has the catalogue). Default true. */
+  readonly readCatalogue?: boolean
 }
 
 /** Entry types that cannot carry access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
@@ -75,7 +77,7 @@ export async function readLiveState(
   const sorted = [...targets].sort((a, b) => compare(a.key, b.key))
   const results = await Promise.all(sorted.map(async (t) => [t, await readOf(t)] as const))
   const clusters = new Map(results.map(([t, r]) => [t.key, r.result]))
-  const byPartition = await readCatalogues(results)
+  const byPartition = opts.readCatalogue === false ? {} : await readCatalogues(results)
   const merged = Object.values(byPartition).flat()
   return merged.length === 0
     ? { clusters }

@@ -55,19 +55,23 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
 
   const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob)
   if (!selected.ok) return { kind: 'usage', message: selected.error }
+  const snapshot = opts.state ? await readSnapshot(opts.state, opts.cwd, selected.value) : undefined
+  if (snapshot && !snapshot.ok) return { kind: 'usage', message: snapshot.error }
 
-  const observed = opts.state
-    ? await readSnapshot(opts.state, opts.cwd, selected.value)
-    : await readLive(selected.value, deps)
-  if (!observed.ok) return { kind: 'usage', message: observed.error }
-
-  // Only the policy catalogue can change the verdict, so validate again only when it mattered.
-  const catalogue = observed.value.catalogue
-  const mentionsUnknownPolicy = validated.problems.some((p) => p.code === UNKNOWN_POLICY)
-  const rechecked =
-    mentionsUnknownPolicy && catalogue ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))) : validated
-  const final = rechecked.kind === 'checked' ? rechecked : validated
+  // Only the policy catalogue can change the verdict: fetch it (one ListAccessPolicies per
+  // partition) or take the snapshot's, and validate again, only when an unknown policy was seen.
+  let final = validated
+  let liveCatalogue = false
+  if (validated.problems.some((p) => p.code === UNKNOWN_POLICY)) {
+    const catalogue = snapshot ? snapshot.value.catalogue : await readCatalogues(selected.value, deps)
+    liveCatalogue = !snapshot && catalogue !== undefined
+    const rechecked = catalogue ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))) : validated
+    if (rechecked.kind === 'checked') final = rechecked
+  }
   if (!final.ok) return invalid(final.problems)
+
+  const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue))
+  if (!observed.ok) return { kind: 'usage', message: observed.error }
 
   const plan = buildPlan({
     manifest: validated.manifest,
@@ -78,6 +82,25 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
     ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
   })
   return { kind: 'planned', plan, sources: validated.sources }
+}
+
+/**
+ * ListAccessPolicies through the first selected cluster of each partition; a partition whose
+ * call fails keeps the built-in catalogue (the cluster read reports access problems later).
+ */
+async function readCatalogues(clusters: readonly ManifestCluster[], deps: PlanDeps): Promise<AccessPolicyInfo[] | undefined> {
+  if (!deps.apiFor) return undefined
+  const apiFor = deps.apiFor
+  const firstOfPartition = [...new Map(clusters.map((c) => [c.partition, c] as const)).values()]
+  const lists = await Promise.all(
+    firstOfPartition.map((c) => apiFor(targetOf(c)).listAccessPolicies().catch(() => [] as AccessPolicyInfo[])),
+  )
+  const all = lists.flat()
+  return all.length > 0 ? all : undefined
+}
+
+function targetOf(c: ManifestCluster): ClusterTarget {
+  return { key: c.key, name: c.name, region: c.region, accountId: c.accountId, ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}) }
 }
 
 /** The code of an access policy missing from the catalogue (rules/eks/policy-catalogue.ts). */
@@ -133,18 +156,12 @@ function formatSnapshotProblems(problems: readonly Problem[]): string {
   return ['the state snapshot is invalid:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.code}: ${p.message}`)].join('\n')
 }
 
-async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps): Promise<Result<Observed, string>> {
+async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps, readCatalogue: boolean): Promise<Result<Observed, string>> {
   if (!deps.apiFor) return err('no AWS access configured for a live plan; pass --state FILE to plan from a snapshot')
-  const targets: ClusterTarget[] = clusters.map((c) => ({
-    key: c.key,
-    name: c.name,
-    region: c.region,
-    accountId: c.accountId,
-    ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}),
-  }))
-  const read = await readLiveState(targets, deps.apiFor, {
+  const read = await readLiveState(clusters.map(targetOf), deps.apiFor, {
     ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
     ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
+    ...(readCatalogue ? {} : { readCatalogue: false }),
   })
   return ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) })
 }

@@ -133,11 +133,32 @@ describe('plan against the fake EKS', () => {
 
   it('an invalid manifest is exit 1 with located problems and no AWS call', async () => {
     const bad = join(work, 'bad.yaml')
-    writeFileSync(bad, readFileSync(manifest, 'utf8').replace('AmazonEKSViewPolicy', 'AmazonEKSViewPolicyy'))
+    writeFileSync(bad, readFileSync(manifest, 'utf8').replace('kubernetesGroups: [team-a-readers]', 'kubernetesGroups: [system:masters]'))
     const run = await cli(['plan', '--manifest', bad])
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/bad\.yaml:\d+:\d+: error /)
+    expect(run.stderr).toMatch(/bad\.yaml:\d+:\d+: error eks:/)
     expect(fake.calls).toEqual([])
+  })
+
+  it('an unknown short policy name costs one ListAccessPolicies, then is exit 1 at its line', async () => {
+    const typo = join(work, 'typo.yaml')
+    writeFileSync(typo, readFileSync(manifest, 'utf8').replace('AmazonEKSViewPolicy', 'AmazonEKSViewPolicyy'))
+    const run = await cli(['plan', '--manifest', typo])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/typo\.yaml:\d+:\d+: error eks:unknown-policy: .*did you mean "AmazonEKSViewPolicy"/)
+    expect(fake.calls.map((c) => c.operation)).toEqual(['ListAccessPolicies'])
+  })
+
+  it('an unknown full policy ARN stays a warning; the catalogue is read once, before the clusters', async () => {
+    const arn = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSBrandNewPolicy'
+    const newer = join(work, 'newer.yaml')
+    writeFileSync(newer, readFileSync(manifest, 'utf8').replace('policyArn: AmazonEKSViewPolicy', `policyArn: ${arn}`))
+    const run = await cli(['plan', '--manifest', newer, '--format', 'json', '--assume-roles'])
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout).problems).toMatchObject([{ severity: 'warning', code: 'eks:unknown-policy' }])
+    const eks = fake.calls.filter((c) => c.service === 'eks').map((c) => c.operation)
+    expect(eks.filter((op) => op === 'ListAccessPolicies')).toHaveLength(1)
+    expect(eks[0]).toBe('ListAccessPolicies')
   })
 })
 
