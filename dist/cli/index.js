@@ -52012,7 +52012,7 @@ async function readLiveState(targets, apiFor, opts = {}) {
     const sorted = [...targets].sort((a, b) => compare(a.key, b.key));
     const results = await Promise.all(sorted.map(async (t) => [t, await readOf(t)]));
     const clusters = new Map(results.map(([t, r]) => [t.key, r.result]));
-    const byPartition = await readCatalogues(results);
+    const byPartition = opts.readCatalogue === false ? {} : await readCatalogues(results);
     const merged = Object.values(byPartition).flat();
     return merged.length === 0
         ? { clusters }
@@ -59432,18 +59432,25 @@ async function planAccess(opts, deps) {
     const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob);
     if (!selected.ok)
         return { kind: 'usage', message: selected.error };
-    const observed = opts.state
-        ? await readSnapshot(opts.state, opts.cwd, selected.value)
-        : await readLive(selected.value, deps);
-    if (!observed.ok)
-        return { kind: 'usage', message: observed.error };
-    // Only the policy catalogue can change the verdict, so validate again only when it mattered.
-    const catalogue = observed.value.catalogue;
-    const mentionsUnknownPolicy = validated.problems.some((p) => p.code === UNKNOWN_POLICY);
-    const rechecked = mentionsUnknownPolicy && catalogue ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))) : validated;
-    const final = rechecked.kind === 'checked' ? rechecked : validated;
+    const snapshot = opts.state ? await readSnapshot(opts.state, opts.cwd, selected.value) : undefined;
+    if (snapshot && !snapshot.ok)
+        return { kind: 'usage', message: snapshot.error };
+    // Only the policy catalogue can change the verdict: fetch it (one ListAccessPolicies per
+    // partition) or take the snapshot's, and validate again, only when an unknown policy was seen.
+    let final = validated;
+    let liveCatalogue = false;
+    if (validated.problems.some((p) => p.code === UNKNOWN_POLICY)) {
+        const catalogue = snapshot ? snapshot.value.catalogue : await plan_readCatalogues(selected.value, deps);
+        liveCatalogue = !snapshot && catalogue !== undefined;
+        const rechecked = catalogue ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))) : validated;
+        if (rechecked.kind === 'checked')
+            final = rechecked;
+    }
     if (!final.ok)
         return invalid(final.problems);
+    const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue));
+    if (!observed.ok)
+        return { kind: 'usage', message: observed.error };
     const plan = buildPlan({
         manifest: validated.manifest,
         observed: observed.value.clusters,
@@ -59453,6 +59460,22 @@ async function planAccess(opts, deps) {
         ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
     });
     return { kind: 'planned', plan, sources: validated.sources };
+}
+/**
+ * ListAccessPolicies through the first selected cluster of each partition; a partition whose
+ * call fails keeps the built-in catalogue (the cluster read reports access problems later).
+ */
+async function plan_readCatalogues(clusters, deps) {
+    if (!deps.apiFor)
+        return undefined;
+    const apiFor = deps.apiFor;
+    const firstOfPartition = [...new Map(clusters.map((c) => [c.partition, c])).values()];
+    const lists = await Promise.all(firstOfPartition.map((c) => apiFor(targetOf(c)).listAccessPolicies().catch(() => [])));
+    const all = lists.flat();
+    return all.length > 0 ? all : undefined;
+}
+function targetOf(c) {
+    return { key: c.key, name: c.name, region: c.region, accountId: c.accountId, ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}) };
 }
 /** The code of an access policy missing from the catalogue (rules/eks/policy-catalogue.ts). */
 const UNKNOWN_POLICY = 'eks:unknown-policy';
@@ -59496,19 +59519,13 @@ async function readSnapshot(path, cwd, clusters) {
 function formatSnapshotProblems(problems) {
     return ['the state snapshot is invalid:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.code}: ${p.message}`)].join('\n');
 }
-async function readLive(clusters, deps) {
+async function readLive(clusters, deps, readCatalogue) {
     if (!deps.apiFor)
         return types_err('no AWS access configured for a live plan; pass --state FILE to plan from a snapshot');
-    const targets = clusters.map((c) => ({
-        key: c.key,
-        name: c.name,
-        region: c.region,
-        accountId: c.accountId,
-        ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}),
-    }));
-    const read = await readLiveState(targets, deps.apiFor, {
+    const read = await readLiveState(clusters.map(targetOf), deps.apiFor, {
         ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
         ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
+        ...(readCatalogue ? {} : { readCatalogue: false }),
     });
     return types_ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) });
 }
