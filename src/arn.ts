@@ -175,3 +175,9 @@ export function accountOfClusterArn(arn: string | undefined): string | undefined
   const m = arn === undefined ? null : /^arn:[a-z-]+:eks:[a-z0-9-]+:([0-9]{12}):cluster\//.exec(arn)
   return m ? (m[1] as string) : undefined
 }
+
+/** The account of any ARN (5th field), or undefined. */
+export function accountOfArn(arn: string): string | undefined {
+  const account = arn.split(':')[4]
+  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined
+}

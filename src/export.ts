@@ -1,4 +1,5 @@
 import { Document, isCollection, isMap, isScalar, isSeq, type YAMLMap } from 'yaml'
+import { accountOfArn } from './arn.js'
 import { DEFAULT_ENTRY_TYPE, generatedUsername } from './plan/normalize.js'
 import { BUILT_IN_POLICY_NAMES, isClusterAdminPolicy, parsePolicyArn, partitionOf } from './policies.js'
 import { normalizeObservedCluster, normalizeStateSnapshot } from './state/snapshot.js'
@@ -44,8 +45,8 @@ function policyReference(policyArn: string, region: string): string {
 /** The account of the first access-entry ARN (`arn:aws:eks:REGION:ACCOUNT:access-entry/…`). */
 function accountFromEntries(entries: readonly ObservedEntry[]): string | undefined {
   for (const e of entries) {
-    const account = e.accessEntryArn?.split(':')[4]
-    if (account !== undefined && /^[0-9]{12}$/.test(account)) return account
+    const account = e.accessEntryArn === undefined ? undefined : accountOfArn(e.accessEntryArn)
+    if (account !== undefined) return account
   }
   return undefined
 }

@@ -55,6 +55,17 @@ export const ENTRY_TYPES = [
 ] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
+/** The username EKS itself gives node entries (EKS-API.md §4); users cannot choose it. */
+export const NODE_USERNAMES: Readonly<Record<string, string>> = {
+  EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
+  EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
+  FARGATE_LINUX: 'system:node:{{SessionName}}',
+  HYBRID_LINUX: 'system:node:{{SessionName}}',
+}
+
+/** Entry types that cannot hold access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
+export const TYPES_WITHOUT_POLICIES: ReadonlySet<string> = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX'])
+
 export interface ManifestCluster {
   /** Logical name: the key under `clusters:`. */
   readonly key: string

@@ -11,6 +11,7 @@ import {
   type Partition,
   type PlanError,
   type Result,
+  TYPES_WITHOUT_POLICIES,
 } from '../types.js'
 import { createKeyedLimiter, type Limiter } from './limit.js'
 import { AwsCallError, type ClusterTarget, type EksAccessApi, type EksApiFactory } from './port.js'
@@ -38,9 +39,6 @@ export interface ReadStateOptions {
   /** false: skip ListAccessPolicies (the caller already has the catalogue). Default true. */
   readonly readCatalogue?: boolean
 }
-
-/** Entry types that cannot carry access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
-const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX'])
 
 export { CONFIG_MAP_ERROR_CODE }
 

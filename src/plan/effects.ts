@@ -1,6 +1,7 @@
 import { isClusterAdminPolicy, policyName } from '../policies.js'
 import type { AccessEffect, AccessScope, AssociatedPolicy, EffectKind } from '../types.js'
-import { accountOfArn, compareText } from './normalize.js'
+import { accountOfArn } from '../arn.js'
+import { compareText } from './normalize.js'
 
 /**
  * Effective access: what each principal gains or loses, in the terms a security reviewer reads

@@ -9,6 +9,7 @@ import {
   type ObservedEntry,
   type Partition,
   type ScopeType,
+  NODE_USERNAMES,
 } from '../types.js'
 
 /**
@@ -19,18 +20,12 @@ import {
  * the whole class.) Pure: no I/O.
  */
 
-/** An access entry in the one shape the diff compares. */
-export interface NormalEntry {
-  readonly principalArn: string
-  readonly type: string
-  /** Desired side: undefined = "whatever EKS has". Observed side: as reported, else EKS's default. */
-  readonly username?: string
-  /** Sorted, de-duplicated. */
-  readonly kubernetesGroups: readonly string[]
-  readonly tags: Readonly<Record<string, string>>
-  /** Full ARNs, sorted by ARN, one per ARN; namespaces sorted, empty for cluster scope. */
-  readonly accessPolicies: readonly AssociatedPolicy[]
-}
+/**
+ * An access entry in the one shape the diff compares: an ObservedEntry without its ARN, groups
+ * and namespaces as sorted sets, full policy ARNs sorted, one per ARN. `username` undefined on the
+ * desired side means "whatever EKS has"; on the observed side it is as reported, else EKS's default.
+ */
+export type NormalEntry = Omit<ObservedEntry, 'accessEntryArn'>
 
 export const DEFAULT_ENTRY_TYPE = 'STANDARD'
 
@@ -81,18 +76,6 @@ export function normalizePolicies(
 
 // ───────────────────────────── principals and generated usernames ─────────────────────────────
 
-/** The account of any ARN (5th field), or undefined. */
-export function accountOfArn(arn: string): string | undefined {
-  const account = arn.split(':')[4]
-  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined
-}
-
-const NODE_USERNAMES: Readonly<Record<string, string>> = {
-  EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
-  EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
-  FARGATE_LINUX: 'system:node:{{SessionName}}',
-  HYBRID_LINUX: 'system:node:{{SessionName}}',
-}
 
 /**
  * The username EKS sets when none is given (EKS-API.md §4, Types): a STANDARD role gets its

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useBundle } from './bundle.js'
 
 /**
  * Runs the bundled action (`dist/index.js` as ncc builds it, from a fresh build in a temp folder)
@@ -14,22 +15,16 @@ const fixtures = join(root, 'test', 'fixtures', 'validate')
 const TOKEN = 'ghs_e2eFakeTokenThatMustNeverBePrinted'
 
 let bundleDir = ''
-let ownBundle = false
+let cleanupBundle = (): void => {}
 const workspaces: string[] = []
 
 beforeAll(() => {
-  // The global setup builds one bundle per run; build our own when it was skipped.
-  bundleDir = inject('bundleDir')
-  if (bundleDir) return
-  bundleDir = mkdtempSync(join(tmpdir(), 'eag-e2e-dist-'))
-  ownBundle = true
-  const built = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs'), bundleDir], { cwd: root, encoding: 'utf8' })
-  if (built.status !== 0) throw new Error(`bundle failed:\n${built.stderr}`)
+  ;({ dir: bundleDir, cleanup: cleanupBundle } = useBundle())
 })
 
 afterAll(() => {
   for (const dir of workspaces) rmSync(dir, { recursive: true, force: true })
-  if (ownBundle) rmSync(bundleDir, { recursive: true, force: true })
+  cleanupBundle()
 })
 
 interface RunResult {

@@ -8,19 +8,11 @@
  * For HYPERPOD_LINUX every field rule is UNCONFIRMED → warnings only.
  */
 import { policyName } from '../../policies.js'
-import { problemAt, type Manifest, type ManifestEntry, type Problem, type Severity } from '../../types.js'
+import { NODE_USERNAMES, problemAt, type Manifest, type ManifestEntry, type Problem, type Severity } from '../../types.js'
 import { isNodeType } from './helpers.js'
 
 const CODE = 'eks:node-entry-fields'
 const AUTO_NODE_POLICY = 'AmazonEKSAutoNodePolicy'
-
-/** The username EKS gives each node type (EKS-API.md §4), quoted in messages. */
-const EKS_USERNAME: Readonly<Record<string, string>> = {
-  EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
-  EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
-  FARGATE_LINUX: 'system:node:{{SessionName}}',
-  HYBRID_LINUX: 'system:node:{{SessionName}}',
-}
 
 /** Severity of username/groups on a node type: error where EKS-API.md confirms the rule. */
 function identitySeverity(type: string): Severity {
@@ -56,7 +48,7 @@ function checkAutoNodePolicy(entry: ManifestEntry, type: string): Problem[] {
 
 function checkUsername(entry: ManifestEntry, type: string): Problem[] {
   if (entry.username === undefined) return []
-  const set = EKS_USERNAME[type]
+  const set = NODE_USERNAMES[type]
   const why = set === undefined ? 'EKS sets the node identity itself' : `EKS sets it to ${set}`
   return [
     problemAt(
