@@ -51319,6 +51319,15 @@ const ENTRY_TYPES = [
     'EC2',
     'HYPERPOD_LINUX',
 ];
+/** The username EKS itself gives node entries (EKS-API.md §4); users cannot choose it. */
+const NODE_USERNAMES = {
+    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
+    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
+    FARGATE_LINUX: 'system:node:{{SessionName}}',
+    HYBRID_LINUX: 'system:node:{{SessionName}}',
+};
+/** Entry types that cannot hold access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
+const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX']);
 // ───────────────────────────── plan ─────────────────────────────
 const OWNERSHIP_TAG_KEY = 'managed-by';
 const OWNERSHIP_TAG_VALUE = 'eks-access-gate';
@@ -57631,6 +57640,11 @@ function accountOfClusterArn(arn) {
     const m = arn === undefined ? null : /^arn:[a-z-]+:eks:[a-z0-9-]+:([0-9]{12}):cluster\//.exec(arn);
     return m ? m[1] : undefined;
 }
+/** The account of any ARN (5th field), or undefined. */
+function accountOfArn(arn) {
+    const account = arn.split(':')[4];
+    return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/rules/eks/duplicate-entry.ts
 /**
@@ -57842,13 +57856,6 @@ function checkGroups(entry) {
 
 const node_fields_CODE = 'eks:node-entry-fields';
 const AUTO_NODE_POLICY = 'AmazonEKSAutoNodePolicy';
-/** The username EKS gives each node type (EKS-API.md §4), quoted in messages. */
-const EKS_USERNAME = {
-    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
-    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
-    FARGATE_LINUX: 'system:node:{{SessionName}}',
-    HYBRID_LINUX: 'system:node:{{SessionName}}',
-};
 /** Severity of username/groups on a node type: error where EKS-API.md confirms the rule. */
 function identitySeverity(type) {
     return type === 'EC2' || type === 'HYPERPOD_LINUX' ? 'warning' : 'error';
@@ -57877,7 +57884,7 @@ function checkAutoNodePolicy(entry, type) {
 function checkUsername(entry, type) {
     if (entry.username === undefined)
         return [];
-    const set = EKS_USERNAME[type];
+    const set = NODE_USERNAMES[type];
     const why = set === undefined ? 'EKS sets the node identity itself' : `EKS sets it to ${set}`;
     return [
         problemAt(entry.locs.username ?? entry.locs.entry, identitySeverity(type), node_fields_CODE, `type ${type} entries take no username (${why}); remove username "${entry.username}"`),

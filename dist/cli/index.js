@@ -50174,6 +50174,15 @@ const ENTRY_TYPES = [
     'EC2',
     'HYPERPOD_LINUX',
 ];
+/** The username EKS itself gives node entries (EKS-API.md §4); users cannot choose it. */
+const NODE_USERNAMES = {
+    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
+    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
+    FARGATE_LINUX: 'system:node:{{SessionName}}',
+    HYBRID_LINUX: 'system:node:{{SessionName}}',
+};
+/** Entry types that cannot hold access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
+const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX']);
 // ───────────────────────────── plan ─────────────────────────────
 const OWNERSHIP_TAG_KEY = 'managed-by';
 const OWNERSHIP_TAG_VALUE = 'eks-access-gate';
@@ -51329,6 +51338,11 @@ function accountOfClusterArn(arn) {
     const m = arn === undefined ? null : /^arn:[a-z-]+:eks:[a-z0-9-]+:([0-9]{12}):cluster\//.exec(arn);
     return m ? m[1] : undefined;
 }
+/** The account of any ARN (5th field), or undefined. */
+function accountOfArn(arn) {
+    const account = arn.split(':')[4];
+    return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/policies.ts
 /**
@@ -51449,17 +51463,6 @@ function normalizePolicies(policies, partition) {
     return [...byArn.values()].sort((a, b) => compareText(a.policyArn, b.policyArn));
 }
 // ───────────────────────────── principals and generated usernames ─────────────────────────────
-/** The account of any ARN (5th field), or undefined. */
-function accountOfArn(arn) {
-    const account = arn.split(':')[4];
-    return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
-}
-const NODE_USERNAMES = {
-    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
-    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
-    FARGATE_LINUX: 'system:node:{{SessionName}}',
-    HYBRID_LINUX: 'system:node:{{SessionName}}',
-};
 /**
  * The username EKS sets when none is given (EKS-API.md §4, Types): a STANDARD role gets its
  * assumed-role ARN with the role path removed, a user its own ARN, node types EKS's node name.
@@ -51548,6 +51551,7 @@ function sortedRecord(tags) {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/effects.ts
+
 
 
 /** Display and sort order of effect kinds: the grave ones first. */
@@ -51980,8 +51984,6 @@ function compareChanges(a, b) {
 
 
 
-/** Entry types that cannot carry access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
-const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX']);
 
 async function readLiveState(targets, apiFor, opts = {}) {
     const limiterFor = createKeyedLimiter({
@@ -52777,6 +52779,7 @@ async function loadStateSnapshotFile(filePath, cwd) {
 
 
 
+
 /**
  * Pure conversions of live state for `export`: manifest YAML (to bring an existing cluster under
  * the manifest) and state snapshots (for `plan --state`). The YAML is written so that planning it
@@ -52798,8 +52801,8 @@ function policyReference(policyArn, region) {
 /** The account of the first access-entry ARN (`arn:aws:eks:REGION:ACCOUNT:access-entry/…`). */
 function accountFromEntries(entries) {
     for (const e of entries) {
-        const account = e.accessEntryArn?.split(':')[4];
-        if (account !== undefined && /^[0-9]{12}$/.test(account))
+        const account = e.accessEntryArn === undefined ? undefined : accountOfArn(e.accessEntryArn);
+        if (account !== undefined)
             return account;
     }
     return undefined;
@@ -58951,13 +58954,6 @@ function checkGroups(entry) {
 
 const node_fields_CODE = 'eks:node-entry-fields';
 const AUTO_NODE_POLICY = 'AmazonEKSAutoNodePolicy';
-/** The username EKS gives each node type (EKS-API.md §4), quoted in messages. */
-const EKS_USERNAME = {
-    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
-    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
-    FARGATE_LINUX: 'system:node:{{SessionName}}',
-    HYBRID_LINUX: 'system:node:{{SessionName}}',
-};
 /** Severity of username/groups on a node type: error where EKS-API.md confirms the rule. */
 function identitySeverity(type) {
     return type === 'EC2' || type === 'HYPERPOD_LINUX' ? 'warning' : 'error';
@@ -58986,7 +58982,7 @@ function checkAutoNodePolicy(entry, type) {
 function checkUsername(entry, type) {
     if (entry.username === undefined)
         return [];
-    const set = EKS_USERNAME[type];
+    const set = NODE_USERNAMES[type];
     const why = set === undefined ? 'EKS sets the node identity itself' : `EKS sets it to ${set}`;
     return [
         problemAt(entry.locs.username ?? entry.locs.entry, identitySeverity(type), node_fields_CODE, `type ${type} entries take no username (${why}); remove username "${entry.username}"`),
