@@ -1,4 +1,4 @@
-import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 779:
@@ -58442,5 +58442,3 @@ function annotationPath(file, cwd, workspace) {
 // No top-level await: ncc's webpack parser rejects it. run() never rejects (it has the one try/catch).
 void run();
 
-
-//# sourceMappingURL=index.js.map

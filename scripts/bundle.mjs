@@ -14,7 +14,7 @@ for (const [entry, dir] of [
   ['src/index.ts', out],
   ['src/cli-entry.ts', join(out, 'cli')],
 ]) {
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', dir, '--source-map', '--license', 'licenses.txt', '--transpile-only', '--quiet'], {
+  execFileSync(process.execPath, [ncc, 'build', entry, '-o', dir, '--license', 'licenses.txt', '--transpile-only', '--quiet'], {
     cwd: root,
     stdio: 'inherit',
   })

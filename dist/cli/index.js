@@ -1,4 +1,4 @@
-import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 4524:
@@ -76,7 +76,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.1174.0";
+var version = "3.1177.0";
 var packageInfo = {
 	version: version};
 
@@ -5226,7 +5226,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.1176.0";
+var version = "3.1177.0";
 var packageInfo = {
 	version: version};
 
@@ -60365,5 +60365,3 @@ void runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
 });
 
-
-//# sourceMappingURL=index.js.map
