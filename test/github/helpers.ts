@@ -6,6 +6,8 @@ import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../fak
 export const RW = 'ghs_readWriteTokenForTests'
 export const RO = 'ghs_readOnlyTokenForTests'
 export const REPO = 'acme/infra'
+/** One fixed clock for the fakes (give the same one to fake AWS, or its STS finds the id token expired). */
+export const NOW = (): number => Date.UTC(2026, 0, 2, 3, 4, 5)
 
 const started: FakeGitHub[] = []
 afterEach(async () => {
@@ -14,7 +16,7 @@ afterEach(async () => {
 
 /** A fake with a read-write and a read-only token (both github-actions[bot]), closed after each test. */
 export async function fakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
-  const fake = await startFakeGitHub({ tokens: { [RW]: { access: 'read-write' }, [RO]: { access: 'read-only' } }, now: () => Date.UTC(2026, 0, 2, 3, 4, 5), ...options })
+  const fake = await startFakeGitHub({ tokens: { [RW]: { access: 'read-write' }, [RO]: { access: 'read-only' } }, now: NOW, ...options })
   started.push(fake)
   return fake
 }
