@@ -39,9 +39,13 @@ export function createGitHubPort(options: OctokitPortOptions): GitHubPort {
         (await octokit.paginate(octokit.rest.issues.listComments, { ...r, issue_number: issueNumber, per_page: PER_PAGE })).map(commentOf),
       ),
     createIssueComment: (issueNumber, body) =>
-      call(`comment on #${issueNumber}`, async () => commentOf((await octokit.rest.issues.createComment({ ...r, issue_number: issueNumber, body })).data)),
+      call(`comment on #${issueNumber}`, async () =>
+        commentOf((await octokit.rest.issues.createComment({ ...r, issue_number: issueNumber, body })).data),
+      ),
     updateIssueComment: (commentId, body) =>
-      call(`update comment ${commentId}`, async () => commentOf((await octokit.rest.issues.updateComment({ ...r, comment_id: commentId, body })).data)),
+      call(`update comment ${commentId}`, async () =>
+        commentOf((await octokit.rest.issues.updateComment({ ...r, comment_id: commentId, body })).data),
+      ),
     deleteIssueComment: (commentId) =>
       call(`delete comment ${commentId}`, async () => {
         await octokit.rest.issues.deleteComment({ ...r, comment_id: commentId })
@@ -64,7 +68,9 @@ export function createGitHubPort(options: OctokitPortOptions): GitHubPort {
         issueOf((await octokit.rest.issues.create({ ...r, title: issue.title, body: issue.body, labels: [...issue.labels] })).data),
       ),
     updateIssue: (issueNumber, fields) =>
-      call(`update issue #${issueNumber}`, async () => issueOf((await octokit.rest.issues.update({ ...r, issue_number: issueNumber, ...fields })).data)),
+      call(`update issue #${issueNumber}`, async () =>
+        issueOf((await octokit.rest.issues.update({ ...r, issue_number: issueNumber, ...fields })).data),
+      ),
     readFile: (path, ref) => readFile(octokit, r, path, ref),
   }
 }

@@ -96,9 +96,12 @@ function classify(status: number, apiMessage: string): { kind: GitHubErrorKind; 
       kind: 'read-only-token',
       hint: 'the token may not write here (a fork pull request gets a read-only token; otherwise grant `pull-requests: write` / `issues: write` in the workflow `permissions`)',
     }
-  if (status === 403) return { kind: 'forbidden', hint: 'GitHub refused the call (permissions or rate limit): check the workflow `permissions` and retry later' }
-  if (status === 404) return { kind: 'not-found', hint: 'not found: check the repository, number or path, and that the token can read the repository' }
-  if (status === 422) return { kind: 'validation', hint: 'GitHub rejected the request as invalid (e.g. a body over 65,536 characters or an unknown commit)' }
+  if (status === 403)
+    return { kind: 'forbidden', hint: 'GitHub refused the call (permissions or rate limit): check the workflow `permissions` and retry later' }
+  if (status === 404)
+    return { kind: 'not-found', hint: 'not found: check the repository, number or path, and that the token can read the repository' }
+  if (status === 422)
+    return { kind: 'validation', hint: 'GitHub rejected the request as invalid (e.g. a body over 65,536 characters or an unknown commit)' }
   if (status >= 500) return { kind: 'server', hint: 'GitHub had a server error: re-run the job' }
   return { kind: 'other', hint: 'unexpected answer from GitHub' }
 }

@@ -144,7 +144,9 @@ export async function upsertLabelledIssue(
 ): Promise<LabelledIssueResult> {
   const fullBody = `${request.markerLine}\n${request.body}`
   if (request.open && fullBody.length > MAX_BODY_CHARACTERS)
-    throw new StickyBodyError(`issue body is ${fullBody.length} characters, over GitHub's limit of ${MAX_BODY_CHARACTERS}: the renderer must truncate it`)
+    throw new StickyBodyError(
+      `issue body is ${fullBody.length} characters, over GitHub's limit of ${MAX_BODY_CHARACTERS}: the renderer must truncate it`,
+    )
   const open = (await port.listIssuesByLabel(request.label, 'open'))
     .filter((i) => firstLine(i.body) === request.markerLine && (request.isOurs?.(i) ?? true))
     .sort((a, b) => a.number - b.number)

@@ -1,5 +1,16 @@
 export { startFakeGitHub, linkHeader, wrapBase64, BOT } from './server.js'
-export type { FakeGitHub, FakeGitHubOptions, FakeRequest, FakeTokenConfig, FakeUser, FailNext, SeedPullRequest, SeedIssue, FakeComment, FakeIssue } from './server.js'
+export type {
+  FakeGitHub,
+  FakeGitHubOptions,
+  FakeRequest,
+  FakeTokenConfig,
+  FakeUser,
+  FailNext,
+  SeedPullRequest,
+  SeedIssue,
+  FakeComment,
+  FakeIssue,
+} from './server.js'
 export { fakeIdToken, ISSUER } from './oidc.js'
 export type { IdTokenClaims } from './oidc.js'
 export {

@@ -24,12 +24,10 @@ export interface IdTokenClaims {
 
 export const ISSUER = 'https://token.actions.githubusercontent.com'
 
-export function fakeIdToken(input: {
-  repository: string
-  audience: string
-  now: number
-  overrides: Partial<IdTokenClaims>
-}): { jwt: string; claims: IdTokenClaims } {
+export function fakeIdToken(input: { repository: string; audience: string; now: number; overrides: Partial<IdTokenClaims> }): {
+  jwt: string
+  claims: IdTokenClaims
+} {
   const iat = Math.floor(input.now / 1000)
   const claims: IdTokenClaims = {
     jti: randomUUID(),

@@ -53,8 +53,18 @@ export function pullRequestEvent(input: PullRequestEventInput): Record<string, u
       state: input.action === 'closed' ? 'closed' : 'open',
       merged: input.merged ?? false,
       html_url: `https://github.com/${repository}/pull/${input.number}`,
-      head: { ref: headRef, sha: input.headSha, label: `${headRepo.split('/')[0]}:${headRef}`, repo: repositoryJson(headRepo, defaultBranch, headRepo !== repository) },
-      base: { ref: baseRef, sha: input.baseSha, label: `${repository.split('/')[0]}:${baseRef}`, repo: repositoryJson(repository, defaultBranch, false) },
+      head: {
+        ref: headRef,
+        sha: input.headSha,
+        label: `${headRepo.split('/')[0]}:${headRef}`,
+        repo: repositoryJson(headRepo, defaultBranch, headRepo !== repository),
+      },
+      base: {
+        ref: baseRef,
+        sha: input.baseSha,
+        label: `${repository.split('/')[0]}:${baseRef}`,
+        repo: repositoryJson(repository, defaultBranch, false),
+      },
       user: { login: 'octocat', type: 'User' },
     },
     repository: repositoryJson(repository, defaultBranch, false),
@@ -197,7 +207,8 @@ export function prepareRunner(setup: RunnerSetup): PreparedRunner {
 
 function defaultRef(setup: RunnerSetup): string {
   if (setup.eventName === 'pull_request' || setup.eventName === 'pull_request_target') {
-    if (setup.eventName === 'pull_request_target') return `refs/heads/${String((setup.event['repository'] as { default_branch?: string } | undefined)?.default_branch ?? 'main')}`
+    if (setup.eventName === 'pull_request_target')
+      return `refs/heads/${String((setup.event['repository'] as { default_branch?: string } | undefined)?.default_branch ?? 'main')}`
     return `refs/pull/${String(setup.event['number'])}/merge`
   }
   if (setup.eventName === 'push' && typeof setup.event['ref'] === 'string') return setup.event['ref']

@@ -316,7 +316,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const n = ctx.params[0] as string
       issueOrPull(ctx, n)
       const all = repoState(ctx.repo).comments.filter((c) => c.issueNumber === Number(n))
-      return paginate(ctx, all.map((c) => commentJson(ctx.repo, c)))
+      return paginate(
+        ctx,
+        all.map((c) => commentJson(ctx.repo, c)),
+      )
     }),
     route('POST', '/issues/{issue_number}/comments', '/issues/(\\d+)/comments', 'issues/comments#create-an-issue-comment', (ctx) => {
       const issue = issueOrPull(ctx, ctx.params[0] as string)
@@ -387,7 +390,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         if (state !== issue.state) {
           issue.state = state
           issue.closedAt = state === 'closed' ? iso() : null
-          issue.stateReason = state === 'closed' ? (typeof ctx.body['state_reason'] === 'string' ? ctx.body['state_reason'] : 'completed') : 'reopened'
+          issue.stateReason =
+            state === 'closed' ? (typeof ctx.body['state_reason'] === 'string' ? ctx.body['state_reason'] : 'completed') : 'reopened'
         }
       }
       issue.updatedAt = iso()
@@ -407,7 +411,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         status: 200,
         json: names.map((name) => {
           const full = `${path}/${name}`
-          return files.has(full) ? { ...fileJson(ctx.repo, full, ref, files.get(full) as string), content: undefined, encoding: undefined } : { type: 'dir', name, path: full }
+          return files.has(full)
+            ? { ...fileJson(ctx.repo, full, ref, files.get(full) as string), content: undefined, encoding: undefined }
+            : { type: 'dir', name, path: full }
         }),
       }
     }),
@@ -477,7 +483,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     try {
       return r.handle({ repo, params: m.slice(3), query: reqUrl.searchParams, body, user: config.user ?? BOT, reqUrl })
     } catch (e) {
-      if (e instanceof HttpError && e.extra['documentation_url'] === undefined) throw new HttpError(e.status, e.message, { ...e.extra, documentation_url: r.docs })
+      if (e instanceof HttpError && e.extra['documentation_url'] === undefined)
+        throw new HttpError(e.status, e.message, { ...e.extra, documentation_url: r.docs })
       throw e
     }
   }
@@ -506,7 +513,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       } else answer = answerApi(req, reqUrl, raw, record)
     } catch (e) {
       if (!(e instanceof HttpError)) throw e
-      answer = { status: e.status, json: { message: e.message, ...e.extra, documentation_url: e.extra['documentation_url'] ?? DOCS, status: String(e.status) } }
+      answer = {
+        status: e.status,
+        json: { message: e.message, ...e.extra, documentation_url: e.extra['documentation_url'] ?? DOCS, status: String(e.status) },
+      }
     }
     const entry = requests[index]
     if (entry) requests[index] = { ...entry, status: answer.status }
@@ -538,7 +548,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     writes: () => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD'),
     addToken: (token, config) => void tokens.set(token, config),
     seedPullRequest: (pr, repository = defaultRepo) => {
-      const issue = addIssue(repository, { title: pr.title ?? `PR ${pr.number}`, state: pr.state ?? 'open', ...(pr.user ? { user: pr.user } : {}) }, pr.number)
+      const issue = addIssue(
+        repository,
+        { title: pr.title ?? `PR ${pr.number}`, state: pr.state ?? 'open', ...(pr.user ? { user: pr.user } : {}) },
+        pr.number,
+      )
       issue.pull = {
         headSha: pr.headSha,
         baseSha: pr.baseSha,

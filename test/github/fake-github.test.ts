@@ -66,7 +66,10 @@ describe('fake GitHub: faithful to the REST API', () => {
     // GitHub counts characters (code points): 65,536 emoji are accepted although their UTF-16 length is twice that.
     expect((await get(comments, RW, { method: 'POST', body: JSON.stringify({ body: '😀'.repeat(65_536) }) })).status).toBe(201)
     expect((await get(comments, undefined)).json).toMatchObject({ message: 'Requires authentication', status: '401' })
-    expect(await get(`${fake.url}/repos/acme/infra/issues/99/comments`, RW)).toMatchObject({ status: 404, json: { message: 'Not Found', status: '404' } })
+    expect(await get(`${fake.url}/repos/acme/infra/issues/99/comments`, RW)).toMatchObject({
+      status: 404,
+      json: { message: 'Not Found', status: '404' },
+    })
   })
 
   it('accepts `token X` and `Bearer X`, records method, path, route, token and status', async () => {
@@ -76,7 +79,13 @@ describe('fake GitHub: faithful to the REST API', () => {
     await get(`${fake.url}/repos/acme/infra/issues/7/comments`, RW, { method: 'POST', body: '{"body":"hi"}' })
     expect(fake.requests).toEqual([
       { method: 'GET', path: '/repos/acme/infra/pulls/7', route: 'GET /repos/{owner}/{repo}/pulls/{pull_number}', token: RW, status: 200 },
-      { method: 'POST', path: '/repos/acme/infra/issues/7/comments', route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', token: RW, status: 201 },
+      {
+        method: 'POST',
+        path: '/repos/acme/infra/issues/7/comments',
+        route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+        token: RW,
+        status: 201,
+      },
     ])
     expect(fake.writes()).toHaveLength(1)
   })
@@ -119,7 +128,10 @@ describe('fake GitHub: faithful to the REST API', () => {
     fake.associateCommit('m3', [3])
     const ok = await get(`${fake.url}/repos/acme/infra/commits/m3/pulls`, RW)
     expect((ok.json as { number: number; merged_at: string | null }[]).map((p) => [p.number, p.merged_at !== null])).toEqual([[3, true]])
-    expect(await get(`${fake.url}/repos/acme/infra/commits/zz/pulls`, RW)).toMatchObject({ status: 422, json: { message: 'No commit found for SHA: zz' } })
+    expect(await get(`${fake.url}/repos/acme/infra/commits/zz/pulls`, RW)).toMatchObject({
+      status: 422,
+      json: { message: 'No commit found for SHA: zz' },
+    })
   })
 
   it('linkHeader omits itself on a single page', () => {

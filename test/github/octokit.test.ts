@@ -130,15 +130,34 @@ describe('octokit adapter against the fake GitHub', () => {
 })
 
 describe('every failure becomes a GitHubError with its status', () => {
-  const cases: { name: string; status: number; kind: GitHubError['kind']; run: (port: GitHubPort) => Promise<unknown>; token?: string; fail?: string }[] = [
+  const cases: {
+    name: string
+    status: number
+    kind: GitHubError['kind']
+    run: (port: GitHubPort) => Promise<unknown>
+    token?: string
+    fail?: string
+  }[] = [
     { name: 'bad token', status: 401, kind: 'bad-credentials', token: 'ghs_wrong', run: (p) => p.listIssueComments(7) },
     { name: 'read-only token writes', status: 403, kind: 'read-only-token', token: RO, run: (p) => p.createIssueComment(7, 'x') },
     { name: 'unknown PR', status: 404, kind: 'not-found', run: (p) => p.getPullRequest(99) },
     { name: 'unknown comment', status: 404, kind: 'not-found', run: (p) => p.updateIssueComment(5, 'x') },
     { name: 'body too long', status: 422, kind: 'validation', run: (p) => p.createIssueComment(7, 'x'.repeat(65_537)) },
     { name: 'unknown commit', status: 422, kind: 'validation', run: (p) => p.listPullRequestsForCommit('abc') },
-    { name: 'server error', status: 502, kind: 'server', run: (p) => p.listIssueComments(7), fail: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments' },
-    { name: 'contents 500', status: 500, kind: 'server', run: (p) => p.readFile('a.yaml', 'main'), fail: 'GET /repos/{owner}/{repo}/contents/{path}' },
+    {
+      name: 'server error',
+      status: 502,
+      kind: 'server',
+      run: (p) => p.listIssueComments(7),
+      fail: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+    },
+    {
+      name: 'contents 500',
+      status: 500,
+      kind: 'server',
+      run: (p) => p.readFile('a.yaml', 'main'),
+      fail: 'GET /repos/{owner}/{repo}/contents/{path}',
+    },
     { name: 'delete 403', status: 403, kind: 'read-only-token', token: RO, run: (p) => p.deleteIssueComment(1) },
     { name: 'issue create 403', status: 403, kind: 'read-only-token', token: RO, run: (p) => p.createIssue({ title: 't', body: 'b', labels: [] }) },
   ]

@@ -31,7 +31,13 @@ describe('event payloads', () => {
       pull_request: { base: { sha: string }; head: { sha: string; repo: { full_name: string } } }
       repository: { full_name: string; default_branch: string }
     }
-    expect([e.action, e.number, e.pull_request.base.sha, e.pull_request.head.sha, e.pull_request.head.repo.full_name]).toEqual(['synchronize', 7, 'b', 'h', 'acme/infra'])
+    expect([e.action, e.number, e.pull_request.base.sha, e.pull_request.head.sha, e.pull_request.head.repo.full_name]).toEqual([
+      'synchronize',
+      7,
+      'b',
+      'h',
+      'acme/infra',
+    ])
     expect([e.repository.full_name, e.repository.default_branch]).toEqual(['acme/infra', 'main'])
     const fork = forkPullRequestEvent({ number: 7, headSha: 'h', baseSha: 'b' }) as typeof e
     expect(fork.pull_request.head.repo.full_name).toBe('contributor/infra')
@@ -109,7 +115,7 @@ describe('runBundledAction', () => {
         "import { appendFileSync } from 'node:fs'",
         "const res = await fetch(`${process.env.GITHUB_API_URL}/repos/acme/infra/pulls/7`, { headers: { authorization: `token ${process.env['INPUT_GITHUB-TOKEN']}` } })",
         'const pr = await res.json()',
-        "appendFileSync(process.env.GITHUB_OUTPUT, `head=${pr.head.sha}\\nmulti<<ghadelimiter_x\\na\\nb\\nghadelimiter_x\\n`)",
+        'appendFileSync(process.env.GITHUB_OUTPUT, `head=${pr.head.sha}\\nmulti<<ghadelimiter_x\\na\\nb\\nghadelimiter_x\\n`)',
         "appendFileSync(process.env.GITHUB_STEP_SUMMARY, '### done\\n')",
         "console.log('::notice::ok')",
       ].join('\n'),
