@@ -437,8 +437,7 @@ interface Base {
 
 function baseOf(input: ClusterApplyInput): Base {
   const { skip, skipMode, unreviewed } = skipsOf(input.plan, input.review)
-  const extra = skipMode === undefined ? 0 : 1
-  return { plan: input.plan, skip, skipMode, unreviewed, notes: reviewNotes(input.review, unreviewed.size + extra, skip.size + extra) }
+  return { plan: input.plan, skip, skipMode, unreviewed, notes: reviewNotes(input.review, skip.size + (skipMode === undefined ? 0 : 1)) }
 }
 
 /**
@@ -470,14 +469,20 @@ function skipsOf(plan: ClusterPlan, review: ClusterReview | undefined): { skip: 
   return { skip, skipMode, unreviewed }
 }
 
-function reviewNotes(review: ClusterReview | undefined, unexpected: number, skipped: number): string[] {
+function reviewNotes(review: ClusterReview | undefined, allSkipped: number): string[] {
   const notes: string[] = []
   if (review?.note !== undefined) notes.push(review.note)
-  if (review?.status === 'differs' && unexpected > 0) {
-    notes.push(
-      `${unexpected} change${unexpected === 1 ? ' was' : 's were'} not in the reviewed plan: ${skipped} skipped (the next pull request's plan shows them for review), ${unexpected - skipped} applied.`,
-    )
-  }
+  if (review?.status !== 'differs') return notes
+  const mode = review.authenticationMode === undefined ? 0 : 1
+  const unexpected = review.unexpected.length + mode
+  if (unexpected === 0) return notes
+  const skipped = review.unexpected.filter((u) => u.decision === 'skip').length + mode
+  const dependent = allSkipped - skipped
+  const more = dependent > 0 ? `, and ${dependent} more skipped because ${dependent === 1 ? 'it depends' : 'they depend'} on a skipped change` : ''
+  notes.push(
+    `${unexpected} change${unexpected === 1 ? ' was' : 's were'} not in the reviewed plan: ${skipped} skipped (the next pull request's plan shows ` +
+      `them for review), ${unexpected - skipped} applied${more}.`,
+  )
   return notes
 }
 
