@@ -214,7 +214,8 @@ class ClusterRun {
       try {
         return await attempt(n)
       } catch (e) {
-        if (!enabled || !retryable(e)) throw e
+        // Once the cluster stopped (another lane failed), a retry would start something new.
+        if (!enabled || !retryable(e) || this.stopped) throw e
         start ??= now()
         const waited = now() - start
         if (waited + delay > this.retry.deadlineMs) {
