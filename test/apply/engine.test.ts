@@ -169,6 +169,29 @@ describe('applyCluster: order', () => {
   })
 })
 
+describe('applyCluster: converges', () => {
+  it('a second apply over the resulting state makes no mutating call', async () => {
+    const { want, have } = everything()
+    const s = setup(want, have, { mode: 'API_AND_CONFIG_MAP', cluster: { authenticationMode: 'API' } })
+    expect((await s.run()).status).toBe('applied')
+    const again = replan(s, want, { authenticationMode: 'API' })
+    expect(again.plan.changes).toEqual([])
+    const before = s.fake.mutating().length
+    const r = await applyCluster(again, { api: s.fake, ...s.clock })
+    expect(r.status).toBe('unchanged')
+    expect(r.mutatingCalls).toBe(0)
+    expect(s.fake.mutating().length).toBe(before)
+  })
+
+  it('a mode step that already went through (re-run with the old plan) is confirmed, not failed', async () => {
+    const s = setup([desiredAdmin()], [liveAdmin()], { mode: 'API_AND_CONFIG_MAP', cluster: { authenticationMode: 'API' } })
+    s.fake.mode = 'API'
+    const r = await s.run()
+    expect(r.items.map(line)).toEqual(['applied: mode API'])
+    expect(r.items[0]?.detail).toBe('already API')
+  })
+})
+
 describe('applyCluster: parallel within a step', () => {
   it.each([1, 4, 10])('keeps at most %i calls in flight', async (bound) => {
     const want = [desiredAdmin(), ...Array.from({ length: 30 }, (_, i) => desired(role(`r${String(i).padStart(2, '0')}`)))]
