@@ -1,22 +1,24 @@
 /**
- * The CLI adapter: argv → CliConfig → the same core as the action → stdout/stderr and an exit code
- * (0 ok, 1 content is wrong, 2 usage). Everything that touches the process comes in through CliIO.
+ * The terminal adapter: argv → a typed request → `commands[command](request, deps)` → stdout/stderr
+ * → an exit code (0 ok, 1 content is wrong or work failed, 2 usage). It knows no command's insides;
+ * everything that touches the process comes in through CliIO.
  */
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import pkg from '../package.json' with { type: 'json' }
-import { COMMON_FLAGS, COMMAND_SPECS, parseCliArgs, type CliConfig, type Env, type FlagSpec } from './config.js'
+import { createCredentialsFor, type CredentialsFor } from './aws/credentials.js'
+import type { EksApiFactory } from './aws/port.js'
+import { createEksApi, createEksApiFactory } from './aws/eks-sdk.js'
+import { commands as defaultCommands, runCommand, type CommandDeps, type Commands, type EdgeOptions } from './commands/index.js'
+import { AVAILABLE, notAvailable } from './commands/not-available.js'
+import { cliRequest, COMMON_FLAGS, COMMAND_SPECS, parseCliArgs, type Env, type FlagSpec } from './config/index.js'
 import { CLI_COMMANDS, DEBUG_ENV, Defaults, PRODUCT, type CliCommand } from './constants.js'
 import { errorMessage, errorStack } from './errors.js'
-import { renderProblemsJson, renderProblemsText } from './render/problems.js'
-import { assumeRole, memoizeCredentials, toSessionName } from './aws/credentials.js'
-import { createEksApi, createEksApiFactory } from './aws/eks-sdk.js'
-import type { EksApiFactory } from './aws/port.js'
-import { exportCommand } from './commands/export.js'
-import { planAccess } from './commands/plan.js'
-import { buildPlan } from './plan/plan.js'
-import { renderPlan } from './plan/render/index.js'
-import { validateManifests } from './validate.js'
+import { createCliLogger } from './logger.js'
+import { validateManifests } from './manifest/validate.js'
+import { EXIT, exitCodeOf, type Outcome } from './outcome.js'
+
+export { EXIT }
 
 export interface CliIO {
   readonly stdout: (text: string) => void
@@ -26,13 +28,11 @@ export interface CliIO {
   readonly now: () => Date
   /** stdout is a terminal: colours are allowed unless NO_COLOR is set. */
   readonly isTTY: boolean
+  /** Writes a file the outcome carries (export --output writes its own; plan-file is the action's). */
+  readonly writeFile?: (path: string, text: string) => Promise<void>
 }
 
-export type CommandHandler = (config: CliConfig, io: CliIO) => Promise<number>
-
 export const VERSION: string = pkg.version
-
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
 
 export function processIO(): CliIO {
   return {
@@ -45,30 +45,56 @@ export function processIO(): CliIO {
   }
 }
 
-/** Honest placeholder: a command that is parsed but not built yet says so, and prints nothing else. */
-export const notImplemented: CommandHandler = async (config, io) => {
-  io.stderr(`${PRODUCT}: ${config.command} is not implemented yet in this version (${VERSION}); available: validate, plan, export\n`)
-  return EXIT.usage
+/** The command registry the CLI dispatches through (tests swap entries). */
+export const commands: Commands = defaultCommands
+
+/** Kept for help: a command whose module answers "not available" is listed as such. */
+export { notAvailable as notImplemented }
+
+function isReadableFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
 }
 
-/** One handler per command; the ones not built yet share `notImplemented`. */
-export const commands: Readonly<Record<CliCommand, CommandHandler>> = {
-  validate: runValidate,
-  plan: runPlan,
-  apply: notImplemented,
-  export: runExport,
-  'import-aws-auth': notImplemented,
-  'iam-policy': notImplemented,
-  drift: notImplemented,
+/** The one composition place of the terminal adapter: real disk, real AWS, ambient or assumed roles. */
+export function terminalDeps(io: CliIO): CommandDeps {
+  const assumed = {
+    plan: createCredentialsFor({ kind: 'assume-role' }, { purpose: 'plan', env: io.env }),
+    apply: createCredentialsFor({ kind: 'assume-role' }, { purpose: 'apply', env: io.env }),
+  }
+  const eks = (edge: EdgeOptions) => eksFactory(edge.assumeRoles ? assumed[edge.purpose] : undefined)
+  return {
+    cwd: io.cwd,
+    env: io.env,
+    now: io.now,
+    logger: createCliLogger(io.stderr, io.env[DEBUG_ENV] === '1'),
+    isFile: isReadableFile,
+    validate: validateManifests,
+    eks,
+    eksForCluster: (target) => createEksApi({ region: target.region }),
+  }
+}
+
+/**
+ * The EKS ports for one command run, one SDK client per (region, account, role). With a
+ * credentialsFor each cluster's role is assumed (planRoleArn for plan and export, roleArn for
+ * apply), once per role; without, the SDK's default chain and endpoint settings apply.
+ */
+export function eksFactory(credentialsFor: CredentialsFor | undefined): EksApiFactory {
+  if (credentialsFor === undefined) return createEksApiFactory()
+  return createEksApiFactory({ credentialsFor: (target) => credentialsFor(target.roleArn, target.region) })
 }
 
 /** Runs one invocation and returns its exit code. Never throws and never prints a stack trace unless debugging. */
-export async function runCli(argv: string[], io: CliIO = processIO(), handlers: Readonly<Record<CliCommand, CommandHandler>> = commands): Promise<number> {
+export async function runCli(argv: string[], io: CliIO = processIO(), registry: Commands = commands, deps: CommandDeps = terminalDeps(io)): Promise<number> {
   try {
     const parsed = parseCliArgs(argv)
     if (!parsed.ok) {
       const help = parsed.error.command ? `${PRODUCT} ${parsed.error.command} --help` : `${PRODUCT} --help`
-      if (argv.length === 0) io.stderr(renderGeneralHelp(handlers))
+      if (argv.length === 0) io.stderr(renderGeneralHelp())
       io.stderr(`${PRODUCT}: ${parsed.error.message}\nRun '${help}' for usage.\n`)
       return EXIT.usage
     }
@@ -78,10 +104,18 @@ export async function runCli(argv: string[], io: CliIO = processIO(), handlers: 
         io.stdout(`${VERSION}\n`)
         return EXIT.ok
       case 'help':
-        io.stdout(invocation.command ? renderCommandHelp(invocation.command, handlers) : renderGeneralHelp(handlers))
+        io.stdout(invocation.command ? renderCommandHelp(invocation.command) : renderGeneralHelp())
         return EXIT.ok
-      case 'run':
-        return await handlers[invocation.config.command](invocation.config, io)
+      case 'run': {
+        const request = cliRequest(invocation.config, {
+          color: useColor(io),
+          defaultRulesExists: isReadableFile(resolve(io.cwd, Defaults.rules)),
+          manifestCommit: io.env['GITHUB_SHA'],
+        })
+        const outcome = await runCommand(registry, request, deps)
+        await publish(outcome, io)
+        return exitCodeOf(outcome)
+      }
     }
   } catch (e) {
     io.stderr(`${PRODUCT}: internal error: ${errorMessage(e)}\n`)
@@ -91,135 +125,16 @@ export async function runCli(argv: string[], io: CliIO = processIO(), handlers: 
   }
 }
 
-// ───────────────────────────── validate ─────────────────────────────
-
 /**
- * Organisation rules arrive in a later version; saying so beats a silent "valid". The default
- * file counts too: a repository that has one must not read "valid" as "passed its rules".
- * False (after a message) when an explicit rules file is missing: exit 2.
+ * An outcome on the terminal: notes, then the products, then (for usage and failed) the message.
+ * An invalid outcome already says what is wrong in its products, so no extra line.
  */
-function noteUnevaluatedRules(config: CliConfig, io: CliIO): boolean {
-  if (config.rules !== undefined && !isReadableFile(resolve(io.cwd, config.rules))) {
-    io.stderr(`${PRODUCT}: rules file not found or not a file: ${config.rules}\n`)
-    return false
-  }
-  const rules = config.rules ?? (isReadableFile(resolve(io.cwd, Defaults.rules)) ? Defaults.rules : undefined)
-  if (rules !== undefined) {
-    io.stderr(`${PRODUCT}: note: organisation rules (${rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`)
-  }
-  return true
-}
-
-async function runValidate(config: CliConfig, io: CliIO): Promise<number> {
-  if (!noteUnevaluatedRules(config, io)) return EXIT.usage
-  const outcome = await validateManifests({
-    manifest: config.manifest,
-    cwd: io.cwd,
-    now: io.now(),
-    expiryWarningDays: config.expiryWarningDays,
-  })
-  if (outcome.kind === 'usage') {
-    io.stderr(`${PRODUCT}: ${outcome.message}\n`)
-    return EXIT.usage
-  }
-  if (config.format === 'json') {
-    io.stdout(renderProblemsJson(outcome.ok, outcome.problems))
-  } else {
-    const fileCount = Math.max(outcome.manifest.files.length, outcome.sources.size)
-    io.stdout(renderProblemsText(outcome.problems, outcome.sources, { fileCount, color: useColor(io), cwd: io.cwd }))
-  }
-  return outcome.ok ? EXIT.ok : EXIT.failure
-}
-
-// ───────────────────────────── plan ─────────────────────────────
-
-async function runPlan(config: CliConfig, io: CliIO): Promise<number> {
-  if (!noteUnevaluatedRules(config, io)) return EXIT.usage
-  const now = io.now()
-  const outcome = await planAccess(
-    {
-      manifest: config.manifest,
-      cwd: io.cwd,
-      now,
-      expiryWarningDays: config.expiryWarningDays,
-      ...(config.state === undefined ? {} : { state: config.state }),
-      ...(config.cluster === undefined ? {} : { clusterGlob: config.cluster }),
-      ...(io.env['GITHUB_SHA'] ? { manifestCommit: io.env['GITHUB_SHA'] } : {}),
-    },
-    config.state === undefined
-      ? { apiFor: cliEksFactory(config, 'plan'), ...(config.maxRate === undefined ? {} : { ratePerSecond: config.maxRate }) }
-      : {},
-  )
-  switch (outcome.kind) {
-    case 'usage':
-      io.stderr(`${PRODUCT}: ${outcome.message}\n`)
-      return EXIT.usage
-    case 'invalid':
-      // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
-      // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
-      if (config.format === 'json') {
-        io.stdout(renderPlan(buildPlan({ manifest: outcome.manifest, observed: new Map(), now, problems: outcome.problems, clusters: [] }), 'json'))
-      } else {
-        io.stderr(renderProblemsText(outcome.problems, outcome.sources, { fileCount: outcome.sources.size, color: useColor(io), cwd: io.cwd }))
-      }
-      return EXIT.failure
-    case 'planned': {
-      const format = config.format === 'markdown' || config.format === 'json' ? config.format : 'text'
-      io.stdout(renderPlan(outcome.plan, format, { color: format === 'text' && useColor(io) }))
-      return outcome.plan.clusters.some((c) => c.errors.length > 0) ? EXIT.failure : EXIT.ok
-    }
-  }
-}
-
-/**
- * The CLI reaches AWS with the SDK's default credential chain and endpoint settings
- * (AWS_ENDPOINT_URL_EKS, …). With --assume-roles it first assumes each cluster's role from those
- * credentials (planRoleArn for plan and export, roleArn for apply), once per role.
- */
-function cliEksFactory(config: CliConfig, purpose: 'plan' | 'apply'): EksApiFactory {
-  if (!config.assumeRoles) return createEksApiFactory()
-  const providers = new Map<string, ReturnType<typeof memoizeCredentials>>()
-  return createEksApiFactory({
-    credentialsFor: (target) => {
-      if (target.roleArn === undefined) return undefined
-      const key = `${target.roleArn}|${target.region}`
-      let provider = providers.get(key)
-      if (!provider) {
-        const roleArn = target.roleArn
-        provider = memoizeCredentials(() => assumeRole(roleArn, { region: target.region, sessionName: toSessionName(`${PRODUCT}-${purpose}`) }))
-        providers.set(key, provider)
-      }
-      return provider
-    },
-  })
-}
-
-// ───────────────────────────── export ─────────────────────────────
-
-async function runExport(config: CliConfig, io: CliIO): Promise<number> {
-  if (config.cluster === undefined) {
-    io.stderr(`${PRODUCT}: export needs --cluster NAME (the EKS cluster name)\n`)
-    return EXIT.usage
-  }
-  return exportCommand(
-    {
-      cluster: config.cluster,
-      format: config.format === 'state' ? 'state' : 'yaml',
-      cwd: io.cwd,
-      env: io.env,
-      ...(config.region === undefined ? {} : { region: config.region }),
-      ...(config.output === undefined ? {} : { output: config.output }),
-    },
-    { apiFor: (t) => createEksApi({ region: t.region }), stdout: io.stdout, stderr: io.stderr },
-  )
-}
-
-function isReadableFile(path: string): boolean {
-  try {
-    return statSync(path).isFile()
-  } catch {
-    return false
-  }
+export async function publish(outcome: Outcome, io: Pick<CliIO, 'stdout' | 'stderr' | 'writeFile'>): Promise<void> {
+  for (const note of outcome.notes) io.stderr(`${PRODUCT}: ${note.level === 'warning' ? 'warning' : 'note'}: ${note.message}\n`)
+  if (outcome.stdout !== undefined) io.stdout(outcome.stdout)
+  if (outcome.stderr !== undefined) io.stderr(outcome.stderr)
+  if (io.writeFile) for (const file of outcome.files) await io.writeFile(file.path, file.text)
+  if ((outcome.status === 'usage' || outcome.status === 'failed') && outcome.message !== undefined) io.stderr(`${PRODUCT}: ${outcome.message}\n`)
 }
 
 /** https://no-color.org: any non-empty NO_COLOR turns colours off. */
@@ -241,10 +156,10 @@ function flagLines(flags: readonly FlagSpec[]): string {
   return flags.map((f) => `  ${label(f).padEnd(width)}${f.description}\n`).join('')
 }
 
-export function renderGeneralHelp(handlers: Readonly<Record<CliCommand, CommandHandler>> = commands): string {
+export function renderGeneralHelp(): string {
   const width = Math.max(...CLI_COMMANDS.map((c) => c.length)) + 2
   const lines = CLI_COMMANDS.map((c) => {
-    const pending = handlers[c] === notImplemented ? ' (not implemented yet in this version)' : ''
+    const pending = AVAILABLE.includes(c) ? '' : ' (not implemented yet in this version)'
     return `  ${c.padEnd(width)}${COMMAND_SPECS[c].summary}${pending}\n`
   })
   return (
@@ -258,9 +173,9 @@ export function renderGeneralHelp(handlers: Readonly<Record<CliCommand, CommandH
   )
 }
 
-export function renderCommandHelp(command: CliCommand, handlers: Readonly<Record<CliCommand, CommandHandler>> = commands): string {
+export function renderCommandHelp(command: CliCommand): string {
   const spec = COMMAND_SPECS[command]
-  const pending = handlers[command] === notImplemented ? `\nNot implemented yet in this version (${VERSION}): the options are accepted and checked, nothing runs.\n` : ''
+  const pending = !AVAILABLE.includes(command) ? `\nNot implemented yet in this version (${VERSION}): the options are accepted and checked, nothing runs.\n` : ''
   const format: FlagSpec = {
     name: '--format',
     value: spec.formats.join('|'),

@@ -17,6 +17,8 @@ export const Inputs = {
   State: 'state',
   ExpiryWarningDays: 'expiry-warning-days',
   FailOnDrift: 'fail-on-drift',
+  MaxRate: 'max-rate',
+  ClusterTimeout: 'cluster-timeout',
 } as const
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
 
@@ -42,6 +44,8 @@ export const Defaults = {
   expiryWarningDays: 7,
   comment: true,
   failOnDrift: false,
+  /** Seconds one cluster's read (or apply) may take before it is reported as timed out. */
+  clusterTimeoutSeconds: 300,
 } as const
 
 /** Values of the action's `command` input. `auto` is resolved from the triggering event. */

@@ -1,18 +1,28 @@
 /**
- * The runner adapter: inputs → ActionConfig → the core → annotations, job summary, outputs and,
- * in exactly one place, setFailed. Every runner call goes through `deps.core`, so tests inject a fake.
+ * The runner adapter: inputs → a typed request → `commands[command](request, deps)` → publish
+ * (notes, annotations, job summary, outputs, files) → in exactly one place, setFailed. It knows no
+ * command's insides. Every runner call goes through `deps.core`, so tests inject a fake.
  */
 import { statSync } from 'node:fs'
-import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import * as actionsCore from '@actions/core'
 import type { AnnotationProperties } from '@actions/core'
-import { parseActionInputs, readEventPayload, type ActionConfig, type Env } from './config.js'
-import { DEBUG_ENV, Outputs, PRODUCT } from './constants.js'
+import { createCredentialsFor } from './aws/credentials.js'
+import { createEksApi } from './aws/eks-sdk.js'
+import { eksFactory } from './cli.js'
+import { commands as defaultCommands, runCommand, type CommandDeps, type Commands } from './commands/index.js'
+import { actionRequest, parseActionInputs, readEventPayload, type Env } from './config/index.js'
+import { DEBUG_ENV, PRODUCT } from './constants.js'
 import { errorMessage, errorStack } from './errors.js'
-import { renderProblemsMarkdown, summarizeProblems } from './render/problems.js'
+import { createRunnerLogger } from './logger.js'
+import { validateManifests, type ValidateOptions, type ValidateOutcome } from './manifest/validate.js'
+import { assertNever, failureOf, type GitHubWrite, type Outcome } from './outcome.js'
 import type { Problem } from './types.js'
-import { validateManifests, type ValidateOptions, type ValidateOutcome } from './validate.js'
 import pkg from '../package.json' with { type: 'json' }
+
+export { errorMessage }
 
 /** The slice of @actions/core the adapter uses (plus the summary as one buffered write). */
 export interface ActionCore {
@@ -24,6 +34,10 @@ export interface ActionCore {
   setFailed(message: string): void
   setOutput(name: string, value: string): void
   writeSummary(markdown: string): Promise<void>
+  /** Masks a value in the log (core.setSecret). */
+  setSecret?(secret: string): void
+  /** A GitHub OIDC token for an audience (core.getIDToken). */
+  getIDToken?(audience: string): Promise<string>
 }
 
 export interface Deps {
@@ -34,6 +48,10 @@ export interface Deps {
   readonly validate: (options: ValidateOptions) => Promise<ValidateOutcome>
   readonly readEvent: (path: string) => unknown
   readonly isFile: (path: string) => boolean
+  /** The command registry (tests swap entries). */
+  readonly commands?: Commands
+  /** Writes the outcome's files (the plan-file); default: mkdir -p and fs.writeFile. */
+  readonly writeFile?: (path: string, text: string) => Promise<void>
 }
 
 export function productionDeps(): Deps {
@@ -46,6 +64,8 @@ export function productionDeps(): Deps {
       error: actionsCore.error,
       setFailed: actionsCore.setFailed,
       setOutput: actionsCore.setOutput,
+      setSecret: actionsCore.setSecret,
+      getIDToken: (audience) => actionsCore.getIDToken(audience),
       writeSummary: async (markdown) => {
         // Outside a runner (local runs) there is no summary file; that is not a failure.
         if (!process.env['GITHUB_STEP_SUMMARY']) return actionsCore.info('GITHUB_STEP_SUMMARY is not set: no job summary written')
@@ -67,67 +87,87 @@ export function productionDeps(): Deps {
   }
 }
 
-/** What a step reports back: undefined on success, else the one failure message. */
-type StepResult = string | undefined
+/** The one composition place of the runner adapter: the commands' deps from the runner's. */
+export function runnerDeps(deps: Deps, audience: string): CommandDeps {
+  const { core } = deps
+  const getIdToken = core.getIDToken
+  const onSecret = (secret: string): void => core.setSecret?.(secret)
+  const strategy = getIdToken ? ({ kind: 'web-identity', getIdToken: (aud: string) => getIdToken(aud), audience } as const) : ({ kind: 'ambient' } as const)
+  const roles = {
+    plan: createCredentialsFor(strategy, { purpose: 'plan', env: deps.env, onSecret }),
+    apply: createCredentialsFor(strategy, { purpose: 'apply', env: deps.env, onSecret }),
+  }
+  return {
+    cwd: deps.cwd,
+    env: deps.env,
+    now: deps.now,
+    logger: createRunnerLogger(core),
+    isFile: deps.isFile,
+    validate: deps.validate,
+    eks: (edge) => eksFactory(edge.assumeRoles ? roles[edge.purpose] : undefined),
+    eksForCluster: (target) => createEksApi({ region: target.region }),
+  }
+}
 
 /** The action's entry point: the one try/catch and the one setFailed. Never rejects. */
 export async function run(deps: Deps = productionDeps()): Promise<void> {
-  const failure = await attempt(deps)
-  if (failure !== undefined) deps.core.setFailed(failure)
-}
-
-async function attempt(deps: Deps): Promise<StepResult> {
+  let failure: string | undefined
   try {
-    const parsed = parseActionInputs((name) => deps.core.getInput(name), deps.env, deps.readEvent)
-    if (!parsed.ok) return parsed.error.message
-    const config = parsed.value
-    deps.core.info(`${PRODUCT} ${pkg.version}: ${config.reason}`)
-    switch (config.command) {
-      case 'validate':
-        return await runValidateStep(config, deps)
-      case 'plan':
-      case 'apply':
-      case 'drift':
-        return notImplementedMessage(config)
-    }
+    failure = await attempt(deps)
   } catch (e) {
     const stack = errorStack(e)
     if (stack !== undefined) deps.core.debug(stack)
     if (deps.env[DEBUG_ENV] === '1' && stack !== undefined) deps.core.info(stack)
-    return `internal error: ${errorMessage(e)}`
+    failure = `internal error: ${errorMessage(e)}`
   }
+  if (failure !== undefined) deps.core.setFailed(failure)
 }
 
-export function notImplementedMessage(config: ActionConfig): string {
-  const how = config.requested === 'auto' ? ` (command: auto chose ${config.command} for the ${config.eventName ?? 'unknown'} event)` : ''
-  return `${config.command}${how} is not implemented yet in ${PRODUCT} ${pkg.version}; this version implements validate only: set \`command: validate\``
-}
-
-async function runValidateStep(config: ActionConfig, deps: Deps): Promise<StepResult> {
-  const { core } = deps
-  const rulesPath = resolve(deps.cwd, config.rules)
-  if (!config.rulesIsDefault && !deps.isFile(rulesPath)) return `rules file not found or not a file: ${config.rules}`
-  if (deps.isFile(rulesPath)) {
-    core.warning(`organisation rules (${config.rules}) are not evaluated by this version; only the schema and EKS rules are checked`)
-  }
-
-  const outcome = await deps.validate({
-    manifest: config.manifest,
-    cwd: deps.cwd,
-    now: deps.now(),
-    expiryWarningDays: config.expiryWarningDays,
+async function attempt(deps: Deps): Promise<string | undefined> {
+  const parsed = parseActionInputs((name) => deps.core.getInput(name), deps.env, deps.readEvent)
+  if (!parsed.ok) return parsed.error.message
+  const config = parsed.value
+  deps.core.info(`${PRODUCT} ${pkg.version}: ${config.reason}`)
+  const request = actionRequest(config, {
+    planFile: join(deps.env['RUNNER_TEMP'] || tmpdir(), `${PRODUCT}-plan.json`),
+    manifestCommit: deps.env['GITHUB_SHA'],
   })
-  if (outcome.kind === 'usage') return outcome.message
+  if (request.command !== config.command) deps.core.info(`${PRODUCT}: running ${request.command}`)
+  const outcome = await runCommand(deps.commands ?? defaultCommands, request, runnerDeps(deps, config.audience))
+  await publish(outcome, deps)
+  return failureOf(outcome)
+}
 
+/** An outcome on the runner: notes, annotations, log, summary, outputs, files, GitHub writes. */
+export async function publish(outcome: Outcome, deps: Pick<Deps, 'core' | 'cwd' | 'env' | 'writeFile'>): Promise<void> {
+  const { core } = deps
+  for (const note of outcome.notes) (note.level === 'warning' ? core.warning : core.info)(note.message)
   const workspace = deps.env['GITHUB_WORKSPACE'] || deps.cwd
   for (const problem of outcome.problems) annotateProblem(core, problem, deps.cwd, workspace)
-  const fileCount = Math.max(outcome.manifest.files.length, outcome.sources.size)
-  const summary = summarizeProblems(outcome.problems, fileCount)
-  core.info(summary)
-  await core.writeSummary(renderProblemsMarkdown(outcome.problems, { fileCount, title: `${PRODUCT} validate` }))
-  // The logical cluster names, so a later job can fan out over them with a matrix.
-  core.setOutput(Outputs.Clusters, JSON.stringify(outcome.manifest.clusters.map((c) => c.key)))
-  return outcome.ok ? undefined : `manifest invalid: ${summary}`
+  if (outcome.stdout !== undefined) core.info(outcome.stdout.replace(/\n$/, ''))
+  if (outcome.stderr !== undefined) core.info(outcome.stderr.replace(/\n$/, ''))
+  if (outcome.summary !== undefined) await core.writeSummary(outcome.summary)
+  for (const [name, value] of Object.entries(outcome.outputs)) if (value !== undefined) core.setOutput(name, value)
+  const write = deps.writeFile ?? writeFileCreatingDirs
+  for (const file of outcome.files) await write(resolve(deps.cwd, file.path), file.text)
+  for (const w of outcome.writes) describeWrite(core, w)
+}
+
+async function writeFileCreatingDirs(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, text, 'utf8')
+}
+
+/** No GitHub port in this version: a write is logged, not performed (the pull-request flow adds it). */
+function describeWrite(core: Pick<ActionCore, 'info'>, w: GitHubWrite): void {
+  switch (w.kind) {
+    case 'sticky-comment':
+      return core.info(`not posting the sticky comment on #${w.issueNumber}: this version has no GitHub port`)
+    case 'issue':
+      return core.info(`not writing the issue "${w.title}": this version has no GitHub port`)
+    default:
+      return assertNever(w)
+  }
 }
 
 /** One annotation per problem, at its file, line and column; the title is the problem's code. */

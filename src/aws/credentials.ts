@@ -145,3 +145,122 @@ function redact(message: string, secrets: readonly string[]): string {
   // Anything that looks like a JWT or a session token is dropped too.
   return out.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '***')
 }
+
+// ───────────────────────────── one port: credentialsFor(roleArn) ─────────────────────────────
+
+/** A provider the SDK calls for credentials; undefined = the SDK's default chain (ambient). */
+export type CredentialsProvider = () => Promise<AwsCredentials>
+
+/**
+ * The one credentials port a command's edge receives: credentials for a cluster's role, or
+ * undefined for ambient credentials. `region` is the cluster's: STS is called at that region's
+ * endpoint and partition.
+ */
+export type CredentialsFor = (roleArn: string | undefined, region: string) => CredentialsProvider | undefined
+
+export type CredentialsStrategy =
+  /** The SDK's default chain for everything, roles ignored. */
+  | { readonly kind: 'ambient' }
+  /** CLI `--assume-roles`: AssumeRole from the ambient credentials. */
+  | { readonly kind: 'assume-role' }
+  /** The action: a GitHub OIDC token for `audience`, exchanged with AssumeRoleWithWebIdentity. */
+  | { readonly kind: 'web-identity'; readonly getIdToken: (audience: string) => Promise<string>; readonly audience: string }
+
+export interface CredentialsOptions {
+  /** Environment the STS endpoint and the session name come from (AWS_ENDPOINT_URL_STS, GITHUB_REPOSITORY, GITHUB_RUN_ID). */
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Every secret seen (token, keys) is handed here first (the action masks it with core.setSecret). */
+  readonly onSecret?: (secret: string) => void
+  /** `plan` or `apply`: part of the session name, so CloudTrail tells them apart. */
+  readonly purpose: string
+  readonly now?: () => number
+}
+
+/**
+ * Builds `credentialsFor` for a strategy. Each distinct role is assumed once: the provider is
+ * memoised per role, and concurrent callers share the pending promise (memoizeCredentials).
+ */
+export function createCredentialsFor(strategy: CredentialsStrategy, opts: CredentialsOptions): CredentialsFor {
+  if (strategy.kind === 'ambient') return () => undefined
+  const providers = new Map<string, CredentialsProvider>()
+  const sessionName = sessionNameFor(opts.purpose, opts.env)
+  return (roleArn, region) => {
+    if (roleArn === undefined) return undefined
+    let provider = providers.get(roleArn)
+    if (!provider) {
+      const endpoint = stsEndpoint(region, opts.env)
+      const fetch =
+        strategy.kind === 'assume-role'
+          ? () => assumeRole(roleArn, { region, sessionName, ...optionalEndpoint(endpoint) })
+          : () => assumeWithOidc(roleArn, region, sessionName, endpoint, strategy, opts)
+      const reveal = async (): Promise<AwsCredentials> => {
+        const c = await fetch()
+        for (const secret of [c.secretAccessKey, c.sessionToken]) if (secret) opts.onSecret?.(secret)
+        return c
+      }
+      provider = memoizeCredentials(reveal, opts.now ? { now: opts.now } : {})
+      providers.set(roleArn, provider)
+    }
+    return provider
+  }
+}
+
+async function assumeWithOidc(
+  roleArn: string,
+  region: string,
+  sessionName: string,
+  endpoint: string | undefined,
+  strategy: Extract<CredentialsStrategy, { kind: 'web-identity' }>,
+  opts: CredentialsOptions,
+): Promise<AwsCredentials> {
+  const token = await strategy.getIdToken(strategy.audience)
+  opts.onSecret?.(token)
+  try {
+    return await assumeRoleWithWebIdentity(roleArn, { region, token, sessionName, ...optionalEndpoint(endpoint) })
+  } catch (e) {
+    const claims = jwtClaims(token)
+    const sub = typeof claims['sub'] === 'string' ? claims['sub'] : '(none)'
+    const aud = Array.isArray(claims['aud']) ? claims['aud'].join(',') : typeof claims['aud'] === 'string' ? claims['aud'] : strategy.audience
+    const base = e instanceof AwsCallError ? e : contextError('AssumeRoleWithWebIdentity', `Could not assume role ${roleArn} with OIDC`, e, [token])
+    throw new AwsCallError(
+      base.operation,
+      base.code,
+      `${base.message}. The token's sub is "${sub}" and aud is "${aud}": the trust policy of ${roleArn} must allow ` +
+        `sts:AssumeRoleWithWebIdentity for the token.actions.githubusercontent.com provider with ` +
+        `token.actions.githubusercontent.com:aud = "${aud}" and token.actions.githubusercontent.com:sub matching "${sub}"`,
+      base.status,
+    )
+  }
+}
+
+/** The payload of a JWT, decoded without verifying (only to explain a refusal; never trusted). */
+export function jwtClaims(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1]
+  if (payload === undefined) return {}
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/**
+ * STS at the cluster's regional endpoint, in the region's partition (cn-* → amazonaws.com.cn);
+ * undefined when AWS_ENDPOINT_URL_STS (or AWS_ENDPOINT_URL) is set, so the SDK honours it.
+ */
+export function stsEndpoint(region: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env['AWS_ENDPOINT_URL_STS'] || env['AWS_ENDPOINT_URL']) return undefined
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
+  return `https://sts.${region}.${suffix}`
+}
+
+/** `eks-access-gate-plan-owner-repo-123456`, cut to STS's 64 characters of [\w+=,.@-]. */
+export function sessionNameFor(purpose: string, env: Readonly<Record<string, string | undefined>>): string {
+  const parts = ['eks-access-gate', purpose, env['GITHUB_REPOSITORY'], env['GITHUB_RUN_ID']].filter((p): p is string => !!p)
+  return toSessionName(parts.join('-'))
+}
+
+function optionalEndpoint(endpoint: string | undefined): { endpoint?: string } {
+  return endpoint === undefined ? {} : { endpoint }
+}

@@ -3,17 +3,20 @@ import path from 'node:path'
 import { AwsCallError, type EksAccessApi } from '../aws/port.js'
 import { createLimiter } from '../aws/limit.js'
 import { readOneCluster } from '../aws/read-state.js'
-import { exportManifestYaml, exportStateSnapshot } from '../export.js'
+import { exportManifestYaml, exportStateSnapshot } from '../manifest/export.js'
+import type { ExportRequest } from '../config/requests.js'
+import type { Env } from '../config/values.js'
+import { Outcomes, type Note, type Outcome } from '../outcome.js'
+import type { CommandDeps } from './deps.js'
 import { serializeStateSnapshot } from '../state/snapshot.js'
 import { err, ok, type AccessPolicyInfo, type ObservedCluster, type ObservedEntry, type PlanError, type Result } from '../types.js'
 
 /**
  * `export --cluster NAME [--region R] [--format yaml|state] [--output FILE]`: reads one live
- * cluster through the EKS port and writes it as manifest YAML (to adopt a cluster) or as a state
- * snapshot (for `plan --state`). Exit 0 written; 1 the cluster could not be read (AWS error,
- * CONFIG_MAP mode); 2 bad options or an unwritable output file.
+ * cluster through the EKS port and renders it as manifest YAML (to adopt a cluster) or as a state
+ * snapshot (for `plan --state`). ok: written; failed: the cluster could not be read (AWS error,
+ * CONFIG_MAP mode); usage: bad options or an unwritable output file.
  */
-
 export interface ExportOptions {
   /** The EKS cluster name (not a manifest key: export needs no manifest). */
   readonly cluster: string
@@ -21,7 +24,7 @@ export interface ExportOptions {
   readonly format: 'yaml' | 'state'
   readonly output?: string
   readonly cwd: string
-  readonly env: NodeJS.ProcessEnv
+  readonly env: Env
 }
 
 export interface ExportTarget {
@@ -38,8 +41,6 @@ export interface ExportDeps {
   readonly readCluster?: ReadCluster
   /** Default: fs.writeFile (UTF-8). */
   readonly writeFile?: (file: string, text: string) => Promise<void>
-  readonly stdout: (s: string) => void
-  readonly stderr: (s: string) => void
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/
@@ -70,48 +71,60 @@ export async function readClusterAccess(api: EksAccessApi, target: ExportTarget)
 }
 
 /** The catalogue for a snapshot; without permission for it the snapshot simply has none. */
-async function readCatalogue(api: EksAccessApi, stderr: (s: string) => void): Promise<AccessPolicyInfo[] | undefined> {
+async function readCatalogue(api: EksAccessApi, notes: Note[]): Promise<AccessPolicyInfo[] | undefined> {
   try {
     return await api.listAccessPolicies()
   } catch (e) {
     const { message } = describeAwsError(e)
-    stderr(`eks-access-gate export: warning: the snapshot has no access-policy catalogue (${message})\n`)
+    notes.push({ level: 'warning', message: `the snapshot has no access-policy catalogue (${message})` })
     return undefined
   }
 }
 
-export async function exportCommand(opts: ExportOptions, deps: ExportDeps): Promise<number> {
-  const fail = (code: number, message: string): number => {
-    deps.stderr(`eks-access-gate export: ${message}\n`)
-    return code
-  }
-  if (!CLUSTER_NAME.test(opts.cluster)) return fail(2, `--cluster "${opts.cluster}" is not an EKS cluster name`)
-  if (opts.format !== 'yaml' && opts.format !== 'state') return fail(2, `--format must be yaml or state, not "${String(opts.format)}"`)
+/** The stage behind the command: options in, an Outcome out (nothing printed). */
+export async function exportCluster(opts: ExportOptions, deps: ExportDeps): Promise<Outcome> {
+  if (!CLUSTER_NAME.test(opts.cluster)) return Outcomes.usage(`--cluster "${opts.cluster}" is not an EKS cluster name`)
+  if (opts.format !== 'yaml' && opts.format !== 'state') return Outcomes.usage(`--format must be yaml or state, not "${String(opts.format)}"`)
   const region = resolveRegion(opts)
-  if (!region.ok) return fail(2, region.error)
+  if (!region.ok) return Outcomes.usage(region.error)
 
   const target = { name: opts.cluster, region: region.value }
   const api = deps.apiFor(target)
   const read = await (deps.readCluster ?? readClusterAccess)(api, target)
-  if (!read.ok) return fail(1, read.error.message)
+  if (!read.ok) return Outcomes.failed(read.error.message)
   const observed = read.value
 
+  const notes: Note[] = []
   const text =
     opts.format === 'yaml'
       ? exportManifestYaml(observed, observed.accountId === undefined ? {} : { accountId: observed.accountId })
-      : serializeStateSnapshot(exportStateSnapshot([observed], await readCatalogue(api, deps.stderr)))
+      : serializeStateSnapshot(exportStateSnapshot([observed], await readCatalogue(api, notes)))
 
-  if (opts.output === undefined) {
-    deps.stdout(text)
-    return 0
-  }
+  if (opts.output === undefined) return Outcomes.ok({ stdout: text, notes })
   const file = path.resolve(opts.cwd, opts.output)
   try {
     await (deps.writeFile ?? ((f, t) => fsWriteFile(f, t, 'utf8')))(file, text)
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : String(e)
-    return fail(2, `cannot write ${opts.output}: ${code}`)
+    return Outcomes.usage(`cannot write ${opts.output}: ${code}`, { notes })
   }
-  deps.stderr(`eks-access-gate export: wrote ${observed.entries.length} access entries of ${target.name} (${target.region}) to ${opts.output}\n`)
-  return 0
+  notes.push({ level: 'info', message: `wrote ${observed.entries.length} access entries of ${target.name} (${target.region}) to ${opts.output}` })
+  return Outcomes.ok({ notes })
+}
+
+/** `export`: the request from argv, the EKS port and the disk from the adapter's deps. */
+export async function exportCommand(request: ExportRequest, deps: CommandDeps): Promise<Outcome> {
+  if (request.cluster === '') return Outcomes.usage('export needs --cluster NAME (the EKS cluster name)')
+  const edge = { purpose: 'plan' as const, clusterTimeoutSeconds: request.clusterTimeoutSeconds, ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }) }
+  return exportCluster(
+    {
+      cluster: request.cluster,
+      format: request.format,
+      cwd: deps.cwd,
+      env: deps.env,
+      ...(request.region === undefined ? {} : { region: request.region }),
+      ...(request.output === undefined ? {} : { output: request.output }),
+    },
+    { apiFor: (t) => deps.eksForCluster(t, edge) },
+  )
 }

@@ -1,173 +1,80 @@
-import picomatch from 'picomatch'
-import type { ClusterTarget, EksApiFactory } from '../aws/port.js'
-import { readLiveState } from '../aws/read-state.js'
+/** `plan`: validate, read each selected cluster (live or from a snapshot) and diff; nothing is changed. */
+import { resolve } from 'node:path'
+import type { PlanRequest } from '../config/requests.js'
+import { Outputs } from '../constants.js'
+import { Outcomes, type Outcome } from '../outcome.js'
 import { buildPlan } from '../plan/plan.js'
-import { builtInCatalogue } from '../policies.js'
-import { findObservedCluster, loadStateSnapshotFile } from '../state/snapshot.js'
-import type { AccessPolicyInfo, Manifest, ManifestCluster, ObservedCluster, Plan, PlanError, Problem, Result } from '../types.js'
-import { err, ok } from '../types.js'
-import { validateManifests } from '../validate.js'
+import { renderPlan } from '../plan/render/index.js'
+import { renderProblemsText } from '../render/problems.js'
+import type { CommandDeps } from './deps.js'
+import { planAccess } from './plan-access.js'
+import { rulesNotes } from './rules-note.js'
 
-export interface PlanOptions {
-  readonly manifest: string
-  readonly cwd: string
-  readonly now: Date
-  readonly expiryWarningDays: number
-  /** A state snapshot file: plan offline, with no AWS access at all. */
-  readonly state?: string
-  /** Glob over logical cluster names. */
-  readonly clusterGlob?: string
-  readonly manifestCommit?: string
-}
+// The pipeline stage, kept importable from here for bench/ and tests.
+export { planAccess, selectPlannedClusters, type PlanDeps, type PlanOptions, type PlanOutcome } from './plan-access.js'
 
-export interface PlanDeps {
-  /** Builds the EKS port for a cluster; unused with `state`. */
-  readonly apiFor?: EksApiFactory
-  /** Read concurrency per account and region. */
-  readonly concurrency?: number
-  /** At most this many requests per second per account and region (`--max-rate`). */
-  readonly ratePerSecond?: number
-}
-
-export type PlanOutcome =
-  | { readonly kind: 'usage'; readonly message: string }
-  /** The manifest is invalid: nothing was read from AWS. */
-  | {
-      readonly kind: 'invalid'
-      readonly manifest: Manifest
-      readonly problems: readonly Problem[]
-      readonly sources: ReadonlyMap<string, string>
-    }
-  | { readonly kind: 'planned'; readonly plan: Plan; readonly sources: ReadonlyMap<string, string> }
-
-/**
- * validate → select clusters → read live state (or a snapshot) → diff. An invalid manifest
- * stops before any AWS call, so a broken pull request never reaches a cluster, with one
- * exception: a short policy name the built-in catalogue does not know may be a policy AWS added
- * since this release, so such a manifest is still read (read-only) and judged again against the
- * catalogue EKS reports (ListAccessPolicies) or the snapshot holds.
- */
-export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<PlanOutcome> {
-  const validated = await validateManifests(validateOptions(opts, builtInCatalogue()))
-  if (validated.kind === 'usage') return validated
-  const invalid = (problems: readonly Problem[]): PlanOutcome => ({ kind: 'invalid', manifest: validated.manifest, problems, sources: validated.sources })
-  if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems)) return invalid(validated.problems)
-
-  const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob)
-  if (!selected.ok) return { kind: 'usage', message: selected.error }
-  const snapshot = opts.state ? await readSnapshot(opts.state, opts.cwd, selected.value) : undefined
-  if (snapshot && !snapshot.ok) return { kind: 'usage', message: snapshot.error }
-
-  // Only the policy catalogue can change the verdict: fetch it (one ListAccessPolicies per
-  // partition) or take the snapshot's, and validate again, only when an unknown policy was seen.
-  let final = validated
-  let liveCatalogue = false
-  if (validated.problems.some((p) => p.code === UNKNOWN_POLICY)) {
-    const catalogue = snapshot ? snapshot.value.catalogue : await readCatalogues(selected.value, deps)
-    liveCatalogue = !snapshot && catalogue !== undefined
-    const rechecked = catalogue ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))) : validated
-    if (rechecked.kind === 'checked') final = rechecked
-  }
-  if (!final.ok) return invalid(final.problems)
-
-  const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue))
-  if (!observed.ok) return { kind: 'usage', message: observed.error }
-
-  const plan = buildPlan({
-    manifest: validated.manifest,
-    observed: observed.value.clusters,
-    now: opts.now,
-    problems: final.problems,
-    clusters: selected.value.map((c) => c.key),
-    ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
-  })
-  return { kind: 'planned', plan, sources: validated.sources }
-}
-
-/**
- * ListAccessPolicies through the first selected cluster of each partition; a partition whose
- * call fails keeps the built-in catalogue (the cluster read reports access problems later).
- */
-async function readCatalogues(clusters: readonly ManifestCluster[], deps: PlanDeps): Promise<AccessPolicyInfo[] | undefined> {
-  if (!deps.apiFor) return undefined
-  const apiFor = deps.apiFor
-  const firstOfPartition = [...new Map(clusters.map((c) => [c.partition, c] as const)).values()]
-  const lists = await Promise.all(
-    firstOfPartition.map((c) => apiFor(targetOf(c)).listAccessPolicies().catch(() => [] as AccessPolicyInfo[])),
-  )
-  const all = lists.flat()
-  return all.length > 0 ? all : undefined
-}
-
-function targetOf(c: ManifestCluster): ClusterTarget {
-  return { key: c.key, name: c.name, region: c.region, accountId: c.accountId, ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}) }
-}
-
-/** The code of an access policy missing from the catalogue (rules/eks/policy-catalogue.ts). */
-const UNKNOWN_POLICY = 'eks:unknown-policy'
-
-function onlyUnknownPolicyErrors(problems: readonly Problem[]): boolean {
-  return problems.every((p) => p.severity !== 'error' || p.code === UNKNOWN_POLICY)
-}
-
-function validateOptions(opts: PlanOptions, catalogue: readonly AccessPolicyInfo[]) {
-  return { manifest: opts.manifest, cwd: opts.cwd, now: opts.now, expiryWarningDays: opts.expiryWarningDays, catalogue }
-}
-
-/** The clusters `--cluster GLOB` names; a filter that matches nothing is a usage error. */
-export function selectPlannedClusters(manifest: Manifest, glob: string | undefined): Result<ManifestCluster[], string> {
-  if (glob === undefined) return ok([...manifest.clusters])
-  const matches = picomatch(glob.split(',').map((g) => g.trim()).filter(Boolean), { dot: true, bash: true })
-  const selected = manifest.clusters.filter((c) => matches(c.key))
-  if (selected.length === 0) {
-    const known = manifest.clusters.map((c) => c.key).join(', ') || '(none)'
-    return err(`--cluster "${glob}" matches no cluster in the manifest; clusters are: ${known}`)
-  }
-  return ok(selected)
-}
-
-interface Observed {
-  readonly clusters: ReadonlyMap<string, Result<ObservedCluster, PlanError>>
-  readonly catalogue?: readonly AccessPolicyInfo[]
-}
-
-async function readSnapshot(path: string, cwd: string, clusters: readonly ManifestCluster[]): Promise<Result<Observed, string>> {
-  const loaded = await loadStateSnapshotFile(path, cwd)
-  if (loaded.kind === 'usage') return err(loaded.message)
-  if (!loaded.result.ok) return err(formatSnapshotProblems(loaded.result.error))
-  const snapshot = loaded.result.value
-  const observed = new Map<string, Result<ObservedCluster, PlanError>>()
-  for (const cluster of clusters) {
-    const found = findObservedCluster(snapshot, cluster)
-    observed.set(
-      cluster.key,
-      found
-        ? ok(found)
-        : err({
-            code: 'no-state',
-            message: `the state snapshot ${path} has no cluster "${cluster.name}" in ${cluster.region} (account ${cluster.accountId}); export it with \`eks-access-gate export --cluster ${cluster.name} --region ${cluster.region} --format state\``,
+export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Outcome> {
+  const rules = rulesNotes(request.rules, deps)
+  if (!rules.ok) return Outcomes.usage(rules.error)
+  const notes = rules.value
+  const now = deps.now()
+  const outcome = await planAccess(
+    {
+      manifest: request.manifest,
+      cwd: deps.cwd,
+      now,
+      expiryWarningDays: request.expiryWarningDays,
+      ...(request.state === undefined ? {} : { state: request.state }),
+      ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
+      ...(request.manifestCommit === undefined ? {} : { manifestCommit: request.manifestCommit }),
+    },
+    request.state === undefined
+      ? {
+          apiFor: deps.eks({
+            purpose: 'plan',
+            assumeRoles: request.assumeRoles,
+            clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+            ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
           }),
-    )
+          ...(request.maxRate === undefined ? {} : { ratePerSecond: request.maxRate }),
+          clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+        }
+      : {},
+  )
+  switch (outcome.kind) {
+    case 'usage':
+      return Outcomes.usage(outcome.message, { notes })
+    case 'invalid': {
+      // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
+      // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
+      const empty = buildPlan({ manifest: outcome.manifest, observed: new Map(), now, problems: outcome.problems, clusters: [] })
+      const listing = renderProblemsText(outcome.problems, outcome.sources, { fileCount: outcome.sources.size, color: request.color, cwd: deps.cwd })
+      return Outcomes.invalid('manifest invalid: the plan was not computed', {
+        problems: outcome.problems,
+        notes,
+        ...(request.format === 'json' ? { stdout: renderPlan(empty, 'json') } : { stderr: listing }),
+        summary: renderPlan(empty, 'markdown'),
+      })
+    }
+    case 'planned': {
+      const p = outcome.plan
+      const clusterErrors = p.clusters.filter((c) => c.errors.length > 0).length
+      const json = renderPlan(p, 'json')
+      const planFile = request.planFile === undefined ? undefined : resolve(deps.cwd, request.planFile)
+      const parts = {
+        problems: p.problems,
+        notes,
+        stdout: renderPlan(p, request.format, { color: request.format === 'text' && request.color }),
+        summary: renderPlan(p, 'markdown'),
+        outputs: {
+          [Outputs.HasChanges]: String(p.summary.create + p.summary.update + p.summary.replace + p.summary.delete + p.summary.associate + p.summary.disassociate > 0),
+          [Outputs.Summary]: JSON.stringify(p.summary),
+          [Outputs.Clusters]: JSON.stringify(p.clusters.map((c) => c.cluster)),
+          ...(planFile === undefined ? {} : { [Outputs.PlanFile]: planFile }),
+        },
+        files: planFile === undefined ? [] : [{ path: planFile, text: json }],
+      }
+      return clusterErrors > 0 ? Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts) : Outcomes.ok(parts)
+    }
   }
-  return ok({ clusters: observed, ...(snapshot.accessPolicies ? { catalogue: snapshot.accessPolicies } : {}) })
-}
-
-function formatSnapshotProblems(problems: readonly Problem[]): string {
-  return ['the state snapshot is invalid:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.code}: ${p.message}`)].join('\n')
-}
-
-async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps, readCatalogue: boolean): Promise<Result<Observed, string>> {
-  if (!deps.apiFor) return err('no AWS access configured for a live plan; pass --state FILE to plan from a snapshot')
-  const read = await readLiveState(clusters.map(targetOf), deps.apiFor, {
-    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
-    ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
-    ...(readCatalogue ? {} : { readCatalogue: false }),
-  })
-  return ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) })
-}
-
-function mergeCatalogues(a: readonly AccessPolicyInfo[], b: readonly AccessPolicyInfo[]): AccessPolicyInfo[] {
-  const byArn = new Map<string, AccessPolicyInfo>()
-  for (const p of [...a, ...b]) byArn.set(p.arn, p)
-  return [...byArn.values()].sort((x, y) => (x.arn < y.arn ? -1 : x.arn > y.arn ? 1 : 0))
 }

@@ -4,6 +4,9 @@
  */
 import { isAbsolute, relative, sep } from 'node:path'
 import type { Problem } from '../types.js'
+import { escapeMarkdown, sanitizeForTerminal, truncateText } from './safe.js'
+
+export { escapeMarkdown, sanitizeForTerminal, truncateText }
 
 export interface TextOptions {
   /** How many manifest files were checked (for the summary line). */
@@ -20,17 +23,6 @@ type Paint = (style: keyof typeof ANSI, text: string) => string
 
 function painter(color: boolean): Paint {
   return color ? (style, text) => `${ANSI[style]}${text}${ANSI.reset}` : (_style, text) => text
-}
-
-/**
- * Control characters (C0, DEL, C1) and bidi overrides in a manifest must not reach a terminal:
- * they could move the cursor, recolour the screen or reorder what a reviewer reads.
- */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-
-export function sanitizeForTerminal(text: string): string {
-  return text.replace(UNSAFE_CHARS, '?')
 }
 
 /** The path as the user should see it: relative to the working directory, `/`-separated. */
@@ -118,16 +110,6 @@ export function renderProblemsJson(ok: boolean, problems: readonly Problem[]): s
   return JSON.stringify({ ok, problems: shaped }, null, 2) + '\n'
 }
 
-/**
- * Escapes text from the manifest (or anything a pull request controls) for Markdown: every ASCII
- * punctuation character is backslash-escaped (CommonMark allows it for all of them, and GFM tables
- * honour `\|`), so no user value can open a link, an HTML tag, emphasis or a new table cell;
- * line breaks become spaces so a value cannot end the table row.
- */
-export function escapeMarkdown(text: string): string {
-  return sanitizeForTerminal(text.replace(/\r\n|\r|\n|\t/g, ' ')).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`)
-}
-
 /** At most this many rows in the table; the rest are counted in a closing line. */
 export const MAX_SUMMARY_ROWS = 500
 
@@ -143,14 +125,6 @@ export interface MarkdownOptions {
   readonly fileCount: number
   readonly title: string
   readonly cwd?: string
-}
-
-/** `text` cut to `max` characters (whole code points), with an ellipsis when cut. */
-export function truncateText(text: string, max: number): string {
-  if (text.length <= max) return text
-  const cut = text.slice(0, max - 1)
-  // do not leave half of a surrogate pair behind
-  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`
 }
 
 /** The job summary: a heading with the counts and a table of problems, everything user-controlled escaped. */

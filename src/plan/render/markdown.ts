@@ -10,6 +10,7 @@ import {
   formatSummaryLine,
   showInvisible,
 } from './text.js'
+import { escapeMarkdownText, escapeMarkdownValue } from '../../render/safe.js'
 
 /**
  * Markdown plan for the sticky PR comment and the job summary.
@@ -36,27 +37,9 @@ export interface MarkdownOptions {
 
 // ───────────────────────────── escaping ─────────────────────────────
 
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
-
-/**
- * Escapes a value for Markdown text and table cells: control characters become visible
- * escapes (so no newline can end a list item or table row), `& < > "` become entities (no HTML,
- * no comment end `-->`), and Markdown punctuation gets a backslash (no emphasis, links, code
- * spans, strikethrough or table-cell breaks via `|`).
- */
-export function escapeMarkdown(value: string): string {
-  return showInvisible(value)
-    .replace(/[\\`*_[\]|~!#()]/g, (ch) => `\\${ch}`)
-    .replace(/[&<>"]/g, (ch) => HTML_ENTITIES[ch] ?? ch)
-}
-
-/**
- * A user value in running text (messages, details): escaped, and a zero-width space after
- * each `@` so GitHub does not notify `@user` or `@org/team` from a bot comment.
- */
-export function escapeText(value: string): string {
-  return escapeMarkdown(value).replace(/@/g, '@&#8203;')
-}
+/** Plan values in Markdown: the escapers live in render/safe.ts (names kept for the renderers). */
+export const escapeMarkdown = escapeMarkdownValue
+export const escapeText = escapeMarkdownText
 
 /** A user value shown as a name: escaped and in `<code>` (GitHub makes no mentions there). */
 export function code(value: string): string {

@@ -13,6 +13,7 @@ import type {
   Problem,
   UnmanagedEntry,
 } from '../../types.js'
+import { showInvisible } from '../../render/safe.js'
 
 /**
  * Plain-text plan for terminals. The pieces that describe one change (`describeChange`,
@@ -27,28 +28,7 @@ export interface TextOptions {
 
 // ───────────────────────────── values made safe to print ─────────────────────────────
 
-/*
- * C0/C1 controls (ESC starts terminal sequences, CR/LF start new lines), bidi overrides and
- * isolates (they reorder what a reviewer reads, "Trojan Source"), zero-width and other
- * invisible format characters, and line/paragraph separators.
- */
-const INVISIBLE =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/gu
-
-const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-
-/**
- * Shows invisible and control characters as visible escapes (`\n`, `\u001B`, `\u202E`), so a
- * user-controlled value can never start a line, move the cursor, recolour the terminal or
- * reorder the text around it.
- */
-export function showInvisible(value: string): string {
-  return value.replace(INVISIBLE, (ch) => {
-    const named = NAMED_ESCAPES[ch]
-    if (named !== undefined) return named
-    return `\\u${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
-  })
-}
+export { showInvisible }
 
 const v = showInvisible
 

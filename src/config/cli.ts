@@ -1,197 +1,7 @@
-/**
- * Parses the action's inputs and the CLI's argv, once, into frozen typed configs.
- * Everything a user can get wrong here is a UsageError (exit 2), never a thrown exception.
- */
-import { editDistance } from './manifest/suggest.js'
-import { readFileSync } from 'node:fs'
-import {
-  ACTION_COMMANDS,
-  CLI_COMMANDS,
-  Defaults,
-  Inputs,
-  MAX_EXPIRY_WARNING_DAYS,
-  type ActionCommand,
-  type ActionCommandInput,
-  type CliCommand,
-} from './constants.js'
-import { err, ok, type Result } from './types.js'
-
-export interface UsageError {
-  readonly message: string
-  /** The command whose usage applies, so the CLI can point at `eks-access-gate <command> --help`. */
-  readonly command?: CliCommand
-}
-
-export type Env = Readonly<Record<string, string | undefined>>
-
-// ───────────────────────────── shared value parsers ─────────────────────────────
-
-/** YAML 1.2 core-schema booleans, the same set `core.getBooleanInput` accepts. */
-const TRUE_WORDS = ['true', 'True', 'TRUE']
-const FALSE_WORDS = ['false', 'False', 'FALSE']
-
-export function parseBoolean(name: string, raw: string | undefined, fallback: boolean): Result<boolean, string> {
-  if (raw === undefined) return ok(fallback)
-  if (TRUE_WORDS.includes(raw)) return ok(true)
-  if (FALSE_WORDS.includes(raw)) return ok(false)
-  return err(`${name} must be true or false, got ${quote(raw)}`)
-}
-
-/** A whole number of days in [0, MAX]; `parseInt`-style leniency (`7days`, `1e3`, `-1`) is rejected. */
-export function parseDays(name: string, raw: string | undefined, fallback: number): Result<number, string> {
-  if (raw === undefined) return ok(fallback)
-  if (!/^\d{1,6}$/.test(raw)) return err(`${name} must be a whole number of days (0-${MAX_EXPIRY_WARNING_DAYS}), got ${quote(raw)}`)
-  const days = Number(raw)
-  if (days > MAX_EXPIRY_WARNING_DAYS) return err(`${name} must be at most ${MAX_EXPIRY_WARNING_DAYS}, got ${raw}`)
-  return ok(days)
-}
-
-/** `--max-rate N`: a positive number of requests per second (fractions allowed, up to 10,000). */
-export function parseRate(name: string, raw: string | undefined): Result<number | undefined, string> {
-  if (raw === undefined) return ok(undefined)
-  const rate = /^\d{1,5}(\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN
-  if (!(rate > 0 && rate <= 10_000)) return err(`${name} must be a number of requests per second above 0 (at most 10000), got ${quote(raw)}`)
-  return ok(rate)
-}
-
-function parseEnum<T extends string>(name: string, raw: string, allowed: readonly T[]): Result<T, string> {
-  if ((allowed as readonly string[]).includes(raw)) return ok(raw as T)
-  const hint = didYouMean(raw, allowed)
-  return err(`${name} must be one of ${allowed.join(', ')}, got ${quote(raw)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}`)
-}
-
-/** JSON-quotes a user value so control characters and spaces stay visible in messages. */
-export function quote(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
-}
-
-/** The closest candidate within a small edit distance, for "did you mean" hints. */
-export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
-  const needle = input.toLowerCase()
-  let best: { candidate: string; distance: number } | undefined
-  for (const candidate of candidates) {
-    const distance = editDistance(needle, candidate.toLowerCase())
-    if (best === undefined || distance < best.distance) best = { candidate, distance }
-  }
-  if (best === undefined) return undefined
-  const limit = Math.max(1, Math.min(3, Math.floor(best.candidate.length / 3)))
-  return best.distance <= limit ? best.candidate : undefined
-}
-
-// ───────────────────────────── action inputs ─────────────────────────────
-
-export interface ActionConfig {
-  /** The `command` input as given (`auto` by default). */
-  readonly requested: ActionCommandInput
-  /** What runs: `auto` already resolved from the triggering event. */
-  readonly command: ActionCommand
-  /** One sentence on how `command` was chosen, for the log. */
-  readonly reason: string
-  readonly eventName?: string
-  readonly manifest: string
-  readonly rules: string
-  /** true when `rules` is the default path (a missing default file means "no organisation rules"). */
-  readonly rulesIsDefault: boolean
-  /** A secret: never log it. */
-  readonly githubToken?: string
-  readonly comment: boolean
-  readonly clusters?: string
-  readonly audience: string
-  readonly state?: string
-  readonly expiryWarningDays: number
-  readonly failOnDrift: boolean
-}
-
-/** Reads and parses the webhook payload at GITHUB_EVENT_PATH; undefined when it cannot. */
-export function readEventPayload(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Reads every input once. Empty means "not given" (the runner passes unset inputs as ""),
- * and every bad value is reported together rather than one per run.
- */
-export function parseActionInputs(
-  getInput: (name: string) => string,
-  env: Env,
-  readEvent: (path: string) => unknown = readEventPayload,
-): Result<ActionConfig, UsageError> {
-  const input = (name: string): string | undefined => {
-    const value = getInput(name).trim()
-    return value === '' ? undefined : value
-  }
-  const errors: string[] = []
-  const take = <T>(r: Result<T, string>, fallback: T): T => {
-    if (r.ok) return r.value
-    errors.push(r.error)
-    return fallback
-  }
-
-  const requested = take(parseEnum(Inputs.Command, input(Inputs.Command) ?? Defaults.command, ACTION_COMMANDS), 'validate')
-  const comment = take(parseBoolean(Inputs.Comment, input(Inputs.Comment), Defaults.comment), Defaults.comment)
-  const failOnDrift = take(parseBoolean(Inputs.FailOnDrift, input(Inputs.FailOnDrift), Defaults.failOnDrift), false)
-  const expiryWarningDays = take(
-    parseDays(Inputs.ExpiryWarningDays, input(Inputs.ExpiryWarningDays), Defaults.expiryWarningDays),
-    Defaults.expiryWarningDays,
-  )
-  if (errors.length > 0) return err({ message: `invalid input: ${errors.join('; ')}` })
-
-  const rules = input(Inputs.Rules) ?? Defaults.rules
-  const eventName = env['GITHUB_EVENT_NAME'] || undefined
-  const resolved = requested === 'auto' ? resolveAutoCommand(env, readEvent) : { command: requested, reason: `command: ${requested}` }
-  const config: ActionConfig = {
-    requested,
-    command: resolved.command,
-    reason: resolved.reason,
-    ...optional('eventName', eventName),
-    manifest: input(Inputs.Manifest) ?? Defaults.manifest,
-    rules,
-    rulesIsDefault: rules === Defaults.rules,
-    ...optional('githubToken', input(Inputs.GithubToken)),
-    comment,
-    ...optional('clusters', input(Inputs.Clusters)),
-    audience: input(Inputs.Audience) ?? Defaults.audience,
-    ...optional('state', input(Inputs.State)),
-    expiryWarningDays,
-    failOnDrift,
-  }
-  return ok(Object.freeze(config))
-}
-
-/**
- * `auto`: plan on pull requests, apply on a push to the default branch, validate otherwise.
- * When the default branch cannot be determined we validate: never apply by guesswork.
- */
-export function resolveAutoCommand(env: Env, readEvent: (path: string) => unknown): { command: ActionCommand; reason: string } {
-  const event = env['GITHUB_EVENT_NAME'] ?? ''
-  if (event === 'pull_request' || event === 'pull_request_target') return { command: 'plan', reason: `auto: ${event} event → plan` }
-  if (event !== 'push') return { command: 'validate', reason: `auto: ${event || 'unknown'} event → validate` }
-  const ref = env['GITHUB_REF'] ?? ''
-  const path = env['GITHUB_EVENT_PATH']
-  const defaultBranch = path ? defaultBranchOf(readEvent(path)) : undefined
-  if (defaultBranch === undefined) {
-    return { command: 'validate', reason: 'auto: push event, but the default branch is unknown (no readable event payload) → validate' }
-  }
-  if (ref === `refs/heads/${defaultBranch}`) return { command: 'apply', reason: `auto: push to the default branch ${defaultBranch} → apply` }
-  return { command: 'validate', reason: `auto: push to ${ref || 'an unknown ref'}, not the default branch ${defaultBranch} → validate` }
-}
-
-function defaultBranchOf(payload: unknown): string | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined
-  const repository = (payload as { repository?: unknown }).repository
-  if (typeof repository !== 'object' || repository === null) return undefined
-  const branch = (repository as { default_branch?: unknown }).default_branch
-  return typeof branch === 'string' && branch !== '' ? branch : undefined
-}
-
-/** `{ key: value }` when value is defined, `{}` otherwise (exactOptionalPropertyTypes forbids `key: undefined`). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]: V })
-}
+/** The CLI's argv, parsed once into a frozen CliConfig, with per-command flag specs. */
+import { CLI_COMMANDS, Defaults, PRODUCT, type CliCommand } from '../constants.js'
+import { err, ok, type Result } from '../types.js'
+import { didYouMean, optional, parseDays, parseEnum, parseRate, parseSeconds, quote, type UsageError } from './values.js'
 
 // ───────────────────────────── CLI argv ─────────────────────────────
 
@@ -215,6 +25,8 @@ export interface CliConfig {
   readonly assumeRoles: boolean
   /** `--max-rate`: EKS requests per second per account and region (plan); undefined = adaptive only. */
   readonly maxRate?: number
+  /** `--cluster-timeout`: seconds per cluster (plan, apply, export, drift; default 300). */
+  readonly clusterTimeoutSeconds: number
   readonly expiryWarningDays: number
   readonly failOnDrift: boolean
   /** `import-aws-auth` only: the ConfigMap file, or `-` for stdin (the default). */
@@ -251,6 +63,11 @@ export const FLAGS = {
     value: 'N',
     description: "at most N EKS requests per second per account and region (default: no cap; the SDK's adaptive retry backs off on throttling)",
   },
+  clusterTimeout: {
+    name: '--cluster-timeout',
+    value: 'SECONDS',
+    description: `give up on a cluster that does not answer within SECONDS (default: ${Defaults.clusterTimeoutSeconds})`,
+  },
   expiryWarningDays: {
     name: '--expiry-warning-days',
     value: 'N',
@@ -279,23 +96,24 @@ export const COMMAND_SPECS: Readonly<Record<CliCommand, CommandSpec>> = {
     required: [],
   },
   plan: {
-    synopsis: 'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--assume-roles] [--max-rate N]',
+    synopsis:
+      'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--assume-roles] [--max-rate N] [--cluster-timeout SECONDS]',
     summary: 'diff the manifest against the live clusters, or against a state snapshot with no AWS at all',
-    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.maxRate],
+    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.maxRate, FLAGS.clusterTimeout],
     formats: ['text', 'markdown', 'json'],
     required: [],
   },
   apply: {
     synopsis: 'apply [--manifest GLOB] [--cluster GLOB] [--yes]',
     summary: 're-plan against live state, then apply the changes in a safe order',
-    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.clusterGlob, FLAGS.yes, FLAGS.assumeRoles],
+    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.clusterGlob, FLAGS.yes, FLAGS.assumeRoles, FLAGS.maxRate, FLAGS.clusterTimeout],
     formats: ['text'],
     required: [],
   },
   export: {
-    synopsis: 'export --cluster NAME [--region R] [--output FILE] [--format yaml|state]',
+    synopsis: 'export --cluster NAME [--region R] [--output FILE] [--format yaml|state] [--max-rate N] [--cluster-timeout SECONDS]',
     summary: 'write the live access entries of an EKS cluster as manifest YAML or as a state snapshot',
-    flags: [FLAGS.clusterName, FLAGS.region, FLAGS.output, FLAGS.manifest, FLAGS.assumeRoles],
+    flags: [FLAGS.clusterName, FLAGS.region, FLAGS.output, FLAGS.maxRate, FLAGS.clusterTimeout],
     formats: ['yaml', 'state'],
     required: ['--cluster'],
   },
@@ -317,7 +135,7 @@ export const COMMAND_SPECS: Readonly<Record<CliCommand, CommandSpec>> = {
   drift: {
     synopsis: 'drift [--manifest GLOB] [--cluster GLOB] [--format text|markdown|json] [--fail-on-drift]',
     summary: 'classify differences between the live clusters and the manifest',
-    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.failOnDrift],
+    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.failOnDrift, FLAGS.maxRate, FLAGS.clusterTimeout],
     formats: ['text', 'markdown', 'json'],
     required: [],
   },
@@ -415,9 +233,10 @@ function parseCommandArgs(command: CliCommand, args: readonly string[]): Result<
 function unknownFlagMessage(name: string, command: CliCommand, allowed: readonly FlagSpec[]): string {
   const own = allowed.map((f) => f.name)
   const elsewhere = Object.values(FLAGS).some((f) => f.name === name)
-  if (elsewhere) return `${name} is not an option of ${command}`
   const hint = didYouMean(name.replace(/^-+/, '--'), own)
-  return `unknown option ${quote(name)}${hint ? ` (did you mean ${hint}?)` : ''}`
+  const suggestion = hint ? ` (did you mean ${hint}?)` : ''
+  if (elsewhere) return `${name} is not an option of ${command}${suggestion}; see ${PRODUCT} ${command} --help`
+  return `unknown option ${quote(name)}${suggestion}`
 }
 
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
@@ -443,6 +262,10 @@ function buildCliConfig(
   const format = take(parseEnum('--format', str('--format') ?? defaultFormat, spec.formats), defaultFormat)
   const days = take(parseDays('--expiry-warning-days', str('--expiry-warning-days'), Defaults.expiryWarningDays), 0)
   const maxRate = take(parseRate('--max-rate', str('--max-rate')), undefined)
+  const clusterTimeoutSeconds = take(
+    parseSeconds('--cluster-timeout', str('--cluster-timeout'), Defaults.clusterTimeoutSeconds),
+    Defaults.clusterTimeoutSeconds,
+  )
   const repo = str('--repo')
   if (repo !== undefined && !REPO.test(repo)) errors.push(`--repo must look like OWNER/REPO, got ${quote(repo)}`)
   const region = str('--region')
@@ -463,6 +286,7 @@ function buildCliConfig(
     ...optional('branch', command === 'iam-policy' ? (str('--branch') ?? 'main') : undefined),
     assumeRoles: values.has('--assume-roles'),
     ...optional('maxRate', maxRate),
+    clusterTimeoutSeconds,
     expiryWarningDays: days,
     failOnDrift: values.has('--fail-on-drift'),
     ...optional('input', command === 'import-aws-auth' ? (positional ?? '-') : undefined),

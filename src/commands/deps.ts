@@ -1,0 +1,36 @@
+/**
+ * What the commands receive instead of reaching for the process, the disk or AWS themselves. Each
+ * adapter builds one (src/cli.ts: `terminalDeps`, src/main.ts: `runnerDeps`); tests build literals.
+ */
+import type { ClusterTarget, EksAccessApi, EksApiFactory } from '../aws/port.js'
+import type { Env } from '../config/values.js'
+import type { Logger } from '../logger.js'
+import type { ValidateOptions, ValidateOutcome } from '../manifest/validate.js'
+
+/** How a command wants to reach EKS; the adapter turns it into a factory of ports. */
+export interface EdgeOptions {
+  /** planRoleArn for plan/drift/export, roleArn for apply. */
+  readonly purpose: 'plan' | 'apply'
+  /** Assume each cluster's role (CLI `--assume-roles`, the action's OIDC); else ambient credentials. */
+  readonly assumeRoles: boolean
+  /** EKS requests per second per account and region; undefined = adaptive retry only. */
+  readonly maxRate?: number
+  /** Seconds one cluster may take: the seam for the AWS edge's per-cluster timeout. */
+  readonly clusterTimeoutSeconds: number
+}
+
+export interface CommandDeps {
+  /** The working directory every relative path is resolved against. */
+  readonly cwd: string
+  /** Variables the SDK would read too (AWS_REGION for export's default region). */
+  readonly env: Env
+  readonly now: () => Date
+  readonly logger: Logger
+  readonly isFile: (path: string) => boolean
+  /** The validate stage (src/manifest/validate.ts); injected so adapter tests can stub it. */
+  readonly validate: (options: ValidateOptions) => Promise<ValidateOutcome>
+  /** EKS ports per cluster, with the credentials and limits the options ask for. */
+  readonly eks: (options: EdgeOptions) => EksApiFactory
+  /** The EKS port for one named cluster outside any manifest (export). */
+  readonly eksForCluster: (target: Pick<ClusterTarget, 'name' | 'region'>, options: Omit<EdgeOptions, 'assumeRoles'>) => EksAccessApi
+}

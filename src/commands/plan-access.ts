@@ -1,0 +1,185 @@
+import type { ClusterTarget, EksApiFactory } from '../aws/port.js'
+import { readLiveState } from '../aws/read-state.js'
+import { buildPlan } from '../plan/plan.js'
+import { builtInCatalogue } from '../policies.js'
+import { findObservedCluster, loadStateSnapshotFile } from '../state/snapshot.js'
+import type { AccessPolicyInfo, Manifest, ManifestCluster, ObservedCluster, Plan, PlanError, Problem, Result } from '../types.js'
+import { err, ok } from '../types.js'
+import { checkManifests, readManifests } from '../manifest/validate.js'
+import { compareCodePoints } from '../util/compare.js'
+import { globMatcher } from '../util/glob.js'
+
+export interface PlanOptions {
+  readonly manifest: string
+  readonly cwd: string
+  readonly now: Date
+  readonly expiryWarningDays: number
+  /** A state snapshot file: plan offline, with no AWS access at all. */
+  readonly state?: string
+  /** Glob over logical cluster names. */
+  readonly clusterGlob?: string
+  readonly manifestCommit?: string
+}
+
+export interface PlanDeps {
+  /** Builds the EKS port for a cluster; unused with `state`. */
+  readonly apiFor?: EksApiFactory
+  /** Read concurrency per account and region. */
+  readonly concurrency?: number
+  /** At most this many requests per second per account and region (`--max-rate`). */
+  readonly ratePerSecond?: number
+  /**
+   * Seconds one cluster's read may take (`--cluster-timeout`). Carried to the AWS edge: the read
+   * options take it as soon as readLiveState has a per-cluster timeout.
+   */
+  readonly clusterTimeoutSeconds?: number
+}
+
+export type PlanOutcome =
+  | { readonly kind: 'usage'; readonly message: string }
+  /** The manifest is invalid: nothing was read from AWS. */
+  | {
+      readonly kind: 'invalid'
+      readonly manifest: Manifest
+      readonly problems: readonly Problem[]
+      readonly sources: ReadonlyMap<string, string>
+    }
+  | {
+      readonly kind: 'planned'
+      readonly plan: Plan
+      readonly sources: ReadonlyMap<string, string>
+      /** What was read (live or from the snapshot), per selected cluster key: apply tags and verifies against it. */
+      readonly observed: ReadonlyMap<string, Result<ObservedCluster, PlanError>>
+    }
+
+/**
+ * validate → select clusters → read live state (or a snapshot) → diff. An invalid manifest
+ * stops before any AWS call, so a broken pull request never reaches a cluster, with one
+ * exception: a short policy name the built-in catalogue does not know may be a policy AWS added
+ * since this release, so such a manifest is still read (read-only) and judged again against the
+ * catalogue EKS reports (ListAccessPolicies) or the snapshot holds.
+ */
+export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<PlanOutcome> {
+  const read = await readManifests(opts)
+  if (read.kind === 'usage') return read
+  const validated = checkManifests(read, validateOptions(opts, builtInCatalogue()))
+  const invalid = (problems: readonly Problem[]): PlanOutcome => ({ kind: 'invalid', manifest: validated.manifest, problems, sources: validated.sources })
+  if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems)) return invalid(validated.problems)
+
+  const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob)
+  if (!selected.ok) return { kind: 'usage', message: selected.error }
+  const snapshot = opts.state ? await readSnapshot(opts.state, opts.cwd, selected.value) : undefined
+  if (snapshot && !snapshot.ok) return { kind: 'usage', message: snapshot.error }
+
+  // Only the policy catalogue can change the verdict: fetch it (one ListAccessPolicies per
+  // partition) or take the snapshot's, and validate again, only when an unknown policy was seen.
+  let final = validated
+  let liveCatalogue = false
+  if (validated.problems.some((p) => p.code === UNKNOWN_POLICY)) {
+    const catalogue = snapshot ? snapshot.value.catalogue : await readCatalogues(selected.value, deps)
+    liveCatalogue = !snapshot && catalogue !== undefined
+    if (catalogue) final = checkManifests(read, validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue)))
+  }
+  if (!final.ok) return invalid(final.problems)
+
+  const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue))
+  if (!observed.ok) return { kind: 'usage', message: observed.error }
+
+  const plan = buildPlan({
+    manifest: validated.manifest,
+    observed: observed.value.clusters,
+    now: opts.now,
+    problems: final.problems,
+    clusters: selected.value.map((c) => c.key),
+    ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
+  })
+  return { kind: 'planned', plan, sources: validated.sources, observed: observed.value.clusters }
+}
+
+/**
+ * ListAccessPolicies through the first selected cluster of each partition; a partition whose
+ * call fails keeps the built-in catalogue (the cluster read reports access problems later).
+ */
+async function readCatalogues(clusters: readonly ManifestCluster[], deps: PlanDeps): Promise<AccessPolicyInfo[] | undefined> {
+  if (!deps.apiFor) return undefined
+  const apiFor = deps.apiFor
+  const firstOfPartition = [...new Map(clusters.map((c) => [c.partition, c] as const)).values()]
+  const lists = await Promise.all(
+    firstOfPartition.map((c) => apiFor(targetOf(c)).listAccessPolicies().catch(() => [] as AccessPolicyInfo[])),
+  )
+  const all = lists.flat()
+  return all.length > 0 ? all : undefined
+}
+
+function targetOf(c: ManifestCluster): ClusterTarget {
+  return { key: c.key, name: c.name, region: c.region, accountId: c.accountId, ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}) }
+}
+
+/** The code of an access policy missing from the catalogue (rules/eks/policy-catalogue.ts). */
+const UNKNOWN_POLICY = 'eks:unknown-policy'
+
+function onlyUnknownPolicyErrors(problems: readonly Problem[]): boolean {
+  return problems.every((p) => p.severity !== 'error' || p.code === UNKNOWN_POLICY)
+}
+
+function validateOptions(opts: PlanOptions, catalogue: readonly AccessPolicyInfo[]) {
+  return { manifest: opts.manifest, cwd: opts.cwd, now: opts.now, expiryWarningDays: opts.expiryWarningDays, catalogue }
+}
+
+/** The clusters `--cluster GLOB` names; a filter that matches nothing is a usage error. */
+export function selectPlannedClusters(manifest: Manifest, glob: string | undefined): Result<ManifestCluster[], string> {
+  if (glob === undefined) return ok([...manifest.clusters])
+  const matches = globMatcher(glob)
+  const selected = manifest.clusters.filter((c) => matches(c.key))
+  if (selected.length === 0) {
+    const known = manifest.clusters.map((c) => c.key).join(', ') || '(none)'
+    return err(`--cluster "${glob}" matches no cluster in the manifest; clusters are: ${known}`)
+  }
+  return ok(selected)
+}
+
+interface Observed {
+  readonly clusters: ReadonlyMap<string, Result<ObservedCluster, PlanError>>
+  readonly catalogue?: readonly AccessPolicyInfo[]
+}
+
+async function readSnapshot(path: string, cwd: string, clusters: readonly ManifestCluster[]): Promise<Result<Observed, string>> {
+  const loaded = await loadStateSnapshotFile(path, cwd)
+  if (loaded.kind === 'usage') return err(loaded.message)
+  if (!loaded.result.ok) return err(formatSnapshotProblems(loaded.result.error))
+  const snapshot = loaded.result.value
+  const observed = new Map<string, Result<ObservedCluster, PlanError>>()
+  for (const cluster of clusters) {
+    const found = findObservedCluster(snapshot, cluster)
+    observed.set(
+      cluster.key,
+      found
+        ? ok(found)
+        : err({
+            code: 'no-state',
+            message: `the state snapshot ${path} has no cluster "${cluster.name}" in ${cluster.region} (account ${cluster.accountId}); export it with \`eks-access-gate export --cluster ${cluster.name} --region ${cluster.region} --format state\``,
+          }),
+    )
+  }
+  return ok({ clusters: observed, ...(snapshot.accessPolicies ? { catalogue: snapshot.accessPolicies } : {}) })
+}
+
+function formatSnapshotProblems(problems: readonly Problem[]): string {
+  return ['the state snapshot is invalid:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.code}: ${p.message}`)].join('\n')
+}
+
+async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps, readCatalogue: boolean): Promise<Result<Observed, string>> {
+  if (!deps.apiFor) return err('no AWS access configured for a live plan; pass --state FILE to plan from a snapshot')
+  const read = await readLiveState(clusters.map(targetOf), deps.apiFor, {
+    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+    ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
+    ...(readCatalogue ? {} : { readCatalogue: false }),
+  })
+  return ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) })
+}
+
+function mergeCatalogues(a: readonly AccessPolicyInfo[], b: readonly AccessPolicyInfo[]): AccessPolicyInfo[] {
+  const byArn = new Map<string, AccessPolicyInfo>()
+  for (const p of [...a, ...b]) byArn.set(p.arn, p)
+  return [...byArn.values()].sort((x, y) => compareCodePoints(x.arn, y.arn))
+}

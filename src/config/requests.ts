@@ -1,0 +1,219 @@
+/**
+ * One typed request per command: what the command needs and nothing else. The adapters build
+ * them (from argv in src/cli.ts, from inputs in src/main.ts) with the functions below; the commands
+ * in src/commands/ take them. A new command adds its request type here and one case per builder.
+ */
+import { Defaults, type CliCommand } from '../constants.js'
+import type { ActionConfig } from './action.js'
+import type { CliConfig } from './cli.js'
+import { optional } from './values.js'
+
+/** The organisation rules file: `explicit` when the user named it (a missing one is then exit 2). */
+export interface RulesRef {
+  readonly path: string
+  readonly explicit: boolean
+}
+
+export interface ValidateRequest {
+  readonly command: 'validate'
+  readonly manifest: string
+  readonly rules: RulesRef
+  readonly expiryWarningDays: number
+  /** Format of the terminal product; the job summary is always Markdown. */
+  readonly format: 'text' | 'json'
+  readonly color: boolean
+  /** Why this run validates (e.g. `command: auto` on a pull request): a note for the log and summary. */
+  readonly notice?: string
+}
+
+/** The AWS edge's knobs for the commands that read or write live clusters. */
+export interface AwsRequest {
+  /** Assume each cluster's planRoleArn / roleArn (CLI `--assume-roles`, the action's OIDC). */
+  readonly assumeRoles: boolean
+  /** At most this many EKS requests per second per account and region; undefined = adaptive only. */
+  readonly maxRate?: number
+  /** Seconds one cluster may take before it is reported as timed out. */
+  readonly clusterTimeoutSeconds: number
+}
+
+export interface PlanRequest extends AwsRequest {
+  readonly command: 'plan'
+  readonly manifest: string
+  readonly rules: RulesRef
+  readonly expiryWarningDays: number
+  readonly format: 'text' | 'markdown' | 'json'
+  readonly color: boolean
+  /** A state snapshot file: plan offline, with no AWS access at all. */
+  readonly state?: string
+  /** Glob over logical cluster names. */
+  readonly clusterGlob?: string
+  readonly manifestCommit?: string
+  /** Where to write the plan as JSON (the action's `plan-file` output). */
+  readonly planFile?: string
+}
+
+export interface ExportRequest extends Omit<AwsRequest, 'assumeRoles'> {
+  readonly command: 'export'
+  readonly cluster: string
+  readonly region?: string
+  readonly format: 'yaml' | 'state'
+  readonly output?: string
+}
+
+export interface ApplyRequest extends AwsRequest {
+  readonly command: 'apply'
+  readonly manifest: string
+  readonly rules: RulesRef
+  readonly clusterGlob?: string
+  readonly yes: boolean
+}
+
+export interface DriftRequest extends AwsRequest {
+  readonly command: 'drift'
+  readonly manifest: string
+  readonly rules: RulesRef
+  readonly clusterGlob?: string
+  readonly state?: string
+  readonly failOnDrift: boolean
+  readonly format: 'text' | 'markdown' | 'json'
+}
+
+export interface ImportAwsAuthRequest {
+  readonly command: 'import-aws-auth'
+  /** The ConfigMap file, or `-` for stdin. */
+  readonly input: string
+  readonly cluster: string
+  readonly format: 'yaml' | 'json'
+}
+
+export interface IamPolicyRequest {
+  readonly command: 'iam-policy'
+  readonly repo: string
+  readonly manifest: string
+  readonly branch: string
+}
+
+export interface RequestOf {
+  readonly validate: ValidateRequest
+  readonly plan: PlanRequest
+  readonly apply: ApplyRequest
+  readonly export: ExportRequest
+  readonly 'import-aws-auth': ImportAwsAuthRequest
+  readonly 'iam-policy': IamPolicyRequest
+  readonly drift: DriftRequest
+}
+
+export type CommandRequest = RequestOf[CliCommand]
+
+type TerminalFormat<T extends string> = T
+
+function pick<T extends string>(format: string, allowed: readonly T[]): TerminalFormat<T> {
+  return (allowed as readonly string[]).includes(format) ? (format as T) : (allowed[0] as T)
+}
+
+function aws(c: { assumeRoles: boolean; maxRate?: number; clusterTimeoutSeconds: number }): AwsRequest {
+  return { assumeRoles: c.assumeRoles, ...optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds }
+}
+
+/** From parsed argv. `color` comes from the terminal (TTY and NO_COLOR); `env` for GITHUB_SHA. */
+export function cliRequest(c: CliConfig, terminal: { readonly color: boolean; readonly defaultRulesExists: boolean; readonly manifestCommit?: string | undefined }): CommandRequest {
+  const rules: RulesRef = c.rules !== undefined ? { path: c.rules, explicit: true } : { path: Defaults.rules, explicit: false }
+  const request = ((): CommandRequest => {
+    switch (c.command) {
+      case 'validate':
+        return { command: 'validate', manifest: c.manifest, rules, expiryWarningDays: c.expiryWarningDays, format: pick(c.format, ['text', 'json']), color: terminal.color }
+      case 'plan':
+        return {
+          command: 'plan',
+          manifest: c.manifest,
+          rules,
+          expiryWarningDays: c.expiryWarningDays,
+          format: pick(c.format, ['text', 'markdown', 'json']),
+          color: terminal.color,
+          ...optional('state', c.state),
+          ...optional('clusterGlob', c.cluster),
+          ...optional('manifestCommit', terminal.manifestCommit || undefined),
+          ...aws(c),
+        }
+      case 'export':
+        return {
+          command: 'export',
+          cluster: c.cluster ?? '',
+          ...optional('region', c.region),
+          format: pick(c.format, ['yaml', 'state']),
+          ...optional('output', c.output),
+          ...optional('maxRate', c.maxRate),
+          clusterTimeoutSeconds: c.clusterTimeoutSeconds,
+        }
+      case 'apply':
+        return { command: 'apply', manifest: c.manifest, rules, ...optional('clusterGlob', c.cluster), yes: c.yes, ...aws(c) }
+      case 'drift':
+        return {
+          command: 'drift',
+          manifest: c.manifest,
+          rules,
+          ...optional('clusterGlob', c.cluster),
+          ...optional('state', c.state),
+          failOnDrift: c.failOnDrift,
+          format: pick(c.format, ['text', 'markdown', 'json']),
+          ...aws(c),
+        }
+      case 'import-aws-auth':
+        return { command: 'import-aws-auth', input: c.input ?? '-', cluster: c.cluster ?? '', format: pick(c.format, ['yaml', 'json']) }
+      case 'iam-policy':
+        return { command: 'iam-policy', repo: c.repo ?? '', manifest: c.manifest, branch: c.branch ?? 'main' }
+    }
+  })()
+  return Object.freeze(request)
+}
+
+/** The action's note when `command: auto` chose plan on a pull request: what this version does instead. */
+export const PULL_REQUEST_PLAN_NOTICE =
+  'command: auto chose plan for this pull request; the live plan on pull requests comes in a later version, so this run validates the manifest (set `command: plan` with a `state` snapshot for an offline plan)'
+
+/**
+ * From the action's inputs. `planFile` is where the plan JSON goes (under RUNNER_TEMP). On a pull
+ * request, `command: auto` validates with a notice: failing every pull request would be worse.
+ */
+export function actionRequest(c: ActionConfig, runner: { readonly planFile?: string; readonly manifestCommit?: string | undefined }): CommandRequest {
+  const rules: RulesRef = { path: c.rules, explicit: !c.rulesIsDefault }
+  // Ambient credentials in this version (configure-aws-credentials before the step); per-cluster
+  // OIDC roles come with the pull-request flow: flip assumeRoles and the runner's web-identity
+  // strategy takes over.
+  const awsPart: AwsRequest = { assumeRoles: false, ...optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds }
+  const validate = (notice?: string): ValidateRequest =>
+    Object.freeze({ command: 'validate', manifest: c.manifest, rules, expiryWarningDays: c.expiryWarningDays, format: 'text', color: false, ...optional('notice', notice) })
+  switch (c.command) {
+    case 'validate':
+      return validate()
+    case 'plan':
+      if (c.requested === 'auto') return validate(PULL_REQUEST_PLAN_NOTICE)
+      return Object.freeze({
+        command: 'plan',
+        manifest: c.manifest,
+        rules,
+        expiryWarningDays: c.expiryWarningDays,
+        // the log gets the text plan; the job summary is always Markdown
+        format: 'text',
+        color: false,
+        ...optional('state', c.state),
+        ...optional('clusterGlob', c.clusters),
+        ...optional('manifestCommit', runner.manifestCommit || undefined),
+        ...optional('planFile', runner.planFile),
+        ...awsPart,
+      } satisfies PlanRequest)
+    case 'apply':
+      return Object.freeze({ command: 'apply', manifest: c.manifest, rules, ...optional('clusterGlob', c.clusters), yes: true, ...awsPart } satisfies ApplyRequest)
+    case 'drift':
+      return Object.freeze({
+        command: 'drift',
+        manifest: c.manifest,
+        rules,
+        ...optional('clusterGlob', c.clusters),
+        ...optional('state', c.state),
+        failOnDrift: c.failOnDrift,
+        format: 'markdown',
+        ...awsPart,
+      } satisfies DriftRequest)
+  }
+}
