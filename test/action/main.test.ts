@@ -6,7 +6,7 @@ import type { ValidateOptions, ValidateOutcome } from '../../src/validate.js'
 // main.ts imports the real validate module for its production deps; the tests inject their own.
 vi.mock('../../src/validate.js', () => ({ validateManifests: vi.fn() }))
 
-type FakeCore = { [K in keyof ActionCore]: Mock<ActionCore[K]> } & { summaries: string[] }
+type FakeCore = { [K in keyof ActionCore]: Mock<NonNullable<ActionCore[K]>> } & { summaries: string[] }
 
 function fakeCore(inputs: Record<string, string>): FakeCore {
   const summaries: string[] = []
@@ -152,18 +152,32 @@ describe('run: inputs and commands', () => {
   })
 
   it.each([
-    [{ command: 'plan' }, {}, 'plan is not implemented yet'],
     [{ command: 'apply' }, {}, 'apply is not implemented yet'],
     [{ command: 'drift' }, {}, 'drift is not implemented yet'],
-    [{}, { GITHUB_EVENT_NAME: 'pull_request' }, 'plan (command: auto chose plan for the pull_request event) is not implemented yet'],
-    [{}, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: '/e.json' }, 'apply (command: auto chose apply for the push event)'],
-  ])('fails clearly for %j on %j (this version implements validate only)', async (inputs, env, message) => {
+    [{}, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: '/e.json' }, 'apply is not implemented yet'],
+  ])('fails clearly for %j on %j (not available in this version)', async (inputs, env, message) => {
     const h = harness({ inputs, env })
     await run(h.deps)
     expect(h.validate).not.toHaveBeenCalled()
     expect(h.core.setFailed).toHaveBeenCalledTimes(1)
     expect(h.core.setFailed.mock.calls[0]?.[0]).toContain(message)
-    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain('this version implements validate only')
+    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain('available: validate, plan, export')
+  })
+
+  it.each(['pull_request', 'pull_request_target'])('command: auto on %s validates, notes that the live plan comes later, and passes a valid PR', async (event) => {
+    const h = harness({ env: { GITHUB_EVENT_NAME: event } })
+    await run(h.deps)
+    expect(h.validate).toHaveBeenCalledTimes(1)
+    expect(h.core.setFailed).not.toHaveBeenCalled()
+    expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining(`auto: ${event} event → plan`))
+    expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining('the live plan on pull requests comes in a later version'))
+    expect(h.core.summaries[0]).toContain('the live plan on pull requests comes in a later version')
+  })
+
+  it('command: auto on a pull request still fails an invalid manifest', async () => {
+    const h = harness({ env: { GITHUB_EVENT_NAME: 'pull_request' }, outcome: checked([error]) })
+    await run(h.deps)
+    expect(h.core.setFailed).toHaveBeenCalledWith('manifest invalid: 1 error, 0 warnings in 1 file')
   })
 
   it('logs how command: auto was resolved', async () => {

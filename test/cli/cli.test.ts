@@ -4,12 +4,13 @@ import { join } from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
 import { commands, notImplemented, runCli, type CliIO } from '../../src/cli.js'
-import { COMMAND_SPECS } from '../../src/config.js'
+import { COMMAND_SPECS } from '../../src/config/index.js'
 import { CLI_COMMANDS } from '../../src/constants.js'
 import type { Manifest, Problem } from '../../src/types.js'
-import { validateManifests, type ValidateOutcome } from '../../src/validate.js'
+import { validateManifests, type ValidateOutcome } from '../../src/manifest/validate.js'
+import { Outcomes } from '../../src/outcome.js'
 
-vi.mock('../../src/validate.js', () => ({ validateManifests: vi.fn() }))
+vi.mock('../../src/manifest/validate.js', () => ({ validateManifests: vi.fn() }))
 const validate = vi.mocked(validateManifests)
 
 interface Captured extends CliIO {
@@ -127,9 +128,9 @@ describe('commands not built yet', () => {
 
   it('routes through the commands table, so a handler can be swapped in', async () => {
     const io = makeIO()
-    const plan = vi.fn(async () => 0)
+    const plan = vi.fn(async () => Outcomes.ok())
     expect(await runCli(['plan', '--state', 's.json'], io, { ...commands, plan })).toBe(0)
-    expect(plan).toHaveBeenCalledWith(expect.objectContaining({ command: 'plan', state: 's.json' }), io)
+    expect(plan).toHaveBeenCalledWith(expect.objectContaining({ command: 'plan', state: 's.json' }), expect.objectContaining({ cwd: io.cwd }))
     expect(commands.validate).not.toBe(notImplemented)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { didYouMean, parseActionInputs, parseCliArgs, resolveAutoCommand, type CliConfig } from '../../src/config.js'
+import { didYouMean, parseActionInputs, parseCliArgs, resolveAutoCommand, type CliConfig } from '../../src/config/index.js'
 import { CLI_COMMANDS, Defaults } from '../../src/constants.js'
 
 // ───────────────────────────── action inputs ─────────────────────────────
@@ -27,6 +27,7 @@ describe('parseActionInputs', () => {
         audience: 'sts.amazonaws.com',
         expiryWarningDays: 7,
         failOnDrift: false,
+        clusterTimeoutSeconds: 300,
       },
     })
   })
@@ -186,6 +187,7 @@ describe('parseCliArgs', () => {
       assumeRoles: false,
       expiryWarningDays: 7,
       failOnDrift: false,
+      clusterTimeoutSeconds: 300,
     })
     expect(Object.isFrozen(config(['validate']))).toBe(true)
   })

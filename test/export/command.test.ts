@@ -4,7 +4,9 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { AwsCallError, type ClusterInfo, type EksAccessApi } from '../../src/aws/port.js'
-import { exportCommand, readClusterAccess, type ExportDeps, type ExportOptions } from '../../src/commands/export.js'
+import { publish } from '../../src/cli.js'
+import { exportCluster, readClusterAccess, type ExportDeps, type ExportOptions } from '../../src/commands/export.js'
+import { exitCodeOf } from '../../src/outcome.js'
 import { exportManifestYaml } from '../../src/export.js'
 import { parseStateSnapshot } from '../../src/state/snapshot.js'
 import type { AccessPolicyInfo, ObservedCluster, ObservedEntry } from '../../src/types.js'
@@ -82,12 +84,15 @@ function run(opts: Partial<ExportOptions>, fake: Fake, extra: Partial<ExportDeps
       out.targets.push(t)
       return fake.api
     },
-    stdout: (s) => (out.stdout += s),
-    stderr: (s) => (out.stderr += s),
     ...extra,
   }
   const options: ExportOptions = { cluster: 'prod', format: 'yaml', cwd: '/work', env: { AWS_REGION: 'eu-west-1' }, ...opts }
-  return exportCommand(options, deps).then((code) => ({ ...out, code }))
+  // The command returns an Outcome; the terminal adapter's publish prints it as the CLI does.
+  const io = { stdout: (s: string) => void (out.stdout += s), stderr: (s: string) => void (out.stderr += s) }
+  return exportCluster(options, deps).then(async (outcome) => {
+    await publish(outcome, io)
+    return { ...out, code: exitCodeOf(outcome) }
+  })
 }
 
 describe('exportCommand', () => {
@@ -181,7 +186,7 @@ describe('exportCommand', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'eag-export-'))
     const r = await run({ output: '.', cwd: dir }, fakeEks({ prod: { info: PROD_INFO, entries: [] } }))
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^eks-access-gate export: cannot write \.: E[A-Z]+\n$/)
+    expect(r.stderr).toMatch(/^eks-access-gate: cannot write \.: E[A-Z]+\n$/)
   })
 
   it.each<[string, string | undefined, NodeJS.ProcessEnv, string]>([
@@ -226,7 +231,7 @@ describe('exportCommand', () => {
     const r = await run({}, fakeEks({ prod: { info: PROD_INFO, entries: PROD.entries } }, fail))
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toMatch(/^eks-access-gate export: .*EKS cluster "prod" \(eu-west-1\)/)
+    expect(r.stderr).toMatch(/^eks-access-gate: .*EKS cluster "prod" \(eu-west-1\)/)
     expect(r.stderr).toContain(message)
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1)
   })
@@ -234,7 +239,7 @@ describe('exportCommand', () => {
   it('an unknown cluster is exit 1 with EKS message', async () => {
     const r = await run({ cluster: 'nope' }, fakeEks({}))
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^eks-access-gate export: EKS cluster "nope" \(eu-west-1\) was not found: .*DescribeCluster: ResourceNotFoundException: No cluster found for name: nope\./)
+    expect(r.stderr).toMatch(/^eks-access-gate: EKS cluster "nope" \(eu-west-1\) was not found: .*DescribeCluster: ResourceNotFoundException: No cluster found for name: nope\./)
   })
 
   it('a CONFIG_MAP cluster is explained, with no access-entry call', async () => {
