@@ -257,8 +257,10 @@ export function stsEndpoint(region: string, env: Readonly<Record<string, string 
 
 /** `eks-access-gate-plan-owner-repo-123456`, cut to STS's 64 characters of [\w+=,.@-]. */
 export function sessionNameFor(purpose: string, env: Readonly<Record<string, string | undefined>>): string {
-  const parts = ['eks-access-gate', purpose, env['GITHUB_REPOSITORY'], env['GITHUB_RUN_ID']].filter((p): p is string => !!p)
-  return toSessionName(parts.join('-'))
+  // The run id identifies the run in CloudTrail: a long repository name is cut, never the run id.
+  const run = env['GITHUB_RUN_ID'] ? `-${env['GITHUB_RUN_ID'].slice(0, 20)}` : ''
+  const head = ['eks-access-gate', purpose, env['GITHUB_REPOSITORY']].filter((p): p is string => !!p).join('-')
+  return toSessionName(`${head.slice(0, 64 - run.length)}${run}`)
 }
 
 function optionalEndpoint(endpoint: string | undefined): { endpoint?: string } {
