@@ -89,7 +89,12 @@ export function eksFactory(credentialsFor: CredentialsFor | undefined): EksApiFa
 }
 
 /** Runs one invocation and returns its exit code. Never throws and never prints a stack trace unless debugging. */
-export async function runCli(argv: string[], io: CliIO = processIO(), registry: Commands = commands, deps: CommandDeps = terminalDeps(io)): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIO = processIO(),
+  registry: Commands = commands,
+  deps: CommandDeps = terminalDeps(io),
+): Promise<number> {
   try {
     const parsed = parseCliArgs(argv)
     if (!parsed.ok) {
@@ -134,7 +139,8 @@ export async function publish(outcome: Outcome, io: Pick<CliIO, 'stdout' | 'stde
   if (outcome.stdout !== undefined) io.stdout(outcome.stdout)
   if (outcome.stderr !== undefined) io.stderr(outcome.stderr)
   if (io.writeFile) for (const file of outcome.files) await io.writeFile(file.path, file.text)
-  if ((outcome.status === 'usage' || outcome.status === 'failed') && outcome.message !== undefined) io.stderr(`${PRODUCT}: ${outcome.message}\n`)
+  if ((outcome.status === 'usage' || outcome.status === 'failed') && outcome.message !== undefined)
+    io.stderr(`${PRODUCT}: ${outcome.message}\n`)
 }
 
 /** https://no-color.org: any non-empty NO_COLOR turns colours off. */
@@ -175,13 +181,22 @@ export function renderGeneralHelp(): string {
 
 export function renderCommandHelp(command: CliCommand): string {
   const spec = COMMAND_SPECS[command]
-  const pending = !AVAILABLE.includes(command) ? `\nNot implemented yet in this version (${VERSION}): the options are accepted and checked, nothing runs.\n` : ''
+  const pending = !AVAILABLE.includes(command)
+    ? `\nNot implemented yet in this version (${VERSION}): the options are accepted and checked, nothing runs.\n`
+    : ''
   const format: FlagSpec = {
     name: '--format',
     value: spec.formats.join('|'),
     description: `output format (default: ${spec.formats[0] ?? 'text'})`,
   }
-  const positional: FlagSpec[] = spec.positional ? [{ name: `[${spec.positional}|-]`, description: 'input file, or - for stdin (default)' }] : []
-  const flags = [...positional, ...spec.flags, format, ...COMMON_FLAGS.slice(1).map((f) => (f.name === '--help' ? { ...f, name: '--help, -h' } : { ...f, name: '--version, -V' }))]
+  const positional: FlagSpec[] = spec.positional
+    ? [{ name: `[${spec.positional}|-]`, description: 'input file, or - for stdin (default)' }]
+    : []
+  const flags = [
+    ...positional,
+    ...spec.flags,
+    format,
+    ...COMMON_FLAGS.slice(1).map((f) => (f.name === '--help' ? { ...f, name: '--help, -h' } : { ...f, name: '--version, -V' })),
+  ]
   return `Usage: ${PRODUCT} ${spec.synopsis}\n\n${spec.summary}\n${pending}\nOptions:\n${flagLines(flags)}\n${EXIT_CODES}`
 }

@@ -9,15 +9,13 @@
  */
 import { err, ok, type Result } from './types.js'
 
-const DAY_MS = 86_400_000
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
 /**
  * Also every form the schema's `date-time` format (ajv-formats, RFC 3339) lets through, so a value
  * the schema and editors accept is never rejected here: a space instead of `T`, an offset written
  * `+0200` or `+02`, any number of fraction digits.
  */
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/
 
 /** The instant access ends, or why `expiresAt` cannot be read. */
 export function accessEndsAt(expiresAt: string): Result<Date, string> {
@@ -34,7 +32,12 @@ export function accessEndsAt(expiresAt: string): Result<Date, string> {
     return err(`"${expiresAt}" has no time zone; add Z (UTC) or an offset such as +02:00`)
   }
   const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map((v) => Number(v ?? 0)) as number[] as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ]
   const [offsetHours, offsetMinutes] = [Number(offH ?? 0), Number(offM ?? 0)]
   if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) {

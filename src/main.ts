@@ -92,7 +92,9 @@ export function runnerDeps(deps: Deps, audience: string): CommandDeps {
   const { core } = deps
   const getIdToken = core.getIDToken
   const onSecret = (secret: string): void => core.setSecret?.(secret)
-  const strategy = getIdToken ? ({ kind: 'web-identity', getIdToken: (aud: string) => getIdToken(aud), audience } as const) : ({ kind: 'ambient' } as const)
+  const strategy = getIdToken
+    ? ({ kind: 'web-identity', getIdToken: (aud: string) => getIdToken(aud), audience } as const)
+    : ({ kind: 'ambient' } as const)
   const roles = {
     plan: createCredentialsFor(strategy, { purpose: 'plan', env: deps.env, onSecret }),
     apply: createCredentialsFor(strategy, { purpose: 'apply', env: deps.env, onSecret }),

@@ -44,15 +44,7 @@ export type PruneMode = 'owned' | 'all' | 'none'
 export type ScopeType = 'cluster' | 'namespace'
 
 /** Entry types EKS knows (EKS-API.md §4). `type` is a plain string in the API model. */
-export const ENTRY_TYPES = [
-  'STANDARD',
-  'EC2_LINUX',
-  'EC2_WINDOWS',
-  'FARGATE_LINUX',
-  'HYBRID_LINUX',
-  'EC2',
-  'HYPERPOD_LINUX',
-] as const
+export const ENTRY_TYPES = ['STANDARD', 'EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX', 'EC2', 'HYPERPOD_LINUX'] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
 /** The username EKS itself gives node entries (EKS-API.md §4); users cannot choose it. */

@@ -18,7 +18,9 @@ function sourceFiles(dir: string): string[] {
 
 const files = sourceFiles(SRC).map((abs) => {
   const text = readFileSync(abs, 'utf8')
-  const imports = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => m[1] ?? m[2] ?? '')
+  const imports = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map(
+    (m) => m[1] ?? m[2] ?? '',
+  )
   return { file: relative(SRC, abs).split(sep).join('/'), text, imports }
 })
 
@@ -34,7 +36,9 @@ function target(from: string, spec: string): string | undefined {
 }
 
 function offenders(allowed: (file: string) => boolean, forbidden: (spec: string, resolved: string | undefined) => boolean): string[] {
-  return files.filter((f) => !allowed(f.file)).flatMap((f) => f.imports.filter((s) => forbidden(s, target(f.file, s))).map((s) => `${f.file} → ${s}`))
+  return files
+    .filter((f) => !allowed(f.file))
+    .flatMap((f) => f.imports.filter((s) => forbidden(s, target(f.file, s))).map((s) => `${f.file} → ${s}`))
 }
 
 /** Adapters and port implementations: what the pure core must not import. */
@@ -48,19 +52,39 @@ describe('architecture', () => {
   })
 
   it('only src/aws/ imports @aws-sdk/*', () => {
-    expect(offenders((f) => f.startsWith('aws/'), (s) => s.startsWith('@aws-sdk/'))).toEqual([])
+    expect(
+      offenders(
+        (f) => f.startsWith('aws/'),
+        (s) => s.startsWith('@aws-sdk/'),
+      ),
+    ).toEqual([])
   })
 
   it('only src/github/ imports @actions/github', () => {
-    expect(offenders((f) => f.startsWith('github/'), (s) => s === '@actions/github' || s.startsWith('@actions/github/'))).toEqual([])
+    expect(
+      offenders(
+        (f) => f.startsWith('github/'),
+        (s) => s === '@actions/github' || s.startsWith('@actions/github/'),
+      ),
+    ).toEqual([])
   })
 
   it('only src/main.ts imports @actions/core', () => {
-    expect(offenders((f) => f === 'main.ts', (s) => s === '@actions/core' || s.startsWith('@actions/core/'))).toEqual([])
+    expect(
+      offenders(
+        (f) => f === 'main.ts',
+        (s) => s === '@actions/core' || s.startsWith('@actions/core/'),
+      ),
+    ).toEqual([])
   })
 
   it.each(['plan/', 'rules/', 'manifest/', 'render/', 'util/'])('%s imports no adapter and no port implementation', (dir) => {
-    expect(offenders((f) => !f.startsWith(dir), (s, resolved) => isAdapter(resolved) || s.startsWith('@aws-sdk/') || s.startsWith('@actions/'))).toEqual([])
+    expect(
+      offenders(
+        (f) => !f.startsWith(dir),
+        (s, resolved) => isAdapter(resolved) || s.startsWith('@aws-sdk/') || s.startsWith('@actions/'),
+      ),
+    ).toEqual([])
   })
 
   it('src/commands/ never references process', () => {

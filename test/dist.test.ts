@@ -16,10 +16,16 @@ function listFiles(dir: string): string[] {
 describe('committed dist/', () => {
   const fresh = inject('bundleDir')
   const committed = join(root, 'dist')
-  const freshFiles = listFiles(fresh).map((f) => relative(fresh, f)).sort()
+  const freshFiles = listFiles(fresh)
+    .map((f) => relative(fresh, f))
+    .sort()
 
   it('has the same files as a fresh `npm run bundle`', () => {
-    expect(listFiles(committed).map((f) => relative(committed, f)).sort()).toEqual(freshFiles)
+    expect(
+      listFiles(committed)
+        .map((f) => relative(committed, f))
+        .sort(),
+    ).toEqual(freshFiles)
   })
 
   it.each(freshFiles)('%s matches a fresh build', (file) => {

@@ -9,7 +9,7 @@ import type { Env } from '../config/values.js'
 import { Outcomes, type Note, type Outcome } from '../outcome.js'
 import type { CommandDeps } from './deps.js'
 import { serializeStateSnapshot } from '../state/snapshot.js'
-import { err, ok, type AccessPolicyInfo, type ObservedCluster, type ObservedEntry, type PlanError, type Result } from '../types.js'
+import { err, ok, type AccessPolicyInfo, type ObservedCluster, type PlanError, type Result } from '../types.js'
 
 /**
  * `export --cluster NAME [--region R] [--format yaml|state] [--output FILE]`: reads one live
@@ -67,7 +67,11 @@ function describeAwsError(e: unknown): PlanError {
 
 /** The same read as `plan` (readOneCluster): each read once, node types without association reads. */
 export async function readClusterAccess(api: EksAccessApi, target: ExportTarget): Promise<Result<ObservedCluster, PlanError>> {
-  return readOneCluster({ key: target.name, name: target.name, region: target.region, accountId: '' }, api, createLimiter({ concurrency: READ_CONCURRENCY }))
+  return readOneCluster(
+    { key: target.name, name: target.name, region: target.region, accountId: '' },
+    api,
+    createLimiter({ concurrency: READ_CONCURRENCY }),
+  )
 }
 
 /** The catalogue for a snapshot; without permission for it the snapshot simply has none. */
@@ -84,7 +88,8 @@ async function readCatalogue(api: EksAccessApi, notes: Note[]): Promise<AccessPo
 /** The stage behind the command: options in, an Outcome out (nothing printed). */
 export async function exportCluster(opts: ExportOptions, deps: ExportDeps): Promise<Outcome> {
   if (!CLUSTER_NAME.test(opts.cluster)) return Outcomes.usage(`--cluster "${opts.cluster}" is not an EKS cluster name`)
-  if (opts.format !== 'yaml' && opts.format !== 'state') return Outcomes.usage(`--format must be yaml or state, not "${String(opts.format)}"`)
+  if (opts.format !== 'yaml' && opts.format !== 'state')
+    return Outcomes.usage(`--format must be yaml or state, not "${String(opts.format)}"`)
   const region = resolveRegion(opts)
   if (!region.ok) return Outcomes.usage(region.error)
 
@@ -108,14 +113,21 @@ export async function exportCluster(opts: ExportOptions, deps: ExportDeps): Prom
     const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : String(e)
     return Outcomes.usage(`cannot write ${opts.output}: ${code}`, { notes })
   }
-  notes.push({ level: 'info', message: `wrote ${observed.entries.length} access entries of ${target.name} (${target.region}) to ${opts.output}` })
+  notes.push({
+    level: 'info',
+    message: `wrote ${observed.entries.length} access entries of ${target.name} (${target.region}) to ${opts.output}`,
+  })
   return Outcomes.ok({ notes })
 }
 
 /** `export`: the request from argv, the EKS port and the disk from the adapter's deps. */
 export async function exportCommand(request: ExportRequest, deps: CommandDeps): Promise<Outcome> {
   if (request.cluster === '') return Outcomes.usage('export needs --cluster NAME (the EKS cluster name)')
-  const edge = { purpose: 'plan' as const, clusterTimeoutSeconds: request.clusterTimeoutSeconds, ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }) }
+  const edge = {
+    purpose: 'plan' as const,
+    clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+    ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
+  }
   return exportCluster(
     {
       cluster: request.cluster,

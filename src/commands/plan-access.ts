@@ -63,7 +63,12 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
   const read = await readManifests(opts)
   if (read.kind === 'usage') return read
   const validated = checkManifests(read, validateOptions(opts, builtInCatalogue()))
-  const invalid = (problems: readonly Problem[]): PlanOutcome => ({ kind: 'invalid', manifest: validated.manifest, problems, sources: validated.sources })
+  const invalid = (problems: readonly Problem[]): PlanOutcome => ({
+    kind: 'invalid',
+    manifest: validated.manifest,
+    problems,
+    sources: validated.sources,
+  })
   if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems)) return invalid(validated.problems)
 
   const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob)
@@ -105,7 +110,11 @@ async function readCatalogues(clusters: readonly ManifestCluster[], deps: PlanDe
   const apiFor = deps.apiFor
   const firstOfPartition = [...new Map(clusters.map((c) => [c.partition, c] as const)).values()]
   const lists = await Promise.all(
-    firstOfPartition.map((c) => apiFor(targetOf(c)).listAccessPolicies().catch(() => [] as AccessPolicyInfo[])),
+    firstOfPartition.map((c) =>
+      apiFor(targetOf(c))
+        .listAccessPolicies()
+        .catch(() => [] as AccessPolicyInfo[]),
+    ),
   )
   const all = lists.flat()
   return all.length > 0 ? all : undefined

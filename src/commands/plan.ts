@@ -48,7 +48,11 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
       // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
       // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
       const empty = buildPlan({ manifest: outcome.manifest, observed: new Map(), now, problems: outcome.problems, clusters: [] })
-      const listing = renderProblemsText(outcome.problems, outcome.sources, { fileCount: outcome.sources.size, color: request.color, cwd: deps.cwd })
+      const listing = renderProblemsText(outcome.problems, outcome.sources, {
+        fileCount: outcome.sources.size,
+        color: request.color,
+        cwd: deps.cwd,
+      })
       return Outcomes.invalid('manifest invalid: the plan was not computed', {
         problems: outcome.problems,
         notes,
@@ -67,14 +71,18 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
         stdout: renderPlan(p, request.format, { color: request.format === 'text' && request.color }),
         summary: renderPlan(p, 'markdown'),
         outputs: {
-          [Outputs.HasChanges]: String(p.summary.create + p.summary.update + p.summary.replace + p.summary.delete + p.summary.associate + p.summary.disassociate > 0),
+          [Outputs.HasChanges]: String(
+            p.summary.create + p.summary.update + p.summary.replace + p.summary.delete + p.summary.associate + p.summary.disassociate > 0,
+          ),
           [Outputs.Summary]: JSON.stringify(p.summary),
           [Outputs.Clusters]: JSON.stringify(p.clusters.map((c) => c.cluster)),
           ...(planFile === undefined ? {} : { [Outputs.PlanFile]: planFile }),
         },
         files: planFile === undefined ? [] : [{ path: planFile, text: json }],
       }
-      return clusterErrors > 0 ? Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts) : Outcomes.ok(parts)
+      return clusterErrors > 0
+        ? Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts)
+        : Outcomes.ok(parts)
     }
   }
 }

@@ -15,6 +15,9 @@ export function rulesNotes(rules: RulesRef, deps: Pick<CommandDeps, 'cwd' | 'isF
   if (rules.explicit && !exists) return err(`rules file not found or not a file: ${rules.path}`)
   if (!exists) return ok([])
   return ok([
-    { level: 'warning', message: `organisation rules (${rules.path}) are not evaluated by this version; only the schema and EKS rules are checked` },
+    {
+      level: 'warning',
+      message: `organisation rules (${rules.path}) are not evaluated by this version; only the schema and EKS rules are checked`,
+    },
   ])
 }

@@ -12,7 +12,12 @@ export async function validate(request: ValidateRequest, deps: CommandDeps): Pro
   if (!rules.ok) return Outcomes.usage(rules.error)
   const notes: Note[] = [...(request.notice === undefined ? [] : [{ level: 'info' as const, message: request.notice }]), ...rules.value]
 
-  const checked = await deps.validate({ manifest: request.manifest, cwd: deps.cwd, now: deps.now(), expiryWarningDays: request.expiryWarningDays })
+  const checked = await deps.validate({
+    manifest: request.manifest,
+    cwd: deps.cwd,
+    now: deps.now(),
+    expiryWarningDays: request.expiryWarningDays,
+  })
   if (checked.kind === 'usage') return Outcomes.usage(checked.message, { notes })
 
   const { problems, sources } = checked

@@ -113,7 +113,8 @@ export function resolveAutoCommand(env: Env, readEvent: (path: string) => unknow
   if (defaultBranch === undefined) {
     return { command: 'validate', reason: 'auto: push event, but the default branch is unknown (no readable event payload) → validate' }
   }
-  if (ref === `refs/heads/${defaultBranch}`) return { command: 'apply', reason: `auto: push to the default branch ${defaultBranch} → apply` }
+  if (ref === `refs/heads/${defaultBranch}`)
+    return { command: 'apply', reason: `auto: push to the default branch ${defaultBranch} → apply` }
   return { command: 'validate', reason: `auto: push to ${ref || 'an unknown ref'}, not the default branch ${defaultBranch} → validate` }
 }
 
@@ -124,5 +125,3 @@ function defaultBranchOf(payload: unknown): string | undefined {
   const branch = (repository as { default_branch?: unknown }).default_branch
   return typeof branch === 'string' && branch !== '' ? branch : undefined
 }
-
-

@@ -47,8 +47,16 @@ export interface FlagSpec {
 
 /** Every flag the CLI knows; the per-command lists below pick from these. */
 export const FLAGS = {
-  manifest: { name: '--manifest', value: 'GLOB', description: `manifest file or glob; several files merge (default: ${Defaults.manifest})` },
-  rules: { name: '--rules', value: 'FILE', description: `organisation rules file (default: ${Defaults.rules} when it exists); not evaluated by this version yet` },
+  manifest: {
+    name: '--manifest',
+    value: 'GLOB',
+    description: `manifest file or glob; several files merge (default: ${Defaults.manifest})`,
+  },
+  rules: {
+    name: '--rules',
+    value: 'FILE',
+    description: `organisation rules file (default: ${Defaults.rules} when it exists); not evaluated by this version yet`,
+  },
   state: { name: '--state', value: 'FILE', description: 'plan against a state snapshot (from `export --format state`) instead of AWS' },
   clusterGlob: { name: '--cluster', value: 'GLOB', description: 'only clusters whose logical name matches GLOB' },
   clusterName: { name: '--cluster', value: 'NAME', description: 'the EKS cluster name (required)' },
@@ -61,7 +69,8 @@ export const FLAGS = {
   maxRate: {
     name: '--max-rate',
     value: 'N',
-    description: "at most N EKS requests per second per account and region (default: no cap; the SDK's adaptive retry backs off on throttling)",
+    description:
+      "at most N EKS requests per second per account and region (default: no cap; the SDK's adaptive retry backs off on throttling)",
   },
   clusterTimeout: {
     name: '--cluster-timeout',
@@ -135,7 +144,16 @@ export const COMMAND_SPECS: Readonly<Record<CliCommand, CommandSpec>> = {
   drift: {
     synopsis: 'drift [--manifest GLOB] [--cluster GLOB] [--format text|markdown|json] [--fail-on-drift]',
     summary: 'classify differences between the live clusters and the manifest',
-    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.failOnDrift, FLAGS.maxRate, FLAGS.clusterTimeout],
+    flags: [
+      FLAGS.manifest,
+      FLAGS.rules,
+      FLAGS.state,
+      FLAGS.clusterGlob,
+      FLAGS.assumeRoles,
+      FLAGS.failOnDrift,
+      FLAGS.maxRate,
+      FLAGS.clusterTimeout,
+    ],
     formats: ['text', 'markdown', 'json'],
     required: [],
   },

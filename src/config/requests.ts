@@ -116,12 +116,22 @@ function aws(c: { assumeRoles: boolean; maxRate?: number; clusterTimeoutSeconds:
 }
 
 /** From parsed argv. `color` comes from the terminal (TTY and NO_COLOR); `env` for GITHUB_SHA. */
-export function cliRequest(c: CliConfig, terminal: { readonly color: boolean; readonly defaultRulesExists: boolean; readonly manifestCommit?: string | undefined }): CommandRequest {
+export function cliRequest(
+  c: CliConfig,
+  terminal: { readonly color: boolean; readonly defaultRulesExists: boolean; readonly manifestCommit?: string | undefined },
+): CommandRequest {
   const rules: RulesRef = c.rules !== undefined ? { path: c.rules, explicit: true } : { path: Defaults.rules, explicit: false }
   const request = ((): CommandRequest => {
     switch (c.command) {
       case 'validate':
-        return { command: 'validate', manifest: c.manifest, rules, expiryWarningDays: c.expiryWarningDays, format: pick(c.format, ['text', 'json']), color: terminal.color }
+        return {
+          command: 'validate',
+          manifest: c.manifest,
+          rules,
+          expiryWarningDays: c.expiryWarningDays,
+          format: pick(c.format, ['text', 'json']),
+          color: terminal.color,
+        }
       case 'plan':
         return {
           command: 'plan',
@@ -175,14 +185,25 @@ export const PULL_REQUEST_PLAN_NOTICE =
  * From the action's inputs. `planFile` is where the plan JSON goes (under RUNNER_TEMP). On a pull
  * request, `command: auto` validates with a notice: failing every pull request would be worse.
  */
-export function actionRequest(c: ActionConfig, runner: { readonly planFile?: string; readonly manifestCommit?: string | undefined }): CommandRequest {
+export function actionRequest(
+  c: ActionConfig,
+  runner: { readonly planFile?: string; readonly manifestCommit?: string | undefined },
+): CommandRequest {
   const rules: RulesRef = { path: c.rules, explicit: !c.rulesIsDefault }
   // Ambient credentials in this version (configure-aws-credentials before the step); per-cluster
   // OIDC roles come with the pull-request flow: flip assumeRoles and the runner's web-identity
   // strategy takes over.
   const awsPart: AwsRequest = { assumeRoles: false, ...optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds }
   const validate = (notice?: string): ValidateRequest =>
-    Object.freeze({ command: 'validate', manifest: c.manifest, rules, expiryWarningDays: c.expiryWarningDays, format: 'text', color: false, ...optional('notice', notice) })
+    Object.freeze({
+      command: 'validate',
+      manifest: c.manifest,
+      rules,
+      expiryWarningDays: c.expiryWarningDays,
+      format: 'text',
+      color: false,
+      ...optional('notice', notice),
+    })
   switch (c.command) {
     case 'validate':
       return validate()
@@ -203,7 +224,14 @@ export function actionRequest(c: ActionConfig, runner: { readonly planFile?: str
         ...awsPart,
       } satisfies PlanRequest)
     case 'apply':
-      return Object.freeze({ command: 'apply', manifest: c.manifest, rules, ...optional('clusterGlob', c.clusters), yes: true, ...awsPart } satisfies ApplyRequest)
+      return Object.freeze({
+        command: 'apply',
+        manifest: c.manifest,
+        rules,
+        ...optional('clusterGlob', c.clusters),
+        yes: true,
+        ...awsPart,
+      } satisfies ApplyRequest)
     case 'drift':
       return Object.freeze({
         command: 'drift',

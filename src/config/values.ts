@@ -42,7 +42,8 @@ export function parseDays(name: string, raw: string | undefined, fallback: numbe
 export function parseRate(name: string, raw: string | undefined): Result<number | undefined, string> {
   if (raw === undefined) return ok(undefined)
   const rate = /^\d{1,5}(\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN
-  if (!(rate > 0 && rate <= 10_000)) return err(`${name} must be a number of requests per second above 0 (at most 10000), got ${quote(raw)}`)
+  if (!(rate > 0 && rate <= 10_000))
+    return err(`${name} must be a number of requests per second above 0 (at most 10000), got ${quote(raw)}`)
   return ok(rate)
 }
 
@@ -56,8 +57,6 @@ export function parseEnum<T extends string>(name: string, raw: string, allowed: 
 export function quote(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
 }
-
-
 
 /** `--cluster-timeout SECONDS`: a whole number of seconds in [1, 86400]. */
 export function parseSeconds(name: string, raw: string | undefined, fallback: number): Result<number, string> {

@@ -51,7 +51,6 @@ function accountFromEntries(entries: readonly ObservedEntry[]): string | undefin
   return undefined
 }
 
-
 interface PlainPolicy {
   readonly policyArn: string
   readonly accessScope: { readonly type: string; readonly namespaces?: readonly string[] }
@@ -92,7 +91,8 @@ function manifestEntry(e: ObservedEntry, clusterKey: string, region: string): Re
 /** As the plan's lockout check counts: a STANDARD entry with the admin policy at cluster scope. */
 function hasClusterAdmin(cluster: ObservedCluster): boolean {
   return cluster.entries.some(
-    (e) => e.type === DEFAULT_ENTRY_TYPE && e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'),
+    (e) =>
+      e.type === DEFAULT_ENTRY_TYPE && e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'),
   )
 }
 

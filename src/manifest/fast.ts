@@ -51,10 +51,28 @@ const scalar = (test: (s: string) => boolean, construct: (s: string) => unknown)
 /** Plain scalars resolve as in yaml 2 (YAML 1.2 core); quoted and block scalars stay strings. */
 export const YAML_CORE_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [
-    new jsyaml.Type('tag:yaml.org,2002:null', scalar((s) => NULL_RE.test(s), () => null)),
-    new jsyaml.Type('tag:yaml.org,2002:bool', scalar((s) => BOOL_RE.test(s), (s) => s[0] === 't' || s[0] === 'T')),
-    new jsyaml.Type('tag:yaml.org,2002:int', scalar((s) => INT_OCT_RE.test(s) || INT_DEC_RE.test(s) || INT_HEX_RE.test(s), constructInt)),
-    new jsyaml.Type('tag:yaml.org,2002:float', scalar((s) => FLOAT_NAN_RE.test(s) || FLOAT_EXP_RE.test(s) || FLOAT_RE.test(s), constructFloat)),
+    new jsyaml.Type(
+      'tag:yaml.org,2002:null',
+      scalar(
+        (s) => NULL_RE.test(s),
+        () => null,
+      ),
+    ),
+    new jsyaml.Type(
+      'tag:yaml.org,2002:bool',
+      scalar(
+        (s) => BOOL_RE.test(s),
+        (s) => s[0] === 't' || s[0] === 'T',
+      ),
+    ),
+    new jsyaml.Type(
+      'tag:yaml.org,2002:int',
+      scalar((s) => INT_OCT_RE.test(s) || INT_DEC_RE.test(s) || INT_HEX_RE.test(s), constructInt),
+    ),
+    new jsyaml.Type(
+      'tag:yaml.org,2002:float',
+      scalar((s) => FLOAT_NAN_RE.test(s) || FLOAT_EXP_RE.test(s) || FLOAT_RE.test(s), constructFloat),
+    ),
   ],
 })
 

@@ -131,17 +131,22 @@ export async function findManifestFiles(
  * `yaml` parse; validate passes its fast-path-first parse.
  */
 export async function loadManifestFiles(pattern: string, cwd: string): Promise<LoadOutcome>
-export async function loadManifestFiles<T>(pattern: string, cwd: string, parse: (file: string, bytes: Uint8Array) => ParsedAs<T>): Promise<LoadOutcome<T>>
 export async function loadManifestFiles<T>(
   pattern: string,
   cwd: string,
-  parse: (file: string, bytes: Uint8Array) => ParsedAs<T> = parseManifestSource as unknown as (file: string, bytes: Uint8Array) => ParsedAs<T>,
+  parse: (file: string, bytes: Uint8Array) => ParsedAs<T>,
+): Promise<LoadOutcome<T>>
+export async function loadManifestFiles<T>(
+  pattern: string,
+  cwd: string,
+  parse: (file: string, bytes: Uint8Array) => ParsedAs<T> = parseManifestSource as unknown as (
+    file: string,
+    bytes: Uint8Array,
+  ) => ParsedAs<T>,
 ): Promise<LoadOutcome<T>> {
   const found = await findManifestFiles(pattern, cwd)
   if (found.kind === 'usage') return found
-  const entries = found.paths
-    .map((abs) => ({ abs, file: toPosixRelative(cwd, abs) }))
-    .sort((a, b) => compareStrings(a.file, b.file))
+  const entries = found.paths.map((abs) => ({ abs, file: toPosixRelative(cwd, abs) })).sort((a, b) => compareStrings(a.file, b.file))
   const loaded: T[] = []
   const problems: Problem[] = []
   const sources = new Map<string, string>()
@@ -175,7 +180,8 @@ async function readManifestBytes(
     return { kind: 'bytes', bytes }
   } catch (e) {
     const code = errnoCode(e)
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'it no longer exists' : (code ?? 'read failed')
+    const why =
+      code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'it no longer exists' : (code ?? 'read failed')
     return { kind: 'usage', message: `cannot read manifest file "${file}": ${why}; check that the file exists and is readable` }
   }
 }
@@ -201,12 +207,20 @@ async function readAtMost(abs: string, limit: number): Promise<Uint8Array> {
 
 /** Over the limit, size unknown (a stream or a file that grew while being read). */
 function tooLargeStream(file: string): Problem {
-  return fileProblem(file, 'file:too-large', 'file is larger than 5 MiB; manifest files are limited to 5 MiB (split it into several files and use a glob)')
+  return fileProblem(
+    file,
+    'file:too-large',
+    'file is larger than 5 MiB; manifest files are limited to 5 MiB (split it into several files and use a glob)',
+  )
 }
 
 function tooLarge(file: string, size: number): Problem {
   const mib = (size / 1024 / 1024).toFixed(1)
-  return fileProblem(file, 'file:too-large', `file is ${mib} MiB; manifest files are limited to 5 MiB (split it into several files and use a glob)`)
+  return fileProblem(
+    file,
+    'file:too-large',
+    `file is ${mib} MiB; manifest files are limited to 5 MiB (split it into several files and use a glob)`,
+  )
 }
 
 // ───────────────────────────── pure parsing ─────────────────────────────
@@ -228,7 +242,10 @@ export function parseManifestSource(file: string, content: Uint8Array | string):
 }
 
 /** Bytes or text → text without BOM, or the size/encoding/binary problem. Runs before any parser. */
-export function decodeManifest(file: string, content: Uint8Array | string): { kind: 'text'; text: string } | { kind: 'problem'; problem: Problem } {
+export function decodeManifest(
+  file: string,
+  content: Uint8Array | string,
+): { kind: 'text'; text: string } | { kind: 'problem'; problem: Problem } {
   return typeof content === 'string' ? decodeString(file, content) : decodeBytes(file, content)
 }
 
@@ -366,9 +383,7 @@ export function parseManifestText(file: string, text: string): { loaded?: Loaded
     // the line counter is filled by the parser, which we skip here
     const before = text.slice(0, deepAt).split('\n')
     return {
-      problems: [
-        fileProblem(file, 'yaml:too-deep', tooDeepMessage(), before.length, (before[before.length - 1]?.length ?? 0) + 1),
-      ],
+      problems: [fileProblem(file, 'yaml:too-deep', tooDeepMessage(), before.length, (before[before.length - 1]?.length ?? 0) + 1)],
     }
   }
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
@@ -540,7 +555,8 @@ function convertNode(node: YamlNode, depth: number, state: ConvertState): Conver
 
 function convertAlias(alias: Alias, state: ConvertState): Converted {
   const target = state.anchors.get(alias.source)
-  if (target === undefined) return failAt(state, alias, 'yaml:syntax', `alias *${alias.source} refers to no anchor &${alias.source} before it`)
+  if (target === undefined)
+    return failAt(state, alias, 'yaml:syntax', `alias *${alias.source} refers to no anchor &${alias.source} before it`)
   if (state.inProgress.has(target)) {
     return failAt(state, alias, 'yaml:alias-limit', `alias *${alias.source} refers to a node that contains it and would expand forever`)
   }

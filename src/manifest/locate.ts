@@ -2,7 +2,18 @@
  * Paths in the manifest's JS value → 1-based positions of YAML nodes, so every Problem
  * points at the node the user has to change.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type LineCounter, type Node as YamlNode, type Pair } from 'yaml'
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Alias,
+  type Document,
+  type LineCounter,
+  type Node as YamlNode,
+  type Pair,
+} from 'yaml'
 import type { Loc } from '../types.js'
 
 export type PathSegment = string | number

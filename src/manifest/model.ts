@@ -68,7 +68,14 @@ export function buildManifest(files: readonly ModelInput[], allFiles: readonly s
       const keyLoc = at(['clusters', key], true)
       const first = firstDefinition.get(key)
       if (first) {
-        problems.push(problemAt(keyLoc, 'error', 'manifest:duplicate-cluster', `cluster "${key}" is already defined at ${fmtLoc(first)}; define each cluster once`))
+        problems.push(
+          problemAt(
+            keyLoc,
+            'error',
+            'manifest:duplicate-cluster',
+            `cluster "${key}" is already defined at ${fmtLoc(first)}; define each cluster once`,
+          ),
+        )
         continue
       }
       firstDefinition.set(key, keyLoc)
@@ -236,7 +243,9 @@ function buildEntry(value: Obj, at: At, rejectedPolicies: ReadonlySet<number> = 
     ...optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
     ...optional('clusters', clusters),
     // indexes stay those of the file, so each kept policy's Locs point at its own item
-    accessPolicies: policies.flatMap((p, j) => (rejectedPolicies.has(j) ? [] : [buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)])),
+    accessPolicies: policies.flatMap((p, j) =>
+      rejectedPolicies.has(j) ? [] : [buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)],
+    ),
     locs: {
       entry: at(path),
       principalArn: at([...path, 'principalArn']),

@@ -73,9 +73,7 @@ export function checkManifestSchema(source: ManifestSource, validate = manifestV
  */
 function pruneNoise(errors: readonly ErrorObject[]): ErrorObject[] {
   const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`)
-  return errors.filter(
-    (e) => e.keyword !== 'propertyNames' && !combinators.some((prefix) => e.schemaPath.startsWith(prefix)),
-  )
+  return errors.filter((e) => e.keyword !== 'propertyNames' && !combinators.some((prefix) => e.schemaPath.startsWith(prefix)))
 }
 
 /**
@@ -93,7 +91,9 @@ function dropRequiredExplainedByTypo(errors: readonly ErrorObject[]): ErrorObjec
   }
   if (misspelled.size === 0) return [...errors]
   return errors.filter(
-    (e) => e.keyword !== 'required' || !misspelled.has(`${e.instancePath}\u0000${String((e.params as Record<string, unknown>).missingProperty)}`),
+    (e) =>
+      e.keyword !== 'required' ||
+      !misspelled.has(`${e.instancePath}\u0000${String((e.params as Record<string, unknown>).missingProperty)}`),
   )
 }
 
@@ -193,7 +193,10 @@ function describeError(src: Locatable & { readonly value: unknown }, e: ErrorObj
       // Quote what the user wrote, not what YAML made of it: `012345678901` reads as the number
       // 12345678901, and quoting that would drop the account ID's leading zero.
       const written = typeof e.data === 'number' || typeof e.data === 'boolean' ? writtenScalar(src, path) : undefined
-      const what = written !== undefined && written !== String(e.data) ? `${written}, which YAML reads as ${describeData(e.data)}` : describeData(e.data)
+      const what =
+        written !== undefined && written !== String(e.data)
+          ? `${written}, which YAML reads as ${describeData(e.data)}`
+          : describeData(e.data)
       const hint =
         expected === 'a string' && (typeof e.data === 'number' || typeof e.data === 'boolean')
           ? ` (quote it: "${written ?? String(e.data)}")`
@@ -206,12 +209,21 @@ function describeError(src: Locatable & { readonly value: unknown }, e: ErrorObj
       const allowed = (params.allowedValues as unknown[]).map(String)
       const guess = typeof e.data === 'string' ? suggestClosest(e.data, allowed) : undefined
       const suffix = guess ? `; did you mean "${guess}"?` : ''
-      return [finding(path, 'schema:enum', `invalid ${describeValue(path)} ${quoteValue(e.data)}; expected one of: ${allowed.join(', ')}${suffix}`)]
+      return [
+        finding(
+          path,
+          'schema:enum',
+          `invalid ${describeValue(path)} ${quoteValue(e.data)}; expected one of: ${allowed.join(', ')}${suffix}`,
+        ),
+      ]
     }
     case 'const':
-      return [finding(path, 'schema:const', `${describeValue(path)} must be ${JSON.stringify(params.allowedValue)}, not ${quoteValue(e.data)}`)]
+      return [
+        finding(path, 'schema:const', `${describeValue(path)} must be ${JSON.stringify(params.allowedValue)}, not ${quoteValue(e.data)}`),
+      ]
     case 'pattern': {
-      const expected = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `text matching ${String(params.pattern)}`
+      const expected =
+        typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `text matching ${String(params.pattern)}`
       return [finding(path, 'schema:pattern', `invalid ${describeValue(path)} ${quoteValue(e.data)}; expected ${expected}`)]
     }
     case 'anyOf':
@@ -228,11 +240,19 @@ function describeError(src: Locatable & { readonly value: unknown }, e: ErrorObj
       return [finding(path, 'schema:min-length', `${describeValue(path)} must not be empty`)]
     case 'maxLength':
       return [
-        finding(path, 'schema:max-length', `${describeValue(path)} is ${String(e.data).length} characters long; at most ${String(params.limit)} allowed`),
+        finding(
+          path,
+          'schema:max-length',
+          `${describeValue(path)} is ${String(e.data).length} characters long; at most ${String(params.limit)} allowed`,
+        ),
       ]
     case 'maxProperties':
       return [
-        finding(path, 'schema:max-properties', `${describeValue(path)} has ${Object.keys(e.data as object).length} keys; at most ${String(params.limit)} allowed`),
+        finding(
+          path,
+          'schema:max-properties',
+          `${describeValue(path)} has ${Object.keys(e.data as object).length} keys; at most ${String(params.limit)} allowed`,
+        ),
       ]
     default:
       return [finding(path, `schema:${kebab(e.keyword)}`, `${describeValue(path)} ${e.message ?? 'is invalid'}`)]
@@ -247,7 +267,13 @@ function writtenScalar(src: Locatable, path: readonly PathSegment[]): string | u
 
 type MakeFinding = (p: readonly PathSegment[], code: string, message: string, key?: boolean) => SchemaFinding
 
-function unknownKey(path: readonly PathSegment[], key: string, parent: Record<string, unknown>, data: unknown, finding: MakeFinding): SchemaFinding {
+function unknownKey(
+  path: readonly PathSegment[],
+  key: string,
+  parent: Record<string, unknown>,
+  data: unknown,
+  finding: MakeFinding,
+): SchemaFinding {
   const allowed = Object.keys(isRecord(parent.properties) ? parent.properties : {})
   const guess = suggestClosest(key, allowed)
   const hint = guess ? `; did you mean "${guess}"?` : allowed.length > 0 ? `; allowed keys: ${allowed.join(', ')}` : ''
@@ -267,13 +293,19 @@ function describeKeyError(path: readonly PathSegment[], e: ErrorObject, finding:
   const params = e.params as Record<string, unknown>
   switch (e.keyword) {
     case 'pattern': {
-      const expected = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `text matching ${String(params.pattern)}`
+      const expected =
+        typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `text matching ${String(params.pattern)}`
       return finding(keyPath, 'schema:pattern', `invalid ${what} ${JSON.stringify(name)}; expected ${expected}`, true)
     }
     case 'minLength':
       return finding(keyPath, 'schema:min-length', `${what} must not be empty`, true)
     case 'maxLength':
-      return finding(keyPath, 'schema:max-length', `${what} ${JSON.stringify(name)} is ${name.length} characters long; at most ${String(params.limit)} allowed`, true)
+      return finding(
+        keyPath,
+        'schema:max-length',
+        `${what} ${JSON.stringify(name)} is ${name.length} characters long; at most ${String(params.limit)} allowed`,
+        true,
+      )
     default:
       return finding(keyPath, `schema:${kebab(e.keyword)}`, `invalid ${what} ${JSON.stringify(name)}: ${e.message ?? 'invalid'}`, true)
   }
@@ -288,7 +320,10 @@ function duplicateItems(path: readonly PathSegment[], data: unknown, finding: Ma
     const id = JSON.stringify(item)
     const first = firstIndex.get(id)
     if (first === undefined) firstIndex.set(id, i)
-    else findings.push(finding([...path, i], 'schema:unique', `duplicate ${quoteValue(item)} in ${describeValue(path)} (also item ${first + 1})`))
+    else
+      findings.push(
+        finding([...path, i], 'schema:unique', `duplicate ${quoteValue(item)} in ${describeValue(path)} (also item ${first + 1})`),
+      )
   })
   return findings
 }

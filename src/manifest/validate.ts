@@ -112,12 +112,7 @@ function checkLoaded(
     expiryWarningDays: ctx.expiryWarningDays,
     catalogue: ctx.catalogue ?? builtInCatalogue(),
   })
-  const problems = sortProblems([
-    ...fileProblems,
-    ...schemaProblems,
-    ...modelProblems,
-    ...withoutEchoes(eksProblems, manifest, inputs),
-  ])
+  const problems = sortProblems([...fileProblems, ...schemaProblems, ...modelProblems, ...withoutEchoes(eksProblems, manifest, inputs)])
   return { kind: 'checked', ok: !problems.some((p) => p.severity === 'error'), problems, manifest, sources }
 }
 
@@ -145,7 +140,8 @@ function withoutEchoes(problems: readonly Problem[], manifest: Manifest, inputs:
     })
   }
   return problems.filter((p) => {
-    if (p.code === 'manifest:unknown-cluster' || p.code === 'manifest:unmatched-selector') return !echoLocs.has(`${p.file}:${p.line}:${p.column}`)
+    if (p.code === 'manifest:unknown-cluster' || p.code === 'manifest:unmatched-selector')
+      return !echoLocs.has(`${p.file}:${p.line}:${p.column}`)
     if (p.code === 'manifest:cluster-without-entries') return !rejectedEntries
     return true
   })

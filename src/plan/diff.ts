@@ -131,14 +131,19 @@ export function planCluster(input: PlanClusterInput): ClusterPlan {
 }
 
 /** One desired entry per principal; a second one for the same principal is a cluster error. */
-function uniqueDesired(entries: readonly DesiredEntry[], partition: ManifestCluster['partition'], errors: PlanError[]): Map<string, NormalEntry> {
+function uniqueDesired(
+  entries: readonly DesiredEntry[],
+  partition: ManifestCluster['partition'],
+  errors: PlanError[],
+): Map<string, NormalEntry> {
   const out = new Map<string, NormalEntry>()
   const dupes = new Set<string>()
   for (const e of [...entries].sort((a, b) => compareText(a.principalArn, b.principalArn))) {
     if (out.has(e.principalArn)) dupes.add(e.principalArn)
     else out.set(e.principalArn, normalizeDesiredEntry(e, partition))
   }
-  for (const arn of dupes) errors.push({ code: 'duplicate-principal', message: `more than one manifest entry for ${arn} selects this cluster` })
+  for (const arn of dupes)
+    errors.push({ code: 'duplicate-principal', message: `more than one manifest entry for ${arn} selects this cluster` })
   return out
 }
 
@@ -148,7 +153,9 @@ function uniqueDesired(entries: readonly DesiredEntry[], partition: ManifestClus
  * for HYPERPOD_LINUX it is UNCONFIRMED), so the admin floor never rests on another type.
  */
 function holdsClusterAdmin(o: EntryOutcome): boolean {
-  return o.endType === DEFAULT_ENTRY_TYPE && o.endPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster')
+  return (
+    o.endType === DEFAULT_ENTRY_TYPE && o.endPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster')
+  )
 }
 
 // ───────────────────────────── per-entry planning ─────────────────────────────
@@ -249,7 +256,12 @@ function policyChanges(want: NormalEntry, have: NormalEntry): Change[] {
   }
   for (const p of have.accessPolicies) {
     if (wanted.has(p.policyArn)) continue
-    const change: DisassociateChange = { action: 'disassociate', principalArn: want.principalArn, policyArn: p.policyArn, accessScope: p.accessScope }
+    const change: DisassociateChange = {
+      action: 'disassociate',
+      principalArn: want.principalArn,
+      policyArn: p.policyArn,
+      accessScope: p.accessScope,
+    }
     out.push(change)
   }
   return out
@@ -281,7 +293,10 @@ function refuseUnownedTypeChange(want: NormalEntry, have: NormalEntry, cluster: 
 function planReplace(want: NormalEntry, have: NormalEntry): EntryOutcome {
   const after = fieldsOf({ ...want, tags: withOwnershipTag({ ...have.tags, ...want.tags }) })
   return {
-    changes: [{ action: 'replace', principalArn: want.principalArn, before: fieldsOf(have), after, accessGap: true }, ...associateAll(want)],
+    changes: [
+      { action: 'replace', principalArn: want.principalArn, before: fieldsOf(have), after, accessGap: true },
+      ...associateAll(want),
+    ],
     transition: {
       principalArn: want.principalArn,
       before: accessOf(have),

@@ -90,7 +90,9 @@ function effectsOfTransition(t: PrincipalTransition, clusterAccountId: string): 
   }
   if (t.replaced === true && t.before !== undefined && t.after !== undefined) {
     const owner = t.replacedUnowned === true ? '; the entry was not created by eks-access-gate' : ''
-    out.push(effect(arn, 'access-gap', `type ${t.before.type} → ${t.after.type}: entry deleted and recreated, no access in between${owner}`))
+    out.push(
+      effect(arn, 'access-gap', `type ${t.before.type} → ${t.after.type}: entry deleted and recreated, no access in between${owner}`),
+    )
   }
   out.push(...policyEffects(arn, t.before?.accessPolicies ?? [], t.after?.accessPolicies ?? []))
   out.push(...groupEffects(arn, t.before?.kubernetesGroups ?? [], t.after?.kubernetesGroups ?? []))

@@ -63,7 +63,10 @@ export function sameScope(a: AccessScope, b: AccessScope): boolean {
  * (re-associating replaces the scope), so a repeated ARN keeps its last scope, as EKS would.
  */
 export function normalizePolicies(
-  policies: readonly { readonly policyArn: string; readonly accessScope: { readonly type: ScopeType; readonly namespaces?: readonly string[] } }[],
+  policies: readonly {
+    readonly policyArn: string
+    readonly accessScope: { readonly type: ScopeType; readonly namespaces?: readonly string[] }
+  }[],
   partition: Partition,
 ): AssociatedPolicy[] {
   const byArn = new Map<string, AssociatedPolicy>()
@@ -75,7 +78,6 @@ export function normalizePolicies(
 }
 
 // ───────────────────────────── principals and generated usernames ─────────────────────────────
-
 
 /**
  * The username EKS sets when none is given (EKS-API.md §4, Types): a STANDARD role gets its

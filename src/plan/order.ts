@@ -25,7 +25,12 @@ export type ApiCall =
       readonly username?: string
       readonly kubernetesGroups: readonly string[]
     }
-  | { readonly call: 'tagResource'; readonly change: number; readonly principalArn: string; readonly tags: Readonly<Record<string, string>> }
+  | {
+      readonly call: 'tagResource'
+      readonly change: number
+      readonly principalArn: string
+      readonly tags: Readonly<Record<string, string>>
+    }
   | {
       readonly call: 'associateAccessPolicy'
       readonly change: number
@@ -126,7 +131,9 @@ function callsOf(c: Change, change: number): ApiCall[] {
 }
 
 function keepsDefaultUsername(before: EntryFields, after: EntryFields, principalArn: string): boolean {
-  return after.username !== undefined && after.username === before.username && after.username === generatedUsername(principalArn, after.type)
+  return (
+    after.username !== undefined && after.username === before.username && after.username === generatedUsername(principalArn, after.type)
+  )
 }
 
 function createCall(change: number, principalArn: string, after: Extract<Change, { action: 'create' }>['after']): ApiCall {

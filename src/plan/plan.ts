@@ -81,7 +81,11 @@ function sameEksClusterAliases(clusters: readonly ManifestCluster[]): Map<string
   for (const keys of byTarget.values()) {
     if (keys.length < 2) continue
     const sorted = [...keys].sort(compareText)
-    for (const key of sorted) out.set(key, sorted.filter((k) => k !== key))
+    for (const key of sorted)
+      out.set(
+        key,
+        sorted.filter((k) => k !== key),
+      )
   }
   return out
 }

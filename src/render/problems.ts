@@ -17,7 +17,15 @@ export interface TextOptions {
   readonly cwd?: string
 }
 
-const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', cyan: '\u001b[36m' }
+const ANSI = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  green: '\u001b[32m',
+  cyan: '\u001b[36m',
+}
 
 type Paint = (style: keyof typeof ANSI, text: string) => string
 

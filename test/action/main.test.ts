@@ -35,8 +35,22 @@ const cluster = (key: string): ManifestCluster => ({
   locs: { key: { file: 'eks-access.yaml', line: 3, column: 3 } },
 })
 const manifest: Manifest = { files: ['eks-access.yaml'], clusters: [cluster('prod-eu'), cluster('staging-eu')], accessEntries: [] }
-const error: Problem = { severity: 'error', code: 'schema/unknown-key', message: 'unknown key "acessPolicies"', file: 'eks-access.yaml', line: 12, column: 5 }
-const warning: Problem = { severity: 'warning', code: 'eks/expires-soon', message: 'access of a|b expires in 3 days', file: 'eks-access.yaml', line: 20, column: 16 }
+const error: Problem = {
+  severity: 'error',
+  code: 'schema/unknown-key',
+  message: 'unknown key "acessPolicies"',
+  file: 'eks-access.yaml',
+  line: 12,
+  column: 5,
+}
+const warning: Problem = {
+  severity: 'warning',
+  code: 'eks/expires-soon',
+  message: 'access of a|b expires in 3 days',
+  file: 'eks-access.yaml',
+  line: 20,
+  column: 16,
+}
 
 function checked(problems: Problem[]): ValidateOutcome {
   return { kind: 'checked', ok: !problems.some((p) => p.severity === 'error'), problems, manifest, sources: new Map() }
@@ -48,7 +62,9 @@ interface Harness {
   deps: Deps
 }
 
-function harness(opts: { inputs?: Record<string, string>; env?: Record<string, string>; outcome?: ValidateOutcome; files?: string[]; cwd?: string } = {}): Harness {
+function harness(
+  opts: { inputs?: Record<string, string>; env?: Record<string, string>; outcome?: ValidateOutcome; files?: string[]; cwd?: string } = {},
+): Harness {
   const core = fakeCore(opts.inputs ?? {})
   const validate = vi.fn(async (_o: ValidateOptions) => opts.outcome ?? checked([]))
   const files = new Set(opts.files ?? [])
@@ -70,8 +86,18 @@ describe('run: validate', () => {
   it('annotates each problem at its file, line and column, with the code as title', async () => {
     const h = harness({ inputs: { command: 'validate' }, outcome: checked([error, warning]) })
     await run(h.deps)
-    expect(h.core.error).toHaveBeenCalledWith('unknown key "acessPolicies"', { file: 'eks-access.yaml', startLine: 12, startColumn: 5, title: 'schema/unknown-key' })
-    expect(h.core.warning).toHaveBeenCalledWith('access of a|b expires in 3 days', { file: 'eks-access.yaml', startLine: 20, startColumn: 16, title: 'eks/expires-soon' })
+    expect(h.core.error).toHaveBeenCalledWith('unknown key "acessPolicies"', {
+      file: 'eks-access.yaml',
+      startLine: 12,
+      startColumn: 5,
+      title: 'schema/unknown-key',
+    })
+    expect(h.core.warning).toHaveBeenCalledWith('access of a|b expires in 3 days', {
+      file: 'eks-access.yaml',
+      startLine: 20,
+      startColumn: 16,
+      title: 'eks/expires-soon',
+    })
     expect(h.core.error).toHaveBeenCalledTimes(1)
   })
 
@@ -113,7 +139,12 @@ describe('run: validate', () => {
   it('passes manifest, cwd, clock and expiry-warning-days to the core', async () => {
     const h = harness({ inputs: { manifest: 'access/*.yaml', 'expiry-warning-days': '14' } })
     await run(h.deps)
-    expect(h.validate).toHaveBeenCalledWith({ manifest: 'access/*.yaml', cwd: '/ws', now: new Date('2026-11-28T12:00:00Z'), expiryWarningDays: 14 })
+    expect(h.validate).toHaveBeenCalledWith({
+      manifest: 'access/*.yaml',
+      cwd: '/ws',
+      now: new Date('2026-11-28T12:00:00Z'),
+      expiryWarningDays: 14,
+    })
   })
 
   it('fails with the message of a usage outcome and annotates nothing', async () => {
@@ -164,15 +195,18 @@ describe('run: inputs and commands', () => {
     expect(h.core.setFailed.mock.calls[0]?.[0]).toContain('available: validate, plan, export')
   })
 
-  it.each(['pull_request', 'pull_request_target'])('command: auto on %s validates, notes that the live plan comes later, and passes a valid PR', async (event) => {
-    const h = harness({ env: { GITHUB_EVENT_NAME: event } })
-    await run(h.deps)
-    expect(h.validate).toHaveBeenCalledTimes(1)
-    expect(h.core.setFailed).not.toHaveBeenCalled()
-    expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining(`auto: ${event} event → plan`))
-    expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining('the live plan on pull requests comes in a later version'))
-    expect(h.core.summaries[0]).toContain('the live plan on pull requests comes in a later version')
-  })
+  it.each(['pull_request', 'pull_request_target'])(
+    'command: auto on %s validates, notes that the live plan comes later, and passes a valid PR',
+    async (event) => {
+      const h = harness({ env: { GITHUB_EVENT_NAME: event } })
+      await run(h.deps)
+      expect(h.validate).toHaveBeenCalledTimes(1)
+      expect(h.core.setFailed).not.toHaveBeenCalled()
+      expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining(`auto: ${event} event → plan`))
+      expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining('the live plan on pull requests comes in a later version'))
+      expect(h.core.summaries[0]).toContain('the live plan on pull requests comes in a later version')
+    },
+  )
 
   it('command: auto on a pull request still fails an invalid manifest', async () => {
     const h = harness({ env: { GITHUB_EVENT_NAME: 'pull_request' }, outcome: checked([error]) })

@@ -35,8 +35,22 @@ function makeIO(overrides: Partial<CliIO> = {}): Captured {
 }
 
 const manifest = (files: string[]): Manifest => ({ files, clusters: [], accessEntries: [] })
-const error: Problem = { severity: 'error', code: 'schema/unknown-key', message: 'unknown key "acessPolicies"', file: 'a.yaml', line: 2, column: 3 }
-const warning: Problem = { severity: 'warning', code: 'eks/expires-soon', message: 'access expires in 3 days', file: 'a.yaml', line: 1, column: 1 }
+const error: Problem = {
+  severity: 'error',
+  code: 'schema/unknown-key',
+  message: 'unknown key "acessPolicies"',
+  file: 'a.yaml',
+  line: 2,
+  column: 3,
+}
+const warning: Problem = {
+  severity: 'warning',
+  code: 'eks/expires-soon',
+  message: 'access expires in 3 days',
+  file: 'a.yaml',
+  line: 1,
+  column: 1,
+}
 
 function checked(problems: Problem[], files = ['a.yaml']): ValidateOutcome {
   return {
@@ -95,8 +109,14 @@ describe('help and version', () => {
 describe('usage errors exit 2 with a hint', () => {
   it.each([
     [['valdate'], 'eks-access-gate: unknown command "valdate" (did you mean "validate"?)\nRun \'eks-access-gate --help\' for usage.\n'],
-    [['validate', '--manfest', 'x'], 'eks-access-gate: unknown option "--manfest" (did you mean --manifest?)\nRun \'eks-access-gate validate --help\' for usage.\n'],
-    [['validate', '--format', 'xml'], 'eks-access-gate: --format must be one of text, json, got "xml"\nRun \'eks-access-gate validate --help\' for usage.\n'],
+    [
+      ['validate', '--manfest', 'x'],
+      'eks-access-gate: unknown option "--manfest" (did you mean --manifest?)\nRun \'eks-access-gate validate --help\' for usage.\n',
+    ],
+    [
+      ['validate', '--format', 'xml'],
+      'eks-access-gate: --format must be one of text, json, got "xml"\nRun \'eks-access-gate validate --help\' for usage.\n',
+    ],
   ])('%j', async (argv, stderr) => {
     const io = makeIO()
     expect(await runCli(argv, io)).toBe(2)
@@ -114,23 +134,26 @@ describe('usage errors exit 2 with a hint', () => {
 })
 
 describe('commands not built yet', () => {
-  it.each([
-    ['apply', '--yes'],
-    ['import-aws-auth', '--cluster', 'prod'],
-    ['iam-policy', '--repo', 'a/b'],
-    ['drift'],
-  ])('%s says so and exits 2 with nothing on stdout', async (...argv) => {
-    const io = makeIO()
-    expect(await runCli(argv, io)).toBe(2)
-    expect(io.out()).toBe('')
-    expect(io.err()).toBe(`eks-access-gate: ${argv[0]} is not implemented yet in this version (${pkg.version}); available: validate, plan, export\n`)
-  })
+  it.each([['apply', '--yes'], ['import-aws-auth', '--cluster', 'prod'], ['iam-policy', '--repo', 'a/b'], ['drift']])(
+    '%s says so and exits 2 with nothing on stdout',
+    async (...argv) => {
+      const io = makeIO()
+      expect(await runCli(argv, io)).toBe(2)
+      expect(io.out()).toBe('')
+      expect(io.err()).toBe(
+        `eks-access-gate: ${argv[0]} is not implemented yet in this version (${pkg.version}); available: validate, plan, export\n`,
+      )
+    },
+  )
 
   it('routes through the commands table, so a handler can be swapped in', async () => {
     const io = makeIO()
     const plan = vi.fn(async () => Outcomes.ok())
     expect(await runCli(['plan', '--state', 's.json'], io, { ...commands, plan })).toBe(0)
-    expect(plan).toHaveBeenCalledWith(expect.objectContaining({ command: 'plan', state: 's.json' }), expect.objectContaining({ cwd: io.cwd }))
+    expect(plan).toHaveBeenCalledWith(
+      expect.objectContaining({ command: 'plan', state: 's.json' }),
+      expect.objectContaining({ cwd: io.cwd }),
+    )
     expect(commands.validate).not.toBe(notImplemented)
   })
 })
@@ -140,7 +163,12 @@ describe('validate', () => {
     validate.mockResolvedValue(checked([]))
     const io = makeIO()
     await runCli(['validate', '--manifest', 'x/*.yaml', '--expiry-warning-days', '30'], io)
-    expect(validate).toHaveBeenCalledWith({ manifest: 'x/*.yaml', cwd: '/work/repo', now: new Date('2026-11-28T12:00:00Z'), expiryWarningDays: 30 })
+    expect(validate).toHaveBeenCalledWith({
+      manifest: 'x/*.yaml',
+      cwd: '/work/repo',
+      now: new Date('2026-11-28T12:00:00Z'),
+      expiryWarningDays: 30,
+    })
   })
 
   it('uses eks-access.yaml and 7 days by default', async () => {
@@ -179,7 +207,9 @@ describe('validate', () => {
     expect(await runCli(['validate', '--format', 'json'], io)).toBe(1)
     expect(JSON.parse(io.out())).toStrictEqual({
       ok: false,
-      problems: [{ severity: 'error', code: 'schema/unknown-key', message: 'unknown key "acessPolicies"', file: 'a.yaml', line: 2, column: 3 }],
+      problems: [
+        { severity: 'error', code: 'schema/unknown-key', message: 'unknown key "acessPolicies"', file: 'a.yaml', line: 2, column: 3 },
+      ],
     })
     expect(io.err()).toBe('')
   })

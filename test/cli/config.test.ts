@@ -139,7 +139,13 @@ describe('resolveAutoCommand', () => {
   })
 
   it('never applies when the default branch cannot be read from the event payload', () => {
-    for (const read of [() => undefined, () => ({}), () => ({ repository: {} }), () => 'garbage', () => ({ repository: { default_branch: '' } })]) {
+    for (const read of [
+      () => undefined,
+      () => ({}),
+      () => ({ repository: {} }),
+      () => 'garbage',
+      () => ({ repository: { default_branch: '' } }),
+    ]) {
       const r = resolveAutoCommand({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: '/e' }, read)
       expect(r.command).toBe('validate')
       expect(r.reason).toContain('default branch is unknown')
@@ -196,27 +202,43 @@ describe('parseCliArgs', () => {
     [['validate', '--manifest', 'a/*.yaml', '--format', 'json'], { manifest: 'a/*.yaml', format: 'json' }],
     [['validate', '--manifest=a/*.yaml', '--format=json'], { manifest: 'a/*.yaml', format: 'json' }],
     [['validate', '--rules', 'r.yaml', '--expiry-warning-days', '0'], { rules: 'r.yaml', expiryWarningDays: 0 }],
-    [['plan', '--state', 's.json', '--cluster', 'prod-*', '--format', 'markdown'], { command: 'plan', state: 's.json', cluster: 'prod-*', format: 'markdown' }],
+    [
+      ['plan', '--state', 's.json', '--cluster', 'prod-*', '--format', 'markdown'],
+      { command: 'plan', state: 's.json', cluster: 'prod-*', format: 'markdown' },
+    ],
     [['plan', '--assume-roles', '--rules', 'r.yaml'], { assumeRoles: true, rules: 'r.yaml', format: 'text' }],
     [['plan', '--max-rate', '195'], { maxRate: 195 }],
     [['plan', '--max-rate=2.5'], { maxRate: 2.5 }],
     [['apply', '--cluster', 'prod-eu', '--yes'], { command: 'apply', cluster: 'prod-eu', yes: true }],
-    [['export', '--cluster', 'prod', '--region', 'eu-west-1', '--output', 'out.yaml'], { command: 'export', cluster: 'prod', region: 'eu-west-1', output: 'out.yaml', format: 'yaml' }],
+    [
+      ['export', '--cluster', 'prod', '--region', 'eu-west-1', '--output', 'out.yaml'],
+      { command: 'export', cluster: 'prod', region: 'eu-west-1', output: 'out.yaml', format: 'yaml' },
+    ],
     [['export', '--cluster', 'prod', '--format', 'state'], { format: 'state' }],
     [['export', '--cluster', 'prod', '--region', 'us-gov-west-1'], { region: 'us-gov-west-1' }],
-    [['import-aws-auth', 'aws-auth.yaml', '--cluster', 'prod'], { command: 'import-aws-auth', input: 'aws-auth.yaml', cluster: 'prod', format: 'yaml' }],
+    [
+      ['import-aws-auth', 'aws-auth.yaml', '--cluster', 'prod'],
+      { command: 'import-aws-auth', input: 'aws-auth.yaml', cluster: 'prod', format: 'yaml' },
+    ],
     [['import-aws-auth', '-', '--cluster', 'prod', '--format', 'json'], { input: '-', format: 'json' }],
     [['import-aws-auth', '--cluster', 'prod'], { input: '-' }],
     [['import-aws-auth', '--cluster', 'prod', '--', '-weird-name.yaml'], { input: '-weird-name.yaml' }],
     [['iam-policy', '--repo', 'acme/infra'], { command: 'iam-policy', repo: 'acme/infra', branch: 'main', format: 'json' }],
     [['iam-policy', '--repo', 'acme/infra', '--branch', 'release', '--manifest', 'x.yaml'], { branch: 'release', manifest: 'x.yaml' }],
-    [['drift', '--fail-on-drift', '--format', 'json', '--cluster', 'a'], { command: 'drift', failOnDrift: true, format: 'json', cluster: 'a' }],
+    [
+      ['drift', '--fail-on-drift', '--format', 'json', '--cluster', 'a'],
+      { command: 'drift', failOnDrift: true, format: 'json', cluster: 'a' },
+    ],
   ])('%j', (argv, expected) => {
     expect(config(argv)).toMatchObject(expected)
   })
 
   it('parses every documented command', () => {
-    const required: Record<string, string[]> = { export: ['--cluster', 'x'], 'import-aws-auth': ['--cluster', 'x'], 'iam-policy': ['--repo', 'a/b'] }
+    const required: Record<string, string[]> = {
+      export: ['--cluster', 'x'],
+      'import-aws-auth': ['--cluster', 'x'],
+      'iam-policy': ['--repo', 'a/b'],
+    }
     for (const command of CLI_COMMANDS) expect(config([command, ...(required[command] ?? [])]).command).toBe(command)
   })
 

@@ -29,8 +29,22 @@ const source = [
 ].join('\n')
 
 const problems: Problem[] = [
-  { severity: 'error', code: 'eks/assumed-role-principal', message: 'STS assumed-role ARNs cannot be access entries', file: 'team/eks-access.yaml', line: 5, column: 19 },
-  { severity: 'error', code: 'schema/unknown-key', message: 'unknown key "acessPolicies" (did you mean "accessPolicies"?)', file: 'team/eks-access.yaml', line: 6, column: 5 },
+  {
+    severity: 'error',
+    code: 'eks/assumed-role-principal',
+    message: 'STS assumed-role ARNs cannot be access entries',
+    file: 'team/eks-access.yaml',
+    line: 5,
+    column: 19,
+  },
+  {
+    severity: 'error',
+    code: 'schema/unknown-key',
+    message: 'unknown key "acessPolicies" (did you mean "accessPolicies"?)',
+    file: 'team/eks-access.yaml',
+    line: 6,
+    column: 5,
+  },
   { severity: 'warning', code: 'syntax/tab', message: 'tab before the item', file: 'team/eks-access.yaml', line: 7, column: 2 },
   { severity: 'warning', code: 'cluster/unused', message: 'cluster "prod-eu" has no entries', file: 'other.yaml', line: 3, column: 3 },
 ]
@@ -99,10 +113,24 @@ describe('renderProblemsJson', () => {
     expect(parsed).toStrictEqual({
       ok: false,
       problems: [
-        { severity: 'error', code: 'eks/assumed-role-principal', message: 'STS assumed-role ARNs cannot be access entries', file: 'team/eks-access.yaml', line: 5, column: 19 },
+        {
+          severity: 'error',
+          code: 'eks/assumed-role-principal',
+          message: 'STS assumed-role ARNs cannot be access entries',
+          file: 'team/eks-access.yaml',
+          line: 5,
+          column: 19,
+        },
       ],
     })
-    expect(Object.keys((parsed as { problems: object[] }).problems[0] as object)).toEqual(['severity', 'code', 'message', 'file', 'line', 'column'])
+    expect(Object.keys((parsed as { problems: object[] }).problems[0] as object)).toEqual([
+      'severity',
+      'code',
+      'message',
+      'file',
+      'line',
+      'column',
+    ])
     expect(JSON.parse(renderProblemsJson(true, []))).toStrictEqual({ ok: true, problems: [] })
   })
 })
@@ -113,7 +141,9 @@ describe('renderProblemsMarkdown', () => {
   })
 
   it('says the files are valid when there are no problems', () => {
-    expect(renderProblemsMarkdown([], { fileCount: 2, title: 'eks-access-gate validate' })).toBe('### ✅ eks\\-access\\-gate validate: 2 files valid\n')
+    expect(renderProblemsMarkdown([], { fileCount: 2, title: 'eks-access-gate validate' })).toBe(
+      '### ✅ eks\\-access\\-gate validate: 2 files valid\n',
+    )
   })
 
   it.each([
@@ -139,7 +169,14 @@ describe('renderProblemsMarkdown', () => {
   })
 
   it('caps the table and says how many rows were left out', () => {
-    const many = Array.from({ length: MAX_SUMMARY_ROWS + 5 }, (_, i): Problem => ({ severity: 'warning', code: 'w', message: `m${i}`, file: 'a.yaml', line: i + 1, column: 1 }))
+    const many = Array.from({ length: MAX_SUMMARY_ROWS + 5 }, (_, i): Problem => ({
+      severity: 'warning',
+      code: 'w',
+      message: `m${i}`,
+      file: 'a.yaml',
+      line: i + 1,
+      column: 1,
+    }))
     const md = renderProblemsMarkdown(many, { fileCount: 1, title: 't' })
     expect(md.split('\n').filter((l) => l.startsWith('| warning'))).toHaveLength(MAX_SUMMARY_ROWS)
     expect(md).toContain('… and 5 more')
@@ -148,7 +185,14 @@ describe('renderProblemsMarkdown', () => {
   it('stays under the 1 MiB step-summary limit when messages quote huge user values', () => {
     // a 1 MB principalArn quoted in each message; escaping doubles the punctuation
     const huge = 'arn:aws:iam::1:role/' + ':'.repeat(1_000_000)
-    const many = Array.from({ length: 50 }, (_, i): Problem => ({ severity: 'error', code: 'eks:principal-arn', message: `principalArn "${huge}" is not valid`, file: 'a.yaml', line: i + 1, column: 1 }))
+    const many = Array.from({ length: 50 }, (_, i): Problem => ({
+      severity: 'error',
+      code: 'eks:principal-arn',
+      message: `principalArn "${huge}" is not valid`,
+      file: 'a.yaml',
+      line: i + 1,
+      column: 1,
+    }))
     const md = renderProblemsMarkdown(many, { fileCount: 1, title: 't' })
     expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(MAX_SUMMARY_BYTES + 1024)
     expect(Buffer.byteLength(md, 'utf8')).toBeLessThan(1024 * 1024)
@@ -159,7 +203,14 @@ describe('renderProblemsMarkdown', () => {
 
   it('stops adding rows at the byte budget even when each message is short enough', () => {
     const message = '.'.repeat(1900) // escaped to 3,800 bytes: 500 rows would be 1.9 MB
-    const many = Array.from({ length: MAX_SUMMARY_ROWS }, (_, i): Problem => ({ severity: 'error', code: 'c', message, file: 'a.yaml', line: i + 1, column: 1 }))
+    const many = Array.from({ length: MAX_SUMMARY_ROWS }, (_, i): Problem => ({
+      severity: 'error',
+      code: 'c',
+      message,
+      file: 'a.yaml',
+      line: i + 1,
+      column: 1,
+    }))
     const md = renderProblemsMarkdown(many, { fileCount: 1, title: 't' })
     expect(Buffer.byteLength(md, 'utf8')).toBeLessThan(1024 * 1024)
     expect(md).toMatch(/… and \d+ more/)

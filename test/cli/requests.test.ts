@@ -34,9 +34,15 @@ describe('per-command requests from argv', () => {
   })
 
   it.each([
-    [['plan', '--max-rate', '5', '--cluster-timeout', '60'], { command: 'plan', maxRate: 5, clusterTimeoutSeconds: 60, assumeRoles: false }],
+    [
+      ['plan', '--max-rate', '5', '--cluster-timeout', '60'],
+      { command: 'plan', maxRate: 5, clusterTimeoutSeconds: 60, assumeRoles: false },
+    ],
     [['plan'], { command: 'plan', clusterTimeoutSeconds: 300 }],
-    [['export', '--cluster', 'prod', '--max-rate', '2'], { command: 'export', cluster: 'prod', maxRate: 2, clusterTimeoutSeconds: 300, format: 'yaml' }],
+    [
+      ['export', '--cluster', 'prod', '--max-rate', '2'],
+      { command: 'export', cluster: 'prod', maxRate: 2, clusterTimeoutSeconds: 300, format: 'yaml' },
+    ],
     [['apply', '--yes', '--cluster-timeout', '30'], { command: 'apply', yes: true, clusterTimeoutSeconds: 30 }],
     [['drift', '--fail-on-drift'], { command: 'drift', failOnDrift: true, format: 'text' }],
     [['validate', '--rules', 'r.yaml'], { command: 'validate', rules: { path: 'r.yaml', explicit: true } }],
@@ -48,7 +54,11 @@ describe('per-command requests from argv', () => {
   })
 
   it('every command gets a request of its own kind', () => {
-    const required: Record<string, string[]> = { export: ['--cluster', 'x'], 'import-aws-auth': ['--cluster', 'x'], 'iam-policy': ['--repo', 'a/b'] }
+    const required: Record<string, string[]> = {
+      export: ['--cluster', 'x'],
+      'import-aws-auth': ['--cluster', 'x'],
+      'iam-policy': ['--repo', 'a/b'],
+    }
     for (const command of CLI_COMMANDS) expect(request([command, ...(required[command] ?? [])]).command).toBe(command)
   })
 })
@@ -79,7 +89,14 @@ describe('per-command requests from the action inputs', () => {
 
   it('plan carries the state, cluster glob, plan file, max-rate and cluster-timeout', () => {
     const r = requestFor({ command: 'plan', state: 's.json', clusters: 'prod-*', 'max-rate': '4', 'cluster-timeout': '90' }, {})
-    expect(r).toMatchObject({ command: 'plan', state: 's.json', clusterGlob: 'prod-*', planFile: '/tmp/plan.json', maxRate: 4, clusterTimeoutSeconds: 90 })
+    expect(r).toMatchObject({
+      command: 'plan',
+      state: 's.json',
+      clusterGlob: 'prod-*',
+      planFile: '/tmp/plan.json',
+      maxRate: 4,
+      clusterTimeoutSeconds: 90,
+    })
   })
 
   it.each([

@@ -35,7 +35,10 @@ describe('validate on fixture manifests (golden)', () => {
   })
 
   it.each(cases)('%s: json', async (name) => {
-    expectGolden(join(casesDir, name, 'expected.json.txt'), await runIn(join(casesDir, name), ['validate', '--manifest', '*.yaml', '--format', 'json']))
+    expectGolden(
+      join(casesDir, name, 'expected.json.txt'),
+      await runIn(join(casesDir, name), ['validate', '--manifest', '*.yaml', '--format', 'json']),
+    )
   })
 
   it.each([

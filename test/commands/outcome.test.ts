@@ -19,7 +19,15 @@ describe('Outcome → exit code and setFailed', () => {
 
   it('constructors fill every list and freeze the outcome', () => {
     const o = Outcomes.failed('boom', { notes: [{ level: 'info', message: 'n' }] })
-    expect(o).toEqual({ status: 'failed', message: 'boom', problems: [], outputs: {}, notes: [{ level: 'info', message: 'n' }], files: [], writes: [] })
+    expect(o).toEqual({
+      status: 'failed',
+      message: 'boom',
+      problems: [],
+      outputs: {},
+      notes: [{ level: 'info', message: 'n' }],
+      files: [],
+      writes: [],
+    })
     expect(Object.isFrozen(o)).toBe(true)
   })
 })

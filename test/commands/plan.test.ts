@@ -22,7 +22,10 @@ function write(name: string, text: string): string {
 }
 
 const withNewPolicy = write('new-policy.yaml', example.replace('policyArn: AmazonEKSViewPolicy', `policyArn: ${NEW_POLICY}`))
-const alsoBroken = write('new-policy-and-broken.yaml', example.replace('policyArn: AmazonEKSViewPolicy', `policyArn: ${NEW_POLICY}`).replace('role/karpenter-node', 'user/karpenter-node'))
+const alsoBroken = write(
+  'new-policy-and-broken.yaml',
+  example.replace('policyArn: AmazonEKSViewPolicy', `policyArn: ${NEW_POLICY}`).replace('role/karpenter-node', 'user/karpenter-node'),
+)
 const catalogue = [
   { name: 'AmazonEKSClusterAdminPolicy', arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy' },
   { name: 'AmazonEKSEditPolicy', arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy' },
@@ -41,7 +44,9 @@ describe('planAccess and the policy catalogue', () => {
     if (outcome.kind !== 'planned') return
     expect(outcome.plan.problems.filter((p) => p.code === 'eks:unknown-policy')).toEqual([])
     const associated = outcome.plan.clusters.flatMap((c) => c.changes).filter((c) => c.action === 'associate')
-    expect(associated.map((c) => (c.action === 'associate' ? c.policyArn : ''))).toContain(`arn:aws:eks::aws:cluster-access-policy/${NEW_POLICY}`)
+    expect(associated.map((c) => (c.action === 'associate' ? c.policyArn : ''))).toContain(
+      `arn:aws:eks::aws:cluster-access-policy/${NEW_POLICY}`,
+    )
   })
 
   it('keeps the error when the catalogue does not know it either', async () => {
@@ -54,6 +59,7 @@ describe('planAccess and the policy catalogue', () => {
     // The state file does not exist: reading it would be a usage error, so `invalid` proves no read.
     const outcome = await plan(alsoBroken, 'missing-state.json')
     expect(outcome.kind).toBe('invalid')
-    if (outcome.kind === 'invalid') expect(outcome.problems.some((p) => p.code !== 'eks:unknown-policy' && p.severity === 'error')).toBe(true)
+    if (outcome.kind === 'invalid')
+      expect(outcome.problems.some((p) => p.code !== 'eks:unknown-policy' && p.severity === 'error')).toBe(true)
   })
 })

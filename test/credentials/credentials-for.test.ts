@@ -10,7 +10,12 @@ const ROLE_A = 'arn:aws:iam::111122223333:role/plan-a'
 const ROLE_B = 'arn:aws:iam::111122223333:role/plan-b'
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url')
 const TOKEN = `${b64({ alg: 'RS256' })}.${b64({ sub: 'repo:acme/infra:pull_request', aud: 'sts.amazonaws.com' })}.c2ln`
-const creds = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret-key', SessionToken: 'session-token', Expiration: new Date('2099-01-01T00:00:00Z') }
+const creds = {
+  AccessKeyId: 'ASIAEXAMPLE',
+  SecretAccessKey: 'secret-key',
+  SessionToken: 'session-token',
+  Expiration: new Date('2099-01-01T00:00:00Z'),
+}
 const env = { GITHUB_REPOSITORY: 'acme/infra', GITHUB_RUN_ID: '123456' }
 
 describe('createCredentialsFor', () => {
@@ -46,12 +51,28 @@ describe('createCredentialsFor', () => {
     expect(c?.accessKeyId).toBe('ASIAEXAMPLE')
     expect(audiences).toEqual(['sts.amazonaws.com'])
     expect(secrets).toEqual([TOKEN, 'secret-key', 'session-token'])
-    expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)[0]?.args[0].input).toMatchObject({ RoleArn: ROLE_A, WebIdentityToken: TOKEN, RoleSessionName: 'eks-access-gate-apply-acme-infra-123456' })
+    expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)[0]?.args[0].input).toMatchObject({
+      RoleArn: ROLE_A,
+      WebIdentityToken: TOKEN,
+      RoleSessionName: 'eks-access-gate-apply-acme-infra-123456',
+    })
   })
 
   it('web identity: a refusal names the role, the token sub and aud, and what the trust policy must allow; never the token', async () => {
-    sts.on(AssumeRoleWithWebIdentityCommand).rejects(new STSServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' }))
-    const credentialsFor = createCredentialsFor({ kind: 'web-identity', audience: 'sts.amazonaws.com', getIdToken: async () => TOKEN }, { purpose: 'plan', env })
+    sts
+      .on(AssumeRoleWithWebIdentityCommand)
+      .rejects(
+        new STSServiceException({
+          name: 'AccessDenied',
+          $fault: 'client',
+          $metadata: {},
+          message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+        }),
+      )
+    const credentialsFor = createCredentialsFor(
+      { kind: 'web-identity', audience: 'sts.amazonaws.com', getIdToken: async () => TOKEN },
+      { purpose: 'plan', env },
+    )
     const error = await credentialsFor(ROLE_A, 'eu-west-1')?.().catch((e: unknown) => e)
     const message = error instanceof Error ? error.message : ''
     expect(message).toContain(ROLE_A)

@@ -92,7 +92,12 @@ describe('plan against the fake EKS', () => {
   })
 
   it('isolates a failing cluster: its section has the error, the other is planned, exit 1', async () => {
-    fake.forceError({ cluster: 'prod', status: 403, code: 'AccessDeniedException', message: 'User is not authorized to perform: eks:DescribeCluster' })
+    fake.forceError({
+      cluster: 'prod',
+      status: 403,
+      code: 'AccessDeniedException',
+      message: 'User is not authorized to perform: eks:DescribeCluster',
+    })
     const run = await cli(['plan', '--manifest', manifest, '--format', 'json', '--assume-roles'])
     expect(run.code).toBe(1)
     const plan = JSON.parse(run.stdout)
@@ -174,7 +179,9 @@ describe('plan and organisation rules', () => {
     }
     const run = await cli(['plan', '--manifest', manifest, '--state', join(examples, 'state.json'), ...extra], {}, dir)
     expect(run.code).toBe(code)
-    expect(run.stderr).toContain(code === 0 ? 'organisation rules (.github/eks-access-rules.yaml) are not evaluated' : 'rules file not found')
+    expect(run.stderr).toContain(
+      code === 0 ? 'organisation rules (.github/eks-access-rules.yaml) are not evaluated' : 'rules file not found',
+    )
   })
 })
 

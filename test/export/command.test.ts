@@ -49,7 +49,8 @@ function fakeEks(clusters: Record<string, FakeCluster>, fail: Record<string, Aws
   }
   const entryOf = (name: string, principal: string): ObservedEntry => {
     const e = cluster(name).entries.find((x) => x.principalArn === principal)
-    if (!e || gone.includes(principal)) throw new AwsCallError('DescribeAccessEntry', 'ResourceNotFoundException', 'The specified principalArn could not be found.', 404)
+    if (!e || gone.includes(principal))
+      throw new AwsCallError('DescribeAccessEntry', 'ResourceNotFoundException', 'The specified principalArn could not be found.', 404)
     return e
   }
   const unexpected = (): Promise<never> => Promise.reject(new Error('export must not write'))
@@ -75,7 +76,11 @@ function fakeEks(clusters: Record<string, FakeCluster>, fail: Record<string, Aws
   return fake
 }
 
-const PROD_INFO: ClusterInfo = { name: 'prod', arn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod', authenticationMode: 'API_AND_CONFIG_MAP' }
+const PROD_INFO: ClusterInfo = {
+  name: 'prod',
+  arn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod',
+  authenticationMode: 'API_AND_CONFIG_MAP',
+}
 
 function run(opts: Partial<ExportOptions>, fake: Fake, extra: Partial<ExportDeps> = {}) {
   const out = { stdout: '', stderr: '', targets: [] as { name: string; region: string }[], code: -1 }
@@ -116,12 +121,20 @@ describe('exportCommand', () => {
     expect(count('ListAccessEntries')).toBe(1)
     expect(count('DescribeAccessEntry')).toBe(PROD.entries.length)
     const listed = fake.calls.filter((c) => c.startsWith('ListAssociatedAccessPolicies ')).map((c) => c.split(' ')[1])
-    expect(listed.sort()).toEqual(PROD.entries.filter((e) => e.type === 'STANDARD').map((e) => e.principalArn).sort())
+    expect(listed.sort()).toEqual(
+      PROD.entries
+        .filter((e) => e.type === 'STANDARD')
+        .map((e) => e.principalArn)
+        .sort(),
+    )
     expect(count('ListAccessPolicies')).toBe(0)
   })
 
   it('bounds the reads in flight', async () => {
-    const many = Array.from({ length: 40 }, (_, i) => ({ ...(PROD.entries[0] as ObservedEntry), principalArn: `arn:aws:iam::111122223333:role/r${i}` }))
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      ...(PROD.entries[0] as ObservedEntry),
+      principalArn: `arn:aws:iam::111122223333:role/r${i}`,
+    }))
     const fake = fakeEks({ prod: { info: PROD_INFO, entries: many } })
     const r = await run({}, fake)
     expect(r.code).toBe(0)
@@ -219,7 +232,14 @@ describe('exportCommand', () => {
   it.each<[string, Record<string, AwsCallError>, string]>([
     [
       'access denied',
-      { DescribeCluster: new AwsCallError('DescribeCluster', 'AccessDeniedException', 'User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: eks:DescribeCluster', 403) },
+      {
+        DescribeCluster: new AwsCallError(
+          'DescribeCluster',
+          'AccessDeniedException',
+          'User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: eks:DescribeCluster',
+          403,
+        ),
+      },
       'DescribeCluster: AccessDeniedException: User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: eks:DescribeCluster',
     ],
     [
@@ -239,7 +259,9 @@ describe('exportCommand', () => {
   it('an unknown cluster is exit 1 with EKS message', async () => {
     const r = await run({ cluster: 'nope' }, fakeEks({}))
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^eks-access-gate: EKS cluster "nope" \(eu-west-1\) was not found: .*DescribeCluster: ResourceNotFoundException: No cluster found for name: nope\./)
+    expect(r.stderr).toMatch(
+      /^eks-access-gate: EKS cluster "nope" \(eu-west-1\) was not found: .*DescribeCluster: ResourceNotFoundException: No cluster found for name: nope\./,
+    )
   })
 
   it('a CONFIG_MAP cluster is explained, with no access-entry call', async () => {
@@ -264,12 +286,23 @@ describe('exportCommand', () => {
 describe('readClusterAccess', () => {
   it('skips an entry deleted between the list and its read', async () => {
     const gone = PROD.entries[0]?.principalArn as string
-    const read = await readClusterAccess(fakeEks({ prod: { info: PROD_INFO, entries: PROD.entries } }, {}, [gone]).api, { name: 'prod', region: 'eu-west-1' })
-    expect(read.ok && read.value.entries.map((e) => e.principalArn)).toEqual(PROD.entries.slice(1).map((e) => e.principalArn).sort())
+    const read = await readClusterAccess(fakeEks({ prod: { info: PROD_INFO, entries: PROD.entries } }, {}, [gone]).api, {
+      name: 'prod',
+      region: 'eu-west-1',
+    })
+    expect(read.ok && read.value.entries.map((e) => e.principalArn)).toEqual(
+      PROD.entries
+        .slice(1)
+        .map((e) => e.principalArn)
+        .sort(),
+    )
   })
 
   it('has no accountId when the cluster ARN is unknown', async () => {
-    const read = await readClusterAccess(fakeEks({ prod: { info: { name: 'prod', authenticationMode: 'API' }, entries: [] } }).api, { name: 'prod', region: 'eu-west-1' })
+    const read = await readClusterAccess(fakeEks({ prod: { info: { name: 'prod', authenticationMode: 'API' }, entries: [] } }).api, {
+      name: 'prod',
+      region: 'eu-west-1',
+    })
     expect(read).toEqual({ ok: true, value: { name: 'prod', region: 'eu-west-1', authenticationMode: 'API', entries: [] } })
   })
 })

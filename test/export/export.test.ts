@@ -58,7 +58,11 @@ describe('exportManifestYaml: one entry', () => {
     [
       'role with a chosen username: kept',
       entry(`arn:aws:iam::${A}:role/sre/on-call`, { username: `arn:aws:sts::${A}:assumed-role/sre/on-call/{{SessionName}}` }),
-      { principalArn: `arn:aws:iam::${A}:role/sre/on-call`, username: `arn:aws:sts::${A}:assumed-role/sre/on-call/{{SessionName}}`, clusters: ['c'] },
+      {
+        principalArn: `arn:aws:iam::${A}:role/sre/on-call`,
+        username: `arn:aws:sts::${A}:assumed-role/sre/on-call/{{SessionName}}`,
+        clusters: ['c'],
+      },
     ],
     [
       'user: its own ARN as username left out',
@@ -72,7 +76,11 @@ describe('exportManifestYaml: one entry', () => {
     ],
     [
       'EC2_LINUX: type kept, EKS username and system: groups left out',
-      entry(`arn:aws:iam::${A}:role/ng`, { type: 'EC2_LINUX', username: 'system:node:{{EC2PrivateDNSName}}', kubernetesGroups: ['system:bootstrappers', 'system:nodes'] }),
+      entry(`arn:aws:iam::${A}:role/ng`, {
+        type: 'EC2_LINUX',
+        username: 'system:node:{{EC2PrivateDNSName}}',
+        kubernetesGroups: ['system:bootstrappers', 'system:nodes'],
+      }),
       { principalArn: `arn:aws:iam::${A}:role/ng`, type: 'EC2_LINUX', clusters: ['c'] },
     ],
     [
@@ -148,15 +156,25 @@ describe('exportManifestYaml: one entry', () => {
       'China partition: aws-cn username left out, aws-cn policy as short name',
       entry(`arn:aws-cn:iam::${A}:role/dev`, {
         username: `arn:aws-cn:sts::${A}:assumed-role/dev/{{SessionName}}`,
-        accessPolicies: [{ policyArn: 'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'cluster', namespaces: [] } }],
+        accessPolicies: [
+          { policyArn: 'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'cluster', namespaces: [] } },
+        ],
       }),
-      { principalArn: `arn:aws-cn:iam::${A}:role/dev`, clusters: ['c'], accessPolicies: [{ policyArn: 'AmazonEKSViewPolicy', accessScope: { type: 'cluster' } }] },
+      {
+        principalArn: `arn:aws-cn:iam::${A}:role/dev`,
+        clusters: ['c'],
+        accessPolicies: [{ policyArn: 'AmazonEKSViewPolicy', accessScope: { type: 'cluster' } }],
+      },
       'cn-north-1',
     ],
     [
       'China cluster, aws-partition policy ARN: kept as written',
       entry(`arn:aws-cn:iam::${A}:role/dev`, { accessPolicies: [{ ...ADMIN }] }),
-      { principalArn: `arn:aws-cn:iam::${A}:role/dev`, clusters: ['c'], accessPolicies: [{ policyArn: ADMIN.policyArn, accessScope: { type: 'cluster' } }] },
+      {
+        principalArn: `arn:aws-cn:iam::${A}:role/dev`,
+        clusters: ['c'],
+        accessPolicies: [{ policyArn: ADMIN.policyArn, accessScope: { type: 'cluster' } }],
+      },
       'cn-north-1',
     ],
   ])('%s', (_name, observed, expected, region) => {
@@ -172,7 +190,9 @@ describe('exportManifestYaml: the document', () => {
   it('starts with the yaml-language-server header and is a version 1 manifest', () => {
     const yaml = exportManifestYaml(PROD)
     expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=./schemas/eks-access.schema.json')
-    expect(exportManifestYaml(PROD, { schemaRef: '../schemas/x.json' }).split('\n')[0]).toBe('# yaml-language-server: $schema=../schemas/x.json')
+    expect(exportManifestYaml(PROD, { schemaRef: '../schemas/x.json' }).split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=../schemas/x.json',
+    )
     const doc = parseDocument(yaml)
     expect(doc.errors).toEqual([])
     const m = doc.toJS() as ManifestShape
@@ -193,14 +213,24 @@ describe('exportManifestYaml: the document', () => {
       { clusterKey: 'prod-eu' },
       { 'prod-eu': { name: 'prod', region: 'eu-west-1', accountId: '111122223333', authenticationMode: 'API_AND_CONFIG_MAP' } },
     ],
-    ['accountId option wins', { ...PROD }, { accountId: '999999999999' }, { prod: { region: 'eu-west-1', accountId: '999999999999', authenticationMode: 'API_AND_CONFIG_MAP' } }],
+    [
+      'accountId option wins',
+      { ...PROD },
+      { accountId: '999999999999' },
+      { prod: { region: 'eu-west-1', accountId: '999999999999', authenticationMode: 'API_AND_CONFIG_MAP' } },
+    ],
     [
       'no accountId: taken from an access-entry ARN',
       {
         name: 'dev',
         region: 'us-east-1',
         authenticationMode: 'API',
-        entries: [entry('arn:aws:iam::111122223333:role/x', { accessPolicies: [ADMIN], accessEntryArn: 'arn:aws:eks:us-east-1:444455556666:access-entry/dev/role/111122223333/x/abc' })],
+        entries: [
+          entry('arn:aws:iam::111122223333:role/x', {
+            accessPolicies: [ADMIN],
+            accessEntryArn: 'arn:aws:eks:us-east-1:444455556666:access-entry/dev/role/111122223333/x/abc',
+          }),
+        ],
       },
       {},
       { dev: { region: 'us-east-1', accountId: '444455556666', authenticationMode: 'API' } },
@@ -218,7 +248,11 @@ describe('exportManifestYaml: the document', () => {
         region: 'us-east-1',
         accountId: '111122223333',
         authenticationMode: 'API',
-        entries: [entry('arn:aws:iam::111122223333:role/x', { accessPolicies: [{ policyArn: ADMIN.policyArn, accessScope: { type: 'namespace', namespaces: ['a'] } }] })],
+        entries: [
+          entry('arn:aws:iam::111122223333:role/x', {
+            accessPolicies: [{ policyArn: ADMIN.policyArn, accessScope: { type: 'namespace', namespaces: ['a'] } }],
+          }),
+        ],
       },
       {},
       { dev: { region: 'us-east-1', accountId: '111122223333', authenticationMode: 'API', allowNoClusterAdmin: true } },
@@ -247,7 +281,9 @@ describe('exportManifestYaml: the document', () => {
   it('is deterministic: input order does not matter', () => {
     const shuffled: ObservedCluster = {
       ...PROD,
-      entries: [...PROD.entries].reverse().map((e) => ({ ...e, accessPolicies: [...e.accessPolicies].reverse(), kubernetesGroups: [...e.kubernetesGroups].reverse() })),
+      entries: [...PROD.entries]
+        .reverse()
+        .map((e) => ({ ...e, accessPolicies: [...e.accessPolicies].reverse(), kubernetesGroups: [...e.kubernetesGroups].reverse() })),
     }
     expect(exportManifestYaml(shuffled)).toBe(exportManifestYaml(PROD))
     const m = parseYaml(exportManifestYaml(PROD)) as ManifestShape
@@ -256,7 +292,9 @@ describe('exportManifestYaml: the document', () => {
   })
 
   it('an empty cluster gives an empty entry list', () => {
-    const m = parseYaml(exportManifestYaml({ name: 'dev', region: 'us-east-1', accountId: '111122223333', authenticationMode: 'API', entries: [] })) as ManifestShape
+    const m = parseYaml(
+      exportManifestYaml({ name: 'dev', region: 'us-east-1', accountId: '111122223333', authenticationMode: 'API', entries: [] }),
+    ) as ManifestShape
     expect(m.accessEntries).toEqual([])
   })
 
@@ -265,7 +303,10 @@ describe('exportManifestYaml: the document', () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false })
     addFormats.default(ajv)
     const validate = ajv.compile(schema)
-    for (const cluster of [PROD, { name: 'dev', region: 'cn-north-1', accountId: '111122223333', authenticationMode: 'API' as const, entries: [] }]) {
+    for (const cluster of [
+      PROD,
+      { name: 'dev', region: 'cn-north-1', accountId: '111122223333', authenticationMode: 'API' as const, entries: [] },
+    ]) {
       for (const opts of [{}, { clusterKey: 'logical-key' }]) {
         validate(parseYaml(exportManifestYaml(cluster, opts)))
         expect(validate.errors ?? []).toEqual([])
@@ -291,8 +332,16 @@ describe('exportManifestYaml: round trip through validate and plan', () => {
         kubernetesGroups: ['system:nodes'],
         accessPolicies: [{ policyArn: `${P}AmazonEKSAutoNodePolicy`, accessScope: { type: 'cluster', namespaces: [] } }],
       }),
-      entry(`arn:aws:iam::${A}:role/hyperpod`, { type: 'HYPERPOD_LINUX', username: 'system:node:{{SessionName}}', kubernetesGroups: ['hyperpod-nodes'] }),
-      entry(`arn:aws:iam::${A}:role/ng`, { type: 'EC2_LINUX', username: 'system:node:{{EC2PrivateDNSName}}', kubernetesGroups: ['system:nodes', 'extra'] }),
+      entry(`arn:aws:iam::${A}:role/hyperpod`, {
+        type: 'HYPERPOD_LINUX',
+        username: 'system:node:{{SessionName}}',
+        kubernetesGroups: ['hyperpod-nodes'],
+      }),
+      entry(`arn:aws:iam::${A}:role/ng`, {
+        type: 'EC2_LINUX',
+        username: 'system:node:{{EC2PrivateDNSName}}',
+        kubernetesGroups: ['system:nodes', 'extra'],
+      }),
     ],
   }
 
@@ -308,7 +357,10 @@ describe('exportManifestYaml: round trip through validate and plan', () => {
 
   it('a cluster whose only admin policy sits on a node-type entry exports allowNoClusterAdmin (the plan counts STANDARD admins only)', () => {
     const now = new Date('2026-06-15T00:00:00Z')
-    const odd: ObservedCluster = { ...nodes, entries: [entry(`arn:aws:iam::${A}:role/hp`, { type: 'HYPERPOD_LINUX', accessPolicies: [ADMIN] })] }
+    const odd: ObservedCluster = {
+      ...nodes,
+      entries: [entry(`arn:aws:iam::${A}:role/hp`, { type: 'HYPERPOD_LINUX', accessPolicies: [ADMIN] })],
+    }
     const checked = validateSources([{ file: 'eks-access.yaml', text: exportManifestYaml(odd) }], { now, expiryWarningDays: 7 })
     const plan = buildPlan({ manifest: checked.manifest, observed: new Map([['c', { ok: true as const, value: odd }]]), now })
     expect(plan.clusters[0]?.errors).toEqual([])
@@ -318,7 +370,13 @@ describe('exportManifestYaml: round trip through validate and plan', () => {
 describe('exportStateSnapshot', () => {
   it('normalises, sorts clusters and carries the catalogue', () => {
     const other: ObservedCluster = { name: 'a', region: 'us-east-1', authenticationMode: 'API', entries: [] }
-    const s = exportStateSnapshot([other, PROD], [{ name: 'B', arn: `${P}B` }, { name: 'A', arn: `${P}A` }])
+    const s = exportStateSnapshot(
+      [other, PROD],
+      [
+        { name: 'B', arn: `${P}B` },
+        { name: 'A', arn: `${P}A` },
+      ],
+    )
     expect(s.clusters.map((c) => c.name)).toEqual(['prod', 'a'])
     expect(s.accessPolicies?.map((p) => p.name)).toEqual(['A', 'B'])
     const prod = s.clusters[0] as ObservedCluster

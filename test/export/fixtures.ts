@@ -30,7 +30,10 @@ export const PROD: ObservedCluster = {
     }),
     entry('arn:aws:iam::111122223333:role/fargate-pods', { type: 'FARGATE_LINUX', username: 'system:node:{{SessionName}}' }),
     // IAM user: EKS's username is the user ARN
-    entry('arn:aws:iam::111122223333:user/ops/alice', { username: 'arn:aws:iam::111122223333:user/ops/alice', kubernetesGroups: ['viewers'] }),
+    entry('arn:aws:iam::111122223333:user/ops/alice', {
+      username: 'arn:aws:iam::111122223333:user/ops/alice',
+      kubernetesGroups: ['viewers'],
+    }),
     // the cluster creator's admin entry, made by EKS
     entry('arn:aws:iam::111122223333:role/terraform', {
       username: 'arn:aws:sts::111122223333:assumed-role/terraform/{{SessionName}}',

@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkManifestFile } from '../../src/manifest/check.js'
-import { generateSyntheticManifests, validateManifests, validateSources, type CheckedOutcome, type ValidateOutcome } from '../../src/validate.js'
+import {
+  generateSyntheticManifests,
+  validateManifests,
+  validateSources,
+  type CheckedOutcome,
+  type ValidateOutcome,
+} from '../../src/validate.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const ctx = { now: new Date('2026-11-01T00:00:00Z'), expiryWarningDays: 7 }
@@ -57,7 +63,9 @@ describe('fast path vs slow path', async () => {
 
   it('finds the fixtures', () => {
     const dirs = groups.map(([dir]) => dir)
-    expect(dirs).toEqual(expect.arrayContaining(['examples', 'test/manifest/fixtures/differential', 'test/fixtures/validate/cases/multi-file']))
+    expect(dirs).toEqual(
+      expect.arrayContaining(['examples', 'test/manifest/fixtures/differential', 'test/fixtures/validate/cases/multi-file']),
+    )
   })
 
   it.each(groups)('same problems and model for %s', (_, files) => {
@@ -67,7 +75,11 @@ describe('fast path vs slow path', async () => {
   it('takes the fast path for the valid fixtures (else this test would compare slow with slow)', () => {
     const fast = groups.flatMap(([, files]) => files).filter((f) => checkManifestFile(f.file, f.text).via === 'fast')
     expect(fast.map((f) => f.file)).toEqual(
-      expect.arrayContaining(['examples/eks-access.yaml', 'test/manifest/fixtures/differential/b-team.yaml', 'test/manifest/fixtures/differential/c-more.yaml']),
+      expect.arrayContaining([
+        'examples/eks-access.yaml',
+        'test/manifest/fixtures/differential/b-team.yaml',
+        'test/manifest/fixtures/differential/c-more.yaml',
+      ]),
     )
   })
 
@@ -93,7 +105,7 @@ describe('fast path vs slow path', async () => {
     ['username: 0b11', entry('    username: 0b11\n')],
     ['username: 0o17', entry('    username: 0o17\n')],
     ['username: .NaN', entry('    username: .NaN\n')],
-    ['escapes in quoted scalars', entry('    username: "\\x41\\u00e9\\"q\\\\"\n    kubernetesGroups: [\'it\'\'s\']\n')],
+    ['escapes in quoted scalars', entry("    username: \"\\x41\\u00e9\\\"q\\\\\"\n    kubernetesGroups: ['it''s']\n")],
     ['a __proto__ tag key', entry('    tags: { __proto__: x, "constructor": y }\n')],
     ['document markers and comments', '--- # start\nversion: 1 # one\n# between\naccessEntries: [] # none\n...\n'],
     ['an empty value', entry('    tags:\n')],
@@ -102,7 +114,10 @@ describe('fast path vs slow path', async () => {
     ['a multi-line plain scalar', entry('    username: a\n      b\n')],
     // found by fuzzing: js-yaml accepts continuation lines of flow collections and quoted scalars that yaml rejects
     ['an under-indented quoted scalar in a flow sequence', entry('    clusters: ["sta\n  ging-*"]\n')],
-    ['an under-indented flow sequence', entry('    accessPolicies:\n      - policyArn: AmazonEKSEditPolicy\n        accessScope: { type: namespace, namespaces: [\nops] }\n')],
+    [
+      'an under-indented flow sequence',
+      entry('    accessPolicies:\n      - policyArn: AmazonEKSEditPolicy\n        accessScope: { type: namespace, namespaces: [\nops] }\n'),
+    ],
     ['an under-indented flow mapping', entry('    tags: { owner:\nte-1 }\n')],
   ])('same result for %s', (_, text) => {
     expectSameBothWays([{ file: 'm.yaml', text }])
@@ -117,10 +132,34 @@ function lcg(seed: number): () => number {
   return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648
 }
 
-const INSERTS = [' ', '\n', '  ', '- ', ': ', '#', ' # c', '"', "'", '[', ']', '{', '}', ',', '~', '0', '+.5', '0o7', '---', '\n...\n', '\n  ', '"a\\x41"', "''"]
+const INSERTS = [
+  ' ',
+  '\n',
+  '  ',
+  '- ',
+  ': ',
+  '#',
+  ' # c',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '~',
+  '0',
+  '+.5',
+  '0o7',
+  '---',
+  '\n...\n',
+  '\n  ',
+  '"a\\x41"',
+  "''",
+]
 
 function mutate(text: string, rnd: () => number): string {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T
   let t = text
   for (let k = 0; k < 1 + Math.floor(rnd() * 2); k++) {
     const i = Math.floor(rnd() * (t.length + 1))

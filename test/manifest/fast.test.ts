@@ -74,7 +74,11 @@ describe('checkManifestFile: the fast path', () => {
     { name: 'a null key', text: 'version: 1\n~: 1\n', because: 'unusual key' },
     { name: 'an empty key', text: 'version: 1\n"": 1\nnull: 2\n', because: 'unusual key' },
     { name: 'a schema finding', text: 'version: 2\n', because: 'schema finding' },
-    { name: 'an unquoted account ID (a number)', text: 'version: 1\nclusters:\n  p: { region: eu-west-1, accountId: 111122223333 }\n', because: 'schema finding' },
+    {
+      name: 'an unquoted account ID (a number)',
+      text: 'version: 1\nclusters:\n  p: { region: eu-west-1, accountId: 111122223333 }\n',
+      because: 'schema finding',
+    },
   ])('falls back to the slow path for $name, with the same result', ({ text, because }) => {
     const auto = checkManifestFile('m.yaml', text)
     expect(auto.via === 'fast').toBe(false)
@@ -95,7 +99,7 @@ describe('fastPathBlocker and spansLines', () => {
   it.each([
     ['globs and ARNs', 'clusters: [prod-*, "team-*"]\nprincipalArn: arn:aws:iam::1:role/a\n'],
     ['a comment with brackets', '# [not {closed\nx: 1\n'],
-    ["a plain scalar with a quote", "x: don't\n"],
+    ['a plain scalar with a quote', "x: don't\n"],
     ['an escaped single quote', "x: 'it''s'\n"],
     ['an escaped double quote', 'x: "a\\"b"\n'],
   ])('lets ordinary text through: %s', (_, text) => {
@@ -111,9 +115,49 @@ describe('fastPathBlocker and spansLines', () => {
 describe('YAML_CORE_SCHEMA', () => {
   // js-yaml's own CORE_SCHEMA reads 1_000, 0b11 and +.5 differently from yaml
   it.each([
-    '1', '-1', '+12', '012', '0o17', '0o8', '0x1F', '0xg', '0b11', '1_000', '1.5', '1.', '.5', '+.5', '-.5', '1e3', '1.5E-2',
-    '.inf', '-.Inf', '+.INF', '.nan', '.NaN', 'null', 'Null', 'NULL', '~', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false',
-    'yes', 'no', 'on', 'off', '2027-03-31', '2027-03-31T00:00:00Z', '111122223333', '0123', '12:30', '1,000', '0.0.1',
+    '1',
+    '-1',
+    '+12',
+    '012',
+    '0o17',
+    '0o8',
+    '0x1F',
+    '0xg',
+    '0b11',
+    '1_000',
+    '1.5',
+    '1.',
+    '.5',
+    '+.5',
+    '-.5',
+    '1e3',
+    '1.5E-2',
+    '.inf',
+    '-.Inf',
+    '+.INF',
+    '.nan',
+    '.NaN',
+    'null',
+    'Null',
+    'NULL',
+    '~',
+    'nULL',
+    'true',
+    'True',
+    'TRUE',
+    'tRUE',
+    'false',
+    'yes',
+    'no',
+    'on',
+    'off',
+    '2027-03-31',
+    '2027-03-31T00:00:00Z',
+    '111122223333',
+    '0123',
+    '12:30',
+    '1,000',
+    '0.0.1',
   ])('plain %s resolves as yaml resolves it', (scalar) => {
     const viaJsYaml = (jsyaml.load(`v: ${scalar}`, { schema: YAML_CORE_SCHEMA }) as { v: unknown }).v
     const viaYaml = (parseYaml(`v: ${scalar}`) as { v: unknown }).v

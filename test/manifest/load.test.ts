@@ -2,12 +2,7 @@ import { chmod, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  exceedsLexicalFlowDepth,
-  loadManifestFiles,
-  MAX_FILE_BYTES,
-  parseManifestSource,
-} from '../../src/manifest/load.js'
+import { exceedsLexicalFlowDepth, loadManifestFiles, MAX_FILE_BYTES, parseManifestSource } from '../../src/manifest/load.js'
 import { locate } from '../../src/manifest/locate.js'
 
 const fixtures = path.join(import.meta.dirname, 'fixtures')
@@ -35,10 +30,31 @@ const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 describe('parseManifestSource: hostile input', () => {
   it.each([
     { name: 'too large (string)', input: 'a: ' + 'x'.repeat(MAX_FILE_BYTES), code: 'file:too-large', line: 1, column: 1, msg: /5 MiB/ },
-    { name: 'too large (bytes)', input: new Uint8Array(MAX_FILE_BYTES + 1).fill(0x61), code: 'file:too-large', line: 1, column: 1, msg: /5 MiB/ },
+    {
+      name: 'too large (bytes)',
+      input: new Uint8Array(MAX_FILE_BYTES + 1).fill(0x61),
+      code: 'file:too-large',
+      line: 1,
+      column: 1,
+      msg: /5 MiB/,
+    },
     { name: 'UTF-16 with BOM', input: new Uint8Array([0xff, 0xfe, 0x76, 0x00]), code: 'file:encoding', line: 1, column: 1, msg: /UTF-16/ },
-    { name: 'UTF-16LE without BOM', input: new Uint8Array(Buffer.from('version: 1\n', 'utf16le')), code: 'file:encoding', line: 1, column: 1, msg: /UTF-16/ },
-    { name: 'UTF-16BE without BOM', input: new Uint8Array(Buffer.from('version: 1\n', 'utf16le').swap16()), code: 'file:encoding', line: 1, column: 1, msg: /UTF-16/ },
+    {
+      name: 'UTF-16LE without BOM',
+      input: new Uint8Array(Buffer.from('version: 1\n', 'utf16le')),
+      code: 'file:encoding',
+      line: 1,
+      column: 1,
+      msg: /UTF-16/,
+    },
+    {
+      name: 'UTF-16BE without BOM',
+      input: new Uint8Array(Buffer.from('version: 1\n', 'utf16le').swap16()),
+      code: 'file:encoding',
+      line: 1,
+      column: 1,
+      msg: /UTF-16/,
+    },
     {
       name: 'invalid UTF-8, positioned',
       input: new Uint8Array([...utf8('version: 1\nname: caf'), 0xe9, ...utf8('\n')]),
@@ -47,12 +63,33 @@ describe('parseManifestSource: hostile input', () => {
       column: 10,
       msg: /invalid UTF-8 \(byte 0xE9\)/,
     },
-    { name: 'binary (NUL bytes)', input: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]), code: 'file:binary', line: 1, column: 1, msg: /binary/ },
+    {
+      name: 'binary (NUL bytes)',
+      input: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]),
+      code: 'file:binary',
+      line: 1,
+      column: 1,
+      msg: /binary/,
+    },
     { name: 'NUL in text', input: 'version: 1\0', code: 'file:binary', line: 1, column: 1, msg: /NUL/ },
     { name: 'YAML syntax error', input: 'version: 1\nclusters: [a, b\nx: 1\n', code: 'yaml:syntax', line: 3, column: 1, msg: /^YAML: / },
     { name: 'bad indentation', input: 'version: 1\nclusters:\n  a: 1\n b: 2\n', code: 'yaml:syntax', line: 4, column: 1, msg: /^YAML: / },
-    { name: 'tab indentation, with the fix', input: 'version: 1\nclusters:\n\tprod: {}\n', code: 'yaml:syntax', line: 3, column: 1, msg: /^YAML: Tabs .*; indent with spaces/ },
-    { name: 'an unquoted ": " in a value, with the fix', input: 'version: 1\nname: a: b\n', code: 'yaml:syntax', line: 2, column: 7, msg: /must be quoted/ },
+    {
+      name: 'tab indentation, with the fix',
+      input: 'version: 1\nclusters:\n\tprod: {}\n',
+      code: 'yaml:syntax',
+      line: 3,
+      column: 1,
+      msg: /^YAML: Tabs .*; indent with spaces/,
+    },
+    {
+      name: 'an unquoted ": " in a value, with the fix',
+      input: 'version: 1\nname: a: b\n',
+      code: 'yaml:syntax',
+      line: 2,
+      column: 7,
+      msg: /must be quoted/,
+    },
     {
       name: 'duplicate key at the second occurrence',
       input: 'version: 1\nclusters:\n  prod: {}\n  staging: {}\n  prod: {}\n',
@@ -65,8 +102,22 @@ describe('parseManifestSource: hostile input', () => {
     { name: 'recursive alias', input: 'a: &a [1, *a]\n', code: 'yaml:alias-limit', line: 1, column: 11, msg: /expand forever/ },
     { name: 'unknown alias', input: 'version: 1\nx: *nope\n', code: 'yaml:syntax', line: 2, column: 4, msg: /refers to no anchor/ },
     { name: 'nesting deeper than 64', input: nested(64), code: 'yaml:too-deep', line: 66, column: 129, msg: /deeper than 64/ },
-    { name: 'very deep flow nesting', input: 'x: ' + '['.repeat(200_000) + ']'.repeat(200_000), code: 'yaml:too-deep', line: 1, column: 1004, msg: /deeper than 64/ },
-    { name: 'multi-document', input: 'version: 1\n---\nversion: 1\n', code: 'yaml:multi-document', line: 2, column: 1, msg: /several YAML documents/ },
+    {
+      name: 'very deep flow nesting',
+      input: 'x: ' + '['.repeat(200_000) + ']'.repeat(200_000),
+      code: 'yaml:too-deep',
+      line: 1,
+      column: 1004,
+      msg: /deeper than 64/,
+    },
+    {
+      name: 'multi-document',
+      input: 'version: 1\n---\nversion: 1\n',
+      code: 'yaml:multi-document',
+      line: 2,
+      column: 1,
+      msg: /several YAML documents/,
+    },
     { name: 'empty file', input: '', code: 'file:empty', line: 1, column: 1, msg: /empty/ },
     { name: 'only comments', input: '# nothing here\n\n', code: 'file:empty', line: 1, column: 1, msg: /empty/ },
     { name: 'only a document marker', input: '---\n', code: 'file:empty', line: 1, column: 1, msg: /empty/ },

@@ -122,8 +122,10 @@ describe('buildManifest', () => {
   it('merges files in order; a cluster defined twice is an error at the second, naming the first', () => {
     const built = buildManifest(
       inputs({
-        'a.yaml': 'version: 1\nclusters:\n  prod: { region: eu-west-1, accountId: "111122223333" }\naccessEntries:\n  - principalArn: arn:a\n',
-        'b.yaml': 'version: 1\nclusters:\n  dev: { region: eu-west-1, accountId: "111122223333" }\n  prod: { region: us-east-1, accountId: "111122223333" }\naccessEntries:\n  - principalArn: arn:b\n',
+        'a.yaml':
+          'version: 1\nclusters:\n  prod: { region: eu-west-1, accountId: "111122223333" }\naccessEntries:\n  - principalArn: arn:a\n',
+        'b.yaml':
+          'version: 1\nclusters:\n  dev: { region: eu-west-1, accountId: "111122223333" }\n  prod: { region: us-east-1, accountId: "111122223333" }\naccessEntries:\n  - principalArn: arn:b\n',
       }),
     )
     expect(built.manifest.files).toEqual(['a.yaml', 'b.yaml'])
@@ -173,7 +175,8 @@ accessEntries:
 
   it('sets aside a cluster or entry whose required key is misspelled (one finding, at the key)', () => {
     const [input] = inputs({
-      'm.yaml': 'version: 1\nclusters:\n  prod: { region: eu-west-1, accountid: "111122223333" }\naccessEntries:\n  - principalARN: arn:a\n',
+      'm.yaml':
+        'version: 1\nclusters:\n  prod: { region: eu-west-1, accountid: "111122223333" }\naccessEntries:\n  - principalARN: arn:a\n',
     })
     expect(input?.findings.map((f) => [f.path, f.problem.code])).toEqual([
       [['clusters', 'prod'], 'schema:unknown-key'],

@@ -69,17 +69,33 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
     {
       name: 'unknown key with a near miss → at the key, did you mean',
       text: `${ENTRY}    acessPolicies: []\n`,
-      want: [{ code: 'schema:unknown-key', line: 4, column: 5, message: 'unknown key "acessPolicies" in access entry; did you mean "accessPolicies"?' }],
+      want: [
+        {
+          code: 'schema:unknown-key',
+          line: 4,
+          column: 5,
+          message: 'unknown key "acessPolicies" in access entry; did you mean "accessPolicies"?',
+        },
+      ],
     },
     {
       name: 'unknown key without a near miss → allowed keys',
       text: `${CLUSTER}    owner: me\n`,
-      want: [{ code: 'schema:unknown-key', line: 6, column: 5, message: expect.stringMatching(/^unknown key "owner" in cluster "prod"; allowed keys: name, region, accountId,/) }],
+      want: [
+        {
+          code: 'schema:unknown-key',
+          line: 6,
+          column: 5,
+          message: expect.stringMatching(/^unknown key "owner" in cluster "prod"; allowed keys: name, region, accountId,/),
+        },
+      ],
     },
     {
       name: 'unknown top-level key',
       text: 'version: 1\ncluster: {}\n',
-      want: [{ code: 'schema:unknown-key', line: 2, column: 1, message: 'unknown key "cluster" in the manifest; did you mean "clusters"?' }],
+      want: [
+        { code: 'schema:unknown-key', line: 2, column: 1, message: 'unknown key "cluster" in the manifest; did you mean "clusters"?' },
+      ],
     },
     {
       name: 'missing required key → at the mapping',
@@ -99,7 +115,14 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
     {
       name: 'wrong type → at the value, with a quoting hint',
       text: 'version: 1\nclusters:\n  prod:\n    region: eu-west-1\n    accountId: 111122223333\n',
-      want: [{ code: 'schema:type', line: 5, column: 16, message: 'accountId must be a string, not the number 111122223333 (quote it: "111122223333")' }],
+      want: [
+        {
+          code: 'schema:type',
+          line: 5,
+          column: 16,
+          message: 'accountId must be a string, not the number 111122223333 (quote it: "111122223333")',
+        },
+      ],
     },
     {
       name: 'wrong type: the quoting hint keeps what was written (a leading zero)',
@@ -117,21 +140,43 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
       name: 'wrong type: the quoting hint keeps what was written (hex, exponent)',
       text: 'version: 1\nclusters:\n  prod: { region: eu-west-1, accountId: 1.2e3, name: 0x1F }\n',
       want: [
-        { code: 'schema:type', line: 3, column: 54, message: 'name must be a string, not 0x1F, which YAML reads as the number 31 (quote it: "0x1F")' },
-        { code: 'schema:type', line: 3, column: 41, message: 'accountId must be a string, not 1.2e3, which YAML reads as the number 1200 (quote it: "1.2e3")' },
+        {
+          code: 'schema:type',
+          line: 3,
+          column: 54,
+          message: 'name must be a string, not 0x1F, which YAML reads as the number 31 (quote it: "0x1F")',
+        },
+        {
+          code: 'schema:type',
+          line: 3,
+          column: 41,
+          message: 'accountId must be a string, not 1.2e3, which YAML reads as the number 1200 (quote it: "1.2e3")',
+        },
       ],
     },
     {
       name: 'wrong type: one name where a list belongs, with the list to write',
       text: 'version: 1\naccessEntries:\n  - principalArn: arn:aws:iam::111122223333:role/a\n    clusters: prod\n',
-      want: [{ code: 'schema:type', line: 4, column: 15, message: 'clusters must be a list, not the string "prod" (write a list, even of one item: ["prod"])' }],
+      want: [
+        {
+          code: 'schema:type',
+          line: 4,
+          column: 15,
+          message: 'clusters must be a list, not the string "prod" (write a list, even of one item: ["prod"])',
+        },
+      ],
     },
     {
       name: 'a misspelled required key is one problem (the unknown key), not also "missing required key"',
       text: 'version: 1\nclusters:\n  prod:\n    region: eu-west-1\n    accountid: "111122223333"\naccessEntries:\n  - principalARN: arn:aws:iam::111122223333:role/a\n',
       want: [
         { code: 'schema:unknown-key', line: 5, column: 5, message: 'unknown key "accountid" in cluster "prod"; did you mean "accountId"?' },
-        { code: 'schema:unknown-key', line: 7, column: 5, message: 'unknown key "principalARN" in access entry; did you mean "principalArn"?' },
+        {
+          code: 'schema:unknown-key',
+          line: 7,
+          column: 5,
+          message: 'unknown key "principalARN" in access entry; did you mean "principalArn"?',
+        },
       ],
     },
     {
@@ -139,7 +184,12 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
       text: 'version: 1\nclusters:\n  prod:\n    region: eu-west-1\n    owner: team-a\n',
       want: [
         { code: 'schema:required', line: 4, column: 5, message: 'missing required key "accountId" in cluster "prod"' },
-        { code: 'schema:unknown-key', line: 5, column: 5, message: expect.stringMatching(/^unknown key "owner" in cluster "prod"; allowed keys: /) },
+        {
+          code: 'schema:unknown-key',
+          line: 5,
+          column: 5,
+          message: expect.stringMatching(/^unknown key "owner" in cluster "prod"; allowed keys: /),
+        },
       ],
     },
     {
@@ -155,7 +205,15 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
     {
       name: 'enum with a suggestion',
       text: `${CLUSTER}    authenticationMode: API_AND_CONFIGMAP\n`,
-      want: [{ code: 'schema:enum', line: 6, column: 25, message: 'invalid authenticationMode "API_AND_CONFIGMAP"; expected one of: API, API_AND_CONFIG_MAP, CONFIG_MAP; did you mean "API_AND_CONFIG_MAP"?' }],
+      want: [
+        {
+          code: 'schema:enum',
+          line: 6,
+          column: 25,
+          message:
+            'invalid authenticationMode "API_AND_CONFIGMAP"; expected one of: API, API_AND_CONFIG_MAP, CONFIG_MAP; did you mean "API_AND_CONFIG_MAP"?',
+        },
+      ],
     },
     {
       name: 'enum without a suggestion',
@@ -165,7 +223,14 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
     {
       name: 'entry type enum',
       text: `${ENTRY}    type: EC2_LINUXX\n`,
-      want: [{ code: 'schema:enum', line: 4, column: 11, message: expect.stringMatching(/^invalid type "EC2_LINUXX"; expected one of: STANDARD, .*; did you mean "EC2_LINUX"\?$/) }],
+      want: [
+        {
+          code: 'schema:enum',
+          line: 4,
+          column: 11,
+          message: expect.stringMatching(/^invalid type "EC2_LINUXX"; expected one of: STANDARD, .*; did you mean "EC2_LINUX"\?$/),
+        },
+      ],
     },
     {
       name: 'const version',
@@ -175,17 +240,38 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
     {
       name: 'pattern with a human message',
       text: 'version: 1\nclusters:\n  prod: { region: eu-west-1, accountId: "1234" }\n',
-      want: [{ code: 'schema:pattern', line: 3, column: 41, message: 'invalid accountId "1234"; expected a 12-digit AWS account ID, quoted ("111122223333")' }],
+      want: [
+        {
+          code: 'schema:pattern',
+          line: 3,
+          column: 41,
+          message: 'invalid accountId "1234"; expected a 12-digit AWS account ID, quoted ("111122223333")',
+        },
+      ],
     },
     {
       name: 'cluster key pattern → at the key',
       text: 'version: 1\nclusters:\n  "prod eu": { region: eu-west-1, accountId: "111122223333" }\n',
-      want: [{ code: 'schema:pattern', line: 3, column: 3, message: `invalid cluster name "prod eu"; expected letters, digits, '.', '_' and '-', starting with a letter or digit` }],
+      want: [
+        {
+          code: 'schema:pattern',
+          line: 3,
+          column: 3,
+          message: `invalid cluster name "prod eu"; expected letters, digits, '.', '_' and '-', starting with a letter or digit`,
+        },
+      ],
     },
     {
       name: 'invalid date → one format problem, not one per anyOf branch',
       text: `${ENTRY}    expiresAt: 2027-02-30\n`,
-      want: [{ code: 'schema:format', line: 4, column: 16, message: 'invalid expiresAt "2027-02-30"; expected a date (YYYY-MM-DD) or a date-time with time zone (2027-03-31T18:00:00Z)' }],
+      want: [
+        {
+          code: 'schema:format',
+          line: 4,
+          column: 16,
+          message: 'invalid expiresAt "2027-02-30"; expected a date (YYYY-MM-DD) or a date-time with time zone (2027-03-31T18:00:00Z)',
+        },
+      ],
     },
     {
       name: 'duplicate list items → each at its second occurrence',
@@ -198,7 +284,14 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
     {
       name: 'empty clusters list',
       text: `${ENTRY}    clusters: []\n`,
-      want: [{ code: 'schema:min-items', line: 4, column: 15, message: 'clusters must list at least 1 item; omit clusters to select every cluster' }],
+      want: [
+        {
+          code: 'schema:min-items',
+          line: 4,
+          column: 15,
+          message: 'clusters must list at least 1 item; omit clusters to select every cluster',
+        },
+      ],
     },
     {
       name: 'empty string item',
@@ -218,7 +311,14 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
     {
       name: 'tag key too long → at the key',
       text: `${ENTRY}    tags:\n      ${'k'.repeat(129)}: v\n`,
-      want: [{ code: 'schema:max-length', line: 5, column: 7, message: `tag key "${'k'.repeat(129)}" is 129 characters long; at most 128 allowed` }],
+      want: [
+        {
+          code: 'schema:max-length',
+          line: 5,
+          column: 7,
+          message: `tag key "${'k'.repeat(129)}" is 129 characters long; at most 128 allowed`,
+        },
+      ],
     },
     {
       name: 'more than 50 tags',
@@ -233,12 +333,21 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
     {
       name: 'scope type enum',
       text: `${POLICY}        accessScope: { type: namespaced, namespaces: [a] }\n`,
-      want: [{ code: 'schema:enum', line: 6, column: 30, message: 'invalid type "namespaced"; expected one of: cluster, namespace; did you mean "namespace"?' }],
+      want: [
+        {
+          code: 'schema:enum',
+          line: 6,
+          column: 30,
+          message: 'invalid type "namespaced"; expected one of: cluster, namespace; did you mean "namespace"?',
+        },
+      ],
     },
     {
       name: 'unknown key inside accessScope',
       text: `${POLICY}        accessScope: { type: namespace, namespace: [a] }\n`,
-      want: [{ code: 'schema:unknown-key', line: 6, column: 41, message: 'unknown key "namespace" in accessScope; did you mean "namespaces"?' }],
+      want: [
+        { code: 'schema:unknown-key', line: 6, column: 41, message: 'unknown key "namespace" in accessScope; did you mean "namespaces"?' },
+      ],
     },
     {
       name: 'problems found through an alias point at the anchor',
@@ -250,7 +359,9 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
   })
 
   it('reports every mistake, not just the first', () => {
-    const codes = check('version: 3\nclusters:\n  prod: { region: x }\naccessEntries:\n  - principalArn: 5\n    tpye: STANDARD\n').map((p) => p.code)
+    const codes = check('version: 3\nclusters:\n  prod: { region: x }\naccessEntries:\n  - principalArn: 5\n    tpye: STANDARD\n').map(
+      (p) => p.code,
+    )
     expect(codes.sort()).toEqual(['schema:const', 'schema:pattern', 'schema:required', 'schema:type', 'schema:unknown-key'])
   })
 

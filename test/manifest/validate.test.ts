@@ -41,7 +41,11 @@ describe('validateManifests', () => {
     // the EKS layer sees the merged manifest and the built-in catalogue by default
     const call = eksRules.calls[0]
     expect(call?.manifest).toBe(out.manifest)
-    expect(call?.ctx).toMatchObject({ now: ctx.now, expiryWarningDays: 7, catalogue: expect.arrayContaining([expect.objectContaining({ name: 'AmazonEKSViewPolicy' })]) })
+    expect(call?.ctx).toMatchObject({
+      now: ctx.now,
+      expiryWarningDays: 7,
+      catalogue: expect.arrayContaining([expect.objectContaining({ name: 'AmazonEKSViewPolicy' })]),
+    })
   })
 
   it('reports a cluster defined in two files at the second', async () => {

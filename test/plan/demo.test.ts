@@ -15,7 +15,14 @@ const NOW = new Date('2026-11-28T12:00:00Z')
 
 async function demoPlan() {
   const outcome = await planAccess(
-    { manifest: 'examples/eks-access.yaml', state: 'examples/state.json', cwd: root, now: NOW, expiryWarningDays: 7, manifestCommit: '0123456789abcdef0123456789abcdef01234567' },
+    {
+      manifest: 'examples/eks-access.yaml',
+      state: 'examples/state.json',
+      cwd: root,
+      now: NOW,
+      expiryWarningDays: 7,
+      manifestCommit: '0123456789abcdef0123456789abcdef01234567',
+    },
     {},
   )
   if (outcome.kind !== 'planned') throw new Error(`demo did not plan: ${JSON.stringify(outcome)}`)

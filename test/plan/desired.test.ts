@@ -43,8 +43,14 @@ describe('resolveDesired', () => {
       kubernetesGroups: ['x', 'y'],
       tags: { team: 'a' },
       accessPolicies: [
-        { policyArn: 'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster', namespaces: [] } },
-        { policyArn: 'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSEditPolicy', accessScope: { type: 'namespace', namespaces: ['a', 'b'] } },
+        {
+          policyArn: 'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+          accessScope: { type: 'cluster', namespaces: [] },
+        },
+        {
+          policyArn: 'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSEditPolicy',
+          accessScope: { type: 'namespace', namespaces: ['a', 'b'] },
+        },
       ],
       loc: { file: 'eks-access.yaml', line: 1, column: 1 },
     })
@@ -55,7 +61,11 @@ describe('resolveDesired', () => {
   it('moves expired entries apart, keeping expiresAt', () => {
     const m = manifest(
       [prod],
-      [manifestEntry(role('old'), { expiresAt: '2026-06-14' }), manifestEntry(role('today'), { expiresAt: '2026-06-15' }), manifestEntry(role('forever'))],
+      [
+        manifestEntry(role('old'), { expiresAt: '2026-06-14' }),
+        manifestEntry(role('today'), { expiresAt: '2026-06-15' }),
+        manifestEntry(role('forever')),
+      ],
     )
     const { entries, expired } = resolveDesired(m, prod, now)
     expect(entries.map((e) => e.principalArn)).toEqual([role('forever'), role('today')])

@@ -49,7 +49,11 @@ describe('no false diffs', () => {
       observed(DEV, { tags: OWNED, accessPolicies: [policy(VIEW)] }),
     ],
     ['default type (STANDARD)', { ...desired(DEV), type: '' }, observed(DEV, { tags: OWNED, username: generated })],
-    ['generated username of a role with a path', desired(role('teams/dev')), observed(role('teams/dev'), { tags: OWNED, username: generated })],
+    [
+      'generated username of a role with a path',
+      desired(role('teams/dev')),
+      observed(role('teams/dev'), { tags: OWNED, username: generated }),
+    ],
     ['generated username of a user', desired(user('alice')), observed(user('alice'), { tags: OWNED, username: user('alice') })],
     [
       'unsorted, duplicate groups and namespaces',
@@ -75,9 +79,17 @@ describe('no false diffs', () => {
         kubernetesGroups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'],
       }),
     ],
-    ['EC2 (Auto Mode) entry, username unconfirmed', desired(role('auto'), { type: 'EC2' }), observed(role('auto'), { type: 'EC2', username: 'anything' })],
+    [
+      'EC2 (Auto Mode) entry, username unconfirmed',
+      desired(role('auto'), { type: 'EC2' }),
+      observed(role('auto'), { type: 'EC2', username: 'anything' }),
+    ],
     ['no manifest username vs a custom live one', desired(DEV), observed(DEV, { tags: OWNED, username: 'custom' })],
-    ['manifest tags already present, extra live tags kept', desired(DEV, { tags: { team: 'a' } }), observed(DEV, { tags: { ...OWNED, team: 'a', other: 'x' } })],
+    [
+      'manifest tags already present, extra live tags kept',
+      desired(DEV, { tags: { team: 'a' } }),
+      observed(DEV, { tags: { ...OWNED, team: 'a', other: 'x' } }),
+    ],
   ])('%s → zero changes', (_name, want, have) => {
     const p = plan([want], [have])
     expect(p.changes).toEqual([])
@@ -88,9 +100,16 @@ describe('no false diffs', () => {
 
 describe('change kinds', () => {
   it('create: entry with ownership + manifest tags, then one associate per policy', () => {
-    const p = plan([desired(DEV, { tags: { team: 'a' }, kubernetesGroups: ['g'], accessPolicies: [policy(VIEW), policy(EDIT, ['a'])] })], [])
+    const p = plan(
+      [desired(DEV, { tags: { team: 'a' }, kubernetesGroups: ['g'], accessPolicies: [policy(VIEW), policy(EDIT, ['a'])] })],
+      [],
+    )
     expect(of(p, DEV)).toEqual([
-      { action: 'create', principalArn: DEV, after: { type: 'STANDARD', kubernetesGroups: ['g'], tags: { 'managed-by': 'eks-access-gate', team: 'a' } } },
+      {
+        action: 'create',
+        principalArn: DEV,
+        after: { type: 'STANDARD', kubernetesGroups: ['g'], tags: { 'managed-by': 'eks-access-gate', team: 'a' } },
+      },
       { action: 'associate', principalArn: DEV, policyArn: EDIT, accessScope: { type: 'namespace', namespaces: ['a'] }, inPlace: false },
       { action: 'associate', principalArn: DEV, policyArn: VIEW, accessScope: { type: 'cluster', namespaces: [] }, inPlace: false },
     ])
@@ -102,7 +121,10 @@ describe('change kinds', () => {
   })
 
   it('update groups: UpdateAccessEntry carries both groups and the live username', () => {
-    const p = plan([desired(DEV, { kubernetesGroups: ['new'] })], [observed(DEV, { tags: OWNED, username: 'u', kubernetesGroups: ['old'] })])
+    const p = plan(
+      [desired(DEV, { kubernetesGroups: ['new'] })],
+      [observed(DEV, { tags: OWNED, username: 'u', kubernetesGroups: ['old'] })],
+    )
     expect(of(p, DEV)).toEqual([
       {
         action: 'update',
@@ -117,7 +139,10 @@ describe('change kinds', () => {
   })
 
   it('update username: after carries the unchanged groups too', () => {
-    const p = plan([desired(DEV, { username: 'new', kubernetesGroups: ['g'] })], [observed(DEV, { tags: OWNED, username: 'old', kubernetesGroups: ['g'] })])
+    const p = plan(
+      [desired(DEV, { username: 'new', kubernetesGroups: ['g'] })],
+      [observed(DEV, { tags: OWNED, username: 'old', kubernetesGroups: ['g'] })],
+    )
     expect(of(p, DEV)).toMatchObject([{ action: 'update', updateEntry: true, after: { username: 'new', kubernetesGroups: ['g'] } }])
   })
 
@@ -145,7 +170,12 @@ describe('change kinds', () => {
       {
         action: 'replace',
         principalArn: DEV,
-        before: { type: 'EC2_LINUX', username: 'system:node:{{EC2PrivateDNSName}}', kubernetesGroups: ['system:nodes'], tags: { ...OWNED, keep: 'me' } },
+        before: {
+          type: 'EC2_LINUX',
+          username: 'system:node:{{EC2PrivateDNSName}}',
+          kubernetesGroups: ['system:nodes'],
+          tags: { ...OWNED, keep: 'me' },
+        },
         after: { type: 'STANDARD', kubernetesGroups: [], tags: { ...OWNED, keep: 'me' } },
         accessGap: true,
       },
@@ -154,12 +184,18 @@ describe('change kinds', () => {
   })
 
   it('replace associates ALL new policies even those the old entry had', () => {
-    const p = plan([desired(DEV, { type: 'EC2', accessPolicies: [policy(VIEW)] })], [observed(DEV, { tags: OWNED, accessPolicies: [policy(VIEW)] })])
+    const p = plan(
+      [desired(DEV, { type: 'EC2', accessPolicies: [policy(VIEW)] })],
+      [observed(DEV, { tags: OWNED, accessPolicies: [policy(VIEW)] })],
+    )
     expect(actions(p)).toEqual(['replace dev', 'associate dev'])
   })
 
   it('associate a missing policy and disassociate an unwanted one', () => {
-    const p = plan([desired(DEV, { accessPolicies: [policy(VIEW)] })], [observed(DEV, { tags: OWNED, accessPolicies: [policy(EDIT, ['a'])] })])
+    const p = plan(
+      [desired(DEV, { accessPolicies: [policy(VIEW)] })],
+      [observed(DEV, { tags: OWNED, accessPolicies: [policy(EDIT, ['a'])] })],
+    )
     expect(of(p, DEV)).toEqual([
       { action: 'associate', principalArn: DEV, policyArn: VIEW, accessScope: { type: 'cluster', namespaces: [] }, inPlace: false },
       { action: 'disassociate', principalArn: DEV, policyArn: EDIT, accessScope: { type: 'namespace', namespaces: ['a'] } },
@@ -171,9 +207,19 @@ describe('change kinds', () => {
     ['cluster → namespaces', 'cluster' as const, ['a'] as const],
     ['namespace set changed', ['a'] as const, ['a', 'b'] as const],
   ])('scope change (%s) = ONE in-place associate with previousScope', (_n, from, to) => {
-    const p = plan([desired(DEV, { accessPolicies: [policy(EDIT, to)] })], [observed(DEV, { tags: OWNED, accessPolicies: [policy(EDIT, from)] })])
+    const p = plan(
+      [desired(DEV, { accessPolicies: [policy(EDIT, to)] })],
+      [observed(DEV, { tags: OWNED, accessPolicies: [policy(EDIT, from)] })],
+    )
     expect(of(p, DEV)).toEqual([
-      { action: 'associate', principalArn: DEV, policyArn: EDIT, accessScope: policy(EDIT, to).accessScope, previousScope: policy(EDIT, from).accessScope, inPlace: true },
+      {
+        action: 'associate',
+        principalArn: DEV,
+        policyArn: EDIT,
+        accessScope: policy(EDIT, to).accessScope,
+        previousScope: policy(EDIT, from).accessScope,
+        inPlace: true,
+      },
     ])
   })
 
@@ -197,9 +243,29 @@ describe('ownership, prune and adopt', () => {
   const ownedNode = observed(role('mynode'), { type: 'EC2_LINUX', tags: OWNED })
 
   it.each([
-    ['owned', { deleted: ['mine', 'mynode'], unmanaged: [['node', 'node-type'], ['stranger', 'unowned']] }],
+    [
+      'owned',
+      {
+        deleted: ['mine', 'mynode'],
+        unmanaged: [
+          ['node', 'node-type'],
+          ['stranger', 'unowned'],
+        ],
+      },
+    ],
     ['all', { deleted: ['mine', 'mynode', 'stranger'], unmanaged: [['node', 'node-type']] }],
-    ['none', { deleted: [], unmanaged: [['mine', 'prune-none'], ['mynode', 'prune-none'], ['node', 'prune-none'], ['stranger', 'prune-none']] }],
+    [
+      'none',
+      {
+        deleted: [],
+        unmanaged: [
+          ['mine', 'prune-none'],
+          ['mynode', 'prune-none'],
+          ['node', 'prune-none'],
+          ['stranger', 'prune-none'],
+        ],
+      },
+    ],
   ] as const)('prune: %s', (prune, expected) => {
     const p = plan([], [unownedStd, ownedStd, unownedNode, ownedNode], { prune })
     expect(p.changes.filter((c) => c.action === 'delete').map((c) => c.principalArn.split('/').pop())).toEqual(expected.deleted)
@@ -248,7 +314,12 @@ describe('ownership, prune and adopt', () => {
   })
 
   it('an unowned admin whose type change is refused still counts for the lockout check', () => {
-    const p = plan([desired(ADMIN_ROLE, { type: 'HYPERPOD_LINUX', accessPolicies: [policy(ADMIN)] })], [observed(ADMIN_ROLE, { accessPolicies: [policy(ADMIN)] })], {}, { bare: true })
+    const p = plan(
+      [desired(ADMIN_ROLE, { type: 'HYPERPOD_LINUX', accessPolicies: [policy(ADMIN)] })],
+      [observed(ADMIN_ROLE, { accessPolicies: [policy(ADMIN)] })],
+      {},
+      { bare: true },
+    )
     expect(p.errors.map((e) => e.code)).toEqual(['unowned-type-change'])
   })
 
@@ -310,12 +381,30 @@ describe('lockout invariant', () => {
     ['unowned admin that stays counts', [], [adminOf(role('creator'), {})], {}, false],
     ['prune none keeps the admin', [], [adminOf(ADMIN_ROLE)], { prune: 'none' as const }, false],
     ['a new admin replaces the old one', [desired(role('new'), { accessPolicies: [policy(ADMIN)] })], [adminOf(ADMIN_ROLE)], {}, false],
-    ['admin via a short policy name', [desired(DEV, { accessPolicies: [{ policyArn: 'AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster', namespaces: [] } }] })], [], {}, false],
+    [
+      'admin via a short policy name',
+      [desired(DEV, { accessPolicies: [{ policyArn: 'AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster', namespaces: [] } }] })],
+      [],
+      {},
+      false,
+    ],
     // Only STANDARD entries are documented to hold access policies (EKS-API.md §4; HYPERPOD_LINUX is
     // UNCONFIRMED, and validate only warns): the floor must not rest on one. Here apply would delete
     // the only admin, recreate it as HYPERPOD_LINUX and then try an associate EKS may refuse.
-    ['the only admin replaced by a HYPERPOD_LINUX entry holding the admin policy', [desired(ADMIN_ROLE, { type: 'HYPERPOD_LINUX', accessPolicies: [policy(ADMIN)] })], [adminOf(ADMIN_ROLE)], {}, true],
-    ['an unowned node-type entry holding the admin policy', [], [observed(role('odd'), { type: 'HYPERPOD_LINUX', accessPolicies: [policy(ADMIN)] })], {}, true],
+    [
+      'the only admin replaced by a HYPERPOD_LINUX entry holding the admin policy',
+      [desired(ADMIN_ROLE, { type: 'HYPERPOD_LINUX', accessPolicies: [policy(ADMIN)] })],
+      [adminOf(ADMIN_ROLE)],
+      {},
+      true,
+    ],
+    [
+      'an unowned node-type entry holding the admin policy',
+      [],
+      [observed(role('odd'), { type: 'HYPERPOD_LINUX', accessPolicies: [policy(ADMIN)] })],
+      {},
+      true,
+    ],
   ] as const)('%s → no-cluster-admin: %s', (_n, want, have, over, locked) => {
     const p = plan(want, have, over, { bare: true })
     expect(p.errors.some((e) => e.code === 'no-cluster-admin')).toBe(locked)
@@ -341,7 +430,9 @@ describe('authentication mode', () => {
   })
 
   it('explains why a request is refused', () => {
-    expect(plan([], [], { authenticationMode: 'API' }, { mode: 'CONFIG_MAP' }).errors[0]?.message).toMatch(/one step.*API_AND_CONFIG_MAP first/)
+    expect(plan([], [], { authenticationMode: 'API' }, { mode: 'CONFIG_MAP' }).errors[0]?.message).toMatch(
+      /one step.*API_AND_CONFIG_MAP first/,
+    )
     expect(plan([], [], { authenticationMode: 'API_AND_CONFIG_MAP' }, { mode: 'API' }).errors[0]?.message).toMatch(/never/)
   })
 
@@ -374,7 +465,12 @@ describe('counting and other errors', () => {
   })
 
   it('a live account that differs from the manifest is a cluster error', () => {
-    const p = planCluster({ cluster: cluster(), desired: [desiredAdmin()], expired: [], observed: live([liveAdmin()], { accountId: '999999999999' }) })
+    const p = planCluster({
+      cluster: cluster(),
+      desired: [desiredAdmin()],
+      expired: [],
+      observed: live([liveAdmin()], { accountId: '999999999999' }),
+    })
     expect(p.errors.map((e) => e.code)).toEqual(['account-mismatch'])
   })
 

@@ -1,10 +1,29 @@
 import { describe, expect, it } from 'vitest'
 import { describeEffects, type EntryAccess } from '../../src/plan/effects.js'
 import { planCluster } from '../../src/plan/diff.js'
-import { ACCOUNT, ADMIN, EDIT, OTHER_ACCOUNT, OWNED, VIEW, cluster, desired, desiredAdmin, live, liveAdmin, observed, policy, role } from './build.js'
+import {
+  ACCOUNT,
+  ADMIN,
+  EDIT,
+  OTHER_ACCOUNT,
+  OWNED,
+  VIEW,
+  cluster,
+  desired,
+  desiredAdmin,
+  live,
+  liveAdmin,
+  observed,
+  policy,
+  role,
+} from './build.js'
 
 const P = role('dev')
-const access = (accessPolicies: EntryAccess['accessPolicies'], kubernetesGroups: readonly string[] = [], type = 'STANDARD'): EntryAccess => ({
+const access = (
+  accessPolicies: EntryAccess['accessPolicies'],
+  kubernetesGroups: readonly string[] = [],
+  type = 'STANDARD',
+): EntryAccess => ({
   type,
   kubernetesGroups,
   accessPolicies,
@@ -17,18 +36,50 @@ const kinds = (before: EntryAccess | undefined, after: EntryAccess | undefined, 
 
 describe('describeEffects', () => {
   it.each([
-    ['new principal with cluster admin', undefined, access([policy(ADMIN)]), [['cluster-admin-granted', true], ['new-principal', false]]],
+    [
+      'new principal with cluster admin',
+      undefined,
+      access([policy(ADMIN)]),
+      [
+        ['cluster-admin-granted', true],
+        ['new-principal', false],
+      ],
+    ],
     ['cluster admin revoked', access([policy(ADMIN)]), access([]), [['cluster-admin-revoked', false]]],
     ['admin at namespace scope granted is a policy grant', access([]), access([policy(ADMIN, ['a'])]), [['policy-granted', true]]],
     ['admin widened namespaces → cluster', access([policy(ADMIN, ['a'])]), access([policy(ADMIN)]), [['cluster-admin-granted', true]]],
     ['admin narrowed cluster → namespaces', access([policy(ADMIN)]), access([policy(ADMIN, ['a'])]), [['cluster-admin-revoked', false]]],
     ['scope widened', access([policy(EDIT, ['a'])]), access([policy(EDIT)]), [['scope-widened', true]]],
     ['scope narrowed', access([policy(EDIT)]), access([policy(EDIT, ['a'])]), [['scope-narrowed', false]]],
-    ['namespaces added and removed', access([policy(EDIT, ['a', 'b'])]), access([policy(EDIT, ['b', 'c'])]), [['namespaces-added', true], ['namespaces-removed', false]]],
+    [
+      'namespaces added and removed',
+      access([policy(EDIT, ['a', 'b'])]),
+      access([policy(EDIT, ['b', 'c'])]),
+      [
+        ['namespaces-added', true],
+        ['namespaces-removed', false],
+      ],
+    ],
     ['policy granted', access([]), access([policy(VIEW)]), [['policy-granted', true]]],
     ['policy revoked', access([policy(VIEW)]), access([]), [['policy-revoked', false]]],
-    ['groups added and removed', access([], ['a', 'b']), access([], ['b', 'c']), [['groups-added', true], ['groups-removed', false]]],
-    ['access removed', access([policy(VIEW)]), undefined, [['access-removed', false], ['policy-revoked', false]]],
+    [
+      'groups added and removed',
+      access([], ['a', 'b']),
+      access([], ['b', 'c']),
+      [
+        ['groups-added', true],
+        ['groups-removed', false],
+      ],
+    ],
+    [
+      'access removed',
+      access([policy(VIEW)]),
+      undefined,
+      [
+        ['access-removed', false],
+        ['policy-revoked', false],
+      ],
+    ],
     ['nothing changes', access([policy(VIEW)], ['g']), access([policy(VIEW)], ['g']), []],
   ])('%s', (_n, before, after, expected) => {
     expect(kinds(before, after)).toEqual(expected)
@@ -65,7 +116,11 @@ describe('effects in a cluster plan', () => {
   it('describes what each principal gains or loses, and nothing for untouched or unmanaged entries', () => {
     const p = planCluster({
       cluster: cluster(),
-      desired: [desiredAdmin(), desired(role('ext', OTHER_ACCOUNT), { accessPolicies: [policy(VIEW)] }), desired(P, { accessPolicies: [policy(EDIT)] })],
+      desired: [
+        desiredAdmin(),
+        desired(role('ext', OTHER_ACCOUNT), { accessPolicies: [policy(VIEW)] }),
+        desired(P, { accessPolicies: [policy(EDIT)] }),
+      ],
       expired: [],
       observed: live([liveAdmin(), observed(P, { tags: OWNED, accessPolicies: [policy(EDIT, ['a'])] }), observed(role('stranger'))]),
     })

@@ -37,8 +37,14 @@ describe('sets, types and scopes', () => {
   it.each([
     [undefined, []],
     [[], []],
-    [['b', 'a', 'b'], ['a', 'b']],
-    [['team-a-*', 'team-a', 'Team'], ['Team', 'team-a', 'team-a-*']],
+    [
+      ['b', 'a', 'b'],
+      ['a', 'b'],
+    ],
+    [
+      ['team-a-*', 'team-a', 'Team'],
+      ['Team', 'team-a', 'team-a-*'],
+    ],
   ])('sortedSet(%j)', (input, expected) => {
     expect(sortedSet(input)).toEqual(expected)
   })
@@ -54,8 +60,14 @@ describe('sets, types and scopes', () => {
 
   it.each([
     [{ type: 'cluster' as const }, { type: 'cluster', namespaces: [] }],
-    [{ type: 'cluster' as const, namespaces: ['x'] }, { type: 'cluster', namespaces: [] }],
-    [{ type: 'namespace' as const, namespaces: ['b', 'a', 'a'] }, { type: 'namespace', namespaces: ['a', 'b'] }],
+    [
+      { type: 'cluster' as const, namespaces: ['x'] },
+      { type: 'cluster', namespaces: [] },
+    ],
+    [
+      { type: 'namespace' as const, namespaces: ['b', 'a', 'a'] },
+      { type: 'namespace', namespaces: ['a', 'b'] },
+    ],
     [{ type: 'namespace' as const }, { type: 'namespace', namespaces: [] }],
   ])('normalizeScope(%j)', (input, expected) => {
     expect(normalizeScope(input)).toEqual(expected)
@@ -93,7 +105,12 @@ describe('entry comparison', () => {
   it.each([
     ['no desired username never differs', desired(role('a')), observed(role('a'), { username: 'someone-else' }), false],
     ['empty desired username = not set', desired(role('a'), { username: '' }), observed(role('a'), { username: 'x' }), false],
-    ['same explicit username', desired(role('a'), { username: 'dev:{{SessionName}}' }), observed(role('a'), { username: 'dev:{{SessionName}}' }), false],
+    [
+      'same explicit username',
+      desired(role('a'), { username: 'dev:{{SessionName}}' }),
+      observed(role('a'), { username: 'dev:{{SessionName}}' }),
+      false,
+    ],
     ['different explicit username', desired(role('a'), { username: 'dev' }), observed(role('a'), { username: 'ops' }), true],
     [
       'explicit = generated, snapshot has none',
@@ -106,7 +123,12 @@ describe('entry comparison', () => {
   })
 
   it.each([
-    ['unsorted/duplicate vs sorted', desired(role('a'), { kubernetesGroups: ['b', 'a', 'b'] }), observed(role('a'), { kubernetesGroups: ['a', 'b'] }), false],
+    [
+      'unsorted/duplicate vs sorted',
+      desired(role('a'), { kubernetesGroups: ['b', 'a', 'b'] }),
+      observed(role('a'), { kubernetesGroups: ['a', 'b'] }),
+      false,
+    ],
     ['[] vs absent-equivalent', desired(role('a'), { kubernetesGroups: [] }), observed(role('a')), false],
     ['STANDARD: live has extra', desired(role('a'), { kubernetesGroups: [] }), observed(role('a'), { kubernetesGroups: ['x'] }), true],
     [

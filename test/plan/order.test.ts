@@ -128,7 +128,9 @@ describe('orderActions', () => {
 
   it('never drops below the admin floor: the new admin is associated before the old one is deleted', () => {
     const names = orderActions(bigPlan()).map(short)
-    expect(names.indexOf('associateAccessPolicy new-admin AmazonEKSClusterAdminPolicy')).toBeLessThan(names.indexOf('deleteAccessEntry old-admin'))
+    expect(names.indexOf('associateAccessPolicy new-admin AmazonEKSClusterAdminPolicy')).toBeLessThan(
+      names.indexOf('deleteAccessEntry old-admin'),
+    )
   })
 
   it('is identical for shuffled inputs', () => {
@@ -141,7 +143,9 @@ describe('orderActions', () => {
       cluster: cluster({ authenticationMode: 'API' }),
       desired: [],
       expired: [],
-      observed: live([observed(role('old'), { tags: OWNED, accessPolicies: [policy(ADMIN)] })], { authenticationMode: 'API_AND_CONFIG_MAP' }),
+      observed: live([observed(role('old'), { tags: OWNED, accessPolicies: [policy(ADMIN)] })], {
+        authenticationMode: 'API_AND_CONFIG_MAP',
+      }),
     })
     expect(p.errors.map((e) => e.code)).toEqual(['no-cluster-admin'])
     expect(p.authenticationMode).toBeDefined()
@@ -155,7 +159,12 @@ describe('orderActions', () => {
   it.each([
     ['unchanged EKS default: left out', `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`, undefined, undefined],
     ['unchanged custom username: sent', 'custom:{{SessionName}}', undefined, 'custom:{{SessionName}}'],
-    ['changed back to the EKS default: sent', 'custom', `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`, `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`],
+    [
+      'changed back to the EKS default: sent',
+      'custom',
+      `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
+    ],
   ] as const)('UpdateAccessEntry username: %s', (_n, liveName, wantName, sent) => {
     const p = planCluster({
       cluster: cluster({ allowNoClusterAdmin: true }),
@@ -174,7 +183,10 @@ describe('orderActions', () => {
       cluster: cluster(),
       desired: [desired(role('a'), { accessPolicies: [policy(ADMIN, ['x'])] }), desired(role('b'), { accessPolicies: [policy(ADMIN)] })],
       expired: [],
-      observed: live([observed(role('a'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }), observed(role('b'), { tags: OWNED, accessPolicies: [policy(ADMIN)] })]),
+      observed: live([
+        observed(role('a'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }),
+        observed(role('b'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }),
+      ]),
     })
     expect(orderActions(p).map(short)).toEqual(['associateAccessPolicy a AmazonEKSClusterAdminPolicy'])
   })

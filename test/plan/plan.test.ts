@@ -2,7 +2,22 @@ import { describe, expect, it } from 'vitest'
 import { planHash, stableStringify } from '../../src/plan/hash.js'
 import { buildPlan } from '../../src/plan/plan.js'
 import type { Manifest, ObservedCluster, PlanError, Result } from '../../src/types.js'
-import { ACCOUNT, ADMIN, EDIT, OWNED, VIEW, cluster, live, manifest, manifestEntry, manifestPolicy, observed, policy, role, shuffled } from './build.js'
+import {
+  ACCOUNT,
+  ADMIN,
+  EDIT,
+  OWNED,
+  VIEW,
+  cluster,
+  live,
+  manifest,
+  manifestEntry,
+  manifestPolicy,
+  observed,
+  policy,
+  role,
+  shuffled,
+} from './build.js'
 
 const now = new Date('2026-06-15T00:00:00Z')
 const prod = cluster({ key: 'prod', name: 'prod' })
@@ -12,7 +27,10 @@ const staging = cluster({ key: 'staging', name: 'staging' })
 function fixture(seed = 0): { manifest: Manifest; observed: Map<string, Result<ObservedCluster, PlanError>> } {
   const entries = [
     manifestEntry(role('admins'), { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }),
-    manifestEntry(role('new'), { clusters: ['prod'], accessPolicies: [manifestPolicy('AmazonEKSViewPolicy'), manifestPolicy(EDIT, ['b', 'a'])] }),
+    manifestEntry(role('new'), {
+      clusters: ['prod'],
+      accessPolicies: [manifestPolicy('AmazonEKSViewPolicy'), manifestPolicy(EDIT, ['b', 'a'])],
+    }),
     manifestEntry(role('upd'), { clusters: ['prod'], kubernetesGroups: ['g2', 'g1'], tags: { team: 'x' } }),
     manifestEntry(role('swap'), { clusters: ['prod'], accessPolicies: [manifestPolicy('AmazonEKSViewPolicy')] }),
     manifestEntry(role('scope'), { clusters: ['prod'], accessPolicies: [manifestPolicy('AmazonEKSEditPolicy')] }),
@@ -52,7 +70,11 @@ describe('buildPlan', () => {
     expect(p.summary).toEqual({ create: 1, update: 1, replace: 1, delete: 2, associate: 4, disassociate: 1, unchanged: 2 })
     expect(p.clusters.map((c) => c.cluster)).toEqual(['prod', 'staging'])
     expect(p.clusters[0]?.unmanaged).toEqual([{ principalArn: role('creator'), type: 'STANDARD', reason: 'unowned' }])
-    expect(p.clusters[0]?.changes.find((c) => c.principalArn === role('gone'))).toMatchObject({ action: 'delete', reason: 'expired', expiresAt: '2026-06-14' })
+    expect(p.clusters[0]?.changes.find((c) => c.principalArn === role('gone'))).toMatchObject({
+      action: 'delete',
+      reason: 'expired',
+      expiresAt: '2026-06-14',
+    })
     expect(p.version).toBe(1)
   })
 
@@ -91,7 +113,14 @@ describe('buildPlan', () => {
     const { manifest: m, observed: obs } = fixture()
     obs.set('prod', { ok: false, error: { code: 'AccessDeniedException', message: 'denied' } })
     const p = buildPlan({ manifest: m, observed: obs, now })
-    expect(p.clusters[0]).toMatchObject({ cluster: 'prod', changes: [], effects: [], unmanaged: [], unchanged: 0, errors: [{ code: 'AccessDeniedException' }] })
+    expect(p.clusters[0]).toMatchObject({
+      cluster: 'prod',
+      changes: [],
+      effects: [],
+      unmanaged: [],
+      unchanged: 0,
+      errors: [{ code: 'AccessDeniedException' }],
+    })
     expect(p.clusters[1]).toMatchObject({ cluster: 'staging', errors: [], unchanged: 1 })
     expect(p.summary).toEqual({ create: 0, update: 0, replace: 0, delete: 0, associate: 0, disassociate: 0, unchanged: 1 })
   })
@@ -132,13 +161,16 @@ describe('buildPlan: one EKS cluster under two logical names', () => {
       manifestEntry(role('only-b'), { clusters: ['prod-b'] }),
     ],
   )
-  const state = live([observed(role('admins'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }), observed(role('only-b'), { tags: OWNED })])
+  const state = live([
+    observed(role('admins'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }),
+    observed(role('only-b'), { tags: OWNED }),
+  ])
   const obs = new Map<string, Result<ObservedCluster, PlanError>>([
     ['prod-a', { ok: true, value: state }],
     ['prod-b', { ok: true, value: state }],
   ])
 
-  it('is an error on both, with no changes planned (no delete of the other name\'s entries)', () => {
+  it("is an error on both, with no changes planned (no delete of the other name's entries)", () => {
     const p = buildPlan({ manifest: m, observed: obs, now })
     for (const c of p.clusters) {
       expect(c.errors.map((e) => e.code)).toEqual(['same-eks-cluster'])
@@ -154,21 +186,42 @@ describe('buildPlan: one EKS cluster under two logical names', () => {
   })
 
   it('the same name in another region or account is another cluster', () => {
-    const m2 = manifest([a, cluster({ key: 'prod-us', name: 'prod', region: 'us-east-1' }), cluster({ key: 'prod-x', name: 'prod', accountId: '444455556666' })], [])
+    const m2 = manifest(
+      [
+        a,
+        cluster({ key: 'prod-us', name: 'prod', region: 'us-east-1' }),
+        cluster({ key: 'prod-x', name: 'prod', accountId: '444455556666' }),
+      ],
+      [],
+    )
     const empty = { ok: true as const, value: live([]) }
-    const p = buildPlan({ manifest: m2, observed: new Map([['prod-a', empty], ['prod-us', empty], ['prod-x', empty]]), now })
+    const p = buildPlan({
+      manifest: m2,
+      observed: new Map([
+        ['prod-a', empty],
+        ['prod-us', empty],
+        ['prod-x', empty],
+      ]),
+      now,
+    })
     expect(p.clusters.flatMap((c) => c.errors.map((e) => e.code)).filter((c) => c === 'same-eks-cluster')).toEqual([])
   })
 })
 
 describe('buildPlan: a CONFIG_MAP cluster', () => {
-  const configMapRead: Result<ObservedCluster, PlanError> = { ok: false, error: { code: 'ConfigMapAuthenticationMode', message: 'uses CONFIG_MAP' } }
+  const configMapRead: Result<ObservedCluster, PlanError> = {
+    ok: false,
+    error: { code: 'ConfigMapAuthenticationMode', message: 'uses CONFIG_MAP' },
+  }
   const entries = [manifestEntry(role('admins'), { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] })]
 
   it('plans the one-way step to API_AND_CONFIG_MAP the manifest asks for, and the entries to create after it', () => {
     const m = manifest([cluster({ key: 'prod', name: 'prod', authenticationMode: 'API_AND_CONFIG_MAP' })], entries)
     const p = buildPlan({ manifest: m, observed: new Map([['prod', configMapRead]]), now })
-    expect(p.clusters[0]).toMatchObject({ errors: [], authenticationMode: { from: 'CONFIG_MAP', to: 'API_AND_CONFIG_MAP', irreversible: true } })
+    expect(p.clusters[0]).toMatchObject({
+      errors: [],
+      authenticationMode: { from: 'CONFIG_MAP', to: 'API_AND_CONFIG_MAP', irreversible: true },
+    })
     expect(p.clusters[0]?.changes.map((c) => c.action)).toEqual(['create', 'associate'])
   })
 
@@ -194,8 +247,28 @@ describe('hash', () => {
   })
 
   it('planHash ignores key order', () => {
-    const c = { cluster: 'a', name: 'a', region: 'r', accountId: ACCOUNT, changes: [], errors: [], effects: [], unmanaged: [], unchanged: 0 }
-    const reordered = { unchanged: 0, unmanaged: [], effects: [], errors: [], changes: [], accountId: ACCOUNT, region: 'r', name: 'a', cluster: 'a' }
+    const c = {
+      cluster: 'a',
+      name: 'a',
+      region: 'r',
+      accountId: ACCOUNT,
+      changes: [],
+      errors: [],
+      effects: [],
+      unmanaged: [],
+      unchanged: 0,
+    }
+    const reordered = {
+      unchanged: 0,
+      unmanaged: [],
+      effects: [],
+      errors: [],
+      changes: [],
+      accountId: ACCOUNT,
+      region: 'r',
+      name: 'a',
+      cluster: 'a',
+    }
     expect(planHash([c])).toBe(planHash([reordered]))
   })
 })

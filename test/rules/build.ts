@@ -142,9 +142,7 @@ const DEFAULT_CLUSTERS: readonly ClusterInput[] = [{ key: 'prod-eu', line: 3 }]
 
 /** A manifest; entries without a `line` are placed 100 lines apart so their Locs differ. */
 export function manifest(input: ManifestInput = {}): Manifest {
-  const clusters = (input.clusters ?? DEFAULT_CLUSTERS).map((c, i) =>
-    'locs' in c ? c : cluster({ ...c, line: c.line ?? 3 + 10 * i }),
-  )
+  const clusters = (input.clusters ?? DEFAULT_CLUSTERS).map((c, i) => ('locs' in c ? c : cluster({ ...c, line: c.line ?? 3 + 10 * i })))
   const entries = (input.entries ?? []).map((e, i) => ('locs' in e ? e : entry({ ...e, line: e.line ?? 100 + 100 * i })))
   const files = [...new Set([FILE, ...entries.map((e) => e.locs.entry.file)])].sort()
   return { files, clusters: [...clusters].sort((a, b) => a.key.localeCompare(b.key)), accessEntries: entries }

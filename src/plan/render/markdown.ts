@@ -8,7 +8,6 @@ import {
   describeChange,
   escalationsOf,
   formatSummaryLine,
-  showInvisible,
 } from './text.js'
 import { escapeMarkdownText, escapeMarkdownValue } from '../../render/safe.js'
 
@@ -51,10 +50,7 @@ export function code(value: string): string {
  * value could contain `>` and close the comment.
  */
 export function renderMarker(planHash: string): string {
-  const json = JSON.stringify({ v: 1, planHash }).replace(
-    /[<>&]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
+  const json = JSON.stringify({ v: 1, planHash }).replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
   return `<!-- eks-access-gate ${json} -->`
 }
 
@@ -193,8 +189,7 @@ function problemsBlock(plan: Plan): ListBlock {
   return {
     head: '### Problems\n\n',
     items: plan.problems.map(
-      (p) =>
-        `- **${p.severity}** ${code(p.code)} at ${code(`${p.file}:${p.line}:${p.column}`)}: ${escapeText(p.message)}\n`,
+      (p) => `- **${p.severity}** ${code(p.code)} at ${code(`${p.file}:${p.line}:${p.column}`)}: ${escapeText(p.message)}\n`,
     ),
     tail: '\n',
     more: (n) => `- …and ${n} more problems (plan truncated)\n`,

@@ -259,11 +259,7 @@ export function renderTextPlan(plan: Plan, opts: TextOptions = {}): string {
   const paint = painter(opts.color === true)
   const blocks: string[] = []
   if (plan.problems.length > 0) {
-    blocks.push(
-      plan.problems
-        .map((p) => paint(p.severity === 'error' ? '31' : '33', formatProblem(p)))
-        .join('\n'),
-    )
+    blocks.push(plan.problems.map((p) => paint(p.severity === 'error' ? '31' : '33', formatProblem(p))).join('\n'))
   }
   if (plan.manifestCommit !== undefined) blocks.push(`Manifest commit ${v(plan.manifestCommit)}`)
   for (const cluster of plan.clusters) blocks.push(renderClusterLines(cluster, paint).join('\n'))

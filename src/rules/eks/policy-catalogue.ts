@@ -21,11 +21,7 @@ export function checkPolicyReferences(manifest: Manifest, ctx: EksRuleContext): 
   )
 }
 
-function checkPolicy(
-  policy: ManifestAccessPolicy,
-  selected: () => EntrySelection,
-  catalogue: readonly string[],
-): Problem[] {
+function checkPolicy(policy: ManifestAccessPolicy, selected: () => EntrySelection, catalogue: readonly string[]): Problem[] {
   const ref = policy.policyArn
   const loc = policy.locs.policyArn
   if (!isPolicyArn(ref)) {
@@ -75,7 +71,8 @@ function describePolicyArnDefect(ref: string): string {
   if (service === 'iam' && resource.startsWith('policy/')) {
     return `is an IAM policy, not an EKS access policy; ${expected} or a short name such as AmazonEKSViewPolicy`
   }
-  if (!['aws', 'aws-cn', 'aws-us-gov'].includes(partition)) return `has partition "${partition}", not aws, aws-cn or aws-us-gov; ${expected}`
+  if (!['aws', 'aws-cn', 'aws-us-gov'].includes(partition))
+    return `has partition "${partition}", not aws, aws-cn or aws-us-gov; ${expected}`
   if (service !== 'eks') return `has service "${service}", not eks; ${expected}`
   if (region !== '') return `has region "${region}"; access-policy ARNs have none (eks::aws); ${expected}`
   if (account !== 'aws') return `has account "${account}"; AWS-managed access policies have account "aws"; ${expected}`

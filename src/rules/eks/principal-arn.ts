@@ -29,7 +29,9 @@ function checkPrincipalArn(entry: ManifestEntry): Problem[] {
     case 'federated-user':
       return at(`principalArn "${arn}" is an STS federated-user session; access entries need an IAM role or user ARN`)
     case 'service-linked-role':
-      return at(`principalArn "${arn}" is a service-linked role (role/aws-service-role/…); EKS access entries do not support service-linked roles`)
+      return at(
+        `principalArn "${arn}" is a service-linked role (role/aws-service-role/…); EKS access entries do not support service-linked roles`,
+      )
     case 'role':
       return checkSsoRolePath(entry, principal)
     case 'user':

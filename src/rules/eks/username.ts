@@ -35,12 +35,7 @@ function checkUsername(entry: ManifestEntry): Problem[] {
   if (first !== null && !username.slice(0, first.index).includes(':')) {
     const fixed = `${username.slice(0, first.index)}:${username.slice(first.index)}`
     problems.push(
-      problemAt(
-        loc,
-        'error',
-        'eks:username',
-        `username "${username}": ${first[0]} needs a colon somewhere before it, e.g. "${fixed}"`,
-      ),
+      problemAt(loc, 'error', 'eks:username', `username "${username}": ${first[0]} needs a colon somewhere before it, e.g. "${fixed}"`),
     )
   }
   return problems

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  code,
-  escapeMarkdown,
-  escapeText,
-  fenceFor,
-  renderMarker,
-} from '../../../src/plan/render/markdown.js'
+import { code, escapeMarkdown, escapeText, fenceFor, renderMarker } from '../../../src/plan/render/markdown.js'
 import { renderPlan } from '../../../src/plan/render/index.js'
 import { showInvisible } from '../../../src/plan/render/text.js'
 import type { Change, ClusterPlan, Plan } from '../../../src/types.js'
@@ -125,7 +119,13 @@ const PLACES: [string, Place][] = [
     (v) =>
       base({
         changes: [
-          { action: 'associate', principalArn: 'arn:x', policyArn: 'AmazonEKSEditPolicy', accessScope: { type: 'namespace', namespaces: [v] }, inPlace: false },
+          {
+            action: 'associate',
+            principalArn: 'arn:x',
+            policyArn: 'AmazonEKSEditPolicy',
+            accessScope: { type: 'namespace', namespaces: [v] },
+            inPlace: false,
+          },
         ],
       }),
   ],
@@ -139,7 +139,23 @@ const PLACES: [string, Place][] = [
 ]
 
 /** Every line the Markdown renderer writes starts with one of these (or is inside a diff block). */
-const OWN_LINE_STARTS = ['<!-- eks-access-gate ', '## ', '### ', '**', '| ', '|---', '- ', '> ', '<details', '<summary>', '</details>', 'Manifest commit ', 'No changes.', 'No clusters selected.', '_']
+const OWN_LINE_STARTS = [
+  '<!-- eks-access-gate ',
+  '## ',
+  '### ',
+  '**',
+  '| ',
+  '|---',
+  '- ',
+  '> ',
+  '<details',
+  '<summary>',
+  '</details>',
+  'Manifest commit ',
+  'No changes.',
+  'No clusters selected.',
+  '_',
+]
 
 function checkMarkdownStructure(md: string): void {
   const lines = md.split('\n')
@@ -160,7 +176,10 @@ function checkMarkdownStructure(md: string): void {
     }
     outside.push(line)
     if (line === '') continue
-    expect(OWN_LINE_STARTS.some((s) => line.startsWith(s)), `unexpected line: ${line}`).toBe(true)
+    expect(
+      OWN_LINE_STARTS.some((s) => line.startsWith(s)),
+      `unexpected line: ${line}`,
+    ).toBe(true)
     if (line.startsWith('|')) {
       // Unescaped pipes: 10 for the 9 columns of the table.
       expect(line.replace(/\\\|/g, '').split('|').length - 1, line).toBe(10)

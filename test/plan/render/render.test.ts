@@ -60,7 +60,10 @@ describe('text content', () => {
     ['cluster header', 'Cluster prod-eu (EKS cluster prod, eu-west-1, account 111122223333)'],
     ['auth-mode step flagged irreversible', '!   authentication mode CONFIG_MAP → API_AND_CONFIG_MAP (IRREVERSIBLE'],
     ['replace flagged as an access gap', '-/+ replace arn:aws:iam::111122223333:role/batch-node: type STANDARD → EC2_LINUX (ACCESS GAP'],
-    ['in-place scope change', '~   associate arn:aws:iam::111122223333:role/team-a AmazonEKSEditPolicy: namespaces [team-a, team-a-*] → cluster scope (in place, no access gap)'],
+    [
+      'in-place scope change',
+      '~   associate arn:aws:iam::111122223333:role/team-a AmazonEKSEditPolicy: namespaces [team-a, team-a-*] → cluster scope (in place, no access gap)',
+    ],
     ['expiry reason', '[expired 2026-10-31]'],
     ['adoption', 'adopt: now managed by eks-access-gate'],
     ['escalation', '!   escalation: cluster admin granted: arn:aws:iam::111122223333:role/sre-oncall'],

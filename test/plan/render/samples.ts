@@ -109,10 +109,25 @@ const prod: ClusterPlan = {
     { principalArn: role('batch-node'), kind: 'access-gap', escalation: false, detail: 'type STANDARD → EC2_LINUX' },
     { principalArn: role('contractor'), kind: 'access-removed', escalation: false, detail: 'expired 2026-10-31' },
     { principalArn: role('legacy-ci'), kind: 'policy-revoked', escalation: false, detail: 'AmazonEKSAdminPolicy' },
-    { principalArn: role('sre-oncall'), kind: 'cluster-admin-granted', escalation: true, detail: 'AmazonEKSClusterAdminPolicy at cluster scope' },
+    {
+      principalArn: role('sre-oncall'),
+      kind: 'cluster-admin-granted',
+      escalation: true,
+      detail: 'AmazonEKSClusterAdminPolicy at cluster scope',
+    },
     { principalArn: role('sre-oncall'), kind: 'new-principal', escalation: false, detail: 'new access entry' },
-    { principalArn: role('team-a'), kind: 'scope-widened', escalation: true, detail: 'AmazonEKSEditPolicy: namespaces team-a, team-a-* → cluster' },
-    { principalArn: role('auditor', '444455556666'), kind: 'other-account-principal', escalation: true, detail: 'account 444455556666 is not the cluster account 111122223333' },
+    {
+      principalArn: role('team-a'),
+      kind: 'scope-widened',
+      escalation: true,
+      detail: 'AmazonEKSEditPolicy: namespaces team-a, team-a-* → cluster',
+    },
+    {
+      principalArn: role('auditor', '444455556666'),
+      kind: 'other-account-principal',
+      escalation: true,
+      detail: 'account 444455556666 is not the cluster account 111122223333',
+    },
   ],
   unmanaged: [
     { principalArn: role('cluster-creator'), type: 'STANDARD', reason: 'unowned' },
@@ -241,16 +256,12 @@ export const hostilePlan: Plan = {
       accountId: h.commentEnd,
       changes: hostileChanges,
       errors: [{ code: h.pipe, message: `${h.newlines}${h.fence}${h.commentEnd}${h.ansi}` }],
-      effects: [
-        { principalArn: h.mention, kind: 'cluster-admin-granted', escalation: true, detail: `${h.script}${h.newlines}` },
-      ],
+      effects: [{ principalArn: h.mention, kind: 'cluster-admin-granted', escalation: true, detail: `${h.script}${h.newlines}` }],
       unmanaged: [{ principalArn: `${h.newlines}${h.fence}`, type: h.markdown, reason: 'unowned' }],
       unchanged: 0,
     },
   ],
-  problems: [
-    { severity: 'error', code: h.pipe, message: `${h.newlines}${h.script}`, file: h.commentEnd, line: 1, column: 2 },
-  ],
+  problems: [{ severity: 'error', code: h.pipe, message: `${h.newlines}${h.script}`, file: h.commentEnd, line: 1, column: 2 }],
   manifestCommit: `${h.commentEnd}${h.backticks}`,
   planHash: HASH_HOSTILE,
 }

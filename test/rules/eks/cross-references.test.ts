@@ -14,7 +14,13 @@ describe('clusters selectors', () => {
   })
 
   it.each([
-    [['prod-eu', 'prod-ue'], 1, 'error', 'manifest:unknown-cluster', ['"prod-ue" names no cluster', 'did you mean "prod-eu"?', 'known clusters: dev-us, prod-eu, staging-eu']],
+    [
+      ['prod-eu', 'prod-ue'],
+      1,
+      'error',
+      'manifest:unknown-cluster',
+      ['"prod-ue" names no cluster', 'did you mean "prod-eu"?', 'known clusters: dev-us, prod-eu, staging-eu'],
+    ],
     [['production'], 0, 'error', 'manifest:unknown-cluster', ['"production" names no cluster']],
     [['prod-eu', 'qa-*'], 1, 'warning', 'manifest:unmatched-selector', ['"qa-*" matches no cluster']],
   ] as const)('%o: item %i → %s %s', (clusters, index, severity, code, says) => {
@@ -41,17 +47,36 @@ describe('manifest:cluster-without-entries', () => {
   it.each([
     [[{ principalArn: ROLE }]],
     [[{ principalArn: ROLE, clusters: ['*'] }]],
-    [[{ principalArn: ROLE, clusters: ['prod-eu', 'dev-us'] }, { principalArn: ROLE, clusters: ['staging-*'] }]],
+    [
+      [
+        { principalArn: ROLE, clusters: ['prod-eu', 'dev-us'] },
+        { principalArn: ROLE, clusters: ['staging-*'] },
+      ],
+    ],
   ])('accepts %o', (entries) => {
     expect(checkClustersWithoutEntries(manifest({ clusters: CLUSTERS, entries }))).toEqual([])
   })
 
   it('warns at the key of each cluster no entry selects', () => {
-    const clusters = [cluster({ key: 'prod-eu', line: 3 }), cluster({ key: 'staging-eu', line: 13 }), cluster({ key: 'dev-us', line: 23, prune: 'none' })]
+    const clusters = [
+      cluster({ key: 'prod-eu', line: 3 }),
+      cluster({ key: 'staging-eu', line: 13 }),
+      cluster({ key: 'dev-us', line: 23, prune: 'none' }),
+    ]
     const m = manifest({ clusters, entries: [{ principalArn: ROLE, clusters: ['prod-eu'] }] })
     expect(checkClustersWithoutEntries(m)).toEqual([
-      problem({ loc: clusters[2]!.locs.key, severity: 'warning', code: 'manifest:cluster-without-entries', says: ['"dev-us" is selected by no access entry', 'will not change'] }),
-      problem({ loc: clusters[1]!.locs.key, severity: 'warning', code: 'manifest:cluster-without-entries', says: ['"staging-eu"', 'with prune: owned the plan would delete'] }),
+      problem({
+        loc: clusters[2]!.locs.key,
+        severity: 'warning',
+        code: 'manifest:cluster-without-entries',
+        says: ['"dev-us" is selected by no access entry', 'will not change'],
+      }),
+      problem({
+        loc: clusters[1]!.locs.key,
+        severity: 'warning',
+        code: 'manifest:cluster-without-entries',
+        says: ['"staging-eu"', 'with prune: owned the plan would delete'],
+      }),
     ])
   })
 
@@ -66,8 +91,18 @@ describe('manifest:cluster-without-entries', () => {
 
 describe('manifest:duplicate-entry', () => {
   it.each([
-    [[{ principalArn: ROLE, clusters: ['prod-eu'] }, { principalArn: ROLE, clusters: ['staging-eu'] }]],
-    [[{ principalArn: ROLE, clusters: ['prod-*'] }, { principalArn: ROLE, clusters: ['staging-*', 'dev-us'] }]],
+    [
+      [
+        { principalArn: ROLE, clusters: ['prod-eu'] },
+        { principalArn: ROLE, clusters: ['staging-eu'] },
+      ],
+    ],
+    [
+      [
+        { principalArn: ROLE, clusters: ['prod-*'] },
+        { principalArn: ROLE, clusters: ['staging-*', 'dev-us'] },
+      ],
+    ],
     [[{ principalArn: ROLE }, { principalArn: 'arn:aws:iam::111122223333:user/platform-admins' }]],
     [[{ principalArn: ROLE }, { principalArn: 'arn:aws:iam::444455556666:role/platform-admins' }]],
   ])('accepts %o', (entries) => {
@@ -77,12 +112,23 @@ describe('manifest:duplicate-entry', () => {
   it.each([
     [ROLE, ROLE, undefined, ['prod-*'], ['"prod-eu"']],
     [ROLE, ROLE, ['*-eu'], ['staging-eu', 'prod-eu'], ['clusters "prod-eu", "staging-eu"']],
-    [ROLE, 'arn:aws:iam::111122223333:role/teams/Platform-Admins', ['prod-eu'], ['prod-eu'], ['as "arn:aws:iam::111122223333:role/platform-admins"', 'case-insensitive']],
+    [
+      ROLE,
+      'arn:aws:iam::111122223333:role/teams/Platform-Admins',
+      ['prod-eu'],
+      ['prod-eu'],
+      ['as "arn:aws:iam::111122223333:role/platform-admins"', 'case-insensitive'],
+    ],
   ])('rejects %s then %s (common clusters)', (firstArn, secondArn, firstClusters, secondClusters, says) => {
     const first = entry({ principalArn: firstArn, ...(firstClusters && { clusters: firstClusters }), line: 20 })
     const second = entry({ principalArn: secondArn, clusters: secondClusters, line: 40 })
     expect(checkDuplicateEntries(manifest({ clusters: CLUSTERS, entries: [first, second] }))).toEqual([
-      problem({ loc: second.locs.principalArn, severity: 'error', code: 'manifest:duplicate-entry', says: ['already has an entry at eks-access.yaml:20', ...says, 'one entry per principal per cluster'] }),
+      problem({
+        loc: second.locs.principalArn,
+        severity: 'error',
+        code: 'manifest:duplicate-entry',
+        says: ['already has an entry at eks-access.yaml:20', ...says, 'one entry per principal per cluster'],
+      }),
     ])
   })
 
@@ -90,7 +136,12 @@ describe('manifest:duplicate-entry', () => {
     const first = entry({ principalArn: ROLE, file: 'access/a.yaml', line: 7 })
     const second = entry({ principalArn: ROLE, file: 'access/b.yaml', line: 3, clusters: ['dev-us'] })
     expect(checkDuplicateEntries(manifest({ clusters: CLUSTERS, entries: [first, second] }))).toEqual([
-      problem({ loc: second.locs.principalArn, severity: 'error', code: 'manifest:duplicate-entry', says: ['access/a.yaml:7', 'cluster "dev-us"'] }),
+      problem({
+        loc: second.locs.principalArn,
+        severity: 'error',
+        code: 'manifest:duplicate-entry',
+        says: ['access/a.yaml:7', 'cluster "dev-us"'],
+      }),
     ])
   })
 

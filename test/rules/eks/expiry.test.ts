@@ -105,7 +105,12 @@ describe('eks:authentication-mode', () => {
   it('rejects CONFIG_MAP at the authenticationMode value', () => {
     const c = cluster({ key: 'prod-eu', authenticationMode: 'CONFIG_MAP' })
     expect(checkAuthenticationModes(manifest({ clusters: [c] }))).toEqual([
-      problem({ loc: c.locs.authenticationMode!, severity: 'error', code: 'eks:authentication-mode', says: ['cluster "prod-eu"', 'never returns to CONFIG_MAP', 'API_AND_CONFIG_MAP'] }),
+      problem({
+        loc: c.locs.authenticationMode!,
+        severity: 'error',
+        code: 'eks:authentication-mode',
+        says: ['cluster "prod-eu"', 'never returns to CONFIG_MAP', 'API_AND_CONFIG_MAP'],
+      }),
     ])
   })
 })

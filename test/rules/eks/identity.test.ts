@@ -22,7 +22,12 @@ describe('eks:node-entry-fields', () => {
   it('warns at type when an EC2 (Auto Mode) entry lacks AmazonEKSAutoNodePolicy', () => {
     const e = entry({ principalArn: ROLE, type: 'EC2' })
     expect(checkNodeEntryFields(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: e.locs.type!, severity: 'warning', code: 'eks:node-entry-fields', says: ['need AmazonEKSAutoNodePolicy', 'plan removes it'] }),
+      problem({
+        loc: e.locs.type!,
+        severity: 'warning',
+        code: 'eks:node-entry-fields',
+        says: ['need AmazonEKSAutoNodePolicy', 'plan removes it'],
+      }),
     ])
   })
 
@@ -37,7 +42,12 @@ describe('eks:node-entry-fields', () => {
     const autoNode = type === 'EC2' ? { accessPolicies: [{ policyArn: 'AmazonEKSAutoNodePolicy' }] } : {}
     const e = entry({ principalArn: ROLE, type, username: 'node', ...autoNode })
     expect(checkNodeEntryFields(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: e.locs.username!, severity, code: 'eks:node-entry-fields', says: [`type ${type} entries take no username`, says, '"node"'] }),
+      problem({
+        loc: e.locs.username!,
+        severity,
+        code: 'eks:node-entry-fields',
+        says: [`type ${type} entries take no username`, says, '"node"'],
+      }),
     ])
   })
 
@@ -50,7 +60,12 @@ describe('eks:node-entry-fields', () => {
     const autoNode = type === 'EC2' ? { accessPolicies: [{ policyArn: 'AmazonEKSAutoNodePolicy' }] } : {}
     const e = entry({ principalArn: ROLE, type, kubernetesGroups: ['nodes', 'ops'], ...autoNode })
     expect(checkNodeEntryFields(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: e.locs.kubernetesGroups!, severity, code: 'eks:node-entry-fields', says: ['take no kubernetesGroups', '[nodes, ops]'] }),
+      problem({
+        loc: e.locs.kubernetesGroups!,
+        severity,
+        code: 'eks:node-entry-fields',
+        says: ['take no kubernetesGroups', '[nodes, ops]'],
+      }),
     ])
   })
 

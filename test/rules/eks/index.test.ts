@@ -48,7 +48,9 @@ describe('checkEksRules', () => {
     const e = entry({ principalArn: ROLE, username: 'eks:x' })
     const [found] = checkEksRules(manifest({ entries: [e] }), context())
     expect(found).toEqual(problem({ loc: e.locs.username!, severity: 'error', code: 'eks:username', says: ['"eks:x"', 'reserved'] }))
-    expect(found).not.toEqual(problem({ loc: e.locs.username!, severity: 'error', code: 'eks:username', says: ['"eks:x"', 'not in the message'] }))
+    expect(found).not.toEqual(
+      problem({ loc: e.locs.username!, severity: 'error', code: 'eks:username', says: ['"eks:x"', 'not in the message'] }),
+    )
     expect(found).not.toEqual(problem({ loc: e.locs.entry, severity: 'error', code: 'eks:username' }))
   })
 })

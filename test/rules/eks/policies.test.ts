@@ -24,7 +24,12 @@ describe('eks:access-scope', () => {
   it('rejects namespaces on cluster scope, at the namespaces list', () => {
     const e = scoped('cluster', ['team-a'])
     expect(checkAccessScopes(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: e.accessPolicies[0]!.locs.namespaces!, severity: 'error', code: 'eks:access-scope', says: ['type cluster takes no namespaces', '[team-a]'] }),
+      problem({
+        loc: e.accessPolicies[0]!.locs.namespaces!,
+        severity: 'error',
+        code: 'eks:access-scope',
+        says: ['type cluster takes no namespaces', '[team-a]'],
+      }),
     ])
   })
 
@@ -32,7 +37,12 @@ describe('eks:access-scope', () => {
     const e = scoped('namespace', namespaces)
     const p = e.accessPolicies[0]!
     expect(checkAccessScopes(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: p.locs.namespaces ?? p.locs.accessScope, severity: 'error', code: 'eks:access-scope', says: ['needs at least one namespace'] }),
+      problem({
+        loc: p.locs.namespaces ?? p.locs.accessScope,
+        severity: 'error',
+        code: 'eks:access-scope',
+        says: ['needs at least one namespace'],
+      }),
     ])
   })
 
@@ -51,14 +61,24 @@ describe('eks:access-scope', () => {
   ])('rejects namespace item %s at the item', (bad, ...says) => {
     const e = scoped('namespace', ['ok', bad])
     expect(checkAccessScopes(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: e.accessPolicies[0]!.locs.namespaceItems[1]!, severity: 'error', code: 'eks:access-scope', says: [`"${bad}"`, ...says] }),
+      problem({
+        loc: e.accessPolicies[0]!.locs.namespaceItems[1]!,
+        severity: 'error',
+        code: 'eks:access-scope',
+        says: [`"${bad}"`, ...says],
+      }),
     ])
   })
 
   it('warns about a bare * (EKS documents prefix wildcards only)', () => {
     const e = scoped('namespace', ['*'])
     expect(checkAccessScopes(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: e.accessPolicies[0]!.locs.namespaceItems[0]!, severity: 'warning', code: 'eks:access-scope', says: ['every namespace'] }),
+      problem({
+        loc: e.accessPolicies[0]!.locs.namespaceItems[0]!,
+        severity: 'warning',
+        code: 'eks:access-scope',
+        says: ['every namespace'],
+      }),
     ])
   })
 
@@ -66,7 +86,12 @@ describe('eks:access-scope', () => {
     const e = scoped('namespace', ['a', 'b', 'a'])
     const items = e.accessPolicies[0]!.locs.namespaceItems
     expect(checkAccessScopes(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: items[2]!, severity: 'warning', code: 'eks:access-scope', says: ['"a" is listed twice', `eks-access.yaml:${items[0]!.line}`] }),
+      problem({
+        loc: items[2]!,
+        severity: 'warning',
+        code: 'eks:access-scope',
+        says: ['"a" is listed twice', `eks-access.yaml:${items[0]!.line}`],
+      }),
     ])
   })
 
@@ -90,7 +115,12 @@ describe('eks:duplicate-policy', () => {
     const e = entry({ principalArn: ROLE, accessPolicies: refs.map((policyArn) => ({ policyArn })) })
     const [first, second] = e.accessPolicies
     expect(checkDuplicatePolicies(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: second!.locs.policyArn, severity: 'error', code: 'eks:duplicate-policy', says: [...says, `eks-access.yaml:${first!.locs.policyArn.line}`] }),
+      problem({
+        loc: second!.locs.policyArn,
+        severity: 'error',
+        code: 'eks:duplicate-policy',
+        says: [...says, `eks-access.yaml:${first!.locs.policyArn.line}`],
+      }),
     ])
   })
 
@@ -110,7 +140,10 @@ describe('policy references', () => {
   ]
   const check = (policyArn: string, selected: readonly string[] = ['prod-eu'], catalogue = context().catalogue) => {
     const e = entry({ principalArn: ROLE, clusters: selected, accessPolicies: [{ policyArn }] })
-    return { problems: checkPolicyReferences(manifest({ clusters, entries: [e] }), context({ catalogue })), loc: e.accessPolicies[0]!.locs.policyArn }
+    return {
+      problems: checkPolicyReferences(manifest({ clusters, entries: [e] }), context({ catalogue })),
+      loc: e.accessPolicies[0]!.locs.policyArn,
+    }
   }
 
   it.each([
@@ -148,7 +181,9 @@ describe('policy references', () => {
     ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicyy', ['did you mean "AmazonEKSViewPolicy"?']],
   ])('warns about a full ARN missing from the catalogue: %s', (policyArn, says) => {
     const { problems, loc } = check(policyArn)
-    expect(problems).toEqual([problem({ loc, severity: 'warning', code: 'eks:unknown-policy', says: ['not in the known access-policy catalogue', ...says] })])
+    expect(problems).toEqual([
+      problem({ loc, severity: 'warning', code: 'eks:unknown-policy', says: ['not in the known access-policy catalogue', ...says] }),
+    ])
   })
 
   it.each([
@@ -162,7 +197,12 @@ describe('policy references', () => {
   ])('rejects malformed ARN %s', (policyArn, says) => {
     const { problems, loc } = check(policyArn)
     expect(problems).toEqual([
-      problem({ loc, severity: 'error', code: 'eks:policy-arn', says: [`"${policyArn}"`, says, 'arn:<partition>:eks::aws:cluster-access-policy/<Name>'] }),
+      problem({
+        loc,
+        severity: 'error',
+        code: 'eks:policy-arn',
+        says: [`"${policyArn}"`, says, 'arn:<partition>:eks::aws:cluster-access-policy/<Name>'],
+      }),
     ])
   })
 
@@ -171,6 +211,8 @@ describe('policy references', () => {
     [`arn:aws-cn:eks::aws:cluster-access-policy/${VIEW}`, ['prod-*'], ['partition aws-cn', '"prod-eu" (partition aws)']],
   ])('rejects %s for clusters %o in another partition', (policyArn, selected, says) => {
     const { problems, loc } = check(policyArn, selected)
-    expect(problems).toEqual([problem({ loc, severity: 'error', code: 'eks:policy-partition', says: [...says, 'write the short name AmazonEKSViewPolicy'] })])
+    expect(problems).toEqual([
+      problem({ loc, severity: 'error', code: 'eks:policy-partition', says: [...says, 'write the short name AmazonEKSViewPolicy'] }),
+    ])
   })
 })

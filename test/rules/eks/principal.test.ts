@@ -108,7 +108,12 @@ describe('eks:node-principal', () => {
   it.each(NODE_TYPES)('rejects an IAM user for %s', (type) => {
     const e = entry({ principalArn: USER, type, clusters: ['prod-eu'] })
     expect(checkNodePrincipals(manifest({ clusters, entries: [e] }))).toEqual([
-      problem({ loc: e.locs.principalArn, severity: 'error', code: 'eks:node-principal', says: [`type ${type} needs an IAM role`, 'is an IAM user'] }),
+      problem({
+        loc: e.locs.principalArn,
+        severity: 'error',
+        code: 'eks:node-principal',
+        says: [`type ${type} needs an IAM role`, 'is an IAM user'],
+      }),
     ])
   })
 

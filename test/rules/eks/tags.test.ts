@@ -6,14 +6,22 @@ import { problem, ROLE } from './support.js'
 const manyTags = (n: number): Record<string, string> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']))
 
 describe('manifest:ownership-tag', () => {
-  it.each([[{}], [{ owner: 'team-a' }], [{ 'managed-by': 'eks-access-gate' }], [{ 'Managed-By': 'terraform' }]])('accepts tags %o', (tags) => {
-    expect(checkTags(manifest({ entries: [{ principalArn: ROLE, tags }] }))).toEqual([])
-  })
+  it.each([[{}], [{ owner: 'team-a' }], [{ 'managed-by': 'eks-access-gate' }], [{ 'Managed-By': 'terraform' }]])(
+    'accepts tags %o',
+    (tags) => {
+      expect(checkTags(manifest({ entries: [{ principalArn: ROLE, tags }] }))).toEqual([])
+    },
+  )
 
   it.each(['terraform', '', 'EKS-ACCESS-GATE'])('rejects managed-by: %j at the tag key (the plan would overwrite it)', (value) => {
     const e = entry({ principalArn: ROLE, tags: { owner: 'a', 'managed-by': value } })
     expect(checkTags(manifest({ entries: [e] }))).toEqual([
-      problem({ loc: e.locs.tagKeys['managed-by']!, severity: 'error', code: 'manifest:ownership-tag', says: ['"managed-by"', `"${value}"`, 'overwritten'] }),
+      problem({
+        loc: e.locs.tagKeys['managed-by']!,
+        severity: 'error',
+        code: 'manifest:ownership-tag',
+        says: ['"managed-by"', `"${value}"`, 'overwritten'],
+      }),
     ])
   })
 })
