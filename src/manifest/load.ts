@@ -23,6 +23,7 @@ import {
 } from 'yaml'
 import type { Problem, Severity } from '../types.js'
 import type { Locatable } from './locate.js'
+import { compareCodePoints } from '../util/compare.js'
 
 /** PRODUCT.md limits. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -229,9 +230,7 @@ function fileProblem(file: string, code: string, message: string, line = 1, colu
   return { severity, code, message, file, line, column }
 }
 
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
+export const compareStrings = compareCodePoints
 
 /** Parses one manifest's bytes (or already-decoded text) with `yaml`. Never throws on user input. */
 export function parseManifestSource(file: string, content: Uint8Array | string): ParsedSource {

@@ -24,8 +24,6 @@ export interface PrincipalTransition {
   readonly after?: EntryAccess
   /** Type change: deleted and recreated, no access in between. */
   readonly replaced?: boolean
-  /** The replaced entry was not created by the tool (reviewers should know). */
-  readonly replacedUnowned?: boolean
   readonly expiresAt?: string
 }
 
@@ -89,10 +87,7 @@ function effectsOfTransition(t: PrincipalTransition, clusterAccountId: string): 
     out.push(effect(arn, 'access-removed', `${why}access entry deleted with its ${t.before.accessPolicies.length} policies`))
   }
   if (t.replaced === true && t.before !== undefined && t.after !== undefined) {
-    const owner = t.replacedUnowned === true ? '; the entry was not created by eks-access-gate' : ''
-    out.push(
-      effect(arn, 'access-gap', `type ${t.before.type} → ${t.after.type}: entry deleted and recreated, no access in between${owner}`),
-    )
+    out.push(effect(arn, 'access-gap', `type ${t.before.type} → ${t.after.type}: entry deleted and recreated, no access in between`))
   }
   out.push(...policyEffects(arn, t.before?.accessPolicies ?? [], t.after?.accessPolicies ?? []))
   out.push(...groupEffects(arn, t.before?.kubernetesGroups ?? [], t.after?.kubernetesGroups ?? []))

@@ -1,22 +1,10 @@
 import { createHash } from 'node:crypto'
 import type { ClusterPlan } from '../types.js'
+import { stableStringify as sortedJson } from '../util/stable-json.js'
 
-/**
- * JSON with object keys sorted at every depth and no whitespace, so equal values always give equal
- * text (codeql-action's computeAutomationID sorts for the same reason). Like JSON.stringify,
- * undefined members are left out and undefined array items become null.
- */
+/** Stable JSON (keys sorted by code point at every depth): the one implementation is in src/util. */
 export function stableStringify(value: unknown): string {
-  return JSON.stringify(value, sortKeys) ?? 'null'
-}
-
-/** JSON.stringify replacer: plain objects are re-created with their keys in sorted order. */
-function sortKeys(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
-  const record = value as Record<string, unknown>
-  const sorted: Record<string, unknown> = {}
-  for (const key of Object.keys(record).sort()) sorted[key] = record[key]
-  return sorted
+  return sortedJson(value) ?? 'null'
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type ScopeType,
   NODE_USERNAMES,
 } from '../types.js'
+import { compareCodePoints } from '../util/compare.js'
 
 /**
  * Both sides of the diff pass through here first, so that values EKS treats as equal compare
@@ -30,9 +31,7 @@ export type NormalEntry = Omit<ObservedEntry, 'accessEntryArn'>
 export const DEFAULT_ENTRY_TYPE = 'STANDARD'
 
 /** Code-point order: the same on every machine and locale (localeCompare is not). */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
+export const compareText = compareCodePoints
 
 /** Sorted, de-duplicated copy; absent and empty both give []. */
 export function sortedSet(values: readonly string[] | undefined): string[] {

@@ -59,16 +59,14 @@ describe('createCredentialsFor', () => {
   })
 
   it('web identity: a refusal names the role, the token sub and aud, and what the trust policy must allow; never the token', async () => {
-    sts
-      .on(AssumeRoleWithWebIdentityCommand)
-      .rejects(
-        new STSServiceException({
-          name: 'AccessDenied',
-          $fault: 'client',
-          $metadata: {},
-          message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
-        }),
-      )
+    sts.on(AssumeRoleWithWebIdentityCommand).rejects(
+      new STSServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: {},
+        message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+      }),
+    )
     const credentialsFor = createCredentialsFor(
       { kind: 'web-identity', audience: 'sts.amazonaws.com', getIdToken: async () => TOKEN },
       { purpose: 'plan', env },
