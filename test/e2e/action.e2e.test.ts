@@ -153,13 +153,34 @@ describe('bundled action: validate', () => {
     expect(r.summary).toBe('')
   })
 
-  it('says plainly that command: auto on a pull request (plan) is not in this version', () => {
+  it('command: auto on a pull request validates, says the live plan comes later, and passes a valid manifest', () => {
     const ws = workspace({ 'eks-access.yaml': join(root, 'examples', 'eks-access.yaml') })
     const r = runAction(ws, defaults, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' })
+    expect(r.status, r.stdout + r.stderr).toBe(0)
+    expect(r.commands).toEqual([])
+    expect(r.stdout).toContain('auto: pull_request event → plan')
+    expect(r.stdout).toContain('the live plan on pull requests comes in a later version')
+    expect(r.summary).toContain('the live plan on pull requests comes in a later version')
+    expect(r.summary).toContain('1 file valid')
+  })
+
+  it('command: plan with a state snapshot writes the Markdown plan to the summary and sets the outputs', () => {
+    const ws = workspace({
+      'eks-access.yaml': join(root, 'examples', 'eks-access.yaml'),
+      'state.json': join(root, 'examples', 'state.json'),
+    })
+    const r = runAction(ws, { ...defaults, command: 'plan', state: 'state.json' })
+    expect(r.status, r.stdout + r.stderr).toBe(0)
+    expect(r.summary).toContain('prod-eu')
+    expect(r.outputs).toContain('has-changes<<')
+    expect(r.outputs).toMatch(/plan-file<<(ghadelimiter_[0-9a-f-]+)\n.*eks-access-gate-plan\.json\n\1\n/)
+  })
+
+  it.each(['apply', 'drift'])('command: %s says it is not available in this version (exit 1)', (command) => {
+    const ws = workspace({ 'eks-access.yaml': join(root, 'examples', 'eks-access.yaml') })
+    const r = runAction(ws, { ...defaults, command })
     expect(r.status).toBe(1)
-    expect(r.commands).toEqual([
-      '::error::plan (command: auto chose plan for the pull_request event) is not implemented yet in eks-access-gate 0.1.0; this version implements validate only: set `command: validate`',
-    ])
+    expect(r.commands).toEqual([`::error::${command} is not implemented yet in this version (0.1.0); available: validate, plan, export`])
   })
 })
 
