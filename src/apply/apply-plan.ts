@@ -52,7 +52,12 @@ export async function applyPlan(input: ApplyPlanInput, deps: ApplyPlanDeps, opti
   return { clusters: results, counts, notes: input.review?.notes ?? [], ok, exitCode: ok ? 0 : 1 }
 }
 
-async function applyOne(cluster: ClusterPlan, input: ApplyPlanInput, deps: ApplyPlanDeps, options: ApplyOptions): Promise<ClusterApplyResult> {
+async function applyOne(
+  cluster: ClusterPlan,
+  input: ApplyPlanInput,
+  deps: ApplyPlanDeps,
+  options: ApplyOptions,
+): Promise<ClusterApplyResult> {
   const review = input.review?.clusters.find((r) => r.cluster === cluster.cluster)
   const context = input.contexts.get(cluster.cluster)
   const clusterInput: ClusterApplyInput = {

@@ -72,11 +72,13 @@ export function checkCalls(plan: ClusterPlan, calls: readonly ApiCall[], observe
 
 function checkIdentity(p: string, username: string | undefined, groups: readonly string[], bad: (p: string, w: string) => void): void {
   if (username !== undefined) {
-    if (username === '' || RESERVED_USERNAME.test(username)) bad(p, `username ${JSON.stringify(username)} is empty or starts with a reserved prefix`)
+    if (username === '' || RESERVED_USERNAME.test(username))
+      bad(p, `username ${JSON.stringify(username)} is empty or starts with a reserved prefix`)
     if (/[^:]\{\{SessionName(Raw)?\}\}/.test(username) || /^\{\{SessionName(Raw)?\}\}/.test(username))
       bad(p, `username ${JSON.stringify(username)}: {{SessionName}} must follow a colon`)
   }
-  for (const g of groups) if (g === '' || g.startsWith('system:')) bad(p, `Kubernetes group ${JSON.stringify(g)} is empty or starts with system:`)
+  for (const g of groups)
+    if (g === '' || g.startsWith('system:')) bad(p, `Kubernetes group ${JSON.stringify(g)} is empty or starts with system:`)
 }
 
 function checkTags(p: string, tags: Readonly<Record<string, string>>, bad: (p: string, w: string) => void): void {

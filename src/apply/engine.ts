@@ -47,7 +47,11 @@ interface CallRecord {
 
 type Outcome = { ok: true; detail?: string } | { ok: false; error: CallError }
 
-export async function applyCluster(input: ClusterApplyInput, deps: ApplyClusterDeps, options: ApplyOptions = {}): Promise<ClusterApplyResult> {
+export async function applyCluster(
+  input: ClusterApplyInput,
+  deps: ApplyClusterDeps,
+  options: ApplyOptions = {},
+): Promise<ClusterApplyResult> {
   const plan = input.plan
   const base = baseOf(input)
   const { skip, skipMode } = base
@@ -60,7 +64,8 @@ export async function applyCluster(input: ClusterApplyInput, deps: ApplyClusterD
   const end = endState(input.observed, plan.changes, new Set(skip.keys()))
   if (!input.allowNoClusterAdmin && adminHolders(end).length === 0) return refused(base, [lockoutProblem(plan.cluster)])
   const grouped = groupSteps(plan, calls)
-  if (!grouped.ok) return refused(base, [{ code: 'order-mismatch', message: `apply steps disagree with the planned order: ${grouped.message}` }])
+  if (!grouped.ok)
+    return refused(base, [{ code: 'order-mismatch', message: `apply steps disagree with the planned order: ${grouped.message}` }])
 
   const run = new ClusterRun(input, deps, options, end)
   await run.execute(grouped.steps)
@@ -88,7 +93,9 @@ class ClusterRun {
     this.plan = input.plan
     this.retry = options.principalRetry ?? DEFAULT_PRINCIPAL_RETRY
     this.mode = options.modeUpdate ?? DEFAULT_MODE_UPDATE
-    this.arns = new Map(input.observed.flatMap((e) => (e.accessEntryArn === undefined ? [] : [[e.principalArn, e.accessEntryArn] as const])))
+    this.arns = new Map(
+      input.observed.flatMap((e) => (e.accessEntryArn === undefined ? [] : [[e.principalArn, e.accessEntryArn] as const])),
+    )
   }
 
   private get stopped(): boolean {
@@ -167,18 +174,28 @@ class ClusterRun {
         case 'updateAccessEntry': {
           const fields = { kubernetesGroups: call.kubernetesGroups, ...(call.username === undefined ? {} : { username: call.username }) }
           await this.retrying(created, (n) =>
-            this.mutate(() => api.updateAccessEntry(name, call.principalArn, fields, { clientRequestToken: this.token('UpdateAccessEntry', call.principalArn, fields, n) })),
+            this.mutate(() =>
+              api.updateAccessEntry(name, call.principalArn, fields, {
+                clientRequestToken: this.token('UpdateAccessEntry', call.principalArn, fields, n),
+              }),
+            ),
           )
           return { ok: true }
         }
         case 'tagResource': {
           const arn = this.arns.get(call.principalArn)
-          if (arn === undefined) return { ok: false, error: { operation: 'TagResource', code: 'NoAccessEntryArn', message: 'the live state has no ARN for this entry' } }
+          if (arn === undefined)
+            return {
+              ok: false,
+              error: { operation: 'TagResource', code: 'NoAccessEntryArn', message: 'the live state has no ARN for this entry' },
+            }
           await this.mutate(() => api.tagResource(arn, call.tags))
           return { ok: true }
         }
         case 'associateAccessPolicy':
-          await this.retrying(created, () => this.mutate(() => api.associateAccessPolicy(name, call.principalArn, call.policyArn, call.accessScope)))
+          await this.retrying(created, () =>
+            this.mutate(() => api.associateAccessPolicy(name, call.principalArn, call.policyArn, call.accessScope)),
+          )
           return { ok: true }
         case 'disassociateAccessPolicy':
           return await this.gone(() => this.mutate(() => api.disassociateAccessPolicy(name, call.principalArn, call.policyArn)))
@@ -237,7 +254,11 @@ class ClusterRun {
     }
     try {
       await this.retrying(true, (n) =>
-        this.mutate(() => this.deps.api.createAccessEntry(this.plan.name, entry, { clientRequestToken: this.token('CreateAccessEntry', call.principalArn, entry, n) })),
+        this.mutate(() =>
+          this.deps.api.createAccessEntry(this.plan.name, entry, {
+            clientRequestToken: this.token('CreateAccessEntry', call.principalArn, entry, n),
+          }),
+        ),
       )
       return { ok: true }
     } catch (e) {
@@ -267,18 +288,26 @@ class ClusterRun {
       }
     }
     const done: string[] = []
-    const groupsDiffer = normalizeType(call.type) === 'STANDARD' && sortedSet(call.kubernetesGroups).join('\n') !== sortedSet(live.kubernetesGroups).join('\n')
+    const groupsDiffer =
+      normalizeType(call.type) === 'STANDARD' && sortedSet(call.kubernetesGroups).join('\n') !== sortedSet(live.kubernetesGroups).join('\n')
     const usernameDiffers = call.username !== undefined && call.username !== live.username
     if (groupsDiffer || usernameDiffers) {
       const fields = { kubernetesGroups: call.kubernetesGroups, ...(call.username === undefined ? {} : { username: call.username }) }
-      await this.mutate(() => api.updateAccessEntry(name, call.principalArn, fields, { clientRequestToken: this.token('UpdateAccessEntry', call.principalArn, fields) }))
+      await this.mutate(() =>
+        api.updateAccessEntry(name, call.principalArn, fields, {
+          clientRequestToken: this.token('UpdateAccessEntry', call.principalArn, fields),
+        }),
+      )
       done.push('groups and username updated')
     }
     const wanted = isOwned(live.tags) || this.input.adopt ? call.tags : withoutOwnershipTag(call.tags)
     const missing = tagsToSet(wanted, live.tags)
     if (Object.keys(missing).length > 0) {
       if (live.accessEntryArn === undefined) {
-        return { ok: false, error: { operation: 'TagResource', code: 'NoAccessEntryArn', message: 'DescribeAccessEntry returned no ARN to tag' } }
+        return {
+          ok: false,
+          error: { operation: 'TagResource', code: 'NoAccessEntryArn', message: 'DescribeAccessEntry returned no ARN to tag' },
+        }
       }
       const arn = live.accessEntryArn
       await this.mutate(() => api.tagResource(arn, missing))
@@ -310,7 +339,14 @@ class ClusterRun {
       if (update.status === 'Successful') return { ok: true }
       if (update.status === 'Failed' || update.status === 'Cancelled') {
         const why = (update.errors ?? []).map((x) => `${x.errorCode ?? ''}: ${x.errorMessage ?? ''}`).join('; ')
-        return { ok: false, error: { operation: 'UpdateClusterConfig', code: `Update${update.status}`, message: `update ${updateId} ${update.status.toLowerCase()}${why ? `: ${why}` : ''}` } }
+        return {
+          ok: false,
+          error: {
+            operation: 'UpdateClusterConfig',
+            code: `Update${update.status}`,
+            message: `update ${updateId} ${update.status.toLowerCase()}${why ? `: ${why}` : ''}`,
+          },
+        }
       }
       if (this.deps.now() - start >= this.mode.deadlineMs) {
         return {
@@ -333,8 +369,16 @@ class ClusterRun {
    * the check is retried on the principal-retry clock while such a candidate exists.
    */
   private async recheckLockout(steps: readonly Step[]): Promise<ClusterProblem | undefined> {
-    const replaced = new Set(steps.filter((s) => s.kind === 'replace').flatMap((s) => s.lanes.flat().map((c) => (c.call === 'updateAuthenticationMode' ? '' : c.principalArn))))
-    const before = new Set(this.input.observed.filter((e) => normalizeType(e.type) === 'STANDARD' && e.accessPolicies.some(isAdminPolicy)).map((e) => e.principalArn))
+    const replaced = new Set(
+      steps
+        .filter((s) => s.kind === 'replace')
+        .flatMap((s) => s.lanes.flat().map((c) => (c.call === 'updateAuthenticationMode' ? '' : c.principalArn))),
+    )
+    const before = new Set(
+      this.input.observed
+        .filter((e) => normalizeType(e.type) === 'STANDARD' && e.accessPolicies.some(isAdminPolicy))
+        .map((e) => e.principalArn),
+    )
     const candidates = adminHolders(this.end)
       .filter((p) => !replaced.has(p))
       .sort((a, b) => Number(!before.has(a)) - Number(!before.has(b)))
@@ -358,7 +402,10 @@ class ClusterRun {
     } catch (e) {
       if (e instanceof NotYetAdmin || (e instanceof RetriedError && e.cause instanceof NotYetAdmin)) return noAdmin()
       const err = callError(e, 'DescribeAccessEntry')
-      return { code: 'lockout-recheck-failed', message: `could not re-read the cluster admins before the first removal (${err.operation}: ${err.code}: ${err.message}); the removals were not attempted` }
+      return {
+        code: 'lockout-recheck-failed',
+        message: `could not re-read the cluster admins before the first removal (${err.operation}: ${err.code}: ${err.message}); the removals were not attempted`,
+      }
     }
   }
 
@@ -445,12 +492,19 @@ function baseOf(input: ClusterApplyInput): Base {
  * The result of a cluster on which no call was made: refused (plan errors, checks) or failed before
  * its first call (no credentials); every change not attempted.
  */
-export function refusedCluster(input: ClusterApplyInput, problems: readonly ClusterProblem[], status: 'refused' | 'failed' = 'refused'): ClusterApplyResult {
+export function refusedCluster(
+  input: ClusterApplyInput,
+  problems: readonly ClusterProblem[],
+  status: 'refused' | 'failed' = 'refused',
+): ClusterApplyResult {
   return { ...refused(baseOf(input), problems), status }
 }
 
 /** Changes left out as unreviewed (with why), closed over dependencies, and every unreviewed index. */
-function skipsOf(plan: ClusterPlan, review: ClusterReview | undefined): { skip: Map<number, string>; skipMode: string | undefined; unreviewed: Set<number> } {
+function skipsOf(
+  plan: ClusterPlan,
+  review: ClusterReview | undefined,
+): { skip: Map<number, string>; skipMode: string | undefined; unreviewed: Set<number> } {
   const skip = new Map<number, string>()
   const unreviewed = new Set<number>()
   if (review === undefined || review.status !== 'differs') return { skip, skipMode: undefined, unreviewed }
@@ -461,11 +515,14 @@ function skipsOf(plan: ClusterPlan, review: ClusterReview | undefined): { skip: 
   const skipMode = review.authenticationMode === undefined ? undefined : `not in the reviewed plan (${review.authenticationMode.why})`
   // No access-entry call works before the step out of CONFIG_MAP; associations need their entry.
   const modeFirstSkipped = skipMode !== undefined && plan.authenticationMode?.to !== 'API'
-  const skippedEntries = new Set(plan.changes.filter((c, i) => skip.has(i) && (c.action === 'create' || c.action === 'replace')).map((c) => c.principalArn))
+  const skippedEntries = new Set(
+    plan.changes.filter((c, i) => skip.has(i) && (c.action === 'create' || c.action === 'replace')).map((c) => c.principalArn),
+  )
   for (const [i, c] of plan.changes.entries()) {
     if (skip.has(i)) continue
     if (modeFirstSkipped) skip.set(i, 'depends on the authentication-mode step, which was not in the reviewed plan')
-    else if (c.action === 'associate' && skippedEntries.has(c.principalArn)) skip.set(i, 'depends on the entry change that was skipped as unreviewed')
+    else if (c.action === 'associate' && skippedEntries.has(c.principalArn))
+      skip.set(i, 'depends on the entry change that was skipped as unreviewed')
   }
   return { skip, skipMode, unreviewed }
 }
@@ -479,7 +536,8 @@ function reviewNotes(review: ClusterReview | undefined, allSkipped: number): str
   if (unexpected === 0) return notes
   const skipped = review.unexpected.filter((u) => u.decision === 'skip').length + mode
   const dependent = allSkipped - skipped
-  const more = dependent > 0 ? `, and ${dependent} more skipped because ${dependent === 1 ? 'it depends' : 'they depend'} on a skipped change` : ''
+  const more =
+    dependent > 0 ? `, and ${dependent} more skipped because ${dependent === 1 ? 'it depends' : 'they depend'} on a skipped change` : ''
   notes.push(
     `${unexpected} change${unexpected === 1 ? ' was' : 's were'} not in the reviewed plan: ${skipped} skipped (the next pull request's plan shows ` +
       `them for review), ${unexpected - skipped} applied${more}.`,
@@ -524,8 +582,17 @@ function finish(
     }
     const partial = recs.some((r) => r.state === 'applied')
     const reason = stopReason ?? 'stopped-after-failure'
-    const why = reason === 'lockout-recheck' ? 'the cluster-admin re-check before the first removal did not pass' : 'stopped after an earlier call failed'
-    return { subject, status: 'not-attempted' as const, reason, detail: partial ? `${why} (partly applied: re-run to finish)` : why, ...flag }
+    const why =
+      reason === 'lockout-recheck'
+        ? 'the cluster-admin re-check before the first removal did not pass'
+        : 'stopped after an earlier call failed'
+    return {
+      subject,
+      status: 'not-attempted' as const,
+      reason,
+      detail: partial ? `${why} (partly applied: re-run to finish)` : why,
+      ...flag,
+    }
   })
   const failed = items.some((i) => i.status === 'failed') || problems.length > 0
   const status = items.length === 0 ? 'unchanged' : failed ? 'failed' : 'applied'
@@ -548,7 +615,18 @@ function build(
   mutatingCalls: number,
 ): ClusterApplyResult {
   const p = base.plan
-  return { cluster: p.cluster, name: p.name, region: p.region, accountId: p.accountId, status, problems, items, counts: countItems(items), notes: base.notes, mutatingCalls }
+  return {
+    cluster: p.cluster,
+    name: p.name,
+    region: p.region,
+    accountId: p.accountId,
+    status,
+    problems,
+    items,
+    counts: countItems(items),
+    notes: base.notes,
+    mutatingCalls,
+  }
 }
 
 export function countItems(items: readonly ItemResult[]): ApplyCounts {

@@ -19,7 +19,11 @@ export interface ApplyRenderOptions {
 
 const DEFAULT_MAX_ROWS = 300
 
-const STATUS_TEXT: Readonly<Record<ItemResult['status'], string>> = { applied: 'applied', failed: 'failed', 'not-attempted': 'not attempted' }
+const STATUS_TEXT: Readonly<Record<ItemResult['status'], string>> = {
+  applied: 'applied',
+  failed: 'failed',
+  'not-attempted': 'not attempted',
+}
 const STATUS_MARK: Readonly<Record<ItemResult['status'], string>> = { applied: '✅', failed: '❌', 'not-attempted': '⏭️' }
 const CLUSTER_TEXT: Readonly<Record<ClusterApplyResult['status'], string>> = {
   unchanged: 'no changes',
@@ -51,12 +55,16 @@ function policyOf(c: Change): string {
 function whatOf(c: Change): string {
   switch (c.action) {
     case 'create':
-      return [c.after.type === 'STANDARD' ? '' : c.after.type, c.after.kubernetesGroups.length > 0 ? `groups ${c.after.kubernetesGroups.join(', ')}` : '']
+      return [
+        c.after.type === 'STANDARD' ? '' : c.after.type,
+        c.after.kubernetesGroups.length > 0 ? `groups ${c.after.kubernetesGroups.join(', ')}` : '',
+      ]
         .filter((x) => x !== '')
         .join('; ')
     case 'update': {
       const out: string[] = []
-      if (c.updateEntry) out.push(`groups [${c.after.kubernetesGroups.join(', ')}]${c.after.username === undefined ? '' : `, username ${c.after.username}`}`)
+      if (c.updateEntry)
+        out.push(`groups [${c.after.kubernetesGroups.join(', ')}]${c.after.username === undefined ? '' : `, username ${c.after.username}`}`)
       const tags = Object.entries(c.tagsToSet).map(([k, v]) => `${k}=${v}`)
       if (tags.length > 0) out.push(`tags ${tags.join(', ')}`)
       return out.join('; ')
@@ -64,7 +72,9 @@ function whatOf(c: Change): string {
     case 'replace':
       return `type ${c.before.type} → ${c.after.type}`
     case 'associate':
-      return c.previousScope === undefined ? describeScope(c.accessScope) : `${describeScope(c.previousScope)} → ${describeScope(c.accessScope)}`
+      return c.previousScope === undefined
+        ? describeScope(c.accessScope)
+        : `${describeScope(c.previousScope)} → ${describeScope(c.accessScope)}`
     case 'disassociate':
       return describeScope(c.accessScope)
     case 'delete':
@@ -90,7 +100,9 @@ function rowsToShow(items: readonly ItemResult[], max: number): { shown: ItemRes
 
 export function renderApplyText(result: PlanApplyResult, opts: ApplyRenderOptions = {}): string {
   const t = (s: string): string => sanitizeForTerminal(s)
-  const out: string[] = [`Apply: ${formatCounts(result.counts)} in ${result.clusters.length} cluster${result.clusters.length === 1 ? '' : 's'}`]
+  const out: string[] = [
+    `Apply: ${formatCounts(result.counts)} in ${result.clusters.length} cluster${result.clusters.length === 1 ? '' : 's'}`,
+  ]
   for (const n of result.notes) out.push(t(n))
   for (const c of result.clusters) {
     out.push('', `${t(c.cluster)} (EKS ${t(c.name)}, ${t(c.region)}, account ${t(c.accountId)}): ${CLUSTER_TEXT[c.status]}`)

@@ -46,13 +46,15 @@ export function groupSteps(plan: ClusterPlan, calls: readonly ApiCall[]): GroupR
     const kind = stepOf(call, plan, replaced)
     const rank = STEP_ORDER.indexOf(kind)
     if (rank < previous) {
-      return { ok: false, message: `call ${i + 1} (${call.call}) belongs to step ${kind}, after a call of step ${STEP_ORDER[previous] ?? '?'}` }
+      return {
+        ok: false,
+        message: `call ${i + 1} (${call.call}) belongs to step ${kind}, after a call of step ${STEP_ORDER[previous] ?? '?'}`,
+      }
     }
     previous = rank
     const p = principalOf(call)
     // One lane per principal where its calls depend on each other; one lane per call otherwise.
-    const sharedLane =
-      kind === 'update' || kind === 'replace' || (kind === 'grant' && created.has(p))
+    const sharedLane = kind === 'update' || kind === 'replace' || (kind === 'grant' && created.has(p))
     const laneKey = sharedLane ? `p:${p}` : `c:${i}`
     const step = lanes.get(kind) as Map<string, ApiCall[]>
     step.set(laneKey, [...(step.get(laneKey) ?? []), call])

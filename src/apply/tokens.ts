@@ -21,7 +21,18 @@ export function requestToken(
   attempt = 0,
 ): string {
   const h = createHash('sha256')
-    .update(stableStringify({ seed, account: cluster.accountId, region: cluster.region, cluster: cluster.name, operation, principalArn, params, attempt }))
+    .update(
+      stableStringify({
+        seed,
+        account: cluster.accountId,
+        region: cluster.region,
+        cluster: cluster.name,
+        operation,
+        principalArn,
+        params,
+        attempt,
+      }),
+    )
     .digest('hex')
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
 }

@@ -42,6 +42,7 @@ const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
 const HASH = /^[0-9a-f]{64}$/
 const DIGESTS = /^(?:[A-Za-z0-9_-]{8})*$/
 // No control characters, and nothing that could end the HTML comment.
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>]+$/
 
 export interface MarkerData {
@@ -87,7 +88,14 @@ export function changeIdentity(c: Change): unknown {
       return {
         a: c.action,
         p: c.principalArn,
-        entry: c.updateEntry ? { groups: c.after.kubernetesGroups, username: c.after.username ?? null, fromGroups: c.before.kubernetesGroups, fromUsername: c.before.username ?? null } : null,
+        entry: c.updateEntry
+          ? {
+              groups: c.after.kubernetesGroups,
+              username: c.after.username ?? null,
+              fromGroups: c.before.kubernetesGroups,
+              fromUsername: c.before.username ?? null,
+            }
+          : null,
         tags: c.tagsToSet,
         adopt: c.adopt,
       }
@@ -287,7 +295,9 @@ function compareCluster(c: ClusterPlan, reviewed: ReviewedPlan): ClusterReview {
     cluster: c.cluster,
     status: 'differs',
     unexpected,
-    ...(modeUnreviewed ? { authenticationMode: { decision: 'skip' as const, why: `authentication-mode step ${mode.from} → ${mode.to} (irreversible)` } } : {}),
+    ...(modeUnreviewed
+      ? { authenticationMode: { decision: 'skip' as const, why: `authentication-mode step ${mode.from} → ${mode.to} (irreversible)` } }
+      : {}),
     ...(note === undefined ? {} : { note }),
   }
 }

@@ -8,7 +8,21 @@ import { orderActions, type ApiCall } from '../../src/plan/order.js'
 import type { ClusterReview } from '../../src/plan/marker.js'
 import { buildPlanFromClusters } from './plan-helpers.js'
 import type { AuthenticationMode, DesiredEntry, ManifestCluster, ObservedEntry } from '../../src/types.js'
-import { ADMIN, ADMIN_ROLE, EDIT, OWNED, VIEW, cluster, desired, desiredAdmin, live, liveAdmin, observed, policy, role } from '../plan/build.js'
+import {
+  ADMIN,
+  ADMIN_ROLE,
+  EDIT,
+  OWNED,
+  VIEW,
+  cluster,
+  desired,
+  desiredAdmin,
+  live,
+  liveAdmin,
+  observed,
+  policy,
+  role,
+} from '../plan/build.js'
 import { FakeEksPort, virtualClock, type LoggedCall } from './fake-port.js'
 
 const short = (c: LoggedCall): string =>
@@ -24,7 +38,11 @@ const shortCall = (c: ApiCall): string => {
     disassociateAccessPolicy: 'DisassociateAccessPolicy',
     deleteAccessEntry: 'DeleteAccessEntry',
   }
-  return [ops[c.call], 'principalArn' in c ? c.principalArn.split('/').pop() : undefined, 'policyArn' in c ? c.policyArn.split('/').pop() : undefined]
+  return [
+    ops[c.call],
+    'principalArn' in c ? c.principalArn.split('/').pop() : undefined,
+    'policyArn' in c ? c.policyArn.split('/').pop() : undefined,
+  ]
     .filter((x) => x !== undefined)
     .join(' ')
 }
@@ -69,7 +87,12 @@ function setup(
 /** Re-plans against the fake's state: what a second run would do. */
 function replan(s: Setup, want: readonly DesiredEntry[], c: Partial<ManifestCluster> = {}): ClusterApplyInput {
   const m = cluster(c)
-  const plan = planCluster({ cluster: m, desired: want, expired: [], observed: live(s.fake.observed(), { authenticationMode: s.fake.mode }) })
+  const plan = planCluster({
+    cluster: m,
+    desired: want,
+    expired: [],
+    observed: live(s.fake.observed(), { authenticationMode: s.fake.mode }),
+  })
   return { ...s.input, plan, observed: s.fake.observed() }
 }
 
@@ -159,7 +182,10 @@ describe('applyCluster: order', () => {
         cluster: { authenticationMode: 'API' },
       })
       await s.run()
-      return s.fake.mutating().filter((c) => c.op !== 'AssociateAccessPolicy').map((c) => c.token)
+      return s.fake
+        .mutating()
+        .filter((c) => c.op !== 'AssociateAccessPolicy')
+        .map((c) => c.token)
     }
     const first = await tokens()
     expect(first).toHaveLength(3)
@@ -282,11 +308,14 @@ describe('applyCluster: idempotent and converging', () => {
   })
 
   it('a delete or disassociate that finds nothing (404) is done', async () => {
-    const s = setup([desiredAdmin(), desired(role('keep'))], [
-      liveAdmin(),
-      observed(role('gone'), { tags: { ...OWNED } }),
-      observed(role('keep'), { tags: { ...OWNED }, accessPolicies: [policy(VIEW)] }),
-    ])
+    const s = setup(
+      [desiredAdmin(), desired(role('keep'))],
+      [
+        liveAdmin(),
+        observed(role('gone'), { tags: { ...OWNED } }),
+        observed(role('keep'), { tags: { ...OWNED }, accessPolicies: [policy(VIEW)] }),
+      ],
+    )
     s.fake.entries.delete(role('gone'))
     s.fake.entries.get(role('keep'))?.policies.clear()
     const r = await s.run()
@@ -299,7 +328,12 @@ describe('applyCluster: idempotent and converging', () => {
     s.fake.faults.push(onCall('CreateAccessEntry', role('fresh'), invalidPrincipal, 3))
     // And the new entry is not yet visible to the association once.
     s.fake.faults.push(
-      onCall('AssociateAccessPolicy', role('fresh'), () => new AwsCallError('AssociateAccessPolicy', 'ResourceNotFoundException', 'The specified principalArn could not be found.', 404), 1),
+      onCall(
+        'AssociateAccessPolicy',
+        role('fresh'),
+        () => new AwsCallError('AssociateAccessPolicy', 'ResourceNotFoundException', 'The specified principalArn could not be found.', 404),
+        1,
+      ),
     )
     const r = await s.run()
     expect(r.items.map(line)).toEqual(['applied: create fresh', 'applied: associate fresh AmazonEKSViewPolicy'])
@@ -313,7 +347,9 @@ describe('applyCluster: idempotent and converging', () => {
     s.fake.faults.push(onCall('CreateAccessEntry', role('never'), invalidPrincipal))
     const r = await s.run()
     expect(r.items.map(line)).toEqual(['failed: create never InvalidParameterException'])
-    expect(r.items[0]?.error?.message).toMatch(/^The specified principalArn is invalid: invalid principal\. \(still failing after \d+ attempts over \d+ s\)$/)
+    expect(r.items[0]?.error?.message).toMatch(
+      /^The specified principalArn is invalid: invalid principal\. \(still failing after \d+ attempts over \d+ s\)$/,
+    )
     const total = s.clock.sleeps.reduce((a, b) => a + b, 0)
     expect(total).toBeLessThanOrEqual(120_000)
     expect(total).toBeGreaterThan(100_000)
@@ -321,7 +357,10 @@ describe('applyCluster: idempotent and converging', () => {
   })
 
   it('does not retry "principal not found" on an existing entry (no create in its lane)', async () => {
-    const s = setup([desiredAdmin(), desired(role('old'), { accessPolicies: [policy(VIEW)] })], [liveAdmin(), observed(role('old'), { tags: { ...OWNED } })])
+    const s = setup(
+      [desiredAdmin(), desired(role('old'), { accessPolicies: [policy(VIEW)] })],
+      [liveAdmin(), observed(role('old'), { tags: { ...OWNED } })],
+    )
     s.fake.entries.delete(role('old'))
     const r = await s.run()
     expect(r.items.map(line)).toEqual(['failed: associate old AmazonEKSViewPolicy ResourceNotFoundException'])
@@ -337,7 +376,10 @@ describe('applyCluster: safety before the first mutating call', () => {
     const r = await s.run()
     expect(r.status).toBe('refused')
     expect(r.problems.map((p) => p.code)).toEqual(['no-cluster-admin'])
-    expect(r.items.map(line)).toEqual(['not-attempted: create a (cluster-refused)', 'not-attempted: delete platform-admins (cluster-refused)'])
+    expect(r.items.map(line)).toEqual([
+      'not-attempted: create a (cluster-refused)',
+      'not-attempted: delete platform-admins (cluster-refused)',
+    ])
     expect(s.fake.log).toEqual([])
   })
 
@@ -449,7 +491,9 @@ describe('applyCluster: the reviewed plan', () => {
     ])
     expect(r.items[1]?.detail).toBe('depends on the entry change that was skipped as unreviewed')
     expect(s.fake.mutating().map(short)).toEqual(['TagResource tagged'])
-    expect(r.notes).toEqual(['3 changes were not in the reviewed plan: 2 skipped (the next pull request\'s plan shows them for review), 1 applied, and 1 more skipped because it depends on a skipped change.'])
+    expect(r.notes).toEqual([
+      "3 changes were not in the reviewed plan: 2 skipped (the next pull request's plan shows them for review), 1 applied, and 1 more skipped because it depends on a skipped change.",
+    ])
   })
 })
 
@@ -458,7 +502,11 @@ describe('applyPlan', () => {
     const keys = ['a', 'b', 'c', 'd', 'e']
     const fakes = new Map(keys.map((k) => [k, new FakeEksPort(k, [liveAdmin()])]))
     const built = buildPlanFromClusters(
-      keys.map((k) => ({ cluster: cluster({ key: k, name: k }), desired: [desiredAdmin(), desired(role('x'))], observed: fakes.get(k)!.observed() })),
+      keys.map((k) => ({
+        cluster: cluster({ key: k, name: k }),
+        desired: [desiredAdmin(), desired(role('x'))],
+        observed: fakes.get(k)!.observed(),
+      })),
     )
     fakes.get('b')!.faults.push(onCall('CreateAccessEntry', role('x'), denied('CreateAccessEntry')))
     let active = 0
@@ -491,10 +539,14 @@ describe('applyPlan', () => {
 
   it('exit 0 when everything applied', async () => {
     const fake = new FakeEksPort('a', [liveAdmin()])
-    const built = buildPlanFromClusters([{ cluster: cluster({ key: 'a', name: 'a' }), desired: [desiredAdmin(), desired(role('x'))], observed: fake.observed() }])
-    const r = await applyPlan({ plan: built.plan, contexts: built.contexts, idempotencySeed: 's' }, { ...virtualClock(), apiFor: () => fake })
+    const built = buildPlanFromClusters([
+      { cluster: cluster({ key: 'a', name: 'a' }), desired: [desiredAdmin(), desired(role('x'))], observed: fake.observed() },
+    ])
+    const r = await applyPlan(
+      { plan: built.plan, contexts: built.contexts, idempotencySeed: 's' },
+      { ...virtualClock(), apiFor: () => fake },
+    )
     expect(r.exitCode).toBe(0)
     expect(r.counts).toEqual({ applied: 1, failed: 0, notAttempted: 0 })
   })
 })
-

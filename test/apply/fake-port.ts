@@ -27,7 +27,15 @@ interface Entry {
 /** Returns an error to throw for this call, or undefined to let it through. */
 export type Fault = (call: LoggedCall, fake: FakeEksPort) => AwsCallError | undefined
 
-export const MUTATING = new Set(['CreateAccessEntry', 'UpdateAccessEntry', 'DeleteAccessEntry', 'AssociateAccessPolicy', 'DisassociateAccessPolicy', 'TagResource', 'UpdateClusterConfig'])
+export const MUTATING = new Set([
+  'CreateAccessEntry',
+  'UpdateAccessEntry',
+  'DeleteAccessEntry',
+  'AssociateAccessPolicy',
+  'DisassociateAccessPolicy',
+  'TagResource',
+  'UpdateClusterConfig',
+])
 
 export class FakeEksPort implements ApplyEksApi {
   readonly entries = new Map<string, Entry>()
@@ -120,7 +128,10 @@ export class FakeEksPort implements ApplyEksApi {
 
   async listAssociatedAccessPolicies(_name: string, principalArn: string): Promise<AssociatedPolicy[]> {
     await this.enter({ op: 'ListAssociatedAccessPolicies', principalArn })
-    return [...this.entry('ListAssociatedAccessPolicies', principalArn).policies].map(([policyArn, accessScope]) => ({ policyArn, accessScope }))
+    return [...this.entry('ListAssociatedAccessPolicies', principalArn).policies].map(([policyArn, accessScope]) => ({
+      policyArn,
+      accessScope,
+    }))
   }
 
   async listAccessPolicies(): Promise<AccessPolicyInfo[]> {
@@ -131,7 +142,12 @@ export class FakeEksPort implements ApplyEksApi {
   async createAccessEntry(_name: string, entry: NewAccessEntry, opts?: WriteOptions): Promise<void> {
     await this.enter({ op: 'CreateAccessEntry', principalArn: entry.principalArn, ...token(opts) })
     if (this.entries.has(entry.principalArn))
-      throw new AwsCallError('CreateAccessEntry', 'ResourceInUseException', 'The specified access entry resource is already in use on this cluster.', 409)
+      throw new AwsCallError(
+        'CreateAccessEntry',
+        'ResourceInUseException',
+        'The specified access entry resource is already in use on this cluster.',
+        409,
+      )
     this.put({ ...entry, kubernetesGroups: [...entry.kubernetesGroups], accessPolicies: [] })
   }
 
@@ -175,7 +191,12 @@ export class FakeEksPort implements ApplyEksApi {
     await this.enter({ op: 'UpdateClusterConfig', ...token(opts) })
     const steps: Record<string, string> = { CONFIG_MAP: 'API_AND_CONFIG_MAP', API_AND_CONFIG_MAP: 'API' }
     if (steps[this.mode] !== mode)
-      throw new AwsCallError('UpdateClusterConfig', 'InvalidParameterException', `Unsupported authentication mode update from ${this.mode} to ${mode}`, 400)
+      throw new AwsCallError(
+        'UpdateClusterConfig',
+        'InvalidParameterException',
+        `Unsupported authentication mode update from ${this.mode} to ${mode}`,
+        400,
+      )
     this.mode = mode
     const id = `update-${this.updates.size + 1}`
     this.updates.set(id, this.updatePolls)
@@ -196,7 +217,12 @@ function token(opts: WriteOptions | undefined): { token?: string } {
 }
 
 function notFound(op: string): AwsCallError {
-  return new AwsCallError(op, 'ResourceNotFoundException', "The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'.", 404)
+  return new AwsCallError(
+    op,
+    'ResourceNotFoundException',
+    "The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'.",
+    404,
+  )
 }
 
 export function arnOf(cluster: string, principalArn: string): string {

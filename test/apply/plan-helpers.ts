@@ -14,7 +14,9 @@ export function buildPlanFromClusters(
   )
   const plan: Plan = { version: 1, summary: summarize(clusters), clusters, problems: [], planHash: planHash(clusters) }
   const contexts = new Map(
-    specs.map((s) => [s.cluster.key, { observed: s.observed, allowNoClusterAdmin: s.cluster.allowNoClusterAdmin, adopt: s.cluster.adopt }] as const),
+    specs.map(
+      (s) => [s.cluster.key, { observed: s.observed, allowNoClusterAdmin: s.cluster.allowNoClusterAdmin, adopt: s.cluster.adopt }] as const,
+    ),
   )
   return { plan, contexts }
 }

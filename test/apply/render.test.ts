@@ -22,16 +22,30 @@ async function sample(): Promise<PlanApplyResult> {
   }
   fakes.prod.faults.push((c) =>
     c.op === 'AssociateAccessPolicy' && c.principalArn === role('b')
-      ? new AwsCallError('AssociateAccessPolicy', 'AccessDeniedException', 'User: arn:aws:sts::111122223333:assumed-role/apply/x is not authorized <script>|', 403)
+      ? new AwsCallError(
+          'AssociateAccessPolicy',
+          'AccessDeniedException',
+          'User: arn:aws:sts::111122223333:assumed-role/apply/x is not authorized <script>|',
+          403,
+        )
       : undefined,
   )
   const built = buildPlanFromClusters([
     {
       cluster: cluster({ key: 'prod', name: 'prod' }),
-      desired: [desiredAdmin(), desired(role('a'), { kubernetesGroups: ['readers'] }), desired(role('b'), { accessPolicies: [policy(VIEW, ['team-a', 'team-b'])] }), desired(role('c'))],
+      desired: [
+        desiredAdmin(),
+        desired(role('a'), { kubernetesGroups: ['readers'] }),
+        desired(role('b'), { accessPolicies: [policy(VIEW, ['team-a', 'team-b'])] }),
+        desired(role('c')),
+      ],
       observed: fakes.prod.observed(),
     },
-    { cluster: cluster({ key: 'stage', name: 'stage', allowNoClusterAdmin: true }), desired: [desired(role(hostile))], observed: fakes.stage.observed() },
+    {
+      cluster: cluster({ key: 'stage', name: 'stage', allowNoClusterAdmin: true }),
+      desired: [desired(role(hostile))],
+      observed: fakes.stage.observed(),
+    },
     {
       cluster: cluster({ key: 'lab', name: 'lab' }),
       desired: [desiredAdmin(), desired(role('x'), { accessPolicies: [policy(EDIT)] })],

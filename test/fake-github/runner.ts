@@ -36,7 +36,15 @@ export interface PushEventInput {
 
 const repositoryJson = (fullName: string, defaultBranch: string, fork: boolean): Record<string, unknown> => {
   const [owner = '', name = ''] = fullName.split('/')
-  return { id: 1, name, full_name: fullName, private: false, fork, default_branch: defaultBranch, owner: { login: owner, type: 'Organization' } }
+  return {
+    id: 1,
+    name,
+    full_name: fullName,
+    private: false,
+    fork,
+    default_branch: defaultBranch,
+    owner: { login: owner, type: 'Organization' },
+  }
 }
 
 export function pullRequestEvent(input: PullRequestEventInput): Record<string, unknown> {

@@ -244,11 +244,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     created_at: i.createdAt,
     updated_at: i.updatedAt,
     closed_at: i.closedAt,
-    ...(i.pull ? { pull_request: { url: `${url}/repos/${repo}/pulls/${i.number}`, html_url: `https://github.com/${repo}/pull/${i.number}` } } : {}),
+    ...(i.pull
+      ? { pull_request: { url: `${url}/repos/${repo}/pulls/${i.number}`, html_url: `https://github.com/${repo}/pull/${i.number}` } }
+      : {}),
   })
   const pullJson = (repo: string, i: FakeIssue): Record<string, unknown> => {
     const p = i.pull as NonNullable<FakeIssue['pull']>
-    const repoJson = (fullName: string): Record<string, unknown> => ({ full_name: fullName, name: fullName.split('/')[1], fork: fullName !== repo })
+    const repoJson = (fullName: string): Record<string, unknown> => ({
+      full_name: fullName,
+      name: fullName.split('/')[1],
+      fork: fullName !== repo,
+    })
     return {
       url: `${url}/repos/${repo}/pulls/${i.number}`,
       id: 7_000_000 + i.number,
@@ -263,7 +269,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       closed_at: i.closedAt,
       merged_at: p.merged ? i.closedAt : null,
       merged: p.merged,
-      head: { label: `${p.headRepoFullName.split('/')[0]}:${p.headRef}`, ref: p.headRef, sha: p.headSha, repo: repoJson(p.headRepoFullName) },
+      head: {
+        label: `${p.headRepoFullName.split('/')[0]}:${p.headRef}`,
+        ref: p.headRef,
+        sha: p.headSha,
+        repo: repoJson(p.headRepoFullName),
+      },
       base: { label: `${repo.split('/')[0]}:${p.baseRef}`, ref: p.baseRef, sha: p.baseSha, repo: repoJson(repo) },
     }
   }
@@ -307,7 +318,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     if (typeof body !== 'string') throw invalidType('body', 'string')
     // GitHub (Ruby) counts characters, i.e. code points.
-    if ([...body].length > MAX_BODY) throw validationFailed(resource, 'custom', 'body', `body is too long (maximum is ${MAX_BODY} characters)`)
+    if ([...body].length > MAX_BODY)
+      throw validationFailed(resource, 'custom', 'body', `body is too long (maximum is ${MAX_BODY} characters)`)
     return body
   }
 
@@ -344,16 +356,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (!i.pull) throw notFound()
       return { status: 200, json: pullJson(ctx.repo, i) }
     }),
-    route('GET', '/commits/{commit_sha}/pulls', '/commits/([^/]+)/pulls', 'commits/commits#list-pull-requests-associated-with-a-commit', (ctx) => {
-      const sha = ctx.params[0] as string
-      const numbers = repoState(ctx.repo).commits.get(sha)
-      if (numbers === undefined) throw new HttpError(422, `No commit found for SHA: ${sha}`)
-      const pulls = numbers.map((n) => repoState(ctx.repo).issues.get(n)).filter((i): i is FakeIssue => i?.pull !== undefined)
-      return paginate(
-        ctx,
-        pulls.map((p) => pullJson(ctx.repo, p)),
-      )
-    }),
+    route(
+      'GET',
+      '/commits/{commit_sha}/pulls',
+      '/commits/([^/]+)/pulls',
+      'commits/commits#list-pull-requests-associated-with-a-commit',
+      (ctx) => {
+        const sha = ctx.params[0] as string
+        const numbers = repoState(ctx.repo).commits.get(sha)
+        if (numbers === undefined) throw new HttpError(422, `No commit found for SHA: ${sha}`)
+        const pulls = numbers.map((n) => repoState(ctx.repo).issues.get(n)).filter((i): i is FakeIssue => i?.pull !== undefined)
+        return paginate(
+          ctx,
+          pulls.map((p) => pullJson(ctx.repo, p)),
+        )
+      },
+    ),
     route('GET', '/issues', '/issues', 'issues/issues#list-repository-issues', (ctx) => {
       const state = ctx.query.get('state') ?? 'open'
       if (!['open', 'closed', 'all'].includes(state)) throw validationFailed('Issue', 'invalid', 'state', undefined)
@@ -454,7 +472,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return { token: token ?? header, config: token === undefined ? undefined : tokens.get(token) }
   }
 
-  const answerApi = (req: IncomingMessage, reqUrl: URL, raw: string, record: (route: string, token: string | undefined) => void): Answer => {
+  const answerApi = (
+    req: IncomingMessage,
+    reqUrl: URL,
+    raw: string,
+    record: (route: string, token: string | undefined) => void,
+  ): Answer => {
     const method = req.method ?? 'GET'
     const found = routes.map((r) => ({ r, m: r.method === method ? r.pattern.exec(reqUrl.pathname) : null })).find((x) => x.m)
     const { token, config } = authenticate(req.headers.authorization)
@@ -468,7 +491,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     if (token === undefined) throw new HttpError(401, 'Requires authentication', { documentation_url: r.docs })
     if (!config) throw new HttpError(401, 'Bad credentials', { documentation_url: DOCS })
-    if (r.write && config.access === 'read-only') throw new HttpError(403, 'Resource not accessible by integration', { documentation_url: r.docs })
+    if (r.write && config.access === 'read-only')
+      throw new HttpError(403, 'Resource not accessible by integration', { documentation_url: r.docs })
     let body: Record<string, unknown> = {}
     if (raw !== '') {
       try {

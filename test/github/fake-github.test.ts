@@ -6,7 +6,11 @@ import { fakeGitHub, NOW, RO, RW } from './helpers.js'
 
 const HEAD = '1111111111111111111111111111111111111111'
 
-async function get(url: string, token: string | undefined, init: RequestInit = {}): Promise<{ status: number; json: unknown; headers: Headers }> {
+async function get(
+  url: string,
+  token: string | undefined,
+  init: RequestInit = {},
+): Promise<{ status: number; json: unknown; headers: Headers }> {
   const res = await fetch(url, {
     ...init,
     headers: { ...(token === undefined ? {} : { authorization: `token ${token}` }), 'content-type': 'application/json' },
@@ -96,7 +100,11 @@ describe('fake GitHub: faithful to the REST API', () => {
     fake.seedIssue({ title: 't' })
     const created = await get(`${fake.url}/repos/acme/infra/issues/1/comments`, 'ghp_human', { method: 'POST', body: '{"body":"hi"}' })
     const c = created.json as { id: number; html_url: string; user: { login: string; type: string } }
-    expect([c.user.login, c.user.type, c.html_url]).toEqual(['alice', 'User', `https://github.com/acme/infra/issues/1#issuecomment-${c.id}`])
+    expect([c.user.login, c.user.type, c.html_url]).toEqual([
+      'alice',
+      'User',
+      `https://github.com/acme/infra/issues/1#issuecomment-${c.id}`,
+    ])
     const del = await get(`${fake.url}/repos/acme/infra/issues/comments/${c.id}`, RW, { method: 'DELETE' })
     expect([del.status, del.json]).toEqual([204, undefined])
   })
@@ -110,7 +118,10 @@ describe('fake GitHub: faithful to the REST API', () => {
     expect(file.content.split('\n').map((l) => l.length)).toEqual([60, 60, 60, 60, 0])
     expect(file.sha).toBe('22ca7c43ed58e057d1912b7c8941ca818cc0fc5a') // git hash-object
     expect(wrapBase64('a'.repeat(61))).toBe(`${'a'.repeat(60)}\na\n`)
-    expect(await get(`${fake.url}/repos/acme/infra/contents/nope.yaml?ref=main`, RW)).toMatchObject({ status: 404, json: { message: 'Not Found' } })
+    expect(await get(`${fake.url}/repos/acme/infra/contents/nope.yaml?ref=main`, RW)).toMatchObject({
+      status: 404,
+      json: { message: 'Not Found' },
+    })
   })
 
   it('fails the next N requests of a route, then answers normally', async () => {
@@ -168,7 +179,11 @@ describe('fake runner OIDC endpoint', () => {
         RoleSessionName: 'eks-access-gate',
         WebIdentityToken: jwt,
       })
-      const res = await fetch(`${aws.url}/`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      const res = await fetch(`${aws.url}/`, {
+        method: 'POST',
+        body: form,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
       const xml = await res.text()
       expect(res.status, xml).toBe(200)
       expect(xml).toContain('<SubjectFromWebIdentityToken>repo:acme/infra:pull_request</SubjectFromWebIdentityToken>')

@@ -159,7 +159,13 @@ describe('every failure becomes a GitHubError with its status', () => {
       fail: 'GET /repos/{owner}/{repo}/contents/{path}',
     },
     { name: 'delete 403', status: 403, kind: 'read-only-token', token: RO, run: (p) => p.deleteIssueComment(1) },
-    { name: 'issue create 403', status: 403, kind: 'read-only-token', token: RO, run: (p) => p.createIssue({ title: 't', body: 'b', labels: [] }) },
+    {
+      name: 'issue create 403',
+      status: 403,
+      kind: 'read-only-token',
+      token: RO,
+      run: (p) => p.createIssue({ title: 't', body: 'b', labels: [] }),
+    },
   ]
   it.each(cases)('$name → $status $kind, not retried', async ({ status, kind, run, token, fail }) => {
     const fake = await fakeGitHub()

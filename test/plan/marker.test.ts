@@ -48,7 +48,9 @@ describe('marker: format and parse', () => {
   it('round-trips, and the first line is the marker', () => {
     const data = markerDataFor(reviewedPlan, HEAD, 'prod-*')
     const line = formatMarker(data)
-    expect(line).toMatch(/^<!-- eks-access-gate \{"clusters":\{"prod":"[0-9a-f]{64}","staging":"[0-9a-f]{64}"\},"head":"a{40}","shard":"prod-\*","v":1\} -->$/)
+    expect(line).toMatch(
+      /^<!-- eks-access-gate \{"clusters":\{"prod":"[0-9a-f]{64}","staging":"[0-9a-f]{64}"\},"head":"a{40}","shard":"prod-\*","v":1\} -->$/,
+    )
     expect(parseMarker(line)).toEqual(data)
     expect(readReviewedPlan(body(reviewedPlan))?.marker).toEqual({ ...markerDataFor(reviewedPlan, HEAD), shard: '*' })
   })
@@ -127,7 +129,11 @@ describe('reviewed digests', () => {
 
   it('digests identify what a change does, not the live detail around it', () => {
     const a = clusterPlan('prod', [desiredAdmin(), desired(role('x'), { accessPolicies: [policy(VIEW)] })], [liveAdmin()])
-    const b = clusterPlan('prod', [desiredAdmin(), desired(role('x'), { accessPolicies: [policy(VIEW)] }), desired(role('y'))], [liveAdmin(), observed(role('y'), { tags: OWNED })])
+    const b = clusterPlan(
+      'prod',
+      [desiredAdmin(), desired(role('x'), { accessPolicies: [policy(VIEW)] }), desired(role('y'))],
+      [liveAdmin(), observed(role('y'), { tags: OWNED })],
+    )
     expect(b.changes.map(changeDigest)).toEqual(a.changes.map(changeDigest))
     const wider = clusterPlan('prod', [desiredAdmin(), desired(role('x'), { accessPolicies: [policy(EDIT)] })], [liveAdmin()])
     expect(wider.changes.map(changeDigest)).not.toEqual(a.changes.map(changeDigest))
@@ -156,8 +162,18 @@ describe('compareWithReviewed', () => {
     const fresh = planOf([
       clusterPlan(
         'prod',
-        [desiredAdmin(), desired(role('a'), { accessPolicies: [policy(VIEW)] }), desired(role('t'), { tags: { team: 'x' } }), desired(role('e'), { accessPolicies: [policy(ADMIN)] })],
-        [liveAdmin(), observed(role('stray'), { tags: OWNED }), observed(role('t'), { tags: OWNED }), observed(role('e'), { tags: OWNED, accessPolicies: [policy(VIEW)] })],
+        [
+          desiredAdmin(),
+          desired(role('a'), { accessPolicies: [policy(VIEW)] }),
+          desired(role('t'), { tags: { team: 'x' } }),
+          desired(role('e'), { accessPolicies: [policy(ADMIN)] }),
+        ],
+        [
+          liveAdmin(),
+          observed(role('stray'), { tags: OWNED }),
+          observed(role('t'), { tags: OWNED }),
+          observed(role('e'), { tags: OWNED, accessPolicies: [policy(VIEW)] }),
+        ],
       ),
       reviewedPlan.clusters[1] as ClusterPlan,
     ])
@@ -181,30 +197,83 @@ describe('compareWithReviewed', () => {
   })
 
   it('an unreviewed authentication-mode step is skipped', () => {
-    const fresh = planOf([clusterPlan('prod', [desiredAdmin(), desired(role('a'), { accessPolicies: [policy(VIEW)] })], [liveAdmin()], 'API'), reviewedPlan.clusters[1] as ClusterPlan])
+    const fresh = planOf([
+      clusterPlan('prod', [desiredAdmin(), desired(role('a'), { accessPolicies: [policy(VIEW)] })], [liveAdmin()], 'API'),
+      reviewedPlan.clusters[1] as ClusterPlan,
+    ])
     const prod = compareWithReviewed(fresh, readReviewedPlan(body(reviewedPlan))).clusters[0]
     expect(prod?.unexpected).toEqual([])
     expect(prod?.authenticationMode?.decision).toBe('skip')
   })
 
   const base = clusterPlan('prod', [desiredAdmin()], [liveAdmin()])
-  const scope = (s: 'cluster' | string[]) => (s === 'cluster' ? { type: 'cluster' as const, namespaces: [] } : { type: 'namespace' as const, namespaces: s })
-  const fields = (groups: string[], username?: string) => ({ type: 'STANDARD', kubernetesGroups: groups, tags: {}, ...(username === undefined ? {} : { username }) })
+  const scope = (s: 'cluster' | string[]) =>
+    s === 'cluster' ? { type: 'cluster' as const, namespaces: [] } : { type: 'namespace' as const, namespaces: s }
+  const fields = (groups: string[], username?: string) => ({
+    type: 'STANDARD',
+    kubernetesGroups: groups,
+    tags: {},
+    ...(username === undefined ? {} : { username }),
+  })
   const p = role('p')
   it.each<[string, Change, 'skip' | 'apply']>([
     ['delete', { action: 'delete', principalArn: p, before: fields([]), accessPolicies: [] }, 'skip'],
-    ['replace', { action: 'replace', principalArn: p, before: { ...fields([]), type: 'EC2_LINUX' }, after: fields([]), accessGap: true }, 'skip'],
+    [
+      'replace',
+      { action: 'replace', principalArn: p, before: { ...fields([]), type: 'EC2_LINUX' }, after: fields([]), accessGap: true },
+      'skip',
+    ],
     ['disassociate', { action: 'disassociate', principalArn: p, policyArn: VIEW, accessScope: scope('cluster') }, 'skip'],
     ['create', { action: 'create', principalArn: p, after: fields([]) }, 'skip'],
     ['new association', { action: 'associate', principalArn: p, policyArn: VIEW, accessScope: scope(['a']), inPlace: false }, 'skip'],
-    ['scope widened to the cluster', { action: 'associate', principalArn: p, policyArn: VIEW, accessScope: scope('cluster'), previousScope: scope(['a']), inPlace: true }, 'skip'],
-    ['namespace added', { action: 'associate', principalArn: p, policyArn: VIEW, accessScope: scope(['a', 'b']), previousScope: scope(['a']), inPlace: true }, 'skip'],
-    ['scope narrowed', { action: 'associate', principalArn: p, policyArn: VIEW, accessScope: scope(['a']), previousScope: scope('cluster'), inPlace: true }, 'apply'],
-    ['admin narrowed', { action: 'associate', principalArn: p, policyArn: ADMIN, accessScope: scope(['a']), previousScope: scope('cluster'), inPlace: true }, 'skip'],
-    ['groups added', { action: 'update', principalArn: p, before: fields([]), after: fields(['g']), updateEntry: true, tagsToSet: {}, adopt: false }, 'skip'],
-    ['username changed', { action: 'update', principalArn: p, before: fields([], 'a'), after: fields([], 'b'), updateEntry: true, tagsToSet: {}, adopt: false }, 'skip'],
-    ['groups removed', { action: 'update', principalArn: p, before: fields(['g']), after: fields([]), updateEntry: true, tagsToSet: {}, adopt: false }, 'apply'],
-    ['tags only', { action: 'update', principalArn: p, before: fields([]), after: fields([]), updateEntry: false, tagsToSet: { a: 'b' }, adopt: false }, 'apply'],
+    [
+      'scope widened to the cluster',
+      { action: 'associate', principalArn: p, policyArn: VIEW, accessScope: scope('cluster'), previousScope: scope(['a']), inPlace: true },
+      'skip',
+    ],
+    [
+      'namespace added',
+      { action: 'associate', principalArn: p, policyArn: VIEW, accessScope: scope(['a', 'b']), previousScope: scope(['a']), inPlace: true },
+      'skip',
+    ],
+    [
+      'scope narrowed',
+      { action: 'associate', principalArn: p, policyArn: VIEW, accessScope: scope(['a']), previousScope: scope('cluster'), inPlace: true },
+      'apply',
+    ],
+    [
+      'admin narrowed',
+      { action: 'associate', principalArn: p, policyArn: ADMIN, accessScope: scope(['a']), previousScope: scope('cluster'), inPlace: true },
+      'skip',
+    ],
+    [
+      'groups added',
+      { action: 'update', principalArn: p, before: fields([]), after: fields(['g']), updateEntry: true, tagsToSet: {}, adopt: false },
+      'skip',
+    ],
+    [
+      'username changed',
+      {
+        action: 'update',
+        principalArn: p,
+        before: fields([], 'a'),
+        after: fields([], 'b'),
+        updateEntry: true,
+        tagsToSet: {},
+        adopt: false,
+      },
+      'skip',
+    ],
+    [
+      'groups removed',
+      { action: 'update', principalArn: p, before: fields(['g']), after: fields([]), updateEntry: true, tagsToSet: {}, adopt: false },
+      'apply',
+    ],
+    [
+      'tags only',
+      { action: 'update', principalArn: p, before: fields([]), after: fields([]), updateEntry: false, tagsToSet: { a: 'b' }, adopt: false },
+      'apply',
+    ],
   ])('policy for an unreviewed %s: %s', (_n, change, decision) => {
     expect(reviewPolicy(change, base).decision).toBe(decision)
   })
