@@ -85,6 +85,8 @@ export interface ManifestAccessPolicy {
   /** As written: a short name (`AmazonEKSViewPolicy`) or a full ARN in any partition. */
   readonly policyArn: string
   readonly accessScope: { readonly type: ScopeType; readonly namespaces: readonly string[] }
+  /** This association alone ends then (src/expiry.ts), as written. */
+  readonly expiresAt?: string
   readonly locs: {
     readonly item: Loc
     readonly policyArn: Loc
@@ -94,6 +96,7 @@ export interface ManifestAccessPolicy {
     readonly namespaces?: Loc
     /** one per namespace item */
     readonly namespaceItems: readonly Loc[]
+    readonly expiresAt?: Loc
   }
 }
 
@@ -167,6 +170,8 @@ export interface ObservedEntry {
   readonly tags: Readonly<Record<string, string>>
   readonly accessPolicies: readonly AssociatedPolicy[]
   readonly accessEntryArn?: string
+  /** DescribeAccessEntry `createdAt` (ISO 8601), when the read kept it: dead-access checks need it. */
+  readonly createdAt?: string
 }
 
 /** The live access state of one EKS cluster. */
@@ -199,7 +204,26 @@ export interface DesiredEntry {
   /** Full ARNs in the cluster's partition; namespaces sorted. */
   readonly accessPolicies: readonly AssociatedPolicy[]
   readonly expiresAt?: string
+  /** Associations whose own `expiresAt` has passed: absent from `accessPolicies`, named as the reason. */
+  readonly expiredPolicies?: readonly ExpiredPolicy[]
   readonly loc: Loc
+}
+
+export interface ExpiredPolicy {
+  /** Full ARN in the cluster's partition. */
+  readonly policyArn: string
+  readonly expiresAt: string
+}
+
+/** Access on a cluster that ends within the warning window (for the PR comment). */
+export interface ExpiringAccess {
+  readonly principalArn: string
+  /** Set when only this association expires (full ARN); absent for the whole entry. */
+  readonly policyArn?: string
+  /** As written in the manifest. */
+  readonly expiresAt: string
+  /** The instant access ends (ISO 8601, UTC). */
+  readonly endsAt: string
 }
 
 // ───────────────────────────── plan ─────────────────────────────
@@ -332,6 +356,11 @@ export interface ClusterPlan {
   readonly unmanaged: readonly UnmanagedEntry[]
   /** Desired entries that no change names (0 when the cluster has errors). */
   readonly unchanged: number
+  /**
+   * Access that ends within the expiry warning window, sorted by endsAt then principal. Depends on
+   * the clock, so it is left out of the plan hash (plan/plan.ts).
+   */
+  readonly expiring?: readonly ExpiringAccess[]
 }
 
 export interface PlanSummary {

@@ -270,6 +270,7 @@ function buildPolicy(value: Obj, path: readonly PathSegment[], at: At): Manifest
   return {
     policyArn: String(value.policyArn),
     accessScope: { type: scope.type as ScopeType, namespaces },
+    ...optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
     locs: {
       item: at(path),
       policyArn: at([...path, 'policyArn']),
@@ -277,6 +278,7 @@ function buildPolicy(value: Obj, path: readonly PathSegment[], at: At): Manifest
       scopeType: at([...scopePath, 'type']),
       ...optional('namespaces', scope.namespaces !== undefined ? at([...scopePath, 'namespaces']) : undefined),
       namespaceItems: namespaces.map((_, k) => at([...scopePath, 'namespaces', k])),
+      ...optional('expiresAt', value.expiresAt !== undefined ? at([...path, 'expiresAt']) : undefined),
     },
   }
 }

@@ -29,6 +29,7 @@ import {
   sortedRecord,
   tagsToSet,
   usernameDiffers,
+  wantedUsername,
   withOwnershipTag,
   withoutOwnershipTag,
   type NormalEntry,
@@ -72,13 +73,14 @@ export function planCluster(input: PlanClusterInput): ClusterPlan {
       .map((e) => [e.principalArn, e] as const),
   )
   const expired = new Map(input.expired.filter((e) => !desired.has(e.principalArn)).map((e) => [e.principalArn, e] as const))
+  const expiredPolicies = new Map(input.desired.map((e) => [e.principalArn, new Map((e.expiredPolicies ?? []).map((p) => [p.policyArn, p.expiresAt]))] as const))
 
   const outcomes: EntryOutcome[] = []
   for (const want of desired.values()) {
     const have = live.get(want.principalArn)
     if (have === undefined) outcomes.push(planCreate(want))
     else if (want.type !== have.type && !isOwned(have.tags)) outcomes.push(refuseUnownedTypeChange(want, have, cluster, errors))
-    else outcomes.push(planReconcile(want, have, cluster.adopt))
+    else outcomes.push(planReconcile(want, have, cluster.adopt, expiredPolicies.get(want.principalArn)))
   }
   const unmanaged: UnmanagedEntry[] = []
   for (const have of live.values()) {
@@ -190,7 +192,10 @@ function planCreate(want: NormalEntry): EntryOutcome {
   }
 }
 
-function planReconcile(want: NormalEntry, have: NormalEntry, adopt: boolean): EntryOutcome {
+/** Policy ARN → `expiresAt` of the entry's associations that expired (they are disassociated). */
+type ExpiredPolicies = ReadonlyMap<string, string>
+
+function planReconcile(want: NormalEntry, have: NormalEntry, adopt: boolean, expiredPolicies: ExpiredPolicies = new Map()): EntryOutcome {
   if (want.type !== have.type) return planReplace(want, have)
   const owned = isOwned(have.tags)
   // Reconciled in place, never recreated; the ownership tag only where the tool owns or adopts —
@@ -202,8 +207,10 @@ function planReconcile(want: NormalEntry, have: NormalEntry, adopt: boolean): En
   const changes: Change[] = []
   const endGroups = changeGroups ? want.kubernetesGroups : have.kubernetesGroups
   if (changeGroups || changeUsername || Object.keys(toSet).length > 0) {
-    // UpdateAccessEntry replaces groups and username together, so `after` carries both.
-    const username = changeUsername ? want.username : have.username
+    // UpdateAccessEntry replaces groups and username together, so `after` carries both. Without a
+    // manifest username the wanted one is EKS's default: a live username changed outside the repo
+    // is restored (see wantedUsername; order.ts decides how the call carries it).
+    const username = changeUsername ? wantedUsername(want) : have.username
     const after: EntryFields = {
       type: have.type,
       kubernetesGroups: endGroups,
@@ -220,7 +227,7 @@ function planReconcile(want: NormalEntry, have: NormalEntry, adopt: boolean): En
       adopt: !owned && adopt,
     })
   }
-  changes.push(...policyChanges(want, have))
+  changes.push(...policyChanges(want, have, expiredPolicies))
   return {
     changes,
     transition: {
@@ -234,7 +241,7 @@ function planReconcile(want: NormalEntry, have: NormalEntry, adopt: boolean): En
 }
 
 /** Associate what is missing or re-scoped (in place), disassociate what is no longer wanted. */
-function policyChanges(want: NormalEntry, have: NormalEntry): Change[] {
+function policyChanges(want: NormalEntry, have: NormalEntry, expiredPolicies: ExpiredPolicies): Change[] {
   const live = new Map(have.accessPolicies.map((p) => [p.policyArn, p.accessScope]))
   const wanted = new Set(want.accessPolicies.map((p) => p.policyArn))
   const out: Change[] = []
@@ -256,11 +263,13 @@ function policyChanges(want: NormalEntry, have: NormalEntry): Change[] {
   }
   for (const p of have.accessPolicies) {
     if (wanted.has(p.policyArn)) continue
+    const expiresAt = expiredPolicies.get(p.policyArn)
     const change: DisassociateChange = {
       action: 'disassociate',
       principalArn: want.principalArn,
       policyArn: p.policyArn,
       accessScope: p.accessScope,
+      ...(expiresAt === undefined ? {} : { reason: 'expired' as const, expiresAt }),
     }
     out.push(change)
   }

@@ -119,10 +119,21 @@ export function normalizeObservedEntry(entry: ObservedEntry, partition: Partitio
   return username === undefined ? base : { ...base, username }
 }
 
-/** A manifest that sets no username accepts whatever EKS reports: never a username diff then. */
+/**
+ * The username the manifest asks for. No `username` means the username EKS generates by default
+ * (generatedUsername), so a live username changed outside the repo is a difference on a STANDARD
+ * entry. Node types cannot be given a username (EKS sets and keeps it), and where no source settles
+ * the default (EC2, HYPERPOD_LINUX, unparseable principals) it is undefined: any live username is
+ * accepted then.
+ */
+export function wantedUsername(desired: NormalEntry): string | undefined {
+  if (desired.username !== undefined) return desired.username
+  return isNodeType(desired.type) ? undefined : generatedUsername(desired.principalArn, desired.type)
+}
+
 export function usernameDiffers(desired: NormalEntry, observed: NormalEntry): boolean {
-  if (desired.username === undefined) return false
-  return desired.username !== observed.username
+  const wanted = wantedUsername(desired)
+  return wanted !== undefined && wanted !== observed.username
 }
 
 /**

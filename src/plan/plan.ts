@@ -13,6 +13,8 @@ export interface BuildPlanInput {
   readonly manifestCommit?: string
   /** Logical keys to plan; default every cluster of the manifest. */
   readonly clusters?: readonly string[]
+  /** `expiry-warning-days`: access ending this close is listed in `clusters[].expiring` (default 7). */
+  readonly expiryWarningDays?: number
 }
 
 /**
@@ -37,7 +39,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     summary: summarize(clusters),
     clusters,
     problems: [...(input.problems ?? [])],
-    planHash: planHash(clusters),
+    planHash: planHash(clusters.map(withoutClockDependentParts)),
   }
   return input.manifestCommit === undefined ? plan : { ...plan, manifestCommit: input.manifestCommit }
 }
@@ -54,8 +56,20 @@ function planOneCluster(input: BuildPlanInput, cluster: ManifestCluster, selecti
     if (switching === undefined) return failedCluster(cluster, read.error)
     observed = switching
   }
-  const { entries, expired } = resolveDesired(input.manifest, cluster, input.now, selections)
-  return planCluster({ cluster, desired: entries, expired, observed })
+  const { entries, expired, expiring } = resolveDesired(input.manifest, cluster, input.now, selections, input.expiryWarningDays)
+  const planned = planCluster({ cluster, desired: entries, expired, observed })
+  return expiring.length === 0 ? planned : { ...planned, expiring }
+}
+
+/**
+ * `expiring` depends on the clock (it grows as dates come into the window), so it stays out of the
+ * hash: a plan reviewed on Monday and re-planned by apply on Wednesday must hash the same when the
+ * changes are the same. When access actually expires the changes differ, and so does the hash.
+ */
+function withoutClockDependentParts(c: ClusterPlan): ClusterPlan {
+  if (c.expiring === undefined) return c
+  const { expiring: _expiring, ...rest } = c
+  return rest
 }
 
 /**

@@ -6,6 +6,7 @@ import { createTokenBucket, type TokenBucket } from './bucket.js'
 import { EKS_MESSAGES, FakeAwsError } from './errors.js'
 import { FakeEksState, routeEks, type EksRoute, type SeedCluster } from './eks.js'
 import { handleSts, type IssuedSession, type StsOptions } from './sts.js'
+import { FakeIamState, IAM_VERSION, handleIam } from './iam.js' // issue 12: IAM hook
 
 /**
  * A local fake of EKS (restJson1) and STS (query) on one HTTP port, for the real SDK through
@@ -76,6 +77,8 @@ export interface FakeAws {
   seedCluster(cluster: SeedCluster): void
   /** The cluster's current state in seed form (for assertions). */
   cluster(name: string, region: string, accountId?: string): SeedCluster | undefined
+  /** issue 12: the fake IAM behind the same port (query protocol, Version=2010-05-08); seed principals here. */
+  readonly iam: FakeIamState
   forceError(error: ForcedError): void
   clearForcedErrors(): void
   /** Every request in arrival order (mutable record; `calls.length = 0` resets it). */
@@ -94,6 +97,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const buckets = new Map<string, TokenBucket>()
   const forced: { error: ForcedError; left: number }[] = []
   const calls: FakeCall[] = []
+  const iam = new FakeIamState() // issue 12
   let eksRequests = 0
   for (const c of options.clusters ?? []) eks.seedCluster(c)
 
@@ -144,6 +148,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const caller = identifyCaller(req.headers.authorization, issued, defaults)
     if (method === 'POST' && url.pathname === '/') {
       const form = new URLSearchParams(raw)
+      // issue 12: IAM and STS share the query protocol on `POST /`; IAM's API version tells them apart.
+      if (form.get('Version') === IAM_VERSION) {
+        const out = handleIam(form, caller, iam)
+        return respond(res, out.status, { 'content-type': 'text/xml' }, out.body)
+      }
       const out = handleSts(form, caller, issued, { ...(options.sts ?? {}), now })
       calls.push({ service: 'sts', operation: form.get('Action') ?? '', account: caller.accountId, region: caller.region, status: out.status })
       return respond(res, out.status, { 'content-type': 'text/xml' }, out.body)
@@ -193,6 +202,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    iam,
     seedCluster: (c) => eks.seedCluster(c),
     cluster: (name, region, accountId) => eks.snapshot(accountId ?? defaults.accountId, region, name),
     forceError: (error) => forced.push({ error, left: error.times ?? Number.POSITIVE_INFINITY }),

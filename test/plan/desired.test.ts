@@ -79,8 +79,8 @@ describe('expiry', () => {
     ['date-only ends at the next UTC midnight', '2026-03-31', '2026-04-01T00:00:00Z', true],
     ['date-time with zone', '2026-03-31T10:00:00+02:00', '2026-03-31T08:00:00Z', true],
     ['date-time with zone, just before', '2026-03-31T10:00:00+02:00', '2026-03-31T07:59:59Z', false],
-    // validate rejects a date-time without a zone (expiry:invalid); plan never expires it
-    ['date-time without zone never expires here', '2026-03-31T10:00:00', '2099-01-01T00:00:00Z', false],
+    ['date-time without offset is UTC', '2026-03-31T10:00:00', '2026-03-31T10:00:00Z', true],
+    ['date-time without offset is UTC, just before', '2026-03-31T10:00:00', '2026-03-31T09:59:59.999Z', false],
     ['garbage never expires here', 'soon', '2099-01-01T00:00:00Z', false],
   ])('%s', (_n, expiresAt, now, expected) => {
     expect(isExpired(expiresAt, new Date(now))).toBe(expected)

@@ -15,7 +15,7 @@ function bigPlan(seed = 0): ClusterPlan {
   const want = [
     desired(role('new-admin'), { accessPolicies: [policy(ADMIN)] }),
     desired(role('grow'), { accessPolicies: [policy(EDIT)] }),
-    desired(role('groups'), { kubernetesGroups: ['g'], tags: { t: '1' } }),
+    desired(role('groups'), { username: 'u', kubernetesGroups: ['g'], tags: { t: '1' } }),
     desired(role('swap'), { type: 'STANDARD', accessPolicies: [policy(VIEW)] }),
     desired(role('shrink'), { accessPolicies: [] }),
   ]
@@ -158,13 +158,10 @@ describe('orderActions', () => {
   // default out is right whichever way EKS treats an absent username (keep, or reset to default).
   it.each([
     ['unchanged EKS default: left out', `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`, undefined, undefined],
-    ['unchanged custom username: sent', 'custom:{{SessionName}}', undefined, 'custom:{{SessionName}}'],
-    [
-      'changed back to the EKS default: sent',
-      'custom',
-      `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
-      `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
-    ],
+    ['unchanged custom username: sent', 'custom:{{SessionName}}', 'custom:{{SessionName}}', 'custom:{{SessionName}}'],
+    // No manifest username means EKS's default: a live custom one is restored (issue 12).
+    ['no manifest username, custom live one: restored to the EKS default', 'custom:{{SessionName}}', undefined, `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`],
+    ['changed back to the EKS default: sent', 'custom', `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`, `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`],
   ] as const)('UpdateAccessEntry username: %s', (_n, liveName, wantName, sent) => {
     const p = planCluster({
       cluster: cluster({ allowNoClusterAdmin: true }),

@@ -69,6 +69,8 @@ export function cluster(input: ClusterInput): ManifestCluster {
 export interface PolicyInput {
   readonly policyArn: string
   readonly accessScope?: { readonly type: ScopeType; readonly namespaces?: readonly string[] }
+  /** Its Loc is (line+3, 18). */
+  readonly expiresAt?: string
 }
 
 function policy(input: PolicyInput, line: number, file: string): ManifestAccessPolicy {
@@ -77,6 +79,7 @@ function policy(input: PolicyInput, line: number, file: string): ManifestAccessP
   return {
     policyArn: input.policyArn,
     accessScope: { type: scope.type, namespaces },
+    ...(input.expiresAt !== undefined && { expiresAt: input.expiresAt }),
     locs: {
       item: at(line, 9, file),
       policyArn: at(line, 21, file),
@@ -84,6 +87,7 @@ function policy(input: PolicyInput, line: number, file: string): ManifestAccessP
       scopeType: at(line + 1, 30, file),
       ...(scope.namespaces !== undefined && { namespaces: at(line + 2, 20, file) }),
       namespaceItems: namespaces.map((_, i) => at(line + 2, 21 + 20 * i, file)),
+      ...(input.expiresAt !== undefined && { expiresAt: at(line + 3, 18, file) }),
     },
   }
 }
