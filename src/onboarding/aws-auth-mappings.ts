@@ -43,7 +43,12 @@ export function isSkippable(text: string): boolean {
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problems: Problem[] }
 
-function located(file: string, value: DataValue, inner: Pos | undefined, code: string, message: string): Problem {
+function located(file: string, value: DataValue, innerPos: Pos | undefined, code: string, message: string): Problem {
+  // An error at the very end of the text (an unclosed bracket) points at the end of its last line,
+  // not at whatever follows the value in the file.
+  const lines = (value.text ?? '').replace(/\n+$/, '').split('\n')
+  const last = lines.length
+  const inner = innerPos !== undefined && innerPos.line > last ? { line: last, column: (lines[last - 1]?.length ?? 0) + 1 } : innerPos
   const at = inner === undefined ? undefined : value.locate(inner.line, inner.column)
   const where = at ?? value.at
   const suffix = inner !== undefined && at === undefined ? ` (${value.key} line ${inner.line}, column ${inner.column})` : ''
