@@ -175,6 +175,15 @@ describe('mapping rules (EKS-API.md §7)', () => {
     expect(r.residualYaml).not.toMatch(/role\/ops/i)
     expect(r.residualYaml).toContain('ng-default-NodeInstanceRole')
   })
+  it('a ConfigMap other than kube-system/aws-auth is converted with a warning', () => {
+    const r = importAwsAuth('kind: ConfigMap\nmetadata: {name: aws-auth-backup, namespace: default}\ndata:\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/a\n', { cluster: 'c', sourceName: 'f' })
+    if (!r.ok) throw new Error('unexpected')
+    expect(r.json.warnings.map((w) => [w.code, w.subject])).toEqual([
+      ['not-aws-auth', 'metadata.name'],
+      ['not-aws-auth', 'metadata.namespace'],
+    ])
+    expect(r.coverageLine).toBe('1 of 1 mapping migrated, 0 need attention')
+  })
   it('an invalid --cluster is a usage error (exit 2)', () => {
     const r = importAwsAuth('data: {}', { cluster: 'bad name', sourceName: 'f' })
     expect(r.ok === false && r.exitCode).toBe(2)
