@@ -266,7 +266,7 @@ const skipped = (m: RawMapping, code: WarningCode): Outcome => ({ mapping: m, re
 function convertMapping(m: RawMapping, warn: Warn, opts: ImportOptions): Outcome {
   const subject = subjectOf(m)
   if (m.defect !== undefined) {
-    warn('malformed', subject, `${where(m)}: ${m.defect}. aws-iam-authenticator cannot use it either; not imported, kept in the residual`)
+    warn('malformed', subject, `${where(m)}: ${m.defect}. aws-iam-authenticator does not read it as intended either; fix it by hand. Not imported, kept in the residual`)
     return skipped(m, 'malformed')
   }
   if (m.sso !== undefined) {
