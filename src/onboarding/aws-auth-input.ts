@@ -5,7 +5,7 @@
  * function that turns a position inside the embedded string (mapRoles is YAML inside a YAML string)
  * into a position in the original file, so a syntax error is reported where the user can fix it.
  */
-import { isMap, isScalar, LineCounter, parseDocument, Scalar, type Document } from 'yaml'
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml'
 import { problemAt, type Problem } from '../types.js'
 
 /** 1-based position in the original file. */
@@ -65,7 +65,7 @@ function readDocument(text: string, file: string): ReadResult {
     return fail(file, pos(first.pos[0]), 'import:syntax', `${firstLine(first.message)}; the input must be the ConfigMap as YAML or JSON`)
   }
   const shape: InputShape = text.trimStart().startsWith('{') ? 'configmap-json' : 'configmap-yaml'
-  const root = doc.contents
+  const root = unwrapList(doc.contents)
   if (!isMap(root)) return fail(file, { line: 1, column: 1 }, 'import:not-a-configmap', notAConfigMap)
   const kind: unknown = root.get('kind', true)
   if (isScalar(kind) && kind.value !== 'ConfigMap') {
@@ -89,11 +89,11 @@ function readDocument(text: string, file: string): ReadResult {
     if (isScalar(value) && typeof value.value === 'string') {
       data.push({ key, text: value.value, at: rangePos(value, pos), keyAt, locate: scalarLocator(text, value, pos) })
     } else {
-      const at = value !== null && value !== undefined && 'range' in value && value.range ? pos(value.range[0]) : keyAt
+      const at = isNode(value) && value.range ? pos(value.range[0]) : keyAt
       data.push({ key, text: isScalar(value) && value.value === null ? '' : undefined, at, keyAt, locate: () => undefined })
     }
   }
-  const metadata = plainMap(doc, 'metadata')
+  const metadata = plainMap(root.toJSON() as unknown, 'metadata')
   const name = typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined
   const namespace = typeof metadata?.['namespace'] === 'string' ? metadata['namespace'] : undefined
   const input: AwsAuthInput = {
@@ -112,8 +112,19 @@ const notAConfigMap =
   'this is not an aws-auth ConfigMap: expected `kind: ConfigMap` with `data.mapRoles` / `data.mapUsers` / `data.mapAccounts` ' +
   '(kubectl get cm aws-auth -n kube-system -o yaml), the data section alone, or `kubectl describe cm aws-auth -n kube-system`'
 
-function plainMap(doc: Document, key: string): Record<string, unknown> | undefined {
-  const js: unknown = doc.toJS()
+/** `kubectl get cm -o yaml` with several names or a selector prints a List: take aws-auth from it. */
+function unwrapList(root: unknown): unknown {
+  if (!isMap(root) || root.get('kind') !== 'List') return root
+  const items = root.get('items', true)
+  if (!isSeq(items)) return root
+  const named = items.items.find((item) => {
+    const metadata: unknown = isMap(item) ? item.get('metadata', true) : undefined
+    return isMap(metadata) && metadata.get('name') === 'aws-auth'
+  })
+  return named ?? (items.items.length === 1 ? items.items[0] : root)
+}
+
+function plainMap(js: unknown, key: string): Record<string, unknown> | undefined {
   const value = js !== null && typeof js === 'object' ? (js as Record<string, unknown>)[key] : undefined
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
 }

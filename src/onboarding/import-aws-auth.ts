@@ -27,6 +27,12 @@ export interface ImportOptions {
   /** Written into the cluster block when given (the output then validates on its own). */
   readonly region?: string
   readonly accountId?: string
+  /**
+   * Full ARNs of IAM Identity Center roles, keyed by the path-less ARN aws-auth names (lower-case),
+   * e.g. from `aws iam list-roles --path-prefix /aws-reserved/sso.amazonaws.com/` or an IAM lookup the
+   * command makes. A path-stripped AWSReservedSSO_ role found here is imported with its real ARN.
+   */
+  readonly ssoRoleArns?: Readonly<Record<string, string>>
 }
 
 export interface ImportWarning {
@@ -315,6 +321,12 @@ function convertMapping(m: RawMapping, warn: Warn, opts: ImportOptions): Outcome
     return skipped(m, 'role-path')
   }
   if (principal.kind === 'role' && principal.name.startsWith('AWSReservedSSO_')) {
+    const full = resolvedSsoArn(principal, opts)
+    if (full !== undefined) {
+      warn('sso-role-path', subject, `${where(m)} is an IAM Identity Center role written without its path; imported with its real ARN ${full}`)
+      const outcome = standardOutcome(m, principal, warn, opts)
+      return outcome.entry === undefined ? outcome : { ...outcome, entry: { ...outcome.entry, principalArn: full } }
+    }
     warn(
       'sso-role-path',
       subject,
@@ -327,6 +339,15 @@ function convertMapping(m: RawMapping, warn: Warn, opts: ImportOptions): Outcome
   const nodeType = m.section === 'mapRoles' && principal.kind === 'role' ? nodeTypeOf(m.groups) : undefined
   if (nodeType !== undefined) return nodeOutcome(m, principal, nodeType, warn, opts)
   return standardOutcome(m, principal, warn, opts)
+}
+
+/** The real ARN of a path-stripped SSO role, when the caller knows it and it names the same role. */
+function resolvedSsoArn(principal: PrincipalArn, opts: ImportOptions): string | undefined {
+  const full = opts.ssoRoleArns?.[principal.arn.toLowerCase()]
+  if (full === undefined) return undefined
+  const parsed = parsePrincipalArn(full)
+  const same = parsed.ok && parsed.value.kind === 'role' && parsed.value.name === principal.name && parsed.value.accountId === principal.accountId
+  return same ? full : undefined
 }
 
 function nodeTypeOf(groups: readonly string[]): 'EC2_LINUX' | 'EC2_WINDOWS' | 'FARGATE_LINUX' | undefined {

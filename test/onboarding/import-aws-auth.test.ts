@@ -9,9 +9,9 @@ const CORPUS = path.resolve(import.meta.dirname, '../fixtures/aws-auth')
 const GOLDEN = path.join(CORPUS, 'golden')
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1'
 
-function run(name: string, extra: { region?: string; accountId?: string } = {}): ImportResult {
+function run(name: string, extra: { region?: string; accountId?: string } = {}, ssoRoleArns?: Record<string, string>): ImportResult {
   const text = readFileSync(path.join(CORPUS, name), 'utf8')
-  return importAwsAuth(text, { cluster: 'prod', sourceName: `aws-auth/${name}`, ...extra })
+  return importAwsAuth(text, { cluster: 'prod', sourceName: `aws-auth/${name}`, ...extra, ...(ssoRoleArns === undefined ? {} : { ssoRoleArns }) })
 }
 
 /** Compares with the golden file, or writes it with UPDATE_GOLDEN=1. */
@@ -183,6 +183,19 @@ describe('mapping rules (EKS-API.md §7)', () => {
       ['not-aws-auth', 'metadata.namespace'],
     ])
     expect(r.coverageLine).toBe('1 of 1 mapping migrated, 0 need attention')
+  })
+  it('path-stripped SSO roles are imported with their real ARN when the caller knows it', () => {
+    const sso = 'arn:aws:iam::111122223333:role/AWSReservedSSO_AdministratorAccess_0123456789abcdef'
+    const full = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef'
+    const r = run('eksctl-get-yaml.yaml', {}, { [sso.toLowerCase()]: full, 'arn:aws:iam::111122223333:role/other': 'arn:aws:iam::111122223333:role/x/other' })
+    if (!r.ok) throw new Error('unexpected')
+    expect(r.json.accessEntries.find((e) => e.principalArn === full)).toMatchObject({ username: 'sso-admin:{{SessionName}}' })
+    expect(r.coverageLine).toBe('9 of 11 mappings migrated, 2 need attention')
+    expect(r.residualYaml).not.toContain('AWSReservedSSO')
+  })
+  it('a List from kubectl get: the aws-auth item is read', () => {
+    const r = run('get-list.yaml')
+    expect(r.ok && r.json.accessEntries.map((e) => e.principalArn)).toEqual(['arn:aws:iam::111122223333:role/ops-admins'])
   })
   it('an invalid --cluster is a usage error (exit 2)', () => {
     const r = importAwsAuth('data: {}', { cluster: 'bad name', sourceName: 'f' })
