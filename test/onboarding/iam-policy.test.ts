@@ -1,7 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildIamPolicies, UNSCOPABLE_ACTIONS, type IamFormat, type IamPolicyOptions, type PolicyDocument } from '../../src/onboarding/iam-policy.js'
+import {
+  buildIamPolicies,
+  UNSCOPABLE_ACTIONS,
+  type IamFormat,
+  type IamPolicyOptions,
+  type PolicyDocument,
+} from '../../src/onboarding/iam-policy.js'
 import { validateSources } from '../../src/validate.js'
 import type { Manifest } from '../../src/types.js'
 
@@ -75,7 +81,15 @@ describe('iam-policy', () => {
   })
 
   it('every document is a valid policy with no wildcard resource except ListAccessPolicies', () => {
-    const r = build({ guardrails: { deniedPolicies: ['AmazonEKSAdminViewPolicy'], namespaceOnlyPolicies: ['AmazonEKSEditPolicy'], deniedPrincipals: ['arn:aws:iam::*:user/*'], protectedNamespaces: ['kube-system'], policyHolders: [{ policy: 'AmazonEKSClusterAdminPolicy', principals: ['arn:aws:iam::111122223333:role/platform-admins'] }] } })
+    const r = build({
+      guardrails: {
+        deniedPolicies: ['AmazonEKSAdminViewPolicy'],
+        namespaceOnlyPolicies: ['AmazonEKSEditPolicy'],
+        deniedPrincipals: ['arn:aws:iam::*:user/*'],
+        protectedNamespaces: ['kube-system'],
+        policyHolders: [{ policy: 'AmazonEKSClusterAdminPolicy', principals: ['arn:aws:iam::111122223333:role/platform-admins'] }],
+      },
+    })
     for (const role of r.roles) {
       expectValidPolicy(role.permissions, 'permissions')
       expectValidPolicy(role.trust, 'trust')
@@ -94,7 +108,21 @@ describe('iam-policy', () => {
 
   it('cloudformation: one JSON template per account, AWS::IAM::Role resources with valid documents', () => {
     const r = build({ format: 'cloudformation' })
-    const templates = r.text.split('\n---\n').map((t) => JSON.parse(t) as { AWSTemplateFormatVersion: string; Resources: Record<string, { Type: string; Properties: { AssumeRolePolicyDocument: PolicyDocument; Policies: { PolicyDocument: PolicyDocument }[]; Path: string } }> })
+    const templates = r.text
+      .split('\n---\n')
+      .map(
+        (t) =>
+          JSON.parse(t) as {
+            AWSTemplateFormatVersion: string
+            Resources: Record<
+              string,
+              {
+                Type: string
+                Properties: { AssumeRolePolicyDocument: PolicyDocument; Policies: { PolicyDocument: PolicyDocument }[]; Path: string }
+              }
+            >
+          },
+      )
     expect(templates).toHaveLength(2)
     for (const t of templates) {
       expect(t.AWSTemplateFormatVersion).toBe('2010-09-09')
@@ -119,11 +147,34 @@ describe('iam-policy', () => {
   it('plan role: reads only; apply role: the mutating access-entry actions, never UntagResource', () => {
     const r = build()
     const actionsOf = (kind: string, account: string) =>
-      new Set(r.roles.filter((x) => x.kind === kind && x.role.includes(account)).flatMap((x) => x.permissions.Statement.flatMap((s) => (typeof s.Action === 'string' ? [s.Action] : s.Action))))
+      new Set(
+        r.roles
+          .filter((x) => x.kind === kind && x.role.includes(account))
+          .flatMap((x) => x.permissions.Statement.flatMap((s) => (typeof s.Action === 'string' ? [s.Action] : s.Action))),
+      )
     const plan = actionsOf('plan', '111122223333')
-    expect([...plan].sort()).toEqual(['eks:DescribeAccessEntry', 'eks:DescribeCluster', 'eks:ListAccessEntries', 'eks:ListAccessPolicies', 'eks:ListAssociatedAccessPolicies', 'iam:GetRole', 'iam:GetUser'])
+    expect([...plan].sort()).toEqual([
+      'eks:DescribeAccessEntry',
+      'eks:DescribeCluster',
+      'eks:ListAccessEntries',
+      'eks:ListAccessPolicies',
+      'eks:ListAssociatedAccessPolicies',
+      'iam:GetRole',
+      'iam:GetUser',
+    ])
     const apply = actionsOf('apply', '111122223333')
-    for (const a of ['eks:CreateAccessEntry', 'eks:UpdateAccessEntry', 'eks:DeleteAccessEntry', 'eks:AssociateAccessPolicy', 'eks:DisassociateAccessPolicy', 'eks:TagResource', 'eks:UpdateClusterConfig', 'eks:DescribeUpdate', 'iam:PassRole']) expect(apply).toContain(a)
+    for (const a of [
+      'eks:CreateAccessEntry',
+      'eks:UpdateAccessEntry',
+      'eks:DeleteAccessEntry',
+      'eks:AssociateAccessPolicy',
+      'eks:DisassociateAccessPolicy',
+      'eks:TagResource',
+      'eks:UpdateClusterConfig',
+      'eks:DescribeUpdate',
+      'iam:PassRole',
+    ])
+      expect(apply).toContain(a)
     expect(apply).not.toContain('eks:UntagResource')
     // no cluster of the China role sets authenticationMode, and it has no EC2 node entries
     const cn = actionsOf('apply', '444455556666')
@@ -143,10 +194,13 @@ describe('iam-policy', () => {
       Resource: ['arn:aws:iam::111122223333:role/karpenter-node', 'arn:aws:iam::111122223333:role/windows-node'],
       Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
     })
-    expect(byId['ManageAccessEntries']?.Resource).toEqual(['arn:aws:eks:eu-west-1:111122223333:access-entry/prod/*', 'arn:aws:eks:eu-west-1:111122223333:access-entry/staging-eu/*'])
+    expect(byId['ManageAccessEntries']?.Resource).toEqual([
+      'arn:aws:eks:eu-west-1:111122223333:access-entry/prod/*',
+      'arn:aws:eks:eu-west-1:111122223333:access-entry/staging-eu/*',
+    ])
   })
 
-  it('trust: GitHub OIDC in the role\'s partition and account, audience and subjects', () => {
+  it("trust: GitHub OIDC in the role's partition and account, audience and subjects", () => {
     const r = build({ branch: 'release', audience: 'sts.amazonaws.com' })
     const plan = r.roles.find((x) => x.kind === 'plan' && x.role.includes('aws-cn'))
     expect(plan?.trust.Statement[0]).toEqual({
@@ -157,12 +211,17 @@ describe('iam-policy', () => {
       Condition: {
         StringEquals: {
           'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-          'token.actions.githubusercontent.com:sub': ['repo:acme/platform-access:pull_request', 'repo:acme/platform-access:ref:refs/heads/release'],
+          'token.actions.githubusercontent.com:sub': [
+            'repo:acme/platform-access:pull_request',
+            'repo:acme/platform-access:ref:refs/heads/release',
+          ],
         },
       },
     })
     const apply = r.roles.find((x) => x.kind === 'apply' && x.role.includes('aws-cn'))
-    expect(apply?.trust.Statement[0]?.Condition?.['StringEquals']?.['token.actions.githubusercontent.com:sub']).toBe('repo:acme/platform-access:ref:refs/heads/release')
+    expect(apply?.trust.Statement[0]?.Condition?.['StringEquals']?.['token.actions.githubusercontent.com:sub']).toBe(
+      'repo:acme/platform-access:ref:refs/heads/release',
+    )
   })
 
   it('guardrails become Deny statements on the EKS condition keys', () => {
@@ -176,10 +235,15 @@ describe('iam-policy', () => {
       },
     })
     const apply = r.roles.find((x) => x.kind === 'apply' && x.role.includes('111122223333'))
-    const denies = Object.fromEntries((apply?.permissions.Statement ?? []).filter((s) => s.Effect === 'Deny').map((s) => [s.Sid, s.Condition]))
+    const denies = Object.fromEntries(
+      (apply?.permissions.Statement ?? []).filter((s) => s.Effect === 'Deny').map((s) => [s.Sid, s.Condition]),
+    )
     expect(denies).toEqual({
       GuardrailDeniedPolicies: { ArnLike: { 'eks:policyArn': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy' } },
-      GuardrailNamespaceOnlyPolicies: { ArnLike: { 'eks:policyArn': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy' }, StringEquals: { 'eks:accessScope': 'cluster' } },
+      GuardrailNamespaceOnlyPolicies: {
+        ArnLike: { 'eks:policyArn': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy' },
+        StringEquals: { 'eks:accessScope': 'cluster' },
+      },
       GuardrailProtectedNamespaces: { 'ForAnyValue:StringLike': { 'eks:namespaces': 'kube-system' } },
       GuardrailDeniedPrincipals: { ArnLike: { 'eks:principalArn': 'arn:aws:iam::*:user/*' } },
       GuardrailPolicyHolders1: {
@@ -234,7 +298,14 @@ function jsonencodeArguments(hcl: string): PolicyDocument[] {
         }
       }
     }
-    out.push(JSON.parse(hcl.slice(start, end).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{')) as PolicyDocument)
+    out.push(
+      JSON.parse(
+        hcl
+          .slice(start, end)
+          .replace(/\$\$\{/g, '${')
+          .replace(/%%\{/g, '%{'),
+      ) as PolicyDocument,
+    )
     at = hcl.indexOf('jsonencode(', end)
   }
   return out

@@ -11,7 +11,12 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1'
 
 function run(name: string, extra: { region?: string; accountId?: string } = {}, ssoRoleArns?: Record<string, string>): ImportResult {
   const text = readFileSync(path.join(CORPUS, name), 'utf8')
-  return importAwsAuth(text, { cluster: 'prod', sourceName: `aws-auth/${name}`, ...extra, ...(ssoRoleArns === undefined ? {} : { ssoRoleArns }) })
+  return importAwsAuth(text, {
+    cluster: 'prod',
+    sourceName: `aws-auth/${name}`,
+    ...extra,
+    ...(ssoRoleArns === undefined ? {} : { ssoRoleArns }),
+  })
 }
 
 /** Compares with the golden file, or writes it with UPDATE_GOLDEN=1. */
@@ -24,8 +29,17 @@ function golden(file: string, actual: string): void {
   expect(actual).toBe(readFileSync(target, 'utf8'))
 }
 
-const inputs = readdirSync(CORPUS).filter((f) => /\.(yaml|json|txt)$/.test(f)).sort()
-const invalid = new Set(['bad-yaml-block.yaml', 'bad-yaml-json.json', 'bad-yaml-describe.txt', 'not-a-list.yaml', 'missing-bar.yaml', 'not-a-configmap.yaml'])
+const inputs = readdirSync(CORPUS)
+  .filter((f) => /\.(yaml|json|txt)$/.test(f))
+  .sort()
+const invalid = new Set([
+  'bad-yaml-block.yaml',
+  'bad-yaml-json.json',
+  'bad-yaml-describe.txt',
+  'not-a-list.yaml',
+  'missing-bar.yaml',
+  'not-a-configmap.yaml',
+])
 
 describe('import-aws-auth corpus (goldens in test/fixtures/aws-auth/golden)', () => {
   it.each(inputs.filter((f) => !invalid.has(f)))('%s', (name) => {
@@ -41,7 +55,8 @@ describe('import-aws-auth corpus (goldens in test/fixtures/aws-auth/golden)', ()
     const residual = parseYaml(r.residualYaml) as { kind: string; metadata: Record<string, unknown>; data: Record<string, string> }
     expect(residual.kind).toBe('ConfigMap')
     expect(residual.metadata).toMatchObject({ name: 'aws-auth', namespace: 'kube-system' })
-    for (const key of ['mapRoles', 'mapUsers']) if (residual.data[key] !== undefined) expect(() => parseYaml(residual.data[key] as string)).not.toThrow()
+    for (const key of ['mapRoles', 'mapUsers'])
+      if (residual.data[key] !== undefined) expect(() => parseYaml(residual.data[key] as string)).not.toThrow()
   })
 
   it.each(inputs.filter((f) => invalid.has(f)))('%s is refused, nothing partial', (name) => {
@@ -51,7 +66,10 @@ describe('import-aws-auth corpus (goldens in test/fixtures/aws-auth/golden)', ()
     expect(r.exitCode).toBe(1)
     expect(r).not.toHaveProperty('manifestYaml')
     const base = name.replace(/\.[a-z]+$/, '')
-    golden(`${base}.problems.txt`, r.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.severity} ${p.code}: ${p.message}`).join('\n') + '\n')
+    golden(
+      `${base}.problems.txt`,
+      r.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.severity} ${p.code}: ${p.message}`).join('\n') + '\n',
+    )
   })
 })
 
@@ -102,13 +120,21 @@ describe('error locations inside the embedded mapRoles text', () => {
 
 describe('parsing as aws-iam-authenticator does', () => {
   const one = (mapRoles: string) => {
-    const r = importAwsAuth(`data:\n  mapRoles: |\n${mapRoles.split('\n').map((l) => `    ${l}`).join('\n')}\n`, { cluster: 'c', sourceName: 'f' })
+    const r = importAwsAuth(
+      `data:\n  mapRoles: |\n${mapRoles
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}\n`,
+      { cluster: 'c', sourceName: 'f' },
+    )
     if (!r.ok) throw new Error(JSON.stringify(r.problems))
     return r
   }
   it('member names are case-insensitive, a later one wins', () => {
     const r = one('- ROLEARN: arn:aws:iam::111122223333:role/a\n  UserName: first\n  username: second\n  GROUPS: [g]')
-    expect(r.json.accessEntries).toEqual([{ principalArn: 'arn:aws:iam::111122223333:role/a', username: 'second', clusters: ['c'], kubernetesGroups: ['g'] }])
+    expect(r.json.accessEntries).toEqual([
+      { principalArn: 'arn:aws:iam::111122223333:role/a', username: 'second', clusters: ['c'], kubernetesGroups: ['g'] },
+    ])
   })
   it('data keys are case-sensitive: maproles is ignored with a warning', () => {
     const r = importAwsAuth('data:\n  maproles: |\n    - rolearn: arn:aws:iam::111122223333:role/a\n', { cluster: 'c', sourceName: 'f' })
@@ -128,7 +154,9 @@ describe('parsing as aws-iam-authenticator does', () => {
     const r = run('get-json.json')
     if (!r.ok) throw new Error('unexpected')
     const ops = r.json.accessEntries.filter((e) => e.principalArn.toLowerCase().endsWith('role/ops'))
-    expect(ops).toEqual([{ principalArn: 'arn:aws:iam::111122223333:role/OPS', username: 'ops', clusters: ['prod'], kubernetesGroups: ['ops', 'ops-admins'] }])
+    expect(ops).toEqual([
+      { principalArn: 'arn:aws:iam::111122223333:role/OPS', username: 'ops', clusters: ['prod'], kubernetesGroups: ['ops', 'ops-admins'] },
+    ])
     expect(r.json.warnings.find((w) => w.code === 'duplicate')?.message).toContain('uses mapRoles[2]')
   })
   it('a role mapping is used before a user mapping of the same ARN', () => {
@@ -157,17 +185,20 @@ describe('mapping rules (EKS-API.md §7)', () => {
     }
     expect(r.coverageLine).toBe('8 of 11 mappings migrated, 3 need attention')
   })
-  it('the admin policy is in the principal\'s partition', () => {
+  it("the admin policy is in the principal's partition", () => {
     const r = run('cn-partition.yaml')
     if (!r.ok) throw new Error('unexpected')
-    expect(r.json.accessEntries[0]?.accessPolicies?.[0]?.policyArn).toBe('arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy')
+    expect(r.json.accessEntries[0]?.accessPolicies?.[0]?.policyArn).toBe(
+      'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+    )
   })
   it('the residual drops server-set metadata and the last-applied annotation, keeps labels', () => {
     const r = run('eksctl-get-yaml.yaml')
     if (!r.ok) throw new Error('unexpected')
     const residual = parseYaml(r.residualYaml) as { metadata: Record<string, unknown> }
     expect(residual.metadata).toEqual({ name: 'aws-auth', namespace: 'kube-system', labels: { 'app.kubernetes.io/managed-by': 'eksctl' } })
-    for (const field of ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'last-applied-configuration']) expect(r.residualYaml).not.toContain(field)
+    for (const field of ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'last-applied-configuration'])
+      expect(r.residualYaml).not.toContain(field)
   })
   it('a superseded duplicate leaves the residual with its winner (else it would take effect)', () => {
     const r = run('get-json.json')
@@ -176,7 +207,10 @@ describe('mapping rules (EKS-API.md §7)', () => {
     expect(r.residualYaml).toContain('ng-default-NodeInstanceRole')
   })
   it('a ConfigMap other than kube-system/aws-auth is converted with a warning', () => {
-    const r = importAwsAuth('kind: ConfigMap\nmetadata: {name: aws-auth-backup, namespace: default}\ndata:\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/a\n', { cluster: 'c', sourceName: 'f' })
+    const r = importAwsAuth(
+      'kind: ConfigMap\nmetadata: {name: aws-auth-backup, namespace: default}\ndata:\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/a\n',
+      { cluster: 'c', sourceName: 'f' },
+    )
     if (!r.ok) throw new Error('unexpected')
     expect(r.json.warnings.map((w) => [w.code, w.subject])).toEqual([
       ['not-aws-auth', 'metadata.name'],
@@ -186,8 +220,13 @@ describe('mapping rules (EKS-API.md §7)', () => {
   })
   it('path-stripped SSO roles are imported with their real ARN when the caller knows it', () => {
     const sso = 'arn:aws:iam::111122223333:role/AWSReservedSSO_AdministratorAccess_0123456789abcdef'
-    const full = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef'
-    const r = run('eksctl-get-yaml.yaml', {}, { [sso.toLowerCase()]: full, 'arn:aws:iam::111122223333:role/other': 'arn:aws:iam::111122223333:role/x/other' })
+    const full =
+      'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef'
+    const r = run(
+      'eksctl-get-yaml.yaml',
+      {},
+      { [sso.toLowerCase()]: full, 'arn:aws:iam::111122223333:role/other': 'arn:aws:iam::111122223333:role/x/other' },
+    )
     if (!r.ok) throw new Error('unexpected')
     expect(r.json.accessEntries.find((e) => e.principalArn === full)).toMatchObject({ username: 'sso-admin:{{SessionName}}' })
     expect(r.coverageLine).toBe('9 of 11 mappings migrated, 2 need attention')
@@ -207,13 +246,19 @@ describe('the output passes the project validator', () => {
   it.each(inputs.filter((f) => !invalid.has(f) && f !== 'cn-partition.yaml'))('%s', (name) => {
     const r = run(name, { region: 'eu-west-1', accountId: '111122223333' })
     if (!r.ok) throw new Error('unexpected')
-    const out = validateSources([{ file: 'imported.yaml', text: r.manifestYaml }], { now: new Date('2026-01-01T00:00:00Z'), expiryWarningDays: 7 })
+    const out = validateSources([{ file: 'imported.yaml', text: r.manifestYaml }], {
+      now: new Date('2026-01-01T00:00:00Z'),
+      expiryWarningDays: 7,
+    })
     expect(out.problems.filter((p) => p.severity === 'error')).toEqual([])
   })
   it('cn-partition.yaml in a China region', () => {
     const r = run('cn-partition.yaml', { region: 'cn-north-1', accountId: '111122223333' })
     if (!r.ok) throw new Error('unexpected')
-    const out = validateSources([{ file: 'imported.yaml', text: r.manifestYaml }], { now: new Date('2026-01-01T00:00:00Z'), expiryWarningDays: 7 })
+    const out = validateSources([{ file: 'imported.yaml', text: r.manifestYaml }], {
+      now: new Date('2026-01-01T00:00:00Z'),
+      expiryWarningDays: 7,
+    })
     expect(out.problems.filter((p) => p.severity === 'error')).toEqual([])
   })
 })
