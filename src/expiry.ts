@@ -18,8 +18,7 @@ export const DAY_MS = 86_400_000
  * carries this exact string, so other validators that treat `format` as an annotation still
  * reject what this tool cannot read.
  */
-export const EXPIRES_AT_PATTERN =
-  '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$'
+export const EXPIRES_AT_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$'
 
 const GRAMMAR = new RegExp(EXPIRES_AT_PATTERN)
 const PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?)?$/
@@ -28,14 +27,23 @@ const PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+)
 export function accessEndsAt(expiresAt: string): Result<Date, string> {
   const m = GRAMMAR.test(expiresAt) ? PARTS.exec(expiresAt) : null
   if (!m) {
-    return err(`"${expiresAt}" is not a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDThh:mm:ss, UTC unless it ends in Z or an offset such as +02:00)`)
+    return err(
+      `"${expiresAt}" is not a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDThh:mm:ss, UTC unless it ends in Z or an offset such as +02:00)`,
+    )
   }
   const [, y, mo, d, h, mi, s, fraction, , sign, offH, offM] = m
   const [year, month, day] = [y, mo, d].map(Number) as [number, number, number]
   if (!isCalendarDate(year, month, day)) return err(`"${expiresAt}" is not a calendar date`)
   if (h === undefined) return ok(new Date(Date.UTC(year, month - 1, day + 1)))
-  const [hour, minute, second, offsetHours, offsetMinutes] = [h, mi, s, offH ?? '0', offM ?? '0'].map(Number) as [number, number, number, number, number]
-  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return err(`"${expiresAt}" is not a valid date-time`)
+  const [hour, minute, second, offsetHours, offsetMinutes] = [h, mi, s, offH ?? '0', offM ?? '0'].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59)
+    return err(`"${expiresAt}" is not a valid date-time`)
   const millis = Math.floor(Number(`0.${(fraction ?? '0').slice(0, 9)}`) * 1000)
   const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000
   return ok(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset))

@@ -98,7 +98,12 @@ export function classifyDrift(plan: Plan, observed: ObservedByCluster, manifest:
   for (const cp of [...plan.clusters].sort((a, b) => compareText(a.cluster, b.cluster))) {
     const read = observed.get(cp.cluster)
     if (cp.errors.length > 0 || read === undefined || !read.ok) {
-      const why = cp.errors.length > 0 ? cp.errors : read !== undefined && !read.ok ? [read.error] : [{ code: 'no-state', message: `no live state for cluster ${cp.cluster}` }]
+      const why =
+        cp.errors.length > 0
+          ? cp.errors
+          : read !== undefined && !read.ok
+            ? [read.error]
+            : [{ code: 'no-state', message: `no live state for cluster ${cp.cluster}` }]
       errors.push({ cluster: cp.cluster, errors: why })
       continue
     }

@@ -36,12 +36,16 @@ export function renderDrift(report: DriftReport, format: DriftFormat, opts: { ma
 const v = showInvisible
 
 function policiesText(policies: readonly AssociatedPolicy[]): string {
-  return policies.length === 0 ? 'no access policies' : policies.map((p) => `${v(policyName(p.policyArn))} at ${formatScope(p.accessScope)}`).join(', ')
+  return policies.length === 0
+    ? 'no access policies'
+    : policies.map((p) => `${v(policyName(p.policyArn))} at ${formatScope(p.accessScope)}`).join(', ')
 }
 
 function unknownText(u: UnknownAccess): string {
   const admin = u.clusterAdmin ? 'CLUSTER ADMIN: ' : ''
-  const groups = (u.username !== undefined ? `, username ${v(u.username)}` : '') + (u.kubernetesGroups.length > 0 ? `, groups ${formatList(u.kubernetesGroups)}` : '')
+  const groups =
+    (u.username !== undefined ? `, username ${v(u.username)}` : '') +
+    (u.kubernetesGroups.length > 0 ? `, groups ${formatList(u.kubernetesGroups)}` : '')
   const deleted = u.deletedByNextApply ? ' (prune: all deletes it at the next apply)' : ''
   return `${admin}${v(u.principalArn)} (${v(u.type)}${groups}): ${policiesText(u.accessPolicies)}${deleted}`
 }
@@ -55,7 +59,11 @@ function entryLines(e: DriftEntry): string[] {
 
 export function renderDriftText(r: DriftReport): string {
   const out: string[] = []
-  out.push(r.drift ? `Drift: ${r.counts.changed} changed outside the repo, ${r.counts.unknown} unknown, ${r.counts.pending} pending` : 'No drift: every cluster matches the manifest.')
+  out.push(
+    r.drift
+      ? `Drift: ${r.counts.changed} changed outside the repo, ${r.counts.unknown} unknown, ${r.counts.pending} pending`
+      : 'No drift: every cluster matches the manifest.',
+  )
   if (r.changed.length > 0) {
     out.push('', 'Changed outside the repo (the next apply restores the manifest):')
     for (const e of r.changed) out.push(`  ${v(e.cluster)}: ${v(e.principalArn)}`, ...entryLines(e))
@@ -83,7 +91,9 @@ export function renderDriftText(r: DriftReport): string {
 // ───────────────────────────── Markdown ─────────────────────────────
 
 function policiesMarkdown(policies: readonly AssociatedPolicy[]): string {
-  return policies.length === 0 ? 'no access policies' : policies.map((p) => `${code(policyName(p.policyArn))} at ${escapeText(formatScope(p.accessScope))}`).join(', ')
+  return policies.length === 0
+    ? 'no access policies'
+    : policies.map((p) => `${code(policyName(p.policyArn))} at ${escapeText(formatScope(p.accessScope))}`).join(', ')
 }
 
 function changeBlock(e: DriftEntry): string[] {
@@ -106,7 +116,14 @@ export function renderDriftMarkdown(r: DriftReport, maxLength = DRIFT_MAX_LENGTH
     '',
   ]
   const sections: string[][] = []
-  if (r.changed.length > 0) sections.push(['### Changed outside the repo', '', 'The next apply restores what the manifest says.', '', ...r.changed.flatMap(changeBlock)])
+  if (r.changed.length > 0)
+    sections.push([
+      '### Changed outside the repo',
+      '',
+      'The next apply restores what the manifest says.',
+      '',
+      ...r.changed.flatMap(changeBlock),
+    ])
   if (r.unknown.length > 0) {
     sections.push([
       '### Unknown access',
@@ -134,17 +151,28 @@ export function renderDriftMarkdown(r: DriftReport, maxLength = DRIFT_MAX_LENGTH
     ])
   }
   if (r.dead.length > 0) {
-    sections.push(['### Dead access', '', ...r.dead.map((d) => `- ⚠️ ${code(d.cluster)}: **${d.kind}** ${code(d.principalArn)}: ${escapeText(d.fix)}`), ''])
+    sections.push([
+      '### Dead access',
+      '',
+      ...r.dead.map((d) => `- ⚠️ ${code(d.cluster)}: **${d.kind}** ${code(d.principalArn)}: ${escapeText(d.fix)}`),
+      '',
+    ])
   }
   if (r.errors.length > 0) {
-    sections.push(['### Not classified', '', ...r.errors.flatMap((e) => e.errors.map((err) => `- ${code(e.cluster)}: ${code(err.code)} ${escapeText(err.message)}`)), ''])
+    sections.push([
+      '### Not classified',
+      '',
+      ...r.errors.flatMap((e) => e.errors.map((err) => `- ${code(e.cluster)}: ${code(err.code)} ${escapeText(err.message)}`)),
+      '',
+    ])
   }
   return fit(head, sections, maxLength)
 }
 
 /** Whole sections from the end are dropped (with a note) until the body fits GitHub's limit. */
 function fit(head: readonly string[], sections: readonly string[][], maxLength: number): string {
-  const note = (n: number): string => `_${n} section${n === 1 ? '' : 's'} left out to fit GitHub's size limit; run \`eks-access-gate drift\` for the full report._\n`
+  const note = (n: number): string =>
+    `_${n} section${n === 1 ? '' : 's'} left out to fit GitHub's size limit; run \`eks-access-gate drift\` for the full report._\n`
   for (let keep = sections.length; keep >= 0; keep--) {
     const body = [...head, ...sections.slice(0, keep).flat()].join('\n').replace(/\n+$/, '\n')
     const text = keep === sections.length ? body : `${body}\n${note(sections.length - keep)}`

@@ -54,7 +54,9 @@ export function createGitHubPort(options: OctokitPortOptions): GitHubPort {
       call(`get pull request #${pullNumber}`, async () => pullOf((await octokit.rest.pulls.get({ ...r, pull_number: pullNumber })).data)),
     listPullRequestsForCommit: (sha) =>
       call(`list pull requests of commit ${sha}`, async () =>
-        (await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, { ...r, commit_sha: sha, per_page: PER_PAGE })).map(pullOf),
+        (
+          await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, { ...r, commit_sha: sha, per_page: PER_PAGE })
+        ).map(pullOf),
       ),
     listIssuesByLabel: (label, state) =>
       call(`list issues labelled "${label}"`, async () =>
@@ -87,7 +89,13 @@ async function readFile(octokit: Octokit, r: { owner: string; repo: string }, pa
   }
   const file = data as { type?: unknown; encoding?: unknown; content?: unknown }
   if (Array.isArray(data) || file.type !== 'file')
-    throw new GitHubError(200, 'other', operation, '', `"${path}" is ${Array.isArray(data) ? 'a directory' : `a ${String(file.type)}`}, not a file`)
+    throw new GitHubError(
+      200,
+      'other',
+      operation,
+      '',
+      `"${path}" is ${Array.isArray(data) ? 'a directory' : `a ${String(file.type)}`}, not a file`,
+    )
   // Files over 1 MB come back with `encoding: "none"` and no content.
   if (file.encoding !== 'base64' || typeof file.content !== 'string')
     throw new GitHubError(200, 'other', operation, '', `"${path}" is too large for the contents API (over 1 MB)`)
@@ -103,7 +111,14 @@ function userOf(u: RawUser | null | undefined): GitHubUser | undefined {
   return u ? { login: u.login, type: u.type } : undefined
 }
 
-function commentOf(c: { id: number; html_url: string; body?: string; user: RawUser | null; created_at: string; updated_at: string }): IssueComment {
+function commentOf(c: {
+  id: number
+  html_url: string
+  body?: string
+  user: RawUser | null
+  created_at: string
+  updated_at: string
+}): IssueComment {
   return { id: c.id, htmlUrl: c.html_url, body: c.body ?? '', user: userOf(c.user), createdAt: c.created_at, updatedAt: c.updated_at }
 }
 
@@ -160,7 +175,9 @@ function apiMessageOf(data: unknown, fallback: unknown): string {
     const d = data as { message?: unknown; errors?: unknown }
     const message = typeof d.message === 'string' ? d.message : ''
     const details = Array.isArray(d.errors)
-      ? d.errors.map((x) => (x && typeof x === 'object' && 'message' in x ? String((x as { message: unknown }).message) : JSON.stringify(x)))
+      ? d.errors.map((x) =>
+          x && typeof x === 'object' && 'message' in x ? String((x as { message: unknown }).message) : JSON.stringify(x),
+        )
       : []
     return [message, ...details].filter(Boolean).join(': ')
   }

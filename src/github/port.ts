@@ -97,7 +97,10 @@ function classify(status: number, apiMessage: string): { kind: GitHubErrorKind; 
       hint: 'the token may not write here (a fork pull request gets a read-only token; otherwise grant `pull-requests: write` / `issues: write` in the workflow `permissions`)',
     }
   if (status === 403)
-    return { kind: 'forbidden', hint: 'GitHub refused the call (permissions or rate limit): check the workflow `permissions` and retry later' }
+    return {
+      kind: 'forbidden',
+      hint: 'GitHub refused the call (permissions or rate limit): check the workflow `permissions` and retry later',
+    }
   if (status === 404)
     return { kind: 'not-found', hint: 'not found: check the repository, number or path, and that the token can read the repository' }
   if (status === 422)

@@ -19,12 +19,18 @@ const PATH = 'CONFIG_MAP → API_AND_CONFIG_MAP → API, one step per apply, nev
  * `live`: the cluster's mode now (DescribeCluster); `desired`: the manifest's `authenticationMode`
  * (undefined when unset). Undefined when there is nothing to say (the cluster is on API already).
  */
-export function authenticationModeGuidance(cluster: string, live: AuthenticationMode, desired: AuthenticationMode | undefined): AuthModeGuidance | undefined {
+export function authenticationModeGuidance(
+  cluster: string,
+  live: AuthenticationMode,
+  desired: AuthenticationMode | undefined,
+): AuthModeGuidance | undefined {
   const target = desired ?? live
   const order: readonly AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API']
   const step = order.indexOf(target) - order.indexOf(live)
   if (step < 0) {
-    return refuse(`cluster ${cluster} is on ${live}; EKS never goes back to ${target} (${PATH}). Set authenticationMode: ${live} or remove it`)
+    return refuse(
+      `cluster ${cluster} is on ${live}; EKS never goes back to ${target} (${PATH}). Set authenticationMode: ${live} or remove it`,
+    )
   }
   if (step > 1) {
     return refuse(

@@ -46,7 +46,13 @@ const DESCRIBE_DATA = /^Data\r?\n====\r?$/m
 /** Recognises the input shape and extracts the data strings. */
 export function readAwsAuthInput(raw: string, file: string): ReadResult {
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw
-  if (text.trim() === '') return fail(file, { line: 1, column: 1 }, 'import:empty', 'the input is empty; pipe `kubectl get cm aws-auth -n kube-system -o yaml` into the command')
+  if (text.trim() === '')
+    return fail(
+      file,
+      { line: 1, column: 1 },
+      'import:empty',
+      'the input is empty; pipe `kubectl get cm aws-auth -n kube-system -o yaml` into the command',
+    )
   if (DESCRIBE_DATA.test(text) && /^Name:/m.test(text)) return { ok: true, input: readDescribe(text) }
   return readDocument(text, file)
 }
@@ -69,7 +75,12 @@ function readDocument(text: string, file: string): ReadResult {
   if (!isMap(root)) return fail(file, { line: 1, column: 1 }, 'import:not-a-configmap', notAConfigMap)
   const kind: unknown = root.get('kind', true)
   if (isScalar(kind) && kind.value !== 'ConfigMap') {
-    return fail(file, rangePos(kind, pos), 'import:not-a-configmap', `kind is "${String(kind.value)}", expected ConfigMap (the aws-auth ConfigMap in kube-system)`)
+    return fail(
+      file,
+      rangePos(kind, pos),
+      'import:not-a-configmap',
+      `kind is "${String(kind.value)}", expected ConfigMap (the aws-auth ConfigMap in kube-system)`,
+    )
   }
   const dataNode = root.get('data', true)
   const hasMapKeys = root.items.some((p) => isScalar(p.key) && MAP_KEYS.includes(String(p.key.value)))
@@ -78,7 +89,12 @@ function readDocument(text: string, file: string): ReadResult {
   }
   const dataMap = dataNode === undefined ? root : dataNode
   if (!isMap(dataMap)) {
-    return fail(file, rangePos(dataMap as { range?: [number, number, number] | null }, pos), 'import:not-a-configmap', 'data must be a mapping of keys to strings')
+    return fail(
+      file,
+      rangePos(dataMap as { range?: [number, number, number] | null }, pos),
+      'import:not-a-configmap',
+      'data must be a mapping of keys to strings',
+    )
   }
   const data: DataValue[] = []
   for (const pair of dataMap.items) {
@@ -153,7 +169,8 @@ function scalarLocator(src: string, node: Scalar, pos: (o: number) => Pos): (lin
     const lineStart = src.lastIndexOf('\n', start - 1) + 1
     const headerLine = src.slice(lineStart, start)
     const baseIndent = headerLine.length - headerLine.trimStart().length
-    const indent = explicit !== undefined ? baseIndent + Number(explicit) : (firstContent?.length ?? 0) - (firstContent?.trimStart().length ?? 0)
+    const indent =
+      explicit !== undefined ? baseIndent + Number(explicit) : (firstContent?.length ?? 0) - (firstContent?.trimStart().length ?? 0)
     return (line, column) => ({ line: header.line + line, column: column + indent })
   }
   const decodedOffsets = decodeOffsets(src, start, end, node.type)
@@ -238,7 +255,13 @@ function readDescribe(text: string): AwsAuthInput {
     while (last > first && (lines[last - 1] ?? '').trim() === '') last--
     const value = lines.slice(first, last).join('\n')
     const firstLine = first + 1
-    data.push({ key, text: value === '' ? '' : `${value}\n`, at: { line: firstLine, column: 1 }, keyAt, locate: (line, column) => ({ line: firstLine + line - 1, column }) })
+    data.push({
+      key,
+      text: value === '' ? '' : `${value}\n`,
+      at: { line: firstLine, column: 1 },
+      keyAt,
+      locate: (line, column) => ({ line: firstLine + line - 1, column }),
+    })
     i = j
   }
   const name = header('Name')

@@ -61,7 +61,13 @@ function parseEmbedded(file: string, value: DataValue): Parsed<{ js: unknown; do
     return {
       ok: false,
       problems: [
-        located(file, value, undefined, 'import:not-a-string', `must be a string holding YAML (write \`${value.key}: |\` and indent the list under it); Kubernetes ConfigMap data values are strings`),
+        located(
+          file,
+          value,
+          undefined,
+          'import:not-a-string',
+          `must be a string holding YAML (write \`${value.key}: |\` and indent the list under it); Kubernetes ConfigMap data values are strings`,
+        ),
       ],
     }
   }
@@ -71,7 +77,10 @@ function parseEmbedded(file: string, value: DataValue): Parsed<{ js: unknown; do
   if (error !== undefined) {
     const lp = error.linePos?.[0]
     const inner = lp === undefined ? undefined : { line: lp.line, column: lp.col }
-    return { ok: false, problems: [located(file, value, inner, 'import:syntax', `${firstLineOfYamlError(error.message)}; fix the YAML inside ${value.key}`)] }
+    return {
+      ok: false,
+      problems: [located(file, value, inner, 'import:syntax', `${firstLineOfYamlError(error.message)}; fix the YAML inside ${value.key}`)],
+    }
   }
   const editable = parseDocument(value.text, { uniqueKeys: false })
   return { ok: true, value: { js: semantic.toJS(), doc: editable } }
@@ -88,7 +97,15 @@ export function parseMappingSection(file: string, value: DataValue, section: Sec
     const arnKey = section === 'mapRoles' ? 'rolearn' : 'userarn'
     return {
       ok: false,
-      problems: [located(file, value, { line: 1, column: 1 }, 'import:not-a-list', `must be a YAML list of mappings (\`- ${arnKey}: …\`), found ${describe(js)}`)],
+      problems: [
+        located(
+          file,
+          value,
+          { line: 1, column: 1 },
+          'import:not-a-list',
+          `must be a YAML list of mappings (\`- ${arnKey}: …\`), found ${describe(js)}`,
+        ),
+      ],
     }
   }
   return { ok: true, value: { mappings: js.map((item, index) => decodeMapping(section, index, item)), doc } }
@@ -101,7 +118,12 @@ export function parseAccountsSection(file: string, value: DataValue): Parsed<{ a
   if (parsed.value === undefined || parsed.value.js === null) return { ok: true, value: { accounts: [], defects: [] } }
   const { js, doc } = parsed.value
   if (!Array.isArray(js)) {
-    return { ok: false, problems: [located(file, value, { line: 1, column: 1 }, 'import:not-a-list', `must be a YAML list of account IDs, found ${describe(js)}`)] }
+    return {
+      ok: false,
+      problems: [
+        located(file, value, { line: 1, column: 1 }, 'import:not-a-list', `must be a YAML list of account IDs, found ${describe(js)}`),
+      ],
+    }
   }
   const items = (doc.contents as { items?: { source?: string; value?: unknown }[] } | null)?.items ?? []
   const accounts = js.map((v, i) => {
@@ -136,17 +158,20 @@ function decodeMapping(section: Section, index: number, item: unknown): RawMappi
   const sso = section === 'mapRoles' ? member(obj, 'sso') : { present: false, value: undefined }
   const defects: string[] = []
   if (arn.present && arn.value !== null && typeof arn.value !== 'string') defects.push(`${arnKey} is ${describe(arn.value)}, not a string`)
-  if (username.present && username.value !== null && typeof username.value !== 'string') defects.push(`username is ${describe(username.value)}, not a string (quote it)`)
+  if (username.present && username.value !== null && typeof username.value !== 'string')
+    defects.push(`username is ${describe(username.value)}, not a string (quote it)`)
   let groupList: string[] = []
   if (groups.present && groups.value !== null) {
     if (!Array.isArray(groups.value)) defects.push(`groups is ${describe(groups.value)}, not a list`)
-    else if (groups.value.some((g) => g !== null && typeof g !== 'string')) defects.push('groups has an item that is not a string (quote it)')
+    else if (groups.value.some((g) => g !== null && typeof g !== 'string'))
+      defects.push('groups has an item that is not a string (quote it)')
     else groupList = groups.value.map((g) => (g === null ? '' : (g as string)))
   }
   const arnText = typeof arn.value === 'string' ? arn.value : undefined
   const hasSso = sso.present && sso.value !== null
   if (defects.length === 0 && (arnText === undefined || arnText === '') && !hasSso) defects.push(`${arnKey} is missing`)
-  if (defects.length === 0 && arnText !== undefined && arnText !== '' && hasSso) defects.push('it has both rolearn and sso; aws-iam-authenticator rejects that')
+  if (defects.length === 0 && arnText !== undefined && arnText !== '' && hasSso)
+    defects.push('it has both rolearn and sso; aws-iam-authenticator rejects that')
   return {
     section,
     index,

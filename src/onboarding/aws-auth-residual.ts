@@ -16,7 +16,16 @@ export interface ResidualPlan {
 }
 
 /** Metadata the API server sets; `kubectl apply` of a copy that carries them conflicts or is refused. */
-const SERVER_SET = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds']
+const SERVER_SET = [
+  'resourceVersion',
+  'uid',
+  'creationTimestamp',
+  'managedFields',
+  'generation',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+]
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
 
 export function renderResidual(plan: ResidualPlan, sourceName: string): string {
@@ -25,7 +34,11 @@ export function renderResidual(plan: ResidualPlan, sourceName: string): string {
     let text = value.text ?? ''
     if (value.key === 'mapRoles' || value.key === 'mapUsers') {
       const section = plan.sections[value.key]
-      if (section.doc !== undefined) text = residualSection(section.doc, plan.outcomes.filter((o) => o.mapping.section === value.key))
+      if (section.doc !== undefined)
+        text = residualSection(
+          section.doc,
+          plan.outcomes.filter((o) => o.mapping.section === value.key),
+        )
     }
     const scalar = new Scalar(text)
     scalar.type = Scalar.BLOCK_LITERAL

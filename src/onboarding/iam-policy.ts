@@ -111,7 +111,11 @@ export function buildIamPolicies(manifest: Manifest, opts: IamPolicyOptions): Ia
     }
   }
   if (byRole.size === 0) {
-    return { ok: false, exitCode: 1, message: 'the manifest names no roles: set planRoleArn and roleArn on its clusters, then run iam-policy again' }
+    return {
+      ok: false,
+      exitCode: 1,
+      message: 'the manifest names no roles: set planRoleArn and roleArn on its clusters, then run iam-policy again',
+    }
   }
   const notes: string[] = []
   const roles = [...byRole.values()]
@@ -122,11 +126,20 @@ export function buildIamPolicies(manifest: Manifest, opts: IamPolicyOptions): Ia
       const account = roleAccount.ok ? roleAccount.value.accountId : undefined
       for (const c of clusters) {
         if (account !== undefined && c.accountId !== account) {
-          notes.push(`${g.role} (${g.kind}) serves cluster ${c.key} in account ${c.accountId}: EKS has no resource policies, so a role can only reach clusters of its own account (${account})`)
+          notes.push(
+            `${g.role} (${g.kind}) serves cluster ${c.key} in account ${c.accountId}: EKS has no resource policies, so a role can only reach clusters of its own account (${account})`,
+          )
         }
       }
-      const permissions = g.kind === 'plan' ? planPermissions(clusters, g.role) : applyPermissions(clusters, manifest, opts.guardrails ?? {})
-      return { role: g.role, kind: g.kind, clusters: clusters.map((c) => c.key), permissions, trust: trustPolicy(g.role, g.kind, opts.repo, branch, audience) }
+      const permissions =
+        g.kind === 'plan' ? planPermissions(clusters, g.role) : applyPermissions(clusters, manifest, opts.guardrails ?? {})
+      return {
+        role: g.role,
+        kind: g.kind,
+        clusters: clusters.map((c) => c.key),
+        permissions,
+        trust: trustPolicy(g.role, g.kind, opts.repo, branch, audience),
+      }
     })
   return { ok: true, roles, notes, text: renderIam(roles, format, opts.repo) }
 }
@@ -158,7 +171,12 @@ function one(values: readonly string[]): string | readonly string[] {
 /** The reads `plan` (and `apply`'s re-plan) makes. */
 function readStatements(clusters: readonly ManifestCluster[]): PolicyStatement[] {
   return [
-    { Sid: 'ReadClusters', Effect: 'Allow', Action: ['eks:DescribeCluster', 'eks:ListAccessEntries'], Resource: one(uniqueSorted(clusters.map(clusterArn))) },
+    {
+      Sid: 'ReadClusters',
+      Effect: 'Allow',
+      Action: ['eks:DescribeCluster', 'eks:ListAccessEntries'],
+      Resource: one(uniqueSorted(clusters.map(clusterArn))),
+    },
     {
       Sid: 'ReadAccessEntries',
       Effect: 'Allow',
@@ -195,7 +213,13 @@ function applyPermissions(clusters: readonly ManifestCluster[], manifest: Manife
     {
       Sid: 'ManageAccessEntries',
       Effect: 'Allow',
-      Action: ['eks:AssociateAccessPolicy', 'eks:DeleteAccessEntry', 'eks:DisassociateAccessPolicy', 'eks:TagResource', 'eks:UpdateAccessEntry'],
+      Action: [
+        'eks:AssociateAccessPolicy',
+        'eks:DeleteAccessEntry',
+        'eks:DisassociateAccessPolicy',
+        'eks:TagResource',
+        'eks:UpdateAccessEntry',
+      ],
       Resource: one(entryArns),
     },
   ]
@@ -211,7 +235,12 @@ function applyPermissions(clusters: readonly ManifestCluster[], manifest: Manife
         // Only the mode the manifest sets: no other cluster setting can be changed with this role.
         Condition: { StringEquals: { 'eks:authenticationMode': one(modes) } },
       },
-      { Sid: 'WatchAuthenticationModeUpdate', Effect: 'Allow', Action: 'eks:DescribeUpdate', Resource: one(uniqueSorted(modeClusters.map(clusterArn))) },
+      {
+        Sid: 'WatchAuthenticationModeUpdate',
+        Effect: 'Allow',
+        Action: 'eks:DescribeUpdate',
+        Resource: one(uniqueSorted(modeClusters.map(clusterArn))),
+      },
     )
   }
   const passRoles = nodeRolesNeedingPassRole(clusters, manifest)
@@ -248,7 +277,10 @@ function selectedKeys(selectors: readonly string[] | undefined, keys: readonly s
 }
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${body}$`)
 }
 
@@ -257,7 +289,12 @@ function policyArns(refs: readonly string[], clusters: readonly ManifestCluster[
   return uniqueSorted(refs.flatMap((r) => partitions.map((p) => policyArnFor(r, p))))
 }
 
-function guardrailStatements(clusters: readonly ManifestCluster[], clusterArns: string[], entryArns: string[], g: IamGuardrails): PolicyStatement[] {
+function guardrailStatements(
+  clusters: readonly ManifestCluster[],
+  clusterArns: string[],
+  entryArns: string[],
+  g: IamGuardrails,
+): PolicyStatement[] {
   const out: PolicyStatement[] = []
   const entries = one(entryArns)
   if (g.deniedPolicies !== undefined && g.deniedPolicies.length > 0) {
@@ -275,7 +312,10 @@ function guardrailStatements(clusters: readonly ManifestCluster[], clusterArns: 
       Effect: 'Deny',
       Action: 'eks:AssociateAccessPolicy',
       Resource: entries,
-      Condition: { ArnLike: { 'eks:policyArn': one(policyArns(g.namespaceOnlyPolicies, clusters)) }, StringEquals: { 'eks:accessScope': 'cluster' } },
+      Condition: {
+        ArnLike: { 'eks:policyArn': one(policyArns(g.namespaceOnlyPolicies, clusters)) },
+        StringEquals: { 'eks:accessScope': 'cluster' },
+      },
     })
   }
   if (g.protectedNamespaces !== undefined && g.protectedNamespaces.length > 0) {
@@ -302,7 +342,10 @@ function guardrailStatements(clusters: readonly ManifestCluster[], clusterArns: 
       Effect: 'Deny',
       Action: 'eks:AssociateAccessPolicy',
       Resource: entries,
-      Condition: { ArnLike: { 'eks:policyArn': one(policyArns([h.policy], clusters)) }, ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) } },
+      Condition: {
+        ArnLike: { 'eks:policyArn': one(policyArns([h.policy], clusters)) },
+        ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) },
+      },
     })
   })
   return out
@@ -340,7 +383,11 @@ function trustPolicy(role: string, kind: 'plan' | 'apply', repo: string, branch:
 function renderIam(roles: readonly RolePolicies[], format: IamFormat, repo: string): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(roles.map(({ role, kind, clusters, permissions, trust }) => ({ role, kind, clusters, permissions, trust })), null, 2)}\n`
+      return `${JSON.stringify(
+        roles.map(({ role, kind, clusters, permissions, trust }) => ({ role, kind, clusters, permissions, trust })),
+        null,
+        2,
+      )}\n`
     case 'cloudformation':
       return renderCloudFormation(roles, repo)
     case 'terraform':

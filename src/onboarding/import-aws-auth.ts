@@ -111,7 +111,15 @@ const CLUSTER_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 
 export function importAwsAuth(text: string, opts: ImportOptions): ImportResult {
   if (!CLUSTER_KEY.test(opts.cluster) || opts.cluster.length > 100) {
-    return { ok: false, exitCode: 2, problems: [usageProblem(`--cluster "${opts.cluster}" is not a manifest cluster name: letters, digits, '.', '_' and '-', starting with a letter or digit`)] }
+    return {
+      ok: false,
+      exitCode: 2,
+      problems: [
+        usageProblem(
+          `--cluster "${opts.cluster}" is not a manifest cluster name: letters, digits, '.', '_' and '-', starting with a letter or digit`,
+        ),
+      ],
+    }
   }
   const read = readAwsAuthInput(text, opts.sourceName)
   if (!read.ok) return { ok: false, exitCode: 1, problems: read.problems }
@@ -188,11 +196,22 @@ function convert(input: AwsAuthInput, sections: Sections, opts: ImportOptions): 
   const warn = (code: WarningCode, subject: string, message: string): void => {
     warnings.push({ code, subject, message })
   }
-  if (input.name !== undefined && input.name !== 'aws-auth') warn('not-aws-auth', 'metadata.name', `the ConfigMap is "${input.name}", not aws-auth: EKS reads only kube-system/aws-auth`)
-  if (input.namespace !== undefined && input.namespace !== 'kube-system') warn('not-aws-auth', 'metadata.namespace', `the namespace is "${input.namespace}", not kube-system: EKS reads only kube-system/aws-auth`)
+  if (input.name !== undefined && input.name !== 'aws-auth')
+    warn('not-aws-auth', 'metadata.name', `the ConfigMap is "${input.name}", not aws-auth: EKS reads only kube-system/aws-auth`)
+  if (input.namespace !== undefined && input.namespace !== 'kube-system')
+    warn(
+      'not-aws-auth',
+      'metadata.namespace',
+      `the namespace is "${input.namespace}", not kube-system: EKS reads only kube-system/aws-auth`,
+    )
   for (const other of sections.other) {
     const near = MAP_KEYS.find((k) => k.toLowerCase() === other.key.toLowerCase())
-    if (near !== undefined) warn('ignored-key', other.key, `aws-iam-authenticator reads data keys case-sensitively and ignores "${other.key}"; it never took effect (did you mean ${near}?). Not imported; kept in the residual`)
+    if (near !== undefined)
+      warn(
+        'ignored-key',
+        other.key,
+        `aws-iam-authenticator reads data keys case-sensitively and ignores "${other.key}"; it never took effect (did you mean ${near}?). Not imported; kept in the residual`,
+      )
   }
 
   // A role mapping is looked up before a user mapping, and within a key the last mapping wins.
@@ -235,7 +254,11 @@ function convert(input: AwsAuthInput, sections: Sections, opts: ImportOptions): 
   if (total === 0) warn('no-mappings', 'data', 'the ConfigMap has no mapRoles, mapUsers or mapAccounts entries: nothing to import')
   const coverage: Coverage = { total, migrated, attention: total - migrated }
   const coverageLine = formatCoverage(coverage)
-  const residualPlan: ResidualPlan = { input, sections, outcomes: ordered.map((o) => ({ mapping: o.mapping, remove: o.remove, ...(o.keepNote === undefined ? {} : { note: o.keepNote }) })) }
+  const residualPlan: ResidualPlan = {
+    input,
+    sections,
+    outcomes: ordered.map((o) => ({ mapping: o.mapping, remove: o.remove, ...(o.keepNote === undefined ? {} : { note: o.keepNote }) })),
+  }
   return {
     ok: true,
     manifestYaml: renderManifest(entries, ordered, opts, coverageLine),
@@ -272,7 +295,11 @@ const skipped = (m: RawMapping, code: WarningCode): Outcome => ({ mapping: m, re
 function convertMapping(m: RawMapping, warn: Warn, opts: ImportOptions): Outcome {
   const subject = subjectOf(m)
   if (m.defect !== undefined) {
-    warn('malformed', subject, `${where(m)}: ${m.defect}. aws-iam-authenticator does not read it as intended either; fix it by hand. Not imported, kept in the residual`)
+    warn(
+      'malformed',
+      subject,
+      `${where(m)}: ${m.defect}. aws-iam-authenticator does not read it as intended either; fix it by hand. Not imported, kept in the residual`,
+    )
     return skipped(m, 'malformed')
   }
   if (m.sso !== undefined) {
@@ -286,7 +313,11 @@ function convertMapping(m: RawMapping, warn: Warn, opts: ImportOptions): Outcome
   }
   const arn = m.arn as string
   if (/[*?]/.test(arn)) {
-    warn('wildcard-arn', subject, `${where(m)} uses a wildcard; access entries name one principal each. Add an entry per principal by hand; kept in the residual`)
+    warn(
+      'wildcard-arn',
+      subject,
+      `${where(m)} uses a wildcard; access entries name one principal each. Add an entry per principal by hand; kept in the residual`,
+    )
     return skipped(m, 'wildcard-arn')
   }
   const parsed = parsePrincipalArn(arn)
@@ -306,7 +337,11 @@ function convertMapping(m: RawMapping, warn: Warn, opts: ImportOptions): Outcome
       )
       return skipped(m, 'assumed-role-arn')
     case 'service-linked-role':
-      warn('service-linked-role', subject, `${where(m)} names a service-linked role, which access entries do not support; skipped, kept in the residual`)
+      warn(
+        'service-linked-role',
+        subject,
+        `${where(m)} names a service-linked role, which access entries do not support; skipped, kept in the residual`,
+      )
       return skipped(m, 'service-linked-role')
     default:
       break
@@ -323,7 +358,11 @@ function convertMapping(m: RawMapping, warn: Warn, opts: ImportOptions): Outcome
   if (principal.kind === 'role' && principal.name.startsWith('AWSReservedSSO_')) {
     const full = resolvedSsoArn(principal, opts)
     if (full !== undefined) {
-      warn('sso-role-path', subject, `${where(m)} is an IAM Identity Center role written without its path; imported with its real ARN ${full}`)
+      warn(
+        'sso-role-path',
+        subject,
+        `${where(m)} is an IAM Identity Center role written without its path; imported with its real ARN ${full}`,
+      )
       const outcome = standardOutcome(m, principal, warn, opts)
       return outcome.entry === undefined ? outcome : { ...outcome, entry: { ...outcome.entry, principalArn: full } }
     }
@@ -346,7 +385,8 @@ function resolvedSsoArn(principal: PrincipalArn, opts: ImportOptions): string | 
   const full = opts.ssoRoleArns?.[principal.arn.toLowerCase()]
   if (full === undefined) return undefined
   const parsed = parsePrincipalArn(full)
-  const same = parsed.ok && parsed.value.kind === 'role' && parsed.value.name === principal.name && parsed.value.accountId === principal.accountId
+  const same =
+    parsed.ok && parsed.value.kind === 'role' && parsed.value.name === principal.name && parsed.value.accountId === principal.accountId
   return same ? full : undefined
 }
 
@@ -356,7 +396,13 @@ function nodeTypeOf(groups: readonly string[]): 'EC2_LINUX' | 'EC2_WINDOWS' | 'F
   return groups.includes('eks:kube-proxy-windows') ? 'EC2_WINDOWS' : 'EC2_LINUX'
 }
 
-function nodeOutcome(m: RawMapping, principal: PrincipalArn, type: 'EC2_LINUX' | 'EC2_WINDOWS' | 'FARGATE_LINUX', warn: Warn, opts: ImportOptions): Outcome {
+function nodeOutcome(
+  m: RawMapping,
+  principal: PrincipalArn,
+  type: 'EC2_LINUX' | 'EC2_WINDOWS' | 'FARGATE_LINUX',
+  warn: Warn,
+  opts: ImportOptions,
+): Outcome {
   const subject = subjectOf(m)
   const what = type === 'FARGATE_LINUX' ? 'a Fargate pod execution role' : 'a node role'
   warn(
@@ -372,12 +418,25 @@ function nodeOutcome(m: RawMapping, principal: PrincipalArn, type: 'EC2_LINUX' |
       ...(customUser ? [`username "${m.username}"`] : []),
       ...(extraGroups.length > 0 ? [`groups ${extraGroups.join(', ')}`] : []),
     ]
-    warn('node-fields-dropped', subject, `${where(m)}: ${parts.join(' and ')} dropped: EKS sets a node entry's username and groups itself. Bind RBAC to system:nodes instead`)
+    warn(
+      'node-fields-dropped',
+      subject,
+      `${where(m)}: ${parts.join(' and ')} dropped: EKS sets a node entry's username and groups itself. Bind RBAC to system:nodes instead`,
+    )
   }
   if (opts.accountId !== undefined && principal.accountId !== opts.accountId) {
-    warn('node-role', subject, `${where(m)}: node entries must name a role of the cluster's account ${opts.accountId}, this one is in ${principal.accountId}`)
+    warn(
+      'node-role',
+      subject,
+      `${where(m)}: node entries must name a role of the cluster's account ${opts.accountId}, this one is in ${principal.accountId}`,
+    )
   }
-  return { mapping: m, entry: { principalArn: m.arn as string, type, clusters: [opts.cluster] }, remove: false, keepNote: `node role, imported as ${type}: kept so nodes keep joining until the access entry exists; remove before switching to API` }
+  return {
+    mapping: m,
+    entry: { principalArn: m.arn as string, type, clusters: [opts.cluster] },
+    remove: false,
+    keepNote: `node role, imported as ${type}: kept so nodes keep joining until the access entry exists; remove before switching to API`,
+  }
 }
 
 const SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/
@@ -388,7 +447,11 @@ function standardOutcome(m: RawMapping, principal: PrincipalArn, warn: Warn, opt
   const admin = m.groups.includes('system:masters')
   const reserved = m.groups.filter((g) => g.startsWith('system:') && g !== 'system:masters')
   if (reserved.length > 0) {
-    warn('reserved-group', subject, `${where(m)}: groups ${reserved.join(', ')} dropped: EKS rejects groups that start with system:, and access entries have no equivalent`)
+    warn(
+      'reserved-group',
+      subject,
+      `${where(m)}: groups ${reserved.join(', ')} dropped: EKS rejects groups that start with system:, and access entries have no equivalent`,
+    )
   }
   const groups = [...new Set(m.groups.filter((g) => g !== '' && !g.startsWith('system:')))].sort()
   const username = checkedUsername(m, warn)
@@ -397,7 +460,13 @@ function standardOutcome(m: RawMapping, principal: PrincipalArn, warn: Warn, opt
     ...(username === undefined ? {} : { username }),
     clusters: [opts.cluster],
     ...(groups.length > 0 ? { kubernetesGroups: groups } : {}),
-    ...(admin ? { accessPolicies: [{ policyArn: policyArnFor(CLUSTER_ADMIN_POLICY, principal.partition), accessScope: { type: 'cluster' as const } }] } : {}),
+    ...(admin
+      ? {
+          accessPolicies: [
+            { policyArn: policyArnFor(CLUSTER_ADMIN_POLICY, principal.partition), accessScope: { type: 'cluster' as const } },
+          ],
+        }
+      : {}),
   }
   return { mapping: m, entry, remove: true }
 }
@@ -427,7 +496,11 @@ function checkedUsername(m: RawMapping, warn: Warn): string | undefined {
   }
   const other = OTHER_TEMPLATES.exec(username)
   if (other !== null) {
-    warn('username-template', subject, `${where(m)}: username "${username}" uses ${other[0]}, an aws-iam-authenticator template that access entries are not documented to accept; check it before applying`)
+    warn(
+      'username-template',
+      subject,
+      `${where(m)}: username "${username}" uses ${other[0]}, an aws-iam-authenticator template that access entries are not documented to accept; check it before applying`,
+    )
   }
   return username
 }
@@ -445,7 +518,12 @@ export function formatWarning(w: ImportWarning): string {
   return `warning ${w.code} ${w.subject}: ${w.message}`
 }
 
-function renderManifest(entries: readonly ImportedEntry[], outcomes: readonly Outcome[], opts: ImportOptions, coverageLine: string): string {
+function renderManifest(
+  entries: readonly ImportedEntry[],
+  outcomes: readonly Outcome[],
+  opts: ImportOptions,
+  coverageLine: string,
+): string {
   const clusterBlock: Record<string, string> = {}
   if (opts.region !== undefined) clusterBlock['region'] = opts.region
   if (opts.accountId !== undefined) clusterBlock['accountId'] = opts.accountId

@@ -80,12 +80,18 @@ export async function findDeadAccess(clusters: readonly ObservedForDeadAccess[],
     const key = `${c.partition}|${c.accountId}|${principalArn}`
     let found = lookups.get(key)
     if (found === undefined) {
-      const iam = deps.iamFor({ accountId: c.accountId, partition: c.partition, ...(c.roleArn === undefined ? {} : { roleArn: c.roleArn }) })
+      const iam = deps.iamFor({
+        accountId: c.accountId,
+        partition: c.partition,
+        ...(c.roleArn === undefined ? {} : { roleArn: c.roleArn }),
+      })
       const limiter = deps.limiterFor?.(c.accountId) ?? UNPACED
-      found = limiter.run(() => iam.getPrincipal(principalArn)).then(
-        (value): Lookup => ({ ok: true, value }),
-        (e: unknown): Lookup => ({ ok: false, error: e instanceof AwsCallError ? `${e.code}: ${e.message}` : String(e) }),
-      )
+      found = limiter
+        .run(() => iam.getPrincipal(principalArn))
+        .then(
+          (value): Lookup => ({ ok: true, value }),
+          (e: unknown): Lookup => ({ ok: false, error: e instanceof AwsCallError ? `${e.code}: ${e.message}` : String(e) }),
+        )
       lookups.set(key, found)
     }
     return found
@@ -129,11 +135,17 @@ export async function findDeadAccess(clusters: readonly ObservedForDeadAccess[],
   return { dead: dead.sort(order), notChecked: notChecked.sort(order) }
 }
 
-type Lookup = { readonly ok: true; readonly value: Awaited<ReturnType<IamReadApi['getPrincipal']>> } | { readonly ok: false; readonly error: string }
+type Lookup =
+  { readonly ok: true; readonly value: Awaited<ReturnType<IamReadApi['getPrincipal']>> } | { readonly ok: false; readonly error: string }
 
 type Verdict = { kind: 'alive' } | { kind: 'dead'; dead: DeadAccess } | { kind: 'unknown'; notChecked: NotChecked }
 
-function judge(cluster: string, principalArn: string, createdAt: string | undefined, found: Awaited<ReturnType<IamReadApi['getPrincipal']>>): Verdict {
+function judge(
+  cluster: string,
+  principalArn: string,
+  createdAt: string | undefined,
+  found: Awaited<ReturnType<IamReadApi['getPrincipal']>>,
+): Verdict {
   const entryCreated = createdAt === undefined ? {} : { entryCreatedAt: createdAt }
   // A principal of that name under another path is another principal: the entry's is gone.
   if (!found.exists || (found.arn !== undefined && found.arn !== principalArn)) {
@@ -149,7 +161,10 @@ function judge(cluster: string, principalArn: string, createdAt: string | undefi
     }
   }
   if (createdAt === undefined || Number.isNaN(Date.parse(createdAt))) {
-    return { kind: 'unknown', notChecked: { cluster, principalArn, reason: 'no-entry-created-at', detail: 'the live read did not report the entry\'s createdAt' } }
+    return {
+      kind: 'unknown',
+      notChecked: { cluster, principalArn, reason: 'no-entry-created-at', detail: "the live read did not report the entry's createdAt" },
+    }
   }
   if (found.createDate.getTime() <= Date.parse(createdAt)) return { kind: 'alive' }
   const principalCreatedAt = formatInstant(found.createDate)
@@ -177,6 +192,11 @@ export function deadAccessProblems(report: DeadAccessReport, manifest: Manifest)
   for (const e of manifest.accessEntries) if (!locs.has(e.principalArn)) locs.set(e.principalArn, e.locs.principalArn)
   return report.dead.map((d) => {
     const loc = locs.get(d.principalArn) ?? { file: '', line: 0, column: 0 }
-    return problemAt(loc, 'warning', DEAD_ACCESS_CODES[d.kind], `${d.kind} access entry for "${d.principalArn}" on cluster ${d.cluster}: ${d.fix}`)
+    return problemAt(
+      loc,
+      'warning',
+      DEAD_ACCESS_CODES[d.kind],
+      `${d.kind} access entry for "${d.principalArn}" on cluster ${d.cluster}: ${d.fix}`,
+    )
   })
 }

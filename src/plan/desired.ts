@@ -73,7 +73,13 @@ export function selectEntryClusters(manifest: Manifest): EntrySelections {
   return out
 }
 
-function toDesiredEntry(entry: ManifestEntry, cluster: ManifestCluster, now: Date, warningDays: number, expiring: ExpiringAccess[]): DesiredEntry {
+function toDesiredEntry(
+  entry: ManifestEntry,
+  cluster: ManifestCluster,
+  now: Date,
+  warningDays: number,
+  expiring: ExpiringAccess[],
+): DesiredEntry {
   const kept: ManifestEntry['accessPolicies'][number][] = []
   const expiredPolicies: ExpiredPolicy[] = []
   for (const p of entry.accessPolicies) {

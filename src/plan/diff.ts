@@ -73,7 +73,9 @@ export function planCluster(input: PlanClusterInput): ClusterPlan {
       .map((e) => [e.principalArn, e] as const),
   )
   const expired = new Map(input.expired.filter((e) => !desired.has(e.principalArn)).map((e) => [e.principalArn, e] as const))
-  const expiredPolicies = new Map(input.desired.map((e) => [e.principalArn, new Map((e.expiredPolicies ?? []).map((p) => [p.policyArn, p.expiresAt]))] as const))
+  const expiredPolicies = new Map(
+    input.desired.map((e) => [e.principalArn, new Map((e.expiredPolicies ?? []).map((p) => [p.policyArn, p.expiresAt]))] as const),
+  )
 
   const outcomes: EntryOutcome[] = []
   for (const want of desired.values()) {

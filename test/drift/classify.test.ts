@@ -5,7 +5,22 @@ import { classifyDrift, renderDrift, DRIFT_MARKER, type DriftFormat } from '../.
 import { buildPlan } from '../../src/plan/plan.js'
 import type { DeadAccess } from '../../src/plan/dead-access.js'
 import type { ManifestEntry, ObservedCluster, ObservedEntry, PlanError, Result } from '../../src/types.js'
-import { ACCOUNT, ADMIN, EDIT, OWNED, VIEW, cluster, live, manifest, manifestEntry, manifestPolicy, observed, policy, role, user } from '../plan/build.js'
+import {
+  ACCOUNT,
+  ADMIN,
+  EDIT,
+  OWNED,
+  VIEW,
+  cluster,
+  live,
+  manifest,
+  manifestEntry,
+  manifestPolicy,
+  observed,
+  policy,
+  role,
+  user,
+} from '../plan/build.js'
 
 /**
  * Drift = a plan against live state, classified. Fixed clock. Golden files:
@@ -18,11 +33,18 @@ const ADMINS = role('admins')
 const DEFAULT_USERNAME = (name: string): string => `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/{{SessionName}}`
 
 const adminEntry = manifestEntry(ADMINS, { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] })
-const liveAdmins = (): ObservedEntry => observed(ADMINS, { tags: OWNED, username: DEFAULT_USERNAME('admins'), accessPolicies: [policy(ADMIN)] })
+const liveAdmins = (): ObservedEntry =>
+  observed(ADMINS, { tags: OWNED, username: DEFAULT_USERNAME('admins'), accessPolicies: [policy(ADMIN)] })
 
-function drift(entries: readonly ManifestEntry[], prodLive: readonly ObservedEntry[], extra: { staging?: Result<ObservedCluster, PlanError>; dead?: DeadAccess[] } = {}) {
+function drift(
+  entries: readonly ManifestEntry[],
+  prodLive: readonly ObservedEntry[],
+  extra: { staging?: Result<ObservedCluster, PlanError>; dead?: DeadAccess[] } = {},
+) {
   const m = manifest(extra.staging ? [prod, staging] : [prod], [adminEntry, ...entries])
-  const observedState = new Map<string, Result<ObservedCluster, PlanError>>([['prod', { ok: true, value: live([liveAdmins(), ...prodLive]) }]])
+  const observedState = new Map<string, Result<ObservedCluster, PlanError>>([
+    ['prod', { ok: true, value: live([liveAdmins(), ...prodLive]) }],
+  ])
   if (extra.staging) observedState.set('staging', extra.staging)
   const plan = buildPlan({ manifest: m, observed: observedState, now: NOW })
   return classifyDrift(plan, observedState, m, extra.dead)
@@ -35,11 +57,27 @@ describe('classifyDrift', () => {
   })
 
   it.each([
-    ['username changed outside the repo (no manifest username = the EKS default)', manifestEntry(role('dev')), observed(role('dev'), { tags: OWNED, username: 'hacker' })],
-    ['groups changed', manifestEntry(role('dev'), { kubernetesGroups: ['readers'] }), observed(role('dev'), { tags: OWNED, kubernetesGroups: ['readers', 'admins'] })],
+    [
+      'username changed outside the repo (no manifest username = the EKS default)',
+      manifestEntry(role('dev')),
+      observed(role('dev'), { tags: OWNED, username: 'hacker' }),
+    ],
+    [
+      'groups changed',
+      manifestEntry(role('dev'), { kubernetesGroups: ['readers'] }),
+      observed(role('dev'), { tags: OWNED, kubernetesGroups: ['readers', 'admins'] }),
+    ],
     ['a policy added', manifestEntry(role('dev')), observed(role('dev'), { tags: OWNED, accessPolicies: [policy(ADMIN)] })],
-    ['a policy removed', manifestEntry(role('dev'), { accessPolicies: [manifestPolicy('AmazonEKSViewPolicy')] }), observed(role('dev'), { tags: OWNED })],
-    ['a scope widened', manifestEntry(role('dev'), { accessPolicies: [manifestPolicy('AmazonEKSEditPolicy', ['a'])] }), observed(role('dev'), { tags: OWNED, accessPolicies: [policy(EDIT)] })],
+    [
+      'a policy removed',
+      manifestEntry(role('dev'), { accessPolicies: [manifestPolicy('AmazonEKSViewPolicy')] }),
+      observed(role('dev'), { tags: OWNED }),
+    ],
+    [
+      'a scope widened',
+      manifestEntry(role('dev'), { accessPolicies: [manifestPolicy('AmazonEKSEditPolicy', ['a'])] }),
+      observed(role('dev'), { tags: OWNED, accessPolicies: [policy(EDIT)] }),
+    ],
     ['a manifest tag removed', manifestEntry(role('dev'), { tags: { team: 'a' } }), observed(role('dev'), { tags: OWNED })],
   ])('owned entry, %s → changed outside the repo', (_n, want, have) => {
     const r = drift([want], [have])
@@ -50,10 +88,26 @@ describe('classifyDrift', () => {
   })
 
   it.each([
-    ['a new entry not created yet (or an owned entry deleted out of band: indistinguishable without history)', manifestEntry(role('new')), undefined],
-    ['an unowned entry the manifest names, not reconciled yet', manifestEntry(role('dev'), { kubernetesGroups: ['g'] }), observed(role('dev'))],
-    ['an owned entry whose access expired', manifestEntry(role('dev'), { expiresAt: '2026-11-14' }), observed(role('dev'), { tags: OWNED })],
-    ['an owned entry whose access policy expired', manifestEntry(role('dev'), { accessPolicies: [{ ...manifestPolicy('AmazonEKSViewPolicy'), expiresAt: '2026-11-15T11:00:00Z' }] }), observed(role('dev'), { tags: OWNED, accessPolicies: [policy(VIEW)] })],
+    [
+      'a new entry not created yet (or an owned entry deleted out of band: indistinguishable without history)',
+      manifestEntry(role('new')),
+      undefined,
+    ],
+    [
+      'an unowned entry the manifest names, not reconciled yet',
+      manifestEntry(role('dev'), { kubernetesGroups: ['g'] }),
+      observed(role('dev')),
+    ],
+    [
+      'an owned entry whose access expired',
+      manifestEntry(role('dev'), { expiresAt: '2026-11-14' }),
+      observed(role('dev'), { tags: OWNED }),
+    ],
+    [
+      'an owned entry whose access policy expired',
+      manifestEntry(role('dev'), { accessPolicies: [{ ...manifestPolicy('AmazonEKSViewPolicy'), expiresAt: '2026-11-15T11:00:00Z' }] }),
+      observed(role('dev'), { tags: OWNED, accessPolicies: [policy(VIEW)] }),
+    ],
   ])('%s → pending', (_n, want, have) => {
     const r = drift([want], have ? [have] : [])
     expect(r.counts).toEqual({ changed: 0, unknown: 0, pending: 1 })
@@ -83,7 +137,9 @@ describe('classifyDrift', () => {
 
   it('with prune: all an unknown STANDARD entry is listed once, as unknown, deleted by the next apply', () => {
     const m = manifest([{ ...prod, prune: 'all' }], [adminEntry])
-    const obs = new Map<string, Result<ObservedCluster, PlanError>>([['prod', { ok: true, value: live([liveAdmins(), observed(role('x'))]) }]])
+    const obs = new Map<string, Result<ObservedCluster, PlanError>>([
+      ['prod', { ok: true, value: live([liveAdmins(), observed(role('x'))]) }],
+    ])
     const r = classifyDrift(buildPlan({ manifest: m, observed: obs, now: NOW }), obs, m)
     expect(r.unknown).toMatchObject([{ principalArn: role('x'), deletedByNextApply: true }])
     expect(r.pending).toEqual([])
@@ -119,7 +175,12 @@ function sample() {
     ],
     {
       dead: [
-        { cluster: 'prod', principalArn: user('alice'), kind: 'orphaned', fix: 'the IAM principal does not exist, so this entry grants nothing: remove it from the manifest' },
+        {
+          cluster: 'prod',
+          principalArn: user('alice'),
+          kind: 'orphaned',
+          fix: 'the IAM principal does not exist, so this entry grants nothing: remove it from the manifest',
+        },
       ],
     },
   )

@@ -264,7 +264,15 @@ describe('checkManifestSchema: one problem per mistake, at the right node', () =
     {
       name: 'invalid date → one format problem, not one per anyOf branch',
       text: `${ENTRY}    expiresAt: 2027-02-30\n`,
-      want: [{ code: 'schema:format', line: 4, column: 16, message: 'invalid expiresAt "2027-02-30"; expected a date (YYYY-MM-DD) or a date-time (2027-03-31T18:00:00Z; UTC when it has no offset)' }],
+      want: [
+        {
+          code: 'schema:format',
+          line: 4,
+          column: 16,
+          message:
+            'invalid expiresAt "2027-02-30"; expected a date (YYYY-MM-DD) or a date-time (2027-03-31T18:00:00Z; UTC when it has no offset)',
+        },
+      ],
     },
     {
       name: 'duplicate list items → each at its second occurrence',

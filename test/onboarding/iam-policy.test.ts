@@ -108,21 +108,19 @@ describe('iam-policy', () => {
 
   it('cloudformation: one JSON template per account, AWS::IAM::Role resources with valid documents', () => {
     const r = build({ format: 'cloudformation' })
-    const templates = r.text
-      .split('\n---\n')
-      .map(
-        (t) =>
-          JSON.parse(t) as {
-            AWSTemplateFormatVersion: string
-            Resources: Record<
-              string,
-              {
-                Type: string
-                Properties: { AssumeRolePolicyDocument: PolicyDocument; Policies: { PolicyDocument: PolicyDocument }[]; Path: string }
-              }
-            >
-          },
-      )
+    const templates = r.text.split('\n---\n').map(
+      (t) =>
+        JSON.parse(t) as {
+          AWSTemplateFormatVersion: string
+          Resources: Record<
+            string,
+            {
+              Type: string
+              Properties: { AssumeRolePolicyDocument: PolicyDocument; Policies: { PolicyDocument: PolicyDocument }[]; Path: string }
+            }
+          >
+        },
+    )
     expect(templates).toHaveLength(2)
     for (const t of templates) {
       expect(t.AWSTemplateFormatVersion).toBe('2010-09-09')

@@ -17,7 +17,11 @@ function clusterOf(key: string, entries: readonly ObservedEntry[]): ObservedForD
 }
 
 /** An in-memory IAM that counts calls. */
-function memoryIam(principals: Record<string, PrincipalLookup>): { iamFor: (t: IamTarget) => IamReadApi; calls: string[]; targets: IamTarget[] } {
+function memoryIam(principals: Record<string, PrincipalLookup>): {
+  iamFor: (t: IamTarget) => IamReadApi
+  calls: string[]
+  targets: IamTarget[]
+} {
   const calls: string[] = []
   const targets: IamTarget[] = []
   return {
@@ -48,11 +52,24 @@ describe('findDeadAccess', () => {
       [user('alice')]: alive,
     })
     const report = await findDeadAccess(
-      [clusterOf('prod', [at(observed(role('gone'))), at(observed(role('recreated'))), at(observed(role('same-second'))), at(observed(user('alice')))])],
+      [
+        clusterOf('prod', [
+          at(observed(role('gone'))),
+          at(observed(role('recreated'))),
+          at(observed(role('same-second'))),
+          at(observed(user('alice'))),
+        ]),
+      ],
       iam,
     )
     expect(report.dead).toEqual([
-      { cluster: 'prod', principalArn: role('gone'), kind: 'orphaned', entryCreatedAt: ENTRY_CREATED, fix: expect.stringContaining('does not exist') },
+      {
+        cluster: 'prod',
+        principalArn: role('gone'),
+        kind: 'orphaned',
+        entryCreatedAt: ENTRY_CREATED,
+        fix: expect.stringContaining('does not exist'),
+      },
       {
         cluster: 'prod',
         principalArn: role('recreated'),
@@ -102,13 +119,21 @@ describe('findDeadAccess', () => {
     const accounts: string[] = []
     const limiter = createLimiter({ concurrency: 2 })
     let peak = 0
-    const report = await findDeadAccess([clusterOf('prod', Array.from({ length: 6 }, (_, i) => at(observed(role(`r${i}`)))))], {
-      iamFor: iam.iamFor,
-      limiterFor: (account) => {
-        accounts.push(account)
-        return { run: (task) => limiter.run(async () => ((peak = Math.max(peak, limiter.active)), task())) }
+    const report = await findDeadAccess(
+      [
+        clusterOf(
+          'prod',
+          Array.from({ length: 6 }, (_, i) => at(observed(role(`r${i}`)))),
+        ),
+      ],
+      {
+        iamFor: iam.iamFor,
+        limiterFor: (account) => {
+          accounts.push(account)
+          return { run: (task) => limiter.run(async () => ((peak = Math.max(peak, limiter.active)), task())) }
+        },
       },
-    })
+    )
     expect(report.dead).toEqual([])
     expect(new Set(accounts)).toEqual(new Set([ACCOUNT]))
     expect(peak).toBe(2)
@@ -128,8 +153,22 @@ describe('findDeadAccess', () => {
       m,
     )
     expect(problems).toEqual([
-      { severity: 'warning', code: 'dead-access:orphaned', message: `orphaned access entry for "${role('gone')}" on cluster prod: fix it`, file: 'eks-access.yaml', line: 1, column: 1 },
-      { severity: 'warning', code: 'dead-access:stale', message: `stale access entry for "${role('live-only')}" on cluster prod: recreate`, file: '', line: 0, column: 0 },
+      {
+        severity: 'warning',
+        code: 'dead-access:orphaned',
+        message: `orphaned access entry for "${role('gone')}" on cluster prod: fix it`,
+        file: 'eks-access.yaml',
+        line: 1,
+        column: 1,
+      },
+      {
+        severity: 'warning',
+        code: 'dead-access:stale',
+        message: `stale access entry for "${role('live-only')}" on cluster prod: recreate`,
+        file: '',
+        line: 0,
+        column: 0,
+      },
     ])
   })
 })
@@ -155,7 +194,15 @@ describe('findDeadAccess against the fake IAM (real client-iam)', () => {
       retryStrategy: new ConfiguredRetryStrategy(1),
     })
     const report = await findDeadAccess(
-      [clusterOf('prod', [at(observed(role('alive'))), at(observed(role('recreated'))), at(observed(role('deleted'))), at(observed(user('bob'))), at(observed(user('gone')))])],
+      [
+        clusterOf('prod', [
+          at(observed(role('alive'))),
+          at(observed(role('recreated'))),
+          at(observed(role('deleted'))),
+          at(observed(user('bob'))),
+          at(observed(user('gone'))),
+        ]),
+      ],
       { iamFor },
     )
     expect(report.dead.map((d) => [d.principalArn, d.kind])).toEqual([

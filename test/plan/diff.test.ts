@@ -79,10 +79,22 @@ describe('no false diffs', () => {
         kubernetesGroups: ['system:bootstrappers', 'system:nodes', 'system:node-proxier'],
       }),
     ],
-    ['EC2 (Auto Mode) entry, username unconfirmed', desired(role('auto'), { type: 'EC2' }), observed(role('auto'), { type: 'EC2', username: 'anything' })],
-    ['no manifest username vs the EKS default', desired(DEV), observed(DEV, { tags: OWNED, username: `arn:aws:sts::${ACCOUNT}:assumed-role/dev/{{SessionName}}` })],
+    [
+      'EC2 (Auto Mode) entry, username unconfirmed',
+      desired(role('auto'), { type: 'EC2' }),
+      observed(role('auto'), { type: 'EC2', username: 'anything' }),
+    ],
+    [
+      'no manifest username vs the EKS default',
+      desired(DEV),
+      observed(DEV, { tags: OWNED, username: `arn:aws:sts::${ACCOUNT}:assumed-role/dev/{{SessionName}}` }),
+    ],
     ['no manifest username, snapshot without one', desired(DEV), observed(DEV, { tags: OWNED })],
-    ['manifest tags already present, extra live tags kept', desired(DEV, { tags: { team: 'a' } }), observed(DEV, { tags: { ...OWNED, team: 'a', other: 'x' } })],
+    [
+      'manifest tags already present, extra live tags kept',
+      desired(DEV, { tags: { team: 'a' } }),
+      observed(DEV, { tags: { ...OWNED, team: 'a', other: 'x' } }),
+    ],
   ])('%s → zero changes', (_name, want, have) => {
     const p = plan([want], [have])
     expect(p.changes).toEqual([])
@@ -114,7 +126,10 @@ describe('change kinds', () => {
   })
 
   it('update groups: UpdateAccessEntry carries both groups and the live username', () => {
-    const p = plan([desired(DEV, { username: 'u', kubernetesGroups: ['new'] })], [observed(DEV, { tags: OWNED, username: 'u', kubernetesGroups: ['old'] })])
+    const p = plan(
+      [desired(DEV, { username: 'u', kubernetesGroups: ['new'] })],
+      [observed(DEV, { tags: OWNED, username: 'u', kubernetesGroups: ['old'] })],
+    )
     expect(of(p, DEV)).toEqual([
       {
         action: 'update',
@@ -135,8 +150,13 @@ describe('change kinds', () => {
     ['user', user('alice'), 'alice-renamed', user('alice')],
   ])('a live username changed outside the repo (%s) is an update back to the EKS default', (_n, arn, liveName, wanted) => {
     for (const owner of [OWNED, {}]) {
-      const p = plan([desired(arn, { kubernetesGroups: ['g'] })], [observed(arn, { tags: owner, username: liveName, kubernetesGroups: ['g'] })])
-      expect(of(p, arn)).toMatchObject([{ action: 'update', updateEntry: true, before: { username: liveName }, after: { username: wanted, kubernetesGroups: ['g'] } }])
+      const p = plan(
+        [desired(arn, { kubernetesGroups: ['g'] })],
+        [observed(arn, { tags: owner, username: liveName, kubernetesGroups: ['g'] })],
+      )
+      expect(of(p, arn)).toMatchObject([
+        { action: 'update', updateEntry: true, before: { username: liveName }, after: { username: wanted, kubernetesGroups: ['g'] } },
+      ])
       expect(p.unchanged).toBe(1)
     }
   })

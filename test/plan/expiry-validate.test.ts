@@ -63,7 +63,11 @@ describe('a past expiresAt in plan', () => {
       expiryWarningDays: 7,
     })
     expect(plan.clusters[0]?.errors).toEqual([])
-    expect(plan.clusters[0]?.changes).toMatchObject([{ action: 'delete', principalArn: role('contractor'), reason: 'expired', expiresAt: '2026-11-14' }])
-    expect(plan.clusters[0]?.expiring).toEqual([{ principalArn: role('dev'), policyArn: VIEW, expiresAt: '2026-11-18T09:00:00+01:00', endsAt: '2026-11-18T08:00:00Z' }])
+    expect(plan.clusters[0]?.changes).toMatchObject([
+      { action: 'delete', principalArn: role('contractor'), reason: 'expired', expiresAt: '2026-11-14' },
+    ])
+    expect(plan.clusters[0]?.expiring).toEqual([
+      { principalArn: role('dev'), policyArn: VIEW, expiresAt: '2026-11-18T09:00:00+01:00', endsAt: '2026-11-18T08:00:00Z' },
+    ])
   })
 })

@@ -33,7 +33,10 @@ describe('an expired entry', () => {
     ['date-time without offset = UTC', '2026-11-15T12:00:00'],
     ['date-time with an offset', '2026-11-15T13:00:00+01:00'],
   ])('is deleted with reason expired (%s)', (_n, expiresAt) => {
-    const p = planOf([manifestEntry(role('temp'), { expiresAt })], [observed(role('temp'), { tags: OWNED, accessPolicies: [policy(VIEW)] })])
+    const p = planOf(
+      [manifestEntry(role('temp'), { expiresAt })],
+      [observed(role('temp'), { tags: OWNED, accessPolicies: [policy(VIEW)] })],
+    )
     expect(p.clusters[0]?.changes).toEqual([
       expect.objectContaining({ action: 'delete', principalArn: role('temp'), reason: 'expired', expiresAt }),
     ])
@@ -58,16 +61,35 @@ describe('an expired entry', () => {
 
   it('is deleted even when the tool did not create it (the manifest names it and says it ended), but not with prune: none', () => {
     const unowned = [observed(role('temp'), { accessPolicies: [policy(VIEW)] })]
-    expect(planOf([manifestEntry(role('temp'), { expiresAt: '2026-11-01' })], unowned).clusters[0]?.changes).toMatchObject([{ action: 'delete', reason: 'expired' }])
-    const m = manifest([{ ...prod, prune: 'none' }], [manifestEntry(ADMINS, { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }), manifestEntry(role('temp'), { expiresAt: '2026-11-01' })])
-    const p = buildPlan({ manifest: m, observed: new Map([['prod', { ok: true as const, value: live([observed(ADMINS, { tags: OWNED, accessPolicies: [policy(ADMIN)] }), ...unowned]) }]]), now: NOW })
+    expect(planOf([manifestEntry(role('temp'), { expiresAt: '2026-11-01' })], unowned).clusters[0]?.changes).toMatchObject([
+      { action: 'delete', reason: 'expired' },
+    ])
+    const m = manifest(
+      [{ ...prod, prune: 'none' }],
+      [
+        manifestEntry(ADMINS, { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }),
+        manifestEntry(role('temp'), { expiresAt: '2026-11-01' }),
+      ],
+    )
+    const p = buildPlan({
+      manifest: m,
+      observed: new Map([
+        ['prod', { ok: true as const, value: live([observed(ADMINS, { tags: OWNED, accessPolicies: [policy(ADMIN)] }), ...unowned]) }],
+      ]),
+      now: NOW,
+    })
     expect(p.clusters[0]?.changes).toEqual([])
     expect(p.clusters[0]?.unmanaged).toMatchObject([{ principalArn: role('temp'), reason: 'prune-none' }])
   })
 
   it('apply carries it out as one DeleteAccessEntry', () => {
-    const p = planOf([manifestEntry(role('temp'), { expiresAt: '2026-11-14' })], [observed(role('temp'), { tags: OWNED, accessPolicies: [policy(VIEW)] })])
-    expect(orderActions(p.clusters[0]!).map((c) => [c.call, 'principalArn' in c ? c.principalArn : ''])).toEqual([['deleteAccessEntry', role('temp')]])
+    const p = planOf(
+      [manifestEntry(role('temp'), { expiresAt: '2026-11-14' })],
+      [observed(role('temp'), { tags: OWNED, accessPolicies: [policy(VIEW)] })],
+    )
+    expect(orderActions(p.clusters[0]!).map((c) => [c.call, 'principalArn' in c ? c.principalArn : ''])).toEqual([
+      ['deleteAccessEntry', role('temp')],
+    ])
   })
 })
 
@@ -78,13 +100,22 @@ describe('an expired access policy', () => {
     })
     const p = planOf([entry], [observed(role('dev'), { tags: OWNED, accessPolicies: [policy(EDIT, ['a']), policy(VIEW)] })])
     expect(p.clusters[0]?.changes).toEqual([
-      { action: 'disassociate', principalArn: role('dev'), policyArn: EDIT, accessScope: { type: 'namespace', namespaces: ['a'] }, reason: 'expired', expiresAt: '2026-11-14' },
+      {
+        action: 'disassociate',
+        principalArn: role('dev'),
+        policyArn: EDIT,
+        accessScope: { type: 'namespace', namespaces: ['a'] },
+        reason: 'expired',
+        expiresAt: '2026-11-14',
+      },
     ])
     expect(orderActions(p.clusters[0]!).map((c) => c.call)).toEqual(['disassociateAccessPolicy'])
   })
 
   it('is not associated on a new entry', () => {
-    const entry = manifestEntry(role('dev'), { accessPolicies: [withExpiry(manifestPolicy('AmazonEKSEditPolicy'), '2026-11-14T23:00:00-02:00')] })
+    const entry = manifestEntry(role('dev'), {
+      accessPolicies: [withExpiry(manifestPolicy('AmazonEKSEditPolicy'), '2026-11-14T23:00:00-02:00')],
+    })
     // 2026-11-14T23:00-02:00 = 2026-11-15T01:00Z: passed
     const p = planOf([entry], [])
     expect(p.clusters[0]?.changes.map((c) => c.action)).toEqual(['create'])
@@ -120,8 +151,16 @@ describe('clusters[].expiring: access ending within the warning window', () => {
   })
 
   it('stays out of the plan hash: a later re-plan with the same changes hashes the same', () => {
-    const late = planOf(entries.filter((e) => e.principalArn !== role('gone')), [], NOW)
-    const earlyWithoutGone = planOf(entries.filter((e) => e.principalArn !== role('gone')), [], new Date('2026-11-01T00:00:00Z'))
+    const late = planOf(
+      entries.filter((e) => e.principalArn !== role('gone')),
+      [],
+      NOW,
+    )
+    const earlyWithoutGone = planOf(
+      entries.filter((e) => e.principalArn !== role('gone')),
+      [],
+      new Date('2026-11-01T00:00:00Z'),
+    )
     expect(earlyWithoutGone.clusters[0]?.expiring ?? []).toEqual([])
     expect(late.clusters[0]?.expiring?.length).toBe(3)
     expect(late.clusters[0]?.changes).toEqual(earlyWithoutGone.clusters[0]?.changes)
@@ -138,11 +177,18 @@ describe('the JSON plan with expiry (schemas/plan.schema.json)', () => {
     const p = planOf(
       [
         manifestEntry(role('temp'), { expiresAt: '2026-11-14' }),
-        manifestEntry(role('dev'), { accessPolicies: [withExpiry(manifestPolicy('AmazonEKSEditPolicy'), '2026-11-14'), withExpiry(manifestPolicy('AmazonEKSViewPolicy'), '2026-11-16')] }),
+        manifestEntry(role('dev'), {
+          accessPolicies: [
+            withExpiry(manifestPolicy('AmazonEKSEditPolicy'), '2026-11-14'),
+            withExpiry(manifestPolicy('AmazonEKSViewPolicy'), '2026-11-16'),
+          ],
+        }),
       ],
       [observed(role('temp'), { tags: OWNED }), observed(role('dev'), { tags: OWNED, accessPolicies: [policy(EDIT), policy(VIEW)] })],
     )
-    const json = JSON.parse(renderPlan(p, 'json')) as { clusters: { changes: { action: string; reason?: string }[]; expiring?: unknown[] }[] }
+    const json = JSON.parse(renderPlan(p, 'json')) as {
+      clusters: { changes: { action: string; reason?: string }[]; expiring?: unknown[] }[]
+    }
     expect(json.clusters[0]?.changes.map((c) => [c.action, c.reason])).toEqual([
       ['disassociate', 'expired'],
       ['delete', 'expired'],

@@ -103,12 +103,32 @@ describe('entry comparison', () => {
   const o = (e: Parameters<typeof normalizeObservedEntry>[0]) => normalizeObservedEntry(e, 'aws')
 
   it.each([
-    ['no desired username = the EKS default: another live one differs', desired(role('a')), observed(role('a'), { username: 'someone-else' }), true],
-    ['no desired username = the EKS default: equal', desired(role('p/a')), observed(role('p/a'), { username: `arn:aws:sts::${ACCOUNT}:assumed-role/a/{{SessionName}}` }), false],
+    [
+      'no desired username = the EKS default: another live one differs',
+      desired(role('a')),
+      observed(role('a'), { username: 'someone-else' }),
+      true,
+    ],
+    [
+      'no desired username = the EKS default: equal',
+      desired(role('p/a')),
+      observed(role('p/a'), { username: `arn:aws:sts::${ACCOUNT}:assumed-role/a/{{SessionName}}` }),
+      false,
+    ],
     ['no desired username, snapshot has none', desired(role('a')), observed(role('a')), false],
     ['empty desired username = not set = the default', desired(role('a'), { username: '' }), observed(role('a'), { username: 'x' }), true],
-    ['node type: no desired username never differs', desired(role('n'), { type: 'EC2_LINUX' }), observed(role('n'), { type: 'EC2_LINUX', username: 'x' }), false],
-    ['same explicit username', desired(role('a'), { username: 'dev:{{SessionName}}' }), observed(role('a'), { username: 'dev:{{SessionName}}' }), false],
+    [
+      'node type: no desired username never differs',
+      desired(role('n'), { type: 'EC2_LINUX' }),
+      observed(role('n'), { type: 'EC2_LINUX', username: 'x' }),
+      false,
+    ],
+    [
+      'same explicit username',
+      desired(role('a'), { username: 'dev:{{SessionName}}' }),
+      observed(role('a'), { username: 'dev:{{SessionName}}' }),
+      false,
+    ],
     ['different explicit username', desired(role('a'), { username: 'dev' }), observed(role('a'), { username: 'ops' }), true],
     [
       'explicit = generated, snapshot has none',

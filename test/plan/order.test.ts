@@ -160,8 +160,18 @@ describe('orderActions', () => {
     ['unchanged EKS default: left out', `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`, undefined, undefined],
     ['unchanged custom username: sent', 'custom:{{SessionName}}', 'custom:{{SessionName}}', 'custom:{{SessionName}}'],
     // No manifest username means EKS's default: a live custom one is restored (issue 12).
-    ['no manifest username, custom live one: restored to the EKS default', 'custom:{{SessionName}}', undefined, `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`],
-    ['changed back to the EKS default: sent', 'custom', `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`, `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`],
+    [
+      'no manifest username, custom live one: restored to the EKS default',
+      'custom:{{SessionName}}',
+      undefined,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
+    ],
+    [
+      'changed back to the EKS default: sent',
+      'custom',
+      `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
+    ],
   ] as const)('UpdateAccessEntry username: %s', (_n, liveName, wantName, sent) => {
     const p = planCluster({
       cluster: cluster({ allowNoClusterAdmin: true }),

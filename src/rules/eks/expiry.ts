@@ -34,7 +34,11 @@ export function checkExpiry(manifest: Manifest, ctx: EksRuleContext, mode: Expir
  * plan warning, other problems are kept, order by location as validate sorts them. A command that
  * gets `ok` from validate must recompute it from the result (ok = no problem with severity error).
  */
-export function forPlan(problems: readonly Problem[], manifest: Manifest, ctx: Pick<EksRuleContext, 'now' | 'expiryWarningDays'>): Problem[] {
+export function forPlan(
+  problems: readonly Problem[],
+  manifest: Manifest,
+  ctx: Pick<EksRuleContext, 'now' | 'expiryWarningDays'>,
+): Problem[] {
   if (!problems.some((p) => p.code === EXPIRY_EXPIRED)) return [...problems]
   const warnings = checkExpiry(manifest, { ...ctx, catalogue: [] }, 'plan').filter((p) => p.code === EXPIRY_EXPIRED)
   return [...problems.filter((p) => p.code !== EXPIRY_EXPIRED), ...warnings].sort(byLocation)
@@ -69,7 +73,14 @@ function checkEntryExpiry(entry: ManifestEntry, ctx: EksRuleContext, mode: Expir
   return out
 }
 
-function checkOne(expiresAt: string, loc: Loc, subject: string, what: 'entry' | 'policy', ctx: EksRuleContext, mode: ExpiryMode): Problem[] {
+function checkOne(
+  expiresAt: string,
+  loc: Loc,
+  subject: string,
+  what: 'entry' | 'policy',
+  ctx: EksRuleContext,
+  mode: ExpiryMode,
+): Problem[] {
   const status = expiryStatus(expiresAt, ctx.now, ctx.expiryWarningDays)
   switch (status.kind) {
     case 'invalid':
@@ -79,14 +90,26 @@ function checkOne(expiresAt: string, loc: Loc, subject: string, what: 'entry' | 
     case 'expiring': {
       const days = `${status.daysLeft} day${status.daysLeft === 1 ? '' : 's'}`
       return [
-        problemAt(loc, 'warning', EXPIRY_SOON, `expiresAt "${expiresAt}": access for ${subject} ends ${formatInstant(status.endsAt)}, in ${days}; extend expiresAt if it is still needed`),
+        problemAt(
+          loc,
+          'warning',
+          EXPIRY_SOON,
+          `expiresAt "${expiresAt}": access for ${subject} ends ${formatInstant(status.endsAt)}, in ${days}; extend expiresAt if it is still needed`,
+        ),
       ]
     }
     case 'expired': {
       const ended = formatInstant(status.endsAt)
       const remove = what === 'entry' ? 'delete the entry from the manifest' : 'delete the access policy from the entry'
       if (mode === 'plan') {
-        return [problemAt(loc, 'warning', EXPIRY_EXPIRED, `access for ${subject} expired on ${ended} (expiresAt "${expiresAt}"); access removed by the next apply; ${remove}`)]
+        return [
+          problemAt(
+            loc,
+            'warning',
+            EXPIRY_EXPIRED,
+            `access for ${subject} expired on ${ended} (expiresAt "${expiresAt}"); access removed by the next apply; ${remove}`,
+          ),
+        ]
       }
       return [
         problemAt(

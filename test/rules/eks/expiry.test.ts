@@ -45,7 +45,7 @@ describe('accessEndsAt', () => {
   })
 
   // The schema and the rule read the same grammar: what one accepts, the other reads the same way.
-  it('the schema carries the parser\'s pattern', () => {
+  it("the schema carries the parser's pattern", () => {
     const defs = manifestSchema.$defs as unknown as Record<string, { pattern?: string }>
     expect(defs.expiresAt?.pattern).toBe(EXPIRES_AT_PATTERN)
   })
@@ -101,7 +101,12 @@ describe('expiry rule', () => {
   })
 
   it.each([
-    ['2026-11-14', 'error', 'expiry:expired', ['"2026-11-14" has passed', 'ended 2026-11-15T00:00:00Z', 'next apply removes', 'delete the entry']],
+    [
+      '2026-11-14',
+      'error',
+      'expiry:expired',
+      ['"2026-11-14" has passed', 'ended 2026-11-15T00:00:00Z', 'next apply removes', 'delete the entry'],
+    ],
     ['2026-11-15T11:59:59Z', 'error', 'expiry:expired', ['has passed']],
     ['2026-11-15T11:59:59', 'error', 'expiry:expired', ['has passed', 'ended 2026-11-15T11:59:59Z']],
     ['2026-11-15T13:59:59+02:00', 'error', 'expiry:expired', ['ended 2026-11-15T11:59:59Z']],
@@ -125,8 +130,14 @@ describe('expiry rule', () => {
   })
 
   it('reports an expired entry once, not again for its expired policies', () => {
-    const e = entry({ principalArn: ROLE, expiresAt: '2026-11-01', accessPolicies: [{ policyArn: 'AmazonEKSViewPolicy', expiresAt: '2026-11-02' }] })
-    expect(checkExpiry(manifest({ entries: [e] }), context()).map((p) => [p.code, p.line])).toEqual([['expiry:expired', e.locs.expiresAt!.line]])
+    const e = entry({
+      principalArn: ROLE,
+      expiresAt: '2026-11-01',
+      accessPolicies: [{ policyArn: 'AmazonEKSViewPolicy', expiresAt: '2026-11-02' }],
+    })
+    expect(checkExpiry(manifest({ entries: [e] }), context()).map((p) => [p.code, p.line])).toEqual([
+      ['expiry:expired', e.locs.expiresAt!.line],
+    ])
   })
 
   it('gives no expiry:soon warning with expiryWarningDays 0', () => {
@@ -152,12 +163,30 @@ describe('forPlan: plan, apply and drift do not fail on expiry', () => {
     const m = manifest({ entries: [e, p] })
     const other = problem({ loc: e.locs.principalArn, severity: 'error', code: 'eks:principal-arn' })
     const validated = [...checkExpiry(m, context()), { ...other, message: 'x' }]
-    expect(validated.filter((x) => x.severity === 'error').map((x) => x.code).sort()).toEqual(['eks:principal-arn', 'expiry:expired', 'expiry:expired'])
+    expect(
+      validated
+        .filter((x) => x.severity === 'error')
+        .map((x) => x.code)
+        .sort(),
+    ).toEqual(['eks:principal-arn', 'expiry:expired', 'expiry:expired'])
     const planned = forPlan(validated, m, context())
     expect(planned).toEqual([
       { ...other, message: 'x' },
-      problem({ loc: e.locs.expiresAt!, severity: 'warning', code: 'expiry:expired', says: [`access for "${ROLE}" expired on 2026-11-15T00:00:00Z`, 'access removed by the next apply; delete the entry from the manifest'] }),
-      problem({ loc: p.accessPolicies[0]!.locs.expiresAt!, severity: 'warning', code: 'expiry:expired', says: ['expired on 2026-11-10T07:00:00Z', 'delete the access policy from the entry'] }),
+      problem({
+        loc: e.locs.expiresAt!,
+        severity: 'warning',
+        code: 'expiry:expired',
+        says: [
+          `access for "${ROLE}" expired on 2026-11-15T00:00:00Z`,
+          'access removed by the next apply; delete the entry from the manifest',
+        ],
+      }),
+      problem({
+        loc: p.accessPolicies[0]!.locs.expiresAt!,
+        severity: 'warning',
+        code: 'expiry:expired',
+        says: ['expired on 2026-11-10T07:00:00Z', 'delete the access policy from the entry'],
+      }),
     ])
   })
 
