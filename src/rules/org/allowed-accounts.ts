@@ -1,0 +1,48 @@
+/**
+ * `allowed-accounts` — `accounts`: accounts whose principals may be granted access to a cluster in
+ * their own account; `crossAccount` (default none): accounts whose principals may be granted access
+ * to a cluster in another account. A principal outside the applicable list is a violation at
+ * `principalArn`, naming the clusters concerned. Entries whose ARN has no account are left to the
+ * EKS rules (eks:principal-arn).
+ */
+import { accountOfArn } from '../../arn.js'
+import { patternMatcher } from './glob.js'
+import { strings, type RuleKind } from './kind.js'
+import type { Violation } from './types.js'
+
+export const allowedAccounts: RuleKind = {
+  kind: 'allowed-accounts',
+  params: ['accounts', 'crossAccount'],
+  compile(params, common) {
+    const same = patternMatcher(strings(params.accounts))
+    const cross = patternMatcher(strings(params.crossAccount))
+    return {
+      ...common,
+      scope: 'entry',
+      checkEntry({ entry, clusters }) {
+        const account = accountOfArn(entry.principalArn)
+        if (account === undefined) return []
+        const sameBad = clusters.filter((c) => c.accountId === account && !same(account)).map((c) => c.key)
+        const crossBad = clusters.filter((c) => c.accountId !== account && !cross(account)).map((c) => c.key)
+        const out: Violation[] = []
+        if (sameBad.length > 0) {
+          out.push({
+            loc: entry.locs.principalArn,
+            principalArn: entry.principalArn,
+            clusters: sameBad,
+            detail: `principal account ${account} is not in the allowed accounts (cluster ${sameBad.join(', ')})`,
+          })
+        }
+        if (crossBad.length > 0) {
+          out.push({
+            loc: entry.locs.principalArn,
+            principalArn: entry.principalArn,
+            clusters: crossBad,
+            detail: `principal account ${account} may not access clusters in another account (cluster ${crossBad.join(', ')}); add it to crossAccount if that is intended`,
+          })
+        }
+        return out
+      },
+    }
+  },
+}
