@@ -30,7 +30,9 @@ export function evaluateOrgRules(ruleSet: RuleSet, manifest: Manifest, opts: Eva
         const clusters = rule.clusters === undefined ? e.clusters : e.clusters.filter((c) => inClusters(c.key))
         // a rule scoped to some clusters does not concern an entry that selects none of them
         if (rule.clusters !== undefined && clusters.length === 0) continue
-        for (const v of rule.checkEntry({ entry: e.entry, file: e.file, clusters })) problems.push(toProblem(rule, v, e.file))
+        for (const v of rule.checkEntry({ entry: e.entry, file: e.file, clusters })) {
+          problems.push(toProblem(rule, v.clusters === undefined ? { ...v, clusters: clusters.map((c) => c.key) } : v, e.file))
+        }
       }
     } else {
       byCluster ??= entriesByCluster(manifest.clusters, entries, opts.now)
