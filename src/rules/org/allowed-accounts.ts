@@ -7,7 +7,7 @@
  */
 import { accountOfArn } from '../../arn.js'
 import { patternMatcher } from './glob.js'
-import { strings, type RuleKind } from './kind.js'
+import { NONE, strings, type RuleKind } from './kind.js'
 import type { Violation } from './types.js'
 
 export const allowedAccounts: RuleKind = {
@@ -21,9 +21,12 @@ export const allowedAccounts: RuleKind = {
       scope: 'entry',
       checkEntry({ entry, clusters }) {
         const account = accountOfArn(entry.principalArn)
-        if (account === undefined) return []
-        const sameBad = clusters.filter((c) => c.accountId === account && !same(account)).map((c) => c.key)
-        const crossBad = clusters.filter((c) => c.accountId !== account && !cross(account)).map((c) => c.key)
+        if (account === undefined) return NONE
+        const sameOk = same(account)
+        const crossOk = cross(account)
+        if (sameOk && crossOk) return NONE
+        const sameBad = sameOk ? [] : clusters.filter((c) => c.accountId === account).map((c) => c.key)
+        const crossBad = crossOk ? [] : clusters.filter((c) => c.accountId !== account).map((c) => c.key)
         const out: Violation[] = []
         if (sameBad.length > 0) {
           out.push({

@@ -1,6 +1,6 @@
 /** `allowed-principals` — `principals`: every entry's principal must match one of these patterns; at `principalArn`. */
 import { patternMatcher } from './glob.js'
-import { strings, type RuleKind } from './kind.js'
+import { NONE, strings, type RuleKind } from './kind.js'
 
 export const allowedPrincipals: RuleKind = {
   kind: 'allowed-principals',
@@ -12,7 +12,7 @@ export const allowedPrincipals: RuleKind = {
       ...common,
       scope: 'entry',
       checkEntry({ entry }) {
-        if (allowed(entry.principalArn)) return []
+        if (allowed(entry.principalArn)) return NONE
         return [
           {
             loc: entry.locs.principalArn,

@@ -5,8 +5,8 @@
  *   entry   {principalArn, accountId, type, username, kubernetesGroups, tags, expiresAt,
  *            accessPolicies: [{policyArn, policyName, accessScope: {type, namespaces}}]}
  *           normalised: type defaults to STANDARD, username and expiresAt are "" when not set,
- *           groups and namespaces sorted without duplicates, policyArn the full ARN in the
- *           cluster's partition, accountId "" when the ARN has none
+ *           groups and namespaces sorted without duplicates, policies in manifest order (one per
+ *           ARN), policyArn the full ARN in the cluster's partition, accountId "" when the ARN has none
  *   cluster {key, name, region, accountId, partition}  (key: the logical name)
  *   file    the entry's manifest path relative to the repository root
  *
@@ -17,8 +17,8 @@
  */
 import { Environment, type ASTNode } from '@marcbachmann/cel-js'
 import { accountOfArn } from '../../arn.js'
-import { DEFAULT_ENTRY_TYPE, normalizePolicies, sortedSet } from '../../plan/normalize.js'
-import { policyName } from '../../policies.js'
+import { DEFAULT_ENTRY_TYPE, sortedSet } from '../../plan/normalize.js'
+import { isPolicyArn, policyArnFor, policyName } from '../../policies.js'
 import type { ManifestCluster, ManifestEntry, Partition } from '../../types.js'
 import type { RuleKind } from './kind.js'
 import type { Violation } from './types.js'
@@ -86,22 +86,33 @@ function mentions(node: ASTNode, name: string): boolean {
   return false
 }
 
-/** The `entry` variable: the access entry as EKS would hold it in the given partition. */
+/** The `entry` variable: the access entry as EKS would hold it in the given partition. Built once per entry. */
 export function celEntry(entry: ManifestEntry, partition: Partition): Record<string, unknown> {
   return {
     principalArn: entry.principalArn,
     accountId: accountOfArn(entry.principalArn) ?? '',
     type: entry.type === undefined || entry.type === '' ? DEFAULT_ENTRY_TYPE : entry.type,
     username: entry.username ?? '',
-    kubernetesGroups: sortedSet(entry.kubernetesGroups),
-    tags: { ...entry.tags },
+    kubernetesGroups: entry.kubernetesGroups.length < 2 ? [...entry.kubernetesGroups] : sortedSet(entry.kubernetesGroups),
+    tags: entry.tags,
     expiresAt: entry.expiresAt ?? '',
-    accessPolicies: normalizePolicies(entry.accessPolicies, partition).map((p) => ({
-      policyArn: p.policyArn,
-      policyName: policyName(p.policyArn),
-      accessScope: { type: p.accessScope.type, namespaces: [...p.accessScope.namespaces] },
-    })),
+    accessPolicies: entry.accessPolicies.length === 0 ? [] : celPolicies(entry, partition),
   }
+}
+
+/** Full ARNs, one per policy (the last scope wins, as in EKS), in manifest order; namespaces as sorted sets. */
+function celPolicies(entry: ManifestEntry, partition: Partition): Record<string, unknown>[] {
+  const byArn = new Map<string, Record<string, unknown>>()
+  for (const p of entry.accessPolicies) {
+    const policyArn = policyArnFor(p.policyArn, partition)
+    const scope = p.accessScope
+    byArn.set(policyArn, {
+      policyArn,
+      policyName: isPolicyArn(p.policyArn) ? policyName(p.policyArn) : p.policyArn,
+      accessScope: { type: scope.type, namespaces: scope.type === 'cluster' ? [] : scope.namespaces.length < 2 ? [...scope.namespaces] : sortedSet(scope.namespaces) },
+    })
+  }
+  return [...byArn.values()]
 }
 
 export function celCluster(cluster: ManifestCluster | undefined): Record<string, unknown> {
@@ -126,24 +137,34 @@ export const celRule: RuleKind = {
       ]
     }
     const { run, usesCluster } = compiled
+    // the `cluster` variable of each cluster, built once (a memo of immutable input; no leak: weak keys)
+    const clusterVars = new WeakMap<ManifestCluster, Record<string, unknown>>()
+    const clusterVar = (cluster: ManifestCluster | undefined): Record<string, unknown> => {
+      if (cluster === undefined) return {}
+      let v = clusterVars.get(cluster)
+      if (v === undefined) clusterVars.set(cluster, (v = celCluster(cluster)))
+      return v
+    }
     return {
       ...common,
       scope: 'entry',
-      checkEntry({ entry, clusters, file }) {
+      checkEntry({ entry, clusters, file, memo }) {
         // Without `cluster` in the expression the verdict is the same on every cluster: run once.
         const targets: (ManifestCluster | undefined)[] = usesCluster ? [...clusters] : [clusters[0]]
         const failed: string[] = []
         let rejected = false
         const broken: { clusters: string[]; why: string }[] = []
-        const entryByPartition = new Map<Partition, Record<string, unknown>>()
         for (const cluster of targets) {
           const partition = cluster?.partition ?? 'aws'
-          let celEntryValue = entryByPartition.get(partition)
-          if (celEntryValue === undefined) entryByPartition.set(partition, (celEntryValue = celEntry(entry, partition)))
+          const memoKey = `cel-entry:${partition}`
+          let byEntry = memo.get(memoKey)
+          if (byEntry === undefined) memo.set(memoKey, (byEntry = new WeakMap()))
+          let celEntryValue = byEntry.get(entry) as Record<string, unknown> | undefined
+          if (celEntryValue === undefined) byEntry.set(entry, (celEntryValue = celEntry(entry, partition)))
           const keys = usesCluster ? (cluster ? [cluster.key] : []) : clusters.map((c) => c.key)
           let result: unknown
           try {
-            result = run({ entry: celEntryValue, cluster: celCluster(cluster), file })
+            result = run({ entry: celEntryValue, cluster: clusterVar(cluster), file })
           } catch (e) {
             broken.push({ clusters: keys, why: `evaluation failed: ${celMessage(e)}` })
             continue

@@ -5,7 +5,7 @@
  */
 import { CLUSTER_ADMIN_POLICY } from '../../policies.js'
 import type { RuleKind } from './kind.js'
-import { policyName } from './policy-ref.js'
+import { namesPolicy } from './policy-ref.js'
 import type { Violation } from './types.js'
 
 export const clusterAdmins: RuleKind = {
@@ -27,12 +27,13 @@ export const clusterAdmins: RuleKind = {
         },
       ]
     }
+    const isAdmin = namesPolicy(CLUSTER_ADMIN_POLICY)
     return {
       ...common,
       scope: 'cluster',
       checkCluster({ cluster, entries }) {
         const admins = entries.filter((e) =>
-          e.accessPolicies.some((p) => p.accessScope.type === 'cluster' && policyName(p.policyArn) === CLUSTER_ADMIN_POLICY),
+          e.accessPolicies.some((p) => p.accessScope.type === 'cluster' && isAdmin(p.policyArn)),
         )
         const n = admins.length
         const out: Violation[] = []

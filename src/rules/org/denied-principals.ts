@@ -1,6 +1,6 @@
 /** `denied-principals` — `principals`: patterns no entry may name (e.g. `*:user/*`, `*:root`); at `principalArn`. */
 import { patternToRegExp } from './glob.js'
-import { strings, type RuleKind } from './kind.js'
+import { NONE, strings, type RuleKind } from './kind.js'
 
 export const deniedPrincipals: RuleKind = {
   kind: 'denied-principals',
@@ -12,7 +12,7 @@ export const deniedPrincipals: RuleKind = {
       scope: 'entry',
       checkEntry({ entry }) {
         const hit = patterns.find(({ re }) => re.test(entry.principalArn))
-        if (hit === undefined) return []
+        if (hit === undefined) return NONE
         return [{ loc: entry.locs.principalArn, principalArn: entry.principalArn, detail: `principal "${entry.principalArn}" matches denied pattern "${hit.p}"` }]
       },
     }

@@ -18,19 +18,34 @@ export function evaluateOrgRules(ruleSet: RuleSet, manifest: Manifest, opts: Eva
   if (ruleSet.rules.length === 0) return []
   const toRoot = rootRelative(opts.cwdFromRoot ?? '')
   const select = entrySelector(manifest)
-  const entries = manifest.accessEntries.map((entry) => ({ entry, file: toRoot(entry.locs.entry.file), clusters: select(entry).clusters }))
+  const entries = manifest.accessEntries.map((entry) => ({
+    entry,
+    file: toRoot(entry.locs.entry.file),
+    clusters: select(entry).clusters,
+  }))
+  const memo = new Map<string, WeakMap<object, unknown>>()
   const problems: Problem[] = []
   let byCluster: Map<string, ManifestEntry[]> | undefined
   for (const rule of ruleSet.rules) {
     const inFiles: Matcher = rule.files === undefined ? () => true : fileMatcher(rule.files)
     const inClusters: Matcher = rule.clusters === undefined ? () => true : clusterMatcher(rule.clusters)
     if (rule.scope === 'entry') {
+      // entries share a handful of selections (entrySelector memoises them): filter each once per rule
+      const filtered = new Map<readonly ManifestCluster[], readonly ManifestCluster[]>()
+      const clustersOf = (all: readonly ManifestCluster[]): readonly ManifestCluster[] => {
+        let hit = filtered.get(all)
+        if (hit === undefined) filtered.set(all, (hit = all.filter((c) => inClusters(c.key))))
+        return hit
+      }
+      const fileOk = new Map<string, boolean>()
       for (const e of entries) {
-        if (!inFiles(e.file)) continue
-        const clusters = rule.clusters === undefined ? e.clusters : e.clusters.filter((c) => inClusters(c.key))
+        let inFile = fileOk.get(e.file)
+        if (inFile === undefined) fileOk.set(e.file, (inFile = inFiles(e.file)))
+        if (!inFile) continue
+        const clusters = rule.clusters === undefined ? e.clusters : clustersOf(e.clusters)
         // a rule scoped to some clusters does not concern an entry that selects none of them
         if (rule.clusters !== undefined && clusters.length === 0) continue
-        for (const v of rule.checkEntry({ entry: e.entry, file: e.file, clusters })) {
+        for (const v of rule.checkEntry({ entry: e.entry, file: e.file, clusters, memo })) {
           problems.push(toProblem(rule, v.clusters === undefined ? { ...v, clusters: clusters.map((c) => c.key) } : v, e.file))
         }
       }

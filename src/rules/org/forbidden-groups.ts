@@ -1,6 +1,6 @@
 /** `forbidden-groups` — `groups`: Kubernetes group patterns no entry may list; at the group item. */
 import { patternToRegExp } from './glob.js'
-import { strings, type RuleKind } from './kind.js'
+import { NONE, strings, type RuleKind } from './kind.js'
 
 export const forbiddenGroups: RuleKind = {
   kind: 'forbidden-groups',
@@ -11,6 +11,7 @@ export const forbiddenGroups: RuleKind = {
       ...common,
       scope: 'entry',
       checkEntry({ entry }) {
+        if (entry.kubernetesGroups.length === 0) return NONE
         return entry.kubernetesGroups.flatMap((group, i) => {
           const hit = patterns.find(({ re }) => re.test(group))
           if (hit === undefined) return []

@@ -23,3 +23,6 @@ export interface RuleKind {
 export function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 }
+
+/** The result of a check that found nothing: one shared array, since most entries pass most rules. */
+export const NONE: readonly never[] = Object.freeze([])

@@ -1,6 +1,6 @@
 /** `namespace-scoped-policies` — `policies` may only be associated with `accessScope.type: namespace`; at `policyArn`. */
 import { strings, type RuleKind } from './kind.js'
-import { checkPolicyRef, policyName } from './policy-ref.js'
+import { checkPolicyRef, namesAnyPolicy, policyName } from './policy-ref.js'
 
 export const namespaceScopedPolicies: RuleKind = {
   kind: 'namespace-scoped-policies',
@@ -9,13 +9,13 @@ export const namespaceScopedPolicies: RuleKind = {
     const list = strings(params.policies)
     const problems = list.flatMap((p, i) => checkPolicyRef(p, ctx.locate(['policies', i]), common.id))
     if (problems.length > 0) return problems
-    const names = new Set(list.map(policyName))
+    const listed = namesAnyPolicy(list.map(policyName))
     return {
       ...common,
       scope: 'entry',
       checkEntry({ entry }) {
         return entry.accessPolicies
-          .filter((p) => p.accessScope.type === 'cluster' && names.has(policyName(p.policyArn)))
+          .filter((p) => p.accessScope.type === 'cluster' && listed(p.policyArn))
           .map((p) => ({
             loc: p.locs.policyArn,
             principalArn: entry.principalArn,

@@ -17,3 +17,11 @@ export function overlaps(a: NamespacePattern, b: NamespacePattern): boolean {
   if (b.wildcard) return a.prefix.startsWith(b.prefix)
   return a.prefix === b.prefix
 }
+
+/** `overlaps(namespacePattern(item), p)` without allocating (called per namespace item of every entry). */
+export function itemOverlaps(item: string, p: NamespacePattern): boolean {
+  const wildcard = item.endsWith('*')
+  if (!wildcard) return p.wildcard ? item.startsWith(p.prefix) : item === p.prefix
+  const prefix = item.slice(0, -1)
+  return p.wildcard ? prefix.startsWith(p.prefix) || p.prefix.startsWith(prefix) : p.prefix.startsWith(prefix)
+}

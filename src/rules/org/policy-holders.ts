@@ -4,8 +4,8 @@
  * (anyone may hold the policy in namespaces). A violation is at the association's `policyArn`.
  */
 import { patternMatcher } from './glob.js'
-import { strings, type RuleKind } from './kind.js'
-import { checkPolicyRef, policyName } from './policy-ref.js'
+import { NONE, strings, type RuleKind } from './kind.js'
+import { checkPolicyRef, namesPolicy, policyName } from './policy-ref.js'
 
 export const policyHolders: RuleKind = {
   kind: 'policy-holders',
@@ -15,20 +15,21 @@ export const policyHolders: RuleKind = {
     const problems = checkPolicyRef(policy, ctx.locate(['policy']), common.id)
     if (problems.length > 0) return problems
     const name = policyName(policy)
+    const isPolicy = namesPolicy(name)
+    const who = strings(params.principals).map((x) => `"${x}"`).join(', ')
     const holders = patternMatcher(strings(params.principals))
     const clusterScopeOnly = params.clusterScopeOnly === true
     return {
       ...common,
       scope: 'entry',
       checkEntry({ entry }) {
-        if (holders(entry.principalArn)) return []
-        return entry.accessPolicies
-          .filter((p) => policyName(p.policyArn) === name && (!clusterScopeOnly || p.accessScope.type === 'cluster'))
-          .map((p) => ({
-            loc: p.locs.policyArn,
-            principalArn: entry.principalArn,
-            detail: `principal "${entry.principalArn}" may not hold ${name}${clusterScopeOnly ? ' at cluster scope' : ''}; only principals matching ${strings(params.principals).map((x) => `"${x}"`).join(', ')} may`,
-          }))
+        const held = entry.accessPolicies.filter((p) => isPolicy(p.policyArn) && (!clusterScopeOnly || p.accessScope.type === 'cluster'))
+        if (held.length === 0 || holders(entry.principalArn)) return NONE
+        return held.map((p) => ({
+          loc: p.locs.policyArn,
+          principalArn: entry.principalArn,
+          detail: `principal "${entry.principalArn}" may not hold ${name}${clusterScopeOnly ? ' at cluster scope' : ''}; only principals matching ${who} may`,
+        }))
       },
     }
   },

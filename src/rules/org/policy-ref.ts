@@ -5,6 +5,20 @@ import { didYouMean } from '../eks/helpers.js'
 
 export { policyName }
 
+/**
+ * A predicate "this reference names policy `name`" that avoids parsing every ARN: a short name is
+ * compared as is, an ARN only when it ends in `/name` (thousands of associations per run).
+ */
+export function namesPolicy(name: string): (ref: string) => boolean {
+  const suffix = `/${name}`
+  return (ref) => ref === name || (ref.endsWith(suffix) && policyName(ref) === name)
+}
+
+export function namesAnyPolicy(names: readonly string[]): (ref: string) => boolean {
+  const tests = names.map(namesPolicy)
+  return (ref) => tests.some((t) => t(ref))
+}
+
 /** An unknown short name would make the rule match nothing, silently: an error with did-you-mean. */
 export function checkPolicyRef(ref: string, loc: Loc, ruleId: string): Problem[] {
   if (isPolicyArn(ref)) {

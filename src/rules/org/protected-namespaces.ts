@@ -8,7 +8,7 @@
  */
 import { patternMatcher } from './glob.js'
 import { strings, type RuleKind } from './kind.js'
-import { namespacePattern, overlaps } from './namespaces.js'
+import { itemOverlaps, namespacePattern } from './namespaces.js'
 import type { Violation } from './types.js'
 
 export const protectedNamespaces: RuleKind = {
@@ -23,16 +23,16 @@ export const protectedNamespaces: RuleKind = {
       ...common,
       scope: 'entry',
       checkEntry({ entry }) {
-        const listed = allowed(entry.principalArn)
-        if (listed && allowWildcards) return []
+        let listed: boolean | undefined
         const out: Violation[] = []
         for (const policy of entry.accessPolicies) {
           if (policy.accessScope.type !== 'namespace') continue
           policy.accessScope.namespaces.forEach((item, i) => {
-            const pattern = namespacePattern(item)
-            const hit = protectedList.find((p) => overlaps(pattern, p.pattern))
+            const hit = protectedList.find((p) => itemOverlaps(item, p.pattern))
             if (hit === undefined) return
-            if (listed && !pattern.wildcard) return
+            const pattern = namespacePattern(item)
+            listed ??= allowed(entry.principalArn)
+            if (listed && (allowWildcards || !pattern.wildcard)) return
             const loc = policy.locs.namespaceItems[i] ?? policy.locs.namespaces ?? policy.locs.policyArn
             const detail = listed
               ? `namespace wildcard "${item}" covers protected namespace "${hit.text}"; name protected namespaces exactly`

@@ -40,6 +40,8 @@ export interface EntryView {
   readonly file: string
   /** Clusters the entry selects that the rule's `clusters` selectors also match, sorted by key. */
   readonly clusters: readonly ManifestCluster[]
+  /** A per-evaluation memo shared by every rule (CEL builds each entry's `entry` variable once). */
+  readonly memo: Map<string, WeakMap<object, unknown>>
 }
 
 /** What a per-cluster rule sees of one cluster. */
@@ -54,8 +56,8 @@ export interface ClusterView {
 /** A rule after loading: its common members plus the check of its kind. */
 export type CompiledRule = RuleCommon &
   (
-    | { readonly scope: 'entry'; readonly checkEntry: (view: EntryView) => Violation[] }
-    | { readonly scope: 'cluster'; readonly checkCluster: (view: ClusterView) => Violation[] }
+    | { readonly scope: 'entry'; readonly checkEntry: (view: EntryView) => readonly Violation[] }
+    | { readonly scope: 'cluster'; readonly checkCluster: (view: ClusterView) => readonly Violation[] }
   )
 
 /** The organisation rules of one rules file, ready to evaluate. */

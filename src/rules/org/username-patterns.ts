@@ -3,7 +3,7 @@
  * at `username`. Entries without a username (EKS generates it) are not checked.
  */
 import { patternMatcher } from './glob.js'
-import { strings, type RuleKind } from './kind.js'
+import { NONE, strings, type RuleKind } from './kind.js'
 
 export const usernamePatterns: RuleKind = {
   kind: 'username-patterns',
@@ -15,7 +15,7 @@ export const usernamePatterns: RuleKind = {
       ...common,
       scope: 'entry',
       checkEntry({ entry }) {
-        if (entry.username === undefined || ok(entry.username)) return []
+        if (entry.username === undefined || ok(entry.username)) return NONE
         return [
           {
             loc: entry.locs.username ?? entry.locs.entry,
