@@ -20,7 +20,7 @@ import { accountOfArn } from '../../arn.js'
 import { DEFAULT_ENTRY_TYPE, sortedSet } from '../../plan/normalize.js'
 import { isPolicyArn, policyArnFor, policyName } from '../../policies.js'
 import type { ManifestCluster, ManifestEntry, Partition } from '../../types.js'
-import type { RuleKind } from './kind.js'
+import { NONE, type RuleKind } from './kind.js'
 import type { Violation } from './types.js'
 
 /** One environment for every rule: the variables are declared, so a typo (`entri`) fails to compile. */
@@ -149,51 +149,70 @@ export const celRule: RuleKind = {
       ...common,
       scope: 'entry',
       checkEntry({ entry, clusters, file, memo }) {
+        const entryVar = (partition: Partition): Record<string, unknown> => {
+          let byEntry = memo.get(partition)
+          if (byEntry === undefined) memo.set(partition, (byEntry = new WeakMap()))
+          let value = byEntry.get(entry) as Record<string, unknown> | undefined
+          if (value === undefined) byEntry.set(entry, (value = celEntry(entry, partition)))
+          return value
+        }
         // Without `cluster` in the expression the verdict is the same on every cluster: run once.
-        const targets: (ManifestCluster | undefined)[] = usesCluster ? [...clusters] : [clusters[0]]
-        const failed: string[] = []
-        let rejected = false
-        const broken: { clusters: string[]; why: string }[] = []
-        for (const cluster of targets) {
-          const partition = cluster?.partition ?? 'aws'
-          const memoKey = `cel-entry:${partition}`
-          let byEntry = memo.get(memoKey)
-          if (byEntry === undefined) memo.set(memoKey, (byEntry = new WeakMap()))
-          let celEntryValue = byEntry.get(entry) as Record<string, unknown> | undefined
-          if (celEntryValue === undefined) byEntry.set(entry, (celEntryValue = celEntry(entry, partition)))
-          const keys = usesCluster ? (cluster ? [cluster.key] : []) : clusters.map((c) => c.key)
-          let result: unknown
-          try {
-            result = run({ entry: celEntryValue, cluster: clusterVar(cluster), file })
-          } catch (e) {
-            broken.push({ clusters: keys, why: `evaluation failed: ${celMessage(e)}` })
-            continue
-          }
-          if (result === true) continue
-          if (result === false) {
-            rejected = true
-            failed.push(...keys)
-          }
-          else broken.push({ clusters: keys, why: `the expression returned ${describe(result)}, not a bool` })
+        if (!usesCluster) {
+          const first = clusters[0]
+          const verdict = judge(run, { entry: entryVar(first?.partition ?? 'aws'), cluster: clusterVar(first), file })
+          return verdict === true ? NONE : violations(common.id, entry, [{ verdict, clusters: clusters.map((c) => c.key) }])
         }
-        const out: Violation[] = []
-        if (rejected) {
-          out.push({ loc: entry.locs.entry, principalArn: entry.principalArn, clusters: failed, detail: `entry does not satisfy CEL rule "${common.id}"${failed.length > 0 ? ` (cluster ${failed.join(', ')})` : ''}` })
+        let bad: { verdict: Verdict; clusters: string[] }[] | undefined
+        for (const cluster of clusters) {
+          const verdict = judge(run, { entry: entryVar(cluster.partition), cluster: clusterVar(cluster), file })
+          if (verdict !== true) (bad ??= []).push({ verdict, clusters: [cluster.key] })
         }
-        for (const b of broken) {
-          out.push({
-            loc: entry.locs.entry,
-            principalArn: entry.principalArn,
-            clusters: b.clusters,
-            severity: 'error',
-            detail: `CEL rule "${common.id}" could not judge this entry${b.clusters.length > 0 ? ` (cluster ${b.clusters.join(', ')})` : ''}: ${b.why}`,
-          })
-        }
-        return out
+        return bad === undefined ? NONE : violations(common.id, entry, bad)
       },
     }
   },
 }
+
+/** true (acceptable), false (a violation), or why the entry could not be judged. */
+type Verdict = boolean | { readonly why: string }
+
+function judge(run: (vars: CelVariables) => unknown, vars: CelVariables): Verdict {
+  let result: unknown
+  try {
+    result = run(vars)
+  } catch (e) {
+    return { why: `evaluation failed: ${celMessage(e)}` }
+  }
+  if (typeof result === 'boolean') return result
+  return { why: `the expression returned ${describe(result)}, not a bool` }
+}
+
+/** One violation for the clusters where the expression was false, one per cluster it could not judge. */
+function violations(id: string, entry: ManifestEntry, bad: readonly { verdict: Verdict; clusters: string[] }[]): Violation[] {
+  const out: Violation[] = []
+  const falseOn = bad.filter((b) => b.verdict === false)
+  if (falseOn.length > 0) {
+    const failed = falseOn.flatMap((b) => b.clusters)
+    out.push({
+      loc: entry.locs.entry,
+      principalArn: entry.principalArn,
+      clusters: failed,
+      detail: `entry does not satisfy CEL rule "${id}"${failed.length > 0 ? ` (cluster ${failed.join(', ')})` : ''}`,
+    })
+  }
+  for (const b of bad) {
+    if (typeof b.verdict === 'boolean') continue
+    out.push({
+      loc: entry.locs.entry,
+      principalArn: entry.principalArn,
+      clusters: b.clusters,
+      severity: 'error',
+      detail: `CEL rule "${id}" could not judge this entry${b.clusters.length > 0 ? ` (cluster ${b.clusters.join(', ')})` : ''}: ${b.verdict.why}`,
+    })
+  }
+  return out
+}
+
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return 'null'

@@ -37,10 +37,14 @@ export function evaluateOrgRules(ruleSet: RuleSet, manifest: Manifest, opts: Eva
         if (hit === undefined) filtered.set(all, (hit = all.filter((c) => inClusters(c.key))))
         return hit
       }
-      const fileOk = new Map<string, boolean>()
+      // entries come file by file: match each file once
+      let lastFile: string | undefined
+      let inFile = true
       for (const e of entries) {
-        let inFile = fileOk.get(e.file)
-        if (inFile === undefined) fileOk.set(e.file, (inFile = inFiles(e.file)))
+        if (rule.files !== undefined && e.file !== lastFile) {
+          lastFile = e.file
+          inFile = inFiles(e.file)
+        }
         if (!inFile) continue
         const clusters = rule.clusters === undefined ? e.clusters : clustersOf(e.clusters)
         // a rule scoped to some clusters does not concern an entry that selects none of them
