@@ -13,7 +13,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { isScalar } from 'yaml'
 import rulesSchema from '../../../schemas/eks-access-rules.schema.json' with { type: 'json' }
-import { loadManifestFiles, parseManifestSource, type LoadedFile } from '../../manifest/load.js'
+import { decodeManifest, loadManifestFiles, parseManifestSource, type LoadedFile } from '../../manifest/load.js'
 import { locate, nodeAt, nodeLoc, type PathSegment } from '../../manifest/locate.js'
 import { checkManifestSchema } from '../../manifest/schema.js'
 import { suggestClosest } from '../../manifest/suggest.js'
@@ -149,7 +149,8 @@ function renameRuleContainer(p: Problem, at: readonly PathSegment[], value: unkn
 export type RulesFileOutcome =
   | { readonly kind: 'usage'; readonly message: string } // exit 2
   | { readonly kind: 'absent' } // the default file does not exist: no organisation rules
-  | { readonly kind: 'loaded'; readonly result: Result<RuleSet> }
+  /** `text`: the decoded file, for source excerpts under its problems (absent when it could not be decoded). */
+  | { readonly kind: 'loaded'; readonly result: Result<RuleSet>; readonly file: string; readonly text?: string }
 
 /**
  * Reads the rules file from disk. `explicit` (from `--rules` / the `rules` input): a missing file is a
@@ -165,10 +166,13 @@ export async function loadRulesFile(opts: { readonly path?: string; readonly cwd
   }
   if (info.isDirectory()) return { kind: 'usage', message: `rules file "${file}" is a directory; pass the YAML file` }
   const loaded = await loadManifestFiles(abs, opts.cwd, (name, bytes) => {
-    const result = parseRulesSource(name, bytes)
-    return { problems: [], loaded: result }
+    const decoded = decodeManifest(name, bytes)
+    const result = parseRulesSource(name, decoded.kind === 'text' ? decoded.text : bytes)
+    return { problems: [], loaded: { result, text: decoded.kind === 'text' ? decoded.text : undefined } }
   })
   if (loaded.kind === 'usage') return { kind: 'usage', message: loaded.message.replace(/manifest file/g, 'rules file') }
-  const result = loaded.loaded[0]
-  return { kind: 'loaded', result: result ?? err(loaded.problems.map(forRulesFile)) }
+  const name = loaded.files[0] ?? file
+  const first = loaded.loaded[0]
+  if (first === undefined) return { kind: 'loaded', file: name, result: err(loaded.problems.map(forRulesFile)) }
+  return first.text === undefined ? { kind: 'loaded', file: name, result: first.result } : { kind: 'loaded', file: name, result: first.result, text: first.text }
 }

@@ -150,5 +150,6 @@ describe('loadRulesFile (disk edge)', () => {
     writeFileSync(join(dir, '.github/eks-access-rules.yaml'), 'version: 1\nrules:\n  - { id: a, kind: forbidden-groups, groups: [x] }\n')
     const good = await loadRulesFile({ cwd: dir })
     expect(good.kind === 'loaded' && good.result.ok && good.result.value.rules.map((r) => r.id)).toEqual(['a'])
+    expect(good.kind === 'loaded' && { file: good.file, text: good.text }).toEqual({ file: F, text: 'version: 1\nrules:\n  - { id: a, kind: forbidden-groups, groups: [x] }\n' })
   })
 })
