@@ -37,7 +37,8 @@ function environment(): Environment {
   return (sharedEnvironment ??= celEnvironment())
 }
 
-export type CelCompiled = { ok: true; run: (vars: CelVariables) => unknown; usesCluster: boolean } | { ok: false; message: string; offset: number }
+export type CelCompiled =
+  { ok: true; run: (vars: CelVariables) => unknown; usesCluster: boolean } | { ok: false; message: string; offset: number }
 
 export interface CelVariables {
   readonly entry: Readonly<Record<string, unknown>>
@@ -56,7 +57,11 @@ export function compileCel(expression: string): CelCompiled {
   const checked = parsed.check()
   if (!checked.valid) return { ok: false, message: celMessage(checked.error), offset: celOffset(checked.error) }
   if (checked.type !== 'bool' && checked.type !== 'dyn') {
-    return { ok: false, message: `the expression returns ${checked.type ?? 'an unknown type'}; it must return a bool (true when the entry is acceptable)`, offset: 0 }
+    return {
+      ok: false,
+      message: `the expression returns ${checked.type ?? 'an unknown type'}; it must return a bool (true when the entry is acceptable)`,
+      offset: 0,
+    }
   }
   return { ok: true, run: (vars) => parsed(vars), usesCluster: mentions(parsed.ast, 'cluster') }
 }
@@ -109,7 +114,10 @@ function celPolicies(entry: ManifestEntry, partition: Partition): Record<string,
     byArn.set(policyArn, {
       policyArn,
       policyName: isPolicyArn(p.policyArn) ? policyName(p.policyArn) : p.policyArn,
-      accessScope: { type: scope.type, namespaces: scope.type === 'cluster' ? [] : scope.namespaces.length < 2 ? [...scope.namespaces] : sortedSet(scope.namespaces) },
+      accessScope: {
+        type: scope.type,
+        namespaces: scope.type === 'cluster' ? [] : scope.namespaces.length < 2 ? [...scope.namespaces] : sortedSet(scope.namespaces),
+      },
     })
   }
   return [...byArn.values()]
@@ -212,7 +220,6 @@ function violations(id: string, entry: ManifestEntry, bad: readonly { verdict: V
   }
   return out
 }
-
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return 'null'

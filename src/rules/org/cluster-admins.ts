@@ -15,7 +15,14 @@ export const clusterAdmins: RuleKind = {
     const min = typeof params.min === 'number' ? params.min : undefined
     const max = typeof params.max === 'number' ? params.max : undefined
     if (min === undefined && max === undefined) {
-      return [{ severity: 'error', code: 'rules:range', message: `rule "${common.id}": cluster-admins needs min, max or both`, ...ctx.locate([]) }]
+      return [
+        {
+          severity: 'error',
+          code: 'rules:range',
+          message: `rule "${common.id}": cluster-admins needs min, max or both`,
+          ...ctx.locate([]),
+        },
+      ]
     }
     if (min !== undefined && max !== undefined && min > max) {
       return [
@@ -32,13 +39,15 @@ export const clusterAdmins: RuleKind = {
       ...common,
       scope: 'cluster',
       checkCluster({ cluster, entries }) {
-        const admins = entries.filter((e) =>
-          e.accessPolicies.some((p) => p.accessScope.type === 'cluster' && isAdmin(p.policyArn)),
-        )
+        const admins = entries.filter((e) => e.accessPolicies.some((p) => p.accessScope.type === 'cluster' && isAdmin(p.policyArn)))
         const n = admins.length
         const out: Violation[] = []
         if (min !== undefined && n < min) {
-          out.push({ loc: cluster.locs.key, clusters: [cluster.key], detail: `cluster "${cluster.key}" has ${n} cluster-admin entr${n === 1 ? 'y' : 'ies'}; at least ${min} required (AmazonEKSClusterAdminPolicy at cluster scope)` })
+          out.push({
+            loc: cluster.locs.key,
+            clusters: [cluster.key],
+            detail: `cluster "${cluster.key}" has ${n} cluster-admin entr${n === 1 ? 'y' : 'ies'}; at least ${min} required (AmazonEKSClusterAdminPolicy at cluster scope)`,
+          })
         }
         if (max !== undefined && n > max) {
           out.push({

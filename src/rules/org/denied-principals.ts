@@ -13,7 +13,13 @@ export const deniedPrincipals: RuleKind = {
       checkEntry({ entry }) {
         const hit = patterns.find(({ re }) => re.test(entry.principalArn))
         if (hit === undefined) return NONE
-        return [{ loc: entry.locs.principalArn, principalArn: entry.principalArn, detail: `principal "${entry.principalArn}" matches denied pattern "${hit.p}"` }]
+        return [
+          {
+            loc: entry.locs.principalArn,
+            principalArn: entry.principalArn,
+            detail: `principal "${entry.principalArn}" matches denied pattern "${hit.p}"`,
+          },
+        ]
       },
     }
   },

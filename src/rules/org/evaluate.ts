@@ -58,7 +58,8 @@ export function evaluateOrgRules(ruleSet: RuleSet, manifest: Manifest, opts: Eva
       for (const cluster of manifest.clusters) {
         const file = toRoot(cluster.locs.key.file)
         if (!inFiles(file) || !inClusters(cluster.key)) continue
-        for (const v of rule.checkCluster({ cluster, file, entries: byCluster.get(cluster.key) ?? [] })) problems.push(toProblem(rule, v, file))
+        for (const v of rule.checkCluster({ cluster, file, entries: byCluster.get(cluster.key) ?? [] }))
+          problems.push(toProblem(rule, v, file))
       }
     }
   }
@@ -79,7 +80,10 @@ function entriesByCluster(
 }
 
 function rootRelative(cwdFromRoot: string): (file: string) => string {
-  const prefix = cwdFromRoot.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/$/, '')
+  const prefix = cwdFromRoot
+    .replace(/\\/g, '/')
+    .replace(/^\.\/?/, '')
+    .replace(/\/$/, '')
   if (prefix === '') return (file) => file
   return (file) => path.posix.normalize(`${prefix}/${file}`)
 }

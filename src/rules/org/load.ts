@@ -29,7 +29,13 @@ export const DEFAULT_RULES_FILE = '.github/eks-access-rules.yaml'
 
 /** Compiles the rules schema (strict; `validateSchema` for tests, skipped at run time). */
 export function compileRulesSchema(opts: { readonly validateSchema?: boolean } = {}): ValidateFunction {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, validateSchema: opts.validateSchema ?? false })
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    validateSchema: opts.validateSchema ?? false,
+  })
   ajv.addVocabulary(['patternErrorMessage', 'errorMessage'])
   const inner = ajv.compile(rulesSchema)
   // `if`/`then` picks the kind's parameters; Ajv also reports the `if` itself, which says nothing new.
@@ -63,7 +69,15 @@ export function parseRulesSource(file: string, content: Uint8Array | string): Re
       const idLoc = locate(src, ['rules', i, 'id'])
       const first = seen.get(id)
       if (first === undefined) seen.set(id, idLoc)
-      else problems.push(problemAt(idLoc, 'error', 'rules:duplicate-id', `duplicate rule id "${id}" (first at line ${first.line}); each rule needs its own id, it becomes the problem code rule:<id>`))
+      else
+        problems.push(
+          problemAt(
+            idLoc,
+            'error',
+            'rules:duplicate-id',
+            `duplicate rule id "${id}" (first at line ${first.line}); each rule needs its own id, it becomes the problem code rule:<id>`,
+          ),
+        )
       if (rejected.has(i)) return
       const compiled = compileRule(src, i, raw)
       if (Array.isArray(compiled)) problems.push(...compiled)
@@ -140,7 +154,8 @@ function forRulesFile(p: Problem): Problem {
 function renameRuleContainer(p: Problem, at: readonly PathSegment[], value: unknown): Problem {
   if (at[0] !== 'rules' || typeof at[1] !== 'number') return p
   const raw = (value as { rules?: unknown[] }).rules?.[at[1]]
-  const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined
+  const id =
+    typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined
   const name = id === undefined ? `rule ${at[1] + 1}` : `rule "${id}"`
   const message = p.message.replace(/\brules item\b/g, name)
   return { ...p, message: at.length > 2 && !message.includes(name) ? `${name}: ${message}` : message }
@@ -162,7 +177,9 @@ export async function loadRulesFile(opts: { readonly path?: string; readonly cwd
   const abs = path.resolve(opts.cwd, file)
   const info = await stat(abs).catch(() => undefined)
   if (info === undefined) {
-    return explicit ? { kind: 'usage', message: `rules file "${file}" not found (looked in ${opts.cwd}); check the path or pass --rules` } : { kind: 'absent' }
+    return explicit
+      ? { kind: 'usage', message: `rules file "${file}" not found (looked in ${opts.cwd}); check the path or pass --rules` }
+      : { kind: 'absent' }
   }
   if (info.isDirectory()) return { kind: 'usage', message: `rules file "${file}" is a directory; pass the YAML file` }
   const loaded = await loadManifestFiles(abs, opts.cwd, (name, bytes) => {
@@ -174,5 +191,7 @@ export async function loadRulesFile(opts: { readonly path?: string; readonly cwd
   const name = loaded.files[0] ?? file
   const first = loaded.loaded[0]
   if (first === undefined) return { kind: 'loaded', file: name, result: err(loaded.problems.map(forRulesFile)) }
-  return first.text === undefined ? { kind: 'loaded', file: name, result: first.result } : { kind: 'loaded', file: name, result: first.result, text: first.text }
+  return first.text === undefined
+    ? { kind: 'loaded', file: name, result: first.result }
+    : { kind: 'loaded', file: name, result: first.result, text: first.text }
 }

@@ -16,7 +16,9 @@ export const policyHolders: RuleKind = {
     if (problems.length > 0) return problems
     const name = policyName(policy)
     const isPolicy = namesPolicy(name)
-    const who = strings(params.principals).map((x) => `"${x}"`).join(', ')
+    const who = strings(params.principals)
+      .map((x) => `"${x}"`)
+      .join(', ')
     const holders = patternMatcher(strings(params.principals))
     const clusterScopeOnly = params.clusterScopeOnly === true
     return {

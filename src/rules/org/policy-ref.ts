@@ -23,10 +23,22 @@ export function namesAnyPolicy(names: readonly string[]): (ref: string) => boole
 export function checkPolicyRef(ref: string, loc: Loc, ruleId: string): Problem[] {
   if (isPolicyArn(ref)) {
     if (parsePolicyArn(ref) !== undefined) return []
-    return [problemAt(loc, 'error', 'rules:policy', `rule "${ruleId}": "${ref}" is not an access-policy ARN (arn:aws:eks::aws:cluster-access-policy/NAME); write the short name, e.g. AmazonEKSClusterAdminPolicy`)]
+    return [
+      problemAt(
+        loc,
+        'error',
+        'rules:policy',
+        `rule "${ruleId}": "${ref}" is not an access-policy ARN (arn:aws:eks::aws:cluster-access-policy/NAME); write the short name, e.g. AmazonEKSClusterAdminPolicy`,
+      ),
+    ]
   }
   if (BUILT_IN_POLICY_NAMES.includes(ref)) return []
   return [
-    problemAt(loc, 'error', 'rules:policy', `rule "${ruleId}": unknown access policy "${ref}"${didYouMean(ref, BUILT_IN_POLICY_NAMES)}; use a name from ListAccessPolicies, or its full ARN for a policy newer than this release`),
+    problemAt(
+      loc,
+      'error',
+      'rules:policy',
+      `rule "${ruleId}": unknown access policy "${ref}"${didYouMean(ref, BUILT_IN_POLICY_NAMES)}; use a name from ListAccessPolicies, or its full ARN for a policy newer than this release`,
+    ),
   ]
 }

@@ -14,7 +14,11 @@ export const requiredTags: RuleKind = {
     const raw = params.tags
     const required: { key: string; value?: string; re?: RegExp }[] = Array.isArray(raw)
       ? raw.map((k) => ({ key: String(k) }))
-      : Object.entries((raw ?? {}) as Record<string, unknown>).map(([key, v]) => ({ key, value: String(v), re: patternToRegExp(String(v)) }))
+      : Object.entries((raw ?? {}) as Record<string, unknown>).map(([key, v]) => ({
+          key,
+          value: String(v),
+          re: patternToRegExp(String(v)),
+        }))
     return {
       ...common,
       scope: 'entry',

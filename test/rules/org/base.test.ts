@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createGitReader, type GitReader } from '../../../src/git/show.js'
-import { compareRuleVerdicts, evaluateOrgRules, parseRulesSource, readRulesAtBase, type ContentsReader } from '../../../src/rules/org/index.js'
+import {
+  compareRuleVerdicts,
+  evaluateOrgRules,
+  parseRulesSource,
+  readRulesAtBase,
+  type ContentsReader,
+} from '../../../src/rules/org/index.js'
 import type { Problem } from '../../../src/types.js'
 import { brief, manifestOf, RULES_FILE } from './support.js'
 
@@ -40,9 +46,24 @@ function fakeContents(files: Record<string, string>, calls: string[] = []): Cont
 
 describe('readRulesAtBase', () => {
   it.each([
-    { name: 'git when the base commit is here', git: fakeGit({ [RULES_FILE]: STRICT }), contents: undefined, expected: { kind: 'found', via: 'git' } },
-    { name: 'git: no file at base', git: fakeGit({}), contents: fakeContents({ [RULES_FILE]: STRICT }), expected: { kind: 'absent', via: 'git' } },
-    { name: 'contents API when the commit is not here', git: fakeGit('no-commit'), contents: fakeContents({ [RULES_FILE]: STRICT }), expected: { kind: 'found', via: 'contents' } },
+    {
+      name: 'git when the base commit is here',
+      git: fakeGit({ [RULES_FILE]: STRICT }),
+      contents: undefined,
+      expected: { kind: 'found', via: 'git' },
+    },
+    {
+      name: 'git: no file at base',
+      git: fakeGit({}),
+      contents: fakeContents({ [RULES_FILE]: STRICT }),
+      expected: { kind: 'absent', via: 'git' },
+    },
+    {
+      name: 'contents API when the commit is not here',
+      git: fakeGit('no-commit'),
+      contents: fakeContents({ [RULES_FILE]: STRICT }),
+      expected: { kind: 'found', via: 'contents' },
+    },
     { name: 'contents API: no file at base', git: undefined, contents: fakeContents({}), expected: { kind: 'absent', via: 'contents' } },
     { name: 'neither: unavailable, never the PR file', git: fakeGit('no-commit'), contents: undefined, expected: { kind: 'unavailable' } },
   ])('$name', async ({ git, contents, expected }) => {
@@ -65,13 +86,26 @@ describe('readRulesAtBase', () => {
 })
 
 describe('compareRuleVerdicts', () => {
-  const p = (code: string, line: number, severity: 'error' | 'warning' = 'error', message = 'm'): Problem => ({ severity, code, message, file: 'm.yaml', line, column: 5 })
+  const p = (code: string, line: number, severity: 'error' | 'warning' = 'error', message = 'm'): Problem => ({
+    severity,
+    code,
+    message,
+    file: 'm.yaml',
+    line,
+    column: 5,
+  })
   it.each([
     { name: 'same verdicts', base: [p('rule:a', 1)], head: [p('rule:a', 1, 'error', 'reworded')], added: [], removed: [] },
     { name: 'relaxed', base: [p('rule:a', 1), p('rule:a', 9)], head: [], added: [], removed: ['rule:a@1', 'rule:a@9'] },
     { name: 'tightened', base: [], head: [p('rule:b', 3)], added: ['rule:b@3'], removed: [] },
     { name: 'severity lowered', base: [p('rule:a', 1)], head: [p('rule:a', 1, 'warning')], added: ['rule:a@1'], removed: ['rule:a@1'] },
-    { name: 'repeats matched one for one', base: [p('rule:a', 1)], head: [p('rule:a', 1), p('rule:a', 1)], added: ['rule:a@1'], removed: [] },
+    {
+      name: 'repeats matched one for one',
+      base: [p('rule:a', 1)],
+      head: [p('rule:a', 1), p('rule:a', 1)],
+      added: ['rule:a@1'],
+      removed: [],
+    },
   ])('$name', ({ base, head, added, removed }) => {
     const diff = compareRuleVerdicts(base, head)
     const short = (ps: readonly Problem[]): string[] => ps.map((x) => `${x.code}@${x.line}`)
@@ -86,7 +120,14 @@ describe('a pull request whose head relaxes the rules file (real git)', () => {
     execFileSync('git', args, {
       cwd: dir,
       encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+      },
     }).trim()
 
   it('still fails on the base rules, and the notice lists what the PR would remove', async () => {

@@ -32,16 +32,25 @@ describe('CEL rules', () => {
     { name: 'true for every entry', expression: 'entry.principalArn.startsWith("arn:aws:iam::")', expected: [] },
     { name: 'false at the entry first line', expression: '"owner" in entry.tags', expected: [`${A}:11:5 error rule:custom`] },
     { name: 'normalised type', expression: 'entry.type == "STANDARD"', expected: [] },
-    { name: 'normalised groups (sorted set)', expression: 'entry.kubernetesGroups.size() == 0 || entry.kubernetesGroups == ["a", "b"]', expected: [] },
+    {
+      name: 'normalised groups (sorted set)',
+      expression: 'entry.kubernetesGroups.size() == 0 || entry.kubernetesGroups == ["a", "b"]',
+      expected: [],
+    },
     { name: 'username "" when unset', expression: 'entry.username == ""', expected: [] },
     {
       name: 'policies as full ARNs in the cluster partition, with policyName',
-      expression: 'entry.accessPolicies.all(p, p.policyArn.endsWith("/" + p.policyName) && (cluster.partition != "aws-cn" || p.policyArn.startsWith("arn:aws-cn:")))',
+      expression:
+        'entry.accessPolicies.all(p, p.policyArn.endsWith("/" + p.policyName) && (cluster.partition != "aws-cn" || p.policyArn.startsWith("arn:aws-cn:")))',
       expected: [],
     },
     { name: 'cluster bound per selected cluster', expression: 'cluster.key != "cn-north"', expected: [`${A}:6:5 error rule:custom`] },
     { name: 'file bound (relative to the repository root)', expression: 'file == "eks-access.yaml"', expected: [] },
-    { name: 'a non-boolean result is an error', expression: 'entry.principalArn', expected: [`${A}:6:5 error rule:custom`, `${A}:11:5 error rule:custom`] },
+    {
+      name: 'a non-boolean result is an error',
+      expression: 'entry.principalArn',
+      expected: [`${A}:6:5 error rule:custom`, `${A}:11:5 error rule:custom`],
+    },
     { name: 'an evaluation error is an error', expression: 'entry.tags.owner == "platform"', expected: [`${A}:11:5 error rule:custom`] },
   ])('$name', ({ expression, expected }) => {
     expect(evaluate(cel(expression), MANIFEST).map(brief)).toEqual(expected)
@@ -66,11 +75,36 @@ describe('CEL rules', () => {
 
 describe('CEL compile errors are rules-file problems at the expression', () => {
   it.each([
-    { name: 'syntax error, one-line plain scalar', text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: entry.type ==\n', at: '5:30', says: /does not compile: .*Unexpected token/ },
-    { name: 'unknown variable, quoted', text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: "entri.type == 1"\n', at: '5:18', says: /Unknown variable: entri/ },
-    { name: 'type error', text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: "1 + \'a\' == 2"\n', at: '5:18', says: /no such overload/ },
-    { name: 'non-bool type', text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: "1 + 2"\n', at: '5:18', says: /returns int; it must return a bool/ },
-    { name: 'block scalar: at the expression', text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: |\n      entry.type ==\n', at: '5:17', says: /Unexpected token/ },
+    {
+      name: 'syntax error, one-line plain scalar',
+      text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: entry.type ==\n',
+      at: '5:30',
+      says: /does not compile: .*Unexpected token/,
+    },
+    {
+      name: 'unknown variable, quoted',
+      text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: "entri.type == 1"\n',
+      at: '5:18',
+      says: /Unknown variable: entri/,
+    },
+    {
+      name: 'type error',
+      text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: "1 + \'a\' == 2"\n',
+      at: '5:18',
+      says: /no such overload/,
+    },
+    {
+      name: 'non-bool type',
+      text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: "1 + 2"\n',
+      at: '5:18',
+      says: /returns int; it must return a bool/,
+    },
+    {
+      name: 'block scalar: at the expression',
+      text: 'version: 1\nrules:\n  - id: c\n    kind: cel\n    expression: |\n      entry.type ==\n',
+      at: '5:17',
+      says: /Unexpected token/,
+    },
   ])('$name', ({ text, at, says }) => {
     const r = parseRulesSource(RULES_FILE, text)
     expect(r.ok).toBe(false)

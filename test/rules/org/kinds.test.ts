@@ -56,7 +56,8 @@ function run(cases: readonly Case[]): void {
   })
 }
 
-const E = (file: string, line: number, column: number, id: string, severity = 'error'): string => `${file}:${line}:${column} ${severity} rule:${id}`
+const E = (file: string, line: number, column: number, id: string, severity = 'error'): string =>
+  `${file}:${line}:${column} ${severity} rule:${id}`
 
 describe('allowed-accounts', () => {
   run([
@@ -80,7 +81,11 @@ describe('allowed-accounts', () => {
 
 describe('denied-principals and allowed-principals', () => {
   run([
-    { name: 'IAM users denied', rule: 'id: no-users\nkind: denied-principals\nprincipals: ["*:user/*", "*:root"]', expected: [E(A, 10, 19, 'no-users')] },
+    {
+      name: 'IAM users denied',
+      rule: 'id: no-users\nkind: denied-principals\nprincipals: ["*:user/*", "*:root"]',
+      expected: [E(A, 10, 19, 'no-users')],
+    },
     { name: 'nothing denied', rule: 'id: no-root\nkind: denied-principals\nprincipals: ["*:root"]', expected: [] },
     {
       name: 'only roles of one account allowed (* spans : and /)',
@@ -103,7 +108,11 @@ describe('policy-holders', () => {
       rule: 'id: admins\nkind: policy-holders\npolicy: arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy\nprincipals: ["*:role/platform-*", "*:role/team-b"]',
       expected: [],
     },
-    { name: 'any holder of a namespaced policy', rule: 'id: edit\nkind: policy-holders\npolicy: AmazonEKSEditPolicy\nprincipals: ["*:role/*"]', expected: [E(A, 16, 20, 'edit')] },
+    {
+      name: 'any holder of a namespaced policy',
+      rule: 'id: edit\nkind: policy-holders\npolicy: AmazonEKSEditPolicy\nprincipals: ["*:role/*"]',
+      expected: [E(A, 16, 20, 'edit')],
+    },
     {
       name: 'clusterScopeOnly leaves namespace-scoped associations alone',
       rule: 'id: edit\nkind: policy-holders\npolicy: AmazonEKSEditPolicy\nprincipals: ["*:role/*"]\nclusterScopeOnly: true',
@@ -145,7 +154,11 @@ describe('protected-namespaces', () => {
       rule: 'id: kube\nkind: protected-namespaces\nnamespaces: [kube-system]\nprincipals: ["*:user/alice"]\nallowWildcards: false',
       expected: [E(A, 17, 75, 'kube')],
     },
-    { name: 'unrelated namespaces pass', rule: 'id: kube\nkind: protected-namespaces\nnamespaces: [istio-system, "monitoring-*"]', expected: [] },
+    {
+      name: 'unrelated namespaces pass',
+      rule: 'id: kube\nkind: protected-namespaces\nnamespaces: [istio-system, "monitoring-*"]',
+      expected: [],
+    },
   ])
 })
 
@@ -154,7 +167,11 @@ describe('cluster-admins (at the cluster key)', () => {
     { name: 'max 1: prod-eu has two', rule: 'id: admins\nkind: cluster-admins\nmin: 1\nmax: 1', expected: [E(A, 3, 3, 'admins')] },
     { name: 'min 2: dev-eu has one', rule: 'id: floor\nkind: cluster-admins\nmin: 2', expected: [E(A, 4, 3, 'floor')] },
     { name: 'clusters scoping', rule: 'id: floor\nkind: cluster-admins\nmin: 2\nclusters: ["prod-*"]', expected: [] },
-    { name: 'files scoping matches the file defining the cluster', rule: 'id: floor\nkind: cluster-admins\nmin: 2\nfiles: ["teams/**"]', expected: [] },
+    {
+      name: 'files scoping matches the file defining the cluster',
+      rule: 'id: floor\nkind: cluster-admins\nmin: 2\nfiles: ["teams/**"]',
+      expected: [],
+    },
   ])
 
   it('does not count expired admins when the clock is given', () => {
@@ -206,7 +223,11 @@ describe('forbidden-groups and username-patterns', () => {
 
 describe('severity, files and clusters scoping', () => {
   run([
-    { name: 'warning severity', rule: 'id: no-users\nkind: denied-principals\nseverity: warning\nprincipals: ["*:user/*"]', expected: [E(A, 10, 19, 'no-users', 'warning')] },
+    {
+      name: 'warning severity',
+      rule: 'id: no-users\nkind: denied-principals\nseverity: warning\nprincipals: ["*:user/*"]',
+      expected: [E(A, 10, 19, 'no-users', 'warning')],
+    },
     {
       name: 'files: only teams/**',
       rule: 'id: roles\nkind: allowed-principals\nprincipals: ["*:role/platform-*"]\nfiles: ["teams/**"]',
@@ -233,7 +254,9 @@ describe('severity, files and clusters scoping', () => {
 describe('messages', () => {
   it('start with the rule message, placeholders interpolated', () => {
     const [p] = evaluate(
-      oneRule('id: no-users\nkind: denied-principals\nmessage: "{principalArn} is a person, not a role ({cluster}, {file})"\nprincipals: ["*:user/*"]'),
+      oneRule(
+        'id: no-users\nkind: denied-principals\nmessage: "{principalArn} is a person, not a role ({cluster}, {file})"\nprincipals: ["*:user/*"]',
+      ),
       MANIFEST,
     )
     expect(p?.message).toBe(

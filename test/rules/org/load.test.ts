@@ -92,7 +92,12 @@ describe('rules-file problems', () => {
     { name: 'wrong version', text: 'version: 2\nrules: []\n', at: `${F}:1:10 error schema:const`, says: /version must be 1/ },
     { name: 'empty file', text: '', at: `${F}:1:1 error file:empty`, says: /a rules file starts with "version: 1"/ },
     { name: 'YAML syntax', text: 'version: 1\nrules: [\n', at: `${F}:3:1 error yaml:syntax`, says: /YAML/ },
-    { name: 'bad id', text: 'version: 1\nrules:\n  - { id: "has space", kind: denied-principals, principals: ["*"] }\n', at: `${F}:3:11 error schema:pattern`, says: /invalid id "has space"/ },
+    {
+      name: 'bad id',
+      text: 'version: 1\nrules:\n  - { id: "has space", kind: denied-principals, principals: ["*"] }\n',
+      at: `${F}:3:11 error schema:pattern`,
+      says: /invalid id "has space"/,
+    },
   ])('$name', ({ text, at, says }) => {
     const problems = problemsOf(text)
     expect(problems.map((p) => p.at)).toEqual([at])
@@ -117,7 +122,9 @@ describe('schema', () => {
     expect(kinds).toEqual(RULE_KINDS.map((k) => k.kind))
     for (const k of RULE_KINDS) {
       const def = (rulesSchema.$defs as unknown as Record<string, { properties?: Record<string, unknown> }>)[k.kind]
-      expect(Object.keys(def?.properties ?? {}).sort()).toEqual(['clusters', 'files', 'id', 'kind', 'message', 'severity', ...k.params].sort())
+      expect(Object.keys(def?.properties ?? {}).sort()).toEqual(
+        ['clusters', 'files', 'id', 'kind', 'message', 'severity', ...k.params].sort(),
+      )
     }
   })
 
@@ -150,6 +157,9 @@ describe('loadRulesFile (disk edge)', () => {
     writeFileSync(join(dir, '.github/eks-access-rules.yaml'), 'version: 1\nrules:\n  - { id: a, kind: forbidden-groups, groups: [x] }\n')
     const good = await loadRulesFile({ cwd: dir })
     expect(good.kind === 'loaded' && good.result.ok && good.result.value.rules.map((r) => r.id)).toEqual(['a'])
-    expect(good.kind === 'loaded' && { file: good.file, text: good.text }).toEqual({ file: F, text: 'version: 1\nrules:\n  - { id: a, kind: forbidden-groups, groups: [x] }\n' })
+    expect(good.kind === 'loaded' && { file: good.file, text: good.text }).toEqual({
+      file: F,
+      text: 'version: 1\nrules:\n  - { id: a, kind: forbidden-groups, groups: [x] }\n',
+    })
   })
 })
