@@ -261,9 +261,11 @@ function clusterBody(m: ClusterModel, level: Level, collapseRows: number): strin
 }
 
 function summaryLine(m: ClusterModel): string {
+  const admin = (r: PrincipalRow): boolean => r.effects.some((e) => e.kind === 'cluster-admin-granted')
   const escalating = m.rows.filter((r) => r.markers.includes('escalation'))
-  const names = escalating.slice(0, 3).map((r) => principalLabel(r.principalArn, m.cluster))
-  const who = escalating.length > 0 ? `: ${names.join(', ')}${escalating.length > 3 ? ` +${escalating.length - 3} more` : ''}` : ''
+  const ordered = [...escalating.filter(admin), ...escalating.filter((r) => !admin(r))]
+  const names = ordered.slice(0, 3).map((r) => `${principalLabel(r.principalArn, m.cluster)}${admin(r) ? ' (cluster admin)' : ''}`)
+  const who = ordered.length > 0 ? `: ${names.join(', ')}${ordered.length > 3 ? ` +${ordered.length - 3} more` : ''}` : ''
   return `- ${code(m.cluster.cluster)}: ${clusterCountLine(m)}${who}\n`
 }
 

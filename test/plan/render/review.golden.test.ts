@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { renderReviewComment, type ReviewInput } from '../../../src/plan/render/review.js'
+import { changesCase, errorsCase, hostileCase, invalidProblems, largeCase, noChangesCase } from './review-cases.js'
 import { demoInput, root } from './review-fixtures.js'
 
 /**
@@ -20,6 +21,18 @@ function matchesGolden(name: string, actual: string): void {
 
 const cases: [string, () => ReviewInput][] = [
   ['demo.md', () => ({ ...demoInput(), context: { marker: MARKER, headSha: '0123456' } })],
+  [
+    'changes.md',
+    () => ({
+      ...changesCase(),
+      context: { marker: MARKER, headSha: '0123456', shard: 'prod*', notes: ['The rules file changed in this pull request; the rules of the base branch were used.'] },
+    }),
+  ],
+  ['hostile.md', () => ({ ...hostileCase(), context: { marker: MARKER, headSha: '0123456', shard: '@org/team #1 https://x.example' } })],
+  ['invalid.md', () => ({ problems: invalidProblems, context: { marker: MARKER, headSha: '0123456' } })],
+  ['errors.md', () => ({ ...errorsCase(), context: { marker: MARKER, headSha: '0123456' } })],
+  ['no-changes.md', () => ({ ...noChangesCase(), context: { marker: MARKER, headSha: '0123456' } })],
+  ['large.md', () => ({ ...largeCase(), context: { marker: MARKER, headSha: '0123456', planFileHint: 'the plan-file artifact of this run' } })],
 ]
 
 describe('review comment goldens', () => {

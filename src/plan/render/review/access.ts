@@ -64,7 +64,8 @@ function applyChange(current: Access | undefined, change: Change): Access | unde
       return undefined
     case 'update': {
       const cur = current ?? fromFields(change.before)
-      return fromFields(change.after, cur.accessPolicies)
+      // Tags alone change nothing a principal can do.
+      return change.updateEntry ? fromFields(change.after, cur.accessPolicies) : cur
     }
     case 'associate': {
       const cur = current ?? { type: 'STANDARD', kubernetesGroups: [], accessPolicies: [] }

@@ -108,8 +108,12 @@ export function callItem(change: Change, cluster: ClusterPlan): string {
     case 'update': {
       const parts: string[] = []
       if (change.updateEntry) {
-        parts.push(`groups ${listOrNone(change.before.kubernetesGroups)} → ${listOrNone(change.after.kubernetesGroups)}`)
-        parts.push(`username ${usernameOf(change.before.username)} → ${usernameOf(change.after.username)}`)
+        const [b, a] = [change.before, change.after]
+        if (b.kubernetesGroups.join('\u0000') !== a.kubernetesGroups.join('\u0000')) {
+          parts.push(`groups ${listOrNone(b.kubernetesGroups)} → ${listOrNone(a.kubernetesGroups)}`)
+        }
+        if (b.username !== a.username) parts.push(`username ${usernameOf(b.username)} → ${usernameOf(a.username)}`)
+        if (parts.length === 0) parts.push('groups and username re-sent')
       }
       if (Object.keys(change.tagsToSet).length > 0) parts.push(`set tags ${tagList(change.tagsToSet)}`)
       if (change.adopt) parts.push('adopt (ownership tag added)')

@@ -48,7 +48,7 @@ export function code(value: string, limit: number = VALUE_LIMIT): string {
   return body === '' ? '` `' : `${fence}${pad}${body}${pad}${fence}`
 }
 
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' }
 
 /** Splits what GitHub's autolinker, mention, reference and commit filters would match. */
 export function neutralize(value: string): string {
@@ -74,6 +74,7 @@ export function text(value: string, limit: number = MESSAGE_LIMIT): string {
 
 /** Untrusted value inside an HTML block (`<summary>`), where Markdown is not parsed. */
 export function htmlCode(value: string, limit: number = VALUE_LIMIT): string {
-  const escaped = neutralize(shorten(showInvisible(value), limit)).replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch)
+  // Backticks too: were the block ever read as Markdown, no code span could open.
+  const escaped = neutralize(shorten(showInvisible(value), limit)).replace(/[&<>"'`]/g, (ch) => HTML_ENTITIES[ch] ?? ch)
   return `<code>${escaped}</code>`
 }
