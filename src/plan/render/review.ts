@@ -106,7 +106,7 @@ function notesBlock(ctx: ReviewContext): string {
 
 function problemItem(p: Problem): string {
   const icon = p.severity === 'error' ? '❌' : '⚠️'
-  return `- ${icon} ${code(`${p.file}:${p.line}`)} ${code(p.code)}: ${text(p.message)}\n`
+  return `- ${icon} ${code(`${p.file}:${p.line}:${p.column}`)} ${code(p.code)}: ${text(p.message)}\n`
 }
 
 function problemsBlock(problems: readonly Problem[], planned: boolean): string {
@@ -241,7 +241,9 @@ function clusterCountLine(m: ClusterModel): string {
   if (m.cluster.errors.length > 0) return '❌ not planned'
   const changes = countPhrase(m.counts)
   const unchanged = m.counts.unchanged > 0 ? ` · ${m.counts.unchanged} unchanged` : ''
-  return `${changes === '' ? 'No changes' : changes}${unchanged}${rowTally(m.rows).map((t) => ` · ${t}`).join('')}`
+  return `${changes === '' ? 'No changes' : changes}${unchanged}${rowTally(m.rows)
+    .map((t) => ` · ${t}`)
+    .join('')}`
 }
 
 /** Detail levels, most to least: 0 everything, 1 no API calls, 2 no unmanaged either, 3 one line. */

@@ -190,8 +190,22 @@ export function hostileCase(): Case {
 
 /** What `validate` reports for a broken manifest: no plan at all. */
 export const invalidProblems: readonly Problem[] = [
-  { severity: 'error', code: 'schema:type', message: 'accessScope.type must be one of cluster, namespace (got "clusters")', file: 'eks-access.yaml', line: 14, column: 25 },
-  { severity: 'error', code: 'eks:unknown-policy', message: 'unknown access policy AmazonEKSClusterAdmin: did you mean AmazonEKSClusterAdminPolicy?', file: 'eks-access.yaml', line: 9, column: 19 },
+  {
+    severity: 'error',
+    code: 'schema:type',
+    message: 'accessScope.type must be one of cluster, namespace (got "clusters")',
+    file: 'eks-access.yaml',
+    line: 14,
+    column: 25,
+  },
+  {
+    severity: 'error',
+    code: 'eks:unknown-policy',
+    message: 'unknown access policy AmazonEKSClusterAdmin: did you mean AmazonEKSClusterAdminPolicy?',
+    file: 'eks-access.yaml',
+    line: 9,
+    column: 19,
+  },
   {
     severity: 'error',
     code: 'rule:no-iam-users',
@@ -200,7 +214,14 @@ export const invalidProblems: readonly Problem[] = [
     line: 3,
     column: 18,
   },
-  { severity: 'warning', code: 'expiry:soon', message: 'access of arn:aws:iam::111122223333:role/contractor expires in 3 days (2026-12-01)', file: 'eks-access.yaml', line: 30, column: 16 },
+  {
+    severity: 'warning',
+    code: 'expiry:soon',
+    message: 'access of arn:aws:iam::111122223333:role/contractor expires in 3 days (2026-12-01)',
+    file: 'eks-access.yaml',
+    line: 30,
+    column: 16,
+  },
 ]
 
 /** Seeded LCG: the large plan is the same on every run. */
@@ -231,10 +252,18 @@ export function largeCase(n = 200, seed = 42): Case {
     for (let t = 0; t < teams; t++) {
       const name = `team-${t}-${c.key}`
       const grow = rand() < 0.5
-      entries.push(manifestEntry(role(name), { clusters: [c.key], kubernetesGroups: [`${name}-readers`], accessPolicies: [manifestPolicy(EDIT, grow ? [name, `${name}-*`] : [name])] }))
-      if (rand() < 0.6) liveEntries.push(eks(role(name), { tags: OWNED, kubernetesGroups: [`${name}-readers`], accessPolicies: [policy(EDIT, [name])] }))
+      entries.push(
+        manifestEntry(role(name), {
+          clusters: [c.key],
+          kubernetesGroups: [`${name}-readers`],
+          accessPolicies: [manifestPolicy(EDIT, grow ? [name, `${name}-*`] : [name])],
+        }),
+      )
+      if (rand() < 0.6)
+        liveEntries.push(eks(role(name), { tags: OWNED, kubernetesGroups: [`${name}-readers`], accessPolicies: [policy(EDIT, [name])] }))
     }
-    if (rand() < 0.3) entries.push(manifestEntry(role(`oncall-${c.key}`), { clusters: [c.key], accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }))
+    if (rand() < 0.3)
+      entries.push(manifestEntry(role(`oncall-${c.key}`), { clusters: [c.key], accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }))
     if (rand() < 0.5) liveEntries.push(eks(role(`leaver-${c.key}`), { tags: OWNED, accessPolicies: [policy(VIEW)] }))
     states[c.key] = ok(live(liveEntries, { name: c.name }))
   }

@@ -25,7 +25,12 @@ const cases: [string, () => ReviewInput][] = [
     'changes.md',
     () => ({
       ...changesCase(),
-      context: { marker: MARKER, headSha: '0123456', shard: 'prod*', notes: ['The rules file changed in this pull request; the rules of the base branch were used.'] },
+      context: {
+        marker: MARKER,
+        headSha: '0123456',
+        shard: 'prod*',
+        notes: ['The rules file changed in this pull request; the rules of the base branch were used.'],
+      },
     }),
   ],
   ['hostile.md', () => ({ ...hostileCase(), context: { marker: MARKER, headSha: '0123456', shard: '@org/team #1 https://x.example' } })],

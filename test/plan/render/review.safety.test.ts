@@ -87,7 +87,9 @@ function expectSafe(md: string): void {
   expect(stray < 0 ? '' : outside.slice(Math.max(0, stray - 80), stray + 40)).toBe('')
   // No value started a line of its own: every line is one we write.
   for (const line of rest) {
-    expect(line, line).toMatch(/^(|#{3,4} .*|\*\*.*|- .*|  (before|after|_|\*\*What).*|> .*|<details.*|<\/details>|EKS cluster .*|\d+ (to|unchanged).*|No changes.*|👑.*|❌.*|⚠️.*|⏳.*)$/u)
+    expect(line, line).toMatch(
+      /^(|#{3,4} .*|\*\*.*|- .*|  (before|after|_|\*\*What).*|> .*|<details.*|<\/details>|EKS cluster .*|\d+ (to|unchanged).*|No changes.*|👑.*|❌.*|⚠️.*|⏳.*)$/u,
+    )
   }
 }
 
@@ -112,7 +114,12 @@ describe('review comment safety', () => {
       manifestEntry(role('admins'), { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }),
     ]
     const state = live([
-      observed(`arn:aws:iam::111122223333:role/${value}`, { username: value, kubernetesGroups: [value], tags: { x: value }, accessPolicies: [policy(ADMIN, [value])] }),
+      observed(`arn:aws:iam::111122223333:role/${value}`, {
+        username: value,
+        kubernetesGroups: [value],
+        tags: { x: value },
+        accessPolicies: [policy(ADMIN, [value])],
+      }),
       observed(`arn:aws:iam::111122223333:role/gone-${value}`, { tags: OWNED, accessPolicies: [policy(EDIT, [value])] }),
       observed(role('admins'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }),
     ])
@@ -122,7 +129,11 @@ describe('review comment safety', () => {
     ])
     const problem = { severity: 'error' as const, code: value, message: value, file: value, line: 1, column: 1 }
     const plan = buildPlan({ manifest: manifest([c, bad], entries), observed: obs, now: NOW, problems: [problem] })
-    const md = renderReviewComment({ plan, observed: obs, context: { marker: MARKER, shard: value, headSha: value, notes: [value], planFileHint: value } })
+    const md = renderReviewComment({
+      plan,
+      observed: obs,
+      context: { marker: MARKER, shard: value, headSha: value, notes: [value], planFileHint: value },
+    })
     expectSafe(md)
     // Invalid-manifest form too, with the value in every field of a problem.
     expectSafe(renderReviewComment({ problems: [problem], context: { marker: MARKER, notes: [value] } }))

@@ -73,7 +73,9 @@ function applyChange(current: Access | undefined, change: Change): Access | unde
       return { ...cur, accessPolicies: sortPolicies([...others, { policyArn: change.policyArn, accessScope: change.accessScope }]) }
     }
     case 'disassociate':
-      return current === undefined ? undefined : { ...current, accessPolicies: current.accessPolicies.filter((p) => p.policyArn !== change.policyArn) }
+      return current === undefined
+        ? undefined
+        : { ...current, accessPolicies: current.accessPolicies.filter((p) => p.policyArn !== change.policyArn) }
   }
 }
 
@@ -149,9 +151,7 @@ export function entriesAfter(cluster: ClusterPlan, observed: ObservedCluster): {
     if (after === undefined) state.delete(principalArn)
     else state.set(principalArn, after)
   }
-  return [...state]
-    .sort(([a], [b]) => compareText(a, b))
-    .map(([principalArn, access]) => ({ principalArn, access }))
+  return [...state].sort(([a], [b]) => compareText(a, b)).map(([principalArn, access]) => ({ principalArn, access }))
 }
 
 export function isClusterAdmin(access: Access): boolean {

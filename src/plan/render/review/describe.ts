@@ -155,7 +155,8 @@ export function errorHint(codeValue: string): string {
   if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(codeValue)) {
     return "check that the cluster's `planRoleArn` trusts this repository's OIDC token and may call `eks:ListAccessEntries`, `eks:DescribeAccessEntry` and `eks:ListAssociatedAccessPolicies` (`eks-access-gate iam-policy` prints both policies), then re-run the job."
   }
-  if (/ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch/i.test(codeValue)) return 'the credentials were refused: re-run the job; if it repeats, check the role and the OIDC audience.'
+  if (/ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch/i.test(codeValue))
+    return 'the credentials were refused: re-run the job; if it repeats, check the role and the OIDC audience.'
   if (/ResourceNotFound/i.test(codeValue)) return 'check the cluster `name`, `region` and `accountId` in the manifest.'
   if (/Throttl|TooManyRequests|ServiceUnavailable|InternalFailure|Timeout/i.test(codeValue)) return 'EKS was busy or unreachable: re-run the job.'
   if (codeValue === 'no-state') return 'export a snapshot for it (`eks-access-gate export --format state`) or run with AWS access.'
