@@ -78,6 +78,8 @@ type Counts = Readonly<Record<keyof PlanSummary, number>>
 function rowTally(rows: readonly PrincipalRow[]): string[] {
   const n = (m: Marker): number => rows.filter((r) => r.markers.includes(m)).length
   const out: string[] = []
+  const admins = rows.filter((r) => r.effects.some((e) => e.kind === 'cluster-admin-granted')).length
+  if (admins > 0) out.push(`👑 ${plural(admins, 'new cluster admin')}`)
   if (n('escalation') > 0) out.push(`⚠️ ${plural(n('escalation'), 'principal gains', 'principals gain')} access`)
   if (n('gap') > 0) out.push(`⛔ ${plural(n('gap'), 'access gap')}`)
   if (n('loss') > 0) out.push(`🔻 ${plural(n('loss'), 'principal loses', 'principals lose')} access`)
@@ -152,7 +154,9 @@ function rowItem(row: PrincipalRow, cluster: ClusterPlan, live: boolean): string
   if (row.expiredAt !== undefined) extra.push(`expired ${code(row.expiredAt)}`)
   const icon = MARKER_ICON[row.markers[0] ?? 'other']
   const head = `- ${icon} ${principalLabel(row.principalArn, cluster)} ${markerLabels(row)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`
-  const showUsername = row.before !== undefined && row.after !== undefined && row.before.username !== row.after.username
+  // A type change resets the username to the new type's own; the type is what the reviewer needs.
+  const showUsername =
+    row.before !== undefined && row.after !== undefined && row.before.type === row.after.type && row.before.username !== row.after.username
   const before = accessPhrase(row.before, row.after, false, showUsername)
   const after = row.after === undefined ? '_no access (entry deleted)_' : accessPhrase(row.after, row.before, true, showUsername)
   const partial = live ? '' : ' _(live state not given: unchanged access not shown)_'
@@ -278,7 +282,9 @@ function renderCluster(m: ClusterModel, level: Level, collapsed: boolean, collap
     const summary = `${htmlCode(m.cluster.cluster)} · ${clusterCountLine(m)}`
     return `\n<details><summary>${summary}</summary>\n\n${clusterWhere(m)}\n\n${body}</details>\n`
   }
-  return `\n#### ${code(m.cluster.cluster)}\n\n${clusterWhere(m)}<br>\n${clusterCountLine(m)}\n\n${body}`
+  // A failed cluster's errors block says it all; no count line above it.
+  const counts = m.cluster.errors.length > 0 ? '' : `<br>\n${clusterCountLine(m)}`
+  return `\n#### ${code(m.cluster.cluster)}\n\n${clusterWhere(m)}${counts}\n\n${body}`
 }
 
 // ───────────────────────────── assembly ─────────────────────────────

@@ -18,7 +18,7 @@ describe('renderReviewComment: what a reviewer reads first', () => {
     const lines = renderReviewComment({ ...demoInput(), context: ctx }).split('\n')
     expect(lines[0]).toBe(MARKER)
     expect(lines[1]).toBe('### eks-access-gate plan')
-    expect(lines[3]).toBe('**1 to create · 1 to delete · 3 to associate** · ⚠️ 3 principals gain access · 🔻 1 principal loses access')
+    expect(lines[3]).toBe('**1 to create · 1 to delete · 3 to associate** · 👑 1 new cluster admin · ⚠️ 3 principals gain access · 🔻 1 principal loses access')
     expect(lines[3]).not.toMatch(/\b0 /)
   })
 
