@@ -250,8 +250,11 @@ function clusterCountLine(m: ClusterModel): string {
     .join('')}`
 }
 
-/** Detail levels, most to least: 0 everything, 1 no API calls, 2 no unmanaged either, 3 one line. */
-type Level = 0 | 1 | 2 | 3
+/**
+ * Detail levels, most to least: 0 everything, 1 no API calls, 2 no unmanaged entries either,
+ * 3 one line, 4 counted in one line with the other level-4 clusters (only for thousands of clusters).
+ */
+type Level = 0 | 1 | 2 | 3 | 4
 
 function clusterBody(m: ClusterModel, level: Level, collapseRows: number): string {
   const c = m.cluster
@@ -276,6 +279,7 @@ function summaryLine(m: ClusterModel): string {
 }
 
 function renderCluster(m: ClusterModel, level: Level, collapsed: boolean, collapseRows: number): string {
+  if (level === 4) return ''
   if (level === 3) return summaryLine(m)
   const body = clusterBody(m, level, collapseRows)
   if (collapsed) {
@@ -296,21 +300,46 @@ function observedFor(input: ReviewInput, key: string): ObservedCluster | undefin
   return found
 }
 
-function truncationNote(summarised: number, total: number, ctx: ReviewContext): string {
+function truncationNote(levels: readonly Level[], ctx: ReviewContext): string {
+  const n = (f: (l: Level) => boolean): number => levels.filter(f).length
+  const parts = [
+    n((l) => l === 1 || l === 2) > 0
+      ? `API calls or unmanaged entries left out for ${plural(
+          n((l) => l === 1 || l === 2),
+          'cluster',
+        )}`
+      : '',
+    n((l) => l === 3) > 0 ? `${n((l) => l === 3)} of ${levels.length} clusters summarised in one line` : '',
+    n((l) => l === 4) > 0 ? `${n((l) => l === 4)} of ${levels.length} clusters only counted together` : '',
+  ].filter((p) => p !== '')
   const where = ctx.planFileHint !== undefined ? `${text(ctx.planFileHint)}, or ` : "the action's `plan-file` output (JSON), or "
   return (
-    `> [!NOTE]\n> Shortened to fit GitHub's comment limit: ${summarised} of ${total} clusters are summarised in one line. ` +
+    `> [!NOTE]\n> Shortened to fit GitHub's comment limit: ${parts.join('; ')}. ` +
     `The full plan: ${where}\`eks-access-gate plan --format json\`.\n\n`
   )
 }
 
 const summaryListHead = '\n**Summarised clusters** (detail left out to fit)\n\n'
 
-function assemble(head: string, sections: readonly string[], levels: readonly Level[], note: string): string {
+/** One line for the clusters too many to list: their counts and tallies together. */
+function aggregateLine(models: readonly ClusterModel[]): string {
+  if (models.length === 0) return ''
+  const counts = { create: 0, update: 0, replace: 0, delete: 0, associate: 0, disassociate: 0, unchanged: 0 }
+  for (const m of models) for (const k of Object.keys(counts) as (keyof PlanSummary)[]) counts[k] += m.counts[k]
+  const failed = models.filter((m) => m.cluster.errors.length > 0).length
+  return `- …and ${plural(models.length, 'more cluster')}: ${countLine(
+    counts,
+    models.flatMap((m) => m.rows),
+    failed,
+  )}\n`
+}
+
+function assemble(head: string, models: readonly ClusterModel[], sections: readonly string[], levels: readonly Level[], note: string): string {
   const full: string[] = []
   const brief: string[] = []
-  sections.forEach((s, i) => (levels[i] === 3 ? brief : full).push(s))
-  const tail = brief.length > 0 ? `${summaryListHead}${brief.join('')}` : ''
+  sections.forEach((s, i) => ((levels[i] ?? 0) >= 3 ? brief : full).push(s))
+  const aggregate = aggregateLine(models.filter((_, i) => levels[i] === 4))
+  const tail = brief.length > 0 ? `${summaryListHead}${brief.join('')}${aggregate}` : ''
   return `${head}${note}${full.join('')}${tail}`.replace(/\n{3,}/g, '\n\n').replace(/\n*$/, '\n')
 }
 
@@ -355,6 +384,7 @@ export function renderReviewComment(input: ReviewInput, options: ReviewOptions =
   const build = (note: string): string =>
     assemble(
       head,
+      models,
       models.map((m, i) => render(m, levels[i] ?? 0)),
       levels,
       note,
@@ -365,19 +395,27 @@ export function renderReviewComment(input: ReviewInput, options: ReviewOptions =
 
   // Take detail away from the last cluster first, one level at a time over all clusters,
   // measuring each cluster's section once per level (the document is their concatenation).
-  const reserve = truncationNote(models.length, models.length, ctx).length + summaryListHead.length
-  const lengths = models.map((m) => [0, 1, 2, 3].map((l) => render(m, l as Level).length))
+  // Reserved: the note at its longest, the list head and the aggregate line at their longest.
+  const reserve =
+    truncationNote(
+      [1, 3, 4].flatMap((l) => models.map(() => l as Level)),
+      ctx,
+    ).length +
+    summaryListHead.length +
+    aggregateLine(models).length
+  const lengths = models.map((m) => [0, 1, 2, 3, 4].map((l) => render(m, l as Level).length))
   let total = head.length + reserve + lengths.reduce((sum, l) => sum + (l[0] ?? 0), 0)
-  for (const level of [1, 2, 3] as const) {
+  for (const level of [1, 2, 3, 4] as const) {
     for (let i = models.length - 1; i >= 0 && total > maxLength; i--) {
       const l = lengths[i] ?? []
       total += (l[level] ?? 0) - (l[levels[i] ?? 0] ?? 0)
       levels[i] = level
     }
   }
-  const summarised = levels.filter((l) => l === 3).length
-  const out = build(truncationNote(summarised, models.length, ctx))
-  return cutToLength(out, maxLength)
+  // Only when not even the head fits (a limit far below any real one) is text cut.
+  // The note names only what was really left out (a cluster without API calls loses nothing at level 1).
+  const shown = levels.map((l, i) => (l > 0 && l < 3 && lengths[i]?.[l] === lengths[i]?.[0] ? 0 : l))
+  return cutToLength(build(truncationNote(shown, ctx)), maxLength)
 }
 
 export { valueList }

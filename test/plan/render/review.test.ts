@@ -18,7 +18,9 @@ describe('renderReviewComment: what a reviewer reads first', () => {
     const lines = renderReviewComment({ ...demoInput(), context: ctx }).split('\n')
     expect(lines[0]).toBe(MARKER)
     expect(lines[1]).toBe('### eks-access-gate plan')
-    expect(lines[3]).toBe('**1 to create · 1 to delete · 3 to associate** · 👑 1 new cluster admin · ⚠️ 3 principals gain access · 🔻 1 principal loses access')
+    expect(lines[3]).toBe(
+      '**1 to create · 1 to delete · 3 to associate** · 👑 1 new cluster admin · ⚠️ 3 principals gain access · 🔻 1 principal loses access',
+    )
     expect(lines[3]).not.toMatch(/\b0 /)
   })
 
@@ -120,6 +122,16 @@ describe('renderReviewComment: who gains and who loses what', () => {
     expect(rowHeads(partial)).toHaveLength(rows.length)
   })
 
+  it('warns of an irreversible authentication-mode step', () => {
+    const { plan, observed } = noChangesCase()
+    const cluster: ClusterPlan = {
+      ...(plan.clusters[0] as ClusterPlan),
+      authenticationMode: { from: 'CONFIG_MAP', to: 'API_AND_CONFIG_MAP', irreversible: true },
+    }
+    const md2 = renderReviewComment({ plan: { ...plan, clusters: [cluster] }, observed, context: ctx })
+    expect(md2).toContain('⚠️ **Irreversible:** authentication mode `CONFIG_MAP` → `API_AND_CONFIG_MAP` (EKS never switches back)\n')
+  })
+
   it('shows access that expires soon when the plan carries it', () => {
     const { plan, observed } = noChangesCase()
     const cluster = {
@@ -176,15 +188,24 @@ describe('renderReviewComment: size', () => {
     expect(md.length).toBeLessThanOrEqual(65_536)
     expect(md.length).toBeGreaterThan(REVIEW_MAX_LENGTH - 5_000)
     for (const c of input.plan?.clusters ?? []) expect(md).toMatch(new RegExp(`(<code>|\`)${c.cluster}(</code>|\`)`))
-    expect(md).toMatch(/Shortened to fit GitHub's comment limit: \d+ of 200 clusters are summarised in one line/)
+    expect(md).toMatch(
+      /Shortened to fit GitHub's comment limit: API calls or unmanaged entries left out for \d+ clusters; \d+ of 200 clusters summarised in one line\./,
+    )
     expect(md).toContain('The full plan: the plan-file artifact of this run, or `eks-access-gate plan --format json`.')
     expect(md).toMatch(/\n- `c199`: .*⚠️/)
   })
 
-  it.each([30_000, 10_000, 4_000, 1_000, 200])('never exceeds maxLength %i (UTF-16 code units)', (maxLength) => {
+  it.each([30_000, 10_000, 4_000, 1_500, 200])('never exceeds maxLength %i (UTF-16 code units)', (maxLength) => {
     const md = renderReviewComment(large(), { maxLength })
     expect(md.length).toBeLessThanOrEqual(maxLength)
     expect(md.startsWith(`${MARKER}\n`)).toBe(true)
+  })
+
+  it('counts the clusters too many for one line each together, rather than cutting text', () => {
+    const md = renderReviewComment(large(), { maxLength: 4_000 })
+    expect(md).toMatch(/\n- …and \d+ more clusters: \*\*\d+ to create .*⚠️ \d+ principals gain access.*\n$/)
+    expect(md).toMatch(/clusters only counted together\./)
+    expect(md).toContain('- `c000`: ')
   })
 
   it('counts UTF-16 code units: astral characters in values do not break the limit', () => {
