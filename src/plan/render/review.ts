@@ -86,8 +86,10 @@ function rowTally(rows: readonly PrincipalRow[]): string[] {
   return out
 }
 
-function countLine(counts: Counts, rows: readonly PrincipalRow[], failed: number): string {
-  const changes = countPhrase(counts)
+function countLine(counts: Counts, rows: readonly PrincipalRow[], failed: number, modeSteps = 0): string {
+  const changes = [countPhrase(counts), modeSteps > 0 ? `⚠️ ${plural(modeSteps, 'authentication-mode step')}` : '']
+    .filter((p) => p !== '')
+    .join(' · ')
   const parts = [changes === '' ? '**No changes**' : `**${changes}**`, ...rowTally(rows)]
   if (failed > 0) parts.push(`❌ ${plural(failed, 'cluster')} not planned`)
   return parts.join(' · ')
@@ -243,7 +245,8 @@ function clusterWhere(m: ClusterModel): string {
 
 function clusterCountLine(m: ClusterModel): string {
   if (m.cluster.errors.length > 0) return '❌ not planned'
-  const changes = countPhrase(m.counts)
+  const step = m.cluster.authenticationMode !== undefined ? '⚠️ authentication-mode step' : ''
+  const changes = [countPhrase(m.counts), step].filter((p) => p !== '').join(' · ')
   const unchanged = m.counts.unchanged > 0 ? ` · ${m.counts.unchanged} unchanged` : ''
   return `${changes === '' ? 'No changes' : changes}${unchanged}${rowTally(m.rows)
     .map((t) => ` · ${t}`)
@@ -374,7 +377,7 @@ export function renderReviewComment(input: ReviewInput, options: ReviewOptions =
       ? `❌ **The manifest is invalid: nothing was planned.** Fix the problems below and push again.`
       : clusters.length === 0
         ? '**No clusters selected.**'
-        : countLine(plan.summary, allRows, failed)
+        : countLine(plan.summary, allRows, failed, clusters.filter((c) => c.authenticationMode !== undefined).length)
   const head = `${ctx.marker}\n${titleLine(ctx)}\n\n${headline}\n\n${notesBlock(ctx)}${problemsBlock(problems, plan !== undefined)}`
 
   const collapsed = models.length > (options.collapseClusters ?? COLLAPSE_CLUSTERS)

@@ -130,6 +130,8 @@ describe('renderReviewComment: who gains and who loses what', () => {
     }
     const md2 = renderReviewComment({ plan: { ...plan, clusters: [cluster] }, observed, context: ctx })
     expect(md2).toContain('⚠️ **Irreversible:** authentication mode `CONFIG_MAP` → `API_AND_CONFIG_MAP` (EKS never switches back)\n')
+    expect(md2.split('\n')[3]).toBe('**⚠️ 1 authentication-mode step**')
+    expect(md2).toContain('<br>\n⚠️ authentication-mode step · 1 unchanged\n')
   })
 
   it('shows access that expires soon when the plan carries it', () => {
