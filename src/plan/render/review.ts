@@ -1,7 +1,7 @@
 import type { ClusterPlan, ObservedCluster, Plan, PlanError, PlanSummary, Problem, Result } from '../../types.js'
 import { UNMANAGED_REASONS } from './text.js'
 import { entriesAfter, isClusterAdmin, principalRows, type Marker, type PrincipalRow } from './review/access.js'
-import { accessPhrase, callItem, clusterCounts, countPhrase, errorHint, plural, policyLabel, principalLabel, valueList } from './review/describe.js'
+import { accessPhrase, callItem, clusterCounts, countPhrase, errorHint, plural, policyLabel, principalLabel } from './review/describe.js'
 import { code, htmlCode, text } from './review/safe.js'
 
 /**
@@ -16,7 +16,8 @@ import { code, htmlCode, text } from './review/safe.js'
  *
  * Size: never longer than `maxLength` (UTF-16 units). Detail is taken away from the last
  * cluster first (API calls, then unmanaged entries), then clusters are summarised in one
- * line each (counts, escalations); no cluster is ever left out while its line fits.
+ * line each (counts, escalations), and only past that (thousands of clusters) are the last
+ * ones counted together in one line. Text is cut only when not even the head fits.
  */
 
 /** GitHub's comment limit, less a margin for whatever the caller's marker or GitHub itself adds. */
@@ -420,5 +421,3 @@ export function renderReviewComment(input: ReviewInput, options: ReviewOptions =
   const shown = levels.map((l, i) => (l > 0 && l < 3 && lengths[i]?.[l] === lengths[i]?.[0] ? 0 : l))
   return cutToLength(build(truncationNote(shown, ctx)), maxLength)
 }
-
-export { valueList }

@@ -1,7 +1,7 @@
 import { BUILT_IN_POLICY_NAMES, parsePolicyArn } from '../../../policies.js'
 import type { AccessScope, AssociatedPolicy, Change, ClusterPlan, PlanSummary } from '../../../types.js'
 import type { Access } from './access.js'
-import { code, text } from './safe.js'
+import { code } from './safe.js'
 
 /**
  * Small Markdown phrases shared by the review comment's parts. Every untrusted value goes
@@ -162,5 +162,3 @@ export function errorHint(codeValue: string): string {
   if (codeValue === 'no-state') return 'export a snapshot for it (`eks-access-gate export --format state`) or run with AWS access.'
   return 'fix the cause above and push again; the other clusters were planned.'
 }
-
-export { text }
