@@ -119,7 +119,8 @@ function problemsBlock(problems: readonly Problem[], planned: boolean): string {
   const errors = problems.filter((p) => p.severity === 'error')
   const sorted = [...errors, ...problems.filter((p) => p.severity !== 'error')]
   const shown = sorted.slice(0, PROBLEM_LIMIT).map(problemItem).join('')
-  const more = sorted.length > PROBLEM_LIMIT ? `- …and ${sorted.length - PROBLEM_LIMIT} more (\`eks-access-gate validate\` lists them all)\n` : ''
+  const more =
+    sorted.length > PROBLEM_LIMIT ? `- …and ${sorted.length - PROBLEM_LIMIT} more (\`eks-access-gate validate\` lists them all)\n` : ''
   const title = `${plural(errors.length, 'error')}, ${plural(problems.length - errors.length, 'warning')}`
   if (!planned || errors.length > 0) return `**Manifest problems: ${title}**\n\n${shown}${more}\n`
   return `<details><summary>Manifest warnings: ${title}</summary>\n\n${shown}${more}\n</details>\n\n`
@@ -338,7 +339,13 @@ function aggregateLine(models: readonly ClusterModel[]): string {
   )}\n`
 }
 
-function assemble(head: string, models: readonly ClusterModel[], sections: readonly string[], levels: readonly Level[], note: string): string {
+function assemble(
+  head: string,
+  models: readonly ClusterModel[],
+  sections: readonly string[],
+  levels: readonly Level[],
+  note: string,
+): string {
   const full: string[] = []
   const brief: string[] = []
   sections.forEach((s, i) => ((levels[i] ?? 0) >= 3 ? brief : full).push(s))

@@ -41,7 +41,8 @@ function planOf(
 /** A live entry as EKS reports it: with the username EKS generated. */
 function eks(principalArn: string, spec: Parameters<typeof observed>[1] = {}): ObservedEntry {
   const name = principalArn.split('/').pop() ?? ''
-  const username = spec.type === 'EC2_LINUX' ? 'system:node:{{EC2PrivateDNSName}}' : `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/{{SessionName}}`
+  const username =
+    spec.type === 'EC2_LINUX' ? 'system:node:{{EC2PrivateDNSName}}' : `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/{{SessionName}}`
   return observed(principalArn, { username, ...spec })
 }
 
@@ -165,7 +166,10 @@ export function hostileCase(): Case {
       kubernetesGroups: [hostile(i + 2 * ROWS + 1)],
       username: hostile(i + 6),
       tags: i % 2 === 0 ? { owner: hostile(i) } : { ...OWNED, owner: hostile(i) },
-      accessPolicies: [policy(`arn:aws:eks::aws:cluster-access-policy/${hostile(i + 3 * ROWS + 1)}`, 'cluster'), policy(ADMIN, [hostile(i + 7)])],
+      accessPolicies: [
+        policy(`arn:aws:eks::aws:cluster-access-policy/${hostile(i + 3 * ROWS + 1)}`, 'cluster'),
+        policy(ADMIN, [hostile(i + 7)]),
+      ],
     }),
   )
   liveEntries.push(observed(role('platform-admins'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }))
@@ -240,7 +244,9 @@ function lcg(seed: number): () => number {
 export function largeCase(n = 200, seed = 42): Case {
   const rand = lcg(seed)
   const clusters = Array.from({ length: n }, (_, i) => cluster({ key: `c${String(i).padStart(3, '0')}`, name: `eks-${i}` }))
-  const entries: ManifestEntry[] = [manifestEntry(role('platform-admins'), { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] })]
+  const entries: ManifestEntry[] = [
+    manifestEntry(role('platform-admins'), { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }),
+  ]
   const states: Record<string, Result<ObservedCluster, PlanError>> = {}
   for (const c of clusters) {
     const liveEntries: ObservedEntry[] = [
@@ -263,7 +269,9 @@ export function largeCase(n = 200, seed = 42): Case {
         liveEntries.push(eks(role(name), { tags: OWNED, kubernetesGroups: [`${name}-readers`], accessPolicies: [policy(EDIT, [name])] }))
     }
     if (rand() < 0.3)
-      entries.push(manifestEntry(role(`oncall-${c.key}`), { clusters: [c.key], accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }))
+      entries.push(
+        manifestEntry(role(`oncall-${c.key}`), { clusters: [c.key], accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }),
+      )
     if (rand() < 0.5) liveEntries.push(eks(role(`leaver-${c.key}`), { tags: OWNED, accessPolicies: [policy(VIEW)] }))
     states[c.key] = ok(live(liveEntries, { name: c.name }))
   }

@@ -88,7 +88,7 @@ function expectSafe(md: string): void {
   // No value started a line of its own: every line is one we write.
   for (const line of rest) {
     expect(line, line).toMatch(
-      /^(|#{3,4} .*|\*\*.*|- .*|  (before|after|_|\*\*What).*|> .*|<details.*|<\/details>|EKS cluster .*|\d+ (to|unchanged).*|No changes.*|👑.*|❌.*|⚠️.*|⏳.*)$/u,
+      /^(|#{3,4} .*|\*\*.*|- .*| {2}(before|after|_|\*\*What).*|> .*|<details.*|<\/details>|EKS cluster .*|\d+ (to|unchanged).*|No changes.*|👑.*|❌.*|⚠️.*|⏳.*)$/u,
     )
   }
 }

@@ -37,7 +37,10 @@ describe('renderReviewComment: what a reviewer reads first', () => {
   })
 
   it('shows the notes the caller passes', () => {
-    const md = renderReviewComment({ ...noChangesCase(), context: { marker: MARKER, notes: ['The rules file changed in this pull request.'] } })
+    const md = renderReviewComment({
+      ...noChangesCase(),
+      context: { marker: MARKER, notes: ['The rules file changed in this pull request.'] },
+    })
     expect(md).toContain('> [!NOTE]\n> The rules file changed in this pull request.\n')
   })
 })

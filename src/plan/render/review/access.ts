@@ -43,7 +43,14 @@ const LOSSES: ReadonlySet<EffectKind> = new Set<EffectKind>([
 ])
 
 /** Entry-level calls first, so associations land on the entry they belong to. */
-const APPLY_RANK: Readonly<Record<Change['action'], number>> = { delete: 0, replace: 1, create: 2, update: 3, disassociate: 4, associate: 5 }
+const APPLY_RANK: Readonly<Record<Change['action'], number>> = {
+  delete: 0,
+  replace: 1,
+  create: 2,
+  update: 3,
+  disassociate: 4,
+  associate: 5,
+}
 
 function fromFields(fields: EntryFields, accessPolicies: readonly AssociatedPolicy[] = []): Access {
   const base = { type: fields.type, kubernetesGroups: fields.kubernetesGroups, accessPolicies }

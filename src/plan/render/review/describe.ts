@@ -158,7 +158,8 @@ export function errorHint(codeValue: string): string {
   if (/ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch/i.test(codeValue))
     return 'the credentials were refused: re-run the job; if it repeats, check the role and the OIDC audience.'
   if (/ResourceNotFound/i.test(codeValue)) return 'check the cluster `name`, `region` and `accountId` in the manifest.'
-  if (/Throttl|TooManyRequests|ServiceUnavailable|InternalFailure|Timeout/i.test(codeValue)) return 'EKS was busy or unreachable: re-run the job.'
+  if (/Throttl|TooManyRequests|ServiceUnavailable|InternalFailure|Timeout/i.test(codeValue))
+    return 'EKS was busy or unreachable: re-run the job.'
   if (codeValue === 'no-state') return 'export a snapshot for it (`eks-access-gate export --format state`) or run with AWS access.'
   return 'fix the cause above and push again; the other clusters were planned.'
 }

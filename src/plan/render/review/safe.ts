@@ -48,7 +48,14 @@ export function code(value: string, limit: number = VALUE_LIMIT): string {
   return body === '' ? '` `' : `${fence}${pad}${body}${pad}${fence}`
 }
 
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' }
+const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+}
 
 /** Splits what GitHub's autolinker, mention, reference and commit filters would match. */
 export function neutralize(value: string): string {
