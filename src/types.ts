@@ -384,3 +384,16 @@ export interface Plan {
   /** sha256 of the stable JSON of `clusters` (see plan/hash.ts). */
   readonly planHash: string
 }
+
+/** Shared by the live read (src/aws/read-state.ts) and the diff (src/plan/diff.ts), so a snapshot and a live read say the same. */
+export const CONFIG_MAP_ERROR_CODE = 'ConfigMapAuthenticationMode'
+
+export function configMapModeError(where = 'the cluster'): PlanError {
+  return {
+    code: CONFIG_MAP_ERROR_CODE,
+    message:
+      `${where} uses authentication mode CONFIG_MAP: access entries need API or API_AND_CONFIG_MAP. ` +
+      'Set authenticationMode: API_AND_CONFIG_MAP on the cluster in the manifest to plan the (one-way) switch, ' +
+      'after converting the aws-auth ConfigMap with `eks-access-gate import-aws-auth`.',
+  }
+}

@@ -1,4 +1,3 @@
-import { adaptiveRetryStrategy } from './rate-limiter.js'
 import {
   AssociateAccessPolicyCommand,
   CreateAccessEntryCommand,
@@ -15,278 +14,477 @@ import {
   UpdateClusterConfigCommand,
   type AssociatedAccessPolicy,
   type EKSClientConfig,
-} from '@aws-sdk/client-eks'
-import type { AccessPolicyInfo, AccessScope, AssociatedPolicy, AuthenticationMode, ObservedEntry } from '../types.js'
-import { AwsCallError, type ClusterInfo, type ClusterTarget, type EksAccessApi, type EksApiFactory, type NewAccessEntry } from './port.js'
+} from "@aws-sdk/client-eks";
+import type {
+  AccessPolicyInfo,
+  AccessScope,
+  AssociatedPolicy,
+  AuthenticationMode,
+  ObservedEntry,
+} from "../types.js";
+import { awsClientConfig, type ClientTimeouts } from "./client-config.js";
+import { createPacer, type LimiterRegistry, type Pacer } from "./pacer.js";
+import {
+  AwsCallError,
+  type CallContext,
+  type ClusterInfo,
+  type ClusterTarget,
+  type EksAccessApi,
+  type EksApiFactory,
+  type NewAccessEntry,
+} from "./port.js";
+import {
+  classify,
+  DEFAULT_CLUSTER_TIMEOUT_MS,
+  realSleep,
+  withRetry,
+  type Sleep,
+} from "./retry.js";
 
 /**
- * The EKS adapter: the only module that imports `@aws-sdk/client-eks`. It implements the port
- * with the SDK's adaptive retry (throttling — `ThrottlingException`, `TooManyRequestsException`,
- * any 429 — and 5xx are retried with backoff; AccessDenied and other client errors are not),
- * reads every page of every list, and turns every SDK error into an `AwsCallError`.
- * The endpoint follows the SDK's own settings (`AWS_ENDPOINT_URL_EKS`, `AWS_ENDPOINT_URL`) unless
- * `endpoint` is given.
+ * The EKS adapter: the only module that imports `@aws-sdk/client-eks`. The SDK client makes one
+ * attempt per request, with connection and request timeouts (client-config.ts); every request
+ * waits for its account's pacer (pacer.ts), and our loop (retry.ts) retries throttling and 5xx
+ * until the call's deadline, timeouts and network errors a few times, and nothing else. Every
+ * page of every list is read (a repeated token stops with an error), and every SDK error becomes
+ * an `AwsCallError`. The endpoint follows the SDK's own settings (`AWS_ENDPOINT_URL_EKS`,
+ * `AWS_ENDPOINT_URL`) unless `endpoint` is given.
  */
 
-export type EksCredentials = EKSClientConfig['credentials']
+export type EksCredentials = EKSClientConfig["credentials"];
 
-/** HTTP requests made (attempts, retries included) and retries among them; the adapter adds to it. */
+/** HTTP requests made (every attempt), retries among them, and throttled answers. */
 export interface EksMetrics {
-  calls: number
-  retries: number
+  calls: number;
+  retries: number;
+  throttled?: number;
 }
 
-export interface EksApiOptions {
-  readonly region: string
+export interface EksApiOptions extends ClientTimeouts {
+  readonly region: string;
   /** Credentials or a provider; undefined = the SDK's default chain. */
-  readonly credentials?: EksCredentials
-  /** Attempts per call, retries included (default 5). */
-  readonly maxAttempts?: number
-  /** Default `adaptive`: client-side rate limiting that backs off after throttling. */
-  readonly retryMode?: 'adaptive' | 'standard'
-  /** A custom retry strategy (tests use a fast one); overrides retryMode. */
-  readonly retryStrategy?: EKSClientConfig['retryStrategy']
+  readonly credentials?: EksCredentials;
   /** Explicit endpoint; otherwise the SDK's endpoint settings apply. */
-  readonly endpoint?: string
-  readonly metrics?: EksMetrics
+  readonly endpoint?: string;
+  readonly metrics?: EksMetrics;
+  /** The account's pacer (default: a pacer of its own). */
+  readonly pacer?: Pacer;
+  /** Injected clock and sleep (retry backoff, deadlines). */
+  readonly now?: () => number;
+  readonly sleep?: Sleep;
+  /** Deadline of a call made without a CallContext (default 300 s from its start). */
+  readonly callTimeoutMs?: number;
+  /** Backoff base (ms, default 100); tests make it small. */
+  readonly baseDelayMs?: number;
+  /** Attempts for timeouts and network errors (default 3). */
+  readonly networkAttempts?: number;
+  /** Pages per list before giving up (default 10,000). */
+  readonly maxPages?: number;
 }
-
-const DEFAULT_MAX_ATTEMPTS = 5
 
 export function createEksMetrics(): EksMetrics {
-  return { calls: 0, retries: 0 }
+  return { calls: 0, retries: 0, throttled: 0 };
 }
 
-export function createEksClient(opts: EksApiOptions): EKSClient {
+export function createEksClient(
+  opts: Pick<
+    EksApiOptions,
+    | "region"
+    | "credentials"
+    | "endpoint"
+    | "connectionTimeoutMs"
+    | "requestTimeoutMs"
+  >,
+): EKSClient {
   return new EKSClient({
     region: opts.region,
-    maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    retryMode: opts.retryMode ?? 'adaptive',
-    ...(opts.retryStrategy !== undefined
-      ? { retryStrategy: opts.retryStrategy }
-      : (opts.retryMode ?? 'adaptive') === 'adaptive'
-        ? { retryStrategy: adaptiveRetryStrategy(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS) }
-        : {}),
-    ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
+    ...awsClientConfig(opts),
+    ...(opts.credentials === undefined
+      ? {}
+      : { credentials: opts.credentials }),
     ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
-  })
+  });
 }
 
-export function createEksApi(opts: EksApiOptions): EksAccessApi {
-  return eksApiFromClient(createEksClient(opts), opts.metrics)
+export function createEksApi(
+  opts: EksApiOptions,
+  context?: CallContext,
+): EksAccessApi {
+  return eksApiFromClient(createEksClient(opts), opts, context);
 }
 
-export interface EksApiFactoryOptions extends Omit<EksApiOptions, 'region' | 'credentials'> {
+export interface EksApiFactoryOptions extends Omit<
+  EksApiOptions,
+  "region" | "credentials" | "pacer"
+> {
   /** Credentials for a target (e.g. an assumed `roleArn`); undefined = the default chain. */
-  readonly credentialsFor?: (target: ClusterTarget) => EksCredentials | undefined
+  readonly credentialsFor?: (
+    target: ClusterTarget,
+  ) => EksCredentials | undefined;
+  /** One pacer per account and region, shared with every other client of the process. */
+  readonly limiters?: LimiterRegistry;
 }
 
 /**
- * A factory that shares one client per (region, account, role), so the adaptive retry's rate
- * limiter sees all traffic of one account and region instead of each cluster backing off alone.
+ * A factory that shares one SDK client per (region, account, role) and paces every request
+ * through `limiters.limiterFor(account, region)`. Each call of the factory returns a port bound
+ * to its CallContext (the cluster's deadline).
  */
-export function createEksApiFactory(opts: EksApiFactoryOptions = {}): EksApiFactory {
-  const apis = new Map<string, EksAccessApi>()
-  const { credentialsFor, ...rest } = opts
-  return (target) => {
-    const key = `${target.region}|${target.accountId}|${target.roleArn ?? ''}`
-    let api = apis.get(key)
-    if (!api) {
-      const credentials = credentialsFor?.(target)
-      api = createEksApi({ ...rest, region: target.region, ...(credentials === undefined ? {} : { credentials }) })
-      apis.set(key, api)
+export function createEksApiFactory(
+  opts: EksApiFactoryOptions = {},
+): EksApiFactory {
+  const clients = new Map<string, EKSClient>();
+  const { credentialsFor, limiters, ...rest } = opts;
+  const fallback = new Map<string, Pacer>();
+  return (target, context) => {
+    const key = `${target.region}|${target.accountId}|${target.roleArn ?? ""}`;
+    let client = clients.get(key);
+    if (!client) {
+      const credentials = credentialsFor?.(target);
+      client = createEksClient({
+        ...rest,
+        region: target.region,
+        ...(credentials === undefined ? {} : { credentials }),
+      });
+      clients.set(key, client);
     }
-    return api
-  }
+    let pacer = limiters?.limiterFor(target.accountId, target.region);
+    if (!pacer) {
+      const k = `${target.accountId}|${target.region}`;
+      pacer = fallback.get(k) ?? createPacer();
+      fallback.set(k, pacer);
+    }
+    return eksApiFromClient(client, { ...rest, pacer }, context);
+  };
 }
 
-interface WithMetadata {
-  readonly $metadata: { readonly attempts?: number | undefined }
-}
+export type AdapterOptions = Pick<
+  EksApiOptions,
+  | "metrics"
+  | "pacer"
+  | "now"
+  | "sleep"
+  | "callTimeoutMs"
+  | "baseDelayMs"
+  | "networkAttempts"
+  | "maxPages"
+>;
+
+const DEFAULT_MAX_PAGES = 10_000;
 
 /** The port over an existing client (tests pass a client mocked with aws-sdk-client-mock). */
-export function eksApiFromClient(client: EKSClient, metrics?: EksMetrics): EksAccessApi {
-  const count = (attempts: number | undefined): void => {
-    if (!metrics) return
-    const n = Math.max(1, attempts ?? 1)
-    metrics.calls += n
-    metrics.retries += n - 1
-  }
-  const call = async <T extends WithMetadata>(operation: string, send: () => Promise<T>): Promise<T> => {
-    try {
-      const out = await send()
-      count(out.$metadata?.attempts)
-      return out
-    } catch (e) {
-      count(attemptsOf(e))
-      throw toAwsCallError(operation, e)
+export function eksApiFromClient(
+  client: EKSClient,
+  opts: AdapterOptions = {},
+  context?: CallContext,
+): EksAccessApi {
+  const { metrics } = opts;
+  const pacer = opts.pacer ?? createPacer();
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? realSleep;
+  const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+  const call = <T>(
+    operation: string,
+    send: (abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> =>
+    withRetry(
+      operation,
+      async (signal) => {
+        await pacer.acquire();
+        if (metrics) metrics.calls++;
+        try {
+          const out = await send(signal);
+          pacer.onAccepted();
+          return out;
+        } catch (e) {
+          const error = toAwsCallError(operation, e);
+          if (classify(error) === "throttle") {
+            pacer.onThrottled();
+            if (metrics) metrics.throttled = (metrics.throttled ?? 0) + 1;
+          } else pacer.onAccepted();
+          throw error;
+        }
+      },
+      {
+        deadlineAt:
+          context?.deadlineAt ??
+          now() + (opts.callTimeoutMs ?? DEFAULT_CLUSTER_TIMEOUT_MS),
+        now,
+        sleep,
+        ...(opts.baseDelayMs === undefined
+          ? {}
+          : { baseDelayMs: opts.baseDelayMs }),
+        ...(opts.networkAttempts === undefined
+          ? {}
+          : { networkAttempts: opts.networkAttempts }),
+        onRetry: () => {
+          if (metrics) metrics.retries++;
+        },
+      },
+    );
+  /** Every page, one request each; a token seen twice or too many pages is an error, not a loop. */
+  const pages = async <P>(
+    operation: string,
+    page: (
+      token: string | undefined,
+      signal: AbortSignal,
+    ) => Promise<P & { nextToken?: string | undefined }>,
+    take: (p: P) => void,
+  ): Promise<void> => {
+    const seen = new Set<string>();
+    let token: string | undefined;
+    for (let n = 1; ; n++) {
+      const t = token;
+      const out = await call(operation, (signal) => page(t, signal));
+      take(out);
+      token = out.nextToken || undefined;
+      if (token === undefined) return;
+      if (seen.has(token))
+        throw new AwsCallError(
+          operation,
+          "RepeatedNextToken",
+          `EKS returned the same nextToken twice after ${n} page(s); the list cannot be read completely`,
+        );
+      if (n >= maxPages)
+        throw new AwsCallError(
+          operation,
+          "TooManyPages",
+          `more than ${maxPages} pages; the list cannot be read completely`,
+        );
+      seen.add(token);
     }
-  }
+  };
 
   return {
     async describeCluster(name): Promise<ClusterInfo> {
-      const out = await call('DescribeCluster', () => client.send(new DescribeClusterCommand({ name })))
-      const c = out.cluster
-      const mode: unknown = c?.accessConfig?.authenticationMode
+      const out = await call("DescribeCluster", (abortSignal) =>
+        client.send(new DescribeClusterCommand({ name }), { abortSignal }),
+      );
+      const c = out.cluster;
+      const mode: unknown = c?.accessConfig?.authenticationMode;
       // A mode this release does not know must not pass for CONFIG_MAP (or anything else): the
       // cluster read fails with a message that names it.
       if (mode !== undefined && !isAuthenticationMode(mode)) {
         throw new AwsCallError(
-          'DescribeCluster',
-          'UnknownAuthenticationMode',
+          "DescribeCluster",
+          "UnknownAuthenticationMode",
           `cluster ${name} reports authentication mode ${JSON.stringify(mode)}, which this version of eks-access-gate does not know (API, API_AND_CONFIG_MAP, CONFIG_MAP)`,
-        )
+        );
       }
       return {
         name: c?.name ?? name,
         // An old cluster that reports no access config only knows the ConfigMap.
-        authenticationMode: mode ?? 'CONFIG_MAP',
+        authenticationMode: mode ?? "CONFIG_MAP",
         ...(c?.arn === undefined ? {} : { arn: c.arn }),
         ...(c?.status === undefined ? {} : { status: c.status }),
-      }
+      };
     },
 
     async listAccessEntries(name) {
-      const principals: string[] = []
-      let nextToken: string | undefined
-      do {
-        const token = nextToken
-        const out = await call('ListAccessEntries', () =>
-          client.send(new ListAccessEntriesCommand({ clusterName: name, ...(token === undefined ? {} : { nextToken: token }) })),
-        )
-        principals.push(...(out.accessEntries ?? []))
-        nextToken = out.nextToken
-      } while (nextToken)
-      return principals
+      const principals: string[] = [];
+      await pages(
+        "ListAccessEntries",
+        (token, abortSignal) =>
+          client.send(
+            new ListAccessEntriesCommand({
+              clusterName: name,
+              ...(token === undefined ? {} : { nextToken: token }),
+            }),
+            { abortSignal },
+          ),
+        (out) => principals.push(...(out.accessEntries ?? [])),
+      );
+      return principals;
     },
 
-    async describeAccessEntry(name, principalArn): Promise<Omit<ObservedEntry, 'accessPolicies'>> {
-      const out = await call('DescribeAccessEntry', () => client.send(new DescribeAccessEntryCommand({ clusterName: name, principalArn })))
-      const e = out.accessEntry
+    async describeAccessEntry(
+      name,
+      principalArn,
+    ): Promise<Omit<ObservedEntry, "accessPolicies">> {
+      const out = await call("DescribeAccessEntry", (abortSignal) =>
+        client.send(
+          new DescribeAccessEntryCommand({ clusterName: name, principalArn }),
+          { abortSignal },
+        ),
+      );
+      const e = out.accessEntry;
       return {
         principalArn: e?.principalArn ?? principalArn,
-        type: e?.type ?? 'STANDARD',
+        type: e?.type ?? "STANDARD",
         kubernetesGroups: e?.kubernetesGroups ?? [],
         tags: e?.tags ?? {},
         ...(e?.username === undefined ? {} : { username: e.username }),
-        ...(e?.accessEntryArn === undefined ? {} : { accessEntryArn: e.accessEntryArn }),
-      }
+        ...(e?.accessEntryArn === undefined
+          ? {}
+          : { accessEntryArn: e.accessEntryArn }),
+      };
     },
 
     async listAssociatedAccessPolicies(name, principalArn) {
-      const policies: AssociatedPolicy[] = []
-      let nextToken: string | undefined
-      do {
-        const token = nextToken
-        const out = await call('ListAssociatedAccessPolicies', () =>
+      const policies: AssociatedPolicy[] = [];
+      await pages(
+        "ListAssociatedAccessPolicies",
+        (token, abortSignal) =>
           client.send(
-            new ListAssociatedAccessPoliciesCommand({ clusterName: name, principalArn, ...(token === undefined ? {} : { nextToken: token }) }),
+            new ListAssociatedAccessPoliciesCommand({
+              clusterName: name,
+              principalArn,
+              ...(token === undefined ? {} : { nextToken: token }),
+            }),
+            { abortSignal },
           ),
-        )
-        for (const p of out.associatedAccessPolicies ?? []) {
-          const policy = toAssociatedPolicy(p)
-          if (policy) policies.push(policy)
-        }
-        nextToken = out.nextToken
-      } while (nextToken)
-      return policies
+        (out) => {
+          for (const p of out.associatedAccessPolicies ?? []) {
+            const policy = toAssociatedPolicy(p);
+            if (policy) policies.push(policy);
+          }
+        },
+      );
+      return policies;
     },
 
     async listAccessPolicies() {
-      const policies: AccessPolicyInfo[] = []
-      let nextToken: string | undefined
-      do {
-        const token = nextToken
-        const out = await call('ListAccessPolicies', () =>
-          client.send(new ListAccessPoliciesCommand(token === undefined ? {} : { nextToken: token })),
-        )
-        for (const p of out.accessPolicies ?? []) if (p.name !== undefined && p.arn !== undefined) policies.push({ name: p.name, arn: p.arn })
-        nextToken = out.nextToken
-      } while (nextToken)
-      return policies
+      const policies: AccessPolicyInfo[] = [];
+      await pages(
+        "ListAccessPolicies",
+        (token, abortSignal) =>
+          client.send(
+            new ListAccessPoliciesCommand(
+              token === undefined ? {} : { nextToken: token },
+            ),
+            { abortSignal },
+          ),
+        (out) => {
+          for (const p of out.accessPolicies ?? [])
+            if (p.name !== undefined && p.arn !== undefined)
+              policies.push({ name: p.name, arn: p.arn });
+        },
+      );
+      return policies;
     },
 
     async createAccessEntry(name, entry: NewAccessEntry) {
       // Empty groups and tags are left out: non-STANDARD types take no groups.
-      await call('CreateAccessEntry', () =>
+      await call("CreateAccessEntry", (abortSignal) =>
         client.send(
           new CreateAccessEntryCommand({
             clusterName: name,
             principalArn: entry.principalArn,
             type: entry.type,
-            ...(entry.username === undefined ? {} : { username: entry.username }),
-            ...(entry.kubernetesGroups.length === 0 ? {} : { kubernetesGroups: [...entry.kubernetesGroups] }),
-            ...(Object.keys(entry.tags).length === 0 ? {} : { tags: { ...entry.tags } }),
+            ...(entry.username === undefined
+              ? {}
+              : { username: entry.username }),
+            ...(entry.kubernetesGroups.length === 0
+              ? {}
+              : { kubernetesGroups: [...entry.kubernetesGroups] }),
+            ...(Object.keys(entry.tags).length === 0
+              ? {}
+              : { tags: { ...entry.tags } }),
           }),
+          { abortSignal },
         ),
-      )
+      );
     },
 
     async updateAccessEntry(name, principalArn, fields) {
       // kubernetesGroups is declarative (the list replaces the old one), so it is always sent.
-      await call('UpdateAccessEntry', () =>
+      await call("UpdateAccessEntry", (abortSignal) =>
         client.send(
           new UpdateAccessEntryCommand({
             clusterName: name,
             principalArn,
             kubernetesGroups: [...fields.kubernetesGroups],
-            ...(fields.username === undefined ? {} : { username: fields.username }),
+            ...(fields.username === undefined
+              ? {}
+              : { username: fields.username }),
           }),
+          { abortSignal },
         ),
-      )
+      );
     },
 
     async deleteAccessEntry(name, principalArn) {
-      await call('DeleteAccessEntry', () => client.send(new DeleteAccessEntryCommand({ clusterName: name, principalArn })))
+      await call("DeleteAccessEntry", (abortSignal) =>
+        client.send(
+          new DeleteAccessEntryCommand({ clusterName: name, principalArn }),
+          { abortSignal },
+        ),
+      );
     },
 
-    async associateAccessPolicy(name, principalArn, policyArn, accessScope: AccessScope) {
-      await call('AssociateAccessPolicy', () =>
+    async associateAccessPolicy(
+      name,
+      principalArn,
+      policyArn,
+      accessScope: AccessScope,
+    ) {
+      await call("AssociateAccessPolicy", (abortSignal) =>
         client.send(
           new AssociateAccessPolicyCommand({
             clusterName: name,
             principalArn,
             policyArn,
             accessScope:
-              accessScope.type === 'namespace' ? { type: 'namespace', namespaces: [...accessScope.namespaces] } : { type: 'cluster' },
+              accessScope.type === "namespace"
+                ? { type: "namespace", namespaces: [...accessScope.namespaces] }
+                : { type: "cluster" },
           }),
+          { abortSignal },
         ),
-      )
+      );
     },
 
     async disassociateAccessPolicy(name, principalArn, policyArn) {
-      await call('DisassociateAccessPolicy', () =>
-        client.send(new DisassociateAccessPolicyCommand({ clusterName: name, principalArn, policyArn })),
-      )
+      await call("DisassociateAccessPolicy", (abortSignal) =>
+        client.send(
+          new DisassociateAccessPolicyCommand({
+            clusterName: name,
+            principalArn,
+            policyArn,
+          }),
+          { abortSignal },
+        ),
+      );
     },
 
     async tagResource(resourceArn, tags) {
-      await call('TagResource', () => client.send(new TagResourceCommand({ resourceArn, tags: { ...tags } })))
+      await call("TagResource", (abortSignal) =>
+        client.send(
+          new TagResourceCommand({ resourceArn, tags: { ...tags } }),
+          { abortSignal },
+        ),
+      );
     },
 
     async updateAuthenticationMode(name, mode: AuthenticationMode) {
-      const out = await call('UpdateClusterConfig', () =>
-        client.send(new UpdateClusterConfigCommand({ name, accessConfig: { authenticationMode: mode } })),
-      )
-      return { updateId: out.update?.id ?? '' }
+      const out = await call("UpdateClusterConfig", (abortSignal) =>
+        client.send(
+          new UpdateClusterConfigCommand({
+            name,
+            accessConfig: { authenticationMode: mode },
+          }),
+          { abortSignal },
+        ),
+      );
+      return { updateId: out.update?.id ?? "" };
     },
-  }
+  };
 }
 
 function isAuthenticationMode(v: unknown): v is AuthenticationMode {
-  return v === 'API' || v === 'API_AND_CONFIG_MAP' || v === 'CONFIG_MAP'
+  return v === "API" || v === "API_AND_CONFIG_MAP" || v === "CONFIG_MAP";
 }
 
-function toAssociatedPolicy(p: AssociatedAccessPolicy): AssociatedPolicy | undefined {
-  if (p.policyArn === undefined) return undefined
-  const type = p.accessScope?.type === 'namespace' ? 'namespace' : 'cluster'
-  const namespaces = type === 'namespace' ? [...new Set(p.accessScope?.namespaces ?? [])].sort() : []
-  return { policyArn: p.policyArn, accessScope: { type, namespaces } }
-}
-
-function attemptsOf(e: unknown): number | undefined {
-  const meta = (e as { $metadata?: { attempts?: unknown } } | null)?.$metadata
-  return typeof meta?.attempts === 'number' ? meta.attempts : undefined
+function toAssociatedPolicy(
+  p: AssociatedAccessPolicy,
+): AssociatedPolicy | undefined {
+  if (p.policyArn === undefined) return undefined;
+  const type = p.accessScope?.type === "namespace" ? "namespace" : "cluster";
+  const namespaces =
+    type === "namespace"
+      ? [...new Set(p.accessScope?.namespaces ?? [])].sort()
+      : [];
+  return { policyArn: p.policyArn, accessScope: { type, namespaces } };
 }
 
 /**
@@ -295,11 +493,20 @@ function attemptsOf(e: unknown): number | undefined {
  * non-service failures (credentials, network) keep their own name.
  */
 export function toAwsCallError(operation: string, e: unknown): AwsCallError {
-  if (e instanceof AwsCallError) return e
+  if (e instanceof AwsCallError) return e;
   if (e instanceof Error) {
-    const status = (e as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode
-    const code = e.name && e.name !== 'Error' ? e.name : ((e as { code?: unknown }).code as string | undefined) ?? 'Error'
-    return new AwsCallError(operation, String(code), e.message || code, typeof status === 'number' ? status : undefined)
+    const status = (e as { $metadata?: { httpStatusCode?: unknown } }).$metadata
+      ?.httpStatusCode;
+    const code =
+      e.name && e.name !== "Error"
+        ? e.name
+        : (((e as { code?: unknown }).code as string | undefined) ?? "Error");
+    return new AwsCallError(
+      operation,
+      String(code),
+      e.message || code,
+      typeof status === "number" ? status : undefined,
+    );
   }
-  return new AwsCallError(operation, 'Error', String(e))
+  return new AwsCallError(operation, "Error", String(e));
 }

@@ -1,4 +1,5 @@
 import { isClusterAdminPolicy } from '../policies.js'
+import { CONFIG_MAP_ERROR_CODE, configMapModeError } from '../types.js'
 import type {
   AssociateChange,
   AuthenticationMode,
@@ -379,18 +380,7 @@ function planAuthenticationMode(
   return undefined
 }
 
-/** Shared by the live read (read-state.ts) and the diff, so a snapshot and a live read say the same. */
-export const CONFIG_MAP_ERROR_CODE = 'ConfigMapAuthenticationMode'
-
-export function configMapModeError(where = 'the cluster'): PlanError {
-  return {
-    code: CONFIG_MAP_ERROR_CODE,
-    message:
-      `${where} uses authentication mode CONFIG_MAP: access entries need API or API_AND_CONFIG_MAP. ` +
-      'Set authenticationMode: API_AND_CONFIG_MAP on the cluster in the manifest to plan the (one-way) switch, ' +
-      'after converting the aws-auth ConfigMap with `eks-access-gate import-aws-auth`.',
-  }
-}
+export { CONFIG_MAP_ERROR_CODE, configMapModeError }
 
 // ───────────────────────────── ordering of changes in the plan ─────────────────────────────
 
