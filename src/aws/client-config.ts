@@ -6,22 +6,22 @@
 
 export interface ClientTimeouts {
   /** Connection phase (ms, default 5 s). */
-  readonly connectionTimeoutMs?: number;
+  readonly connectionTimeoutMs?: number
   /** Whole request and response (ms, default 20 s). */
-  readonly requestTimeoutMs?: number;
+  readonly requestTimeoutMs?: number
 }
 
-export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000
+export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000
 
 export interface SharedClientConfig {
-  readonly maxAttempts: 1;
+  readonly maxAttempts: 1
   readonly requestHandler: {
-    readonly connectionTimeout: number;
-    readonly requestTimeout: number;
+    readonly connectionTimeout: number
+    readonly requestTimeout: number
     /** Without it the SDK only logs a warning when requestTimeout passes, and keeps waiting. */
-    readonly throwOnRequestTimeout: true;
-  };
+    readonly throwOnRequestTimeout: true
+  }
 }
 
 export function awsClientConfig(t: ClientTimeouts = {}): SharedClientConfig {
@@ -32,5 +32,5 @@ export function awsClientConfig(t: ClientTimeouts = {}): SharedClientConfig {
       requestTimeout: t.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       throwOnRequestTimeout: true,
     },
-  };
+  }
 }

@@ -18,120 +18,110 @@
 
 export interface Pacer {
   /** Waits until the next request may be sent. */
-  acquire(): Promise<void>;
+  acquire(): Promise<void>
   /** The request was accepted (any answer that is not a throttle). */
-  onAccepted(): void;
+  onAccepted(): void
   /** The request was throttled (429, ThrottlingException, TooManyRequestsException). */
-  onThrottled(): void;
+  onThrottled(): void
   /** Current send rate (requests/s), for reports and tests. */
-  readonly rate: number;
+  readonly rate: number
 }
 
 export interface PacerOptions {
   /** Hard ceiling in requests per second (`--max-rate`); default none. */
-  readonly maxRate?: number;
+  readonly maxRate?: number
   /** First rate before anything is learnt (default 50/s, or maxRate if lower). */
-  readonly initialRate?: number;
+  readonly initialRate?: number
   /** Lowest rate a cut may reach (default 1/s). */
-  readonly minRate?: number;
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly minRate?: number
+  readonly now?: () => number
+  readonly sleep?: (ms: number) => Promise<void>
 }
 
-const SLOW_START_DOUBLING_MS = 250;
-const CUT = 0.92;
-const PROBE_PER_SECOND = 0.05;
+const SLOW_START_DOUBLING_MS = 250
+const CUT = 0.92
+const PROBE_PER_SECOND = 0.05
 /** Throttles within this window after a cut answer the same burst: no second cut. */
-const EPISODE_MS = 500;
-const WINDOW_MS = 1000;
+const EPISODE_MS = 500
+const WINDOW_MS = 1000
 
-const realSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 export function createPacer(options: PacerOptions = {}): Pacer {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? realSleep;
-  const ceiling =
-    options.maxRate !== undefined && options.maxRate > 0
-      ? options.maxRate
-      : Number.POSITIVE_INFINITY;
-  const floor = Math.min(options.minRate ?? 1, ceiling);
-  let rate = Math.min(options.initialRate ?? 50, ceiling);
-  let slowStart = true;
-  let lastUpdate = now();
-  let lastCut = Number.NEGATIVE_INFINITY;
-  let nextSend = 0;
+  const now = options.now ?? Date.now
+  const sleep = options.sleep ?? realSleep
+  const ceiling = options.maxRate !== undefined && options.maxRate > 0 ? options.maxRate : Number.POSITIVE_INFINITY
+  const floor = Math.min(options.minRate ?? 1, ceiling)
+  let rate = Math.min(options.initialRate ?? 50, ceiling)
+  let slowStart = true
+  let lastUpdate = now()
+  let lastCut = Number.NEGATIVE_INFINITY
+  let nextSend = 0
   /** Times of accepted requests within the last WINDOW_MS. */
-  const accepted: number[] = [];
+  const accepted: number[] = []
 
   const grow = (t: number): void => {
-    const dt = Math.max(0, t - lastUpdate);
-    lastUpdate = t;
-    if (dt === 0 || rate >= ceiling) return;
-    rate = slowStart
-      ? rate * 2 ** (dt / SLOW_START_DOUBLING_MS)
-      : rate + rate * PROBE_PER_SECOND * (dt / 1000);
-    rate = Math.min(rate, ceiling);
-  };
+    const dt = Math.max(0, t - lastUpdate)
+    lastUpdate = t
+    if (dt === 0 || rate >= ceiling) return
+    rate = slowStart ? rate * 2 ** (dt / SLOW_START_DOUBLING_MS) : rate + rate * PROBE_PER_SECOND * (dt / 1000)
+    rate = Math.min(rate, ceiling)
+  }
   const prune = (t: number): void => {
-    while (accepted.length > 0 && (accepted[0] ?? t) <= t - WINDOW_MS)
-      accepted.shift();
-  };
+    while (accepted.length > 0 && (accepted[0] ?? t) <= t - WINDOW_MS) accepted.shift()
+  }
 
   return {
     async acquire() {
-      const t = now();
-      grow(t);
-      const start = Math.max(t, nextSend);
-      nextSend = start + 1000 / rate;
-      if (start > t) await sleep(start - t);
+      const t = now()
+      grow(t)
+      const start = Math.max(t, nextSend)
+      nextSend = start + 1000 / rate
+      if (start > t) await sleep(start - t)
     },
     onAccepted() {
-      const t = now();
-      accepted.push(t);
-      prune(t);
+      const t = now()
+      accepted.push(t)
+      prune(t)
     },
     onThrottled() {
-      const t = now();
-      if (t - lastCut < EPISODE_MS) return;
-      lastCut = t;
-      prune(t);
-      grow(t);
+      const t = now()
+      if (t - lastCut < EPISODE_MS) return
+      lastCut = t
+      prune(t)
+      grow(t)
       // What the service took over the last second is the best estimate of its rate; a full
       // window is needed for that (early on, the account's burst inflates a short one).
-      const span = t - (accepted[0] ?? t);
-      const seen =
-        span >= WINDOW_MS / 2 ? (accepted.length * 1000) / span : rate;
-      rate = Math.max(floor, CUT * Math.min(rate, seen));
-      slowStart = false;
+      const span = t - (accepted[0] ?? t)
+      const seen = span >= WINDOW_MS / 2 ? (accepted.length * 1000) / span : rate
+      rate = Math.max(floor, CUT * Math.min(rate, seen))
+      slowStart = false
       // Start the new spacing now: the sends already scheduled at the old rate are what overshot.
-      nextSend = Math.max(nextSend, t + 1000 / rate);
+      nextSend = Math.max(nextSend, t + 1000 / rate)
     },
     get rate() {
-      return rate;
+      return rate
     },
-  };
+  }
 }
 
 export interface LimiterRegistry {
   /** The one pacer for this account and region (created on first use). */
-  limiterFor(accountId: string, region: string): Pacer;
+  limiterFor(accountId: string, region: string): Pacer
 }
 
 /** One registry per process (or per test): every EKS/IAM client of an account and region shares its pacer. */
-export function createLimiterRegistry(
-  options: PacerOptions = {},
-): LimiterRegistry {
-  const pacers = new Map<string, Pacer>();
+export function createLimiterRegistry(options: PacerOptions = {}): LimiterRegistry {
+  const pacers = new Map<string, Pacer>()
   return {
     limiterFor(accountId, region) {
-      const key = `${accountId}|${region}`;
-      let pacer = pacers.get(key);
+      const key = `${accountId}|${region}`
+      let pacer = pacers.get(key)
       if (!pacer) {
-        pacer = createPacer(options);
-        pacers.set(key, pacer);
+        pacer = createPacer(options)
+        pacers.set(key, pacer)
       }
-      return pacer;
+      return pacer
     },
-  };
+  }
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { createLimiterRegistry, createPacer } from '../../src/aws/pacer.js'
+import { virtualClock } from './virtual-clock.js'
+
+describe('pacer (virtual clock)', () => {
+  it('spaces sends at its rate and never above maxRate', async () => {
+    const clock = virtualClock()
+    const pacer = createPacer({ maxRate: 10, now: clock.now, sleep: clock.sleep })
+    const starts: number[] = []
+    await clock.run(
+      (async () => {
+        for (let i = 0; i < 5; i++) {
+          await pacer.acquire()
+          starts.push(clock.now())
+          pacer.onAccepted()
+        }
+      })(),
+    )
+    expect(starts).toEqual([0, 100, 200, 300, 400])
+    expect(pacer.rate).toBe(10)
+  })
+
+  it('doubles in slow start, cuts once per episode to just under what the service accepted, then probes slowly', async () => {
+    const clock = virtualClock()
+    const pacer = createPacer({ initialRate: 100, now: clock.now, sleep: clock.sleep })
+    // One second of accepted sends at the service's limit: 200/s.
+    await clock.run(
+      (async () => {
+        for (let i = 0; i < 200; i++) {
+          await clock.sleep(5)
+          pacer.onAccepted()
+        }
+      })(),
+    )
+    expect(pacer.rate).toBe(100) // rate only moves on acquire or throttle
+    await clock.run(pacer.acquire())
+    expect(pacer.rate).toBeGreaterThan(1000) // slow start: 2^(1000/250) × 100
+    pacer.onThrottled()
+    const cut = pacer.rate
+    expect(cut).toBeGreaterThan(180)
+    expect(cut).toBeLessThan(200)
+    pacer.onThrottled() // same burst: no second cut
+    expect(pacer.rate).toBe(cut)
+    await clock.run(clock.sleep(1000))
+    await clock.run(pacer.acquire())
+    expect(pacer.rate).toBeCloseTo(cut * 1.05, 5) // +5 % per second after the first throttle
+  })
+
+  it('the registry hands out one pacer per account and region', () => {
+    const r = createLimiterRegistry()
+    expect(r.limiterFor('1', 'eu-west-1')).toBe(r.limiterFor('1', 'eu-west-1'))
+    expect(r.limiterFor('1', 'eu-west-1')).not.toBe(r.limiterFor('1', 'us-east-1'))
+    expect(r.limiterFor('1', 'eu-west-1')).not.toBe(r.limiterFor('2', 'eu-west-1'))
+  })
+})
