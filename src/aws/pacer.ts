@@ -9,8 +9,9 @@
  *   rate is cut to `CUT` × the rate the service actually accepted over the last second (never
  *   more than the current rate), so an overshoot in slow start lands just under the limit in one
  *   step instead of several;
- * - then additive increase of `PROBE_PER_SECOND` of the last known good rate per second, which
- *   probes slowly above it; the next throttle cuts again.
+ * - then it climbs back quickly to just under that level (`RECOVER`) and probes above it slowly
+ *   (`PROBE_PER_SECOND`); the next throttle cuts again. Like CUBIC, it spends most of its time
+ *   just under the last level that was throttled.
  * Unlike the SDK's adaptive mode it never multiplies a cut per throttled response, never lets a
  * retry quota run dry, and the rate it holds is shared by every client of the account and region.
  * `maxRate` stays a hard ceiling.
@@ -39,11 +40,17 @@ export interface PacerOptions {
 }
 
 const SLOW_START_DOUBLING_MS = 250
+/** After a throttle: the rate falls to CUT × what the service accepted. */
 const CUT = 0.92
-const PROBE_PER_SECOND = 0.05
+/** …climbs back towards RECOVER × that level with this time constant… */
+const RECOVER = 0.97
+const RECOVER_MS = 400
+/** …then probes above it by this share of it per second. */
+const PROBE_PER_SECOND = 0.015
 /** Throttles within this window after a cut answer the same burst: no second cut. */
 const EPISODE_MS = 500
-const WINDOW_MS = 1000
+/** Accepted answers over this window estimate the service's rate at a throttle. */
+const WINDOW_MS = 300
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -54,6 +61,8 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   const floor = Math.min(options.minRate ?? 1, ceiling)
   let rate = Math.min(options.initialRate ?? 50, ceiling)
   let slowStart = true
+  /** The accepted rate measured at the last throttle: the service's limit as far as we know. */
+  let known = 0
   let lastUpdate = now()
   let lastCut = Number.NEGATIVE_INFINITY
   let nextSend = 0
@@ -64,7 +73,9 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     const dt = Math.max(0, t - lastUpdate)
     lastUpdate = t
     if (dt === 0 || rate >= ceiling) return
-    rate = slowStart ? rate * 2 ** (dt / SLOW_START_DOUBLING_MS) : rate + rate * PROBE_PER_SECOND * (dt / 1000)
+    if (slowStart) rate *= 2 ** (dt / SLOW_START_DOUBLING_MS)
+    else if (rate < RECOVER * known) rate += (RECOVER * known - rate) * Math.min(1, dt / RECOVER_MS)
+    else rate += known * PROBE_PER_SECOND * (dt / 1000)
     rate = Math.min(rate, ceiling)
   }
   const prune = (t: number): void => {
@@ -94,7 +105,8 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       // window is needed for that (early on, the account's burst inflates a short one).
       const span = t - (accepted[0] ?? t)
       const seen = span >= WINDOW_MS / 2 ? (accepted.length * 1000) / span : rate
-      rate = Math.max(floor, CUT * Math.min(rate, seen))
+      known = Math.max(floor, Math.min(rate, seen))
+      rate = Math.max(floor, CUT * known)
       slowStart = false
       // Start the new spacing now: the sends already scheduled at the old rate are what overshot.
       nextSend = Math.max(nextSend, t + 1000 / rate)

@@ -20,7 +20,7 @@ describe('pacer (virtual clock)', () => {
     expect(pacer.rate).toBe(10)
   })
 
-  it('doubles in slow start, cuts once per episode to just under what the service accepted, then probes slowly', async () => {
+  it('doubles in slow start, cuts once per episode to just under what the service accepted, recovers, then probes slowly', async () => {
     const clock = virtualClock()
     const pacer = createPacer({ initialRate: 100, now: clock.now, sleep: clock.sleep })
     // One second of accepted sends at the service's limit: 200/s.
@@ -41,9 +41,13 @@ describe('pacer (virtual clock)', () => {
     expect(cut).toBeLessThan(200)
     pacer.onThrottled() // same burst: no second cut
     expect(pacer.rate).toBe(cut)
+    const known = cut / 0.92
     await clock.run(clock.sleep(1000))
     await clock.run(pacer.acquire())
-    expect(pacer.rate).toBeCloseTo(cut * 1.05, 5) // +5 % per second after the first throttle
+    expect(pacer.rate).toBeCloseTo(known * 0.97, 5) // back to just under the throttled level
+    await clock.run(clock.sleep(1000))
+    await clock.run(pacer.acquire())
+    expect(pacer.rate).toBeCloseTo(known * (0.97 + 0.015), 5) // then probes 1.5 % of it per second
   })
 
   it('the registry hands out one pacer per account and region', () => {
