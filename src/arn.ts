@@ -91,7 +91,7 @@ function parseIamResource(head: ArnHead, resource: string): Result<PrincipalArn,
   const name = segments.pop() ?? ''
   if (name === '') return invalid('empty-name', `the ${type} name after "${type}/${segments.map((s) => `${s}/`).join('')}" is empty`)
   if (!IAM_NAME.test(name)) {
-    return invalid('name', `${type} name "${name}" is not 1–64 of letters, digits and +=,.@_-`)
+    return invalid('name', `${type} name "${visible(name)}" is not 1–64 of letters, digits and +=,.@_-`)
   }
   const pathProblem = checkPath(segments)
   if (pathProblem !== undefined) return invalid('path', pathProblem)
@@ -103,7 +103,10 @@ function parseIamResource(head: ArnHead, resource: string): Result<PrincipalArn,
 function checkPath(segments: readonly string[]): string | undefined {
   const bad = segments.find((s) => !PATH_SEGMENT.test(s))
   if (bad === '') return 'the path has an empty segment ("//")'
-  if (bad !== undefined) return `path segment "${bad}" has characters IAM does not allow`
+  if (bad !== undefined) return `path segment "${visible(bad)}" has characters IAM does not allow`
+  // "." and ".." are legal characters but read as relative references: reject them as ambiguous.
+  const relative = segments.find((s) => s === '.' || s === '..')
+  if (relative !== undefined) return `path segment "${relative}" is a relative reference, not a directory name`
   if (segments.join('/').length + 2 > MAX_PATH) return `the path is longer than ${MAX_PATH} characters`
   return undefined
 }
@@ -134,6 +137,12 @@ function describeNonArn(value: string): string {
   if (ACCOUNT_ID.test(value)) return 'it is an account ID, not an ARN'
   if (value === '') return 'it is empty'
   return 'it does not start with "arn:"'
+}
+
+/** Invisible and non-ASCII characters as \uXXXX, so a message shows a zero-width space; cut to 80 characters. */
+function visible(s: string): string {
+  const shown = s.replace(/[^\u0020-\u007E]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`)
+  return shown.length <= 80 ? shown : `${shown.slice(0, 79)}…`
 }
 
 function isPartition(value: string): value is Partition {

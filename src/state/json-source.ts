@@ -43,9 +43,20 @@ function describeChar(c: string | undefined): string {
   return c === undefined ? 'end of input' : `'${c}'`
 }
 
+/** A value for a message: JSON text, cut to `max` characters (a 4 MB value is never echoed whole). */
+export function shortJson(value: unknown, max = 80): string {
+  let text: string
+  try {
+    text = JSON.stringify(value) ?? String(value)
+  } catch {
+    text = String(value)
+  }
+  return text.length <= max ? text : `${text.slice(0, max - 1)}… (${text.length} characters)`
+}
+
 /**
  * The first JSON syntax error in `text`, or undefined when it is valid JSON (RFC 8259), also
- * reporting nesting deeper than MAX_JSON_DEPTH.
+ * reporting nesting deeper than MAX_JSON_DEPTH and duplicate keys (at their second occurrence).
  */
 export function findJsonSyntaxError(text: string): JsonSyntaxIssue | undefined {
   let i = 0
@@ -101,10 +112,16 @@ export function findJsonSyntaxError(text: string): JsonSyntaxIssue | undefined {
       i++
       return
     }
+    const keys = new Set<string>()
     for (;;) {
       skipWs()
       if (text[i] !== '"') fail(`unexpected ${describeChar(text[i])}: expected a double-quoted property name`)
+      const keyStart = i
       readString()
+      // JSON.parse keeps the last of two equal keys silently; a snapshot must say one thing once.
+      const key = JSON.parse(text.slice(keyStart, i)) as string
+      if (keys.has(key)) fail(`duplicate key ${shortJson(key)}: each key may appear once in an object`, keyStart)
+      keys.add(key)
       skipWs()
       if (text[i] !== ':') fail(`unexpected ${describeChar(text[i])}: expected ':' after the property name`)
       i++

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import stateSchema from '../../schemas/state.schema.json' with { type: 'json' }
@@ -15,7 +16,8 @@ import {
   type ScopeType,
   type StateSnapshot,
 } from '../types.js'
-import { findJsonSyntaxError, lineColumnAt, locateJsonNode } from './json-source.js'
+import { parsePrincipalArn } from '../arn.js'
+import { findJsonSyntaxError, lineColumnAt, locateJsonNode, shortJson } from './json-source.js'
 
 /**
  * State snapshots: `export --format state` writes them, `plan --state FILE` reads them instead of
@@ -23,8 +25,30 @@ import { findJsonSyntaxError, lineColumnAt, locateJsonNode } from './json-source
  * schemas/state.schema.json and normalises, so the diff sees the same shape as from readLiveState.
  */
 
-/** Same cap as for manifests (PRODUCT.md): parse nothing bigger. */
-export const MAX_STATE_BYTES = 5 * 1024 * 1024
+/**
+ * Bytes read at most from `--state` (counted as read: pipes, FIFOs and devices included). Sized for
+ * realistic fleets: 20 clusters × 500 entries export to about 8 MiB. `export --format state` checks
+ * what it writes against the same cap (checkStateSnapshotSize).
+ */
+export const MAX_STATE_BYTES = 16 * 1024 * 1024
+const MAX_STATE_MIB = MAX_STATE_BYTES / 1024 / 1024
+
+/**
+ * For `export --format state`: a problem when the serialised snapshot is over the cap `plan --state`
+ * accepts (so export never writes a file plan refuses), else undefined.
+ */
+export function checkStateSnapshotSize(text: string, file: string): Problem | undefined {
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes <= MAX_STATE_BYTES) return undefined
+  return {
+    severity: 'error',
+    code: STATE_PROBLEM_CODES.size,
+    message: `the snapshot would be ${(bytes / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_STATE_MIB} MiB that plan --state reads; export fewer clusters per file (--cluster)`,
+    file,
+    line: 1,
+    column: 1,
+  }
+}
 
 export const STATE_PROBLEM_CODES = {
   syntax: 'syntax',
@@ -62,8 +86,9 @@ function normalizePolicy(p: AssociatedPolicy): AssociatedPolicy {
   return { policyArn: p.policyArn, accessScope: { type: p.accessScope.type, namespaces } }
 }
 
+/** A null-prototype copy: tag keys are untrusted (`__proto__` is a legal AWS tag key and must stay a key). */
 function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {}
+  const out = Object.create(null) as Record<string, string>
   for (const key of Object.keys(record).sort(compareText)) out[key] = record[key] as string
   return out
 }
@@ -252,14 +277,14 @@ function describeSchemaError(e: ErrorObject, text: string): { offset: number; me
     case 'enum':
       return {
         offset: node.value,
-        message: `${where} must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}, not ${JSON.stringify(e.data)}`,
+        message: `${where} must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}, not ${shortJson(e.data)}`,
       }
     case 'const':
-      return { offset: node.value, message: `${where} must be ${JSON.stringify(params['allowedValue'])}, not ${JSON.stringify(e.data)}` }
+      return { offset: node.value, message: `${where} must be ${JSON.stringify(params['allowedValue'])}, not ${shortJson(e.data)}` }
     case 'pattern':
       return {
         offset: node.value,
-        message: `${where}: ${JSON.stringify(e.data)} is not ${schemaNode.title ?? `matching ${String(params['pattern'])}`}`,
+        message: `${where}: ${shortJson(e.data)} is not ${schemaNode.title ?? `matching ${String(params['pattern'])}`}`,
       }
     case 'minItems':
       if (segments.at(-1) === 'namespaces') return { offset: node.value, message: `${where}: a namespace scope needs at least one namespace` }
@@ -326,6 +351,22 @@ function duplicateProblems(raw: RawSnapshot, text: string, file: string): Proble
   return problems
 }
 
+/** Principal ARNs follow the manifest's grammar (src/arn.ts): no `role/*`, `role/../x`, `role//x`, invisible characters. */
+function principalProblems(raw: RawSnapshot, text: string, file: string): Problem[] {
+  const problems: Problem[] = []
+  raw.clusters.forEach((c, ci) =>
+    c.entries.forEach((e, ei) => {
+      const parsed = parsePrincipalArn(e.principalArn)
+      if (parsed.ok) return
+      const at = locateJsonNode(text, ['clusters', String(ci), 'entries', String(ei), 'principalArn']).value
+      problems.push(
+        problemAtOffset(text, file, at, STATE_PROBLEM_CODES.schema, `clusters[${ci}].entries[${ei}].principalArn: ${shortJson(e.principalArn)} is not a valid IAM principal ARN (${parsed.error.reason})`),
+      )
+    }),
+  )
+  return problems
+}
+
 function snapshotFromRaw(raw: RawSnapshot): StateSnapshot {
   const clusters: ObservedCluster[] = raw.clusters.map((c) => ({
     name: c.name,
@@ -337,7 +378,7 @@ function snapshotFromRaw(raw: RawSnapshot): StateSnapshot {
       type: e.type,
       ...(e.username === undefined ? {} : { username: e.username }),
       kubernetesGroups: e.kubernetesGroups,
-      tags: e.tags,
+      tags: sortedRecord(e.tags),
       accessPolicies: e.accessPolicies.map((p) => ({
         policyArn: p.policyArn,
         accessScope: { type: p.accessScope.type, namespaces: p.accessScope.namespaces ?? [] },
@@ -356,17 +397,23 @@ function snapshotFromRaw(raw: RawSnapshot): StateSnapshot {
  */
 export function parseStateSnapshot(text: string, file: string): Result<StateSnapshot, Problem[]> {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text
+  // The scanner runs first, always: it bounds nesting (so nothing below recurses 4,000 levels deep)
+  // and finds duplicate keys, which JSON.parse accepts silently.
+  const issue = findJsonSyntaxError(source)
+  if (issue) {
+    const code = issue.message.startsWith('duplicate key') ? STATE_PROBLEM_CODES.duplicate : STATE_PROBLEM_CODES.syntax
+    return err([problemAtOffset(source, file, issue.offset, code, code === 'duplicate' ? issue.message : `invalid JSON: ${issue.message}`)])
+  }
   let data: unknown
   try {
     data = JSON.parse(source)
   } catch (e) {
-    const issue = findJsonSyntaxError(source) ?? { offset: source.length, message: e instanceof Error ? e.message : String(e) }
-    return err([problemAtOffset(source, file, issue.offset, STATE_PROBLEM_CODES.syntax, `invalid JSON: ${issue.message}`)])
+    return err([problemAtOffset(source, file, 0, STATE_PROBLEM_CODES.syntax, `invalid JSON: ${e instanceof Error ? e.message : String(e)}`)])
   }
   const validate = stateValidator()
   if (!validate(data)) return err(schemaProblems(validate.errors ?? [], source, file))
   const raw = data as unknown as RawSnapshot
-  const duplicates = duplicateProblems(raw, source, file)
+  const duplicates = [...duplicateProblems(raw, source, file), ...principalProblems(raw, source, file)]
   if (duplicates.length > 0) return err(duplicates)
   return ok(snapshotFromRaw(raw))
 }
@@ -386,31 +433,74 @@ function errnoCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : String(e)
 }
 
+/** Reading stops after this long without a byte (a FIFO whose writer never writes). */
+export const STATE_READ_IDLE_MS = 10_000
+const CHUNK = 64 * 1024
+
+type BoundedRead = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false; readonly reason: 'too-big' | 'idle' | string }
+
+/**
+ * At most MAX_STATE_BYTES + 1 bytes, in bounded chunks, whatever the file is: the cap applies to
+ * the bytes actually read (a pipe or /dev/zero has no useful size). Pipes and FIFOs are opened
+ * non-blocking, so a FIFO with no writer reads as empty instead of hanging, and one whose writer
+ * goes quiet stops after STATE_READ_IDLE_MS.
+ */
+async function readBounded(file: string, special: boolean, idleMs: number): Promise<BoundedRead> {
+  const handle = await open(file, special ? constants.O_RDONLY | constants.O_NONBLOCK : constants.O_RDONLY)
+  try {
+    const chunks: Buffer[] = []
+    let total = 0
+    let idleSince = Date.now()
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, MAX_STATE_BYTES + 1 - total))
+      let n: number
+      try {
+        ;({ bytesRead: n } = await handle.read(buffer, 0, buffer.length, null))
+      } catch (e) {
+        if (errnoCode(e) !== 'EAGAIN') throw e
+        if (Date.now() - idleSince > idleMs) return { ok: false, reason: 'idle' }
+        await new Promise((r) => setTimeout(r, 20))
+        continue
+      }
+      if (n === 0) break
+      idleSince = Date.now()
+      chunks.push(buffer.subarray(0, n))
+      total += n
+      if (total > MAX_STATE_BYTES) return { ok: false, reason: 'too-big' }
+    }
+    return { ok: true, bytes: Buffer.concat(chunks, total) }
+  } finally {
+    await handle.close()
+  }
+}
+
 /** Reads `--state FILE` (relative to cwd); problems name the file relative to cwd. */
-export async function loadStateSnapshotFile(filePath: string, cwd: string): Promise<StateFileLoad> {
+export async function loadStateSnapshotFile(filePath: string, cwd: string, opts: { readonly idleMs?: number } = {}): Promise<StateFileLoad> {
   const absolute = path.resolve(cwd, filePath)
   const shown = path.relative(cwd, absolute) || filePath
-  let size: number
+  let special: boolean
   try {
     const info = await stat(absolute)
     if (info.isDirectory()) return { kind: 'usage', message: `state file ${shown} is a directory` }
-    size = info.size
+    special = !info.isFile()
   } catch (e) {
     const code = errnoCode(e)
     if (code === 'ENOENT') return { kind: 'usage', message: `state file ${shown} not found` }
     return { kind: 'usage', message: `cannot read state file ${shown}: ${code}` }
   }
-  if (size > MAX_STATE_BYTES)
-    return fileProblem(shown, STATE_PROBLEM_CODES.size, `state file is ${(size / 1024 / 1024).toFixed(1)} MiB; the limit is 5 MiB`)
-  let bytes: Uint8Array
+  let read: BoundedRead
   try {
-    bytes = await readFile(absolute)
+    read = await readBounded(absolute, special, opts.idleMs ?? STATE_READ_IDLE_MS)
   } catch (e) {
     return { kind: 'usage', message: `cannot read state file ${shown}: ${errnoCode(e)}` }
   }
+  if (!read.ok && read.reason === 'too-big')
+    return fileProblem(shown, STATE_PROBLEM_CODES.size, `state file is over the ${MAX_STATE_MIB} MiB limit (reading stopped there); split the snapshot per cluster`)
+  if (!read.ok)
+    return { kind: 'usage', message: `state file ${shown}: no data for ${Math.round((opts.idleMs ?? STATE_READ_IDLE_MS) / 1000)} s (a pipe or FIFO whose writer went quiet)` }
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    text = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes)
   } catch {
     return fileProblem(shown, STATE_PROBLEM_CODES.encoding, 'state file is not valid UTF-8')
   }

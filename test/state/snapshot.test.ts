@@ -309,7 +309,7 @@ describe('loadStateSnapshotFile', () => {
   })
 
   it.each([
-    ['big.json', 'size', 'the limit is 5 MiB'],
+    ['big.json', 'size', 'over the 16 MiB limit'],
     ['latin1.json', 'encoding', 'not valid UTF-8'],
   ])('%s is a content problem (exit 1)', async (file, code, message) => {
     const loaded = await loadStateSnapshotFile(file, dir)
