@@ -13,6 +13,7 @@
  * - manifest:ownership-tag (error) — `managed-by` set to another value than the tool writes — the tag key
  * - eks:tags (error) — more than 50 tags once the ownership tag is added — tags
  * - eks:access-scope (error; warning for duplicates and a bare `*`) — namespaces / namespace item / accessScope
+ * - eks:policy-holder (error for AmazonEKSAutoNodePolicy off an EC2 entry; warning where AWS only advises) — policyArn
  * - eks:duplicate-policy (error) — policy twice in one entry — second policyArn
  * - eks:unknown-policy (error for a short name, warning for a full ARN), eks:policy-arn (error),
  *   eks:policy-partition (error) — policyArn
@@ -35,6 +36,7 @@ import { checkKubernetesGroups } from './kubernetes-groups.js'
 import { checkNodeEntryFields } from './node-fields.js'
 import { checkNodePrincipals } from './node-principal.js'
 import { checkPolicyReferences } from './policy-catalogue.js'
+import { checkPolicyHolders } from './policy-holder.js'
 import { checkPrincipalArns } from './principal-arn.js'
 import { checkPrincipalPartitions } from './principal-partition.js'
 import { checkTags } from './tags.js'
@@ -56,6 +58,7 @@ export const EKS_RULES: readonly EksRule[] = [
   checkAccessScopes,
   checkDuplicatePolicies,
   checkPolicyReferences,
+  checkPolicyHolders,
   checkExpiry,
   checkAuthenticationModes,
   checkClusterSelectors,

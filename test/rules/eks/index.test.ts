@@ -41,7 +41,7 @@ describe('checkEksRules', () => {
 
   it('lists each rule once', () => {
     expect(new Set(EKS_RULES).size).toBe(EKS_RULES.length)
-    expect(EKS_RULES.length).toBe(15)
+    expect(EKS_RULES.length).toBe(16)
   })
 
   it('the problem() matcher checks every expected substring (guards the other tests)', () => {
