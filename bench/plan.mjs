@@ -482,15 +482,12 @@ async function main() {
   // `plan --max-rate 195`: reads paced just under the account's rate, so nothing is throttled.
   const paced = await runOnce({ label: 'plan --max-rate 195 (concurrency 16)', concurrency: 16, ratePerSecond: PACED_RATE })
   printRun(paced)
-  // Standard retry: a 429 delays only the throttled request, the client's send rate is not cut.
-  await diagnose({ label: 'planAccess, default concurrency, retryMode standard', factoryOptions: { retryMode: 'standard' } })
   if (process.env.BENCH_PLAN_EXTRA) {
     const best = bestOf(runs)
     const c = best.concurrency === 'default' ? undefined : best.concurrency
     // Two regions per account: the client's limiter is per (account, region), the fake's bucket per account.
     await diagnose({ label: `planAccess, 2 regions per account, concurrency ${best.concurrency}`, concurrency: c, regionOf: (a, i) => (i % 2 ? 'eu-central-1' : REGION) })
     await diagnose({ label: 'readLiveState with pacing: concurrency 8, ratePerSecond 190', direct: { concurrency: 8, ratePerSecond: 190 } })
-    await diagnose({ label: 'planAccess, concurrency 6, retryMode standard', concurrency: 6, factoryOptions: { retryMode: 'standard' } })
   }
 
   // CPU share of planAccess that is not AWS: validation runs once (twice only when a policy is unknown to the built-in catalogue).
@@ -527,7 +524,7 @@ async function main() {
   })
   if (dflt && dflt !== best)
     goals.push({
-      goal: `plan within ${GOAL_RATIO}× floor at the default concurrency (adaptive retry only, no --max-rate)`,
+      goal: `plan within ${GOAL_RATIO}× floor at the default concurrency (learnt pacing, no --max-rate)`,
       status: dflt.ratio <= GOAL_RATIO && wastedOf(dflt) === 0 && dflt.errors.length === 0 ? 'PASS' : 'MISS',
       detail: `${s(dflt.wallMs)} = ${x(dflt.ratio)} floor, ${dflt.throttled} throttled, ${dflt.sdkRetries} SDK retries, errors ${dflt.errors.length}`,
     })
