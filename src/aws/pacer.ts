@@ -9,8 +9,8 @@
  *   rate is cut to `CUT` × the rate the service actually accepted over the last second (never
  *   more than the current rate), so an overshoot in slow start lands just under the limit in one
  *   step instead of several;
- * - then it climbs back quickly to just under that level (`RECOVER`) and probes above it slowly
- *   (`PROBE_PER_SECOND`); the next throttle cuts again. Like CUBIC, it spends most of its time
+ * - then it climbs back quickly to just under that level (`RECOVER`), holds there for
+ *   `PLATEAU_MS` after the cut, and probes above it slowly (`PROBE_PER_SECOND`); the next throttle cuts again. Like CUBIC, it spends most of its time
  *   just under the last level that was throttled.
  * Unlike the SDK's adaptive mode it never multiplies a cut per throttled response, never lets a
  * retry quota run dry, and the rate it holds is shared by every client of the account and region.
@@ -45,6 +45,8 @@ const CUT = 0.92
 /** …climbs back towards RECOVER × that level with this time constant… */
 const RECOVER = 0.97
 const RECOVER_MS = 400
+/** …holds there until this long after the cut (fewer throttle episodes at low rates)… */
+const PLATEAU_MS = 3000
 /** …then probes above it by this share of it per second. */
 const PROBE_PER_SECOND = 0.015
 /** Throttles within this window after a cut answer the same burst: no second cut. */
@@ -75,7 +77,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     if (dt === 0 || rate >= ceiling) return
     if (slowStart) rate *= 2 ** (dt / SLOW_START_DOUBLING_MS)
     else if (rate < RECOVER * known) rate += (RECOVER * known - rate) * Math.min(1, dt / RECOVER_MS)
-    else rate += known * PROBE_PER_SECOND * (dt / 1000)
+    else rate += known * PROBE_PER_SECOND * (Math.max(0, Math.min(dt, t - lastCut - PLATEAU_MS)) / 1000)
     rate = Math.min(rate, ceiling)
   }
   const prune = (t: number): void => {

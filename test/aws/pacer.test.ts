@@ -47,6 +47,9 @@ describe('pacer (virtual clock)', () => {
     expect(pacer.rate).toBeCloseTo(known * 0.97, 5) // back to just under the throttled level
     await clock.run(clock.sleep(1000))
     await clock.run(pacer.acquire())
+    expect(pacer.rate).toBeCloseTo(known * 0.97, 5) // holds until 3 s after the cut
+    await clock.run(clock.sleep(2000))
+    await clock.run(pacer.acquire())
     expect(pacer.rate).toBeCloseTo(known * (0.97 + 0.015), 5) // then probes 1.5 % of it per second
   })
 
