@@ -68,6 +68,8 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   let lastUpdate = now()
   let lastCut = Number.NEGATIVE_INFINITY
   let nextSend = 0
+  /** Counts cuts, so sends that waited across a cut are rescheduled. */
+  let episode = 0
   /** Times of accepted requests within the last WINDOW_MS. */
   const accepted: number[] = []
 
@@ -86,11 +88,18 @@ export function createPacer(options: PacerOptions = {}): Pacer {
 
   return {
     async acquire() {
-      const t = now()
-      grow(t)
-      const start = Math.max(t, nextSend)
-      nextSend = start + 1000 / rate
-      if (start > t) await sleep(start - t)
+      for (;;) {
+        const t = now()
+        grow(t)
+        const start = Math.max(t, nextSend)
+        nextSend = start + 1000 / rate
+        if (start <= t) return
+        const scheduledIn = episode
+        await sleep(start - t)
+        // A throttle while this send waited: its slot was spaced at the rate that overshot, so it
+        // takes a new slot at the cut rate instead of adding to the burst.
+        if (episode === scheduledIn) return
+      }
     },
     onAccepted() {
       const t = now()
@@ -110,8 +119,9 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       known = Math.max(floor, Math.min(rate, seen))
       rate = Math.max(floor, CUT * known)
       slowStart = false
-      // Start the new spacing now: the sends already scheduled at the old rate are what overshot.
-      nextSend = Math.max(nextSend, t + 1000 / rate)
+      // Start the new spacing now; sends already waiting reschedule themselves (see acquire).
+      episode++
+      nextSend = t + 1000 / rate
     },
     get rate() {
       return rate

@@ -53,6 +53,24 @@ describe('pacer (virtual clock)', () => {
     expect(pacer.rate).toBeCloseTo(known * (0.97 + 0.015), 5) // then probes 1.5 % of it per second
   })
 
+  it('sends waiting when a throttle arrives take new slots at the cut rate, not the ones that overshot', async () => {
+    const clock = virtualClock()
+    const pacer = createPacer({ maxRate: 100, initialRate: 100, now: clock.now, sleep: clock.sleep })
+    const starts: number[] = []
+    const send = async () => {
+      await pacer.acquire()
+      starts.push(clock.now())
+    }
+    const all = Promise.all([send(), send(), send(), send(), clock.sleep(5).then(() => pacer.onThrottled())])
+    await clock.run(all)
+    const gap = 1000 / (100 * 0.92)
+    expect(starts[0]).toBe(0)
+    // Rescheduled from the cut at t = 5 ms, at the cut rate (recovering towards 97 % meanwhile),
+    // not at the 10, 20, 30 ms slots given out before it.
+    expect(starts[1]).toBeCloseTo(5 + gap, 2)
+    for (let i = 2; i < 4; i++) expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBeGreaterThan(1000 / 97)
+  })
+
   it('the registry hands out one pacer per account and region', () => {
     const r = createLimiterRegistry()
     expect(r.limiterFor('1', 'eu-west-1')).toBe(r.limiterFor('1', 'eu-west-1'))
