@@ -147,7 +147,7 @@ export function eksApiFromClient(client: EKSClient, opts: AdapterOptions = {}, c
     withRetry(
       operation,
       async (signal) => {
-        await pacer.acquire()
+        const ticket = await pacer.acquire()
         if (metrics) metrics.calls++
         try {
           const out = await send(signal)
@@ -156,7 +156,7 @@ export function eksApiFromClient(client: EKSClient, opts: AdapterOptions = {}, c
         } catch (e) {
           const error = toAwsCallError(operation, e)
           if (classify(error) === 'throttle') {
-            pacer.onThrottled()
+            pacer.onThrottled(ticket)
             if (metrics) metrics.throttled = (metrics.throttled ?? 0) + 1
           } else pacer.onAccepted()
           throw error

@@ -5,8 +5,9 @@
  *
  * The pacer learns the sustainable rate from the service's answers and holds just under it:
  * - slow start: the rate doubles every `SLOW_START_DOUBLING_MS` until the first throttle;
- * - on a throttle (once per episode: the 429s that answer one burst all arrive together), the
- *   rate is cut to `CUT` × the rate the service actually accepted over the last second (never
+ * - on a throttle (once per episode: a 429 for a request sent before the last cut answers the
+ *   burst that cut was for), the
+ *   rate is cut to `CUT` × the rate the service actually accepted just before (never
  *   more than the current rate), so an overshoot in slow start lands just under the limit in one
  *   step instead of several;
  * - then it climbs back quickly to just under that level (`RECOVER`), holds there for
@@ -18,12 +19,16 @@
  */
 
 export interface Pacer {
-  /** Waits until the next request may be sent. */
-  acquire(): Promise<void>
+  /** Waits until the next request may be sent; returns a ticket to pass to onThrottled. */
+  acquire(): Promise<number>
   /** The request was accepted (any answer that is not a throttle). */
   onAccepted(): void
-  /** The request was throttled (429, ThrottlingException, TooManyRequestsException). */
-  onThrottled(): void
+  /**
+   * The request was throttled (429, ThrottlingException, TooManyRequestsException). `ticket` (from
+   * acquire) says when it was sent: a request sent before the last cut answers the burst that cut
+   * was for and does not cut again. Without a ticket, the throttle counts as new.
+   */
+  onThrottled(ticket?: number): void
   /** Current send rate (requests/s), for reports and tests. */
   readonly rate: number
 }
@@ -49,8 +54,6 @@ const RECOVER_MS = 400
 const PLATEAU_MS = 3000
 /** …then probes above it by this share of it per second. */
 const PROBE_PER_SECOND = 0.015
-/** Throttles within this window after a cut answer the same burst: no second cut. */
-const EPISODE_MS = 500
 /** Accepted answers over this window estimate the service's rate at a throttle. */
 const WINDOW_MS = 300
 
@@ -93,12 +96,12 @@ export function createPacer(options: PacerOptions = {}): Pacer {
         grow(t)
         const start = Math.max(t, nextSend)
         nextSend = start + 1000 / rate
-        if (start <= t) return
+        if (start <= t) return episode
         const scheduledIn = episode
         await sleep(start - t)
         // A throttle while this send waited: its slot was spaced at the rate that overshot, so it
         // takes a new slot at the cut rate instead of adding to the burst.
-        if (episode === scheduledIn) return
+        if (episode === scheduledIn) return episode
       }
     },
     onAccepted() {
@@ -106,9 +109,9 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       accepted.push(t)
       prune(t)
     },
-    onThrottled() {
+    onThrottled(ticket) {
       const t = now()
-      if (t - lastCut < EPISODE_MS) return
+      if (ticket !== undefined && ticket < episode) return
       lastCut = t
       prune(t)
       grow(t)

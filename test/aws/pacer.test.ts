@@ -35,11 +35,11 @@ describe('pacer (virtual clock)', () => {
     expect(pacer.rate).toBe(100) // rate only moves on acquire or throttle
     await clock.run(pacer.acquire())
     expect(pacer.rate).toBeGreaterThan(1000) // slow start: 2^(1000/250) × 100
-    pacer.onThrottled()
+    pacer.onThrottled(0)
     const cut = pacer.rate
     expect(cut).toBeGreaterThan(180)
     expect(cut).toBeLessThan(200)
-    pacer.onThrottled() // same burst: no second cut
+    pacer.onThrottled(0) // sent before the cut: same burst, no second cut
     expect(pacer.rate).toBe(cut)
     const known = cut / 0.92
     await clock.run(clock.sleep(1000))
