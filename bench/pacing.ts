@@ -40,7 +40,16 @@ interface Scenario {
 }
 
 const SCENARIOS: Record<string, Scenario> = {
-  fleet: { name: 'defaults, one process, 2 accounts', accounts: ACCOUNTS, clustersPerAccount: 5, entries: 200, rate: 200, latencyMs: 20, goal: 1.15, processes: 1 },
+  fleet: {
+    name: 'defaults, one process, 2 accounts',
+    accounts: ACCOUNTS,
+    clustersPerAccount: 5,
+    entries: 200,
+    rate: 200,
+    latencyMs: 20,
+    goal: 1.15,
+    processes: 1,
+  },
   'two-processes': {
     name: 'defaults, two processes (one per account) started together',
     accounts: ACCOUNTS,
@@ -51,7 +60,17 @@ const SCENARIOS: Record<string, Scenario> = {
     goal: 1.15,
     processes: 'per-account',
   },
-  slow: { name: 'defaults, 20 req/s (burst 5), 4 clusters × 375 entries', accounts: [ACCOUNTS[0]], clustersPerAccount: 4, entries: 375, rate: 20, burst: 5, latencyMs: 20, goal: 1.1, processes: 1 },
+  slow: {
+    name: 'defaults, 20 req/s (burst 5), 4 clusters × 375 entries',
+    accounts: [ACCOUNTS[0]],
+    clustersPerAccount: 4,
+    entries: 375,
+    rate: 20,
+    burst: 5,
+    latencyMs: 20,
+    goal: 1.1,
+    processes: 1,
+  },
 }
 const CALLS_GOAL = 1.01
 /** Diagnostic only (not the headline): BENCH_MAX_RATE=195 runs with that ceiling. */
@@ -76,7 +95,12 @@ const keysFor = (accountId: string) => ({ accessKeyId: `AKIA${accountId}BNCH`, s
 /** Reads the clusters of `accounts` at the defaults; returns cluster errors. */
 async function readAccounts(url: string, s: Scenario, accounts: readonly string[]): Promise<{ errors: string[]; retries: number }> {
   const metrics = createEksMetrics()
-  const factory = createEksApiFactory({ endpoint: url, credentialsFor: (t) => keysFor(t.accountId), limiters: createLimiterRegistry(MAX_RATE ? { maxRate: MAX_RATE } : {}), metrics })
+  const factory = createEksApiFactory({
+    endpoint: url,
+    credentialsFor: (t) => keysFor(t.accountId),
+    limiters: createLimiterRegistry(MAX_RATE ? { maxRate: MAX_RATE } : {}),
+    metrics,
+  })
   const targets: ClusterTarget[] = seeds(s)
     .filter((c) => accounts.includes(c.accountId ?? ''))
     .map((c) => ({ key: c.name, name: c.name, region: c.region, accountId: c.accountId ?? '' }))
@@ -113,7 +137,12 @@ async function startFakeWorker(s: Scenario): Promise<FakeHandle> {
 }
 
 async function fakeWorkerMain(s: Scenario): Promise<void> {
-  const fake = await startFakeAws({ latencyMs: s.latencyMs, ratePerSecondPerAccount: s.rate, ...(s.burst === undefined ? {} : { burst: s.burst }), clusters: seeds(s) })
+  const fake = await startFakeAws({
+    latencyMs: s.latencyMs,
+    ratePerSecondPerAccount: s.rate,
+    ...(s.burst === undefined ? {} : { burst: s.burst }),
+    clusters: seeds(s),
+  })
   parentPort?.on('message', (m: string) => {
     if (m === 'start') parentPort?.postMessage({ url: fake.url })
     if (m === 'stats') parentPort?.postMessage(fake.stats())
@@ -166,7 +195,9 @@ async function run(key: string): Promise<Figures> {
       callsRatio,
       throttled: stats.throttled,
       errors: errors.length,
-      load: loadavg().map((l) => l.toFixed(2)).join(' '),
+      load: loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' '),
       pass: ratio <= s.goal && callsRatio <= CALLS_GOAL && errors.length === 0,
     }
   } finally {
@@ -210,7 +241,9 @@ async function main(): Promise<void> {
   }
   const which = args[0] ?? process.env['BENCH_PACING'] ?? 'all'
   const keys = which === 'all' ? Object.keys(SCENARIOS) : which.split(',')
-  console.log(`pacing at the defaults (no --max-rate); goals ≤ ${SCENARIOS['fleet']?.goal}× floor (fleet), ≤ ${SCENARIOS['slow']?.goal}× (slow), ≤ ${CALLS_GOAL}× minimum calls`)
+  console.log(
+    `pacing at the defaults (no --max-rate); goals ≤ ${SCENARIOS['fleet']?.goal}× floor (fleet), ≤ ${SCENARIOS['slow']?.goal}× (slow), ≤ ${CALLS_GOAL}× minimum calls`,
+  )
   const results: Figures[] = []
   for (const key of keys) {
     const f = await run(key)

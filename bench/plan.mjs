@@ -55,7 +55,12 @@ function buildWorkload(regionOf = () => REGION) {
   const admin = `arn:aws:iam::${ACCOUNTS[0]}:role/platform/platform-admins`
   const sre = `arn:aws:iam::${ACCOUNTS[0]}:role/sre/on-call`
   manifestEntries.push(
-    { principalArn: admin, clusters: ['*'], tags: { owner: 'platform' }, accessPolicies: [{ policyArn: 'AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster' } }] },
+    {
+      principalArn: admin,
+      clusters: ['*'],
+      tags: { owner: 'platform' },
+      accessPolicies: [{ policyArn: 'AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster' } }],
+    },
     {
       principalArn: sre,
       clusters: ['*'],
@@ -90,12 +95,22 @@ function buildWorkload(regionOf = () => REGION) {
           principalArn: `arn:aws:iam::${account}:role/apps/${key}/svc-${String(s).padStart(2, '0')}`,
           clusters: [key],
           tags: { owner: 'apps', app: `svc-${s}` },
-          accessPolicies: [{ policyArn: s % 4 === 0 ? 'AmazonEKSAdminPolicy' : 'AmazonEKSEditPolicy', accessScope: { type: 'namespace', namespaces: [`svc-${s}`] } }],
+          accessPolicies: [
+            {
+              policyArn: s % 4 === 0 ? 'AmazonEKSAdminPolicy' : 'AmazonEKSEditPolicy',
+              accessScope: { type: 'namespace', namespaces: [`svc-${s}`] },
+            },
+          ],
         })
       }
       for (let n = 0; n < 10; n++) {
         const type = n === 9 ? 'FARGATE_LINUX' : n === 8 ? 'EC2_WINDOWS' : 'EC2_LINUX'
-        manifestEntries.push({ principalArn: `arn:aws:iam::${account}:role/nodes/${key}-ng-${n}`, type, clusters: [key], ...(n < 6 ? { eksMade: true } : {}) })
+        manifestEntries.push({
+          principalArn: `arn:aws:iam::${account}:role/nodes/${key}-ng-${n}`,
+          type,
+          clusters: [key],
+          ...(n < 6 ? { eksMade: true } : {}),
+        })
       }
     }
   })
@@ -105,7 +120,10 @@ function buildWorkload(regionOf = () => REGION) {
 /** Small, realistic drift between manifest and live state: what a typical PR plans. */
 const DRIFT = {
   // two new principals in the manifest only → 2 create (+ their associations)
-  create: { cluster: 'acct1-prod-0', principals: ['arn:aws:iam::111122223333:role/apps/acct1-prod-0/new-a', 'arn:aws:iam::111122223333:role/apps/acct1-prod-0/new-b'] },
+  create: {
+    cluster: 'acct1-prod-0',
+    principals: ['arn:aws:iam::111122223333:role/apps/acct1-prod-0/new-a', 'arn:aws:iam::111122223333:role/apps/acct1-prod-0/new-b'],
+  },
   // an owned live entry the manifest no longer names → 1 delete
   delete: { cluster: 'acct1-prod-1', principal: 'arn:aws:iam::111122223333:role/apps/acct1-prod-1/old-svc' },
   // live groups differ → 1 update
@@ -119,7 +137,10 @@ function selects(selectors, key) {
 }
 
 function fullPolicies(policies = []) {
-  return policies.map((p) => ({ policyArn: POLICY(p.policyArn), accessScope: { type: p.accessScope.type, namespaces: p.accessScope.namespaces ?? [] } }))
+  return policies.map((p) => ({
+    policyArn: POLICY(p.policyArn),
+    accessScope: { type: p.accessScope.type, namespaces: p.accessScope.namespaces ?? [] },
+  }))
 }
 
 /** Live state: each cluster's entries as the manifest wants them, then the drift applied. */
@@ -141,7 +162,13 @@ function seedClusters(workload) {
     if (c.key === DRIFT.delete.cluster) {
       // Keep exactly 200 live entries: the stale one replaces a service role the manifest also drops.
       const dropped = entries.findIndex((e) => e.principalArn.endsWith('/svc-37'))
-      entries.splice(dropped, 1, { principalArn: DRIFT.delete.principal, type: 'STANDARD', kubernetesGroups: [], tags: { ...OWNED, owner: 'apps' }, accessPolicies: fullPolicies([{ policyArn: 'AmazonEKSViewPolicy', accessScope: { type: 'cluster' } }]) })
+      entries.splice(dropped, 1, {
+        principalArn: DRIFT.delete.principal,
+        type: 'STANDARD',
+        kubernetesGroups: [],
+        tags: { ...OWNED, owner: 'apps' },
+        accessPolicies: fullPolicies([{ policyArn: 'AmazonEKSViewPolicy', accessScope: { type: 'cluster' } }]),
+      })
     }
     if (c.key === DRIFT.update.cluster) find(DRIFT.update.principal).kubernetesGroups = ['legacy-admins']
     if (c.key === DRIFT.scope.cluster) find(DRIFT.scope.principal).accessPolicies[0].accessScope.namespaces = ['svc-2', 'legacy']
@@ -155,19 +182,32 @@ function manifestYaml(workload) {
   const lines = ['version: 1', 'clusters:']
   for (const c of workload.clusters) lines.push(`  ${c.key}:`, `    region: ${c.region}`, `    accountId: ${q(c.accountId)}`)
   lines.push('accessEntries:')
-  const entries = workload.manifestEntries.filter((e) => !(e.principalArn.endsWith(`${DRIFT.delete.cluster}/svc-37`)))
+  const entries = workload.manifestEntries.filter((e) => !e.principalArn.endsWith(`${DRIFT.delete.cluster}/svc-37`))
   for (const p of DRIFT.create.principals)
-    entries.push({ principalArn: p, clusters: [DRIFT.create.cluster], tags: { owner: 'apps' }, accessPolicies: [{ policyArn: 'AmazonEKSViewPolicy', accessScope: { type: 'namespace', namespaces: ['new'] } }] })
+    entries.push({
+      principalArn: p,
+      clusters: [DRIFT.create.cluster],
+      tags: { owner: 'apps' },
+      accessPolicies: [{ policyArn: 'AmazonEKSViewPolicy', accessScope: { type: 'namespace', namespaces: ['new'] } }],
+    })
   for (const e of entries) {
     lines.push(`  - principalArn: ${e.principalArn}`)
     if (e.type) lines.push(`    type: ${e.type}`)
     lines.push(`    clusters: [${e.clusters.map(q).join(', ')}]`)
     if (e.kubernetesGroups) lines.push(`    kubernetesGroups: [${e.kubernetesGroups.map(q).join(', ')}]`)
-    if (e.tags) lines.push(`    tags: { ${Object.entries(e.tags).map(([k, v]) => `${k}: ${q(v)}`).join(', ')} }`)
+    if (e.tags)
+      lines.push(
+        `    tags: { ${Object.entries(e.tags)
+          .map(([k, v]) => `${k}: ${q(v)}`)
+          .join(', ')} }`,
+      )
     if (e.accessPolicies) {
       lines.push('    accessPolicies:')
       for (const p of e.accessPolicies) {
-        const scope = p.accessScope.type === 'cluster' ? '{ type: cluster }' : `{ type: namespace, namespaces: [${p.accessScope.namespaces.map(q).join(', ')}] }`
+        const scope =
+          p.accessScope.type === 'cluster'
+            ? '{ type: cluster }'
+            : `{ type: namespace, namespaces: [${p.accessScope.namespaces.map(q).join(', ')}] }`
         lines.push(`      - policyArn: ${p.policyArn}`, `        accessScope: ${scope}`)
       }
     }
@@ -213,7 +253,14 @@ function recordingFactory(inner, log) {
             try {
               return await fn.apply(obj, args)
             } finally {
-              log.push({ op: String(prop), account: target.accountId, region: target.region, args: args.filter((x) => typeof x === 'string'), start, end: performance.now() })
+              log.push({
+                op: String(prop),
+                account: target.accountId,
+                region: target.region,
+                args: args.filter((x) => typeof x === 'string'),
+                start,
+                end: performance.now(),
+              })
             }
           }
         },
@@ -228,7 +275,12 @@ function recordingFactory(inner, log) {
 async function startFake(options) {
   if (process.env.BENCH_PLAN_FAKE === 'inline') {
     const fake = await startFakeAws(options)
-    return { url: fake.url, elu: () => undefined, report: async () => ({ calls: [...fake.calls], stats: fake.stats() }), close: () => fake.close() }
+    return {
+      url: fake.url,
+      elu: () => undefined,
+      report: async () => ({ calls: [...fake.calls], stats: fake.stats() }),
+      close: () => fake.close(),
+    }
   }
   const worker = new Worker(new URL(import.meta.url), { workerData: { options } })
   const next = () =>
@@ -327,10 +379,15 @@ function analyse({ label, concurrency, rate, wallMs, outcome, calls: allCalls, s
   const tuples = count(portLog, (l) => [l.op, l.account, l.region, ...l.args].join('|'))
   const duplicates = Object.entries(tuples).filter(([, n]) => n > 1)
   const extraByOp = Object.fromEntries(
-    Object.entries(okByOp).map(([op, n]) => [op, n - (expected.byOperation[op] ?? 0)]).filter(([, d]) => d !== 0),
+    Object.entries(okByOp)
+      .map(([op, n]) => [op, n - (expected.byOperation[op] ?? 0)])
+      .filter(([, d]) => d !== 0),
   )
   const floorMs = rate ? (Math.max(...Object.values(expected.byAccount)) / rate) * 1000 : undefined
-  const durations = portLog.filter((l) => l.op === 'describeAccessEntry').map((l) => l.end - l.start).sort((a, b) => a - b)
+  const durations = portLog
+    .filter((l) => l.op === 'describeAccessEntry')
+    .map((l) => l.end - l.start)
+    .sort((a, b) => a - b)
   const inFlight = portLog.reduce((sum, l) => sum + (l.end - l.start), 0)
   const first = Math.min(...portLog.map((l) => l.start))
   const last = Math.max(...portLog.map((l) => l.end))
@@ -339,7 +396,15 @@ function analyse({ label, concurrency, rate, wallMs, outcome, calls: allCalls, s
       ? outcome.plan.clusters.flatMap((c) => c.errors.map((e) => `${c.cluster}: ${e.code}`))
       : outcome.kind === 'read'
         ? outcome.errors.map((e) => e.code)
-        : [`${outcome.kind}: ${outcome.message ?? outcome.problems?.slice(0, 3).map((p) => p.message).join('; ')}`]
+        : [
+            `${outcome.kind}: ${
+              outcome.message ??
+              outcome.problems
+                ?.slice(0, 3)
+                .map((p) => p.message)
+                .join('; ')
+            }`,
+          ]
   return {
     label,
     concurrency: concurrency ?? 'default',
@@ -421,9 +486,16 @@ function printRun(r) {
   )
   console.log(
     `  HTTP requests ${r.requests} (successful reads ${r.okReads}, minimum ${r.expected.total}; ` +
-      `by account ${Object.entries(r.okByAccount).map(([a, n]) => `${a}: ${n}`).join(', ')})`,
+      `by account ${Object.entries(r.okByAccount)
+        .map(([a, n]) => `${a}: ${n}`)
+        .join(', ')})`,
   )
-  console.log(`  by operation: ${Object.entries(r.okByOp).sort().map(([op, n]) => `${op} ${n}`).join(', ')}`)
+  console.log(
+    `  by operation: ${Object.entries(r.okByOp)
+      .sort()
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ')}`,
+  )
   console.log(
     `  throttled (429) ${r.throttled}, 5xx ${r.fiveXx}, other errors ${r.otherErrors}; SDK attempts ${r.sdkCalls}, SDK retries ${r.sdkRetries}` +
       (r.throttled ? `; 429s per 500 requests: [${r.throttleTimeline.join(', ')}]` : ''),
@@ -461,7 +533,9 @@ async function main() {
   console.log(
     `plan: ${ACCOUNTS.length} accounts × ${CLUSTERS_PER_ACCOUNT} clusters (${REGION}) × ${ENTRIES_PER_CLUSTER} entries; ` +
       `fake at ${LATENCY_MS} ms latency, ${RATE} req/s per account; minimum reads ${expected.total} ` +
-      `(${Object.entries(expected.byAccount).map(([a, n]) => `${a}: ${n}`).join(', ')}); floor = max per account ÷ rate = ${s((Math.max(...Object.values(expected.byAccount)) / RATE) * 1000)}`,
+      `(${Object.entries(expected.byAccount)
+        .map(([a, n]) => `${a}: ${n}`)
+        .join(', ')}); floor = max per account ÷ rate = ${s((Math.max(...Object.values(expected.byAccount)) / RATE) * 1000)}`,
   )
   const runs = []
   for (const concurrency of sweep) {
@@ -486,7 +560,11 @@ async function main() {
     const best = bestOf(runs)
     const c = best.concurrency === 'default' ? undefined : best.concurrency
     // Two regions per account: the client's limiter is per (account, region), the fake's bucket per account.
-    await diagnose({ label: `planAccess, 2 regions per account, concurrency ${best.concurrency}`, concurrency: c, regionOf: (a, i) => (i % 2 ? 'eu-central-1' : REGION) })
+    await diagnose({
+      label: `planAccess, 2 regions per account, concurrency ${best.concurrency}`,
+      concurrency: c,
+      regionOf: (a, i) => (i % 2 ? 'eu-central-1' : REGION),
+    })
     await diagnose({ label: 'readLiveState with pacing: concurrency 8, ratePerSecond 190', direct: { concurrency: 8, ratePerSecond: 190 } })
   }
 
@@ -498,7 +576,9 @@ async function main() {
   await validateManifests({ manifest: 'eks-access.yaml', cwd: dir, now: NOW, expiryWarningDays: 7 })
   const validateMs = performance.now() - tv
   rmSync(dir, { recursive: true, force: true })
-  console.log(`\nvalidating the plan's manifest (${workload.manifestEntries.length} entries, warm) takes ${s(validateMs)} (planAccess validates once)`)
+  console.log(
+    `\nvalidating the plan's manifest (${workload.manifestEntries.length} entries, warm) takes ${s(validateMs)} (planAccess validates once)`,
+  )
 
   const best = bestOf(runs)
   console.log('\nconcurrency sweep (rate-limited):')
@@ -530,12 +610,21 @@ async function main() {
     })
   for (const g of goals) console.log(`${g.status}  ${g.goal}: ${g.detail}`)
   const rows = [
-    ...runs.map((r) => ({ metric: `wall, concurrency ${r.concurrency}`, value: `${s(r.wallMs)} (${x(r.ratio)} floor, ${r.throttled} throttled, ${r.sdkRetries} retries)` })),
-    { metric: `wall, --max-rate ${PACED_RATE}, concurrency 16`, value: `${s(paced.wallMs)} (${x(paced.ratio)} floor, ${paced.throttled} throttled, ${paced.sdkRetries} retries)` },
+    ...runs.map((r) => ({
+      metric: `wall, concurrency ${r.concurrency}`,
+      value: `${s(r.wallMs)} (${x(r.ratio)} floor, ${r.throttled} throttled, ${r.sdkRetries} retries)`,
+    })),
+    {
+      metric: `wall, --max-rate ${PACED_RATE}, concurrency 16`,
+      value: `${s(paced.wallMs)} (${x(paced.ratio)} floor, ${paced.throttled} throttled, ${paced.sdkRetries} retries)`,
+    },
     { metric: 'floor (max reads per account ÷ rate)', value: s(best.floorMs) },
     { metric: 'API calls (successful reads, minimum)', value: `${best.okReads} (${best.expected.total})` },
     { metric: 'no rate limit, default concurrency', value: `${s(latencyBound.wallMs)}, ${latencyBound.requests} requests` },
-    ...diagnostics.map((r) => ({ metric: r.label, value: `${s(r.wallMs)} (${x(r.ratio)} floor, ${r.throttled} throttled, ${r.sdkRetries} retries)` })),
+    ...diagnostics.map((r) => ({
+      metric: r.label,
+      value: `${s(r.wallMs)} (${x(r.ratio)} floor, ${r.throttled} throttled, ${r.sdkRetries} retries)`,
+    })),
     { metric: 'validate the plan manifest (once, warm)', value: s(validateMs) },
   ]
   console.log(`BENCH_RESULT ${JSON.stringify({ name: 'plan', rows, goals })}`)

@@ -107,7 +107,9 @@ async function main() {
     samples.evaluate.push(since(loadedAt, end))
   }
   const med = (name, k) => median(samples[name].map((x) => x[k]))
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ')
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
   const figure = (k) => {
     const v = med('validate', k)
     const added = med('load', k) + med('evaluate', k)
@@ -119,7 +121,9 @@ async function main() {
   console.log(`  validateSources alone                 ${ms(wall.v)} | ${ms(cpu.v)}`)
   console.log(`  rules file load (YAML, schema, CEL)   ${ms(med('load', 'wall'))} | ${ms(med('load', 'cpu'))}`)
   console.log(`  evaluateOrgRules (20 rules)           ${ms(med('evaluate', 'wall'))} | ${ms(med('evaluate', 'cpu'))}`)
-  console.log(`  validate + rules                      ${ms(wall.both)} (+${wall.percentBoth.toFixed(1)} %) | ${ms(cpu.both)} (+${cpu.percentBoth.toFixed(1)} %)`)
+  console.log(
+    `  validate + rules                      ${ms(wall.both)} (+${wall.percentBoth.toFixed(1)} %) | ${ms(cpu.both)} (+${cpu.percentBoth.toFixed(1)} %)`,
+  )
   const goal = {
     goal: `20 organisation rules (5 CEL) over 5,000 entries add ≤ ${GOAL_PERCENT} % to validate`,
     status: wall.percent <= GOAL_PERCENT ? 'PASS' : 'MISS',

@@ -68,7 +68,12 @@ function entryYaml(e) {
   lines.push(`    clusters: [${e.clusters.map(q).join(', ')}]`)
   if (e.username) lines.push(`    username: ${q(e.username)}`)
   if (e.groups) lines.push(`    kubernetesGroups: [${e.groups.map(q).join(', ')}]`)
-  if (e.tags) lines.push(`    tags: { ${Object.entries(e.tags).map(([k, v]) => `${k}: ${q(v)}`).join(', ')} }`)
+  if (e.tags)
+    lines.push(
+      `    tags: { ${Object.entries(e.tags)
+        .map(([k, v]) => `${k}: ${q(v)}`)
+        .join(', ')} }`,
+    )
   if (e.expiresAt) lines.push(`    expiresAt: ${e.expiresAt}`)
   if (e.policies) {
     lines.push('    accessPolicies:')
@@ -121,10 +126,7 @@ function teamEntries(t, count, list) {
         ...(j % 10 === 0 ? { username: `${team}-dev:{{SessionName}}` } : {}),
         ...(j % 2 === 0 ? { groups: [`${team}-readers`] } : {}),
         tags: { owner: team, 'cost-center': `cc-${200 + (t % 13)}` },
-        policies: [
-          ['AmazonEKSViewPolicy', [team, `${team}-*`]],
-          ...(j % 3 === 0 ? [['AmazonEKSEditPolicy', [`${team}-apps`]]] : []),
-        ],
+        policies: [['AmazonEKSViewPolicy', [team, `${team}-*`]], ...(j % 3 === 0 ? [['AmazonEKSEditPolicy', [`${team}-apps`]]] : [])],
       })
     } else if (j < count * 0.75) {
       out.push({
@@ -212,7 +214,11 @@ async function stageBreakdown(files, runs) {
       ? (f) => check.checkManifestFile(f.file, f.text)
       : (f) => {
           const parsed = load.parseManifestSource(f.file, f.text)
-          return { ...parsed, loaded: parsed.loaded && { source: parsed.loaded, findings: checkManifestSchema(parsed.loaded) }, via: 'slow' }
+          return {
+            ...parsed,
+            loaded: parsed.loaded && { source: parsed.loaded, findings: checkManifestSchema(parsed.loaded) },
+            via: 'slow',
+          }
         }
     const ctx = { now: NOW, expiryWarningDays: 7, catalogue: builtInCatalogue() }
     const totals = new Map()
@@ -283,13 +289,22 @@ async function main() {
       const texts = files.map((f) => ({ file: f.file, text: readFileSync(join(dir, f.file), 'utf8') }))
       const ctx = { now: NOW, expiryWarningDays: 7 }
       core = await timeRuns(Math.max(3, Math.ceil(RUNS / 2)), () => validateSources(texts, ctx))
-      console.log(`  validateSources (pure core, no disk) × ${Math.max(3, Math.ceil(RUNS / 2))}: median ${ms(core.median)}, p90 ${ms(core.p90)}`)
+      console.log(
+        `  validateSources (pure core, no disk) × ${Math.max(3, Math.ceil(RUNS / 2))}: median ${ms(core.median)}, p90 ${ms(core.p90)}`,
+      )
       // The exact `yaml` path alone (files the fast path refuses take it), for comparison.
       slow = await timeRuns(2, () => validateSources(texts, { ...ctx, parseMode: 'slow' }))
       console.log(`  validateSources with parseMode 'slow' (exact yaml parser for every file) × 2: median ${ms(slow.median)}`)
       const { stages, via } = await stageBreakdown(files, 3)
-      console.log(`  stages (median of 3; files by parser: ${Object.entries(via).map(([k, n]) => `${k} ${n}`).join(', ') || 'n/a'}):`)
-      for (const { stage, median } of stages) if (median >= 1 || stage.startsWith('breakdown')) console.log(`    ${stage.padEnd(40)} ${median.toFixed(1)} ms`)
+      console.log(
+        `  stages (median of 3; files by parser: ${
+          Object.entries(via)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ') || 'n/a'
+        }):`,
+      )
+      for (const { stage, median } of stages)
+        if (median >= 1 || stage.startsWith('breakdown')) console.log(`    ${stage.padEnd(40)} ${median.toFixed(1)} ms`)
     }
 
     const pass = errors.length === 0 && warm.median <= GOAL_MEDIAN_MS && coldMs <= GOAL_COLD_MS

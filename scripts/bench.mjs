@@ -28,7 +28,11 @@ export function orderBenchmarks(names) {
 }
 
 function listBenchmarks() {
-  const built = existsSync(BUILT_BENCH_DIR) ? readdirSync(BUILT_BENCH_DIR).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -'.js'.length)) : []
+  const built = existsSync(BUILT_BENCH_DIR)
+    ? readdirSync(BUILT_BENCH_DIR)
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => f.slice(0, -'.js'.length))
+    : []
   const plain = readdirSync(BENCH_DIR)
     .filter((f) => f.endsWith('.mjs'))
     .map((f) => f.slice(0, -'.mjs'.length))
@@ -98,7 +102,9 @@ async function main() {
   }
   const names = wanted.length ? all.filter((n) => wanted.includes(n)) : all
   // Load on the machine explains most run-to-run spread; print it so readers can judge.
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ')
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
   console.log(`bench: ${names.join(', ')} on Node ${process.versions.node}, ${cpus().length} CPUs, load average ${load}`)
   const results = []
   for (const name of names) {

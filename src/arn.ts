@@ -27,16 +27,7 @@ export interface PrincipalArn {
 }
 
 /** Which part of the ARN is wrong, first one found (left to right). */
-export type ArnDefect =
-  | 'not-an-arn'
-  | 'partition'
-  | 'service'
-  | 'region'
-  | 'account'
-  | 'resource-type'
-  | 'empty-name'
-  | 'name'
-  | 'path'
+export type ArnDefect = 'not-an-arn' | 'partition' | 'service' | 'region' | 'account' | 'resource-type' | 'empty-name' | 'name' | 'path'
 
 export interface InvalidPrincipalArn {
   readonly defect: ArnDefect

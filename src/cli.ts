@@ -6,10 +6,9 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import pkg from '../package.json' with { type: 'json' }
-import { createCredentialsFor, type CredentialsFor } from './aws/credentials.js'
-import type { EksApiFactory } from './aws/port.js'
-import { createEksApi, createEksApiFactory } from './aws/eks-sdk.js'
-import { commands as defaultCommands, runCommand, type CommandDeps, type Commands, type EdgeOptions } from './commands/index.js'
+import { createCredentialsFor } from './aws/credentials.js'
+import { createAwsEdge } from './aws/edge.js'
+import { commands as defaultCommands, runCommand, type CommandDeps, type Commands } from './commands/index.js'
 import { AVAILABLE, notAvailable } from './commands/not-available.js'
 import { cliRequest, COMMON_FLAGS, COMMAND_SPECS, parseCliArgs, type Env, type FlagSpec } from './config/index.js'
 import { CLI_COMMANDS, DEBUG_ENV, Defaults, PRODUCT, type CliCommand } from './constants.js'
@@ -65,7 +64,7 @@ export function terminalDeps(io: CliIO): CommandDeps {
     plan: createCredentialsFor({ kind: 'assume-role' }, { purpose: 'plan', env: io.env }),
     apply: createCredentialsFor({ kind: 'assume-role' }, { purpose: 'apply', env: io.env }),
   }
-  const eks = (edge: EdgeOptions) => eksFactory(edge.assumeRoles ? assumed[edge.purpose] : undefined)
+  const edge = createAwsEdge(assumed)
   return {
     cwd: io.cwd,
     env: io.env,
@@ -73,19 +72,9 @@ export function terminalDeps(io: CliIO): CommandDeps {
     logger: createCliLogger(io.stderr, io.env[DEBUG_ENV] === '1'),
     isFile: isReadableFile,
     validate: validateManifests,
-    eks,
-    eksForCluster: (target) => createEksApi({ region: target.region }),
+    eks: (options) => edge.eks(options),
+    eksForCluster: (target, options) => edge.eksForCluster(target, options),
   }
-}
-
-/**
- * The EKS ports for one command run, one SDK client per (region, account, role). With a
- * credentialsFor each cluster's role is assumed (planRoleArn for plan and export, roleArn for
- * apply), once per role; without, the SDK's default chain and endpoint settings apply.
- */
-export function eksFactory(credentialsFor: CredentialsFor | undefined): EksApiFactory {
-  if (credentialsFor === undefined) return createEksApiFactory()
-  return createEksApiFactory({ credentialsFor: (target) => credentialsFor(target.roleArn, target.region) })
 }
 
 /** Runs one invocation and returns its exit code. Never throws and never prints a stack trace unless debugging. */

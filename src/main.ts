@@ -10,8 +10,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import * as actionsCore from '@actions/core'
 import type { AnnotationProperties } from '@actions/core'
 import { createCredentialsFor } from './aws/credentials.js'
-import { createEksApi } from './aws/eks-sdk.js'
-import { eksFactory } from './cli.js'
+import { createAwsEdge } from './aws/edge.js'
 import { commands as defaultCommands, runCommand, type CommandDeps, type Commands } from './commands/index.js'
 import { actionRequest, parseActionInputs, readEventPayload, type Env } from './config/index.js'
 import { DEBUG_ENV, PRODUCT } from './constants.js'
@@ -99,6 +98,7 @@ export function runnerDeps(deps: Deps, audience: string): CommandDeps {
     plan: createCredentialsFor(strategy, { purpose: 'plan', env: deps.env, onSecret }),
     apply: createCredentialsFor(strategy, { purpose: 'apply', env: deps.env, onSecret }),
   }
+  const edge = createAwsEdge(roles)
   return {
     cwd: deps.cwd,
     env: deps.env,
@@ -106,8 +106,8 @@ export function runnerDeps(deps: Deps, audience: string): CommandDeps {
     logger: createRunnerLogger(core),
     isFile: deps.isFile,
     validate: deps.validate,
-    eks: (edge) => eksFactory(edge.assumeRoles ? roles[edge.purpose] : undefined),
-    eksForCluster: (target) => createEksApi({ region: target.region }),
+    eks: (options) => edge.eks(options),
+    eksForCluster: (target, options) => edge.eksForCluster(target, options),
   }
 }
 

@@ -5,6 +5,7 @@ import {
   type Credentials as StsCredentials,
   type STSClientConfig,
 } from '@aws-sdk/client-sts'
+import { awsClientConfig } from './client-config.js'
 import { AwsCallError } from './port.js'
 
 /**
@@ -46,6 +47,7 @@ export interface AssumeRoleWithWebIdentityOptions {
 export async function assumeRole(roleArn: string, opts: AssumeRoleOptions): Promise<AwsCredentials> {
   const client = new STSClient({
     region: opts.region,
+    ...awsClientConfig(),
     ...(opts.sourceCredentials === undefined ? {} : { credentials: opts.sourceCredentials }),
     ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
   })
@@ -67,7 +69,11 @@ export async function assumeRole(roleArn: string, opts: AssumeRoleOptions): Prom
 
 /** STS AssumeRoleWithWebIdentity (the action's OIDC path). The call is unsigned. */
 export async function assumeRoleWithWebIdentity(roleArn: string, opts: AssumeRoleWithWebIdentityOptions): Promise<AwsCredentials> {
-  const client = new STSClient({ region: opts.region, ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }) })
+  const client = new STSClient({
+    region: opts.region,
+    ...awsClientConfig(),
+    ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
+  })
   try {
     const out = await client.send(
       new AssumeRoleWithWebIdentityCommand({
@@ -220,8 +226,13 @@ async function assumeWithOidc(
   } catch (e) {
     const claims = jwtClaims(token)
     const sub = typeof claims['sub'] === 'string' ? claims['sub'] : '(none)'
-    const aud = Array.isArray(claims['aud']) ? claims['aud'].join(',') : typeof claims['aud'] === 'string' ? claims['aud'] : strategy.audience
-    const base = e instanceof AwsCallError ? e : contextError('AssumeRoleWithWebIdentity', `Could not assume role ${roleArn} with OIDC`, e, [token])
+    const aud = Array.isArray(claims['aud'])
+      ? claims['aud'].join(',')
+      : typeof claims['aud'] === 'string'
+        ? claims['aud']
+        : strategy.audience
+    const base =
+      e instanceof AwsCallError ? e : contextError('AssumeRoleWithWebIdentity', `Could not assume role ${roleArn} with OIDC`, e, [token])
     throw new AwsCallError(
       base.operation,
       base.code,

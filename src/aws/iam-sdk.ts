@@ -2,54 +2,44 @@ import { GetRoleCommand, GetUserCommand, IAMClient, type IAMClientConfig } from 
 import { parsePrincipalArn } from '../arn.js'
 import type { Partition } from '../types.js'
 import { AwsCallError } from './port.js'
-import { adaptiveRetryStrategy } from './rate-limiter.js'
+import { awsClientConfig, type ClientTimeouts } from './client-config.js'
+import { DEFAULT_CLUSTER_TIMEOUT_MS, realSleep, withRetry } from './retry.js'
 import { toAwsCallError } from './eks-sdk.js'
 import type { IamApiFactory, IamReadApi, IamTarget, PrincipalLookup } from './iam-port.js'
 
 /**
  * The IAM adapter: the only module that imports `@aws-sdk/client-iam`. Same client options as the
- * EKS adapter (adaptive retry of throttling and 5xx, `maxAttempts`, explicit `endpoint` or the SDK's
- * own settings — `AWS_ENDPOINT_URL_IAM`, `AWS_ENDPOINT_URL`). IAM is a global service signed in
+ * EKS adapter: one SDK attempt with bounded connection and request time (client-config.ts), our own
+ * retry loop for throttling and 5xx until a deadline (retry.ts), an explicit `endpoint` or the SDK's
+ * own settings — `AWS_ENDPOINT_URL_IAM`, `AWS_ENDPOINT_URL`. IAM is a global service signed in
  * the partition's home region (us-east-1, cn-north-1, us-gov-west-1).
  */
 
 export type IamCredentials = IAMClientConfig['credentials']
 
-export interface IamApiOptions {
+export interface IamApiOptions extends ClientTimeouts {
   /** Default: the partition's signing region. */
   readonly region?: string
   readonly partition?: Partition
   readonly credentials?: IamCredentials
-  /** Attempts per call, retries included (default 5). */
-  readonly maxAttempts?: number
-  readonly retryMode?: 'adaptive' | 'standard'
-  readonly retryStrategy?: IAMClientConfig['retryStrategy']
   readonly endpoint?: string
+  /** How long one lookup may keep retrying throttling and 5xx (ms, default 300 s). */
+  readonly callTimeoutMs?: number
 }
-
-const DEFAULT_MAX_ATTEMPTS = 5
 
 const HOME_REGION: Readonly<Record<Partition, string>> = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' }
 
 export function createIamClient(opts: IamApiOptions = {}): IAMClient {
-  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
-  const mode = opts.retryMode ?? 'adaptive'
   return new IAMClient({
     region: opts.region ?? HOME_REGION[opts.partition ?? 'aws'],
-    maxAttempts,
-    retryMode: mode,
-    ...(opts.retryStrategy !== undefined
-      ? { retryStrategy: opts.retryStrategy }
-      : mode === 'adaptive'
-        ? { retryStrategy: adaptiveRetryStrategy(maxAttempts) }
-        : {}),
+    ...awsClientConfig(opts),
     ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
     ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
   })
 }
 
 export function createIamApi(opts: IamApiOptions = {}): IamReadApi {
-  return iamApiFromClient(createIamClient(opts))
+  return iamApiFromClient(createIamClient(opts), opts.callTimeoutMs)
 }
 
 export interface IamApiFactoryOptions extends Omit<IamApiOptions, 'partition' | 'credentials' | 'region'> {
@@ -73,7 +63,7 @@ export function createIamApiFactory(opts: IamApiFactoryOptions = {}): IamApiFact
 }
 
 /** The port over an existing client (tests may pass one pointed at the local fake). */
-export function iamApiFromClient(client: IAMClient): IamReadApi {
+export function iamApiFromClient(client: IAMClient, callTimeoutMs = DEFAULT_CLUSTER_TIMEOUT_MS): IamReadApi {
   return {
     async getPrincipal(principalArn: string): Promise<PrincipalLookup> {
       const parsed = parsePrincipalArn(principalArn)
@@ -83,11 +73,21 @@ export function iamApiFromClient(client: IAMClient): IamReadApi {
       const { kind, name } = parsed.value
       const operation = kind === 'role' ? 'GetRole' : 'GetUser'
       try {
-        const found =
-          kind === 'role'
-            ? (await client.send(new GetRoleCommand({ RoleName: name }))).Role
-            : (await client.send(new GetUserCommand({ UserName: name }))).User
-        if (found?.CreateDate === undefined) throw new AwsCallError(operation, 'MissingCreateDate', `${operation} returned no CreateDate for ${principalArn}`)
+        const found = await withRetry(
+          operation,
+          async (abortSignal) => {
+            try {
+              return kind === 'role'
+                ? (await client.send(new GetRoleCommand({ RoleName: name }), { abortSignal })).Role
+                : (await client.send(new GetUserCommand({ UserName: name }), { abortSignal })).User
+            } catch (e) {
+              throw toAwsCallError(operation, e)
+            }
+          },
+          { deadlineAt: Date.now() + callTimeoutMs, now: Date.now, sleep: realSleep },
+        )
+        if (found?.CreateDate === undefined)
+          throw new AwsCallError(operation, 'MissingCreateDate', `${operation} returned no CreateDate for ${principalArn}`)
         return { exists: true, createDate: found.CreateDate, ...(found.Arn === undefined ? {} : { arn: found.Arn }) }
       } catch (e) {
         const error = toAwsCallError(operation, e)

@@ -8,7 +8,7 @@ import type { ExportRequest } from '../config/requests.js'
 import type { Env } from '../config/values.js'
 import { Outcomes, type Note, type Outcome } from '../outcome.js'
 import type { CommandDeps } from './deps.js'
-import { serializeStateSnapshot } from '../state/snapshot.js'
+import { checkStateSnapshotSize, serializeStateSnapshot } from '../state/snapshot.js'
 import { err, ok, type AccessPolicyInfo, type ObservedCluster, type PlanError, type Result } from '../types.js'
 
 /**
@@ -105,6 +105,14 @@ export async function exportCluster(opts: ExportOptions, deps: ExportDeps): Prom
       ? exportManifestYaml(observed, observed.accountId === undefined ? {} : { accountId: observed.accountId })
       : serializeStateSnapshot(exportStateSnapshot([observed], await readCatalogue(api, notes)))
 
+  // A snapshot that plan --state would refuse is not written at all (exit 1: the content is wrong).
+  const tooBig = opts.format === 'state' ? checkStateSnapshotSize(text, opts.output ?? '<stdout>') : undefined
+  if (tooBig)
+    return Outcomes.invalid(tooBig.message, {
+      problems: [tooBig],
+      notes,
+      stderr: `${tooBig.file}: error ${tooBig.code}: ${tooBig.message}\n`,
+    })
   if (opts.output === undefined) return Outcomes.ok({ stdout: text, notes })
   const file = path.resolve(opts.cwd, opts.output)
   try {

@@ -28,10 +28,7 @@ export interface PlanDeps {
   readonly concurrency?: number
   /** At most this many requests per second per account and region (`--max-rate`). */
   readonly ratePerSecond?: number
-  /**
-   * Seconds one cluster's read may take (`--cluster-timeout`). Carried to the AWS edge: the read
-   * options take it as soon as readLiveState has a per-cluster timeout.
-   */
+  /** Seconds one cluster's read may take (`--cluster-timeout`): throttled reads retry until then. */
   readonly clusterTimeoutSeconds?: number
 }
 
@@ -182,6 +179,7 @@ async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps, re
   const read = await readLiveState(clusters.map(targetOf), deps.apiFor, {
     ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
     ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
+    ...(deps.clusterTimeoutSeconds === undefined ? {} : { clusterTimeoutMs: deps.clusterTimeoutSeconds * 1000 }),
     ...(readCatalogue ? {} : { readCatalogue: false }),
   })
   return ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) })

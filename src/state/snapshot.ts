@@ -287,7 +287,8 @@ function describeSchemaError(e: ErrorObject, text: string): { offset: number; me
         message: `${where}: ${shortJson(e.data)} is not ${schemaNode.title ?? `matching ${String(params['pattern'])}`}`,
       }
     case 'minItems':
-      if (segments.at(-1) === 'namespaces') return { offset: node.value, message: `${where}: a namespace scope needs at least one namespace` }
+      if (segments.at(-1) === 'namespaces')
+        return { offset: node.value, message: `${where}: a namespace scope needs at least one namespace` }
       return { offset: node.value, message: `${where} ${e.message ?? 'has too few items'}` }
     case 'maxItems':
       if (segments.at(-1) === 'namespaces') return { offset: node.value, message: `${where}: a cluster scope takes no namespaces` }
@@ -332,18 +333,25 @@ function duplicateProblems(raw: RawSnapshot, text: string, file: string): Proble
   }
   raw.clusters.forEach((c, ci) => {
     const first = raw.clusters.findIndex(
-      (o) => o.name === c.name && o.region === c.region && (o.accountId === undefined || c.accountId === undefined || o.accountId === c.accountId),
+      (o) =>
+        o.name === c.name &&
+        o.region === c.region &&
+        (o.accountId === undefined || c.accountId === undefined || o.accountId === c.accountId),
     )
     if (first < ci) at(['clusters', ci, 'name'], `cluster ${c.name} (${c.region}) is already in the snapshot at clusters[${first}]`)
     const principals = new Map<string, number>()
     c.entries.forEach((e, ei) => {
       const seen = principals.get(e.principalArn)
-      if (seen !== undefined) at(['clusters', ci, 'entries', ei, 'principalArn'], `${e.principalArn} already has an entry at clusters[${ci}].entries[${seen}]`)
+      if (seen !== undefined)
+        at(['clusters', ci, 'entries', ei, 'principalArn'], `${e.principalArn} already has an entry at clusters[${ci}].entries[${seen}]`)
       else principals.set(e.principalArn, ei)
       const policies = new Set<string>()
       e.accessPolicies.forEach((p, pi) => {
         if (policies.has(p.policyArn))
-          at(['clusters', ci, 'entries', ei, 'accessPolicies', pi, 'policyArn'], `${p.policyArn} is associated twice with ${e.principalArn}`)
+          at(
+            ['clusters', ci, 'entries', ei, 'accessPolicies', pi, 'policyArn'],
+            `${p.policyArn} is associated twice with ${e.principalArn}`,
+          )
         policies.add(p.policyArn)
       })
     })
@@ -360,7 +368,13 @@ function principalProblems(raw: RawSnapshot, text: string, file: string): Proble
       if (parsed.ok) return
       const at = locateJsonNode(text, ['clusters', String(ci), 'entries', String(ei), 'principalArn']).value
       problems.push(
-        problemAtOffset(text, file, at, STATE_PROBLEM_CODES.schema, `clusters[${ci}].entries[${ei}].principalArn: ${shortJson(e.principalArn)} is not a valid IAM principal ARN (${parsed.error.reason})`),
+        problemAtOffset(
+          text,
+          file,
+          at,
+          STATE_PROBLEM_CODES.schema,
+          `clusters[${ci}].entries[${ei}].principalArn: ${shortJson(e.principalArn)} is not a valid IAM principal ARN (${parsed.error.reason})`,
+        ),
       )
     }),
   )
@@ -408,7 +422,9 @@ export function parseStateSnapshot(text: string, file: string): Result<StateSnap
   try {
     data = JSON.parse(source)
   } catch (e) {
-    return err([problemAtOffset(source, file, 0, STATE_PROBLEM_CODES.syntax, `invalid JSON: ${e instanceof Error ? e.message : String(e)}`)])
+    return err([
+      problemAtOffset(source, file, 0, STATE_PROBLEM_CODES.syntax, `invalid JSON: ${e instanceof Error ? e.message : String(e)}`),
+    ])
   }
   const validate = stateValidator()
   if (!validate(data)) return err(schemaProblems(validate.errors ?? [], source, file))
@@ -422,8 +438,7 @@ export function parseStateSnapshot(text: string, file: string): Result<StateSnap
 
 /** A usage error (exit 2: missing, unreadable, a directory) or the parse result (exit 1 on problems). */
 export type StateFileLoad =
-  | { readonly kind: 'usage'; readonly message: string }
-  | { readonly kind: 'parsed'; readonly result: Result<StateSnapshot, Problem[]> }
+  { readonly kind: 'usage'; readonly message: string } | { readonly kind: 'parsed'; readonly result: Result<StateSnapshot, Problem[]> }
 
 function fileProblem(file: string, code: string, message: string): StateFileLoad {
   return { kind: 'parsed', result: err([{ severity: 'error', code, message, file, line: 1, column: 1 }]) }
@@ -475,7 +490,11 @@ async function readBounded(file: string, special: boolean, idleMs: number): Prom
 }
 
 /** Reads `--state FILE` (relative to cwd); problems name the file relative to cwd. */
-export async function loadStateSnapshotFile(filePath: string, cwd: string, opts: { readonly idleMs?: number } = {}): Promise<StateFileLoad> {
+export async function loadStateSnapshotFile(
+  filePath: string,
+  cwd: string,
+  opts: { readonly idleMs?: number } = {},
+): Promise<StateFileLoad> {
   const absolute = path.resolve(cwd, filePath)
   const shown = path.relative(cwd, absolute) || filePath
   let special: boolean
@@ -495,9 +514,16 @@ export async function loadStateSnapshotFile(filePath: string, cwd: string, opts:
     return { kind: 'usage', message: `cannot read state file ${shown}: ${errnoCode(e)}` }
   }
   if (!read.ok && read.reason === 'too-big')
-    return fileProblem(shown, STATE_PROBLEM_CODES.size, `state file is over the ${MAX_STATE_MIB} MiB limit (reading stopped there); split the snapshot per cluster`)
+    return fileProblem(
+      shown,
+      STATE_PROBLEM_CODES.size,
+      `state file is over the ${MAX_STATE_MIB} MiB limit (reading stopped there); split the snapshot per cluster`,
+    )
   if (!read.ok)
-    return { kind: 'usage', message: `state file ${shown}: no data for ${Math.round((opts.idleMs ?? STATE_READ_IDLE_MS) / 1000)} s (a pipe or FIFO whose writer went quiet)` }
+    return {
+      kind: 'usage',
+      message: `state file ${shown}: no data for ${Math.round((opts.idleMs ?? STATE_READ_IDLE_MS) / 1000)} s (a pipe or FIFO whose writer went quiet)`,
+    }
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes)

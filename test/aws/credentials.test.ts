@@ -15,20 +15,38 @@ const creds = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionTo
 describe('credentials (aws-sdk-client-mock)', () => {
   it('AssumeRole sends the role and session and returns SDK credentials', async () => {
     sts.on(AssumeRoleCommand).resolves({ Credentials: creds })
-    const c = await assumeRole(ROLE, { region: 'eu-west-1', sessionName: 'eks-access-gate', durationSeconds: 900, sourceCredentials: { accessKeyId: 'a', secretAccessKey: 'b' } })
+    const c = await assumeRole(ROLE, {
+      region: 'eu-west-1',
+      sessionName: 'eks-access-gate',
+      durationSeconds: 900,
+      sourceCredentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    })
     expect(c).toEqual({ accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session', expiration })
-    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({ RoleArn: ROLE, RoleSessionName: 'eks-access-gate', DurationSeconds: 900 })
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({
+      RoleArn: ROLE,
+      RoleSessionName: 'eks-access-gate',
+      DurationSeconds: 900,
+    })
   })
 
   it('AssumeRoleWithWebIdentity sends the token', async () => {
     sts.on(AssumeRoleWithWebIdentityCommand).resolves({ Credentials: creds })
     await assumeRoleWithWebIdentity(ROLE, { region: 'eu-west-1', token: TOKEN, sessionName: 'gha' })
-    expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)[0]?.args[0].input).toEqual({ RoleArn: ROLE, RoleSessionName: 'gha', WebIdentityToken: TOKEN })
+    expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)[0]?.args[0].input).toEqual({
+      RoleArn: ROLE,
+      RoleSessionName: 'gha',
+      WebIdentityToken: TOKEN,
+    })
   })
 
   it('re-throws with context and never includes the token', async () => {
     sts.on(AssumeRoleWithWebIdentityCommand).rejects(
-      new STSServiceException({ name: 'AccessDenied', $fault: 'client', message: `Not authorized (token ${TOKEN})`, $metadata: { httpStatusCode: 403 } }),
+      new STSServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        message: `Not authorized (token ${TOKEN})`,
+        $metadata: { httpStatusCode: 403 },
+      }),
     )
     const e = await assumeRoleWithWebIdentity(ROLE, { region: 'eu-west-1', token: TOKEN, sessionName: 'gha' }).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(AwsCallError)
@@ -38,7 +56,9 @@ describe('credentials (aws-sdk-client-mock)', () => {
 
   it('AssumeRole failures carry the role', async () => {
     sts.on(AssumeRoleCommand).rejects(new STSServiceException({ name: 'AccessDenied', $fault: 'client', message: 'nope', $metadata: {} }))
-    await expect(assumeRole(ROLE, { region: 'eu-west-1', sessionName: 's1' })).rejects.toThrow(`Could not assume role ${ROLE}: AccessDenied: nope`)
+    await expect(assumeRole(ROLE, { region: 'eu-west-1', sessionName: 's1' })).rejects.toThrow(
+      `Could not assume role ${ROLE}: AccessDenied: nope`,
+    )
   })
 
   it('a response without credentials is an error, not undefined keys', async () => {

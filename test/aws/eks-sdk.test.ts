@@ -81,7 +81,11 @@ describe('eks-sdk adapter (aws-sdk-client-mock)', () => {
       { name: 'A', arn: 'arn:a' },
       { name: 'B', arn: 'arn:b' },
     ])
-    expect(eks.commandCalls(ListAssociatedAccessPoliciesCommand)[1]?.args[0].input).toEqual({ clusterName: 'prod', principalArn: P, nextToken: 'n' })
+    expect(eks.commandCalls(ListAssociatedAccessPoliciesCommand)[1]?.args[0].input).toEqual({
+      clusterName: 'prod',
+      principalArn: P,
+      nextToken: 'n',
+    })
   })
 
   it('reads the authentication mode; a cluster without accessConfig is CONFIG_MAP', async () => {
@@ -150,15 +154,26 @@ describe('eks-sdk adapter (aws-sdk-client-mock)', () => {
     expect(await a.updateAuthenticationMode('prod', 'API')).toEqual({
       updateId: 'u-1',
     })
-    expect(eks.commandCalls(CreateAccessEntryCommand)[0]?.args[0].input).toEqual({ clusterName: 'prod', principalArn: P, type: 'EC2_LINUX' })
-    expect(eks.commandCalls(UpdateAccessEntryCommand)[0]?.args[0].input).toEqual({ clusterName: 'prod', principalArn: P, kubernetesGroups: [] })
+    expect(eks.commandCalls(CreateAccessEntryCommand)[0]?.args[0].input).toEqual({
+      clusterName: 'prod',
+      principalArn: P,
+      type: 'EC2_LINUX',
+    })
+    expect(eks.commandCalls(UpdateAccessEntryCommand)[0]?.args[0].input).toEqual({
+      clusterName: 'prod',
+      principalArn: P,
+      kubernetesGroups: [],
+    })
     expect(eks.commandCalls(AssociateAccessPolicyCommand)[0]?.args[0].input).toEqual({
       clusterName: 'prod',
       principalArn: P,
       policyArn: 'pol',
       accessScope: { type: 'cluster' },
     })
-    expect(eks.commandCalls(UpdateClusterConfigCommand)[0]?.args[0].input).toEqual({ name: 'prod', accessConfig: { authenticationMode: 'API' } })
+    expect(eks.commandCalls(UpdateClusterConfigCommand)[0]?.args[0].input).toEqual({
+      name: 'prod',
+      accessConfig: { authenticationMode: 'API' },
+    })
   })
 
   it.each([
@@ -180,7 +195,11 @@ describe('eks-sdk adapter (aws-sdk-client-mock)', () => {
       'AccessDeniedException',
       403,
     ],
-    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'CredentialsProviderError', undefined],
+    [
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      'CredentialsProviderError',
+      undefined,
+    ],
   ])('maps %s to AwsCallError(operation, code = name, message, status)', async (error, code, status) => {
     eks.on(DescribeClusterCommand).rejects(error)
     const e = await api()

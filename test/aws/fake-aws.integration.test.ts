@@ -422,7 +422,9 @@ describe('real SDK against the fake: writes and EKS rules', () => {
       kubernetesGroups: [],
       tags: {},
     })
-    expect((await api.describeAccessEntry('prod', roleArn(A, 'path/to/dev'))).username).toBe(`arn:aws:sts::${A}:assumed-role/dev/{{SessionName}}`)
+    expect((await api.describeAccessEntry('prod', roleArn(A, 'path/to/dev'))).username).toBe(
+      `arn:aws:sts::${A}:assumed-role/dev/{{SessionName}}`,
+    )
     expect((await api.describeAccessEntry('prod', `arn:aws:iam::${A}:user/alice`)).username).toBe(`arn:aws:iam::${A}:user/alice`)
     expect((await api.describeAccessEntry('prod', roleArn(A, 'node'))).username).toBe('system:node:{{EC2PrivateDNSName}}')
     expect((await api.describeAccessEntry('prod', roleArn(A, 'pods'))).username).toBe('system:node:{{SessionName}}')
@@ -618,7 +620,9 @@ describe('real STS client against the fake', () => {
       endpoint: fake.url,
     }).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(AwsCallError)
-    expect((e as Error).message).toBe(`Could not assume role ${ROLE} with OIDC: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity`)
+    expect((e as Error).message).toBe(
+      `Could not assume role ${ROLE} with OIDC: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity`,
+    )
     expect((e as Error).message).not.toContain(bad)
   })
 

@@ -30,7 +30,10 @@ describe('fake EKS wire protocol', () => {
   })
 
   it('writes timestamps as epoch seconds', async () => {
-    fake = await startFakeAws({ now: () => 1_790_000_000_123, clusters: [{ name: 'prod', region: 'eu-west-1', entries: [{ principalArn: roleArn(A, 'x') }] }] })
+    fake = await startFakeAws({
+      now: () => 1_790_000_000_123,
+      clusters: [{ name: 'prod', region: 'eu-west-1', entries: [{ principalArn: roleArn(A, 'x') }] }],
+    })
     const { body } = await get(`/clusters/prod/access-entries/${enc(roleArn(A, 'x'))}`)
     expect(body['accessEntry']).toMatchObject({ createdAt: 1_790_000_000.123, modifiedAt: 1_790_000_000.123 })
   })
@@ -55,7 +58,10 @@ describe('fake EKS wire protocol', () => {
     const p = roleArn(A, 'a/b/c')
     fake = await startFakeAws({ clusters: [{ name: 'prod', region: 'eu-west-1', entries: [{ principalArn: p }] }] })
     expect((await get(`/clusters/prod/access-entries/${enc(p)}`)).status).toBe(200)
-    expect((await get(`/clusters/prod/access-entries/${enc(p)}/access-policies`)).body).toMatchObject({ principalArn: p, associatedAccessPolicies: [] })
+    expect((await get(`/clusters/prod/access-entries/${enc(p)}/access-policies`)).body).toMatchObject({
+      principalArn: p,
+      associatedAccessPolicies: [],
+    })
   })
 
   it('uses the credential scope: account from the access key, region from the scope', async () => {
@@ -66,8 +72,11 @@ describe('fake EKS wire protocol', () => {
   })
 
   it('ListTagsForResource / UntagResource on an access-entry ARN', async () => {
-    fake = await startFakeAws({ clusters: [{ name: 'prod', region: 'eu-west-1', entries: [{ principalArn: roleArn(A, 'x'), tags: { a: '1', b: '2', c: '3' } }] }] })
-    const arn = ((await get(`/clusters/prod/access-entries/${enc(roleArn(A, 'x'))}`)).body['accessEntry'] as { accessEntryArn: string }).accessEntryArn
+    fake = await startFakeAws({
+      clusters: [{ name: 'prod', region: 'eu-west-1', entries: [{ principalArn: roleArn(A, 'x'), tags: { a: '1', b: '2', c: '3' } }] }],
+    })
+    const arn = ((await get(`/clusters/prod/access-entries/${enc(roleArn(A, 'x'))}`)).body['accessEntry'] as { accessEntryArn: string })
+      .accessEntryArn
     const del = await fetch(`${fake.url}/tags/${enc(arn)}?tagKeys=a&tagKeys=c`, { method: 'DELETE', headers: { authorization: auth() } })
     expect(del.status).toBe(200)
     expect((await get(`/tags/${enc(arn)}`)).body).toEqual({ tags: { b: '2' } })
@@ -90,18 +99,35 @@ describe('fake STS wire protocol', () => {
   it('answers the query protocol with XML, and errors with an ErrorResponse', async () => {
     fake = await startFakeAws()
     const post = (form: Record<string, string>) =>
-      fetch(fake!.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) })
+      fetch(fake!.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form),
+      })
     const ok = await post({
-      Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: roleArn(A, 'plan'), RoleSessionName: 'gha',
+      Action: 'AssumeRoleWithWebIdentity',
+      Version: '2011-06-15',
+      RoleArn: roleArn(A, 'plan'),
+      RoleSessionName: 'gha',
       WebIdentityToken: unsignedJwt({ sub: 'repo:a/b:ref:refs/heads/main', aud: 'sts.amazonaws.com' }),
     })
     const xml = await ok.text()
     expect(ok.status).toBe(200)
-    expect(xml).toMatch(/^<AssumeRoleWithWebIdentityResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><AssumeRoleWithWebIdentityResult>/)
+    expect(xml).toMatch(
+      /^<AssumeRoleWithWebIdentityResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><AssumeRoleWithWebIdentityResult>/,
+    )
     expect(xml).toContain(`<Arn>arn:aws:sts::${A}:assumed-role/plan/gha</Arn>`)
     expect(xml).toContain('<SubjectFromWebIdentityToken>repo:a/b:ref:refs/heads/main</SubjectFromWebIdentityToken>')
-    const bad = await post({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: roleArn(A, 'plan'), RoleSessionName: 'gha', WebIdentityToken: 'not-a-jwt' })
+    const bad = await post({
+      Action: 'AssumeRoleWithWebIdentity',
+      Version: '2011-06-15',
+      RoleArn: roleArn(A, 'plan'),
+      RoleSessionName: 'gha',
+      WebIdentityToken: 'not-a-jwt',
+    })
     expect(bad.status).toBe(400)
-    expect(await bad.text()).toMatch(/<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidIdentityToken<\/Code>/)
+    expect(await bad.text()).toMatch(
+      /<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidIdentityToken<\/Code>/,
+    )
   })
 })

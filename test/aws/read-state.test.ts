@@ -9,7 +9,10 @@ interface MemCluster {
   entries: ObservedEntry[]
 }
 
-function memoryWorld(clusters: Record<string, MemCluster>, opts: { failOn?: (op: string, cluster: string, principal?: string) => AwsCallError | undefined } = {}) {
+function memoryWorld(
+  clusters: Record<string, MemCluster>,
+  opts: { failOn?: (op: string, cluster: string, principal?: string) => AwsCallError | undefined } = {},
+) {
   const calls: string[] = []
   const inFlight = new Map<string, number>()
   const maxInFlight = new Map<string, number>()
@@ -37,7 +40,8 @@ function memoryWorld(clusters: Record<string, MemCluster>, opts: { failOn?: (op:
     }
     const unused = () => Promise.reject(new Error('not a read'))
     return {
-      describeCluster: (name) => read('DescribeCluster', name, undefined, (): ClusterInfo => ({ name, authenticationMode: clusterOf(name).mode })),
+      describeCluster: (name) =>
+        read('DescribeCluster', name, undefined, (): ClusterInfo => ({ name, authenticationMode: clusterOf(name).mode })),
       listAccessEntries: (name) => read('ListAccessEntries', name, undefined, () => clusterOf(name).entries.map((e) => e.principalArn)),
       describeAccessEntry: (name, p) =>
         read('DescribeAccessEntry', name, p, () => {
@@ -45,8 +49,16 @@ function memoryWorld(clusters: Record<string, MemCluster>, opts: { failOn?: (op:
           return rest
         }),
       listAssociatedAccessPolicies: (name, p) =>
-        read('ListAssociatedAccessPolicies', name, p, (): AssociatedPolicy[] => [...clusterOf(name).entries.find((e) => e.principalArn === p)!.accessPolicies]),
-      listAccessPolicies: () => read('ListAccessPolicies', '-', undefined, () => [{ name: 'AmazonEKSViewPolicy', arn: `arn:${t.region.startsWith('cn-') ? 'aws-cn' : 'aws'}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy` }]),
+        read('ListAssociatedAccessPolicies', name, p, (): AssociatedPolicy[] => [
+          ...clusterOf(name).entries.find((e) => e.principalArn === p)!.accessPolicies,
+        ]),
+      listAccessPolicies: () =>
+        read('ListAccessPolicies', '-', undefined, () => [
+          {
+            name: 'AmazonEKSViewPolicy',
+            arn: `arn:${t.region.startsWith('cn-') ? 'aws-cn' : 'aws'}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy`,
+          },
+        ]),
       createAccessEntry: unused,
       updateAccessEntry: unused,
       deleteAccessEntry: unused,
@@ -63,14 +75,24 @@ const A = '111122223333'
 const B = '444455556666'
 const role = (acct: string, n: string) => `arn:aws:iam::${acct}:role/${n}`
 const entry = (principalArn: string, over: Partial<ObservedEntry> = {}): ObservedEntry => ({
-  principalArn, type: 'STANDARD', username: 'u', kubernetesGroups: [], tags: {}, accessPolicies: [], ...over,
+  principalArn,
+  type: 'STANDARD',
+  username: 'u',
+  kubernetesGroups: [],
+  tags: {},
+  accessPolicies: [],
+  ...over,
 })
 const target = (key: string, accountId = A, region = 'eu-west-1', name = key): ClusterTarget => ({ key, name, region, accountId })
 
 describe('readLiveState (in-memory port)', () => {
   it('never has more reads in flight per account+region than the bound, and runs accounts in parallel', async () => {
     const many = (acct: string) => Array.from({ length: 40 }, (_, i) => entry(role(acct, `r${i}`)))
-    const w = memoryWorld({ [`${A}/a1`]: { mode: 'API', entries: many(A) }, [`${A}/a2`]: { mode: 'API', entries: many(A) }, [`${B}/b1`]: { mode: 'API', entries: many(B) } })
+    const w = memoryWorld({
+      [`${A}/a1`]: { mode: 'API', entries: many(A) },
+      [`${A}/a2`]: { mode: 'API', entries: many(A) },
+      [`${B}/b1`]: { mode: 'API', entries: many(B) },
+    })
     const state = await readLiveState([target('a1'), target('a2'), target('b1', B)], w.factory, { concurrency: 3 })
     expect([...state.clusters.values()].every((r) => r.ok)).toBe(true)
     expect(w.maxInFlight.get(`${A}|eu-west-1`)).toBe(3)
@@ -79,7 +101,10 @@ describe('readLiveState (in-memory port)', () => {
 
   it('makes no read twice (two logical keys for one cluster share the read) and reads the catalogue once per partition', async () => {
     const w = memoryWorld({ [`${A}/prod`]: { mode: 'API', entries: [entry(role(A, 'x'))] }, [`${A}/china`]: { mode: 'API', entries: [] } })
-    const state = await readLiveState([target('prod'), target('prod-alias', A, 'eu-west-1', 'prod'), target('cn', A, 'cn-north-1', 'china')], w.factory)
+    const state = await readLiveState(
+      [target('prod'), target('prod-alias', A, 'eu-west-1', 'prod'), target('cn', A, 'cn-north-1', 'china')],
+      w.factory,
+    )
     expect(state.clusters.get('prod')).toEqual(state.clusters.get('prod-alias'))
     expect(w.calls).toHaveLength(new Set(w.calls).size)
     expect(w.calls.filter((c) => c.startsWith('ListAccessPolicies'))).toHaveLength(2)
@@ -141,7 +166,10 @@ describe('readLiveState (in-memory port)', () => {
     }
     const state = await readLiveState([target('good'), target('other', B)], factory)
     expect(state.clusters.get('good')?.ok).toBe(true)
-    expect(state.clusters.get('other')).toMatchObject({ ok: false, error: { code: 'Error', message: expect.stringMatching(/credentials/) } })
+    expect(state.clusters.get('other')).toMatchObject({
+      ok: false,
+      error: { code: 'Error', message: expect.stringMatching(/credentials/) },
+    })
   })
 
   it('an entry deleted between list and describe is skipped, not a cluster error', async () => {

@@ -213,7 +213,9 @@ describe('readLiveState: a cluster that keeps being throttled fails at its deadl
       error: { code: 'ClusterTimeout' },
     })
     const text = stuck?.ok === false ? stuck.error.message : ''
-    expect(text).toMatch(/gave up after reading 2 of 3 access entries: DescribeAccessEntry waited 120 s and reached the cluster timeout of 120 s/)
+    expect(text).toMatch(
+      /gave up after reading 2 of 3 access entries: DescribeAccessEntry waited 120 s and reached the cluster timeout of 120 s/,
+    )
     expect(text).toMatch(message)
     expect(text).toContain('--max-rate')
     expect(text).toContain('--cluster-timeout')

@@ -281,6 +281,23 @@ describe('exportCommand', () => {
     expect(r.stdout).toBe(exportManifestYaml(PROD))
     expect(fake.calls).toEqual([])
   })
+
+  it('refuses (exit 1, nothing written) a state snapshot that plan --state would refuse as too large', async () => {
+    const template = PROD.entries[0]!
+    const many: ObservedEntry[] = Array.from({ length: 45_000 }, (_, i) => ({
+      ...template,
+      principalArn: `arn:aws:iam::111122223333:role/team-${String(i).padStart(5, '0')}-${'x'.repeat(200)}`,
+    }))
+    const written: string[] = []
+    const r = await run({ format: 'state', output: 'big.json' }, fakeEks({}), {
+      readCluster: async () => ({ ok: true, value: { ...PROD, entries: many } }),
+      writeFile: async (f) => void written.push(f),
+    })
+    expect(r.code).toBe(1)
+    expect(written).toEqual([])
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/over the 16 MiB that plan --state reads/)
+  })
 })
 
 describe('readClusterAccess', () => {

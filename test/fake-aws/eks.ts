@@ -101,8 +101,7 @@ export function routeEks(method: string, segments: readonly string[]): EksRoute 
   if (a !== 'clusters' || b === undefined) return undefined
   if (n === 2 && method === 'GET') return { operation: 'DescribeCluster', cluster: b }
   if (n === 3 && c === 'update-config' && method === 'POST') return { operation: 'UpdateClusterConfig', cluster: b }
-  if (n === 4 && c === 'updates' && d !== undefined && method === 'GET')
-    return { operation: 'DescribeUpdate', cluster: b, updateId: d }
+  if (n === 4 && c === 'updates' && d !== undefined && method === 'GET') return { operation: 'DescribeUpdate', cluster: b, updateId: d }
   if (c !== 'access-entries') return undefined
   if (n === 3) {
     const op = { GET: 'ListAccessEntries', POST: 'CreateAccessEntry' }[method]
@@ -380,7 +379,8 @@ export class FakeEksState {
     const c = this.accessCluster(req)
     const e = this.entryOf(req, c)
     const username = optionalString(req.body['username'], 'username', c.name)
-    const groups = req.body['kubernetesGroups'] === undefined ? undefined : stringList(req.body['kubernetesGroups'], 'kubernetesGroups', c.name)
+    const groups =
+      req.body['kubernetesGroups'] === undefined ? undefined : stringList(req.body['kubernetesGroups'], 'kubernetesGroups', c.name)
     if (username !== undefined) validateUsername(username, c.name)
     if (groups !== undefined) validateGroups(groups, c.name)
     if (e.type !== 'STANDARD' && (username !== undefined || (groups !== undefined && groups.length > 0)))
@@ -424,10 +424,13 @@ export class FakeEksState {
     if (typeof policyArn !== 'string' || typeof scope !== 'object' || scope === null)
       throw invalidParameter('policyArn and accessScope are required.', c.name)
     if (NODE_TYPES_WITHOUT_POLICIES.has(e.type)) throw invalidParameter(EKS_MESSAGES.notStandard, c.name)
-    if (!this.catalogue(c.region).includes(policyArn)) throw invalidParameter(`The policy ${policyArn} is not a valid access policy.`, c.name)
+    if (!this.catalogue(c.region).includes(policyArn))
+      throw invalidParameter(`The policy ${policyArn} is not a valid access policy.`, c.name)
     const namespaces = stringList(scope.namespaces, 'namespaces', c.name)
-    if (scope.type !== 'cluster' && scope.type !== 'namespace') throw invalidParameter('accessScope.type must be cluster or namespace.', c.name)
-    if (scope.type === 'namespace' && namespaces.length === 0) throw invalidParameter('A namespace scope needs at least one namespace.', c.name)
+    if (scope.type !== 'cluster' && scope.type !== 'namespace')
+      throw invalidParameter('accessScope.type must be cluster or namespace.', c.name)
+    if (scope.type === 'namespace' && namespaces.length === 0)
+      throw invalidParameter('A namespace scope needs at least one namespace.', c.name)
     if (scope.type === 'cluster' && namespaces.length > 0) throw invalidParameter('A cluster scope takes no namespaces.', c.name)
     const now = this.options.now()
     const previous = e.policies.get(policyArn)
@@ -580,8 +583,7 @@ function stringMap(v: unknown, clusterName: string | undefined): Record<string, 
 export function paginate<T>(all: readonly T[], query: URLSearchParams): { items: T[]; nextToken?: string } {
   const rawMax = query.get('maxResults')
   const max = rawMax === null ? 100 : Number(rawMax)
-  if (!Number.isInteger(max) || max < 1 || max > 100)
-    throw invalidParameter('maxResults must be between 1 and 100.')
+  if (!Number.isInteger(max) || max < 1 || max > 100) throw invalidParameter('maxResults must be between 1 and 100.')
   const rawToken = query.get('nextToken')
   let offset = 0
   if (rawToken !== null) {

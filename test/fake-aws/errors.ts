@@ -16,8 +16,7 @@ export const EKS_MESSAGES = {
   inUse: 'The specified access entry resource is already in use on this cluster.',
   configMap: "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation.",
   noCluster: (name: string) => `No cluster found for name: ${name}.`,
-  noPrincipal:
-    "The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'.",
+  noPrincipal: "The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'.",
   systemGroup: (group: string) => `The kubernetes group name ${group} is invalid, it cannot start with system:`,
   systemUsername: 'The username must not begin with system:',
   notStandard: 'This operation can only be performed on Access Entries with a type of "STANDARD".',

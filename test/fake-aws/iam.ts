@@ -49,7 +49,15 @@ export class FakeIamState {
     if (!m) throw new Error(`fake IAM: not a role or user ARN: ${p.arn}`)
     const [, , account, kind, path, name] = m as unknown as [string, string, string, 'role' | 'user', string | undefined, string]
     const prefix = kind === 'role' ? 'AROA' : 'AIDA'
-    this.principals.set(key(account, kind, name), { arn: p.arn, account, kind, path: path ?? '/', name, id: prefix + randomId(17), createDate: p.createDate })
+    this.principals.set(key(account, kind, name), {
+      arn: p.arn,
+      account,
+      kind,
+      path: path ?? '/',
+      name,
+      id: prefix + randomId(17),
+      createDate: p.createDate,
+    })
   }
 
   delete(arn: string): void {
@@ -77,7 +85,12 @@ export function handleIam(form: URLSearchParams, caller: Caller, state: FakeIamS
   const record = (status: number): void => void state.calls.push({ operation: action, account: caller.accountId, name, status })
   try {
     if (!caller.signed) throw new FakeAwsError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token')
-    if (form.get('Version') !== IAM_VERSION) throw new FakeAwsError(400, 'InvalidAction', `Could not find operation ${action} for version ${form.get('Version') ?? 'NO_VERSION_SPECIFIED'}`)
+    if (form.get('Version') !== IAM_VERSION)
+      throw new FakeAwsError(
+        400,
+        'InvalidAction',
+        `Could not find operation ${action} for version ${form.get('Version') ?? 'NO_VERSION_SPECIFIED'}`,
+      )
     let body: string
     if (action === 'GetRole') body = getRole(state, caller.accountId, name)
     else if (action === 'GetUser') body = getUser(state, caller.accountId, name)
@@ -93,7 +106,11 @@ export function handleIam(form: URLSearchParams, caller: Caller, state: FakeIamS
 
 function validateName(name: string, member: string): void {
   if (!/^[\w+=,.@-]{1,64}$/.test(name)) {
-    throw new FakeAwsError(400, 'ValidationError', `1 validation error detected: Value '${name}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`)
+    throw new FakeAwsError(
+      400,
+      'ValidationError',
+      `1 validation error detected: Value '${name}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+    )
   }
 }
 
@@ -138,7 +155,9 @@ export interface FakeIam {
 }
 
 /** A standalone fake IAM on 127.0.0.1 (a random port unless given). */
-export async function startFakeIam(options: { port?: number; defaultAccountId?: string; principals?: readonly SeedPrincipal[] } = {}): Promise<FakeIam> {
+export async function startFakeIam(
+  options: { port?: number; defaultAccountId?: string; principals?: readonly SeedPrincipal[] } = {},
+): Promise<FakeIam> {
   const state = new FakeIamState()
   for (const p of options.principals ?? []) state.seed(p)
   const defaults = { accountId: options.defaultAccountId ?? '111122223333', region: 'us-east-1' }

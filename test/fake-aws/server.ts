@@ -154,7 +154,13 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
         return respond(res, out.status, { 'content-type': 'text/xml' }, out.body)
       }
       const out = handleSts(form, caller, issued, { ...(options.sts ?? {}), now })
-      calls.push({ service: 'sts', operation: form.get('Action') ?? '', account: caller.accountId, region: caller.region, status: out.status })
+      calls.push({
+        service: 'sts',
+        operation: form.get('Action') ?? '',
+        account: caller.accountId,
+        region: caller.region,
+        status: out.status,
+      })
       return respond(res, out.status, { 'content-type': 'text/xml' }, out.body)
     }
     // Path labels are percent-encoded per segment (`/` and `:` included): split first, then decode.
@@ -275,4 +281,3 @@ function readBody(req: IncomingMessage): Promise<string> {
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 }
-

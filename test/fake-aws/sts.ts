@@ -66,7 +66,8 @@ export function stsErrorXml(e: FakeAwsError): string {
 function assumeRole(form: URLSearchParams, caller: Caller, issued: Map<string, IssuedSession>, options: StsOptions): string {
   if (!caller.signed) throw new FakeAwsError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token')
   const { roleArn, sessionName, duration, account, roleName } = validateCommon(form)
-  const trusted = options.trust?.({ action: 'AssumeRole', roleArn, roleSessionName: sessionName, callerAccountId: caller.accountId }) ?? true
+  const trusted =
+    options.trust?.({ action: 'AssumeRole', roleArn, roleSessionName: sessionName, callerAccountId: caller.accountId }) ?? true
   if (!trusted)
     throw new FakeAwsError(
       403,
@@ -105,7 +106,13 @@ function assumeRoleWithWebIdentity(form: URLSearchParams, issued: Map<string, Is
   )
 }
 
-function validateCommon(form: URLSearchParams): { roleArn: string; sessionName: string; duration: number; account: string; roleName: string } {
+function validateCommon(form: URLSearchParams): {
+  roleArn: string
+  sessionName: string
+  duration: number
+  account: string
+  roleName: string
+} {
   const roleArn = form.get('RoleArn') ?? ''
   const sessionName = form.get('RoleSessionName') ?? ''
   const rawDuration = form.get('DurationSeconds')
@@ -114,7 +121,9 @@ function validateCommon(form: URLSearchParams): { roleArn: string; sessionName: 
   if (sessionName.length < 2 || sessionName.length > 64)
     throw validation(`Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64`)
   if (!SESSION_NAME.test(sessionName))
-    throw validation(`Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`)
+    throw validation(
+      `Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    )
   const duration = rawDuration === null ? 3600 : Number(rawDuration)
   if (!Number.isInteger(duration) || duration < 900 || duration > 43200)
     throw validation(`Value '${rawDuration ?? ''}' at 'durationSeconds' failed to satisfy constraint: Member must be between 900 and 43200`)
@@ -158,7 +167,12 @@ export function decodeJwtClaims(token: string): Record<string, unknown> | undefi
 
 function matchPattern(pattern: string | RegExp, value: string): boolean {
   if (pattern instanceof RegExp) return pattern.test(value)
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  )
   return re.test(value)
 }
 

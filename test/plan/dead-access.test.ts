@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import type { IamReadApi, IamTarget, PrincipalLookup } from '../../src/aws/iam-port.js'
 import { createIamApiFactory } from '../../src/aws/iam-sdk.js'
 import { createLimiter } from '../../src/aws/limit.js'
@@ -191,7 +190,6 @@ describe('findDeadAccess against the fake IAM (real client-iam)', () => {
     const iamFor = createIamApiFactory({
       endpoint: fake.url,
       credentialsFor: (t) => ({ accessKeyId: `AKIA${t.accountId}TEST`, secretAccessKey: 's' }),
-      retryStrategy: new ConfiguredRetryStrategy(1),
     })
     const report = await findDeadAccess(
       [

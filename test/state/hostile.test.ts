@@ -3,24 +3,62 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { checkStateSnapshotSize, loadStateSnapshotFile, MAX_STATE_BYTES, parseStateSnapshot, serializeStateSnapshot } from '../../src/state/snapshot.js'
+import {
+  checkStateSnapshotSize,
+  loadStateSnapshotFile,
+  MAX_STATE_BYTES,
+  parseStateSnapshot,
+  serializeStateSnapshot,
+} from '../../src/state/snapshot.js'
 import type { StateSnapshot } from '../../src/types.js'
 
 const A = 'arn:aws:iam::111122223333:role/'
 const deep = (n: number) => '['.repeat(n) + ']'.repeat(n)
-const entry = (over: Record<string, unknown> = {}) => ({ principalArn: `${A}dev`, type: 'STANDARD', kubernetesGroups: [], tags: {}, accessPolicies: [], ...over })
+const entry = (over: Record<string, unknown> = {}) => ({
+  principalArn: `${A}dev`,
+  type: 'STANDARD',
+  kubernetesGroups: [],
+  tags: {},
+  accessPolicies: [],
+  ...over,
+})
 const snapshot = (entries: unknown[], top: Record<string, unknown> = {}) =>
   JSON.stringify({ version: 1, clusters: [{ name: 'prod', region: 'eu-west-1', authenticationMode: 'API', entries }], ...top })
-const scope = (type: string) => ({ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type } })
 
 describe('hostile snapshots get a located problem, never a crash', () => {
   it.each([
-    { what: '4,000 levels inside version', text: `{"version": ${deep(4000)}, "clusters": []}`, code: 'syntax', message: /nesting deeper than 64 levels/ },
-    { what: '4,000 levels inside accessScope.type', text: snapshot([entry({ accessPolicies: [{ policyArn: 'x', accessScope: { type: 'X' } }] })]).replace('"X"', deep(4000)), code: 'syntax', message: /nesting deeper than 64/ },
+    {
+      what: '4,000 levels inside version',
+      text: `{"version": ${deep(4000)}, "clusters": []}`,
+      code: 'syntax',
+      message: /nesting deeper than 64 levels/,
+    },
+    {
+      what: '4,000 levels inside accessScope.type',
+      text: snapshot([entry({ accessPolicies: [{ policyArn: 'x', accessScope: { type: 'X' } }] })]).replace('"X"', deep(4000)),
+      code: 'syntax',
+      message: /nesting deeper than 64/,
+    },
     { what: '4,000 levels at the top', text: deep(4000), code: 'syntax', message: /nesting deeper than 64/ },
-    { what: 'a duplicate key (second occurrence)', text: '{"version": 1, "clusters": [], "version": 1}', code: 'duplicate', message: /duplicate key "version"/, column: 32 },
-    { what: 'a duplicate tag key', text: snapshot([entry({ tags: { a: '1' } })]).replace('"tags":{"a":"1"}', '"tags":{"a":"1","a":"2"}'), code: 'duplicate', message: /duplicate key "a"/ },
-    { what: 'a 4 MB bad value (shortened in the message)', text: JSON.stringify({ version: 'x'.repeat(4_000_000), clusters: [] }), code: 'schema', message: /… \(4000002 characters\)/ },
+    {
+      what: 'a duplicate key (second occurrence)',
+      text: '{"version": 1, "clusters": [], "version": 1}',
+      code: 'duplicate',
+      message: /duplicate key "version"/,
+      column: 32,
+    },
+    {
+      what: 'a duplicate tag key',
+      text: snapshot([entry({ tags: { a: '1' } })]).replace('"tags":{"a":"1"}', '"tags":{"a":"1","a":"2"}'),
+      code: 'duplicate',
+      message: /duplicate key "a"/,
+    },
+    {
+      what: 'a 4 MB bad value (shortened in the message)',
+      text: JSON.stringify({ version: 'x'.repeat(4_000_000), clusters: [] }),
+      code: 'schema',
+      message: /… \(4000002 characters\)/,
+    },
     { what: 'role/*', text: snapshot([entry({ principalArn: `${A}*` })]), code: 'schema', message: /not a valid IAM principal ARN/ },
     { what: 'role/../x', text: snapshot([entry({ principalArn: `${A}../x` })]), code: 'schema', message: /relative reference/ },
     { what: 'role//x', text: snapshot([entry({ principalArn: `${A}/x` })]), code: 'schema', message: /empty segment/ },
@@ -46,7 +84,10 @@ describe('hostile snapshots get a located problem, never a crash', () => {
 
   it('export agrees with the cap: a snapshot over it is refused before it is written', () => {
     expect(checkStateSnapshotSize('x'.repeat(MAX_STATE_BYTES), 'out.json')).toBeUndefined()
-    expect(checkStateSnapshotSize('x'.repeat(MAX_STATE_BYTES + 1), 'out.json')).toMatchObject({ code: 'size', message: /plan --state reads/ })
+    expect(checkStateSnapshotSize('x'.repeat(MAX_STATE_BYTES + 1), 'out.json')).toMatchObject({
+      code: 'size',
+      message: /plan --state reads/,
+    })
   })
 
   it('a 20 × 500 fleet fits under the cap', () => {
@@ -60,7 +101,12 @@ describe('hostile snapshots get a located problem, never a crash', () => {
         username: `${A}team-${i}`,
         kubernetesGroups: ['view', 'edit'],
         tags: { owner: 'platform', 'managed-by': 'eks-access-gate' },
-        accessPolicies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'namespace' as const, namespaces: ['a', 'b'] } }],
+        accessPolicies: [
+          {
+            policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy',
+            accessScope: { type: 'namespace' as const, namespaces: ['a', 'b'] },
+          },
+        ],
         accessEntryArn: `arn:aws:eks:eu-west-1:111122223333:access-entry/c${c}/role/111122223333/team-${i}/01234567-89ab-cdef-0123-456789abcdef`,
       })),
     }))

@@ -55,7 +55,13 @@ describe('serializeStateSnapshot / parseStateSnapshot', () => {
           region: 'us-east-1',
           authenticationMode: 'API',
           entries: [
-            { principalArn: 'arn:aws:iam::111122223333:role/z', type: 'STANDARD', kubernetesGroups: ['y', 'x', 'y'], tags: { b: '1', a: '2', '10': 'x', '9': 'y' }, accessPolicies: [] },
+            {
+              principalArn: 'arn:aws:iam::111122223333:role/z',
+              type: 'STANDARD',
+              kubernetesGroups: ['y', 'x', 'y'],
+              tags: { b: '1', a: '2', '10': 'x', '9': 'y' },
+              accessPolicies: [],
+            },
             {
               principalArn: 'arn:aws:iam::111122223333:role/a',
               type: 'STANDARD',
@@ -89,7 +95,10 @@ describe('serializeStateSnapshot / parseStateSnapshot', () => {
     // clusters by region then name, entries by principal
     const back = parsed(text)
     expect(back.clusters.map((c) => `${c.region}/${c.name}`)).toEqual(['eu-west-1/z', 'us-east-1/a', 'us-east-1/b'])
-    expect(back.clusters[2]?.entries.map((e) => e.principalArn)).toEqual(['arn:aws:iam::111122223333:role/a', 'arn:aws:iam::111122223333:role/z'])
+    expect(back.clusters[2]?.entries.map((e) => e.principalArn)).toEqual([
+      'arn:aws:iam::111122223333:role/a',
+      'arn:aws:iam::111122223333:role/z',
+    ])
     expect(back.clusters[2]?.entries[1]?.kubernetesGroups).toEqual(['x', 'y'])
     expect(back.clusters[2]?.entries[0]?.accessPolicies.map((p) => p.policyArn)).toEqual([`${P}A`, `${P}B`])
     expect(back.accessPolicies?.map((p) => p.name)).toEqual(['A', 'B'])
@@ -166,12 +175,27 @@ describe('parseStateSnapshot problems', () => {
     ['wrong version', (s) => (s.version = 2), '"version": |2', 'version must be 1'],
     ['unknown top-level key (at the key)', (s) => (s.extra = true), '"extra"', 'unknown key "extra"'],
     ['unknown entry key, with a suggestion', (s) => (s.clusters[0].entries[0].usrname = 'u'), '"usrname"', 'did you mean "username"'],
-    ['missing required key (at the object)', (s) => delete s.clusters[0].authenticationMode, '{\n      "name"', 'lacks the required key "authenticationMode"'],
+    [
+      'missing required key (at the object)',
+      (s) => delete s.clusters[0].authenticationMode,
+      '{\n      "name"',
+      'lacks the required key "authenticationMode"',
+    ],
     ['bad enum', (s) => (s.clusters[0].authenticationMode = 'IAM'), '"IAM"', 'must be one of API, API_AND_CONFIG_MAP, CONFIG_MAP'],
     ['bad type', (s) => (s.clusters[0].entries[0].kubernetesGroups = 'admins'), '"admins"', 'kubernetesGroups must be an array'],
     ['bad principal', (s) => (s.clusters[0].entries[0].principalArn = 'team-a'), '"team-a"', 'is not an IAM role or user ARN'],
-    ['short policy name', (s) => (s.clusters[0].entries[0].accessPolicies[0].policyArn = 'AmazonEKSViewPolicy'), '"AmazonEKSViewPolicy"', 'full access-policy ARN'],
-    ['namespace scope without namespaces', (s) => (s.clusters[0].entries[0].accessPolicies[0].accessScope.namespaces = []), '"namespaces": |[]', 'at least one namespace'],
+    [
+      'short policy name',
+      (s) => (s.clusters[0].entries[0].accessPolicies[0].policyArn = 'AmazonEKSViewPolicy'),
+      '"AmazonEKSViewPolicy"',
+      'full access-policy ARN',
+    ],
+    [
+      'namespace scope without namespaces',
+      (s) => (s.clusters[0].entries[0].accessPolicies[0].accessScope.namespaces = []),
+      '"namespaces": |[]',
+      'at least one namespace',
+    ],
     [
       'cluster scope with namespaces',
       (s) => (s.clusters[0].entries[0].accessPolicies[0].accessScope.type = 'cluster'),
@@ -193,7 +217,13 @@ describe('parseStateSnapshot problems', () => {
     const before = text.slice(0, offset).split('\n')
     const problem = result.error.find((p) => p.message.includes(message))
     expect(problem, JSON.stringify(result.error)).toBeDefined()
-    expect(problem).toMatchObject({ code: 'schema', severity: 'error', file: 'snap.json', line: before.length, column: (before.at(-1)?.length ?? 0) + 1 })
+    expect(problem).toMatchObject({
+      code: 'schema',
+      severity: 'error',
+      file: 'snap.json',
+      line: before.length,
+      column: (before.at(-1)?.length ?? 0) + 1,
+    })
   })
 
   it('reports every schema problem, sorted by position', () => {
@@ -227,7 +257,11 @@ describe('parseStateSnapshot problems', () => {
       ],
       'associated twice',
     ],
-    ['a cluster twice', [clusterJson('prod', 'eu-west-1', []), clusterJson('prod', 'eu-west-1', [], { accountId: '111122223333' })], 'already in the snapshot'],
+    [
+      'a cluster twice',
+      [clusterJson('prod', 'eu-west-1', []), clusterJson('prod', 'eu-west-1', [], { accountId: '111122223333' })],
+      'already in the snapshot',
+    ],
   ])('duplicates: %s (at the second occurrence)', (_name, clusters, message) => {
     const text = JSON.stringify({ version: 1, clusters }, null, 2)
     const result = parseStateSnapshot(text, 'snap.json')
@@ -298,7 +332,12 @@ describe('loadStateSnapshotFile', () => {
 
   it('names the file relative to cwd in problems', async () => {
     const loaded = await loadStateSnapshotFile(path.join(dir, 'bad.json'), dir)
-    expect(loaded.kind === 'parsed' && !loaded.result.ok && loaded.result.error[0]).toMatchObject({ file: 'bad.json', line: 2, column: 15, code: 'syntax' })
+    expect(loaded.kind === 'parsed' && !loaded.result.ok && loaded.result.error[0]).toMatchObject({
+      file: 'bad.json',
+      line: 2,
+      column: 15,
+      code: 'syntax',
+    })
   })
 
   it.each([
@@ -350,7 +389,9 @@ describe('examples/state.json', () => {
     expect(owned(prod, 'contractor-acme')).toBe(true)
     expect(owned(prod, 'sre/on-call')).toBe(true)
     expect(owned(prod, 'terraform-deployer')).toBe(false)
-    expect(prod?.entries.find((e) => e.principalArn.endsWith('sre/on-call'))?.accessPolicies.map((p) => p.policyArn)).toEqual([`${P}AmazonEKSViewPolicy`])
+    expect(prod?.entries.find((e) => e.principalArn.endsWith('sre/on-call'))?.accessPolicies.map((p) => p.policyArn)).toEqual([
+      `${P}AmazonEKSViewPolicy`,
+    ])
     expect(owned(staging, 'team-a')).toBe(true)
     expect(staging?.entries.find((e) => e.principalArn.endsWith('team-a'))?.accessPolicies[0]?.accessScope.namespaces).toEqual(['team-a'])
     expect(owned(staging, 'github-actions-deploy')).toBe(false)
@@ -360,8 +401,13 @@ describe('examples/state.json', () => {
 
 describe('parseStateSnapshot limits', () => {
   it(`locates at most MAX_SCHEMA_PROBLEMS schema problems and counts the rest`, () => {
-    const entries = Array.from({ length: MAX_SCHEMA_PROBLEMS + 30 }, (_, i) => entryJson(`arn:aws:iam::111122223333:role/r${i}`, { type: 'standard' }))
-    const result = parseStateSnapshot(JSON.stringify({ version: 1, clusters: [clusterJson('prod', 'eu-west-1', entries)] }, null, 2), 'x.json')
+    const entries = Array.from({ length: MAX_SCHEMA_PROBLEMS + 30 }, (_, i) =>
+      entryJson(`arn:aws:iam::111122223333:role/r${i}`, { type: 'standard' }),
+    )
+    const result = parseStateSnapshot(
+      JSON.stringify({ version: 1, clusters: [clusterJson('prod', 'eu-west-1', entries)] }, null, 2),
+      'x.json',
+    )
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error).toHaveLength(MAX_SCHEMA_PROBLEMS + 1)

@@ -32,7 +32,11 @@ const SERVICE_ROLE = (service: string): PolicyHolderRule => ({
 
 /** Policy name → its documented holder. Exported for the README table and its test. */
 export const POLICY_HOLDERS: Readonly<Record<string, PolicyHolderRule>> = {
-  AmazonEKSAutoNodePolicy: { severity: 'error', holder: 'the EKS Auto Mode node role, an access entry of type EC2', allows: (e) => e.type === 'EC2' },
+  AmazonEKSAutoNodePolicy: {
+    severity: 'error',
+    holder: 'the EKS Auto Mode node role, an access entry of type EC2',
+    allows: (e) => e.type === 'EC2',
+  },
   AmazonEKSBlockStoragePolicy: AUTO_MODE_CLUSTER_ROLE,
   AmazonEKSComputePolicy: AUTO_MODE_CLUSTER_ROLE,
   AmazonEKSLoadBalancingPolicy: AUTO_MODE_CLUSTER_ROLE,
