@@ -1,3 +1,4 @@
+import { compareCodePoints } from '../util/compare.js'
 import { accountOfClusterArn } from '../arn.js'
 
 import { partitionOf } from '../policies.js'
@@ -96,7 +97,7 @@ export async function readLiveState(
     }
   }
 
-  const sorted = [...targets].sort((a, b) => compare(a.key, b.key))
+  const sorted = [...targets].sort((a, b) => compareCodePoints(a.key, b.key))
   const results = await Promise.all(sorted.map(async (t) => [t, await readOf(t)] as const))
   const clusters = new Map(results.map(([t, r]) => [t.key, r.result]))
   const byPartition = opts.readCatalogue === false ? {} : await readCatalogues(results)
@@ -105,7 +106,7 @@ export async function readLiveState(
     ? { clusters }
     : {
         clusters,
-        catalogue: merged.sort((a, b) => compare(a.arn, b.arn)),
+        catalogue: merged.sort((a, b) => compareCodePoints(a.arn, b.arn)),
         cataloguesByPartition: byPartition,
       }
 }
@@ -200,7 +201,7 @@ export async function readOneCluster(
       region: t.region,
       ...(accountId ? { accountId } : {}),
       authenticationMode: info.authenticationMode,
-      entries: entries.filter((e) => e !== undefined).sort((a, b) => compare(a.principalArn, b.principalArn)),
+      entries: entries.filter((e) => e !== undefined).sort((a, b) => compareCodePoints(a.principalArn, b.principalArn)),
     })
   } catch (e) {
     failed = true
@@ -224,7 +225,7 @@ async function readEntry(t: ClusterTarget, api: EksAccessApi, limited: Limited, 
     const policies = TYPES_WITHOUT_POLICIES.has(entry.type)
       ? []
       : await limited(() => api.listAssociatedAccessPolicies(t.name, principalArn))
-    return normaliseEntry({ ...entry, accessPolicies: policies })
+    return sortObservedEntry({ ...entry, accessPolicies: policies })
   } catch (e) {
     // Deleted between ListAccessEntries and this read: it is gone, so it is not live state.
     if (e instanceof AwsCallError && e.code === 'ResourceNotFoundException' && e.operation !== 'DescribeCluster') return undefined
@@ -233,19 +234,19 @@ async function readEntry(t: ClusterTarget, api: EksAccessApi, limited: Limited, 
 }
 
 /** Sorted groups, namespaces and policies; tags as given. */
-export function normaliseEntry(e: ObservedEntry): ObservedEntry {
+export function sortObservedEntry(e: ObservedEntry): ObservedEntry {
   const policies: AssociatedPolicy[] = e.accessPolicies
     .map((p) => ({
       policyArn: p.policyArn,
       accessScope: {
         type: p.accessScope.type,
-        namespaces: [...new Set(p.accessScope.namespaces)].sort(compare),
+        namespaces: [...new Set(p.accessScope.namespaces)].sort(compareCodePoints),
       },
     }))
-    .sort((a, b) => compare(a.policyArn, b.policyArn))
+    .sort((a, b) => compareCodePoints(a.policyArn, b.policyArn))
   return {
     ...e,
-    kubernetesGroups: [...new Set(e.kubernetesGroups)].sort(compare),
+    kubernetesGroups: [...new Set(e.kubernetesGroups)].sort(compareCodePoints),
     accessPolicies: policies,
   }
 }
@@ -324,8 +325,4 @@ export function clusterError(t: ClusterTarget, stage: 'credentials' | 'read', e:
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1)
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch'
+import { globMatcher } from '../util/glob.js'
 
 const GLOB_CHARS = /[*?[\]{}!]/
 
@@ -25,8 +25,7 @@ export function selectClusters(selectors: readonly string[] | undefined, cluster
   const unknownNames: number[] = []
   const emptyGlobs: number[] = []
   selectors.forEach((selector, i) => {
-    // Not `filter(matcher)`: filter would pass the index as picomatch's `returnObject` argument.
-    const matches = isGlob(selector) ? picomatch(selector, { dot: true, bash: true }) : (k: string) => k === selector
+    const matches = isGlob(selector) ? globMatcher([selector]) : (k: string) => k === selector
     const hits = clusterKeys.filter((k) => matches(k))
     hits.forEach((k) => matched.add(k))
     if (hits.length === 0) (isGlob(selector) ? emptyGlobs : unknownNames).push(i)

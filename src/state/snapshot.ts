@@ -1,3 +1,5 @@
+import { compareCodePoints } from '../util/compare.js'
+import { didYouMean } from '../util/did-you-mean.js'
 import { constants } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -70,13 +72,8 @@ function stateValidator(): ValidateFunction {
   return compiledValidator
 }
 
-/** Code-point order: the same on every machine and locale (localeCompare is not). */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
 function sortedSet(values: readonly string[]): string[] {
-  return [...new Set(values)].sort(compareText)
+  return [...new Set(values)].sort(compareCodePoints)
 }
 
 // ───────────────────────────── normalising ─────────────────────────────
@@ -89,7 +86,7 @@ function normalizePolicy(p: AssociatedPolicy): AssociatedPolicy {
 /** A null-prototype copy: tag keys are untrusted (`__proto__` is a legal AWS tag key and must stay a key). */
 function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
   const out = Object.create(null) as Record<string, string>
-  for (const key of Object.keys(record).sort(compareText)) out[key] = record[key] as string
+  for (const key of Object.keys(record).sort(compareCodePoints)) out[key] = record[key] as string
   return out
 }
 
@@ -100,7 +97,7 @@ export function normalizeObservedEntry(e: ObservedEntry): ObservedEntry {
     ...(e.username === undefined ? {} : { username: e.username }),
     kubernetesGroups: sortedSet(e.kubernetesGroups),
     tags: sortedRecord(e.tags),
-    accessPolicies: e.accessPolicies.map(normalizePolicy).sort((a, b) => compareText(a.policyArn, b.policyArn)),
+    accessPolicies: e.accessPolicies.map(normalizePolicy).sort((a, b) => compareCodePoints(a.policyArn, b.policyArn)),
     ...(e.accessEntryArn === undefined ? {} : { accessEntryArn: e.accessEntryArn }),
   }
 }
@@ -112,12 +109,14 @@ export function normalizeObservedCluster(c: ObservedCluster): ObservedCluster {
     region: c.region,
     ...(c.accountId === undefined ? {} : { accountId: c.accountId }),
     authenticationMode: c.authenticationMode,
-    entries: c.entries.map(normalizeObservedEntry).sort((a, b) => compareText(a.principalArn, b.principalArn)),
+    entries: c.entries.map(normalizeObservedEntry).sort((a, b) => compareCodePoints(a.principalArn, b.principalArn)),
   }
 }
 
 function compareClusters(a: ObservedCluster, b: ObservedCluster): number {
-  return compareText(a.region, b.region) || compareText(a.name, b.name) || compareText(a.accountId ?? '', b.accountId ?? '')
+  return (
+    compareCodePoints(a.region, b.region) || compareCodePoints(a.name, b.name) || compareCodePoints(a.accountId ?? '', b.accountId ?? '')
+  )
 }
 
 /** Clusters by region then name, everything inside normalised; the catalogue by name. */
@@ -126,7 +125,7 @@ export function normalizeStateSnapshot(s: StateSnapshot): StateSnapshot {
   if (s.accessPolicies === undefined) return { version: 1, clusters }
   const accessPolicies = s.accessPolicies
     .map((p) => ({ name: p.name, arn: p.arn }))
-    .sort((a, b) => compareText(a.name, b.name) || compareText(a.arn, b.arn))
+    .sort((a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.arn, b.arn))
   return { version: 1, clusters, accessPolicies }
 }
 
@@ -145,7 +144,7 @@ function writeStableJson(value: Json, indent: string): string {
     const record = value as { readonly [key: string]: Json | undefined }
     const keys = Object.keys(record)
       .filter((k) => record[k] !== undefined)
-      .sort(compareText)
+      .sort(compareCodePoints)
     if (keys.length === 0) return '{}'
     const inner = indent + '  '
     return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${writeStableJson(record[k] as Json, inner)}`).join(',\n')}\n${indent}}`
@@ -235,24 +234,9 @@ const ARTICLE_TYPES: Readonly<Record<string, string>> = {
   null: 'null',
 }
 
-/** The nearest allowed key within edit distance 2, for "did you mean". */
+/** The nearest allowed key, for "did you mean" (the one rule in src/util/did-you-mean.ts). */
 function suggestKey(key: string, allowed: readonly string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-    for (let i = 1; i <= a.length; i++) {
-      let diagonal = row[0] as number
-      row[0] = i
-      for (let j = 1; j <= b.length; j++) {
-        const above = row[j] as number
-        const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1
-        row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + cost)
-        diagonal = above
-      }
-    }
-    return row[b.length] as number
-  }
-  const best = allowed.map((k) => ({ k, d: distance(key, k) })).sort((a, b) => a.d - b.d || compareText(a.k, b.k))[0]
-  return best !== undefined && best.d <= 2 ? best.k : undefined
+  return didYouMean(key, allowed)
 }
 
 /** One schema error as an offset (per PRODUCT.md: unknown key → key, missing key → its object, else the value) and a message. */
@@ -314,7 +298,7 @@ function schemaProblems(errors: readonly ErrorObject[], text: string, file: stri
     }
   }
   const problems = found
-    .sort((a, b) => a.offset - b.offset || compareText(a.message, b.message))
+    .sort((a, b) => a.offset - b.offset || compareCodePoints(a.message, b.message))
     .map((d) => problemAtOffset(text, file, d.offset, STATE_PROBLEM_CODES.schema, d.message))
   const more = relevant.length - MAX_SCHEMA_PROBLEMS
   if (more > 0) problems.push(problemAtOffset(text, file, 0, STATE_PROBLEM_CODES.schema, `${more} more schema problems not shown`))

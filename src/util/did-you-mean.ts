@@ -26,12 +26,16 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The one threshold rule: a word of up to 3 characters tolerates 1 edit, a longer one 2, and both
- * the input and the candidate must tolerate the distance (so `id` never suggests `adopt`).
+ * The one threshold rule: a word of up to 3 characters tolerates 1 edit, a longer one 2, a long
+ * one (policy names) a quarter of its length; both the input and the candidate must tolerate the
+ * distance (so `id` never suggests `adopt`).
  */
 export function typoBudget(word: string): number {
-  return word.length <= 3 ? 1 : 2
+  return word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 4))
 }
+
+/** A long input that lacks only a suffix (`AmazonEKSClusterAdmin` → `…Policy`) counts as one edit. */
+const PREFIX_MIN = 8
 
 /**
  * The closest candidate to `word` (case-insensitive), or undefined when none is a plausible typo.
@@ -43,7 +47,8 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   let bestDistance = Number.POSITIVE_INFINITY
   for (const candidate of candidates) {
     if (candidate === word) continue
-    const distance = editDistance(lower, candidate.toLowerCase())
+    const other = candidate.toLowerCase()
+    const distance = lower.length >= PREFIX_MIN && other.startsWith(lower) ? 1 : editDistance(lower, other)
     if (distance < bestDistance) {
       best = candidate
       bestDistance = distance

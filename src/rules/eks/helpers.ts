@@ -1,5 +1,5 @@
+import { didYouMean as utilDidYouMean } from '../../util/did-you-mean.js'
 /** Small pure helpers shared by the EKS rules (not a rule itself, so index.ts does not list it). */
-import { editDistance } from '../../manifest/suggest.js'
 import { selectClusters, type Selection } from '../../manifest/select.js'
 import { ENTRY_TYPES, type Loc, type Manifest, type ManifestCluster, type ManifestEntry } from '../../types.js'
 
@@ -46,25 +46,8 @@ export function quoteAll(values: readonly string[]): string {
   return values.map((v) => `"${v}"`).join(', ')
 }
 
-/**
- * The candidate closest to `input`, or undefined when none is close enough to be a typo:
- * a case-insensitive match, a prefix that lacks only a suffix (`AmazonEKSClusterAdmin` →
- * `AmazonEKSClusterAdminPolicy`), or an edit distance of at most max(2, length/4).
- */
-export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
-  const lower = input.toLowerCase()
-  if (lower === '') return undefined
-  const exact = candidates.find((c) => c.toLowerCase() === lower)
-  if (exact !== undefined) return exact
-  let best: { candidate: string; distance: number } | undefined
-  for (const candidate of candidates) {
-    const other = candidate.toLowerCase()
-    const distance = other.startsWith(lower) && lower.length >= 8 ? 1 : editDistance(lower, other)
-    if (best === undefined || distance < best.distance) best = { candidate, distance }
-  }
-  if (best === undefined) return undefined
-  return best.distance <= Math.max(2, Math.floor(input.length / 4)) ? best.candidate : undefined
-}
+/** The candidate closest to `input` (src/util/did-you-mean.ts), or undefined when none is a plausible typo. */
+export const closestMatch = utilDidYouMean
 
 /** ` (did you mean "X"?)` or the empty string. */
 export function didYouMean(input: string, candidates: readonly string[]): string {
@@ -75,6 +58,7 @@ export function didYouMean(input: string, candidates: readonly string[]): string
 /** Node entry types (everything but STANDARD); EKS grants them their permissions itself. */
 export const NODE_TYPES: ReadonlySet<string> = new Set(ENTRY_TYPES.filter((t) => t !== 'STANDARD'))
 
-export function isNodeType(type: string | undefined): boolean {
+/** A node type the manifest may name (validate). Not plan/normalize.ts isNodeType, which treats any live type EKS reports that is not STANDARD (even one newer than this release) as node-like. */
+export function isKnownNodeType(type: string | undefined): boolean {
   return type !== undefined && NODE_TYPES.has(type)
 }

@@ -9,7 +9,7 @@
  */
 import { policyName } from '../../policies.js'
 import { NODE_USERNAMES, problemAt, type Manifest, type ManifestEntry, type Problem, type Severity } from '../../types.js'
-import { isNodeType } from './helpers.js'
+import { isKnownNodeType } from './helpers.js'
 
 const CODE = 'eks:node-entry-fields'
 const AUTO_NODE_POLICY = 'AmazonEKSAutoNodePolicy'
@@ -25,7 +25,7 @@ export function checkNodeEntryFields(manifest: Manifest): Problem[] {
 
 function checkNodeFields(entry: ManifestEntry): Problem[] {
   const type = entry.type
-  if (type === undefined || !isNodeType(type)) return []
+  if (type === undefined || !isKnownNodeType(type)) return []
   return [...checkUsername(entry, type), ...checkGroups(entry, type), ...checkPolicies(entry, type), ...checkAutoNodePolicy(entry, type)]
 }
 

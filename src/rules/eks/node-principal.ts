@@ -5,7 +5,7 @@
  */
 import { parsePrincipalArn } from '../../arn.js'
 import { problemAt, type Manifest, type ManifestEntry, type Problem, type Severity } from '../../types.js'
-import { entrySelector, isNodeType, type EntrySelection } from './helpers.js'
+import { entrySelector, isKnownNodeType, type EntrySelection } from './helpers.js'
 
 /** Types whose same-account requirement EKS-API.md does not confirm. */
 const ACCOUNT_UNCONFIRMED: ReadonlySet<string> = new Set(['HYPERPOD_LINUX'])
@@ -17,7 +17,7 @@ export function checkNodePrincipals(manifest: Manifest): Problem[] {
 
 function checkNodePrincipal(entry: ManifestEntry, selected: () => EntrySelection): Problem[] {
   const type = entry.type
-  if (type === undefined || !isNodeType(type)) return []
+  if (type === undefined || !isKnownNodeType(type)) return []
   const parsed = parsePrincipalArn(entry.principalArn)
   if (!parsed.ok) return [] // eks:principal-arn reports it
   const principal = parsed.value

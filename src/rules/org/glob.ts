@@ -7,6 +7,7 @@
  * - `fileMatcher`: manifest paths relative to the repository root, `**` spans folders (picomatch).
  * - `clusterMatcher`: logical cluster names, as manifest `clusters` selectors match them.
  */
+import { globMatcher } from '../../util/glob.js'
 import picomatch from 'picomatch'
 import { isGlob } from '../../manifest/select.js'
 
@@ -36,6 +37,6 @@ export function fileMatcher(globs: readonly string[]): Matcher {
 }
 
 export function clusterMatcher(selectors: readonly string[]): Matcher {
-  const matchers = selectors.map((s) => (isGlob(s) ? picomatch(s, { dot: true, bash: true }) : (k: string) => k === s))
+  const matchers = selectors.map((s) => (isGlob(s) ? globMatcher([s]) : (k: string) => k === s))
   return (key) => matchers.some((m) => m(key))
 }
