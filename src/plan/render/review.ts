@@ -2,7 +2,7 @@ import type { ClusterPlan, ObservedCluster, Plan, PlanError, PlanSummary, Proble
 import { UNMANAGED_REASONS } from './text.js'
 import { entriesAfter, isClusterAdmin, principalRows, type Marker, type PrincipalRow } from './review/access.js'
 import { accessPhrase, callItem, clusterCounts, countPhrase, errorHint, plural, policyLabel, principalLabel } from './review/describe.js'
-import { code, htmlCode, text } from './review/safe.js'
+import { code, htmlCode, text } from '../../render/safe.js'
 
 /**
  * The pull-request review comment (and job summary): who gains and who loses what, per cluster,
@@ -12,7 +12,7 @@ import { code, htmlCode, text } from './review/safe.js'
  * cluster the principals that change (escalations first, one item each, before → after), the
  * cluster admins after the plan, unmanaged entries and the API calls (both collapsed).
  * Everything is list items and short lines, never a wide table or a code block, so nothing
- * needs horizontal scrolling. Untrusted values go through review/safe.ts only.
+ * needs horizontal scrolling. Untrusted values go through src/render/safe.ts only.
  *
  * Size: never longer than `maxLength` (UTF-16 units). Detail is taken away from the last
  * cluster first (API calls, then unmanaged entries), then clusters are summarised in one

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../../src/plan/plan.js'
 import { renderReviewComment } from '../../../src/plan/render/review.js'
-import { code, htmlCode, neutralize, shorten, text } from '../../../src/plan/render/review/safe.js'
+import { code, htmlCode, neutralize, shorten, text } from '../../../src/render/safe.js'
 import type { ObservedCluster, PlanError, Result } from '../../../src/types.js'
 import { ADMIN, EDIT, OWNED, cluster, live, manifest, manifestEntry, manifestPolicy, observed, policy, role } from '../build.js'
 import { HOSTILE, NOW, hostileCase } from './review-cases.js'

@@ -1,7 +1,7 @@
 import { BUILT_IN_POLICY_NAMES, parsePolicyArn } from '../../../policies.js'
 import type { AccessScope, AssociatedPolicy, Change, ClusterPlan, PlanSummary } from '../../../types.js'
 import type { Access } from './access.js'
-import { code } from './safe.js'
+import { code } from '../../../render/safe.js'
 
 /**
  * Small Markdown phrases shared by the review comment's parts. Every untrusted value goes
