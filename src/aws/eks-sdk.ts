@@ -252,6 +252,7 @@ export function eksApiFromClient(client: EKSClient, opts: AdapterOptions = {}, c
         tags: e?.tags ?? {},
         ...(e?.username === undefined ? {} : { username: e.username }),
         ...(e?.accessEntryArn === undefined ? {} : { accessEntryArn: e.accessEntryArn }),
+        ...(e?.createdAt ? { createdAt: e.createdAt.toISOString() } : {}),
       }
     },
 
