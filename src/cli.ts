@@ -73,6 +73,7 @@ export function terminalDeps(io: CliIO): CommandDeps {
     isFile: isReadableFile,
     validate: validateManifests,
     eks: (options) => edge.eks(options),
+    iam: (options) => edge.iam(options),
     eksForCluster: (target, options) => edge.eksForCluster(target, options),
   }
 }

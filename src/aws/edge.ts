@@ -7,6 +7,8 @@
 import type { ClusterTarget, EksAccessApi, EksApiFactory } from './port.js'
 import type { CredentialsFor } from './credentials.js'
 import { createEksApi, createEksApiFactory } from './eks-sdk.js'
+import type { IamApiFactory } from './iam-port.js'
+import { createIamApiFactory } from './iam-sdk.js'
 import { createLimiterRegistry, type LimiterRegistry } from './pacer.js'
 
 export interface EdgeRequest {
@@ -20,6 +22,8 @@ export interface EdgeRequest {
 
 export interface AwsEdge {
   eks(edge: EdgeRequest): EksApiFactory
+  /** IAM reads (dead-access checks) with the same credentials as `eks` for the purpose. */
+  iam(edge: EdgeRequest): IamApiFactory
   eksForCluster(target: Pick<ClusterTarget, 'name' | 'region'>, edge: Pick<EdgeRequest, 'maxRate'>): EksAccessApi
 }
 
@@ -36,8 +40,17 @@ export function createAwsEdge(roles: Readonly<Partial<Record<EdgeRequest['purpos
         ...(credentialsFor === undefined ? {} : { credentialsFor: (t: ClusterTarget) => credentialsFor(t.roleArn, t.region) }),
       })
     },
+    iam(edge) {
+      const credentialsFor = edge.assumeRoles ? roles[edge.purpose] : undefined
+      // IAM is global: a role is assumed through STS in its partition's home region.
+      return credentialsFor === undefined
+        ? createIamApiFactory()
+        : createIamApiFactory({ credentialsFor: (t) => credentialsFor(t.roleArn, IAM_HOME_REGION[t.partition]) })
+    },
     // export names a cluster outside any manifest: no account is known before the first answer,
     // so its client paces on its own.
     eksForCluster: (target) => createEksApi({ region: target.region }),
   }
 }
+
+const IAM_HOME_REGION = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' } as const

@@ -2,6 +2,7 @@
  * What the commands receive instead of reaching for the process, the disk or AWS themselves. Each
  * adapter builds one (src/cli.ts: `terminalDeps`, src/main.ts: `runnerDeps`); tests build literals.
  */
+import type { IamApiFactory } from '../aws/iam-port.js'
 import type { ClusterTarget, EksAccessApi, EksApiFactory } from '../aws/port.js'
 import type { Env } from '../config/values.js'
 import type { Logger } from '../logger.js'
@@ -31,6 +32,11 @@ export interface CommandDeps {
   readonly validate: (options: ValidateOptions) => Promise<ValidateOutcome>
   /** EKS ports per cluster, with the credentials and limits the options ask for. */
   readonly eks: (options: EdgeOptions) => EksApiFactory
+  /**
+   * IAM ports per account, with the same credentials as `eks` (plan and drift check dead access
+   * through the plan role). Optional: without it, dead access is reported as not checked.
+   */
+  readonly iam?: (options: EdgeOptions) => IamApiFactory
   /** The EKS port for one named cluster outside any manifest (export). */
   readonly eksForCluster: (target: Pick<ClusterTarget, 'name' | 'region'>, options: Omit<EdgeOptions, 'assumeRoles'>) => EksAccessApi
 }

@@ -1,5 +1,17 @@
 import type { ClusterTarget, EksApiFactory } from '../aws/port.js'
+import type { DriftRequest, PlanRequest } from '../config/requests.js'
+import type { CommandDeps } from './deps.js'
+import type { IamApiFactory } from '../aws/iam-port.js'
+import { createKeyedLimiter } from '../aws/limit.js'
 import { readLiveState } from '../aws/read-state.js'
+import {
+  deadAccessProblems,
+  findDeadAccess,
+  type DeadAccessReport,
+  type NotChecked,
+  type ObservedForDeadAccess,
+} from '../plan/dead-access.js'
+import { forPlanOutcome } from '../rules/eks/expiry.js'
 import { buildPlan } from '../plan/plan.js'
 import { builtInCatalogue } from '../policies.js'
 import { findObservedCluster, loadStateSnapshotFile } from '../state/snapshot.js'
@@ -30,6 +42,25 @@ export interface PlanDeps {
   readonly ratePerSecond?: number
   /** Seconds one cluster's read may take (`--cluster-timeout`): throttled reads retry until then. */
   readonly clusterTimeoutSeconds?: number
+  /** The IAM port per account (dead-access checks through the plan role); unused with `state`. */
+  readonly iamFor?: IamApiFactory
+}
+
+/** The AWS edge of a live plan (plan and drift): EKS and IAM through the plan role; none with `--state`. */
+export function livePlanDeps(request: PlanRequest | DriftRequest, deps: CommandDeps): PlanDeps {
+  if (request.state !== undefined) return {}
+  const edge = {
+    purpose: 'plan' as const,
+    assumeRoles: request.assumeRoles,
+    clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+    ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
+  }
+  return {
+    apiFor: deps.eks(edge),
+    ...(deps.iam === undefined ? {} : { iamFor: deps.iam(edge) }),
+    ...(request.maxRate === undefined ? {} : { ratePerSecond: request.maxRate }),
+    clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+  }
 }
 
 export type PlanOutcome =
@@ -44,9 +75,15 @@ export type PlanOutcome =
   | {
       readonly kind: 'planned'
       readonly plan: Plan
+      /** The manifest the plan was built from (drift classifies against it). */
+      readonly manifest: Manifest
       readonly sources: ReadonlyMap<string, string>
       /** What was read (live or from the snapshot), per selected cluster key: apply tags and verifies against it. */
       readonly observed: ReadonlyMap<string, Result<ObservedCluster, PlanError>>
+      /** Orphaned and stale entries (already warnings in `plan.problems`), for drift. */
+      readonly dead: DeadAccessReport
+      /** Why some (or all) entries were not checked for dead access. */
+      readonly deadAccessNotes: readonly string[]
     }
 
 /**
@@ -59,7 +96,10 @@ export type PlanOutcome =
 export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<PlanOutcome> {
   const read = await readManifests(opts)
   if (read.kind === 'usage') return read
-  const validated = checkManifests(read, validateOptions(opts, builtInCatalogue()))
+  // Expired access is absent from the plan, not an error: plan, apply and drift never fail on a
+  // calendar date (PRODUCT.md "Expiry and drift"); validate keeps `expiry:expired` as an error.
+  const expiry = { now: opts.now, expiryWarningDays: opts.expiryWarningDays }
+  const validated = forPlanOutcome(checkManifests(read, validateOptions(opts, builtInCatalogue())), expiry)
   const invalid = (problems: readonly Problem[]): PlanOutcome => ({
     kind: 'invalid',
     manifest: validated.manifest,
@@ -80,22 +120,91 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
   if (validated.problems.some((p) => p.code === UNKNOWN_POLICY)) {
     const catalogue = snapshot ? snapshot.value.catalogue : await readCatalogues(selected.value, deps)
     liveCatalogue = !snapshot && catalogue !== undefined
-    if (catalogue) final = checkManifests(read, validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue)))
+    if (catalogue)
+      final = forPlanOutcome(checkManifests(read, validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))), expiry)
   }
   if (!final.ok) return invalid(final.problems)
 
   const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue))
   if (!observed.ok) return { kind: 'usage', message: observed.error }
 
+  const dead = await checkDeadAccess(selected.value, observed.value.clusters, deps, snapshot !== undefined)
   const plan = buildPlan({
     manifest: validated.manifest,
     observed: observed.value.clusters,
     now: opts.now,
-    problems: final.problems,
+    expiryWarningDays: opts.expiryWarningDays,
+    problems: sortProblems([...final.problems, ...deadAccessProblems(dead.report, validated.manifest)]),
     clusters: selected.value.map((c) => c.key),
     ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
   })
-  return { kind: 'planned', plan, sources: validated.sources, observed: observed.value.clusters }
+  return {
+    kind: 'planned',
+    plan,
+    manifest: validated.manifest,
+    sources: validated.sources,
+    observed: observed.value.clusters,
+    dead: dead.report,
+    deadAccessNotes: dead.notes,
+  }
+}
+
+/**
+ * Dead access (plan/dead-access.ts): after the live read, one IAM GetRole / GetUser per distinct
+ * principal of each cluster's own account, through that cluster's plan role, paced per account.
+ * Offline (`--state`) or without an IAM edge nothing is read and a note says so; principals of
+ * other accounts are summarised as not checked.
+ */
+async function checkDeadAccess(
+  clusters: readonly ManifestCluster[],
+  observed: ReadonlyMap<string, Result<ObservedCluster, PlanError>>,
+  deps: PlanDeps,
+  offline: boolean,
+): Promise<{ report: DeadAccessReport; notes: string[] }> {
+  const none: DeadAccessReport = { dead: [], notChecked: [] }
+  if (offline) return { report: none, notes: ['dead access not checked: IAM is not read when planning from a state snapshot (--state)'] }
+  if (!deps.iamFor) return { report: none, notes: ['dead access not checked: no IAM access configured'] }
+  const targets: ObservedForDeadAccess[] = []
+  for (const c of clusters) {
+    const read = observed.get(c.key)
+    if (read === undefined || !read.ok) continue
+    targets.push({
+      cluster: c.key,
+      accountId: c.accountId,
+      partition: c.partition,
+      ...(c.planRoleArn === undefined ? {} : { roleArn: c.planRoleArn }),
+      observed: read.value,
+    })
+  }
+  const limiterFor = createKeyedLimiter({
+    concurrency: deps.concurrency ?? 10,
+    ...(deps.ratePerSecond === undefined ? {} : { ratePerSecond: deps.ratePerSecond }),
+  })
+  const report = await findDeadAccess(targets, { iamFor: deps.iamFor, limiterFor })
+  return { report, notes: notCheckedNotes(report.notChecked) }
+}
+
+/** One note per reason, naming how many entries (and which clusters) were not checked. */
+function notCheckedNotes(notChecked: readonly NotChecked[]): string[] {
+  const byReason = new Map<string, NotChecked[]>()
+  for (const n of notChecked) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n])
+  return [...byReason].map(([reason, list]) => {
+    const what: Record<string, string> = {
+      'other-account': "principals of other accounts (the plan role reads its own account's IAM only)",
+      'not-role-or-user': 'principals that are not IAM roles or users',
+      'no-entry-created-at': "entries whose createdAt the live read did not report (stale entries can't be told)",
+      'lookup-failed': `principals whose IAM lookup failed (${list[0]?.detail ?? ''})`,
+    }
+    const clusters = [...new Set(list.map((n) => n.cluster))].sort(compareCodePoints).join(', ')
+    return `dead access not checked for ${list.length} ${list.length === 1 ? 'entry' : 'entries'} on ${clusters}: ${what[reason] ?? reason}`
+  })
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  const text = (x: string, y: string): number => compareCodePoints(x, y)
+  return problems.sort(
+    (a, b) => text(a.file, b.file) || a.line - b.line || a.column - b.column || text(a.code, b.code) || text(a.message, b.message),
+  )
 }
 
 /**

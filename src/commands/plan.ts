@@ -7,7 +7,7 @@ import { buildPlan } from '../plan/plan.js'
 import { renderPlan } from '../plan/render/index.js'
 import { renderProblemsText } from '../render/problems.js'
 import type { CommandDeps } from './deps.js'
-import { planAccess } from './plan-access.js'
+import { livePlanDeps, planAccess } from './plan-access.js'
 import { rulesNotes } from './rules-note.js'
 
 // The pipeline stage, kept importable from here for bench/ and tests.
@@ -28,18 +28,7 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
       ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
       ...(request.manifestCommit === undefined ? {} : { manifestCommit: request.manifestCommit }),
     },
-    request.state === undefined
-      ? {
-          apiFor: deps.eks({
-            purpose: 'plan',
-            assumeRoles: request.assumeRoles,
-            clusterTimeoutSeconds: request.clusterTimeoutSeconds,
-            ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
-          }),
-          ...(request.maxRate === undefined ? {} : { ratePerSecond: request.maxRate }),
-          clusterTimeoutSeconds: request.clusterTimeoutSeconds,
-        }
-      : {},
+    livePlanDeps(request, deps),
   )
   switch (outcome.kind) {
     case 'usage':
@@ -67,7 +56,7 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
       const planFile = request.planFile === undefined ? undefined : resolve(deps.cwd, request.planFile)
       const parts = {
         problems: p.problems,
-        notes,
+        notes: [...notes, ...outcome.deadAccessNotes.map((message) => ({ level: 'info' as const, message }))],
         stdout: renderPlan(p, request.format, { color: request.format === 'text' && request.color }),
         summary: renderPlan(p, 'markdown'),
         outputs: {

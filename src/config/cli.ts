@@ -106,9 +106,18 @@ export const COMMAND_SPECS: Readonly<Record<CliCommand, CommandSpec>> = {
   },
   plan: {
     synopsis:
-      'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--assume-roles] [--max-rate N] [--cluster-timeout SECONDS]',
+      'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--expiry-warning-days N] [--assume-roles] [--max-rate N] [--cluster-timeout SECONDS]',
     summary: 'diff the manifest against the live clusters, or against a state snapshot with no AWS at all',
-    flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.maxRate, FLAGS.clusterTimeout],
+    flags: [
+      FLAGS.manifest,
+      FLAGS.rules,
+      FLAGS.state,
+      FLAGS.clusterGlob,
+      FLAGS.expiryWarningDays,
+      FLAGS.assumeRoles,
+      FLAGS.maxRate,
+      FLAGS.clusterTimeout,
+    ],
     formats: ['text', 'markdown', 'json'],
     required: [],
   },
@@ -142,13 +151,15 @@ export const COMMAND_SPECS: Readonly<Record<CliCommand, CommandSpec>> = {
     required: ['--repo'],
   },
   drift: {
-    synopsis: 'drift [--manifest GLOB] [--cluster GLOB] [--format text|markdown|json] [--fail-on-drift]',
-    summary: 'classify differences between the live clusters and the manifest',
+    synopsis:
+      'drift [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--fail-on-drift] [--expiry-warning-days N] [--assume-roles]',
+    summary: 'classify differences between the live clusters and the manifest: changed outside the repo, unknown access, pending',
     flags: [
       FLAGS.manifest,
       FLAGS.rules,
       FLAGS.state,
       FLAGS.clusterGlob,
+      FLAGS.expiryWarningDays,
       FLAGS.assumeRoles,
       FLAGS.failOnDrift,
       FLAGS.maxRate,

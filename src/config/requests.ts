@@ -74,8 +74,12 @@ export interface DriftRequest extends AwsRequest {
   readonly rules: RulesRef
   readonly clusterGlob?: string
   readonly state?: string
+  /** Exit 1 (the action: fail the job) when drift exists. */
   readonly failOnDrift: boolean
+  readonly expiryWarningDays: number
+  /** Format of the terminal product; the job summary and the drift issue are always Markdown. */
   readonly format: 'text' | 'markdown' | 'json'
+  readonly color: boolean
 }
 
 export interface ImportAwsAuthRequest {
@@ -165,7 +169,9 @@ export function cliRequest(
           ...optional('clusterGlob', c.cluster),
           ...optional('state', c.state),
           failOnDrift: c.failOnDrift,
+          expiryWarningDays: c.expiryWarningDays,
           format: pick(c.format, ['text', 'markdown', 'json']),
+          color: terminal.color,
           ...aws(c),
         }
       case 'import-aws-auth':
@@ -240,7 +246,10 @@ export function actionRequest(
         ...optional('clusterGlob', c.clusters),
         ...optional('state', c.state),
         failOnDrift: c.failOnDrift,
-        format: 'markdown',
+        expiryWarningDays: c.expiryWarningDays,
+        // the log gets the text report; the job summary and the drift issue are Markdown
+        format: 'text',
+        color: false,
         ...awsPart,
       } satisfies DriftRequest)
   }

@@ -103,11 +103,9 @@ function callsOf(c: Change, change: number): ApiCall[] {
     case 'update': {
       const out: ApiCall[] = []
       if (c.updateEntry) {
-        // UpdateAccessEntry replaces groups and username together: always send both — except an
-        // unchanged username that is EKS's own default (`…assumed-role/NAME/{{SessionName}}`), which
-        // breaks the colon-before-{{SessionName}} rule EKS applies to usernames it is sent. Left
-        // out, it stays the default whether EKS keeps the old value or regenerates it.
-        const username = keepsDefaultUsername(c.before, c.after, principalArn) ? undefined : c.after.username
+        // UpdateAccessEntry replaces groups and username together: send both, except a role's
+        // default username (see omitsUsername).
+        const username = omitsUsername(c.after, principalArn) ? undefined : c.after.username
         out.push({
           call: 'updateAccessEntry',
           change,
@@ -130,9 +128,22 @@ function callsOf(c: Change, change: number): ApiCall[] {
   }
 }
 
-function keepsDefaultUsername(before: EntryFields, after: EntryFields, principalArn: string): boolean {
+/**
+ * A STANDARD role's default username, `arn:aws:sts::ACCT:assumed-role/NAME/{{SessionName}}`, is
+ * left out of UpdateAccessEntry, whether it is kept or restored after a change outside the repo:
+ * EKS requires a `:` right before `{{SessionName}}` in any username it is SENT (EKS-API.md §4,
+ * UG-create; the local fake enforces it), and its own default has a `/` there, so sending it back
+ * would fail the apply. EKS-API.md does not settle what UpdateAccessEntry does with an omitted
+ * username (keep the live value, or regenerate the default; the fake keeps it): omitting is the
+ * only call that cannot be refused, and the next plan shows the update again if EKS kept the old
+ * value, so the difference never goes unseen. A user's default (its own ARN) has no template and
+ * is sent explicitly.
+ */
+export function omitsUsername(after: EntryFields, principalArn: string): boolean {
   return (
-    after.username !== undefined && after.username === before.username && after.username === generatedUsername(principalArn, after.type)
+    after.username !== undefined &&
+    after.username.includes('{{SessionName}}') &&
+    after.username === generatedUsername(principalArn, after.type)
   )
 }
 

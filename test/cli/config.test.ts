@@ -285,7 +285,7 @@ describe('parseCliArgs', () => {
     [['validate', '-m', 'x'], 'unknown option "-m"'],
     [['validate', '--state', 's.json'], '--state is not an option of validate'],
     [['validate', '--yes'], '--yes is not an option of validate'],
-    [['plan', '--expiry-warning-days', '3'], '--expiry-warning-days is not an option of plan'],
+    [['apply', '--expiry-warning-days', '3'], '--expiry-warning-days is not an option of apply'],
     [['validate', '--manifest'], '--manifest needs a value (GLOB)'],
     [['validate', '--manifest', '--format', 'json'], '--manifest needs a value (GLOB)'],
     [['validate', '--manifest='], '--manifest needs a value (GLOB)'],

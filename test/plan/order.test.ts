@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { planCluster } from '../../src/plan/diff.js'
 import { orderActions, type ApiCall } from '../../src/plan/order.js'
 import type { ClusterPlan } from '../../src/types.js'
-import { ACCOUNT, ADMIN, EDIT, OWNED, VIEW, cluster, desired, live, observed, policy, role, shuffled } from './build.js'
+import { ACCOUNT, ADMIN, EDIT, OWNED, VIEW, cluster, desired, live, observed, policy, role, shuffled, user } from './build.js'
 
 const short = (c: ApiCall): string => {
   const who = 'principalArn' in c ? c.principalArn.split('/').pop() : ''
@@ -154,35 +154,58 @@ describe('orderActions', () => {
 
   // EKS's own default username for a role, `arn:aws:sts::ACCT:assumed-role/NAME/{{SessionName}}`,
   // breaks the rule EKS applies to usernames it is sent ({{SessionName}} must follow a colon,
-  // EKS-API.md §4). Whether UpdateAccessEntry accepts it back is UNCONFIRMED; leaving an unchanged
-  // default out is right whichever way EKS treats an absent username (keep, or reset to default).
+  // EKS-API.md §4; the fake refuses it): it is never sent, kept or restored (order.ts
+  // omitsUsername). A user's default is its ARN and is sent.
   it.each([
-    ['unchanged EKS default: left out', `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`, undefined, undefined],
-    ['unchanged custom username: sent', 'custom:{{SessionName}}', 'custom:{{SessionName}}', 'custom:{{SessionName}}'],
+    ['unchanged EKS default: left out', role('r'), `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`, undefined, undefined],
+    ['unchanged custom username: sent', role('r'), 'custom:{{SessionName}}', 'custom:{{SessionName}}', 'custom:{{SessionName}}'],
     // No manifest username means EKS's default: a live custom one is restored (issue 12).
     [
-      'no manifest username, custom live one: restored to the EKS default',
+      'no manifest username, custom live one: role default restored by leaving it out',
+      role('r'),
       'custom:{{SessionName}}',
       undefined,
-      `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
+      undefined,
     ],
     [
-      'changed back to the EKS default: sent',
+      'manifest names the role default, live custom: left out',
+      role('r'),
       'custom',
       `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
-      `arn:aws:sts::${ACCOUNT}:assumed-role/r/{{SessionName}}`,
+      undefined,
     ],
-  ] as const)('UpdateAccessEntry username: %s', (_n, liveName, wantName, sent) => {
+    ['no manifest username, user with a custom live one: the user ARN is sent', user('u'), 'custom', undefined, user('u')],
+  ] as const)('UpdateAccessEntry username: %s', (_n, principal, liveName, wantName, sent) => {
     const p = planCluster({
       cluster: cluster({ allowNoClusterAdmin: true }),
-      desired: [desired(role('r'), { kubernetesGroups: ['new'], ...(wantName === undefined ? {} : { username: wantName }) })],
+      desired: [desired(principal, { kubernetesGroups: ['new'], ...(wantName === undefined ? {} : { username: wantName }) })],
       expired: [],
-      observed: live([observed(role('r'), { tags: OWNED, username: liveName, kubernetesGroups: ['old'] })]),
+      observed: live([observed(principal, { tags: OWNED, username: liveName, kubernetesGroups: ['old'] })]),
     })
     const [call] = orderActions(p)
     expect(call).toMatchObject({ call: 'updateAccessEntry', kubernetesGroups: ['new'] })
     if (sent === undefined) expect(call).not.toHaveProperty('username')
     else expect(call).toHaveProperty('username', sent)
+  })
+
+  it('a username changed outside the repo is an update even when nothing else differs', () => {
+    const p = planCluster({
+      cluster: cluster({ allowNoClusterAdmin: true }),
+      desired: [desired(role('r')), desired(user('u'))],
+      expired: [],
+      observed: live([
+        observed(role('r'), { tags: OWNED, username: 'intruder' }),
+        observed(user('u'), { tags: OWNED, username: 'intruder' }),
+      ]),
+    })
+    expect(p.changes.map((c) => [c.action, c.principalArn])).toEqual([
+      ['update', role('r')],
+      ['update', user('u')],
+    ])
+    expect(orderActions(p)).toEqual([
+      { call: 'updateAccessEntry', change: 0, principalArn: role('r'), kubernetesGroups: [] },
+      { call: 'updateAccessEntry', change: 1, principalArn: user('u'), kubernetesGroups: [], username: user('u') },
+    ])
   })
 
   it('an in-place scope change is a single associate call', () => {
