@@ -54,7 +54,16 @@ export async function driftCommand(request: DriftRequest, deps: CommandDeps): Pr
     case 'planned': {
       const report = classifyDrift(outcome.plan, outcome.observed, outcome.manifest, outcome.dead.dead)
       const notes: Note[] = [...rules.value, ...outcome.deadAccessNotes.map((message) => ({ level: 'info' as const, message }))]
-      return driftOutcome(report, request, outcome.plan.problems, notes)
+      const problems = outcome.plan.problems
+      // Warnings (expiry, dead access) go to stderr as located lines, so stdout stays the report.
+      // Dead access on an entry the manifest does not name has no file position: the report's
+      // "Dead access" section already shows it.
+      const located = problems.filter((p) => p.file !== '' && p.line > 0)
+      const listing =
+        located.length === 0
+          ? undefined
+          : renderProblemsText(located, outcome.sources, { fileCount: outcome.sources.size, color: request.color, cwd: deps.cwd })
+      return driftOutcome(report, request, problems, notes, listing)
     }
   }
 }
@@ -65,6 +74,7 @@ export function driftOutcome(
   request: Pick<DriftRequest, 'format' | 'failOnDrift'>,
   problems: Outcome['problems'],
   notes: readonly Note[],
+  stderr?: string,
 ): Outcome {
   const markdown = renderDrift(report, 'markdown')
   const unclassified = report.errors.length
@@ -72,6 +82,7 @@ export function driftOutcome(
     problems,
     notes,
     stdout: renderDrift(report, request.format),
+    ...(stderr === undefined ? {} : { stderr }),
     summary: markdown,
     outputs: {
       [Outputs.Drift]: String(report.drift),
