@@ -184,7 +184,6 @@ describe('run: inputs and commands', () => {
 
   it.each([
     [{ command: 'apply' }, {}, 'apply is not implemented yet'],
-    [{ command: 'drift' }, {}, 'drift is not implemented yet'],
     [{}, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: '/e.json' }, 'apply is not implemented yet'],
   ])('fails clearly for %j on %j (not available in this version)', async (inputs, env, message) => {
     const h = harness({ inputs, env })
@@ -192,7 +191,7 @@ describe('run: inputs and commands', () => {
     expect(h.validate).not.toHaveBeenCalled()
     expect(h.core.setFailed).toHaveBeenCalledTimes(1)
     expect(h.core.setFailed.mock.calls[0]?.[0]).toContain(message)
-    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain('available: validate, plan, export')
+    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain('available: validate, plan, export, drift')
   })
 
   it.each(['pull_request', 'pull_request_target'])(
