@@ -16,7 +16,7 @@ import { buildPlan } from '../plan/plan.js'
 import { builtInCatalogue } from '../policies.js'
 import { findObservedCluster, loadStateSnapshotFile } from '../state/snapshot.js'
 import type { AccessPolicyInfo, Manifest, ManifestCluster, ObservedCluster, Plan, PlanError, Problem, Result } from '../types.js'
-import { err, ok } from '../types.js'
+import { err, ok, problemAt } from '../types.js'
 import { checkManifests, readManifests } from '../manifest/validate.js'
 import { compareCodePoints } from '../util/compare.js'
 import { globMatcher } from '../util/glob.js'
@@ -134,7 +134,7 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
     observed: observed.value.clusters,
     now: opts.now,
     expiryWarningDays: opts.expiryWarningDays,
-    problems: sortProblems([...final.problems, ...deadAccessProblems(dead.report, validated.manifest)]),
+    problems: sortProblems([...final.problems, ...locatedDeadAccessProblems(dead.report, validated.manifest)]),
     clusters: selected.value.map((c) => c.key),
     ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
   })
@@ -197,6 +197,19 @@ function notCheckedNotes(notChecked: readonly NotChecked[]): string[] {
     }
     const clusters = [...new Set(list.map((n) => n.cluster))].sort(compareCodePoints).join(', ')
     return `dead access not checked for ${list.length} ${list.length === 1 ? 'entry' : 'entries'} on ${clusters}: ${what[reason] ?? reason}`
+  })
+}
+
+/**
+ * deadAccessProblems, with every warning at a manifest position: an entry the manifest does not
+ * name (unknown access, live only) is reported at its cluster's key, as per-cluster problems are,
+ * rather than at no position (`:0:0` in the listing, an annotation on no file).
+ */
+function locatedDeadAccessProblems(report: DeadAccessReport, manifest: Manifest): Problem[] {
+  const clusterKeys = new Map(manifest.clusters.map((c) => [c.key, c.locs.key] as const))
+  return deadAccessProblems(report, manifest).map((p, i) => {
+    const at = p.line > 0 ? undefined : clusterKeys.get(report.dead[i]?.cluster ?? '')
+    return at === undefined ? p : problemAt(at, p.severity, p.code, p.message)
   })
 }
 

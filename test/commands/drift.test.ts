@@ -145,7 +145,11 @@ describe('drift: classification, outputs and the issue write', () => {
       ['stale', user('dev')],
     ])
     expect(calls.sort()).toEqual([role('admins'), role('gone'), user('dev')].sort())
-    expect(outcome.problems.map((p) => p.code).sort()).toEqual(['dead-access:orphaned', 'dead-access:stale'])
+    // the orphaned entry is live only: reported at its cluster's key; the stale one at its principalArn
+    expect(outcome.problems.map((p) => [p.code, p.line, p.column])).toEqual([
+      ['dead-access:orphaned', 3, 3],
+      ['dead-access:stale', 9, 19],
+    ])
     expect(outcome.notes.map((n) => n.message)).toEqual([
       "dead access not checked for 1 entry on prod: principals of other accounts (the plan role reads its own account's IAM only)",
     ])
