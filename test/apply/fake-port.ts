@@ -1,4 +1,5 @@
 import type { ApplyEksApi, UpdateInfo, WriteOptions } from '../../src/apply/types.js'
+import { generatedUsername } from '../../src/plan/normalize.js'
 import { AwsCallError, type ClusterInfo, type NewAccessEntry } from '../../src/aws/port.js'
 import type { AccessPolicyInfo, AccessScope, AssociatedPolicy, AuthenticationMode, ObservedEntry } from '../../src/types.js'
 
@@ -60,7 +61,8 @@ export class FakeEksPort implements ApplyEksApi {
   put(e: ObservedEntry): void {
     this.entries.set(e.principalArn, {
       type: e.type,
-      username: e.username ?? `user:${e.principalArn}`,
+      // EKS generates the default username when none is given (plan/normalize.ts generatedUsername).
+      username: e.username ?? generatedUsername(e.principalArn, e.type) ?? `user:${e.principalArn}`,
       groups: [...e.kubernetesGroups],
       tags: { ...e.tags },
       arn: e.accessEntryArn ?? arnOf(this.name, e.principalArn),
@@ -160,7 +162,10 @@ export class FakeEksPort implements ApplyEksApi {
     await this.enter({ op: 'UpdateAccessEntry', principalArn, ...token(opts) })
     const e = this.entry('UpdateAccessEntry', principalArn)
     e.groups = [...fields.kubernetesGroups]
-    if (fields.username !== undefined) e.username = fields.username
+    // An omitted username: this fake regenerates EKS's default (src/apply/types.ts: "UpdateAccessEntry
+    // resets what it is not sent"); the local fake EKS keeps the old value instead. EKS-API.md does
+    // not settle it; plan/order.ts leaves a role's default out (issue 12).
+    e.username = fields.username ?? generatedUsername(principalArn, e.type) ?? e.username
   }
 
   async deleteAccessEntry(_name: string, principalArn: string): Promise<void> {
