@@ -107,6 +107,7 @@ export function runnerDeps(deps: Deps, audience: string): CommandDeps {
     isFile: deps.isFile,
     validate: deps.validate,
     eks: (options) => edge.eks(options),
+    iam: (options) => edge.iam(options),
     eksForCluster: (target, options) => edge.eksForCluster(target, options),
   }
 }
