@@ -9,6 +9,7 @@ import pkg from '../package.json' with { type: 'json' }
 import { createCredentialsFor } from './aws/credentials.js'
 import { createAwsEdge } from './aws/edge.js'
 import { commands as defaultCommands, runCommand, type CommandDeps, type Commands } from './commands/index.js'
+import { StdinIsTerminal } from './commands/deps.js'
 import { AVAILABLE, notAvailable } from './commands/not-available.js'
 import { cliRequest, COMMON_FLAGS, COMMAND_SPECS, parseCliArgs, type Env, type FlagSpec } from './config/index.js'
 import { CLI_COMMANDS, DEBUG_ENV, Defaults, PRODUCT, type CliCommand } from './constants.js'
@@ -29,6 +30,8 @@ export interface CliIO {
   readonly isTTY: boolean
   /** Writes a file the outcome carries (export --output writes its own; plan-file is the action's). */
   readonly writeFile?: (path: string, text: string) => Promise<void>
+  /** Standard input, at most `maxBytes` of it (import-aws-auth reads `-`). */
+  readonly readStdin?: (maxBytes: number) => Promise<Uint8Array>
 }
 
 export const VERSION: string = pkg.version
@@ -41,7 +44,21 @@ export function processIO(): CliIO {
     env: process.env,
     now: () => new Date(),
     isTTY: process.stdout.isTTY === true,
+    readStdin: (maxBytes) => readProcessStdin(maxBytes),
   }
+}
+
+/** Reads process.stdin up to `maxBytes` (one more byte tells the caller it was too large). */
+async function readProcessStdin(maxBytes: number): Promise<Uint8Array> {
+  if (process.stdin.isTTY === true) throw new StdinIsTerminal()
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk)
+    total += chunk.byteLength
+    if (total > maxBytes) break // stop reading: a 2 GB pipe must not be pulled into memory
+  }
+  return Buffer.concat(chunks, total).subarray(0, maxBytes + 1)
 }
 
 /** The command registry the CLI dispatches through (tests swap entries). */
@@ -75,6 +92,7 @@ export function terminalDeps(io: CliIO): CommandDeps {
     eks: (options) => edge.eks(options),
     iam: (options) => edge.iam(options),
     eksForCluster: (target, options) => edge.eksForCluster(target, options),
+    ...(io.readStdin === undefined ? {} : { readStdin: io.readStdin }),
   }
 }
 

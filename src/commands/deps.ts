@@ -37,6 +37,20 @@ export interface CommandDeps {
    * through the plan role). Optional: without it, dead access is reported as not checked.
    */
   readonly iam?: (options: EdgeOptions) => IamApiFactory
+  /**
+   * Standard input, read to its end but never more than `maxBytes` (import-aws-auth with `-`).
+   * Rejects with StdinIsTerminal when stdin is an interactive terminal (nothing was piped in).
+   * Absent where there is no stdin (the action): reading `-` is then a usage error.
+   */
+  readonly readStdin?: (maxBytes: number) => Promise<Uint8Array>
   /** The EKS port for one named cluster outside any manifest (export). */
   readonly eksForCluster: (target: Pick<ClusterTarget, 'name' | 'region'>, options: Omit<EdgeOptions, 'assumeRoles'>) => EksAccessApi
+}
+
+/** What `readStdin` rejects with when stdin is a terminal: waiting for typed YAML helps nobody. */
+export class StdinIsTerminal extends Error {
+  constructor() {
+    super('stdin is a terminal')
+    this.name = 'StdinIsTerminal'
+  }
 }

@@ -5,7 +5,7 @@ import { didYouMean, optional, parseDays, parseEnum, parseRate, parseSeconds, qu
 
 // ───────────────────────────── CLI argv ─────────────────────────────
 
-export type Format = 'text' | 'json' | 'markdown' | 'yaml' | 'state'
+export type Format = 'text' | 'json' | 'markdown' | 'yaml' | 'state' | 'cloudformation' | 'terraform'
 
 export interface CliConfig {
   readonly command: CliCommand
@@ -31,6 +31,12 @@ export interface CliConfig {
   readonly failOnDrift: boolean
   /** `import-aws-auth` only: the ConfigMap file, or `-` for stdin (the default). */
   readonly input?: string
+  /** `import-aws-auth --residual FILE`: the aws-auth ConfigMap that should remain. */
+  readonly residual?: string
+  /** `import-aws-auth --account-id ID`: written into the cluster block. */
+  readonly accountId?: string
+  /** `iam-policy --audience`: the OIDC audience of the trust policies. */
+  readonly audience?: string
 }
 
 export type CliInvocation =
@@ -83,6 +89,32 @@ export const FLAGS = {
     description: `warn about access that expires within N days (default: ${Defaults.expiryWarningDays})`,
   },
   failOnDrift: { name: '--fail-on-drift', description: 'exit 1 when drift exists' },
+  importCluster: {
+    name: '--cluster',
+    value: 'NAME',
+    description: 'the logical cluster name the entries select (the key under clusters:; required)',
+  },
+  residual: {
+    name: '--residual',
+    value: 'FILE',
+    description: 'also write the aws-auth ConfigMap that should remain (migrated mappings removed, no server-set metadata)',
+  },
+  importRegion: {
+    name: '--region',
+    value: 'REGION',
+    description: 'written into the cluster block (with --account-id the output validates on its own)',
+  },
+  accountId: { name: '--account-id', value: 'ID', description: "the cluster's 12-digit AWS account, written into the cluster block" },
+  audience: {
+    name: '--audience',
+    value: 'AUDIENCE',
+    description: `the OIDC audience the trust policies require (default: ${Defaults.audience}; the action's \`audience\` input)`,
+  },
+  iamRules: {
+    name: '--rules',
+    value: 'FILE',
+    description: `organisation rules whose guardrail kinds become Deny statements on the apply role (default: ${Defaults.rules} when it exists)`,
+  },
 } as const satisfies Record<string, FlagSpec>
 
 export interface CommandSpec {
@@ -136,18 +168,19 @@ export const COMMAND_SPECS: Readonly<Record<CliCommand, CommandSpec>> = {
     required: ['--cluster'],
   },
   'import-aws-auth': {
-    synopsis: 'import-aws-auth [FILE|-] --cluster NAME [--format yaml|json]',
+    synopsis: 'import-aws-auth [FILE|-] --cluster NAME [--residual FILE] [--format yaml|json] [--region R] [--account-id ID]',
     summary: 'convert an aws-auth ConfigMap (kubectl get cm aws-auth -n kube-system -o yaml) into manifest entries',
-    flags: [FLAGS.clusterName],
+    flags: [FLAGS.importCluster, FLAGS.residual, FLAGS.importRegion, FLAGS.accountId],
     formats: ['yaml', 'json'],
     required: ['--cluster'],
     positional: 'FILE',
   },
   'iam-policy': {
-    synopsis: 'iam-policy --repo OWNER/REPO [--manifest GLOB] [--branch main]',
+    synopsis:
+      'iam-policy --repo OWNER/REPO [--manifest GLOB] [--branch main] [--audience sts.amazonaws.com] [--rules FILE] [--format json|cloudformation|terraform]',
     summary: 'print least-privilege IAM and OIDC trust policies for the plan and apply roles',
-    flags: [FLAGS.repo, FLAGS.manifest, FLAGS.branch],
-    formats: ['json'],
+    flags: [FLAGS.repo, FLAGS.manifest, FLAGS.branch, FLAGS.audience, FLAGS.iamRules],
+    formats: ['json', 'cloudformation', 'terraform'],
     required: ['--repo'],
   },
   drift: {
@@ -270,6 +303,9 @@ function unknownFlagMessage(name: string, command: CliCommand, allowed: readonly
 
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/
+const ACCOUNT_ID = /^\d{12}$/
+// An OIDC audience is a single token in the trust policy: no spaces, quotes or control characters.
+const AUDIENCE = /^[\x21\x23-\x7e]{1,256}$/
 
 function buildCliConfig(
   command: CliCommand,
@@ -299,6 +335,12 @@ function buildCliConfig(
   if (repo !== undefined && !REPO.test(repo)) errors.push(`--repo must look like OWNER/REPO, got ${quote(repo)}`)
   const region = str('--region')
   if (region !== undefined && !REGION.test(region)) errors.push(`--region must be an AWS region such as eu-west-1, got ${quote(region)}`)
+  const accountId = str('--account-id')
+  if (accountId !== undefined && !ACCOUNT_ID.test(accountId))
+    errors.push(`--account-id must be a 12-digit AWS account ID, got ${quote(accountId)}`)
+  const audience = str('--audience')
+  if (audience !== undefined && !AUDIENCE.test(audience))
+    errors.push(`--audience must be one token without spaces or quotes (e.g. sts.amazonaws.com), got ${quote(audience)}`)
   if (errors.length > 0) return err(errors.join('; '))
 
   const config: CliConfig = {
@@ -319,6 +361,9 @@ function buildCliConfig(
     expiryWarningDays: days,
     failOnDrift: values.has('--fail-on-drift'),
     ...optional('input', command === 'import-aws-auth' ? (positional ?? '-') : undefined),
+    ...optional('residual', str('--residual')),
+    ...optional('accountId', accountId),
+    ...optional('audience', audience),
   }
   return ok(Object.freeze(config))
 }

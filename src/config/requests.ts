@@ -88,6 +88,11 @@ export interface ImportAwsAuthRequest {
   readonly input: string
   readonly cluster: string
   readonly format: 'yaml' | 'json'
+  /** `--residual FILE`: where to write the aws-auth ConfigMap that should remain. */
+  readonly residual?: string
+  /** Written into the cluster block, so the output validates on its own with both. */
+  readonly region?: string
+  readonly accountId?: string
 }
 
 export interface IamPolicyRequest {
@@ -95,6 +100,11 @@ export interface IamPolicyRequest {
   readonly repo: string
   readonly manifest: string
   readonly branch: string
+  /** The OIDC audience the trust policies require (`sts.amazonaws.com` by default). */
+  readonly audience: string
+  readonly format: 'json' | 'cloudformation' | 'terraform'
+  /** Organisation rules: their guardrail kinds become Deny statements on the apply role. */
+  readonly rules: RulesRef
 }
 
 export interface RequestOf {
@@ -175,9 +185,25 @@ export function cliRequest(
           ...aws(c),
         }
       case 'import-aws-auth':
-        return { command: 'import-aws-auth', input: c.input ?? '-', cluster: c.cluster ?? '', format: pick(c.format, ['yaml', 'json']) }
+        return {
+          command: 'import-aws-auth',
+          input: c.input ?? '-',
+          cluster: c.cluster ?? '',
+          format: pick(c.format, ['yaml', 'json']),
+          ...optional('residual', c.residual),
+          ...optional('region', c.region),
+          ...optional('accountId', c.accountId),
+        }
       case 'iam-policy':
-        return { command: 'iam-policy', repo: c.repo ?? '', manifest: c.manifest, branch: c.branch ?? 'main' }
+        return {
+          command: 'iam-policy',
+          repo: c.repo ?? '',
+          manifest: c.manifest,
+          branch: c.branch ?? 'main',
+          audience: c.audience ?? Defaults.audience,
+          format: pick(c.format, ['json', 'cloudformation', 'terraform']),
+          rules,
+        }
     }
   })()
   return Object.freeze(request)
