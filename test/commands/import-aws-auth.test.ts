@@ -90,7 +90,11 @@ describe('import-aws-auth: input', () => {
     ['a missing file', ['import-aws-auth', 'nope.yaml', '--cluster', 'prod'], 'cannot read nope.yaml: no such file'],
     ['a directory', ['import-aws-auth', '.', '--cluster', 'prod'], 'cannot read .: it is a directory'],
     ['a terminal on stdin', ['import-aws-auth', '--cluster', 'prod'], 'no input: name the ConfigMap file, or pipe it in'],
-    ['a --cluster that starts with a dash', ['import-aws-auth', 'describe.txt', '--cluster', '-x'], '--cluster "-x" is not a manifest cluster name'],
+    [
+      'a --cluster that starts with a dash',
+      ['import-aws-auth', 'describe.txt', '--cluster', '-x'],
+      '--cluster "-x" is not a manifest cluster name',
+    ],
     ['a cluster name the manifest cannot hold', ['import-aws-auth', 'describe.txt', '--cluster', 'a b'], 'is not a manifest cluster name'],
     ['a bad --account-id', ['import-aws-auth', 'describe.txt', '--cluster', 'p', '--account-id', '123'], '--account-id must be a 12-digit'],
     ['a bad --region', ['import-aws-auth', 'describe.txt', '--cluster', 'p', '--region', 'Europe'], '--region must be an AWS region'],
@@ -116,7 +120,9 @@ describe('import-aws-auth: input it cannot convert (exit 1, nothing on stdout)',
     expect(r.code).toBe(1)
     expect(r.out).toBe('')
     expect(r.err.split('\n')[0]).toBe(
-      readFileSync(join(golden, 'bad-yaml-block.problems.txt'), 'utf8').trimEnd().replace('aws-auth/bad-yaml-block.yaml', 'bad-yaml-block.yaml'),
+      readFileSync(join(golden, 'bad-yaml-block.problems.txt'), 'utf8')
+        .trimEnd()
+        .replace('aws-auth/bad-yaml-block.yaml', 'bad-yaml-block.yaml'),
     )
     expect(r.err).toMatch(/^bad-yaml-block\.yaml:12:23: error import:syntax: mapRoles: /)
     expect(existsSync(join(dir, 'left.yaml'))).toBe(false)
@@ -172,7 +178,10 @@ describe('import-aws-auth: outputs', () => {
     const r = await cli(['import-aws-auth', 'eksctl-get-yaml.yaml', '--cluster', 'prod', '--residual', 'aws-auth.residual.yaml'])
     expect(r.code).toBe(0)
     expect(readFileSync(join(dir, 'aws-auth.residual.yaml'), 'utf8')).toBe(
-      readFileSync(join(golden, 'eksctl-get-yaml.residual.yaml'), 'utf8').replaceAll('aws-auth/eksctl-get-yaml.yaml', 'eksctl-get-yaml.yaml'),
+      readFileSync(join(golden, 'eksctl-get-yaml.residual.yaml'), 'utf8').replaceAll(
+        'aws-auth/eksctl-get-yaml.yaml',
+        'eksctl-get-yaml.yaml',
+      ),
     )
     expect(r.err).toContain('wrote the aws-auth ConfigMap that should remain to aws-auth.residual.yaml')
     expect(r.out).toContain('accessEntries:')
@@ -188,7 +197,10 @@ describe('import-aws-auth: outputs', () => {
     const r = await cli(['import-aws-auth', 'describe.txt', '--cluster', 'prod', '--region', 'eu-west-1', '--account-id', '111122223333'])
     expect(r.code).toBe(0)
     expect(parseYaml(r.out)).toMatchObject({ clusters: { prod: { region: 'eu-west-1', accountId: '111122223333' } } })
-    const checked = validateSources([{ file: 'imported.yaml', text: r.out }], { now: new Date('2026-11-28T12:00:00Z'), expiryWarningDays: 7 })
+    const checked = validateSources([{ file: 'imported.yaml', text: r.out }], {
+      now: new Date('2026-11-28T12:00:00Z'),
+      expiryWarningDays: 7,
+    })
     expect(checked.problems.filter((p) => p.severity === 'error')).toEqual([])
     expect(checked.ok).toBe(true)
   })
