@@ -361,6 +361,12 @@ export interface ClusterPlan {
    * the clock, so it is left out of the plan hash (plan/plan.ts).
    */
   readonly expiring?: readonly ExpiringAccess[]
+  /**
+   * Authentication-mode guidance: where the cluster stands on CONFIG_MAP → API_AND_CONFIG_MAP → API
+   * and the next step (src/onboarding/auth-mode.ts). Absent when there is nothing to say. Wording,
+   * not a change, so it is left out of the plan hash.
+   */
+  readonly notes?: readonly string[]
 }
 
 export interface PlanSummary {

@@ -1,3 +1,4 @@
+import { authenticationModeGuidance } from '../onboarding/auth-mode.js'
 import { isClusterAdminPolicy } from '../policies.js'
 import { CONFIG_MAP_ERROR_CODE, configMapModeError } from '../types.js'
 import type {
@@ -116,6 +117,7 @@ export function planCluster(input: PlanClusterInput): ClusterPlan {
     })
   }
 
+  const notes = applyModeGuidance(cluster, observed.authenticationMode, errors)
   const changes = outcomes.flatMap((o) => o.changes).sort(compareChanges)
   const named = new Set(changes.map((c) => c.principalArn))
   const plan: ClusterPlan = {
@@ -132,7 +134,11 @@ export function planCluster(input: PlanClusterInput): ClusterPlan {
     unmanaged: unmanaged.sort((a, b) => compareText(a.principalArn, b.principalArn)),
     unchanged: errors.length > 0 ? 0 : [...desired.keys()].filter((arn) => !named.has(arn)).length,
   }
-  return authenticationMode === undefined ? plan : { ...plan, authenticationMode }
+  return {
+    ...plan,
+    ...(authenticationMode === undefined ? {} : { authenticationMode }),
+    ...(notes.length === 0 ? {} : { notes }),
+  }
 }
 
 /** One desired entry per principal; a second one for the same principal is a cluster error. */
@@ -381,6 +387,26 @@ function planAuthenticationMode(
 }
 
 export { CONFIG_MAP_ERROR_CODE, configMapModeError }
+
+/** The codes of the cluster errors the mode planning gives (a CONFIG_MAP cluster, an impossible step). */
+const MODE_ERROR_CODES: readonly string[] = ['authentication-mode', CONFIG_MAP_ERROR_CODE]
+
+/**
+ * The authentication-mode guidance next to the mode planning: `info` guidance is returned as the
+ * cluster's notes; `error` guidance is a cluster error. When the diff already refused the mode (same
+ * cause), the guidance replaces that error's message and keeps its code (stable for consumers), so
+ * the cluster carries one error that also says the way forward.
+ */
+function applyModeGuidance(cluster: ManifestCluster, live: AuthenticationMode, errors: PlanError[]): string[] {
+  const guidance = authenticationModeGuidance(cluster.key, live, cluster.authenticationMode)
+  if (guidance === undefined) return []
+  if (guidance.severity === 'info') return [guidance.note]
+  const i = errors.findIndex((e) => MODE_ERROR_CODES.includes(e.code))
+  const existing = errors[i]
+  if (existing === undefined) errors.push({ code: guidance.code, message: guidance.note })
+  else errors[i] = { code: existing.code, message: guidance.note }
+  return []
+}
 
 // ───────────────────────────── ordering of changes in the plan ─────────────────────────────
 

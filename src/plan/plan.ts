@@ -1,4 +1,5 @@
 import type { ClusterPlan, ManifestCluster, Manifest, ObservedCluster, Plan, PlanError, PlanSummary, Problem, Result } from '../types.js'
+import { authenticationModeGuidance } from '../onboarding/auth-mode.js'
 import { resolveDesired, selectEntryClusters, type EntrySelections } from './desired.js'
 import { CONFIG_MAP_ERROR_CODE, planCluster } from './diff.js'
 import { planHash } from './hash.js'
@@ -39,7 +40,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     summary: summarize(clusters),
     clusters,
     problems: [...(input.problems ?? [])],
-    planHash: planHash(clusters.map(withoutClockDependentParts)),
+    planHash: planHash(clusters.map(hashedParts)),
   }
   return input.manifestCommit === undefined ? plan : { ...plan, manifestCommit: input.manifestCommit }
 }
@@ -53,7 +54,7 @@ function planOneCluster(input: BuildPlanInput, cluster: ManifestCluster, selecti
   if (read.ok) observed = read.value
   else {
     const switching = configMapClusterToSwitch(cluster, read.error)
-    if (switching === undefined) return failedCluster(cluster, read.error)
+    if (switching === undefined) return failedCluster(cluster, withModeGuidance(cluster, read.error))
     observed = switching
   }
   const { entries, expired, expiring } = resolveDesired(input.manifest, cluster, input.now, selections, input.expiryWarningDays)
@@ -65,10 +66,12 @@ function planOneCluster(input: BuildPlanInput, cluster: ManifestCluster, selecti
  * `expiring` depends on the clock (it grows as dates come into the window), so it stays out of the
  * hash: a plan reviewed on Monday and re-planned by apply on Wednesday must hash the same when the
  * changes are the same. When access actually expires the changes differ, and so does the hash.
+ * `notes` (authentication-mode guidance) are wording, not changes: a release that rewords them must
+ * not make a reviewed plan look changed.
  */
-function withoutClockDependentParts(c: ClusterPlan): ClusterPlan {
-  if (c.expiring === undefined) return c
-  const { expiring: _expiring, ...rest } = c
+function hashedParts(c: ClusterPlan): ClusterPlan {
+  if (c.expiring === undefined && c.notes === undefined) return c
+  const { expiring: _expiring, notes: _notes, ...rest } = c
   return rest
 }
 
@@ -82,6 +85,17 @@ function withoutClockDependentParts(c: ClusterPlan): ClusterPlan {
 function configMapClusterToSwitch(cluster: ManifestCluster, error: PlanError): ObservedCluster | undefined {
   if (error.code !== CONFIG_MAP_ERROR_CODE || cluster.authenticationMode !== 'API_AND_CONFIG_MAP') return undefined
   return { name: cluster.name, region: cluster.region, authenticationMode: 'CONFIG_MAP', entries: [] }
+}
+
+/**
+ * A CONFIG_MAP cluster that is not switching: the read error says so; the guidance (same code)
+ * says why the manifest's mode is refused and what the way there is (e.g. API asked for while the
+ * cluster is still on CONFIG_MAP).
+ */
+function withModeGuidance(cluster: ManifestCluster, error: PlanError): PlanError {
+  if (error.code !== CONFIG_MAP_ERROR_CODE) return error
+  const guidance = authenticationModeGuidance(cluster.key, 'CONFIG_MAP', cluster.authenticationMode)
+  return guidance === undefined || guidance.severity !== 'error' ? error : { code: error.code, message: guidance.note }
 }
 
 /** Logical keys that share their EKS cluster (account, region, name) with others, and those others. */

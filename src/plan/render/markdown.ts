@@ -251,7 +251,9 @@ function unmanagedBlock(c: ClusterPlan): ListBlock {
 function clusterSection(c: ClusterPlan): ClusterSection {
   const header =
     `### ${code(c.cluster)}: EKS cluster ${code(c.name)} in ${code(c.region)}, account ${code(c.accountId)}\n\n` +
-    (c.changes.length === 0 && c.authenticationMode === undefined && c.errors.length === 0 ? 'No changes.\n\n' : '')
+    (c.changes.length === 0 && c.authenticationMode === undefined && c.errors.length === 0 ? 'No changes.\n\n' : '') +
+    // Guidance is one or two sentences per cluster: part of the header, so truncation keeps it.
+    (c.notes ?? []).map((note) => `> [!NOTE]\n> ${escapeText(note)}\n\n`).join('')
   return { header, blocks: [errorsBlock(c), diffBlock(c), unmanagedBlock(c)] }
 }
 

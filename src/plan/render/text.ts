@@ -244,6 +244,7 @@ function renderClusterLines(cluster: ClusterPlan, paint: Paint): string[] {
   if (cluster.changes.length === 0 && cluster.authenticationMode === undefined && cluster.errors.length === 0) {
     lines.push('  no changes')
   }
+  for (const note of cluster.notes ?? []) lines.push(`  ${paint('36', 'note:')} ${v(note)}`)
   if (cluster.unmanaged.length > 0) {
     lines.push(`  ${paint('2', 'unmanaged, left alone:')}`)
     for (const u of cluster.unmanaged) {

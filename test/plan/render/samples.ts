@@ -1,3 +1,4 @@
+import { authenticationModeGuidance } from '../../../src/onboarding/auth-mode.js'
 import type { AccessScope, Change, ClusterPlan, EntryFields, Plan } from '../../../src/types.js'
 
 /**
@@ -102,6 +103,8 @@ const prod: ClusterPlan = {
   region: 'eu-west-1',
   accountId: ACCT,
   authenticationMode: { from: 'CONFIG_MAP', to: 'API_AND_CONFIG_MAP', irreversible: true },
+  // The guidance the diff adds for this step (src/onboarding/auth-mode.ts), verbatim.
+  notes: [authenticationModeGuidance('prod-eu', 'CONFIG_MAP', 'API_AND_CONFIG_MAP')?.note ?? ''],
   changes: prodChanges,
   errors: [],
   effects: [
