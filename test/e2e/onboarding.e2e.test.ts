@@ -206,6 +206,13 @@ describe("the README's migration walkthrough, as written", () => {
     // the cluster is on API_AND_CONFIG_MAP: the plan says how to finish the migration
     expect(prod?.notes?.[0]).toContain('cluster prod is on API_AND_CONFIG_MAP: aws-auth still grants access')
 
+    // README "Export and state snapshots": the same plan offline from a snapshot
+    const snap = await cli(['export', '--cluster', 'prod', '--region', 'eu-west-1', '--format', 'state', '--output', 'state.json'])
+    expect(snap.code).toBe(0)
+    const offline = await cli(['plan', '--manifest', 'access/*.yaml', '--state', 'state.json', '--format', 'json'])
+    expect(offline.code).toBe(0)
+    expect((JSON.parse(offline.stdout) as { planHash: string }).planHash).toBe((JSON.parse(plan.stdout) as { planHash: string }).planHash)
+
     // 10. Switch to API: set authenticationMode: API; the plan shows the irreversible step and explains it
     ;(target.clusters['prod'] as Record<string, unknown>)['authenticationMode'] = 'API'
     write('access/prod.yaml', stringifyYaml(target))
