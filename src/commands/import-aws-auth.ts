@@ -39,6 +39,8 @@ export async function importAwsAuthCommand(request: ImportAwsAuthRequest, deps: 
 /** The command over injected I/O: read → convert (pure) → write the residual → the Outcome. */
 export async function importAwsAuthWith(request: ImportAwsAuthRequest, cwd: string, io: ImportIO): Promise<Outcome> {
   if (request.cluster === '') return Outcomes.usage('import-aws-auth needs --cluster NAME (the logical cluster name)')
+  if (request.residual !== undefined && request.input !== '-' && path.resolve(cwd, request.residual) === path.resolve(cwd, request.input))
+    return Outcomes.usage(`--residual ${request.residual} is the input file: write the residual elsewhere, the input is your rollback`)
   const fromStdin = request.input === '-'
   const sourceName = fromStdin ? STDIN_NAME : request.input
   const read = await readInput(request.input, cwd, io)

@@ -100,6 +100,11 @@ describe('import-aws-auth: input', () => {
     ['a bad --region', ['import-aws-auth', 'describe.txt', '--cluster', 'p', '--region', 'Europe'], '--region must be an AWS region'],
     ['a bad --format', ['import-aws-auth', 'describe.txt', '--cluster', 'p', '--format', 'text'], '--format must be one of yaml, json'],
     ['no --cluster', ['import-aws-auth', 'describe.txt'], 'missing --cluster'],
+    [
+      '--residual naming the input',
+      ['import-aws-auth', 'describe.txt', '--cluster', 'p', '--residual', './describe.txt'],
+      'is the input file',
+    ],
   ])('%s is exit 2 with nothing on stdout', async (_name, argv, message) => {
     const r = await cli(argv)
     expect(r.code).toBe(2)
