@@ -135,17 +135,14 @@ describe('usage errors exit 2 with a hint', () => {
 })
 
 describe('commands not built yet', () => {
-  it.each([['apply', '--yes']])(
-    '%s says so and exits 2 with nothing on stdout',
-    async (...argv) => {
-      const io = makeIO()
-      expect(await runCli(argv, io)).toBe(2)
-      expect(io.out()).toBe('')
-      expect(io.err()).toBe(
-        `eks-access-gate: ${argv[0]} is not implemented yet in this version (${pkg.version}); available: ${AVAILABLE.join(', ')}\n`,
-      )
-    },
-  )
+  it.each([['apply', '--yes']])('%s says so and exits 2 with nothing on stdout', async (...argv) => {
+    const io = makeIO()
+    expect(await runCli(argv, io)).toBe(2)
+    expect(io.out()).toBe('')
+    expect(io.err()).toBe(
+      `eks-access-gate: ${argv[0]} is not implemented yet in this version (${pkg.version}); available: ${AVAILABLE.join(', ')}\n`,
+    )
+  })
 
   it('routes through the commands table, so a handler can be swapped in', async () => {
     const io = makeIO()

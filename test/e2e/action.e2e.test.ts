@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useBundle } from './bundle.js'
+import { AVAILABLE } from '../../src/commands/not-available.js'
 
 /**
  * Runs the bundled action (`dist/index.js` as ncc builds it, from a fresh build in a temp folder)
@@ -180,9 +181,7 @@ describe('bundled action: validate', () => {
     const ws = workspace({ 'eks-access.yaml': join(root, 'examples', 'eks-access.yaml') })
     const r = runAction(ws, { ...defaults, command })
     expect(r.status).toBe(1)
-    expect(r.commands).toEqual([
-      `::error::${command} is not implemented yet in this version (0.1.0); available: validate, plan, export, drift`,
-    ])
+    expect(r.commands).toEqual([`::error::${command} is not implemented yet in this version (0.1.0); available: ${AVAILABLE.join(', ')}`])
   })
 })
 
