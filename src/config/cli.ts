@@ -113,7 +113,7 @@ export const FLAGS = {
   iamRules: {
     name: '--rules',
     value: 'FILE',
-    description: `organisation rules (default: ${Defaults.rules} when it exists); not turned into guardrails (Deny statements) by this version yet`,
+    description: `organisation rules whose guardrail kinds become Deny statements on the apply role (default: ${Defaults.rules} when it exists)`,
   },
 } as const satisfies Record<string, FlagSpec>
 

@@ -40,7 +40,14 @@ export interface IamGuardrails {
   /** Namespaces (patterns) no policy may be scoped to. */
   readonly protectedNamespaces?: readonly string[]
   /** A policy that only the listed principals may hold. */
-  readonly policyHolders?: readonly { readonly policy: string; readonly principals: readonly string[] }[]
+  readonly policyHolders?: readonly {
+    readonly policy: string
+    readonly principals: readonly string[]
+    /** Only cluster-scope associations are restricted (namespace-scoped ones stay open). */
+    readonly clusterScopeOnly?: boolean
+  }[]
+  /** Namespaces (patterns) only the listed principals may be granted. */
+  readonly namespaceHolders?: readonly { readonly namespaces: readonly string[]; readonly principals: readonly string[] }[]
 }
 
 export interface IamPolicyOptions {
@@ -344,6 +351,19 @@ function guardrailStatements(
       Resource: entries,
       Condition: {
         ArnLike: { 'eks:policyArn': one(policyArns([h.policy], clusters)) },
+        ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) },
+        ...(h.clusterScopeOnly === true ? { StringEquals: { 'eks:accessScope': 'cluster' } } : {}),
+      },
+    })
+  })
+  ;(g.namespaceHolders ?? []).forEach((h, i) => {
+    out.push({
+      Sid: `GuardrailNamespaceHolders${i + 1}`,
+      Effect: 'Deny',
+      Action: 'eks:AssociateAccessPolicy',
+      Resource: entries,
+      Condition: {
+        'ForAnyValue:StringLike': { 'eks:namespaces': one(uniqueSorted(h.namespaces)) },
         ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) },
       },
     })

@@ -20,7 +20,10 @@ writeFileSync(
 const withRules = join(dir, 'with-rules')
 mkdirSync(join(withRules, '.github'), { recursive: true })
 copyFileSync(fixture, join(withRules, 'eks-access.yaml'))
-writeFileSync(join(withRules, '.github', 'eks-access-rules.yaml'), 'version: 1\nrules: []\n')
+copyFileSync(
+  resolve(import.meta.dirname, '..', '..', 'examples', 'eks-access-rules.yaml'),
+  join(withRules, '.github', 'eks-access-rules.yaml'),
+)
 
 async function cli(argv: string[], cwd = dir): Promise<{ code: number; out: string; err: string }> {
   let out = ''
@@ -101,7 +104,7 @@ describe('iam-policy', () => {
     [['iam-policy', '--repo', 'a/b', '--audience', 'two words'], '--audience must be one token'],
     [['iam-policy', '--repo', 'a/b', '--branch', 'bad..branch'], '--branch "bad..branch" is not a branch name'],
     [['iam-policy', '--repo', 'a/b', '--manifest', 'missing.yaml'], 'missing.yaml'],
-    [['iam-policy', '--repo', 'a/b', '--rules', 'missing-rules.yaml'], 'rules file not found or not a file: missing-rules.yaml'],
+    [['iam-policy', '--repo', 'a/b', '--rules', 'missing-rules.yaml'], 'rules file "missing-rules.yaml" not found'],
   ])('%j is exit 2 with a clear message and nothing on stdout', async (argv, message) => {
     const r = await cli(argv)
     expect(r.code).toBe(2)
@@ -122,11 +125,35 @@ describe('iam-policy', () => {
     expect(r.err).toContain('set planRoleArn and roleArn')
   })
 
-  it('a rules file present: says its rules are not guardrails yet (nothing looks guarded that is not)', async () => {
+  it('the organisation rules (default file) become Deny guardrails; rules IAM cannot carry are warnings', async () => {
     const r = await cli(['iam-policy', '--repo', 'a/b'], withRules)
     expect(r.code).toBe(0)
-    expect(r.err).toContain('organisation rules (.github/eks-access-rules.yaml) are not turned into guardrails by this version')
-    expect(r.out).not.toContain('Guardrail')
+    const apply = (JSON.parse(r.out) as RoleJson[]).find((x) => x.role === 'arn:aws:iam::111122223333:role/eks-access-apply')
+    const denies = apply?.permissions.Statement.filter((s) => s.Effect === 'Deny').map((s) => s.Sid)
+    expect(denies).toEqual(['GuardrailDeniedPrincipals', 'GuardrailPolicyHolders1', 'GuardrailNamespaceHolders1'])
+    expect(r.err).toContain(
+      'rule namespaced-write (namespace-scoped-policies) is not enforced by the apply role: it applies to some manifest files only',
+    )
+    const plan = (JSON.parse(r.out) as RoleJson[]).find((x) => x.kind === 'plan')
+    expect(plan?.permissions.Statement.some((s) => s.Effect === 'Deny')).toBe(false)
+  })
+
+  it('--rules FILE is read instead of the default', async () => {
+    writeFileSync(
+      join(withRules, 'other-rules.yaml'),
+      'version: 1\nrules:\n  - { id: ns, kind: namespace-scoped-policies, policies: [AmazonEKSEditPolicy] }\n',
+    )
+    const r = await cli(['iam-policy', '--repo', 'a/b', '--rules', 'other-rules.yaml'], withRules)
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('GuardrailNamespaceOnlyPolicies')
+    expect(r.out).not.toContain('GuardrailPolicyHolders1')
+  })
+
+  it('a broken rules file is exit 1 with its problems, and no policies', async () => {
+    writeFileSync(join(withRules, 'broken-rules.yaml'), 'version: 1\nrules:\n  - { id: x, kind: denied-principalz }\n')
+    const r = await cli(['iam-policy', '--repo', 'a/b', '--rules', 'broken-rules.yaml'], withRules)
+    expect(r).toMatchObject({ code: 1, out: '' })
+    expect(r.err).toMatch(/^broken-rules\.yaml:3:\d+: error /m)
   })
 })
 
@@ -183,18 +210,50 @@ describe('guardrailsFromRules: organisation rule kinds → IAM guardrails', () =
   it.each<[string, GuardrailRule, string]>([
     ['files', rule('denied-principals', { files: ['teams/**'], principals: ['arn:aws:iam::*:user/*'] }), 'IAM does not see files'],
     ['clusters', rule('namespace-scoped-policies', { clusters: ['prod-*'], policies: ['AmazonEKSEditPolicy'] }), 'some clusters only'],
-    ['a pattern ArnLike reads differently', rule('denied-principals', { principals: ['*:user/*'] }), 'IAM ArnLike cannot match *:user/*'],
     [
-      'cluster scope only',
-      rule('policy-holders', { policy: 'AmazonEKSClusterAdminPolicy', principals: ['*'], clusterScopeOnly: true }),
-      'cluster scope only',
+      'an allow pattern ArnLike reads differently',
+      rule('policy-holders', { policy: 'AmazonEKSClusterAdminPolicy', principals: ['*/admins'] }),
+      'IAM ArnLike cannot match */admins',
     ],
-    ['protected namespaces with exceptions', rule('protected-namespaces', { namespaces: ['kube-system'], principals: ['*'] }), 'exception'],
   ])('a rule limited to %s is skipped and says why', (_name, r, why) => {
     const mapped = guardrailsFromRules([r])
     expect(mapped.guardrails).toEqual({})
     expect(mapped.skipped).toHaveLength(1)
     expect(mapped.skipped[0]).toContain(why)
+  })
+
+  it.each<[string, GuardrailRule, object]>([
+    [
+      'cluster scope only',
+      rule('policy-holders', {
+        policy: 'AmazonEKSClusterAdminPolicy',
+        principals: ['arn:aws:iam::*:role/platform-*'],
+        clusterScopeOnly: true,
+      }),
+      {
+        policyHolders: [{ policy: 'AmazonEKSClusterAdminPolicy', principals: ['arn:aws:iam::*:role/platform-*'], clusterScopeOnly: true }],
+      },
+    ],
+    [
+      'cluster scope only, held by nobody',
+      rule('policy-holders', { policy: 'AmazonEKSAdminPolicy', principals: [], clusterScopeOnly: true }),
+      { namespaceOnlyPolicies: ['AmazonEKSAdminPolicy'] },
+    ],
+    [
+      'protected namespaces with allowed principals',
+      rule('protected-namespaces', { namespaces: ['kube-system'], principals: ['arn:aws:iam::*:role/platform-*'] }),
+      { namespaceHolders: [{ namespaces: ['kube-system'], principals: ['arn:aws:iam::*:role/platform-*'] }] },
+    ],
+  ])('%s', (_name, r, expected) => {
+    expect(guardrailsFromRules([r])).toEqual({ guardrails: expected, skipped: [] })
+  })
+
+  it('a denied pattern IAM cannot read is dropped with a warning; *:NAME becomes arn:*:*:*:*:NAME', () => {
+    const mapped = guardrailsFromRules([rule('denied-principals', { principals: ['arn:aws:iam::*:user/*', '*:root', 'arn:aws:iam::*'] })])
+    expect(mapped.guardrails).toEqual({ deniedPrincipals: ['arn:aws:iam::*:user/*', 'arn:*:*:*:*:root'] })
+    expect(mapped.skipped).toEqual([
+      expect.stringContaining('only partly enforced by the apply role: IAM ArnLike cannot match arn:aws:iam::*'),
+    ])
   })
 
   it('the mapped guardrails become Deny statements on the apply role', () => {
