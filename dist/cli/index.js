@@ -4956,6 +4956,6425 @@ __webpack_unused_export__ = waitUntilNodegroupDeleted;
 
 /***/ }),
 
+/***/ 6764:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultIAMHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "iam",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultIAMHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "iam",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1177.0";
+var packageInfo = {
+	version: version};
+
+const v = "ref", w = "authSchemes", x = "name", y = "signingRegion";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "stringEquals", f = "booleanEquals", g = "getAttr", h = { [v]: "Endpoint" }, i = { "fn": g, "argv": [{ [v]: d }, "name"] }, j = { [v]: d }, k = { [w]: [{ [x]: "sigv4", [y]: "us-east-1" }] }, l = { [w]: [{ [x]: "sigv4", [y]: "cn-north-1" }] }, m = { [w]: [{ [x]: "sigv4", [y]: "us-gov-west-1" }] }, n = { [w]: [{ [x]: "sigv4", [y]: "us-iso-east-1" }] }, o = { [w]: [{ [x]: "sigv4", [y]: "us-isob-east-1" }] }, p = { [w]: [{ [x]: "sigv4", [y]: "eu-isoe-west-1" }] }, q = { [w]: [{ [x]: "sigv4", [y]: "us-isof-south-1" }] }, s = { [w]: [{ [x]: "sigv4", [y]: "eusc-de-east-1" }] }, t = { [w]: [{ [x]: "sigv4", [y]: "{PartitionResult#implicitGlobalRegion}" }] }, u = [{ [v]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [h]],
+        [c, u],
+        ["aws.partition", u, d],
+        [e, [i, "aws"]],
+        [e, [i, "aws-cn"]],
+        [e, [i, "aws-us-gov"]],
+        [e, [i, "aws-iso"]],
+        [f, [{ [v]: "UseFIPS" }, b]],
+        [f, [{ [v]: "UseDualStack" }, b]],
+        [e, [i, "aws-iso-b"]],
+        [e, [i, "aws-iso-e"]],
+        [e, [i, "aws-iso-f"]],
+        [e, [i, "aws-eusc"]],
+        [f, [{ fn: g, argv: [j, "supportsDualStack"] }, b]],
+        [f, [{ fn: g, argv: [j, "supportsFIPS"] }, b]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [h, {}],
+        ["https://iam.amazonaws.com", k],
+        ["https://iam-fips.amazonaws.com", k],
+        ["https://iam.global.api.aws", k],
+        ["https://iam-fips.global.api.aws", k],
+        ["https://iam.global.api.amazonwebservices.com.cn", l],
+        ["https://iam-fips.api.amazonwebservices.com.cn", l],
+        ["https://iam.cn-north-1.amazonaws.com.cn", l],
+        ["https://iam-fips.amazonaws.com.cn", l],
+        ["https://iam.us-gov.api.aws", m],
+        ["https://iam.us-gov.amazonaws.com", m],
+        ["https://iam.us-iso-east-1.c2s.ic.gov", n],
+        ["https://iam-fips.us-iso-east-1.c2s.ic.gov", n],
+        ["https://iam.api.aws.ic.gov", n],
+        ["https://iam-fips.api.aws.ic.gov", n],
+        ["https://iam.us-isob-east-1.sc2s.sgov.gov", o],
+        ["https://iam-fips.us-isob-east-1.sc2s.sgov.gov", o],
+        ["https://iam.api.aws.scloud", o],
+        ["https://iam-fips.api.aws.scloud", o],
+        ["https://iam.eu-isoe-west-1.cloud.adc-e.uk", p],
+        ["https://iam-fips.cloud.adc-e.uk", p],
+        ["https://iam.api.cloud-aws.adc-e.uk", p],
+        ["https://iam-fips.api.cloud-aws.adc-e.uk", p],
+        ["https://iam.us-isof-south-1.csp.hci.ic.gov", q],
+        ["https://iam-fips.csp.hci.ic.gov", q],
+        ["https://iam.api.aws.hci.ic.gov", q],
+        ["https://iam-fips.api.aws.hci.ic.gov", q],
+        ["https://iam.eusc-de-east-1.amazonaws.eu", s],
+        ["https://iam-fips.amazonaws.eu", s],
+        ["https://iam.global.api.amazonwebservices.eu", s],
+        ["https://iam-fips.api.amazonwebservices.eu", s],
+        ["https://iam-fips.{PartitionResult#implicitGlobalRegion}.{PartitionResult#dualStackDnsSuffix}", t],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://iam-fips.{PartitionResult#implicitGlobalRegion}.{PartitionResult#dnsSuffix}", t],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://iam.{PartitionResult#implicitGlobalRegion}.{PartitionResult#dualStackDnsSuffix}", t],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://iam.{PartitionResult#implicitGlobalRegion}.{PartitionResult#dnsSuffix}", t],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 42, 3,
+    1, 4, r + 41,
+    2, 5, r + 41,
+    3, 39, 6,
+    4, 36, 7,
+    5, 35, 8,
+    6, 32, 9,
+    7, 20, 10,
+    8, 15, 11,
+    9, r + 18, 12,
+    10, r + 22, 13,
+    11, r + 26, 14,
+    12, r + 30, r + 40,
+    9, r + 20, 16,
+    10, r + 24, 17,
+    11, r + 28, 18,
+    12, r + 32, 19,
+    13, r + 38, r + 39,
+    8, 26, 21,
+    9, r + 19, 22,
+    10, r + 23, 23,
+    11, r + 27, 24,
+    12, r + 31, 25,
+    14, r + 36, r + 37,
+    9, r + 21, 27,
+    10, r + 25, 28,
+    11, r + 29, 29,
+    12, r + 33, 30,
+    13, 31, r + 35,
+    14, r + 34, r + 35,
+    7, 34, 33,
+    8, r + 16, r + 14,
+    8, r + 17, r + 15,
+    8, r + 12, r + 13,
+    7, 38, 37,
+    8, r + 8, r + 10,
+    8, r + 9, r + 11,
+    7, 41, 40,
+    8, r + 6, r + 4,
+    8, r + 7, r + 5,
+    7, r + 1, 43,
+    8, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class IAMServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.iam#IAMServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, IAMServiceException.prototype);
+    }
+}
+
+class ConcurrentModificationException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#ConcurrentModificationException";
+    name = "ConcurrentModificationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ConcurrentModificationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConcurrentModificationException.prototype);
+    }
+}
+class NoSuchEntityException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#NoSuchEntityException";
+    name = "NoSuchEntityException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "NoSuchEntityException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NoSuchEntityException.prototype);
+    }
+}
+class ServiceFailureException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#ServiceFailureException";
+    name = "ServiceFailureException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "ServiceFailureException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceFailureException.prototype);
+    }
+}
+class AccountNotManagementOrDelegatedAdministratorException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#AccountNotManagementOrDelegatedAdministratorException";
+    name = "AccountNotManagementOrDelegatedAdministratorException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountNotManagementOrDelegatedAdministratorException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountNotManagementOrDelegatedAdministratorException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EntityAlreadyExistsException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#EntityAlreadyExistsException";
+    name = "EntityAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "EntityAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EntityAlreadyExistsException.prototype);
+    }
+}
+class InvalidInputException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#InvalidInputException";
+    name = "InvalidInputException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidInputException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidInputException.prototype);
+    }
+}
+class LimitExceededException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#LimitExceededException";
+    name = "LimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededException.prototype);
+    }
+}
+class MalformedPolicyDocumentException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#MalformedPolicyDocumentException";
+    name = "MalformedPolicyDocumentException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "MalformedPolicyDocumentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MalformedPolicyDocumentException.prototype);
+    }
+}
+class NameConflictException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#NameConflictException";
+    name = "NameConflictException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "NameConflictException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NameConflictException.prototype);
+    }
+}
+class RoleModifiedException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#RoleModifiedException";
+    name = "RoleModifiedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RoleModifiedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RoleModifiedException.prototype);
+    }
+}
+class RoleTemplateDisabledException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#RoleTemplateDisabledException";
+    name = "RoleTemplateDisabledException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RoleTemplateDisabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RoleTemplateDisabledException.prototype);
+    }
+}
+class UnmodifiableEntityException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#UnmodifiableEntityException";
+    name = "UnmodifiableEntityException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnmodifiableEntityException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnmodifiableEntityException.prototype);
+    }
+}
+class PolicyNotAttachableException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#PolicyNotAttachableException";
+    name = "PolicyNotAttachableException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "PolicyNotAttachableException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyNotAttachableException.prototype);
+    }
+}
+class EntityTemporarilyUnmodifiableException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#EntityTemporarilyUnmodifiableException";
+    name = "EntityTemporarilyUnmodifiableException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "EntityTemporarilyUnmodifiableException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EntityTemporarilyUnmodifiableException.prototype);
+    }
+}
+class InvalidUserTypeException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#InvalidUserTypeException";
+    name = "InvalidUserTypeException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidUserTypeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidUserTypeException.prototype);
+    }
+}
+class PasswordPolicyViolationException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#PasswordPolicyViolationException";
+    name = "PasswordPolicyViolationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "PasswordPolicyViolationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PasswordPolicyViolationException.prototype);
+    }
+}
+class OpenIdIdpCommunicationErrorException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#OpenIdIdpCommunicationErrorException";
+    name = "OpenIdIdpCommunicationErrorException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "OpenIdIdpCommunicationErrorException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OpenIdIdpCommunicationErrorException.prototype);
+    }
+}
+class ServiceNotSupportedException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#ServiceNotSupportedException";
+    name = "ServiceNotSupportedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ServiceNotSupportedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceNotSupportedException.prototype);
+    }
+}
+class DeleteConflictException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#DeleteConflictException";
+    name = "DeleteConflictException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DeleteConflictException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DeleteConflictException.prototype);
+    }
+}
+class OrganizationNotFoundException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#OrganizationNotFoundException";
+    name = "OrganizationNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OrganizationNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OrganizationNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class OrganizationNotInAllFeaturesModeException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#OrganizationNotInAllFeaturesModeException";
+    name = "OrganizationNotInAllFeaturesModeException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OrganizationNotInAllFeaturesModeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OrganizationNotInAllFeaturesModeException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ServiceAccessNotEnabledException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#ServiceAccessNotEnabledException";
+    name = "ServiceAccessNotEnabledException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ServiceAccessNotEnabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceAccessNotEnabledException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class FeatureDisabledException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#FeatureDisabledException";
+    name = "FeatureDisabledException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "FeatureDisabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, FeatureDisabledException.prototype);
+    }
+}
+class InvalidAuthenticationCodeException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#InvalidAuthenticationCodeException";
+    name = "InvalidAuthenticationCodeException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidAuthenticationCodeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidAuthenticationCodeException.prototype);
+    }
+}
+class CallerIsNotManagementAccountException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#CallerIsNotManagementAccountException";
+    name = "CallerIsNotManagementAccountException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CallerIsNotManagementAccountException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CallerIsNotManagementAccountException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class FeatureEnabledException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#FeatureEnabledException";
+    name = "FeatureEnabledException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "FeatureEnabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, FeatureEnabledException.prototype);
+    }
+}
+class ReportGenerationLimitExceededException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#ReportGenerationLimitExceededException";
+    name = "ReportGenerationLimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReportGenerationLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReportGenerationLimitExceededException.prototype);
+    }
+}
+class CredentialReportExpiredException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#CredentialReportExpiredException";
+    name = "CredentialReportExpiredException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CredentialReportExpiredException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CredentialReportExpiredException.prototype);
+    }
+}
+class CredentialReportNotPresentException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#CredentialReportNotPresentException";
+    name = "CredentialReportNotPresentException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CredentialReportNotPresentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CredentialReportNotPresentException.prototype);
+    }
+}
+class CredentialReportNotReadyException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#CredentialReportNotReadyException";
+    name = "CredentialReportNotReadyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CredentialReportNotReadyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CredentialReportNotReadyException.prototype);
+    }
+}
+class UnrecognizedPublicKeyEncodingException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#UnrecognizedPublicKeyEncodingException";
+    name = "UnrecognizedPublicKeyEncodingException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnrecognizedPublicKeyEncodingException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnrecognizedPublicKeyEncodingException.prototype);
+    }
+}
+class PolicyEvaluationException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#PolicyEvaluationException";
+    name = "PolicyEvaluationException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "PolicyEvaluationException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyEvaluationException.prototype);
+    }
+}
+class KeyPairMismatchException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#KeyPairMismatchException";
+    name = "KeyPairMismatchException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KeyPairMismatchException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KeyPairMismatchException.prototype);
+    }
+}
+class MalformedCertificateException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#MalformedCertificateException";
+    name = "MalformedCertificateException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "MalformedCertificateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MalformedCertificateException.prototype);
+    }
+}
+class DuplicateCertificateException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#DuplicateCertificateException";
+    name = "DuplicateCertificateException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DuplicateCertificateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateCertificateException.prototype);
+    }
+}
+class InvalidCertificateException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#InvalidCertificateException";
+    name = "InvalidCertificateException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidCertificateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidCertificateException.prototype);
+    }
+}
+class DuplicateSSHPublicKeyException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#DuplicateSSHPublicKeyException";
+    name = "DuplicateSSHPublicKeyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DuplicateSSHPublicKeyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateSSHPublicKeyException.prototype);
+    }
+}
+class InvalidPublicKeyException extends IAMServiceException {
+    static shapeId = "com.amazonaws.iam#InvalidPublicKeyException";
+    name = "InvalidPublicKeyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidPublicKeyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidPublicKeyException.prototype);
+    }
+}
+
+const _A = "Arn";
+const _AA = "AccountAlias";
+const _AAc = "AccountAliases";
+const _ABO = "AllowedByOrganizations";
+const _ABPB = "AllowedByPermissionsBoundary";
+const _AC = "AuthenticationCode1";
+const _ACIDTOIDCP = "AddClientIDToOpenIDConnectProvider";
+const _ACIDTOIDCPR = "AddClientIDToOpenIDConnectProviderRequest";
+const _ACt = "AttachmentCount";
+const _ACu = "AuthenticationCode2";
+const _AD = "AccessDetail";
+const _ADR = "AcceptDelegationRequest";
+const _ADRR = "AcceptDelegationRequestRequest";
+const _ADRRs = "AssociateDelegationRequestRequest";
+const _ADRs = "AssociateDelegationRequest";
+const _ADc = "AccessDetails";
+const _AEM = "AssertionEncryptionMode";
+const _AGP = "AttachGroupPolicy";
+const _AGPR = "AttachGroupPolicyRequest";
+const _AI = "ApproverId";
+const _AK = "AccessKey";
+const _AKI = "AccessKeyId";
+const _AKLU = "AccessKeyLastUsed";
+const _AKM = "AccessKeyMetadata";
+const _AMP = "AttachedManagedPolicies";
+const _AN = "AttachmentName";
+const _ANMODAE = "AccountNotManagementOrDelegatedAdministratorException";
+const _ANc = "ActionNames";
+const _ANct = "ActionName";
+const _AP = "AttachedPolicy";
+const _APB = "AttachedPermissionsBoundary";
+const _APK = "AddPrivateKey";
+const _APt = "AttachedPolicies";
+const _AR = "AcquireRole";
+const _ARP = "AttachRolePolicy";
+const _ARPD = "AssumeRolePolicyDocument";
+const _ARPDT = "AssumeRolePolicyDocumentTemplate";
+const _ARPR = "AttachRolePolicyRequest";
+const _ARR = "AcquireRoleRequest";
+const _ARRc = "AcquireRoleResponse";
+const _ARTIP = "AddRoleToInstanceProfile";
+const _ARTIPR = "AddRoleToInstanceProfileRequest";
+const _AS = "AssignmentStatus";
+const _AT = "AttachmentType";
+const _AU = "AllUsers";
+const _AUP = "AttachUserPolicy";
+const _AUPR = "AttachUserPolicyRequest";
+const _AUTCP = "AllowUsersToChangePassword";
+const _AUTG = "AddUserToGroup";
+const _AUTGR = "AddUserToGroupRequest";
+const _AWSSN = "AWSServiceName";
+const _BD = "BootstrapDatum";
+const _BSS = "Base32StringSeed";
+const _C = "Code";
+const _CA = "CallerArn";
+const _CAA = "CreateAccountAlias";
+const _CAAR = "CreateAccountAliasRequest";
+const _CAD = "CredentialAgeDays";
+const _CAK = "CreateAccessKey";
+const _CAKR = "CreateAccessKeyRequest";
+const _CAKRr = "CreateAccessKeyResponse";
+const _CB = "CertificateBody";
+const _CC = "CertificateChain";
+const _CD = "CreateDate";
+const _CDL = "ConsoleDeepLink";
+const _CDR = "CreateDelegationRequest";
+const _CDRR = "CreateDelegationRequestRequest";
+const _CDRRr = "CreateDelegationRequestResponse";
+const _CE = "ContextEntry";
+const _CELT = "ContextEntryListType";
+const _CEo = "ContextEntries";
+const _CG = "CreateGroup";
+const _CGR = "CreateGroupRequest";
+const _CGRr = "CreateGroupResponse";
+const _CI = "CertificateId";
+const _CID = "ClientID";
+const _CIDL = "ClientIDList";
+const _CINMAE = "CallerIsNotManagementAccountException";
+const _CIP = "CreateInstanceProfile";
+const _CIPR = "CreateInstanceProfileRequest";
+const _CIPRr = "CreateInstanceProfileResponse";
+const _CKN = "ContextKeyName";
+const _CKNo = "ContextKeyNames";
+const _CKT = "ContextKeyType";
+const _CKV = "ContextKeyValues";
+const _CLP = "CreateLoginProfile";
+const _CLPR = "CreateLoginProfileRequest";
+const _CLPRr = "CreateLoginProfileResponse";
+const _CME = "ConcurrentModificationException";
+const _COIDCP = "CreateOpenIDConnectProvider";
+const _COIDCPR = "CreateOpenIDConnectProviderRequest";
+const _COIDCPRr = "CreateOpenIDConnectProviderResponse";
+const _CP = "ContextProvider";
+const _CPKD = "ContextProviderKeyDefinition";
+const _CPR = "ChangePasswordRequest";
+const _CPRr = "CreatePolicyRequest";
+const _CPRre = "CreatePolicyResponse";
+const _CPV = "CreatePolicyVersion";
+const _CPVR = "CreatePolicyVersionRequest";
+const _CPVRr = "CreatePolicyVersionResponse";
+const _CPh = "ChangePassword";
+const _CPr = "CreatePolicy";
+const _CR = "CreateRole";
+const _CREE = "CredentialReportExpiredException";
+const _CRNPE = "CredentialReportNotPresentException";
+const _CRNRE = "CredentialReportNotReadyException";
+const _CRR = "CreateRoleRequest";
+const _CRRr = "CreateRoleResponse";
+const _CS = "CustomSuffix";
+const _CSAMLP = "CreateSAMLProvider";
+const _CSAMLPR = "CreateSAMLProviderRequest";
+const _CSAMLPRr = "CreateSAMLProviderResponse";
+const _CSLR = "CreateServiceLinkedRole";
+const _CSLRR = "CreateServiceLinkedRoleRequest";
+const _CSLRRr = "CreateServiceLinkedRoleResponse";
+const _CSSC = "CreateServiceSpecificCredential";
+const _CSSCR = "CreateServiceSpecificCredentialRequest";
+const _CSSCRr = "CreateServiceSpecificCredentialResponse";
+const _CT = "CreateTimestamp";
+const _CU = "CreateUser";
+const _CUR = "CreateUserRequest";
+const _CURr = "CreateUserResponse";
+const _CVMFAD = "CreateVirtualMFADevice";
+const _CVMFADR = "CreateVirtualMFADeviceRequest";
+const _CVMFADRr = "CreateVirtualMFADeviceResponse";
+const _Ce = "Certifications";
+const _Cer = "Certificates";
+const _Cert = "Certificate";
+const _Co = "Content";
+const _Col = "Column";
+const _D = "Description";
+const _DAA = "DeleteAccountAlias";
+const _DAAR = "DeleteAccountAliasRequest";
+const _DAK = "DeleteAccessKey";
+const _DAKR = "DeleteAccessKeyRequest";
+const _DAPP = "DeleteAccountPasswordPolicy";
+const _DCE = "DeleteConflictException";
+const _DCEu = "DuplicateCertificateException";
+const _DG = "DeleteGroup";
+const _DGP = "DeleteGroupPolicy";
+const _DGPR = "DeleteGroupPolicyRequest";
+const _DGPRe = "DetachGroupPolicyRequest";
+const _DGPe = "DetachGroupPolicy";
+const _DGR = "DeleteGroupRequest";
+const _DIP = "DeleteInstanceProfile";
+const _DIPR = "DeleteInstanceProfileRequest";
+const _DLP = "DeleteLoginProfile";
+const _DLPR = "DeleteLoginProfileRequest";
+const _DMFAD = "DeactivateMFADevice";
+const _DMFADR = "DeactivateMFADeviceRequest";
+const _DMV = "DefaultMinorVersion";
+const _DOIDCP = "DeleteOpenIDConnectProvider";
+const _DOIDCPR = "DeleteOpenIDConnectProviderRequest";
+const _DORCM = "DisableOrganizationsRootCredentialsManagement";
+const _DORCMR = "DisableOrganizationsRootCredentialsManagementRequest";
+const _DORCMRi = "DisableOrganizationsRootCredentialsManagementResponse";
+const _DORS = "DisableOrganizationsRootSessions";
+const _DORSR = "DisableOrganizationsRootSessionsRequest";
+const _DORSRi = "DisableOrganizationsRootSessionsResponse";
+const _DOWIF = "DisableOutboundWebIdentityFederation";
+const _DP = "DelegationPermission";
+const _DPC = "DelegationPermissionCheck";
+const _DPR = "DeletePolicyRequest";
+const _DPV = "DeletePolicyVersion";
+const _DPVR = "DeletePolicyVersionRequest";
+const _DPe = "DeletePolicy";
+const _DR = "DelegationRequest";
+const _DRI = "DelegationRequestId";
+const _DRP = "DeleteRolePolicy";
+const _DRPB = "DeleteRolePermissionsBoundary";
+const _DRPBR = "DeleteRolePermissionsBoundaryRequest";
+const _DRPR = "DeleteRolePolicyRequest";
+const _DRPRe = "DetachRolePolicyRequest";
+const _DRPe = "DetachRolePolicy";
+const _DRR = "DeleteRoleRequest";
+const _DRe = "DelegationRequests";
+const _DRel = "DeleteRole";
+const _DSAMLP = "DeleteSAMLProvider";
+const _DSAMLPR = "DeleteSAMLProviderRequest";
+const _DSC = "DeleteServerCertificate";
+const _DSCR = "DeleteServerCertificateRequest";
+const _DSCRe = "DeleteSigningCertificateRequest";
+const _DSCe = "DeleteSigningCertificate";
+const _DSLR = "DeleteServiceLinkedRole";
+const _DSLRR = "DeleteServiceLinkedRoleRequest";
+const _DSLRRe = "DeleteServiceLinkedRoleResponse";
+const _DSSC = "DeleteServiceSpecificCredential";
+const _DSSCR = "DeleteServiceSpecificCredentialRequest";
+const _DSSHPK = "DeleteSSHPublicKey";
+const _DSSHPKE = "DuplicateSSHPublicKeyException";
+const _DSSHPKR = "DeleteSSHPublicKeyRequest";
+const _DTFRT = "DeletionTaskFailureReasonType";
+const _DTI = "DeletionTaskId";
+const _DU = "DeleteUser";
+const _DUP = "DeleteUserPolicy";
+const _DUPB = "DeleteUserPermissionsBoundary";
+const _DUPBR = "DeleteUserPermissionsBoundaryRequest";
+const _DUPR = "DeleteUserPolicyRequest";
+const _DUPRe = "DetachUserPolicyRequest";
+const _DUPe = "DetachUserPolicy";
+const _DUR = "DeleteUserRequest";
+const _DV = "DefaultValue";
+const _DVI = "DefaultVersionId";
+const _DVMFAD = "DeleteVirtualMFADevice";
+const _DVMFADR = "DeleteVirtualMFADeviceRequest";
+const _Do = "Document";
+const _E = "Error";
+const _EA = "EntityArn";
+const _EAEE = "EntityAlreadyExistsException";
+const _EAN = "EvalActionName";
+const _ED = "EntityDetails";
+const _EDD = "EvalDecisionDetails";
+const _EDL = "EntityDetailsList";
+const _EDn = "EnableDate";
+const _EDr = "ErrorDetails";
+const _EDv = "EvalDecision";
+const _EDx = "ExpirationDate";
+const _EF = "EnabledFeatures";
+const _EFn = "EntityFilter";
+const _EI = "EntityInfo";
+const _EMFAD = "EnableMFADevice";
+const _EMFADR = "EnableMFADeviceRequest";
+const _EN = "EntityName";
+const _EORCM = "EnableOrganizationsRootCredentialsManagement";
+const _EORCMR = "EnableOrganizationsRootCredentialsManagementRequest";
+const _EORCMRn = "EnableOrganizationsRootCredentialsManagementResponse";
+const _EORS = "EnableOrganizationsRootSessions";
+const _EORSR = "EnableOrganizationsRootSessionsRequest";
+const _EORSRn = "EnableOrganizationsRootSessionsResponse";
+const _EOWIF = "EnableOutboundWebIdentityFederation";
+const _EOWIFR = "EnableOutboundWebIdentityFederationResponse";
+const _EP = "EntityPath";
+const _EPn = "EndPosition";
+const _EPx = "ExpirePasswords";
+const _ER = "EvaluationResult";
+const _ERD = "EvalResourceDecision";
+const _ERLT = "EvaluationResultsListType";
+const _ERN = "EvalResourceName";
+const _ERv = "EvaluationResults";
+const _ET = "ExpirationTime";
+const _ETUE = "EntityTemporarilyUnmodifiableException";
+const _ETn = "EntityType";
+const _En = "Encoding";
+const _Ena = "Enabled";
+const _Ex = "Expiration";
+const _F = "Filter";
+const _FDE = "FeatureDisabledException";
+const _FEE = "FeatureEnabledException";
+const _Fi = "Fingerprint";
+const _G = "Group";
+const _GAAD = "GetAccountAuthorizationDetails";
+const _GAADR = "GetAccountAuthorizationDetailsRequest";
+const _GAADRe = "GetAccountAuthorizationDetailsResponse";
+const _GAKLU = "GetAccessKeyLastUsed";
+const _GAKLUR = "GetAccessKeyLastUsedRequest";
+const _GAKLURe = "GetAccessKeyLastUsedResponse";
+const _GAP = "GetAccountProperties";
+const _GAPP = "GetAccountPasswordPolicy";
+const _GAPPR = "GetAccountPasswordPolicyResponse";
+const _GAPR = "GetAccountPropertiesRequest";
+const _GAPRe = "GetAccountPropertiesResponse";
+const _GAS = "GetAccountSummary";
+const _GASR = "GetAccountSummaryResponse";
+const _GCKFCP = "GetContextKeysForCustomPolicy";
+const _GCKFCPR = "GetContextKeysForCustomPolicyRequest";
+const _GCKFPP = "GetContextKeysForPrincipalPolicy";
+const _GCKFPPR = "GetContextKeysForPrincipalPolicyRequest";
+const _GCKFPR = "GetContextKeysForPolicyResponse";
+const _GCR = "GenerateCredentialReport";
+const _GCRR = "GenerateCredentialReportResponse";
+const _GCRRe = "GetCredentialReportResponse";
+const _GCRe = "GetCredentialReport";
+const _GD = "GroupDetail";
+const _GDL = "GroupDetailList";
+const _GDR = "GetDelegationRequest";
+const _GDRR = "GetDelegationRequestRequest";
+const _GDRRe = "GetDelegationRequestResponse";
+const _GETV = "GlobalEndpointTokenVersion";
+const _GG = "GetGroup";
+const _GGP = "GetGroupPolicy";
+const _GGPR = "GetGroupPolicyRequest";
+const _GGPRe = "GetGroupPolicyResponse";
+const _GGR = "GetGroupRequest";
+const _GGRe = "GetGroupResponse";
+const _GHRS = "GetHumanReadableSummary";
+const _GHRSR = "GetHumanReadableSummaryRequest";
+const _GHRSRe = "GetHumanReadableSummaryResponse";
+const _GI = "GroupId";
+const _GIP = "GetInstanceProfile";
+const _GIPR = "GetInstanceProfileRequest";
+const _GIPRe = "GetInstanceProfileResponse";
+const _GL = "GroupList";
+const _GLP = "GetLoginProfile";
+const _GLPR = "GetLoginProfileRequest";
+const _GLPRe = "GetLoginProfileResponse";
+const _GMFAD = "GetMFADevice";
+const _GMFADR = "GetMFADeviceRequest";
+const _GMFADRe = "GetMFADeviceResponse";
+const _GN = "GroupName";
+const _GOAR = "GenerateOrganizationsAccessReport";
+const _GOARR = "GenerateOrganizationsAccessReportRequest";
+const _GOARRe = "GenerateOrganizationsAccessReportResponse";
+const _GOARRet = "GetOrganizationsAccessReportRequest";
+const _GOARRetr = "GetOrganizationsAccessReportResponse";
+const _GOARe = "GetOrganizationsAccessReport";
+const _GOIDCP = "GetOpenIDConnectProvider";
+const _GOIDCPR = "GetOpenIDConnectProviderRequest";
+const _GOIDCPRe = "GetOpenIDConnectProviderResponse";
+const _GOWIFI = "GetOutboundWebIdentityFederationInfo";
+const _GOWIFIR = "GetOutboundWebIdentityFederationInfoResponse";
+const _GP = "GetPolicy";
+const _GPL = "GroupPolicyList";
+const _GPR = "GetPolicyRequest";
+const _GPRe = "GetPolicyResponse";
+const _GPV = "GetPolicyVersion";
+const _GPVR = "GetPolicyVersionRequest";
+const _GPVRe = "GetPolicyVersionResponse";
+const _GR = "GetRole";
+const _GRP = "GetRolePolicy";
+const _GRPR = "GetRolePolicyRequest";
+const _GRPRe = "GetRolePolicyResponse";
+const _GRR = "GetRoleRequest";
+const _GRRe = "GetRoleResponse";
+const _GRTV = "GetRoleTemplateVersion";
+const _GRTVR = "GetRoleTemplateVersionRequest";
+const _GRTVRe = "GetRoleTemplateVersionResponse";
+const _GSAMLP = "GetSAMLProvider";
+const _GSAMLPR = "GetSAMLProviderRequest";
+const _GSAMLPRe = "GetSAMLProviderResponse";
+const _GSC = "GetServerCertificate";
+const _GSCR = "GetServerCertificateRequest";
+const _GSCRe = "GetServerCertificateResponse";
+const _GSLAD = "GenerateServiceLastAccessedDetails";
+const _GSLADR = "GenerateServiceLastAccessedDetailsRequest";
+const _GSLADRe = "GenerateServiceLastAccessedDetailsResponse";
+const _GSLADRet = "GetServiceLastAccessedDetailsRequest";
+const _GSLADRete = "GetServiceLastAccessedDetailsResponse";
+const _GSLADWE = "GetServiceLastAccessedDetailsWithEntities";
+const _GSLADWER = "GetServiceLastAccessedDetailsWithEntitiesRequest";
+const _GSLADWERe = "GetServiceLastAccessedDetailsWithEntitiesResponse";
+const _GSLADe = "GetServiceLastAccessedDetails";
+const _GSLRDS = "GetServiceLinkedRoleDeletionStatus";
+const _GSLRDSR = "GetServiceLinkedRoleDeletionStatusRequest";
+const _GSLRDSRe = "GetServiceLinkedRoleDeletionStatusResponse";
+const _GSSHPK = "GetSSHPublicKey";
+const _GSSHPKR = "GetSSHPublicKeyRequest";
+const _GSSHPKRe = "GetSSHPublicKeyResponse";
+const _GT = "GeneratedTime";
+const _GU = "GetUser";
+const _GUP = "GetUserPolicy";
+const _GUPR = "GetUserPolicyRequest";
+const _GUPRe = "GetUserPolicyResponse";
+const _GUR = "GetUserRequest";
+const _GURe = "GetUserResponse";
+const _Gr = "Granularity";
+const _Gro = "Groups";
+const _HE = "HardExpiry";
+const _I = "Id";
+const _IA = "IsAttachable";
+const _IACE = "InvalidAuthenticationCodeException";
+const _ICE = "InvalidCertificateException";
+const _ICIA = "IdentityCenterInstanceArn";
+const _IDV = "IsDefaultVersion";
+const _II = "IssuerIdentifier";
+const _IIE = "InvalidInputException";
+const _IP = "InstanceProfile";
+const _IPI = "InstanceProfileId";
+const _IPIT = "InlinePolicyIdentifierType";
+const _IPIn = "InlinePolicyIdentifier";
+const _IPKE = "InvalidPublicKeyException";
+const _IPL = "InstanceProfileList";
+const _IPN = "InstanceProfileName";
+const _IPT = "InlinePolicyTemplates";
+const _IPn = "InlinePolicy";
+const _IPns = "InstanceProfiles";
+const _IR = "IsRequired";
+const _ISA = "IdentityStoreArn";
+const _IT = "IsTruncated";
+const _ITIPE = "IsTrustedIdentityPropagationEnabled";
+const _IURL = "IssuerURL";
+const _IUTE = "InvalidUserTypeException";
+const _Im = "Immutable";
+const _JCD = "JobCreationDate";
+const _JCDo = "JobCompletionDate";
+const _JI = "JobId";
+const _JS = "JobStatus";
+const _JT = "JobType";
+const _JVE = "JwtVendingEnabled";
+const _K = "Key";
+const _KDL = "KeyDefinitionList";
+const _KH = "KeyHashes";
+const _KI = "KeyId";
+const _KPME = "KeyPairMismatchException";
+const _L = "Locale";
+const _LA = "LastAuthenticated";
+const _LAA = "ListAccountAliases";
+const _LAAR = "ListAccountAliasesRequest";
+const _LAARi = "ListAccountAliasesResponse";
+const _LAE = "LastAuthenticatedEntity";
+const _LAEa = "LastAccessedEntity";
+const _LAGP = "ListAttachedGroupPolicies";
+const _LAGPR = "ListAttachedGroupPoliciesRequest";
+const _LAGPRi = "ListAttachedGroupPoliciesResponse";
+const _LAK = "ListAccessKeys";
+const _LAKR = "ListAccessKeysRequest";
+const _LAKRi = "ListAccessKeysResponse";
+const _LAR = "LastAuthenticatedRegion";
+const _LARP = "ListAttachedRolePolicies";
+const _LARPR = "ListAttachedRolePoliciesRequest";
+const _LARPRi = "ListAttachedRolePoliciesResponse";
+const _LARa = "LastAccessedRegion";
+const _LAT = "LastAuthenticatedTime";
+const _LATa = "LastAccessedTime";
+const _LAUP = "ListAttachedUserPolicies";
+const _LAUPR = "ListAttachedUserPoliciesRequest";
+const _LAUPRi = "ListAttachedUserPoliciesResponse";
+const _LDR = "ListDelegationRequests";
+const _LDRR = "ListDelegationRequestsRequest";
+const _LDRRi = "ListDelegationRequestsResponse";
+const _LEE = "LimitExceededException";
+const _LEFP = "ListEntitiesForPolicy";
+const _LEFPR = "ListEntitiesForPolicyRequest";
+const _LEFPRi = "ListEntitiesForPolicyResponse";
+const _LG = "ListGroups";
+const _LGFU = "ListGroupsForUser";
+const _LGFUR = "ListGroupsForUserRequest";
+const _LGFURi = "ListGroupsForUserResponse";
+const _LGP = "ListGroupPolicies";
+const _LGPR = "ListGroupPoliciesRequest";
+const _LGPRi = "ListGroupPoliciesResponse";
+const _LGR = "ListGroupsRequest";
+const _LGRi = "ListGroupsResponse";
+const _LIP = "ListInstanceProfiles";
+const _LIPFR = "ListInstanceProfilesForRole";
+const _LIPFRR = "ListInstanceProfilesForRoleRequest";
+const _LIPFRRi = "ListInstanceProfilesForRoleResponse";
+const _LIPR = "ListInstanceProfilesRequest";
+const _LIPRi = "ListInstanceProfilesResponse";
+const _LIPT = "ListInstanceProfileTags";
+const _LIPTR = "ListInstanceProfileTagsRequest";
+const _LIPTRi = "ListInstanceProfileTagsResponse";
+const _LMFAD = "ListMFADevices";
+const _LMFADR = "ListMFADevicesRequest";
+const _LMFADRi = "ListMFADevicesResponse";
+const _LMFADT = "ListMFADeviceTags";
+const _LMFADTR = "ListMFADeviceTagsRequest";
+const _LMFADTRi = "ListMFADeviceTagsResponse";
+const _LOF = "ListOrganizationsFeatures";
+const _LOFR = "ListOrganizationsFeaturesRequest";
+const _LOFRi = "ListOrganizationsFeaturesResponse";
+const _LOIDCP = "ListOpenIDConnectProviders";
+const _LOIDCPR = "ListOpenIDConnectProvidersRequest";
+const _LOIDCPRi = "ListOpenIDConnectProvidersResponse";
+const _LOIDCPT = "ListOpenIDConnectProviderTags";
+const _LOIDCPTR = "ListOpenIDConnectProviderTagsRequest";
+const _LOIDCPTRi = "ListOpenIDConnectProviderTagsResponse";
+const _LP = "LoginProfile";
+const _LPGSA = "ListPoliciesGrantingServiceAccess";
+const _LPGSAE = "ListPoliciesGrantingServiceAccessEntry";
+const _LPGSAR = "ListPoliciesGrantingServiceAccessRequest";
+const _LPGSARi = "ListPoliciesGrantingServiceAccessResponse";
+const _LPR = "ListPoliciesRequest";
+const _LPRi = "ListPoliciesResponse";
+const _LPT = "ListPolicyTags";
+const _LPTR = "ListPolicyTagsRequest";
+const _LPTRi = "ListPolicyTagsResponse";
+const _LPV = "ListPolicyVersions";
+const _LPVR = "ListPolicyVersionsRequest";
+const _LPVRi = "ListPolicyVersionsResponse";
+const _LPi = "ListPolicies";
+const _LR = "ListRoles";
+const _LRP = "ListRolePolicies";
+const _LRPR = "ListRolePoliciesRequest";
+const _LRPRi = "ListRolePoliciesResponse";
+const _LRR = "ListRolesRequest";
+const _LRRi = "ListRolesResponse";
+const _LRT = "ListRoleTags";
+const _LRTR = "ListRoleTagsRequest";
+const _LRTRi = "ListRoleTagsResponse";
+const _LSAMLP = "ListSAMLProviders";
+const _LSAMLPR = "ListSAMLProvidersRequest";
+const _LSAMLPRi = "ListSAMLProvidersResponse";
+const _LSAMLPT = "ListSAMLProviderTags";
+const _LSAMLPTR = "ListSAMLProviderTagsRequest";
+const _LSAMLPTRi = "ListSAMLProviderTagsResponse";
+const _LSC = "ListServerCertificates";
+const _LSCR = "ListServerCertificatesRequest";
+const _LSCRi = "ListServerCertificatesResponse";
+const _LSCRis = "ListSigningCertificatesRequest";
+const _LSCRist = "ListSigningCertificatesResponse";
+const _LSCT = "ListServerCertificateTags";
+const _LSCTR = "ListServerCertificateTagsRequest";
+const _LSCTRi = "ListServerCertificateTagsResponse";
+const _LSCi = "ListSigningCertificates";
+const _LSSC = "ListServiceSpecificCredentials";
+const _LSSCR = "ListServiceSpecificCredentialsRequest";
+const _LSSCRi = "ListServiceSpecificCredentialsResponse";
+const _LSSHPK = "ListSSHPublicKeys";
+const _LSSHPKR = "ListSSHPublicKeysRequest";
+const _LSSHPKRi = "ListSSHPublicKeysResponse";
+const _LU = "ListUsers";
+const _LUD = "LastUsedDate";
+const _LUP = "ListUserPolicies";
+const _LUPR = "ListUserPoliciesRequest";
+const _LUPRi = "ListUserPoliciesResponse";
+const _LUR = "ListUsersRequest";
+const _LURi = "ListUsersResponse";
+const _LUT = "ListUserTags";
+const _LUTR = "ListUserTagsRequest";
+const _LUTRi = "ListUserTagsResponse";
+const _LVMFAD = "ListVirtualMFADevices";
+const _LVMFADR = "ListVirtualMFADevicesRequest";
+const _LVMFADRi = "ListVirtualMFADevicesResponse";
+const _Li = "Line";
+const _M = "Message";
+const _MBT = "ManagedByType";
+const _MBV = "ManagedByValue";
+const _MCE = "MalformedCertificateException";
+const _MCV = "MissingContextValues";
+const _MFAD = "MFADevices";
+const _MFADe = "MFADevice";
+const _MI = "MaxItems";
+const _MPA = "MaxPasswordAge";
+const _MPAa = "ManagedPolicyArns";
+const _MPD = "ManagedPolicyDetail";
+const _MPDE = "MalformedPolicyDocumentException";
+const _MPDLT = "ManagedPolicyDetailListType";
+const _MPL = "MinimumPasswordLength";
+const _MS = "MatchedStatements";
+const _MSD = "MaxSessionDuration";
+const _MSSD = "MaxSigninSessionDuration";
+const _MV = "MinorVersion";
+const _MVa = "MajorVersion";
+const _Ma = "Marker";
+const _N = "Name";
+const _NC = "NotificationChannel";
+const _NCE = "NameConflictException";
+const _NGN = "NewGroupName";
+const _NOSA = "NumberOfServicesAccessible";
+const _NOSNA = "NumberOfServicesNotAccessed";
+const _NP = "NewPassword";
+const _NPe = "NewPath";
+const _NSCN = "NewServerCertificateName";
+const _NSEE = "NoSuchEntityException";
+const _NUN = "NewUserName";
+const _No = "Notes";
+const _OA = "OnlyAttached";
+const _OAI = "OwnerAccountId";
+const _ODD = "OrganizationsDecisionDetail";
+const _OI = "OwnerId";
+const _OIDCPA = "OpenIDConnectProviderArn";
+const _OIDCPL = "OpenIDConnectProviderList";
+const _OIDCPLE = "OpenIDConnectProviderListEntry";
+const _OIDCPLT = "OpenIDConnectProviderListType";
+const _OIICEE = "OpenIdIdpCommunicationErrorException";
+const _OIr = "OrganizationId";
+const _ONFE = "OrganizationNotFoundException";
+const _ONIAFME = "OrganizationNotInAllFeaturesModeException";
+const _OOPIL = "OrderedOrganizationPolicyInputList";
+const _OOPT = "OrderedOrganizationPolicyType";
+const _OP = "OldPassword";
+const _OPI = "OrganizationsPolicyId";
+const _OPLT = "OrganizationPolicyListType";
+const _OSBO = "OnlySendByOwner";
+const _P = "Permissions";
+const _PA = "PolicyArn";
+const _PAP = "PutAccountProperties";
+const _PAPR = "PutAccountPropertiesRequest";
+const _PAPRu = "PutAccountPropertiesResponse";
+const _PB = "PermissionsBoundary";
+const _PBA = "PermissionsBoundaryArn";
+const _PBAe = "PermissionBoundaryArn";
+const _PBDD = "PermissionsBoundaryDecisionDetail";
+const _PBPIL = "PermissionsBoundaryPolicyInputList";
+const _PBT = "PermissionsBoundaryType";
+const _PBUC = "PermissionsBoundaryUsageCount";
+const _PCR = "PermissionCheckResult";
+const _PCS = "PermissionCheckStatus";
+const _PD = "PolicyDocument";
+const _PDa = "ParameterDefinition";
+const _PDar = "ParametersDefinition";
+const _PDo = "PolicyDetail";
+const _PEE = "PolicyEvaluationException";
+const _PEL = "PolicyExclusionList";
+const _PELT = "PolicyExclusionsListType";
+const _PG = "PolicyGroups";
+const _PGLT = "PolicyGroupListType";
+const _PGP = "PutGroupPolicy";
+const _PGPR = "PutGroupPolicyRequest";
+const _PGSA = "PoliciesGrantingServiceAccess";
+const _PGSAo = "PolicyGrantingServiceAccess";
+const _PGo = "PolicyGroup";
+const _PI = "PolicyId";
+const _PIL = "PolicyInputList";
+const _PIo = "PolicyIdentifier";
+const _PK = "PrivateKey";
+const _PKL = "PrivateKeyList";
+const _PLU = "PasswordLastUsed";
+const _PN = "PolicyName";
+const _PNAE = "PolicyNotAttachableException";
+const _PNo = "PolicyNames";
+const _PP = "PermissionPolicy";
+const _PPVE = "PasswordPolicyViolationException";
+const _PPa = "PasswordPolicy";
+const _PPat = "PathPrefix";
+const _PPo = "PolicyParameter";
+const _PR = "PolicyRoles";
+const _PRLT = "PolicyRoleListType";
+const _PRP = "PasswordReusePrevention";
+const _PRPB = "PutRolePermissionsBoundary";
+const _PRPBR = "PutRolePermissionsBoundaryRequest";
+const _PRPR = "PutRolePolicyRequest";
+const _PRPu = "PutRolePolicy";
+const _PRR = "PasswordResetRequired";
+const _PRo = "PolicyRole";
+const _PSA = "PolicySourceArn";
+const _PT = "PolicyType";
+const _PTA = "PolicyTemplateArn";
+const _PU = "PolicyUsers";
+const _PUF = "PolicyUsageFilter";
+const _PULT = "PolicyUserListType";
+const _PUP = "PutUserPolicy";
+const _PUPB = "PutUserPermissionsBoundary";
+const _PUPBR = "PutUserPermissionsBoundaryRequest";
+const _PUPR = "PutUserPolicyRequest";
+const _PUo = "PolicyUser";
+const _PV = "PolicyVersion";
+const _PVL = "PolicyVersionList";
+const _Pa = "Path";
+const _Par = "Parameters";
+const _Pas = "Password";
+const _Po = "Policy";
+const _Pol = "Policies";
+const _Pos = "Position";
+const _Pr = "Properties";
+const _QRCPNG = "QRCodePNG";
+const _R = "Region";
+const _RA = "ResourceArns";
+const _RCIDFOIDCP = "RemoveClientIDFromOpenIDConnectProvider";
+const _RCIDFOIDCPR = "RemoveClientIDFromOpenIDConnectProviderRequest";
+const _RCP = "RemoveContextProvider";
+const _RD = "RoleDetail";
+const _RDL = "RoleDetailList";
+const _RDP = "RoleDescriptionPattern";
+const _RDR = "RejectDelegationRequest";
+const _RDRR = "RejectDelegationRequestRequest";
+const _RF = "ReportFormat";
+const _RGLEE = "ReportGenerationLimitExceededException";
+const _RHO = "ResourceHandlingOption";
+const _RI = "RequestorId";
+const _RICI = "RemoveIdentityCenterInstance";
+const _RIo = "RoleId";
+const _RLC = "RequireLowercaseCharacters";
+const _RLU = "RoleLastUsed";
+const _RM = "RequestMessage";
+const _RME = "RoleModifiedException";
+const _RMFAD = "ResyncMFADevice";
+const _RMFADR = "ResyncMFADeviceRequest";
+const _RMSSD = "ResetMaxSigninSessionDuration";
+const _RN = "RoleName";
+const _RNP = "RoleNamePattern";
+const _RNe = "RequestorName";
+const _RNeq = "RequireNumbers";
+const _RO = "ResourceOwner";
+const _RP = "ResourcePolicy";
+const _RPK = "RemovePrivateKey";
+const _RPL = "RolePolicyList";
+const _RPP = "RolePathPattern";
+const _RPRA = "RolePermissionRestrictionArns";
+const _RR = "RejectionReason";
+const _RRFIP = "RemoveRoleFromInstanceProfile";
+const _RRFIPR = "RemoveRoleFromInstanceProfileRequest";
+const _RS = "RequireSymbols";
+const _RSR = "ResourceSpecificResults";
+const _RSRLT = "ResourceSpecificResultListType";
+const _RSRe = "ResourceSpecificResult";
+const _RSSC = "ResetServiceSpecificCredential";
+const _RSSCR = "ResetServiceSpecificCredentialRequest";
+const _RSSCRe = "ResetServiceSpecificCredentialResponse";
+const _RTDE = "RoleTemplateDisabledException";
+const _RTT = "RoleTagsTemplate";
+const _RTV = "RoleTemplateVersion";
+const _RU = "RedirectUrl";
+const _RUC = "RequireUppercaseCharacters";
+const _RUFG = "RemoveUserFromGroup";
+const _RUFGR = "RemoveUserFromGroupRequest";
+const _RUL = "RoleUsageList";
+const _RULT = "RoleUsageListType";
+const _RUT = "RoleUsageType";
+const _RV = "ReplacementValues";
+const _RVE = "ReplacementValueEntry";
+const _RWI = "RequestorWorkflowId";
+const _Re = "Reason";
+const _Res = "Resources";
+const _Ro = "Role";
+const _Rol = "Roles";
+const _S = "Status";
+const _SAD = "SetAsDefault";
+const _SAK = "SecretAccessKey";
+const _SAMLKH = "SAMLKeyHashes";
+const _SAMLKHE = "SAMLKeyHashEntry";
+const _SAMLKHLT = "SAMLKeyHashListType";
+const _SAMLMD = "SAMLMetadataDocument";
+const _SAMLPA = "SAMLProviderArn";
+const _SAMLPK = "SAMLPrivateKey";
+const _SAMLPL = "SAMLProviderList";
+const _SAMLPLE = "SAMLProviderListEntry";
+const _SAMLPLT = "SAMLProviderListType";
+const _SAMLPUUID = "SAMLProviderUUID";
+const _SANEE = "ServiceAccessNotEnabledException";
+const _SC = "SummaryContent";
+const _SCA = "ServiceCredentialAlias";
+const _SCI = "ServerCertificateId";
+const _SCM = "ServerCertificateMetadata";
+const _SCML = "ServerCertificateMetadataList";
+const _SCN = "ServerCertificateName";
+const _SCP = "SimulateCustomPolicy";
+const _SCPIL = "ServiceControlPolicyInputList";
+const _SCPR = "SimulateCustomPolicyRequest";
+const _SCS = "ServiceCredentialSecret";
+const _SCe = "ServerCertificate";
+const _SCi = "SigningCertificate";
+const _SD = "SessionDuration";
+const _SDPV = "SetDefaultPolicyVersion";
+const _SDPVR = "SetDefaultPolicyVersionRequest";
+const _SDT = "SendDelegationToken";
+const _SDTR = "SendDelegationTokenRequest";
+const _SFE = "ServiceFailureException";
+const _SK = "SourceKey";
+const _SKo = "SortKey";
+const _SLA = "ServicesLastAccessed";
+const _SLAe = "ServiceLastAccessed";
+const _SLT = "StatementListType";
+const _SM = "SummaryMap";
+const _SN = "ServiceName";
+const _SNSE = "ServiceNotSupportedException";
+const _SNe = "ServiceNamespace";
+const _SNer = "SerialNumber";
+const _SNerv = "ServiceNamespaces";
+const _SP = "ServicePassword";
+const _SPI = "SourcePolicyId";
+const _SPP = "SimulatePrincipalPolicy";
+const _SPPR = "SimulatePrincipalPolicyRequest";
+const _SPR = "SimulatePolicyResponse";
+const _SPT = "SourcePolicyType";
+const _SPt = "StartPosition";
+const _SRT = "SourceRoleTemplate";
+const _SS = "SummaryState";
+const _SSC = "ServiceSpecificCredential";
+const _SSCI = "ServiceSpecificCredentialId";
+const _SSCLT = "ServiceSpecificCredentialsListType";
+const _SSCM = "ServiceSpecificCredentialMetadata";
+const _SSCe = "ServiceSpecificCredentials";
+const _SSHPK = "SSHPublicKey";
+const _SSHPKB = "SSHPublicKeyBody";
+const _SSHPKI = "SSHPublicKeyId";
+const _SSHPKLT = "SSHPublicKeyListType";
+const _SSHPKM = "SSHPublicKeyMetadata";
+const _SSHPKu = "SSHPublicKeys";
+const _SSK = "SubjectSourceKey";
+const _SSTSP = "SetSecurityTokenServicePreferences";
+const _SSTSPR = "SetSecurityTokenServicePreferencesRequest";
+const _ST = "SubType";
+const _STSK = "SubjectTypeSourceKey";
+const _STV = "SubjectTypeValue";
+const _SUN = "ServiceUserName";
+const _Sc = "Scope";
+const _St = "State";
+const _Sta = "Statement";
+const _T = "Tags";
+const _TA = "TemplateArn";
+const _TAE = "TotalAuthenticatedEntities";
+const _TALA = "TrackedActionsLastAccessed";
+const _TALAr = "TrackedActionLastAccessed";
+const _TIP = "TagInstanceProfile";
+const _TIPR = "TagInstanceProfileRequest";
+const _TK = "TargetKey";
+const _TKa = "TagKeys";
+const _TL = "ThumbprintList";
+const _TMFAD = "TagMFADevice";
+const _TMFADR = "TagMFADeviceRequest";
+const _TMV = "TemplateMinorVersion";
+const _TN = "TemplateName";
+const _TOIDCP = "TagOpenIDConnectProvider";
+const _TOIDCPR = "TagOpenIDConnectProviderRequest";
+const _TP = "TagPolicy";
+const _TPR = "TagPolicyRequest";
+const _TR = "TagRole";
+const _TRR = "TagRoleRequest";
+const _TSAMLP = "TagSAMLProvider";
+const _TSAMLPR = "TagSAMLProviderRequest";
+const _TSC = "TagServerCertificate";
+const _TSCR = "TagServerCertificateRequest";
+const _TT = "TagTemplate";
+const _TU = "TagUser";
+const _TUR = "TagUserRequest";
+const _TVI = "TemplateVersionId";
+const _Ta = "Tag";
+const _Ti = "Timestamp";
+const _Ty = "Type";
+const _U = "Url";
+const _UAK = "UpdateAccessKey";
+const _UAKR = "UpdateAccessKeyRequest";
+const _UAPP = "UpdateAccountPasswordPolicy";
+const _UAPPR = "UpdateAccountPasswordPolicyRequest";
+const _UARP = "UpdateAssumeRolePolicy";
+const _UARPR = "UpdateAssumeRolePolicyRequest";
+const _UD = "UpdateDate";
+const _UDL = "UserDetailList";
+const _UDR = "UpdateDelegationRequest";
+const _UDRR = "UpdateDelegationRequestRequest";
+const _UDp = "UploadDate";
+const _UDs = "UserDetail";
+const _UEE = "UnmodifiableEntityException";
+const _UG = "UpdateGroup";
+const _UGR = "UpdateGroupRequest";
+const _UI = "UserId";
+const _UIP = "UntagInstanceProfile";
+const _UIPR = "UntagInstanceProfileRequest";
+const _ULP = "UpdateLoginProfile";
+const _ULPR = "UpdateLoginProfileRequest";
+const _UMFAD = "UntagMFADevice";
+const _UMFADR = "UntagMFADeviceRequest";
+const _UN = "UserName";
+const _UOIDCP = "UntagOpenIDConnectProvider";
+const _UOIDCPR = "UntagOpenIDConnectProviderRequest";
+const _UOIDCPRp = "UpdateOpenIDConnectProviderRequest";
+const _UOIDCPT = "UpdateOpenIDConnectProviderThumbprint";
+const _UOIDCPTR = "UpdateOpenIDConnectProviderThumbprintRequest";
+const _UOIDCPp = "UpdateOpenIDConnectProvider";
+const _UP = "UntagPolicy";
+const _UPKEE = "UnrecognizedPublicKeyEncodingException";
+const _UPL = "UserPolicyList";
+const _UPR = "UntagPolicyRequest";
+const _UR = "UntagRole";
+const _URD = "UpdateRoleDescription";
+const _URDR = "UpdateRoleDescriptionRequest";
+const _URDRp = "UpdateRoleDescriptionResponse";
+const _URR = "UntagRoleRequest";
+const _URRp = "UpdateRoleRequest";
+const _URRpd = "UpdateRoleResponse";
+const _URp = "UpdateRole";
+const _USAMLP = "UntagSAMLProvider";
+const _USAMLPR = "UntagSAMLProviderRequest";
+const _USAMLPRp = "UpdateSAMLProviderRequest";
+const _USAMLPRpd = "UpdateSAMLProviderResponse";
+const _USAMLPp = "UpdateSAMLProvider";
+const _USC = "UntagServerCertificate";
+const _USCR = "UntagServerCertificateRequest";
+const _USCRp = "UpdateServerCertificateRequest";
+const _USCRpd = "UpdateSigningCertificateRequest";
+const _USCRpl = "UploadServerCertificateRequest";
+const _USCRplo = "UploadServerCertificateResponse";
+const _USCRploa = "UploadSigningCertificateRequest";
+const _USCRpload = "UploadSigningCertificateResponse";
+const _USCp = "UpdateServerCertificate";
+const _USCpd = "UpdateSigningCertificate";
+const _USCpl = "UploadServerCertificate";
+const _USCplo = "UploadSigningCertificate";
+const _USSC = "UpdateServiceSpecificCredential";
+const _USSCR = "UpdateServiceSpecificCredentialRequest";
+const _USSHPK = "UpdateSSHPublicKey";
+const _USSHPKR = "UpdateSSHPublicKeyRequest";
+const _USSHPKRp = "UploadSSHPublicKeyRequest";
+const _USSHPKRpl = "UploadSSHPublicKeyResponse";
+const _USSHPKp = "UploadSSHPublicKey";
+const _UT = "UpdatedTime";
+const _UTp = "UpdateTimestamp";
+const _UU = "UntagUser";
+const _UUR = "UntagUserRequest";
+const _UURp = "UpdateUserRequest";
+const _UUp = "UpdateUser";
+const _Us = "User";
+const _Use = "Users";
+const _V = "Versions";
+const _VE = "VersionEnabled";
+const _VI = "VersionId";
+const _VMFAD = "VirtualMFADevice";
+const _VMFADN = "VirtualMFADeviceName";
+const _VMFADi = "VirtualMFADevices";
+const _VU = "ValidUntil";
+const _Va = "Values";
+const _Val = "Value";
+const _aKMLT = "accessKeyMetadataListType";
+const _aKST = "accessKeySecretType";
+const _aPLT = "attachedPoliciesListType";
+const _aQE = "awsQueryError";
+const _c = "client";
+const _cLT = "certificateListType";
+const _dRLT = "delegationRequestsListType";
+const _e = "error";
+const _eDLT = "entityDetailsListType";
+const _gDLT = "groupDetailListType";
+const _gLT = "groupListType";
+const _hE = "httpError";
+const _iPLT = "instanceProfileListType";
+const _iPTLT = "inlinePolicyTemplateListType";
+const _iT = "isTruncated";
+const _kDLT = "keyDefinitionListType";
+const _lPGSARLT = "listPolicyGrantingServiceAccessResponseListType";
+const _m = "message";
+const _mDLT = "mfaDeviceListType";
+const _mSRVE = "mapStringReplacementValueEntry";
+const _pDLT = "parametersDefinitionListType";
+const _pDLTo = "policyDetailListType";
+const _pDVLT = "policyDocumentVersionListType";
+const _pGSALT = "policyGrantingServiceAccessListType";
+const _pKL = "privateKeyList";
+const _pKT = "privateKeyType";
+const _pLT = "policyListType";
+const _pPLT = "policyParameterListType";
+const _pT = "passwordType";
+const _rDLT = "roleDetailListType";
+const _rLT = "roleListType";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.iam";
+const _sCMLT = "serverCertificateMetadataListType";
+const _sCS = "serviceCredentialSecret";
+const _sP = "servicePassword";
+const _se = "server";
+const _tLT = "tagListType";
+const _tTLT = "tagTemplateListType";
+const _uDLT = "userDetailListType";
+const _uLT = "userListType";
+const _vMFADLT = "virtualMFADeviceListType";
+const n0 = "com.amazonaws.iam";
+const _s_registry = new TypeRegistry(_s);
+var IAMServiceException$ = [-3, _s, "IAMServiceException", 0, [], []];
+_s_registry.registerError(IAMServiceException$, IAMServiceException);
+const n0_registry = new TypeRegistry(n0);
+var AccountNotManagementOrDelegatedAdministratorException$ = [-3, n0, _ANMODAE,
+    { [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountNotManagementOrDelegatedAdministratorException$, AccountNotManagementOrDelegatedAdministratorException);
+var CallerIsNotManagementAccountException$ = [-3, n0, _CINMAE,
+    { [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(CallerIsNotManagementAccountException$, CallerIsNotManagementAccountException);
+var ConcurrentModificationException$ = [-3, n0, _CME,
+    { [_aQE]: [`ConcurrentModification`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ConcurrentModificationException$, ConcurrentModificationException);
+var CredentialReportExpiredException$ = [-3, n0, _CREE,
+    { [_aQE]: [`ReportExpired`, 410], [_e]: _c, [_hE]: 410 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CredentialReportExpiredException$, CredentialReportExpiredException);
+var CredentialReportNotPresentException$ = [-3, n0, _CRNPE,
+    { [_aQE]: [`ReportNotPresent`, 410], [_e]: _c, [_hE]: 410 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CredentialReportNotPresentException$, CredentialReportNotPresentException);
+var CredentialReportNotReadyException$ = [-3, n0, _CRNRE,
+    { [_aQE]: [`ReportInProgress`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CredentialReportNotReadyException$, CredentialReportNotReadyException);
+var DeleteConflictException$ = [-3, n0, _DCE,
+    { [_aQE]: [`DeleteConflict`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DeleteConflictException$, DeleteConflictException);
+var DuplicateCertificateException$ = [-3, n0, _DCEu,
+    { [_aQE]: [`DuplicateCertificate`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DuplicateCertificateException$, DuplicateCertificateException);
+var DuplicateSSHPublicKeyException$ = [-3, n0, _DSSHPKE,
+    { [_aQE]: [`DuplicateSSHPublicKey`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DuplicateSSHPublicKeyException$, DuplicateSSHPublicKeyException);
+var EntityAlreadyExistsException$ = [-3, n0, _EAEE,
+    { [_aQE]: [`EntityAlreadyExists`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(EntityAlreadyExistsException$, EntityAlreadyExistsException);
+var EntityTemporarilyUnmodifiableException$ = [-3, n0, _ETUE,
+    { [_aQE]: [`EntityTemporarilyUnmodifiable`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(EntityTemporarilyUnmodifiableException$, EntityTemporarilyUnmodifiableException);
+var FeatureDisabledException$ = [-3, n0, _FDE,
+    { [_aQE]: [`FeatureDisabled`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(FeatureDisabledException$, FeatureDisabledException);
+var FeatureEnabledException$ = [-3, n0, _FEE,
+    { [_aQE]: [`FeatureEnabled`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(FeatureEnabledException$, FeatureEnabledException);
+var InvalidAuthenticationCodeException$ = [-3, n0, _IACE,
+    { [_aQE]: [`InvalidAuthenticationCode`, 403], [_e]: _c, [_hE]: 403 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidAuthenticationCodeException$, InvalidAuthenticationCodeException);
+var InvalidCertificateException$ = [-3, n0, _ICE,
+    { [_aQE]: [`InvalidCertificate`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidCertificateException$, InvalidCertificateException);
+var InvalidInputException$ = [-3, n0, _IIE,
+    { [_aQE]: [`InvalidInput`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidInputException$, InvalidInputException);
+var InvalidPublicKeyException$ = [-3, n0, _IPKE,
+    { [_aQE]: [`InvalidPublicKey`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidPublicKeyException$, InvalidPublicKeyException);
+var InvalidUserTypeException$ = [-3, n0, _IUTE,
+    { [_aQE]: [`InvalidUserType`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidUserTypeException$, InvalidUserTypeException);
+var KeyPairMismatchException$ = [-3, n0, _KPME,
+    { [_aQE]: [`KeyPairMismatch`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KeyPairMismatchException$, KeyPairMismatchException);
+var LimitExceededException$ = [-3, n0, _LEE,
+    { [_aQE]: [`LimitExceeded`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LimitExceededException$, LimitExceededException);
+var MalformedCertificateException$ = [-3, n0, _MCE,
+    { [_aQE]: [`MalformedCertificate`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(MalformedCertificateException$, MalformedCertificateException);
+var MalformedPolicyDocumentException$ = [-3, n0, _MPDE,
+    { [_aQE]: [`MalformedPolicyDocument`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(MalformedPolicyDocumentException$, MalformedPolicyDocumentException);
+var NameConflictException$ = [-3, n0, _NCE,
+    { [_aQE]: [`NameConflict`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(NameConflictException$, NameConflictException);
+var NoSuchEntityException$ = [-3, n0, _NSEE,
+    { [_aQE]: [`NoSuchEntity`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(NoSuchEntityException$, NoSuchEntityException);
+var OpenIdIdpCommunicationErrorException$ = [-3, n0, _OIICEE,
+    { [_aQE]: [`OpenIdIdpCommunicationError`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(OpenIdIdpCommunicationErrorException$, OpenIdIdpCommunicationErrorException);
+var OrganizationNotFoundException$ = [-3, n0, _ONFE,
+    { [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(OrganizationNotFoundException$, OrganizationNotFoundException);
+var OrganizationNotInAllFeaturesModeException$ = [-3, n0, _ONIAFME,
+    { [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(OrganizationNotInAllFeaturesModeException$, OrganizationNotInAllFeaturesModeException);
+var PasswordPolicyViolationException$ = [-3, n0, _PPVE,
+    { [_aQE]: [`PasswordPolicyViolation`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PasswordPolicyViolationException$, PasswordPolicyViolationException);
+var PolicyEvaluationException$ = [-3, n0, _PEE,
+    { [_aQE]: [`PolicyEvaluation`, 500], [_e]: _se, [_hE]: 500 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PolicyEvaluationException$, PolicyEvaluationException);
+var PolicyNotAttachableException$ = [-3, n0, _PNAE,
+    { [_aQE]: [`PolicyNotAttachable`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PolicyNotAttachableException$, PolicyNotAttachableException);
+var ReportGenerationLimitExceededException$ = [-3, n0, _RGLEE,
+    { [_aQE]: [`ReportGenerationLimitExceeded`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReportGenerationLimitExceededException$, ReportGenerationLimitExceededException);
+var RoleModifiedException$ = [-3, n0, _RME,
+    { [_aQE]: [`RoleModified`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RoleModifiedException$, RoleModifiedException);
+var RoleTemplateDisabledException$ = [-3, n0, _RTDE,
+    { [_aQE]: [`RoleTemplateDisabled`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RoleTemplateDisabledException$, RoleTemplateDisabledException);
+var ServiceAccessNotEnabledException$ = [-3, n0, _SANEE,
+    { [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ServiceAccessNotEnabledException$, ServiceAccessNotEnabledException);
+var ServiceFailureException$ = [-3, n0, _SFE,
+    { [_aQE]: [`ServiceFailure`, 500], [_e]: _se, [_hE]: 500 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServiceFailureException$, ServiceFailureException);
+var ServiceNotSupportedException$ = [-3, n0, _SNSE,
+    { [_aQE]: [`NotSupportedService`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServiceNotSupportedException$, ServiceNotSupportedException);
+var UnmodifiableEntityException$ = [-3, n0, _UEE,
+    { [_aQE]: [`UnmodifiableEntity`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnmodifiableEntityException$, UnmodifiableEntityException);
+var UnrecognizedPublicKeyEncodingException$ = [-3, n0, _UPKEE,
+    { [_aQE]: [`UnrecognizedPublicKeyEncoding`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnrecognizedPublicKeyEncodingException$, UnrecognizedPublicKeyEncodingException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var accessKeySecretType = [0, n0, _aKST, 8, 0];
+var BootstrapDatum = [0, n0, _BD, 8, 21];
+var passwordType = [0, n0, _pT, 8, 0];
+var privateKeyType = [0, n0, _pKT, 8, 0];
+var serviceCredentialSecret = [0, n0, _sCS, 8, 0];
+var servicePassword = [0, n0, _sP, 8, 0];
+var AcceptDelegationRequestRequest$ = [3, n0, _ADRR,
+    0,
+    [_DRI],
+    [0], 1
+];
+var AccessDetail$ = [3, n0, _AD,
+    0,
+    [_SN, _SNe, _R, _EP, _LAT, _TAE],
+    [0, 0, 0, 0, 4, 1], 2
+];
+var AccessKey$ = [3, n0, _AK,
+    0,
+    [_UN, _AKI, _S, _SAK, _CD],
+    [0, 0, 0, [() => accessKeySecretType, 0], 4], 4
+];
+var AccessKeyLastUsed$ = [3, n0, _AKLU,
+    0,
+    [_SN, _R, _LUD],
+    [0, 0, 4], 2
+];
+var AccessKeyMetadata$ = [3, n0, _AKM,
+    0,
+    [_UN, _AKI, _S, _CD],
+    [0, 0, 0, 4]
+];
+var AcquireRoleRequest$ = [3, n0, _ARR,
+    0,
+    [_TA, _TMV, _RV],
+    [0, 1, () => mapStringReplacementValueEntry], 1
+];
+var AcquireRoleResponse$ = [3, n0, _ARRc,
+    0,
+    [_Ro],
+    [() => Role$], 1
+];
+var AddClientIDToOpenIDConnectProviderRequest$ = [3, n0, _ACIDTOIDCPR,
+    0,
+    [_OIDCPA, _CID],
+    [0, 0], 2
+];
+var AddRoleToInstanceProfileRequest$ = [3, n0, _ARTIPR,
+    0,
+    [_IPN, _RN],
+    [0, 0], 2
+];
+var AddUserToGroupRequest$ = [3, n0, _AUTGR,
+    0,
+    [_GN, _UN],
+    [0, 0], 2
+];
+var AssociateDelegationRequestRequest$ = [3, n0, _ADRRs,
+    0,
+    [_DRI],
+    [0], 1
+];
+var AttachedPermissionsBoundary$ = [3, n0, _APB,
+    0,
+    [_PBT, _PBA],
+    [0, 0]
+];
+var AttachedPolicy$ = [3, n0, _AP,
+    0,
+    [_PN, _PA],
+    [0, 0]
+];
+var AttachGroupPolicyRequest$ = [3, n0, _AGPR,
+    0,
+    [_GN, _PA],
+    [0, 0], 2
+];
+var AttachRolePolicyRequest$ = [3, n0, _ARPR,
+    0,
+    [_RN, _PA],
+    [0, 0], 2
+];
+var AttachUserPolicyRequest$ = [3, n0, _AUPR,
+    0,
+    [_UN, _PA],
+    [0, 0], 2
+];
+var ChangePasswordRequest$ = [3, n0, _CPR,
+    0,
+    [_OP, _NP],
+    [[() => passwordType, 0], [() => passwordType, 0]], 2
+];
+var ContextEntry$ = [3, n0, _CE,
+    0,
+    [_CKN, _CKV, _CKT],
+    [0, 64 | 0, 0]
+];
+var ContextProvider$ = [3, n0, _CP,
+    0,
+    [_SSK, _KDL, _STV, _STSK],
+    [0, () => keyDefinitionListType, 0, 0], 1
+];
+var ContextProviderKeyDefinition$ = [3, n0, _CPKD,
+    0,
+    [_SK, _TK],
+    [0, 0], 1
+];
+var CreateAccessKeyRequest$ = [3, n0, _CAKR,
+    0,
+    [_UN],
+    [0]
+];
+var CreateAccessKeyResponse$ = [3, n0, _CAKRr,
+    0,
+    [_AK],
+    [[() => AccessKey$, 0]], 1
+];
+var CreateAccountAliasRequest$ = [3, n0, _CAAR,
+    0,
+    [_AA],
+    [0], 1
+];
+var CreateDelegationRequestRequest$ = [3, n0, _CDRR,
+    0,
+    [_D, _P, _RWI, _NC, _SD, _OAI, _RM, _RU, _OSBO],
+    [0, () => DelegationPermission$, 0, 0, 1, 0, 0, 0, 2], 5
+];
+var CreateDelegationRequestResponse$ = [3, n0, _CDRRr,
+    0,
+    [_CDL, _DRI],
+    [0, 0]
+];
+var CreateGroupRequest$ = [3, n0, _CGR,
+    0,
+    [_GN, _Pa],
+    [0, 0], 1
+];
+var CreateGroupResponse$ = [3, n0, _CGRr,
+    0,
+    [_G],
+    [() => Group$], 1
+];
+var CreateInstanceProfileRequest$ = [3, n0, _CIPR,
+    0,
+    [_IPN, _Pa, _T],
+    [0, 0, () => tagListType], 1
+];
+var CreateInstanceProfileResponse$ = [3, n0, _CIPRr,
+    0,
+    [_IP],
+    [() => InstanceProfile$], 1
+];
+var CreateLoginProfileRequest$ = [3, n0, _CLPR,
+    0,
+    [_UN, _Pas, _PRR, _MSSD],
+    [0, [() => passwordType, 0], 2, 1]
+];
+var CreateLoginProfileResponse$ = [3, n0, _CLPRr,
+    0,
+    [_LP],
+    [() => LoginProfile$], 1
+];
+var CreateOpenIDConnectProviderRequest$ = [3, n0, _COIDCPR,
+    0,
+    [_U, _CIDL, _TL, _T, _CP, _ICIA],
+    [0, 64 | 0, 64 | 0, () => tagListType, () => ContextProvider$, 0], 1
+];
+var CreateOpenIDConnectProviderResponse$ = [3, n0, _COIDCPRr,
+    0,
+    [_OIDCPA, _T],
+    [0, () => tagListType]
+];
+var CreatePolicyRequest$ = [3, n0, _CPRr,
+    0,
+    [_PN, _PD, _Pa, _D, _T],
+    [0, 0, 0, 0, () => tagListType], 2
+];
+var CreatePolicyResponse$ = [3, n0, _CPRre,
+    0,
+    [_Po],
+    [() => Policy$]
+];
+var CreatePolicyVersionRequest$ = [3, n0, _CPVR,
+    0,
+    [_PA, _PD, _SAD],
+    [0, 0, 2], 2
+];
+var CreatePolicyVersionResponse$ = [3, n0, _CPVRr,
+    0,
+    [_PV],
+    [() => PolicyVersion$]
+];
+var CreateRoleRequest$ = [3, n0, _CRR,
+    0,
+    [_RN, _ARPD, _Pa, _D, _MSD, _MSSD, _PB, _T],
+    [0, 0, 0, 0, 1, 1, 0, () => tagListType], 2
+];
+var CreateRoleResponse$ = [3, n0, _CRRr,
+    0,
+    [_Ro],
+    [() => Role$], 1
+];
+var CreateSAMLProviderRequest$ = [3, n0, _CSAMLPR,
+    0,
+    [_SAMLMD, _N, _T, _AEM, _APK, _CP, _ICIA],
+    [0, 0, () => tagListType, 0, [() => privateKeyType, 0], () => ContextProvider$, 0], 2
+];
+var CreateSAMLProviderResponse$ = [3, n0, _CSAMLPRr,
+    0,
+    [_SAMLPA, _T],
+    [0, () => tagListType]
+];
+var CreateServiceLinkedRoleRequest$ = [3, n0, _CSLRR,
+    0,
+    [_AWSSN, _D, _CS],
+    [0, 0, 0], 1
+];
+var CreateServiceLinkedRoleResponse$ = [3, n0, _CSLRRr,
+    0,
+    [_Ro],
+    [() => Role$]
+];
+var CreateServiceSpecificCredentialRequest$ = [3, n0, _CSSCR,
+    0,
+    [_UN, _SN, _CAD],
+    [0, 0, 1], 2
+];
+var CreateServiceSpecificCredentialResponse$ = [3, n0, _CSSCRr,
+    0,
+    [_SSC],
+    [[() => ServiceSpecificCredential$, 0]]
+];
+var CreateUserRequest$ = [3, n0, _CUR,
+    0,
+    [_UN, _Pa, _PB, _T],
+    [0, 0, 0, () => tagListType], 1
+];
+var CreateUserResponse$ = [3, n0, _CURr,
+    0,
+    [_Us],
+    [() => User$]
+];
+var CreateVirtualMFADeviceRequest$ = [3, n0, _CVMFADR,
+    0,
+    [_VMFADN, _Pa, _T],
+    [0, 0, () => tagListType], 1
+];
+var CreateVirtualMFADeviceResponse$ = [3, n0, _CVMFADRr,
+    0,
+    [_VMFAD],
+    [[() => VirtualMFADevice$, 0]], 1
+];
+var DeactivateMFADeviceRequest$ = [3, n0, _DMFADR,
+    0,
+    [_SNer, _UN],
+    [0, 0], 1
+];
+var DelegationPermission$ = [3, n0, _DP,
+    0,
+    [_PTA, _Par],
+    [0, () => policyParameterListType]
+];
+var DelegationRequest$ = [3, n0, _DR,
+    0,
+    [_DRI, _OAI, _D, _RM, _P, _PP, _RPRA, _OI, _AI, _St, _ET, _RI, _RNe, _CD, _SD, _RU, _No, _RR, _OSBO, _UT],
+    [0, 0, 0, 0, () => DelegationPermission$, 0, 64 | 0, 0, 0, 0, 4, 0, 0, 4, 1, 0, 0, 0, 2, 4]
+];
+var DeleteAccessKeyRequest$ = [3, n0, _DAKR,
+    0,
+    [_AKI, _UN],
+    [0, 0], 1
+];
+var DeleteAccountAliasRequest$ = [3, n0, _DAAR,
+    0,
+    [_AA],
+    [0], 1
+];
+var DeleteGroupPolicyRequest$ = [3, n0, _DGPR,
+    0,
+    [_GN, _PN],
+    [0, 0], 2
+];
+var DeleteGroupRequest$ = [3, n0, _DGR,
+    0,
+    [_GN],
+    [0], 1
+];
+var DeleteInstanceProfileRequest$ = [3, n0, _DIPR,
+    0,
+    [_IPN],
+    [0], 1
+];
+var DeleteLoginProfileRequest$ = [3, n0, _DLPR,
+    0,
+    [_UN],
+    [0]
+];
+var DeleteOpenIDConnectProviderRequest$ = [3, n0, _DOIDCPR,
+    0,
+    [_OIDCPA],
+    [0], 1
+];
+var DeletePolicyRequest$ = [3, n0, _DPR,
+    0,
+    [_PA],
+    [0], 1
+];
+var DeletePolicyVersionRequest$ = [3, n0, _DPVR,
+    0,
+    [_PA, _VI],
+    [0, 0], 2
+];
+var DeleteRolePermissionsBoundaryRequest$ = [3, n0, _DRPBR,
+    0,
+    [_RN],
+    [0], 1
+];
+var DeleteRolePolicyRequest$ = [3, n0, _DRPR,
+    0,
+    [_RN, _PN],
+    [0, 0], 2
+];
+var DeleteRoleRequest$ = [3, n0, _DRR,
+    0,
+    [_RN],
+    [0], 1
+];
+var DeleteSAMLProviderRequest$ = [3, n0, _DSAMLPR,
+    0,
+    [_SAMLPA],
+    [0], 1
+];
+var DeleteServerCertificateRequest$ = [3, n0, _DSCR,
+    0,
+    [_SCN],
+    [0], 1
+];
+var DeleteServiceLinkedRoleRequest$ = [3, n0, _DSLRR,
+    0,
+    [_RN],
+    [0], 1
+];
+var DeleteServiceLinkedRoleResponse$ = [3, n0, _DSLRRe,
+    0,
+    [_DTI],
+    [0], 1
+];
+var DeleteServiceSpecificCredentialRequest$ = [3, n0, _DSSCR,
+    0,
+    [_SSCI, _UN],
+    [0, 0], 1
+];
+var DeleteSigningCertificateRequest$ = [3, n0, _DSCRe,
+    0,
+    [_CI, _UN],
+    [0, 0], 1
+];
+var DeleteSSHPublicKeyRequest$ = [3, n0, _DSSHPKR,
+    0,
+    [_UN, _SSHPKI],
+    [0, 0], 2
+];
+var DeleteUserPermissionsBoundaryRequest$ = [3, n0, _DUPBR,
+    0,
+    [_UN],
+    [0], 1
+];
+var DeleteUserPolicyRequest$ = [3, n0, _DUPR,
+    0,
+    [_UN, _PN],
+    [0, 0], 2
+];
+var DeleteUserRequest$ = [3, n0, _DUR,
+    0,
+    [_UN],
+    [0], 1
+];
+var DeleteVirtualMFADeviceRequest$ = [3, n0, _DVMFADR,
+    0,
+    [_SNer],
+    [0], 1
+];
+var DeletionTaskFailureReasonType$ = [3, n0, _DTFRT,
+    0,
+    [_Re, _RUL],
+    [0, () => RoleUsageListType]
+];
+var DetachGroupPolicyRequest$ = [3, n0, _DGPRe,
+    0,
+    [_GN, _PA],
+    [0, 0], 2
+];
+var DetachRolePolicyRequest$ = [3, n0, _DRPRe,
+    0,
+    [_RN, _PA],
+    [0, 0], 2
+];
+var DetachUserPolicyRequest$ = [3, n0, _DUPRe,
+    0,
+    [_UN, _PA],
+    [0, 0], 2
+];
+var DisableOrganizationsRootCredentialsManagementRequest$ = [3, n0, _DORCMR,
+    0,
+    [],
+    []
+];
+var DisableOrganizationsRootCredentialsManagementResponse$ = [3, n0, _DORCMRi,
+    0,
+    [_OIr, _EF],
+    [0, 64 | 0]
+];
+var DisableOrganizationsRootSessionsRequest$ = [3, n0, _DORSR,
+    0,
+    [],
+    []
+];
+var DisableOrganizationsRootSessionsResponse$ = [3, n0, _DORSRi,
+    0,
+    [_OIr, _EF],
+    [0, 64 | 0]
+];
+var EnableMFADeviceRequest$ = [3, n0, _EMFADR,
+    0,
+    [_UN, _SNer, _AC, _ACu],
+    [0, 0, 0, 0], 4
+];
+var EnableOrganizationsRootCredentialsManagementRequest$ = [3, n0, _EORCMR,
+    0,
+    [],
+    []
+];
+var EnableOrganizationsRootCredentialsManagementResponse$ = [3, n0, _EORCMRn,
+    0,
+    [_OIr, _EF],
+    [0, 64 | 0]
+];
+var EnableOrganizationsRootSessionsRequest$ = [3, n0, _EORSR,
+    0,
+    [],
+    []
+];
+var EnableOrganizationsRootSessionsResponse$ = [3, n0, _EORSRn,
+    0,
+    [_OIr, _EF],
+    [0, 64 | 0]
+];
+var EnableOutboundWebIdentityFederationResponse$ = [3, n0, _EOWIFR,
+    0,
+    [_II],
+    [0]
+];
+var EntityDetails$ = [3, n0, _ED,
+    0,
+    [_EI, _LA],
+    [() => EntityInfo$, 4], 1
+];
+var EntityInfo$ = [3, n0, _EI,
+    0,
+    [_A, _N, _Ty, _I, _Pa],
+    [0, 0, 0, 0, 0], 4
+];
+var ErrorDetails$ = [3, n0, _EDr,
+    0,
+    [_M, _C],
+    [0, 0], 2
+];
+var EvaluationResult$ = [3, n0, _ER,
+    0,
+    [_EAN, _EDv, _ERN, _MS, _MCV, _ODD, _PBDD, _EDD, _RSR],
+    [0, 0, 0, () => StatementListType, 64 | 0, () => OrganizationsDecisionDetail$, () => PermissionsBoundaryDecisionDetail$, 128 | 0, () => ResourceSpecificResultListType], 2
+];
+var GenerateCredentialReportResponse$ = [3, n0, _GCRR,
+    0,
+    [_St, _D],
+    [0, 0]
+];
+var GenerateOrganizationsAccessReportRequest$ = [3, n0, _GOARR,
+    0,
+    [_EP, _OPI],
+    [0, 0], 1
+];
+var GenerateOrganizationsAccessReportResponse$ = [3, n0, _GOARRe,
+    0,
+    [_JI],
+    [0]
+];
+var GenerateServiceLastAccessedDetailsRequest$ = [3, n0, _GSLADR,
+    0,
+    [_A, _Gr],
+    [0, 0], 1
+];
+var GenerateServiceLastAccessedDetailsResponse$ = [3, n0, _GSLADRe,
+    0,
+    [_JI],
+    [0]
+];
+var GetAccessKeyLastUsedRequest$ = [3, n0, _GAKLUR,
+    0,
+    [_AKI],
+    [0], 1
+];
+var GetAccessKeyLastUsedResponse$ = [3, n0, _GAKLURe,
+    0,
+    [_UN, _AKLU],
+    [0, () => AccessKeyLastUsed$]
+];
+var GetAccountAuthorizationDetailsRequest$ = [3, n0, _GAADR,
+    0,
+    [_F, _MI, _Ma],
+    [64 | 0, 1, 0]
+];
+var GetAccountAuthorizationDetailsResponse$ = [3, n0, _GAADRe,
+    0,
+    [_UDL, _GDL, _RDL, _Pol, _IT, _Ma],
+    [() => userDetailListType, () => groupDetailListType, () => roleDetailListType, () => ManagedPolicyDetailListType, 2, 0]
+];
+var GetAccountPasswordPolicyResponse$ = [3, n0, _GAPPR,
+    0,
+    [_PPa],
+    [() => PasswordPolicy$], 1
+];
+var GetAccountPropertiesRequest$ = [3, n0, _GAPR,
+    0,
+    [],
+    []
+];
+var GetAccountPropertiesResponse$ = [3, n0, _GAPRe,
+    0,
+    [_Pr],
+    [128 | 0]
+];
+var GetAccountSummaryResponse$ = [3, n0, _GASR,
+    0,
+    [_SM],
+    [128 | 1]
+];
+var GetContextKeysForCustomPolicyRequest$ = [3, n0, _GCKFCPR,
+    0,
+    [_PIL],
+    [64 | 0], 1
+];
+var GetContextKeysForPolicyResponse$ = [3, n0, _GCKFPR,
+    0,
+    [_CKNo],
+    [64 | 0]
+];
+var GetContextKeysForPrincipalPolicyRequest$ = [3, n0, _GCKFPPR,
+    0,
+    [_PSA, _PIL],
+    [0, 64 | 0], 1
+];
+var GetCredentialReportResponse$ = [3, n0, _GCRRe,
+    0,
+    [_Co, _RF, _GT],
+    [21, 0, 4]
+];
+var GetDelegationRequestRequest$ = [3, n0, _GDRR,
+    0,
+    [_DRI, _DPC],
+    [0, 2], 1
+];
+var GetDelegationRequestResponse$ = [3, n0, _GDRRe,
+    0,
+    [_DR, _PCS, _PCR],
+    [() => DelegationRequest$, 0, 0]
+];
+var GetGroupPolicyRequest$ = [3, n0, _GGPR,
+    0,
+    [_GN, _PN],
+    [0, 0], 2
+];
+var GetGroupPolicyResponse$ = [3, n0, _GGPRe,
+    0,
+    [_GN, _PN, _PD],
+    [0, 0, 0], 3
+];
+var GetGroupRequest$ = [3, n0, _GGR,
+    0,
+    [_GN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var GetGroupResponse$ = [3, n0, _GGRe,
+    0,
+    [_G, _Use, _IT, _Ma],
+    [() => Group$, () => userListType, 2, 0], 2
+];
+var GetHumanReadableSummaryRequest$ = [3, n0, _GHRSR,
+    0,
+    [_EA, _L],
+    [0, 0], 1
+];
+var GetHumanReadableSummaryResponse$ = [3, n0, _GHRSRe,
+    0,
+    [_SC, _L, _SS],
+    [0, 0, 0]
+];
+var GetInstanceProfileRequest$ = [3, n0, _GIPR,
+    0,
+    [_IPN],
+    [0], 1
+];
+var GetInstanceProfileResponse$ = [3, n0, _GIPRe,
+    0,
+    [_IP],
+    [() => InstanceProfile$], 1
+];
+var GetLoginProfileRequest$ = [3, n0, _GLPR,
+    0,
+    [_UN],
+    [0]
+];
+var GetLoginProfileResponse$ = [3, n0, _GLPRe,
+    0,
+    [_LP],
+    [() => LoginProfile$], 1
+];
+var GetMFADeviceRequest$ = [3, n0, _GMFADR,
+    0,
+    [_SNer, _UN],
+    [0, 0], 1
+];
+var GetMFADeviceResponse$ = [3, n0, _GMFADRe,
+    0,
+    [_SNer, _UN, _EDn, _Ce],
+    [0, 0, 4, 128 | 0], 1
+];
+var GetOpenIDConnectProviderRequest$ = [3, n0, _GOIDCPR,
+    0,
+    [_OIDCPA],
+    [0], 1
+];
+var GetOpenIDConnectProviderResponse$ = [3, n0, _GOIDCPRe,
+    0,
+    [_U, _CIDL, _TL, _CD, _T, _CP, _ICIA, _ISA],
+    [0, 64 | 0, 64 | 0, 4, () => tagListType, () => ContextProvider$, 0, 0]
+];
+var GetOrganizationsAccessReportRequest$ = [3, n0, _GOARRet,
+    0,
+    [_JI, _MI, _Ma, _SKo],
+    [0, 1, 0, 0], 1
+];
+var GetOrganizationsAccessReportResponse$ = [3, n0, _GOARRetr,
+    0,
+    [_JS, _JCD, _JCDo, _NOSA, _NOSNA, _ADc, _IT, _Ma, _EDr],
+    [0, 4, 4, 1, 1, () => AccessDetails, 2, 0, () => ErrorDetails$], 2
+];
+var GetOutboundWebIdentityFederationInfoResponse$ = [3, n0, _GOWIFIR,
+    0,
+    [_II, _JVE],
+    [0, 2]
+];
+var GetPolicyRequest$ = [3, n0, _GPR,
+    0,
+    [_PA],
+    [0], 1
+];
+var GetPolicyResponse$ = [3, n0, _GPRe,
+    0,
+    [_Po],
+    [() => Policy$]
+];
+var GetPolicyVersionRequest$ = [3, n0, _GPVR,
+    0,
+    [_PA, _VI],
+    [0, 0], 2
+];
+var GetPolicyVersionResponse$ = [3, n0, _GPVRe,
+    0,
+    [_PV],
+    [() => PolicyVersion$]
+];
+var GetRolePolicyRequest$ = [3, n0, _GRPR,
+    0,
+    [_RN, _PN],
+    [0, 0], 2
+];
+var GetRolePolicyResponse$ = [3, n0, _GRPRe,
+    0,
+    [_RN, _PN, _PD],
+    [0, 0, 0], 3
+];
+var GetRoleRequest$ = [3, n0, _GRR,
+    0,
+    [_RN],
+    [0], 1
+];
+var GetRoleResponse$ = [3, n0, _GRRe,
+    0,
+    [_Ro],
+    [() => Role$], 1
+];
+var GetRoleTemplateVersionRequest$ = [3, n0, _GRTVR,
+    0,
+    [_TA, _MV],
+    [0, 1], 1
+];
+var GetRoleTemplateVersionResponse$ = [3, n0, _GRTVRe,
+    0,
+    [_RTV],
+    [() => RoleTemplateVersion$], 1
+];
+var GetSAMLProviderRequest$ = [3, n0, _GSAMLPR,
+    0,
+    [_SAMLPA],
+    [0], 1
+];
+var GetSAMLProviderResponse$ = [3, n0, _GSAMLPRe,
+    0,
+    [_SAMLPUUID, _SAMLMD, _CP, _SAMLKH, _CD, _VU, _T, _AEM, _PKL, _ICIA, _ISA],
+    [0, 0, () => ContextProvider$, () => SAMLKeyHashListType, 4, 4, () => tagListType, 0, () => privateKeyList, 0, 0]
+];
+var GetServerCertificateRequest$ = [3, n0, _GSCR,
+    0,
+    [_SCN],
+    [0], 1
+];
+var GetServerCertificateResponse$ = [3, n0, _GSCRe,
+    0,
+    [_SCe],
+    [() => ServerCertificate$], 1
+];
+var GetServiceLastAccessedDetailsRequest$ = [3, n0, _GSLADRet,
+    0,
+    [_JI, _MI, _Ma],
+    [0, 1, 0], 1
+];
+var GetServiceLastAccessedDetailsResponse$ = [3, n0, _GSLADRete,
+    0,
+    [_JS, _JCD, _SLA, _JCDo, _JT, _IT, _Ma, _E],
+    [0, 4, () => ServicesLastAccessed, 4, 0, 2, 0, () => ErrorDetails$], 4
+];
+var GetServiceLastAccessedDetailsWithEntitiesRequest$ = [3, n0, _GSLADWER,
+    0,
+    [_JI, _SNe, _MI, _Ma],
+    [0, 0, 1, 0], 2
+];
+var GetServiceLastAccessedDetailsWithEntitiesResponse$ = [3, n0, _GSLADWERe,
+    0,
+    [_JS, _JCD, _JCDo, _EDL, _IT, _Ma, _E],
+    [0, 4, 4, () => entityDetailsListType, 2, 0, () => ErrorDetails$], 4
+];
+var GetServiceLinkedRoleDeletionStatusRequest$ = [3, n0, _GSLRDSR,
+    0,
+    [_DTI],
+    [0], 1
+];
+var GetServiceLinkedRoleDeletionStatusResponse$ = [3, n0, _GSLRDSRe,
+    0,
+    [_S, _Re],
+    [0, () => DeletionTaskFailureReasonType$], 1
+];
+var GetSSHPublicKeyRequest$ = [3, n0, _GSSHPKR,
+    0,
+    [_UN, _SSHPKI, _En],
+    [0, 0, 0], 3
+];
+var GetSSHPublicKeyResponse$ = [3, n0, _GSSHPKRe,
+    0,
+    [_SSHPK],
+    [() => SSHPublicKey$]
+];
+var GetUserPolicyRequest$ = [3, n0, _GUPR,
+    0,
+    [_UN, _PN],
+    [0, 0], 2
+];
+var GetUserPolicyResponse$ = [3, n0, _GUPRe,
+    0,
+    [_UN, _PN, _PD],
+    [0, 0, 0], 3
+];
+var GetUserRequest$ = [3, n0, _GUR,
+    0,
+    [_UN],
+    [0]
+];
+var GetUserResponse$ = [3, n0, _GURe,
+    0,
+    [_Us],
+    [() => User$], 1
+];
+var Group$ = [3, n0, _G,
+    0,
+    [_Pa, _GN, _GI, _A, _CD],
+    [0, 0, 0, 0, 4], 5
+];
+var GroupDetail$ = [3, n0, _GD,
+    0,
+    [_Pa, _GN, _GI, _A, _CD, _GPL, _AMP],
+    [0, 0, 0, 0, 4, () => policyDetailListType, () => attachedPoliciesListType]
+];
+var InlinePolicy$ = [3, n0, _IPn,
+    0,
+    [_PN, _PD],
+    [0, 0], 2
+];
+var InlinePolicyIdentifierType$ = [3, n0, _IPIT,
+    0,
+    [_PN, _AT, _AN],
+    [0, 0, 0], 3
+];
+var InstanceProfile$ = [3, n0, _IP,
+    0,
+    [_Pa, _IPN, _IPI, _A, _CD, _Rol, _T],
+    [0, 0, 0, 0, 4, () => roleListType, () => tagListType], 6
+];
+var ListAccessKeysRequest$ = [3, n0, _LAKR,
+    0,
+    [_UN, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListAccessKeysResponse$ = [3, n0, _LAKRi,
+    0,
+    [_AKM, _IT, _Ma],
+    [() => accessKeyMetadataListType, 2, 0], 1
+];
+var ListAccountAliasesRequest$ = [3, n0, _LAAR,
+    0,
+    [_Ma, _MI],
+    [0, 1]
+];
+var ListAccountAliasesResponse$ = [3, n0, _LAARi,
+    0,
+    [_AAc, _IT, _Ma],
+    [64 | 0, 2, 0], 1
+];
+var ListAttachedGroupPoliciesRequest$ = [3, n0, _LAGPR,
+    0,
+    [_GN, _PPat, _Ma, _MI],
+    [0, 0, 0, 1], 1
+];
+var ListAttachedGroupPoliciesResponse$ = [3, n0, _LAGPRi,
+    0,
+    [_APt, _IT, _Ma],
+    [() => attachedPoliciesListType, 2, 0]
+];
+var ListAttachedRolePoliciesRequest$ = [3, n0, _LARPR,
+    0,
+    [_RN, _PPat, _Ma, _MI],
+    [0, 0, 0, 1], 1
+];
+var ListAttachedRolePoliciesResponse$ = [3, n0, _LARPRi,
+    0,
+    [_APt, _IT, _Ma],
+    [() => attachedPoliciesListType, 2, 0]
+];
+var ListAttachedUserPoliciesRequest$ = [3, n0, _LAUPR,
+    0,
+    [_UN, _PPat, _Ma, _MI],
+    [0, 0, 0, 1], 1
+];
+var ListAttachedUserPoliciesResponse$ = [3, n0, _LAUPRi,
+    0,
+    [_APt, _IT, _Ma],
+    [() => attachedPoliciesListType, 2, 0]
+];
+var ListDelegationRequestsRequest$ = [3, n0, _LDRR,
+    0,
+    [_OI, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListDelegationRequestsResponse$ = [3, n0, _LDRRi,
+    0,
+    [_DRe, _Ma, _iT],
+    [() => delegationRequestsListType, 0, 2]
+];
+var ListEntitiesForPolicyRequest$ = [3, n0, _LEFPR,
+    0,
+    [_PA, _EFn, _PPat, _PUF, _Ma, _MI],
+    [0, 0, 0, 0, 0, 1], 1
+];
+var ListEntitiesForPolicyResponse$ = [3, n0, _LEFPRi,
+    0,
+    [_PG, _PU, _PR, _IT, _Ma],
+    [() => PolicyGroupListType, () => PolicyUserListType, () => PolicyRoleListType, 2, 0]
+];
+var ListGroupPoliciesRequest$ = [3, n0, _LGPR,
+    0,
+    [_GN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListGroupPoliciesResponse$ = [3, n0, _LGPRi,
+    0,
+    [_PNo, _IT, _Ma],
+    [64 | 0, 2, 0], 1
+];
+var ListGroupsForUserRequest$ = [3, n0, _LGFUR,
+    0,
+    [_UN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListGroupsForUserResponse$ = [3, n0, _LGFURi,
+    0,
+    [_Gro, _IT, _Ma],
+    [() => groupListType, 2, 0], 1
+];
+var ListGroupsRequest$ = [3, n0, _LGR,
+    0,
+    [_PPat, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListGroupsResponse$ = [3, n0, _LGRi,
+    0,
+    [_Gro, _IT, _Ma],
+    [() => groupListType, 2, 0], 1
+];
+var ListInstanceProfilesForRoleRequest$ = [3, n0, _LIPFRR,
+    0,
+    [_RN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListInstanceProfilesForRoleResponse$ = [3, n0, _LIPFRRi,
+    0,
+    [_IPns, _IT, _Ma],
+    [() => instanceProfileListType, 2, 0], 1
+];
+var ListInstanceProfilesRequest$ = [3, n0, _LIPR,
+    0,
+    [_PPat, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListInstanceProfilesResponse$ = [3, n0, _LIPRi,
+    0,
+    [_IPns, _IT, _Ma],
+    [() => instanceProfileListType, 2, 0], 1
+];
+var ListInstanceProfileTagsRequest$ = [3, n0, _LIPTR,
+    0,
+    [_IPN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListInstanceProfileTagsResponse$ = [3, n0, _LIPTRi,
+    0,
+    [_T, _IT, _Ma],
+    [() => tagListType, 2, 0], 1
+];
+var ListMFADevicesRequest$ = [3, n0, _LMFADR,
+    0,
+    [_UN, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListMFADevicesResponse$ = [3, n0, _LMFADRi,
+    0,
+    [_MFAD, _IT, _Ma],
+    [() => mfaDeviceListType, 2, 0], 1
+];
+var ListMFADeviceTagsRequest$ = [3, n0, _LMFADTR,
+    0,
+    [_SNer, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListMFADeviceTagsResponse$ = [3, n0, _LMFADTRi,
+    0,
+    [_T, _IT, _Ma],
+    [() => tagListType, 2, 0], 1
+];
+var ListOpenIDConnectProvidersRequest$ = [3, n0, _LOIDCPR,
+    0,
+    [],
+    []
+];
+var ListOpenIDConnectProvidersResponse$ = [3, n0, _LOIDCPRi,
+    0,
+    [_OIDCPL],
+    [() => OpenIDConnectProviderListType]
+];
+var ListOpenIDConnectProviderTagsRequest$ = [3, n0, _LOIDCPTR,
+    0,
+    [_OIDCPA, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListOpenIDConnectProviderTagsResponse$ = [3, n0, _LOIDCPTRi,
+    0,
+    [_T, _IT, _Ma],
+    [() => tagListType, 2, 0], 1
+];
+var ListOrganizationsFeaturesRequest$ = [3, n0, _LOFR,
+    0,
+    [],
+    []
+];
+var ListOrganizationsFeaturesResponse$ = [3, n0, _LOFRi,
+    0,
+    [_OIr, _EF],
+    [0, 64 | 0]
+];
+var ListPoliciesGrantingServiceAccessEntry$ = [3, n0, _LPGSAE,
+    0,
+    [_SNe, _Pol],
+    [0, () => policyGrantingServiceAccessListType]
+];
+var ListPoliciesGrantingServiceAccessRequest$ = [3, n0, _LPGSAR,
+    0,
+    [_A, _SNerv, _Ma],
+    [0, 64 | 0, 0], 2
+];
+var ListPoliciesGrantingServiceAccessResponse$ = [3, n0, _LPGSARi,
+    0,
+    [_PGSA, _IT, _Ma],
+    [() => listPolicyGrantingServiceAccessResponseListType, 2, 0], 1
+];
+var ListPoliciesRequest$ = [3, n0, _LPR,
+    0,
+    [_Sc, _OA, _PPat, _PUF, _Ma, _MI],
+    [0, 2, 0, 0, 0, 1]
+];
+var ListPoliciesResponse$ = [3, n0, _LPRi,
+    0,
+    [_Pol, _IT, _Ma],
+    [() => policyListType, 2, 0]
+];
+var ListPolicyTagsRequest$ = [3, n0, _LPTR,
+    0,
+    [_PA, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListPolicyTagsResponse$ = [3, n0, _LPTRi,
+    0,
+    [_T, _IT, _Ma],
+    [() => tagListType, 2, 0], 1
+];
+var ListPolicyVersionsRequest$ = [3, n0, _LPVR,
+    0,
+    [_PA, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListPolicyVersionsResponse$ = [3, n0, _LPVRi,
+    0,
+    [_V, _IT, _Ma],
+    [() => policyDocumentVersionListType, 2, 0]
+];
+var ListRolePoliciesRequest$ = [3, n0, _LRPR,
+    0,
+    [_RN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListRolePoliciesResponse$ = [3, n0, _LRPRi,
+    0,
+    [_PNo, _IT, _Ma],
+    [64 | 0, 2, 0], 1
+];
+var ListRolesRequest$ = [3, n0, _LRR,
+    0,
+    [_PPat, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListRolesResponse$ = [3, n0, _LRRi,
+    0,
+    [_Rol, _IT, _Ma],
+    [() => roleListType, 2, 0], 1
+];
+var ListRoleTagsRequest$ = [3, n0, _LRTR,
+    0,
+    [_RN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListRoleTagsResponse$ = [3, n0, _LRTRi,
+    0,
+    [_T, _IT, _Ma],
+    [() => tagListType, 2, 0], 1
+];
+var ListSAMLProvidersRequest$ = [3, n0, _LSAMLPR,
+    0,
+    [],
+    []
+];
+var ListSAMLProvidersResponse$ = [3, n0, _LSAMLPRi,
+    0,
+    [_SAMLPL],
+    [() => SAMLProviderListType]
+];
+var ListSAMLProviderTagsRequest$ = [3, n0, _LSAMLPTR,
+    0,
+    [_SAMLPA, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListSAMLProviderTagsResponse$ = [3, n0, _LSAMLPTRi,
+    0,
+    [_T, _IT, _Ma],
+    [() => tagListType, 2, 0], 1
+];
+var ListServerCertificatesRequest$ = [3, n0, _LSCR,
+    0,
+    [_PPat, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListServerCertificatesResponse$ = [3, n0, _LSCRi,
+    0,
+    [_SCML, _IT, _Ma],
+    [() => serverCertificateMetadataListType, 2, 0], 1
+];
+var ListServerCertificateTagsRequest$ = [3, n0, _LSCTR,
+    0,
+    [_SCN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListServerCertificateTagsResponse$ = [3, n0, _LSCTRi,
+    0,
+    [_T, _IT, _Ma],
+    [() => tagListType, 2, 0], 1
+];
+var ListServiceSpecificCredentialsRequest$ = [3, n0, _LSSCR,
+    0,
+    [_UN, _SN, _AU, _Ma, _MI],
+    [0, 0, 2, 0, 1]
+];
+var ListServiceSpecificCredentialsResponse$ = [3, n0, _LSSCRi,
+    0,
+    [_SSCe, _Ma, _IT],
+    [() => ServiceSpecificCredentialsListType, 0, 2]
+];
+var ListSigningCertificatesRequest$ = [3, n0, _LSCRis,
+    0,
+    [_UN, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListSigningCertificatesResponse$ = [3, n0, _LSCRist,
+    0,
+    [_Cer, _IT, _Ma],
+    [() => certificateListType, 2, 0], 1
+];
+var ListSSHPublicKeysRequest$ = [3, n0, _LSSHPKR,
+    0,
+    [_UN, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListSSHPublicKeysResponse$ = [3, n0, _LSSHPKRi,
+    0,
+    [_SSHPKu, _IT, _Ma],
+    [() => SSHPublicKeyListType, 2, 0]
+];
+var ListUserPoliciesRequest$ = [3, n0, _LUPR,
+    0,
+    [_UN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListUserPoliciesResponse$ = [3, n0, _LUPRi,
+    0,
+    [_PNo, _IT, _Ma],
+    [64 | 0, 2, 0], 1
+];
+var ListUsersRequest$ = [3, n0, _LUR,
+    0,
+    [_PPat, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListUsersResponse$ = [3, n0, _LURi,
+    0,
+    [_Use, _IT, _Ma],
+    [() => userListType, 2, 0], 1
+];
+var ListUserTagsRequest$ = [3, n0, _LUTR,
+    0,
+    [_UN, _Ma, _MI],
+    [0, 0, 1], 1
+];
+var ListUserTagsResponse$ = [3, n0, _LUTRi,
+    0,
+    [_T, _IT, _Ma],
+    [() => tagListType, 2, 0], 1
+];
+var ListVirtualMFADevicesRequest$ = [3, n0, _LVMFADR,
+    0,
+    [_AS, _Ma, _MI],
+    [0, 0, 1]
+];
+var ListVirtualMFADevicesResponse$ = [3, n0, _LVMFADRi,
+    0,
+    [_VMFADi, _IT, _Ma],
+    [[() => virtualMFADeviceListType, 0], 2, 0], 1
+];
+var LoginProfile$ = [3, n0, _LP,
+    0,
+    [_UN, _CD, _PRR, _MSSD],
+    [0, 4, 2, 1], 2
+];
+var ManagedPolicyDetail$ = [3, n0, _MPD,
+    0,
+    [_PN, _PI, _A, _Pa, _DVI, _ACt, _PBUC, _IA, _D, _CD, _UD, _PVL],
+    [0, 0, 0, 0, 0, 1, 1, 2, 0, 4, 4, () => policyDocumentVersionListType]
+];
+var MFADevice$ = [3, n0, _MFADe,
+    0,
+    [_UN, _SNer, _EDn],
+    [0, 0, 4], 3
+];
+var OpenIDConnectProviderListEntry$ = [3, n0, _OIDCPLE,
+    0,
+    [_A, _ITIPE],
+    [0, 2]
+];
+var OrderedOrganizationPolicyType$ = [3, n0, _OOPT,
+    0,
+    [_SCPIL],
+    [64 | 0]
+];
+var OrganizationsDecisionDetail$ = [3, n0, _ODD,
+    0,
+    [_ABO],
+    [2]
+];
+var ParameterDefinition$ = [3, n0, _PDa,
+    0,
+    [_N, _Ty, _ST, _D, _IR, _DV, _Im],
+    [0, 0, 0, 0, 2, 0, 2], 2
+];
+var PasswordPolicy$ = [3, n0, _PPa,
+    0,
+    [_MPL, _RS, _RNeq, _RUC, _RLC, _AUTCP, _EPx, _MPA, _PRP, _HE],
+    [1, 2, 2, 2, 2, 2, 2, 1, 1, 2]
+];
+var PermissionsBoundaryDecisionDetail$ = [3, n0, _PBDD,
+    0,
+    [_ABPB],
+    [2]
+];
+var Policy$ = [3, n0, _Po,
+    0,
+    [_PN, _PI, _A, _Pa, _DVI, _ACt, _PBUC, _IA, _D, _CD, _UD, _T],
+    [0, 0, 0, 0, 0, 1, 1, 2, 0, 4, 4, () => tagListType]
+];
+var PolicyDetail$ = [3, n0, _PDo,
+    0,
+    [_PN, _PD],
+    [0, 0]
+];
+var PolicyGrantingServiceAccess$ = [3, n0, _PGSAo,
+    0,
+    [_PN, _PT, _PA, _ETn, _EN],
+    [0, 0, 0, 0, 0], 2
+];
+var PolicyGroup$ = [3, n0, _PGo,
+    0,
+    [_GN, _GI],
+    [0, 0]
+];
+var PolicyParameter$ = [3, n0, _PPo,
+    0,
+    [_N, _Va, _Ty],
+    [0, 64 | 0, 0]
+];
+var PolicyRole$ = [3, n0, _PRo,
+    0,
+    [_RN, _RIo],
+    [0, 0]
+];
+var PolicyUser$ = [3, n0, _PUo,
+    0,
+    [_UN, _UI],
+    [0, 0]
+];
+var PolicyVersion$ = [3, n0, _PV,
+    0,
+    [_Do, _VI, _IDV, _CD],
+    [0, 0, 2, 4]
+];
+var Position$ = [3, n0, _Pos,
+    0,
+    [_Li, _Col],
+    [1, 1]
+];
+var PutAccountPropertiesRequest$ = [3, n0, _PAPR,
+    0,
+    [_Pr],
+    [128 | 0], 1
+];
+var PutAccountPropertiesResponse$ = [3, n0, _PAPRu,
+    0,
+    [],
+    []
+];
+var PutGroupPolicyRequest$ = [3, n0, _PGPR,
+    0,
+    [_GN, _PN, _PD],
+    [0, 0, 0], 3
+];
+var PutRolePermissionsBoundaryRequest$ = [3, n0, _PRPBR,
+    0,
+    [_RN, _PB],
+    [0, 0], 2
+];
+var PutRolePolicyRequest$ = [3, n0, _PRPR,
+    0,
+    [_RN, _PN, _PD],
+    [0, 0, 0], 3
+];
+var PutUserPermissionsBoundaryRequest$ = [3, n0, _PUPBR,
+    0,
+    [_UN, _PB],
+    [0, 0], 2
+];
+var PutUserPolicyRequest$ = [3, n0, _PUPR,
+    0,
+    [_UN, _PN, _PD],
+    [0, 0, 0], 3
+];
+var RejectDelegationRequestRequest$ = [3, n0, _RDRR,
+    0,
+    [_DRI, _No],
+    [0, 0], 1
+];
+var RemoveClientIDFromOpenIDConnectProviderRequest$ = [3, n0, _RCIDFOIDCPR,
+    0,
+    [_OIDCPA, _CID],
+    [0, 0], 2
+];
+var RemoveRoleFromInstanceProfileRequest$ = [3, n0, _RRFIPR,
+    0,
+    [_IPN, _RN],
+    [0, 0], 2
+];
+var RemoveUserFromGroupRequest$ = [3, n0, _RUFGR,
+    0,
+    [_GN, _UN],
+    [0, 0], 2
+];
+var ReplacementValueEntry$ = [3, n0, _RVE,
+    0,
+    [_Va],
+    [64 | 0], 1
+];
+var ResetServiceSpecificCredentialRequest$ = [3, n0, _RSSCR,
+    0,
+    [_SSCI, _UN],
+    [0, 0], 1
+];
+var ResetServiceSpecificCredentialResponse$ = [3, n0, _RSSCRe,
+    0,
+    [_SSC],
+    [[() => ServiceSpecificCredential$, 0]]
+];
+var ResourceSpecificResult$ = [3, n0, _RSRe,
+    0,
+    [_ERN, _ERD, _MS, _MCV, _EDD, _PBDD],
+    [0, 0, () => StatementListType, 64 | 0, 128 | 0, () => PermissionsBoundaryDecisionDetail$], 2
+];
+var ResyncMFADeviceRequest$ = [3, n0, _RMFADR,
+    0,
+    [_UN, _SNer, _AC, _ACu],
+    [0, 0, 0, 0], 4
+];
+var Role$ = [3, n0, _Ro,
+    0,
+    [_Pa, _RN, _RIo, _A, _CD, _ARPD, _D, _MSD, _MSSD, _PB, _T, _RLU, _SRT],
+    [0, 0, 0, 0, 4, 0, 0, 1, 1, () => AttachedPermissionsBoundary$, () => tagListType, () => RoleLastUsed$, () => SourceRoleTemplate$], 5
+];
+var RoleDetail$ = [3, n0, _RD,
+    0,
+    [_Pa, _RN, _RIo, _A, _CD, _ARPD, _IPL, _RPL, _AMP, _PB, _T, _RLU],
+    [0, 0, 0, 0, 4, 0, () => instanceProfileListType, () => policyDetailListType, () => attachedPoliciesListType, () => AttachedPermissionsBoundary$, () => tagListType, () => RoleLastUsed$]
+];
+var RoleLastUsed$ = [3, n0, _RLU,
+    0,
+    [_LUD, _R],
+    [4, 0]
+];
+var RoleTemplateVersion$ = [3, n0, _RTV,
+    0,
+    [_TA, _TN, _TVI, _D, _MVa, _DMV, _MBT, _MBV, _Ena, _MV, _RNP, _RPP, _RDP, _ARPDT, _IPT, _MPAa, _PBAe, _PDar, _RTT, _MSD, _VE, _CT, _UTp],
+    [0, 0, 0, 0, 1, 1, 0, 0, 2, 1, 0, 0, 0, 0, () => inlinePolicyTemplateListType, 64 | 0, 0, () => parametersDefinitionListType, () => tagTemplateListType, 1, 2, 4, 4]
+];
+var RoleUsageType$ = [3, n0, _RUT,
+    0,
+    [_R, _Res],
+    [0, 64 | 0]
+];
+var SAMLKeyHashEntry$ = [3, n0, _SAMLKHE,
+    0,
+    [_IURL, _KH],
+    [0, 64 | 0]
+];
+var SAMLPrivateKey$ = [3, n0, _SAMLPK,
+    0,
+    [_KI, _Ti],
+    [0, 4]
+];
+var SAMLProviderListEntry$ = [3, n0, _SAMLPLE,
+    0,
+    [_A, _VU, _CD, _ITIPE],
+    [0, 4, 4, 2]
+];
+var SendDelegationTokenRequest$ = [3, n0, _SDTR,
+    0,
+    [_DRI],
+    [0], 1
+];
+var ServerCertificate$ = [3, n0, _SCe,
+    0,
+    [_SCM, _CB, _CC, _T],
+    [() => ServerCertificateMetadata$, 0, 0, () => tagListType], 2
+];
+var ServerCertificateMetadata$ = [3, n0, _SCM,
+    0,
+    [_Pa, _SCN, _SCI, _A, _UDp, _Ex],
+    [0, 0, 0, 0, 4, 4], 4
+];
+var ServiceLastAccessed$ = [3, n0, _SLAe,
+    0,
+    [_SN, _SNe, _LA, _LAE, _LAR, _TAE, _TALA],
+    [0, 0, 4, 0, 0, 1, () => TrackedActionsLastAccessed], 2
+];
+var ServiceSpecificCredential$ = [3, n0, _SSC,
+    0,
+    [_CD, _SN, _SSCI, _UN, _S, _EDx, _SUN, _SP, _SCA, _SCS],
+    [4, 0, 0, 0, 0, 4, 0, [() => servicePassword, 0], 0, [() => serviceCredentialSecret, 0]], 5
+];
+var ServiceSpecificCredentialMetadata$ = [3, n0, _SSCM,
+    0,
+    [_UN, _S, _CD, _SSCI, _SN, _SUN, _SCA, _EDx],
+    [0, 0, 4, 0, 0, 0, 0, 4], 5
+];
+var SetDefaultPolicyVersionRequest$ = [3, n0, _SDPVR,
+    0,
+    [_PA, _VI],
+    [0, 0], 2
+];
+var SetSecurityTokenServicePreferencesRequest$ = [3, n0, _SSTSPR,
+    0,
+    [_GETV],
+    [0], 1
+];
+var SigningCertificate$ = [3, n0, _SCi,
+    0,
+    [_UN, _CI, _CB, _S, _UDp],
+    [0, 0, 0, 0, 4], 4
+];
+var SimulateCustomPolicyRequest$ = [3, n0, _SCPR,
+    0,
+    [_PIL, _ANc, _PBPIL, _OOPIL, _RA, _RP, _RO, _CA, _CEo, _RHO, _MI, _Ma],
+    [64 | 0, 64 | 0, 64 | 0, () => OrganizationPolicyListType, 64 | 0, 0, 0, 0, () => ContextEntryListType, 0, 1, 0], 2
+];
+var SimulatePolicyResponse$ = [3, n0, _SPR,
+    0,
+    [_ERv, _IT, _Ma],
+    [() => EvaluationResultsListType, 2, 0]
+];
+var SimulatePrincipalPolicyRequest$ = [3, n0, _SPPR,
+    0,
+    [_PSA, _ANc, _PIL, _PBPIL, _PEL, _RA, _RP, _RO, _CA, _CEo, _RHO, _MI, _Ma],
+    [0, 64 | 0, 64 | 0, 64 | 0, () => PolicyExclusionsListType, 64 | 0, 0, 0, 0, () => ContextEntryListType, 0, 1, 0], 2
+];
+var SourceRoleTemplate$ = [3, n0, _SRT,
+    0,
+    [_TA, _TMV],
+    [0, 1], 2
+];
+var SSHPublicKey$ = [3, n0, _SSHPK,
+    0,
+    [_UN, _SSHPKI, _Fi, _SSHPKB, _S, _UDp],
+    [0, 0, 0, 0, 0, 4], 5
+];
+var SSHPublicKeyMetadata$ = [3, n0, _SSHPKM,
+    0,
+    [_UN, _SSHPKI, _S, _UDp],
+    [0, 0, 0, 4], 4
+];
+var Statement$ = [3, n0, _Sta,
+    0,
+    [_SPI, _SPT, _SPt, _EPn],
+    [0, 0, () => Position$, () => Position$]
+];
+var Tag$ = [3, n0, _Ta,
+    0,
+    [_K, _Val],
+    [0, 0], 2
+];
+var TagInstanceProfileRequest$ = [3, n0, _TIPR,
+    0,
+    [_IPN, _T],
+    [0, () => tagListType], 2
+];
+var TagMFADeviceRequest$ = [3, n0, _TMFADR,
+    0,
+    [_SNer, _T],
+    [0, () => tagListType], 2
+];
+var TagOpenIDConnectProviderRequest$ = [3, n0, _TOIDCPR,
+    0,
+    [_OIDCPA, _T],
+    [0, () => tagListType], 2
+];
+var TagPolicyRequest$ = [3, n0, _TPR,
+    0,
+    [_PA, _T],
+    [0, () => tagListType], 2
+];
+var TagRoleRequest$ = [3, n0, _TRR,
+    0,
+    [_RN, _T],
+    [0, () => tagListType], 2
+];
+var TagSAMLProviderRequest$ = [3, n0, _TSAMLPR,
+    0,
+    [_SAMLPA, _T],
+    [0, () => tagListType], 2
+];
+var TagServerCertificateRequest$ = [3, n0, _TSCR,
+    0,
+    [_SCN, _T],
+    [0, () => tagListType], 2
+];
+var TagTemplate$ = [3, n0, _TT,
+    0,
+    [_K, _Val],
+    [0, 0], 2
+];
+var TagUserRequest$ = [3, n0, _TUR,
+    0,
+    [_UN, _T],
+    [0, () => tagListType], 2
+];
+var TrackedActionLastAccessed$ = [3, n0, _TALAr,
+    0,
+    [_ANct, _LAEa, _LATa, _LARa],
+    [0, 0, 4, 0]
+];
+var UntagInstanceProfileRequest$ = [3, n0, _UIPR,
+    0,
+    [_IPN, _TKa],
+    [0, 64 | 0], 2
+];
+var UntagMFADeviceRequest$ = [3, n0, _UMFADR,
+    0,
+    [_SNer, _TKa],
+    [0, 64 | 0], 2
+];
+var UntagOpenIDConnectProviderRequest$ = [3, n0, _UOIDCPR,
+    0,
+    [_OIDCPA, _TKa],
+    [0, 64 | 0], 2
+];
+var UntagPolicyRequest$ = [3, n0, _UPR,
+    0,
+    [_PA, _TKa],
+    [0, 64 | 0], 2
+];
+var UntagRoleRequest$ = [3, n0, _URR,
+    0,
+    [_RN, _TKa],
+    [0, 64 | 0], 2
+];
+var UntagSAMLProviderRequest$ = [3, n0, _USAMLPR,
+    0,
+    [_SAMLPA, _TKa],
+    [0, 64 | 0], 2
+];
+var UntagServerCertificateRequest$ = [3, n0, _USCR,
+    0,
+    [_SCN, _TKa],
+    [0, 64 | 0], 2
+];
+var UntagUserRequest$ = [3, n0, _UUR,
+    0,
+    [_UN, _TKa],
+    [0, 64 | 0], 2
+];
+var UpdateAccessKeyRequest$ = [3, n0, _UAKR,
+    0,
+    [_AKI, _S, _UN],
+    [0, 0, 0], 2
+];
+var UpdateAccountPasswordPolicyRequest$ = [3, n0, _UAPPR,
+    0,
+    [_MPL, _RS, _RNeq, _RUC, _RLC, _AUTCP, _MPA, _PRP, _HE],
+    [1, 2, 2, 2, 2, 2, 1, 1, 2]
+];
+var UpdateAssumeRolePolicyRequest$ = [3, n0, _UARPR,
+    0,
+    [_RN, _PD],
+    [0, 0], 2
+];
+var UpdateDelegationRequestRequest$ = [3, n0, _UDRR,
+    0,
+    [_DRI, _No],
+    [0, 0], 1
+];
+var UpdateGroupRequest$ = [3, n0, _UGR,
+    0,
+    [_GN, _NPe, _NGN],
+    [0, 0, 0], 1
+];
+var UpdateLoginProfileRequest$ = [3, n0, _ULPR,
+    0,
+    [_UN, _Pas, _PRR, _MSSD, _RMSSD],
+    [0, [() => passwordType, 0], 2, 1, 2], 1
+];
+var UpdateOpenIDConnectProviderRequest$ = [3, n0, _UOIDCPRp,
+    0,
+    [_OIDCPA, _CP, _ICIA, _RCP, _RICI],
+    [0, () => ContextProvider$, 0, 2, 2], 1
+];
+var UpdateOpenIDConnectProviderThumbprintRequest$ = [3, n0, _UOIDCPTR,
+    0,
+    [_OIDCPA, _TL],
+    [0, 64 | 0], 2
+];
+var UpdateRoleDescriptionRequest$ = [3, n0, _URDR,
+    0,
+    [_RN, _D],
+    [0, 0], 2
+];
+var UpdateRoleDescriptionResponse$ = [3, n0, _URDRp,
+    0,
+    [_Ro],
+    [() => Role$]
+];
+var UpdateRoleRequest$ = [3, n0, _URRp,
+    0,
+    [_RN, _D, _MSD, _MSSD, _RMSSD],
+    [0, 0, 1, 1, 2], 1
+];
+var UpdateRoleResponse$ = [3, n0, _URRpd,
+    0,
+    [],
+    []
+];
+var UpdateSAMLProviderRequest$ = [3, n0, _USAMLPRp,
+    0,
+    [_SAMLPA, _SAMLMD, _AEM, _APK, _RPK, _CP, _ICIA, _RCP, _RICI],
+    [0, 0, 0, [() => privateKeyType, 0], 0, () => ContextProvider$, 0, 2, 2], 1
+];
+var UpdateSAMLProviderResponse$ = [3, n0, _USAMLPRpd,
+    0,
+    [_SAMLPA],
+    [0]
+];
+var UpdateServerCertificateRequest$ = [3, n0, _USCRp,
+    0,
+    [_SCN, _NPe, _NSCN],
+    [0, 0, 0], 1
+];
+var UpdateServiceSpecificCredentialRequest$ = [3, n0, _USSCR,
+    0,
+    [_SSCI, _S, _UN],
+    [0, 0, 0], 2
+];
+var UpdateSigningCertificateRequest$ = [3, n0, _USCRpd,
+    0,
+    [_CI, _S, _UN],
+    [0, 0, 0], 2
+];
+var UpdateSSHPublicKeyRequest$ = [3, n0, _USSHPKR,
+    0,
+    [_UN, _SSHPKI, _S],
+    [0, 0, 0], 3
+];
+var UpdateUserRequest$ = [3, n0, _UURp,
+    0,
+    [_UN, _NPe, _NUN],
+    [0, 0, 0], 1
+];
+var UploadServerCertificateRequest$ = [3, n0, _USCRpl,
+    0,
+    [_SCN, _CB, _PK, _Pa, _CC, _T],
+    [0, 0, [() => privateKeyType, 0], 0, 0, () => tagListType], 3
+];
+var UploadServerCertificateResponse$ = [3, n0, _USCRplo,
+    0,
+    [_SCM, _T],
+    [() => ServerCertificateMetadata$, () => tagListType]
+];
+var UploadSigningCertificateRequest$ = [3, n0, _USCRploa,
+    0,
+    [_CB, _UN],
+    [0, 0], 1
+];
+var UploadSigningCertificateResponse$ = [3, n0, _USCRpload,
+    0,
+    [_Cert],
+    [() => SigningCertificate$], 1
+];
+var UploadSSHPublicKeyRequest$ = [3, n0, _USSHPKRp,
+    0,
+    [_UN, _SSHPKB],
+    [0, 0], 2
+];
+var UploadSSHPublicKeyResponse$ = [3, n0, _USSHPKRpl,
+    0,
+    [_SSHPK],
+    [() => SSHPublicKey$]
+];
+var User$ = [3, n0, _Us,
+    0,
+    [_Pa, _UN, _UI, _A, _CD, _PLU, _PB, _T],
+    [0, 0, 0, 0, 4, 4, () => AttachedPermissionsBoundary$, () => tagListType], 5
+];
+var UserDetail$ = [3, n0, _UDs,
+    0,
+    [_Pa, _UN, _UI, _A, _CD, _UPL, _GL, _AMP, _PB, _T],
+    [0, 0, 0, 0, 4, () => policyDetailListType, 64 | 0, () => attachedPoliciesListType, () => AttachedPermissionsBoundary$, () => tagListType]
+];
+var VirtualMFADevice$ = [3, n0, _VMFAD,
+    0,
+    [_SNer, _BSS, _QRCPNG, _Us, _EDn, _T],
+    [0, [() => BootstrapDatum, 0], [() => BootstrapDatum, 0], () => User$, 4, () => tagListType], 1
+];
+var __Unit = "unit";
+var AccessDetails = [1, n0, _ADc,
+    0, () => AccessDetail$
+];
+var accessKeyMetadataListType = [1, n0, _aKMLT,
+    0, () => AccessKeyMetadata$
+];
+var attachedPoliciesListType = [1, n0, _aPLT,
+    0, () => AttachedPolicy$
+];
+var certificateListType = [1, n0, _cLT,
+    0, () => SigningCertificate$
+];
+var ContextEntryListType = [1, n0, _CELT,
+    0, () => ContextEntry$
+];
+var delegationRequestsListType = [1, n0, _dRLT,
+    0, () => DelegationRequest$
+];
+var entityDetailsListType = [1, n0, _eDLT,
+    0, () => EntityDetails$
+];
+var EvaluationResultsListType = [1, n0, _ERLT,
+    0, () => EvaluationResult$
+];
+var groupDetailListType = [1, n0, _gDLT,
+    0, () => GroupDetail$
+];
+var groupListType = [1, n0, _gLT,
+    0, () => Group$
+];
+var inlinePolicyTemplateListType = [1, n0, _iPTLT,
+    0, () => InlinePolicy$
+];
+var instanceProfileListType = [1, n0, _iPLT,
+    0, () => InstanceProfile$
+];
+var keyDefinitionListType = [1, n0, _kDLT,
+    0, () => ContextProviderKeyDefinition$
+];
+var listPolicyGrantingServiceAccessResponseListType = [1, n0, _lPGSARLT,
+    0, () => ListPoliciesGrantingServiceAccessEntry$
+];
+var ManagedPolicyDetailListType = [1, n0, _MPDLT,
+    0, () => ManagedPolicyDetail$
+];
+var mfaDeviceListType = [1, n0, _mDLT,
+    0, () => MFADevice$
+];
+var OpenIDConnectProviderListType = [1, n0, _OIDCPLT,
+    0, () => OpenIDConnectProviderListEntry$
+];
+var OrganizationPolicyListType = [1, n0, _OPLT,
+    0, () => OrderedOrganizationPolicyType$
+];
+var parametersDefinitionListType = [1, n0, _pDLT,
+    0, () => ParameterDefinition$
+];
+var policyDetailListType = [1, n0, _pDLTo,
+    0, () => PolicyDetail$
+];
+var policyDocumentVersionListType = [1, n0, _pDVLT,
+    0, () => PolicyVersion$
+];
+var PolicyExclusionsListType = [1, n0, _PELT,
+    0, () => PolicyIdentifier$
+];
+var policyGrantingServiceAccessListType = [1, n0, _pGSALT,
+    0, () => PolicyGrantingServiceAccess$
+];
+var PolicyGroupListType = [1, n0, _PGLT,
+    0, () => PolicyGroup$
+];
+var policyListType = [1, n0, _pLT,
+    0, () => Policy$
+];
+var policyParameterListType = [1, n0, _pPLT,
+    0, () => PolicyParameter$
+];
+var PolicyRoleListType = [1, n0, _PRLT,
+    0, () => PolicyRole$
+];
+var PolicyUserListType = [1, n0, _PULT,
+    0, () => PolicyUser$
+];
+var privateKeyList = [1, n0, _pKL,
+    0, () => SAMLPrivateKey$
+];
+var ResourceSpecificResultListType = [1, n0, _RSRLT,
+    0, () => ResourceSpecificResult$
+];
+var roleDetailListType = [1, n0, _rDLT,
+    0, () => RoleDetail$
+];
+var roleListType = [1, n0, _rLT,
+    0, () => Role$
+];
+var RoleUsageListType = [1, n0, _RULT,
+    0, () => RoleUsageType$
+];
+var SAMLKeyHashListType = [1, n0, _SAMLKHLT,
+    0, () => SAMLKeyHashEntry$
+];
+var SAMLProviderListType = [1, n0, _SAMLPLT,
+    0, () => SAMLProviderListEntry$
+];
+var serverCertificateMetadataListType = [1, n0, _sCMLT,
+    0, () => ServerCertificateMetadata$
+];
+var ServicesLastAccessed = [1, n0, _SLA,
+    0, () => ServiceLastAccessed$
+];
+var ServiceSpecificCredentialsListType = [1, n0, _SSCLT,
+    0, () => ServiceSpecificCredentialMetadata$
+];
+var SSHPublicKeyListType = [1, n0, _SSHPKLT,
+    0, () => SSHPublicKeyMetadata$
+];
+var StatementListType = [1, n0, _SLT,
+    0, () => Statement$
+];
+var tagListType = [1, n0, _tLT,
+    0, () => Tag$
+];
+var tagTemplateListType = [1, n0, _tTLT,
+    0, () => TagTemplate$
+];
+var TrackedActionsLastAccessed = [1, n0, _TALA,
+    0, () => TrackedActionLastAccessed$
+];
+var userDetailListType = [1, n0, _uDLT,
+    0, () => UserDetail$
+];
+var userListType = [1, n0, _uLT,
+    0, () => User$
+];
+var virtualMFADeviceListType = [1, n0, _vMFADLT,
+    0, [() => VirtualMFADevice$,
+        0]
+];
+var mapStringReplacementValueEntry = [2, n0, _mSRVE,
+    0, 0, () => ReplacementValueEntry$
+];
+var PolicyIdentifier$ = [4, n0, _PIo,
+    0,
+    [_PT, _PA, _IPIn],
+    [0, 0, () => InlinePolicyIdentifierType$]
+];
+var AcceptDelegationRequest$ = [9, n0, _ADR,
+    0, () => AcceptDelegationRequestRequest$, () => __Unit
+];
+var AcquireRole$ = [9, n0, _AR,
+    0, () => AcquireRoleRequest$, () => AcquireRoleResponse$
+];
+var AddClientIDToOpenIDConnectProvider$ = [9, n0, _ACIDTOIDCP,
+    0, () => AddClientIDToOpenIDConnectProviderRequest$, () => __Unit
+];
+var AddRoleToInstanceProfile$ = [9, n0, _ARTIP,
+    0, () => AddRoleToInstanceProfileRequest$, () => __Unit
+];
+var AddUserToGroup$ = [9, n0, _AUTG,
+    0, () => AddUserToGroupRequest$, () => __Unit
+];
+var AssociateDelegationRequest$ = [9, n0, _ADRs,
+    0, () => AssociateDelegationRequestRequest$, () => __Unit
+];
+var AttachGroupPolicy$ = [9, n0, _AGP,
+    0, () => AttachGroupPolicyRequest$, () => __Unit
+];
+var AttachRolePolicy$ = [9, n0, _ARP,
+    0, () => AttachRolePolicyRequest$, () => __Unit
+];
+var AttachUserPolicy$ = [9, n0, _AUP,
+    0, () => AttachUserPolicyRequest$, () => __Unit
+];
+var ChangePassword$ = [9, n0, _CPh,
+    0, () => ChangePasswordRequest$, () => __Unit
+];
+var CreateAccessKey$ = [9, n0, _CAK,
+    0, () => CreateAccessKeyRequest$, () => CreateAccessKeyResponse$
+];
+var CreateAccountAlias$ = [9, n0, _CAA,
+    0, () => CreateAccountAliasRequest$, () => __Unit
+];
+var CreateDelegationRequest$ = [9, n0, _CDR,
+    0, () => CreateDelegationRequestRequest$, () => CreateDelegationRequestResponse$
+];
+var CreateGroup$ = [9, n0, _CG,
+    0, () => CreateGroupRequest$, () => CreateGroupResponse$
+];
+var CreateInstanceProfile$ = [9, n0, _CIP,
+    0, () => CreateInstanceProfileRequest$, () => CreateInstanceProfileResponse$
+];
+var CreateLoginProfile$ = [9, n0, _CLP,
+    0, () => CreateLoginProfileRequest$, () => CreateLoginProfileResponse$
+];
+var CreateOpenIDConnectProvider$ = [9, n0, _COIDCP,
+    0, () => CreateOpenIDConnectProviderRequest$, () => CreateOpenIDConnectProviderResponse$
+];
+var CreatePolicy$ = [9, n0, _CPr,
+    0, () => CreatePolicyRequest$, () => CreatePolicyResponse$
+];
+var CreatePolicyVersion$ = [9, n0, _CPV,
+    0, () => CreatePolicyVersionRequest$, () => CreatePolicyVersionResponse$
+];
+var CreateRole$ = [9, n0, _CR,
+    0, () => CreateRoleRequest$, () => CreateRoleResponse$
+];
+var CreateSAMLProvider$ = [9, n0, _CSAMLP,
+    0, () => CreateSAMLProviderRequest$, () => CreateSAMLProviderResponse$
+];
+var CreateServiceLinkedRole$ = [9, n0, _CSLR,
+    0, () => CreateServiceLinkedRoleRequest$, () => CreateServiceLinkedRoleResponse$
+];
+var CreateServiceSpecificCredential$ = [9, n0, _CSSC,
+    0, () => CreateServiceSpecificCredentialRequest$, () => CreateServiceSpecificCredentialResponse$
+];
+var CreateUser$ = [9, n0, _CU,
+    0, () => CreateUserRequest$, () => CreateUserResponse$
+];
+var CreateVirtualMFADevice$ = [9, n0, _CVMFAD,
+    0, () => CreateVirtualMFADeviceRequest$, () => CreateVirtualMFADeviceResponse$
+];
+var DeactivateMFADevice$ = [9, n0, _DMFAD,
+    0, () => DeactivateMFADeviceRequest$, () => __Unit
+];
+var DeleteAccessKey$ = [9, n0, _DAK,
+    0, () => DeleteAccessKeyRequest$, () => __Unit
+];
+var DeleteAccountAlias$ = [9, n0, _DAA,
+    0, () => DeleteAccountAliasRequest$, () => __Unit
+];
+var DeleteAccountPasswordPolicy$ = [9, n0, _DAPP,
+    0, () => __Unit, () => __Unit
+];
+var DeleteGroup$ = [9, n0, _DG,
+    0, () => DeleteGroupRequest$, () => __Unit
+];
+var DeleteGroupPolicy$ = [9, n0, _DGP,
+    0, () => DeleteGroupPolicyRequest$, () => __Unit
+];
+var DeleteInstanceProfile$ = [9, n0, _DIP,
+    0, () => DeleteInstanceProfileRequest$, () => __Unit
+];
+var DeleteLoginProfile$ = [9, n0, _DLP,
+    0, () => DeleteLoginProfileRequest$, () => __Unit
+];
+var DeleteOpenIDConnectProvider$ = [9, n0, _DOIDCP,
+    0, () => DeleteOpenIDConnectProviderRequest$, () => __Unit
+];
+var DeletePolicy$ = [9, n0, _DPe,
+    0, () => DeletePolicyRequest$, () => __Unit
+];
+var DeletePolicyVersion$ = [9, n0, _DPV,
+    0, () => DeletePolicyVersionRequest$, () => __Unit
+];
+var DeleteRole$ = [9, n0, _DRel,
+    0, () => DeleteRoleRequest$, () => __Unit
+];
+var DeleteRolePermissionsBoundary$ = [9, n0, _DRPB,
+    0, () => DeleteRolePermissionsBoundaryRequest$, () => __Unit
+];
+var DeleteRolePolicy$ = [9, n0, _DRP,
+    0, () => DeleteRolePolicyRequest$, () => __Unit
+];
+var DeleteSAMLProvider$ = [9, n0, _DSAMLP,
+    0, () => DeleteSAMLProviderRequest$, () => __Unit
+];
+var DeleteServerCertificate$ = [9, n0, _DSC,
+    0, () => DeleteServerCertificateRequest$, () => __Unit
+];
+var DeleteServiceLinkedRole$ = [9, n0, _DSLR,
+    0, () => DeleteServiceLinkedRoleRequest$, () => DeleteServiceLinkedRoleResponse$
+];
+var DeleteServiceSpecificCredential$ = [9, n0, _DSSC,
+    0, () => DeleteServiceSpecificCredentialRequest$, () => __Unit
+];
+var DeleteSigningCertificate$ = [9, n0, _DSCe,
+    0, () => DeleteSigningCertificateRequest$, () => __Unit
+];
+var DeleteSSHPublicKey$ = [9, n0, _DSSHPK,
+    0, () => DeleteSSHPublicKeyRequest$, () => __Unit
+];
+var DeleteUser$ = [9, n0, _DU,
+    0, () => DeleteUserRequest$, () => __Unit
+];
+var DeleteUserPermissionsBoundary$ = [9, n0, _DUPB,
+    0, () => DeleteUserPermissionsBoundaryRequest$, () => __Unit
+];
+var DeleteUserPolicy$ = [9, n0, _DUP,
+    0, () => DeleteUserPolicyRequest$, () => __Unit
+];
+var DeleteVirtualMFADevice$ = [9, n0, _DVMFAD,
+    0, () => DeleteVirtualMFADeviceRequest$, () => __Unit
+];
+var DetachGroupPolicy$ = [9, n0, _DGPe,
+    0, () => DetachGroupPolicyRequest$, () => __Unit
+];
+var DetachRolePolicy$ = [9, n0, _DRPe,
+    0, () => DetachRolePolicyRequest$, () => __Unit
+];
+var DetachUserPolicy$ = [9, n0, _DUPe,
+    0, () => DetachUserPolicyRequest$, () => __Unit
+];
+var DisableOrganizationsRootCredentialsManagement$ = [9, n0, _DORCM,
+    0, () => DisableOrganizationsRootCredentialsManagementRequest$, () => DisableOrganizationsRootCredentialsManagementResponse$
+];
+var DisableOrganizationsRootSessions$ = [9, n0, _DORS,
+    0, () => DisableOrganizationsRootSessionsRequest$, () => DisableOrganizationsRootSessionsResponse$
+];
+var DisableOutboundWebIdentityFederation$ = [9, n0, _DOWIF,
+    0, () => __Unit, () => __Unit
+];
+var EnableMFADevice$ = [9, n0, _EMFAD,
+    0, () => EnableMFADeviceRequest$, () => __Unit
+];
+var EnableOrganizationsRootCredentialsManagement$ = [9, n0, _EORCM,
+    0, () => EnableOrganizationsRootCredentialsManagementRequest$, () => EnableOrganizationsRootCredentialsManagementResponse$
+];
+var EnableOrganizationsRootSessions$ = [9, n0, _EORS,
+    0, () => EnableOrganizationsRootSessionsRequest$, () => EnableOrganizationsRootSessionsResponse$
+];
+var EnableOutboundWebIdentityFederation$ = [9, n0, _EOWIF,
+    0, () => __Unit, () => EnableOutboundWebIdentityFederationResponse$
+];
+var GenerateCredentialReport$ = [9, n0, _GCR,
+    0, () => __Unit, () => GenerateCredentialReportResponse$
+];
+var GenerateOrganizationsAccessReport$ = [9, n0, _GOAR,
+    0, () => GenerateOrganizationsAccessReportRequest$, () => GenerateOrganizationsAccessReportResponse$
+];
+var GenerateServiceLastAccessedDetails$ = [9, n0, _GSLAD,
+    0, () => GenerateServiceLastAccessedDetailsRequest$, () => GenerateServiceLastAccessedDetailsResponse$
+];
+var GetAccessKeyLastUsed$ = [9, n0, _GAKLU,
+    0, () => GetAccessKeyLastUsedRequest$, () => GetAccessKeyLastUsedResponse$
+];
+var GetAccountAuthorizationDetails$ = [9, n0, _GAAD,
+    0, () => GetAccountAuthorizationDetailsRequest$, () => GetAccountAuthorizationDetailsResponse$
+];
+var GetAccountPasswordPolicy$ = [9, n0, _GAPP,
+    0, () => __Unit, () => GetAccountPasswordPolicyResponse$
+];
+var GetAccountProperties$ = [9, n0, _GAP,
+    0, () => GetAccountPropertiesRequest$, () => GetAccountPropertiesResponse$
+];
+var GetAccountSummary$ = [9, n0, _GAS,
+    0, () => __Unit, () => GetAccountSummaryResponse$
+];
+var GetContextKeysForCustomPolicy$ = [9, n0, _GCKFCP,
+    0, () => GetContextKeysForCustomPolicyRequest$, () => GetContextKeysForPolicyResponse$
+];
+var GetContextKeysForPrincipalPolicy$ = [9, n0, _GCKFPP,
+    0, () => GetContextKeysForPrincipalPolicyRequest$, () => GetContextKeysForPolicyResponse$
+];
+var GetCredentialReport$ = [9, n0, _GCRe,
+    0, () => __Unit, () => GetCredentialReportResponse$
+];
+var GetDelegationRequest$ = [9, n0, _GDR,
+    0, () => GetDelegationRequestRequest$, () => GetDelegationRequestResponse$
+];
+var GetGroup$ = [9, n0, _GG,
+    0, () => GetGroupRequest$, () => GetGroupResponse$
+];
+var GetGroupPolicy$ = [9, n0, _GGP,
+    0, () => GetGroupPolicyRequest$, () => GetGroupPolicyResponse$
+];
+var GetHumanReadableSummary$ = [9, n0, _GHRS,
+    0, () => GetHumanReadableSummaryRequest$, () => GetHumanReadableSummaryResponse$
+];
+var GetInstanceProfile$ = [9, n0, _GIP,
+    0, () => GetInstanceProfileRequest$, () => GetInstanceProfileResponse$
+];
+var GetLoginProfile$ = [9, n0, _GLP,
+    0, () => GetLoginProfileRequest$, () => GetLoginProfileResponse$
+];
+var GetMFADevice$ = [9, n0, _GMFAD,
+    0, () => GetMFADeviceRequest$, () => GetMFADeviceResponse$
+];
+var GetOpenIDConnectProvider$ = [9, n0, _GOIDCP,
+    0, () => GetOpenIDConnectProviderRequest$, () => GetOpenIDConnectProviderResponse$
+];
+var GetOrganizationsAccessReport$ = [9, n0, _GOARe,
+    0, () => GetOrganizationsAccessReportRequest$, () => GetOrganizationsAccessReportResponse$
+];
+var GetOutboundWebIdentityFederationInfo$ = [9, n0, _GOWIFI,
+    0, () => __Unit, () => GetOutboundWebIdentityFederationInfoResponse$
+];
+var GetPolicy$ = [9, n0, _GP,
+    0, () => GetPolicyRequest$, () => GetPolicyResponse$
+];
+var GetPolicyVersion$ = [9, n0, _GPV,
+    0, () => GetPolicyVersionRequest$, () => GetPolicyVersionResponse$
+];
+var GetRole$ = [9, n0, _GR,
+    0, () => GetRoleRequest$, () => GetRoleResponse$
+];
+var GetRolePolicy$ = [9, n0, _GRP,
+    0, () => GetRolePolicyRequest$, () => GetRolePolicyResponse$
+];
+var GetRoleTemplateVersion$ = [9, n0, _GRTV,
+    0, () => GetRoleTemplateVersionRequest$, () => GetRoleTemplateVersionResponse$
+];
+var GetSAMLProvider$ = [9, n0, _GSAMLP,
+    0, () => GetSAMLProviderRequest$, () => GetSAMLProviderResponse$
+];
+var GetServerCertificate$ = [9, n0, _GSC,
+    0, () => GetServerCertificateRequest$, () => GetServerCertificateResponse$
+];
+var GetServiceLastAccessedDetails$ = [9, n0, _GSLADe,
+    0, () => GetServiceLastAccessedDetailsRequest$, () => GetServiceLastAccessedDetailsResponse$
+];
+var GetServiceLastAccessedDetailsWithEntities$ = [9, n0, _GSLADWE,
+    0, () => GetServiceLastAccessedDetailsWithEntitiesRequest$, () => GetServiceLastAccessedDetailsWithEntitiesResponse$
+];
+var GetServiceLinkedRoleDeletionStatus$ = [9, n0, _GSLRDS,
+    0, () => GetServiceLinkedRoleDeletionStatusRequest$, () => GetServiceLinkedRoleDeletionStatusResponse$
+];
+var GetSSHPublicKey$ = [9, n0, _GSSHPK,
+    0, () => GetSSHPublicKeyRequest$, () => GetSSHPublicKeyResponse$
+];
+var GetUser$ = [9, n0, _GU,
+    0, () => GetUserRequest$, () => GetUserResponse$
+];
+var GetUserPolicy$ = [9, n0, _GUP,
+    0, () => GetUserPolicyRequest$, () => GetUserPolicyResponse$
+];
+var ListAccessKeys$ = [9, n0, _LAK,
+    0, () => ListAccessKeysRequest$, () => ListAccessKeysResponse$
+];
+var ListAccountAliases$ = [9, n0, _LAA,
+    0, () => ListAccountAliasesRequest$, () => ListAccountAliasesResponse$
+];
+var ListAttachedGroupPolicies$ = [9, n0, _LAGP,
+    0, () => ListAttachedGroupPoliciesRequest$, () => ListAttachedGroupPoliciesResponse$
+];
+var ListAttachedRolePolicies$ = [9, n0, _LARP,
+    0, () => ListAttachedRolePoliciesRequest$, () => ListAttachedRolePoliciesResponse$
+];
+var ListAttachedUserPolicies$ = [9, n0, _LAUP,
+    0, () => ListAttachedUserPoliciesRequest$, () => ListAttachedUserPoliciesResponse$
+];
+var ListDelegationRequests$ = [9, n0, _LDR,
+    0, () => ListDelegationRequestsRequest$, () => ListDelegationRequestsResponse$
+];
+var ListEntitiesForPolicy$ = [9, n0, _LEFP,
+    0, () => ListEntitiesForPolicyRequest$, () => ListEntitiesForPolicyResponse$
+];
+var ListGroupPolicies$ = [9, n0, _LGP,
+    0, () => ListGroupPoliciesRequest$, () => ListGroupPoliciesResponse$
+];
+var ListGroups$ = [9, n0, _LG,
+    0, () => ListGroupsRequest$, () => ListGroupsResponse$
+];
+var ListGroupsForUser$ = [9, n0, _LGFU,
+    0, () => ListGroupsForUserRequest$, () => ListGroupsForUserResponse$
+];
+var ListInstanceProfiles$ = [9, n0, _LIP,
+    0, () => ListInstanceProfilesRequest$, () => ListInstanceProfilesResponse$
+];
+var ListInstanceProfilesForRole$ = [9, n0, _LIPFR,
+    0, () => ListInstanceProfilesForRoleRequest$, () => ListInstanceProfilesForRoleResponse$
+];
+var ListInstanceProfileTags$ = [9, n0, _LIPT,
+    0, () => ListInstanceProfileTagsRequest$, () => ListInstanceProfileTagsResponse$
+];
+var ListMFADevices$ = [9, n0, _LMFAD,
+    0, () => ListMFADevicesRequest$, () => ListMFADevicesResponse$
+];
+var ListMFADeviceTags$ = [9, n0, _LMFADT,
+    0, () => ListMFADeviceTagsRequest$, () => ListMFADeviceTagsResponse$
+];
+var ListOpenIDConnectProviders$ = [9, n0, _LOIDCP,
+    0, () => ListOpenIDConnectProvidersRequest$, () => ListOpenIDConnectProvidersResponse$
+];
+var ListOpenIDConnectProviderTags$ = [9, n0, _LOIDCPT,
+    0, () => ListOpenIDConnectProviderTagsRequest$, () => ListOpenIDConnectProviderTagsResponse$
+];
+var ListOrganizationsFeatures$ = [9, n0, _LOF,
+    0, () => ListOrganizationsFeaturesRequest$, () => ListOrganizationsFeaturesResponse$
+];
+var ListPolicies$ = [9, n0, _LPi,
+    0, () => ListPoliciesRequest$, () => ListPoliciesResponse$
+];
+var ListPoliciesGrantingServiceAccess$ = [9, n0, _LPGSA,
+    0, () => ListPoliciesGrantingServiceAccessRequest$, () => ListPoliciesGrantingServiceAccessResponse$
+];
+var ListPolicyTags$ = [9, n0, _LPT,
+    0, () => ListPolicyTagsRequest$, () => ListPolicyTagsResponse$
+];
+var ListPolicyVersions$ = [9, n0, _LPV,
+    0, () => ListPolicyVersionsRequest$, () => ListPolicyVersionsResponse$
+];
+var ListRolePolicies$ = [9, n0, _LRP,
+    0, () => ListRolePoliciesRequest$, () => ListRolePoliciesResponse$
+];
+var ListRoles$ = [9, n0, _LR,
+    0, () => ListRolesRequest$, () => ListRolesResponse$
+];
+var ListRoleTags$ = [9, n0, _LRT,
+    0, () => ListRoleTagsRequest$, () => ListRoleTagsResponse$
+];
+var ListSAMLProviders$ = [9, n0, _LSAMLP,
+    0, () => ListSAMLProvidersRequest$, () => ListSAMLProvidersResponse$
+];
+var ListSAMLProviderTags$ = [9, n0, _LSAMLPT,
+    0, () => ListSAMLProviderTagsRequest$, () => ListSAMLProviderTagsResponse$
+];
+var ListServerCertificates$ = [9, n0, _LSC,
+    0, () => ListServerCertificatesRequest$, () => ListServerCertificatesResponse$
+];
+var ListServerCertificateTags$ = [9, n0, _LSCT,
+    0, () => ListServerCertificateTagsRequest$, () => ListServerCertificateTagsResponse$
+];
+var ListServiceSpecificCredentials$ = [9, n0, _LSSC,
+    0, () => ListServiceSpecificCredentialsRequest$, () => ListServiceSpecificCredentialsResponse$
+];
+var ListSigningCertificates$ = [9, n0, _LSCi,
+    0, () => ListSigningCertificatesRequest$, () => ListSigningCertificatesResponse$
+];
+var ListSSHPublicKeys$ = [9, n0, _LSSHPK,
+    0, () => ListSSHPublicKeysRequest$, () => ListSSHPublicKeysResponse$
+];
+var ListUserPolicies$ = [9, n0, _LUP,
+    0, () => ListUserPoliciesRequest$, () => ListUserPoliciesResponse$
+];
+var ListUsers$ = [9, n0, _LU,
+    0, () => ListUsersRequest$, () => ListUsersResponse$
+];
+var ListUserTags$ = [9, n0, _LUT,
+    0, () => ListUserTagsRequest$, () => ListUserTagsResponse$
+];
+var ListVirtualMFADevices$ = [9, n0, _LVMFAD,
+    0, () => ListVirtualMFADevicesRequest$, () => ListVirtualMFADevicesResponse$
+];
+var PutAccountProperties$ = [9, n0, _PAP,
+    0, () => PutAccountPropertiesRequest$, () => PutAccountPropertiesResponse$
+];
+var PutGroupPolicy$ = [9, n0, _PGP,
+    0, () => PutGroupPolicyRequest$, () => __Unit
+];
+var PutRolePermissionsBoundary$ = [9, n0, _PRPB,
+    0, () => PutRolePermissionsBoundaryRequest$, () => __Unit
+];
+var PutRolePolicy$ = [9, n0, _PRPu,
+    0, () => PutRolePolicyRequest$, () => __Unit
+];
+var PutUserPermissionsBoundary$ = [9, n0, _PUPB,
+    0, () => PutUserPermissionsBoundaryRequest$, () => __Unit
+];
+var PutUserPolicy$ = [9, n0, _PUP,
+    0, () => PutUserPolicyRequest$, () => __Unit
+];
+var RejectDelegationRequest$ = [9, n0, _RDR,
+    0, () => RejectDelegationRequestRequest$, () => __Unit
+];
+var RemoveClientIDFromOpenIDConnectProvider$ = [9, n0, _RCIDFOIDCP,
+    0, () => RemoveClientIDFromOpenIDConnectProviderRequest$, () => __Unit
+];
+var RemoveRoleFromInstanceProfile$ = [9, n0, _RRFIP,
+    0, () => RemoveRoleFromInstanceProfileRequest$, () => __Unit
+];
+var RemoveUserFromGroup$ = [9, n0, _RUFG,
+    0, () => RemoveUserFromGroupRequest$, () => __Unit
+];
+var ResetServiceSpecificCredential$ = [9, n0, _RSSC,
+    0, () => ResetServiceSpecificCredentialRequest$, () => ResetServiceSpecificCredentialResponse$
+];
+var ResyncMFADevice$ = [9, n0, _RMFAD,
+    0, () => ResyncMFADeviceRequest$, () => __Unit
+];
+var SendDelegationToken$ = [9, n0, _SDT,
+    0, () => SendDelegationTokenRequest$, () => __Unit
+];
+var SetDefaultPolicyVersion$ = [9, n0, _SDPV,
+    0, () => SetDefaultPolicyVersionRequest$, () => __Unit
+];
+var SetSecurityTokenServicePreferences$ = [9, n0, _SSTSP,
+    0, () => SetSecurityTokenServicePreferencesRequest$, () => __Unit
+];
+var SimulateCustomPolicy$ = [9, n0, _SCP,
+    0, () => SimulateCustomPolicyRequest$, () => SimulatePolicyResponse$
+];
+var SimulatePrincipalPolicy$ = [9, n0, _SPP,
+    0, () => SimulatePrincipalPolicyRequest$, () => SimulatePolicyResponse$
+];
+var TagInstanceProfile$ = [9, n0, _TIP,
+    0, () => TagInstanceProfileRequest$, () => __Unit
+];
+var TagMFADevice$ = [9, n0, _TMFAD,
+    0, () => TagMFADeviceRequest$, () => __Unit
+];
+var TagOpenIDConnectProvider$ = [9, n0, _TOIDCP,
+    0, () => TagOpenIDConnectProviderRequest$, () => __Unit
+];
+var TagPolicy$ = [9, n0, _TP,
+    0, () => TagPolicyRequest$, () => __Unit
+];
+var TagRole$ = [9, n0, _TR,
+    0, () => TagRoleRequest$, () => __Unit
+];
+var TagSAMLProvider$ = [9, n0, _TSAMLP,
+    0, () => TagSAMLProviderRequest$, () => __Unit
+];
+var TagServerCertificate$ = [9, n0, _TSC,
+    0, () => TagServerCertificateRequest$, () => __Unit
+];
+var TagUser$ = [9, n0, _TU,
+    0, () => TagUserRequest$, () => __Unit
+];
+var UntagInstanceProfile$ = [9, n0, _UIP,
+    0, () => UntagInstanceProfileRequest$, () => __Unit
+];
+var UntagMFADevice$ = [9, n0, _UMFAD,
+    0, () => UntagMFADeviceRequest$, () => __Unit
+];
+var UntagOpenIDConnectProvider$ = [9, n0, _UOIDCP,
+    0, () => UntagOpenIDConnectProviderRequest$, () => __Unit
+];
+var UntagPolicy$ = [9, n0, _UP,
+    0, () => UntagPolicyRequest$, () => __Unit
+];
+var UntagRole$ = [9, n0, _UR,
+    0, () => UntagRoleRequest$, () => __Unit
+];
+var UntagSAMLProvider$ = [9, n0, _USAMLP,
+    0, () => UntagSAMLProviderRequest$, () => __Unit
+];
+var UntagServerCertificate$ = [9, n0, _USC,
+    0, () => UntagServerCertificateRequest$, () => __Unit
+];
+var UntagUser$ = [9, n0, _UU,
+    0, () => UntagUserRequest$, () => __Unit
+];
+var UpdateAccessKey$ = [9, n0, _UAK,
+    0, () => UpdateAccessKeyRequest$, () => __Unit
+];
+var UpdateAccountPasswordPolicy$ = [9, n0, _UAPP,
+    0, () => UpdateAccountPasswordPolicyRequest$, () => __Unit
+];
+var UpdateAssumeRolePolicy$ = [9, n0, _UARP,
+    0, () => UpdateAssumeRolePolicyRequest$, () => __Unit
+];
+var UpdateDelegationRequest$ = [9, n0, _UDR,
+    0, () => UpdateDelegationRequestRequest$, () => __Unit
+];
+var UpdateGroup$ = [9, n0, _UG,
+    0, () => UpdateGroupRequest$, () => __Unit
+];
+var UpdateLoginProfile$ = [9, n0, _ULP,
+    0, () => UpdateLoginProfileRequest$, () => __Unit
+];
+var UpdateOpenIDConnectProvider$ = [9, n0, _UOIDCPp,
+    0, () => UpdateOpenIDConnectProviderRequest$, () => __Unit
+];
+var UpdateOpenIDConnectProviderThumbprint$ = [9, n0, _UOIDCPT,
+    0, () => UpdateOpenIDConnectProviderThumbprintRequest$, () => __Unit
+];
+var UpdateRole$ = [9, n0, _URp,
+    0, () => UpdateRoleRequest$, () => UpdateRoleResponse$
+];
+var UpdateRoleDescription$ = [9, n0, _URD,
+    0, () => UpdateRoleDescriptionRequest$, () => UpdateRoleDescriptionResponse$
+];
+var UpdateSAMLProvider$ = [9, n0, _USAMLPp,
+    0, () => UpdateSAMLProviderRequest$, () => UpdateSAMLProviderResponse$
+];
+var UpdateServerCertificate$ = [9, n0, _USCp,
+    0, () => UpdateServerCertificateRequest$, () => __Unit
+];
+var UpdateServiceSpecificCredential$ = [9, n0, _USSC,
+    0, () => UpdateServiceSpecificCredentialRequest$, () => __Unit
+];
+var UpdateSigningCertificate$ = [9, n0, _USCpd,
+    0, () => UpdateSigningCertificateRequest$, () => __Unit
+];
+var UpdateSSHPublicKey$ = [9, n0, _USSHPK,
+    0, () => UpdateSSHPublicKeyRequest$, () => __Unit
+];
+var UpdateUser$ = [9, n0, _UUp,
+    0, () => UpdateUserRequest$, () => __Unit
+];
+var UploadServerCertificate$ = [9, n0, _USCpl,
+    0, () => UploadServerCertificateRequest$, () => UploadServerCertificateResponse$
+];
+var UploadSigningCertificate$ = [9, n0, _USCplo,
+    0, () => UploadSigningCertificateRequest$, () => UploadSigningCertificateResponse$
+];
+var UploadSSHPublicKey$ = [9, n0, _USSHPKp,
+    0, () => UploadSSHPublicKeyRequest$, () => UploadSSHPublicKeyResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2010-05-08",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultIAMHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsQueryProtocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.iam",
+            errorTypeRegistries,
+            xmlNamespace: "https://iam.amazonaws.com/doc/2010-05-08/",
+            version: "2010-05-08",
+            serviceTarget: "AWSIdentityManagementV20100508",
+        },
+        serviceId: config?.serviceId ?? "IAM",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class IAMClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultIAMHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "AWSIdentityManagementV20100508", "IAMClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class AcceptDelegationRequestCommand extends command(_ep0, _mw0, "AcceptDelegationRequest", AcceptDelegationRequest$) {
+}
+
+class AcquireRoleCommand extends command(_ep0, _mw0, "AcquireRole", AcquireRole$) {
+}
+
+class AddClientIDToOpenIDConnectProviderCommand extends command(_ep0, _mw0, "AddClientIDToOpenIDConnectProvider", AddClientIDToOpenIDConnectProvider$) {
+}
+
+class AddRoleToInstanceProfileCommand extends command(_ep0, _mw0, "AddRoleToInstanceProfile", AddRoleToInstanceProfile$) {
+}
+
+class AddUserToGroupCommand extends command(_ep0, _mw0, "AddUserToGroup", AddUserToGroup$) {
+}
+
+class AssociateDelegationRequestCommand extends command(_ep0, _mw0, "AssociateDelegationRequest", AssociateDelegationRequest$) {
+}
+
+class AttachGroupPolicyCommand extends command(_ep0, _mw0, "AttachGroupPolicy", AttachGroupPolicy$) {
+}
+
+class AttachRolePolicyCommand extends command(_ep0, _mw0, "AttachRolePolicy", AttachRolePolicy$) {
+}
+
+class AttachUserPolicyCommand extends command(_ep0, _mw0, "AttachUserPolicy", AttachUserPolicy$) {
+}
+
+class ChangePasswordCommand extends command(_ep0, _mw0, "ChangePassword", ChangePassword$) {
+}
+
+class CreateAccessKeyCommand extends command(_ep0, _mw0, "CreateAccessKey", CreateAccessKey$) {
+}
+
+class CreateAccountAliasCommand extends command(_ep0, _mw0, "CreateAccountAlias", CreateAccountAlias$) {
+}
+
+class CreateDelegationRequestCommand extends command(_ep0, _mw0, "CreateDelegationRequest", CreateDelegationRequest$) {
+}
+
+class CreateGroupCommand extends command(_ep0, _mw0, "CreateGroup", CreateGroup$) {
+}
+
+class CreateInstanceProfileCommand extends command(_ep0, _mw0, "CreateInstanceProfile", CreateInstanceProfile$) {
+}
+
+class CreateLoginProfileCommand extends command(_ep0, _mw0, "CreateLoginProfile", CreateLoginProfile$) {
+}
+
+class CreateOpenIDConnectProviderCommand extends command(_ep0, _mw0, "CreateOpenIDConnectProvider", CreateOpenIDConnectProvider$) {
+}
+
+class CreatePolicyCommand extends command(_ep0, _mw0, "CreatePolicy", CreatePolicy$) {
+}
+
+class CreatePolicyVersionCommand extends command(_ep0, _mw0, "CreatePolicyVersion", CreatePolicyVersion$) {
+}
+
+class CreateRoleCommand extends command(_ep0, _mw0, "CreateRole", CreateRole$) {
+}
+
+class CreateSAMLProviderCommand extends command(_ep0, _mw0, "CreateSAMLProvider", CreateSAMLProvider$) {
+}
+
+class CreateServiceLinkedRoleCommand extends command(_ep0, _mw0, "CreateServiceLinkedRole", CreateServiceLinkedRole$) {
+}
+
+class CreateServiceSpecificCredentialCommand extends command(_ep0, _mw0, "CreateServiceSpecificCredential", CreateServiceSpecificCredential$) {
+}
+
+class CreateUserCommand extends command(_ep0, _mw0, "CreateUser", CreateUser$) {
+}
+
+class CreateVirtualMFADeviceCommand extends command(_ep0, _mw0, "CreateVirtualMFADevice", CreateVirtualMFADevice$) {
+}
+
+class DeactivateMFADeviceCommand extends command(_ep0, _mw0, "DeactivateMFADevice", DeactivateMFADevice$) {
+}
+
+class DeleteAccessKeyCommand extends command(_ep0, _mw0, "DeleteAccessKey", DeleteAccessKey$) {
+}
+
+class DeleteAccountAliasCommand extends command(_ep0, _mw0, "DeleteAccountAlias", DeleteAccountAlias$) {
+}
+
+class DeleteAccountPasswordPolicyCommand extends command(_ep0, _mw0, "DeleteAccountPasswordPolicy", DeleteAccountPasswordPolicy$) {
+}
+
+class DeleteGroupCommand extends command(_ep0, _mw0, "DeleteGroup", DeleteGroup$) {
+}
+
+class DeleteGroupPolicyCommand extends command(_ep0, _mw0, "DeleteGroupPolicy", DeleteGroupPolicy$) {
+}
+
+class DeleteInstanceProfileCommand extends command(_ep0, _mw0, "DeleteInstanceProfile", DeleteInstanceProfile$) {
+}
+
+class DeleteLoginProfileCommand extends command(_ep0, _mw0, "DeleteLoginProfile", DeleteLoginProfile$) {
+}
+
+class DeleteOpenIDConnectProviderCommand extends command(_ep0, _mw0, "DeleteOpenIDConnectProvider", DeleteOpenIDConnectProvider$) {
+}
+
+class DeletePolicyCommand extends command(_ep0, _mw0, "DeletePolicy", DeletePolicy$) {
+}
+
+class DeletePolicyVersionCommand extends command(_ep0, _mw0, "DeletePolicyVersion", DeletePolicyVersion$) {
+}
+
+class DeleteRoleCommand extends command(_ep0, _mw0, "DeleteRole", DeleteRole$) {
+}
+
+class DeleteRolePermissionsBoundaryCommand extends command(_ep0, _mw0, "DeleteRolePermissionsBoundary", DeleteRolePermissionsBoundary$) {
+}
+
+class DeleteRolePolicyCommand extends command(_ep0, _mw0, "DeleteRolePolicy", DeleteRolePolicy$) {
+}
+
+class DeleteSAMLProviderCommand extends command(_ep0, _mw0, "DeleteSAMLProvider", DeleteSAMLProvider$) {
+}
+
+class DeleteServerCertificateCommand extends command(_ep0, _mw0, "DeleteServerCertificate", DeleteServerCertificate$) {
+}
+
+class DeleteServiceLinkedRoleCommand extends command(_ep0, _mw0, "DeleteServiceLinkedRole", DeleteServiceLinkedRole$) {
+}
+
+class DeleteServiceSpecificCredentialCommand extends command(_ep0, _mw0, "DeleteServiceSpecificCredential", DeleteServiceSpecificCredential$) {
+}
+
+class DeleteSigningCertificateCommand extends command(_ep0, _mw0, "DeleteSigningCertificate", DeleteSigningCertificate$) {
+}
+
+class DeleteSSHPublicKeyCommand extends command(_ep0, _mw0, "DeleteSSHPublicKey", DeleteSSHPublicKey$) {
+}
+
+class DeleteUserCommand extends command(_ep0, _mw0, "DeleteUser", DeleteUser$) {
+}
+
+class DeleteUserPermissionsBoundaryCommand extends command(_ep0, _mw0, "DeleteUserPermissionsBoundary", DeleteUserPermissionsBoundary$) {
+}
+
+class DeleteUserPolicyCommand extends command(_ep0, _mw0, "DeleteUserPolicy", DeleteUserPolicy$) {
+}
+
+class DeleteVirtualMFADeviceCommand extends command(_ep0, _mw0, "DeleteVirtualMFADevice", DeleteVirtualMFADevice$) {
+}
+
+class DetachGroupPolicyCommand extends command(_ep0, _mw0, "DetachGroupPolicy", DetachGroupPolicy$) {
+}
+
+class DetachRolePolicyCommand extends command(_ep0, _mw0, "DetachRolePolicy", DetachRolePolicy$) {
+}
+
+class DetachUserPolicyCommand extends command(_ep0, _mw0, "DetachUserPolicy", DetachUserPolicy$) {
+}
+
+class DisableOrganizationsRootCredentialsManagementCommand extends command(_ep0, _mw0, "DisableOrganizationsRootCredentialsManagement", DisableOrganizationsRootCredentialsManagement$) {
+}
+
+class DisableOrganizationsRootSessionsCommand extends command(_ep0, _mw0, "DisableOrganizationsRootSessions", DisableOrganizationsRootSessions$) {
+}
+
+class DisableOutboundWebIdentityFederationCommand extends command(_ep0, _mw0, "DisableOutboundWebIdentityFederation", DisableOutboundWebIdentityFederation$) {
+}
+
+class EnableMFADeviceCommand extends command(_ep0, _mw0, "EnableMFADevice", EnableMFADevice$) {
+}
+
+class EnableOrganizationsRootCredentialsManagementCommand extends command(_ep0, _mw0, "EnableOrganizationsRootCredentialsManagement", EnableOrganizationsRootCredentialsManagement$) {
+}
+
+class EnableOrganizationsRootSessionsCommand extends command(_ep0, _mw0, "EnableOrganizationsRootSessions", EnableOrganizationsRootSessions$) {
+}
+
+class EnableOutboundWebIdentityFederationCommand extends command(_ep0, _mw0, "EnableOutboundWebIdentityFederation", EnableOutboundWebIdentityFederation$) {
+}
+
+class GenerateCredentialReportCommand extends command(_ep0, _mw0, "GenerateCredentialReport", GenerateCredentialReport$) {
+}
+
+class GenerateOrganizationsAccessReportCommand extends command(_ep0, _mw0, "GenerateOrganizationsAccessReport", GenerateOrganizationsAccessReport$) {
+}
+
+class GenerateServiceLastAccessedDetailsCommand extends command(_ep0, _mw0, "GenerateServiceLastAccessedDetails", GenerateServiceLastAccessedDetails$) {
+}
+
+class GetAccessKeyLastUsedCommand extends command(_ep0, _mw0, "GetAccessKeyLastUsed", GetAccessKeyLastUsed$) {
+}
+
+class GetAccountAuthorizationDetailsCommand extends command(_ep0, _mw0, "GetAccountAuthorizationDetails", GetAccountAuthorizationDetails$) {
+}
+
+class GetAccountPasswordPolicyCommand extends command(_ep0, _mw0, "GetAccountPasswordPolicy", GetAccountPasswordPolicy$) {
+}
+
+class GetAccountPropertiesCommand extends command(_ep0, _mw0, "GetAccountProperties", GetAccountProperties$) {
+}
+
+class GetAccountSummaryCommand extends command(_ep0, _mw0, "GetAccountSummary", GetAccountSummary$) {
+}
+
+class GetContextKeysForCustomPolicyCommand extends command(_ep0, _mw0, "GetContextKeysForCustomPolicy", GetContextKeysForCustomPolicy$) {
+}
+
+class GetContextKeysForPrincipalPolicyCommand extends command(_ep0, _mw0, "GetContextKeysForPrincipalPolicy", GetContextKeysForPrincipalPolicy$) {
+}
+
+class GetCredentialReportCommand extends command(_ep0, _mw0, "GetCredentialReport", GetCredentialReport$) {
+}
+
+class GetDelegationRequestCommand extends command(_ep0, _mw0, "GetDelegationRequest", GetDelegationRequest$) {
+}
+
+class GetGroupCommand extends command(_ep0, _mw0, "GetGroup", GetGroup$) {
+}
+
+class GetGroupPolicyCommand extends command(_ep0, _mw0, "GetGroupPolicy", GetGroupPolicy$) {
+}
+
+class GetHumanReadableSummaryCommand extends command(_ep0, _mw0, "GetHumanReadableSummary", GetHumanReadableSummary$) {
+}
+
+class GetInstanceProfileCommand extends command(_ep0, _mw0, "GetInstanceProfile", GetInstanceProfile$) {
+}
+
+class GetLoginProfileCommand extends command(_ep0, _mw0, "GetLoginProfile", GetLoginProfile$) {
+}
+
+class GetMFADeviceCommand extends command(_ep0, _mw0, "GetMFADevice", GetMFADevice$) {
+}
+
+class GetOpenIDConnectProviderCommand extends command(_ep0, _mw0, "GetOpenIDConnectProvider", GetOpenIDConnectProvider$) {
+}
+
+class GetOrganizationsAccessReportCommand extends command(_ep0, _mw0, "GetOrganizationsAccessReport", GetOrganizationsAccessReport$) {
+}
+
+class GetOutboundWebIdentityFederationInfoCommand extends command(_ep0, _mw0, "GetOutboundWebIdentityFederationInfo", GetOutboundWebIdentityFederationInfo$) {
+}
+
+class GetPolicyCommand extends command(_ep0, _mw0, "GetPolicy", GetPolicy$) {
+}
+
+class GetPolicyVersionCommand extends command(_ep0, _mw0, "GetPolicyVersion", GetPolicyVersion$) {
+}
+
+class GetRoleCommand extends command(_ep0, _mw0, "GetRole", GetRole$) {
+}
+
+class GetRolePolicyCommand extends command(_ep0, _mw0, "GetRolePolicy", GetRolePolicy$) {
+}
+
+class GetRoleTemplateVersionCommand extends command(_ep0, _mw0, "GetRoleTemplateVersion", GetRoleTemplateVersion$) {
+}
+
+class GetSAMLProviderCommand extends command(_ep0, _mw0, "GetSAMLProvider", GetSAMLProvider$) {
+}
+
+class GetServerCertificateCommand extends command(_ep0, _mw0, "GetServerCertificate", GetServerCertificate$) {
+}
+
+class GetServiceLastAccessedDetailsCommand extends command(_ep0, _mw0, "GetServiceLastAccessedDetails", GetServiceLastAccessedDetails$) {
+}
+
+class GetServiceLastAccessedDetailsWithEntitiesCommand extends command(_ep0, _mw0, "GetServiceLastAccessedDetailsWithEntities", GetServiceLastAccessedDetailsWithEntities$) {
+}
+
+class GetServiceLinkedRoleDeletionStatusCommand extends command(_ep0, _mw0, "GetServiceLinkedRoleDeletionStatus", GetServiceLinkedRoleDeletionStatus$) {
+}
+
+class GetSSHPublicKeyCommand extends command(_ep0, _mw0, "GetSSHPublicKey", GetSSHPublicKey$) {
+}
+
+class GetUserCommand extends command(_ep0, _mw0, "GetUser", GetUser$) {
+}
+
+class GetUserPolicyCommand extends command(_ep0, _mw0, "GetUserPolicy", GetUserPolicy$) {
+}
+
+class ListAccessKeysCommand extends command(_ep0, _mw0, "ListAccessKeys", ListAccessKeys$) {
+}
+
+class ListAccountAliasesCommand extends command(_ep0, _mw0, "ListAccountAliases", ListAccountAliases$) {
+}
+
+class ListAttachedGroupPoliciesCommand extends command(_ep0, _mw0, "ListAttachedGroupPolicies", ListAttachedGroupPolicies$) {
+}
+
+class ListAttachedRolePoliciesCommand extends command(_ep0, _mw0, "ListAttachedRolePolicies", ListAttachedRolePolicies$) {
+}
+
+class ListAttachedUserPoliciesCommand extends command(_ep0, _mw0, "ListAttachedUserPolicies", ListAttachedUserPolicies$) {
+}
+
+class ListDelegationRequestsCommand extends command(_ep0, _mw0, "ListDelegationRequests", ListDelegationRequests$) {
+}
+
+class ListEntitiesForPolicyCommand extends command(_ep0, _mw0, "ListEntitiesForPolicy", ListEntitiesForPolicy$) {
+}
+
+class ListGroupPoliciesCommand extends command(_ep0, _mw0, "ListGroupPolicies", ListGroupPolicies$) {
+}
+
+class ListGroupsCommand extends command(_ep0, _mw0, "ListGroups", ListGroups$) {
+}
+
+class ListGroupsForUserCommand extends command(_ep0, _mw0, "ListGroupsForUser", ListGroupsForUser$) {
+}
+
+class ListInstanceProfilesCommand extends command(_ep0, _mw0, "ListInstanceProfiles", ListInstanceProfiles$) {
+}
+
+class ListInstanceProfilesForRoleCommand extends command(_ep0, _mw0, "ListInstanceProfilesForRole", ListInstanceProfilesForRole$) {
+}
+
+class ListInstanceProfileTagsCommand extends command(_ep0, _mw0, "ListInstanceProfileTags", ListInstanceProfileTags$) {
+}
+
+class ListMFADevicesCommand extends command(_ep0, _mw0, "ListMFADevices", ListMFADevices$) {
+}
+
+class ListMFADeviceTagsCommand extends command(_ep0, _mw0, "ListMFADeviceTags", ListMFADeviceTags$) {
+}
+
+class ListOpenIDConnectProvidersCommand extends command(_ep0, _mw0, "ListOpenIDConnectProviders", ListOpenIDConnectProviders$) {
+}
+
+class ListOpenIDConnectProviderTagsCommand extends command(_ep0, _mw0, "ListOpenIDConnectProviderTags", ListOpenIDConnectProviderTags$) {
+}
+
+class ListOrganizationsFeaturesCommand extends command(_ep0, _mw0, "ListOrganizationsFeatures", ListOrganizationsFeatures$) {
+}
+
+class ListPoliciesCommand extends command(_ep0, _mw0, "ListPolicies", ListPolicies$) {
+}
+
+class ListPoliciesGrantingServiceAccessCommand extends command(_ep0, _mw0, "ListPoliciesGrantingServiceAccess", ListPoliciesGrantingServiceAccess$) {
+}
+
+class ListPolicyTagsCommand extends command(_ep0, _mw0, "ListPolicyTags", ListPolicyTags$) {
+}
+
+class ListPolicyVersionsCommand extends command(_ep0, _mw0, "ListPolicyVersions", ListPolicyVersions$) {
+}
+
+class ListRolePoliciesCommand extends command(_ep0, _mw0, "ListRolePolicies", ListRolePolicies$) {
+}
+
+class ListRolesCommand extends command(_ep0, _mw0, "ListRoles", ListRoles$) {
+}
+
+class ListRoleTagsCommand extends command(_ep0, _mw0, "ListRoleTags", ListRoleTags$) {
+}
+
+class ListSAMLProvidersCommand extends command(_ep0, _mw0, "ListSAMLProviders", ListSAMLProviders$) {
+}
+
+class ListSAMLProviderTagsCommand extends command(_ep0, _mw0, "ListSAMLProviderTags", ListSAMLProviderTags$) {
+}
+
+class ListServerCertificatesCommand extends command(_ep0, _mw0, "ListServerCertificates", ListServerCertificates$) {
+}
+
+class ListServerCertificateTagsCommand extends command(_ep0, _mw0, "ListServerCertificateTags", ListServerCertificateTags$) {
+}
+
+class ListServiceSpecificCredentialsCommand extends command(_ep0, _mw0, "ListServiceSpecificCredentials", ListServiceSpecificCredentials$) {
+}
+
+class ListSigningCertificatesCommand extends command(_ep0, _mw0, "ListSigningCertificates", ListSigningCertificates$) {
+}
+
+class ListSSHPublicKeysCommand extends command(_ep0, _mw0, "ListSSHPublicKeys", ListSSHPublicKeys$) {
+}
+
+class ListUserPoliciesCommand extends command(_ep0, _mw0, "ListUserPolicies", ListUserPolicies$) {
+}
+
+class ListUsersCommand extends command(_ep0, _mw0, "ListUsers", ListUsers$) {
+}
+
+class ListUserTagsCommand extends command(_ep0, _mw0, "ListUserTags", ListUserTags$) {
+}
+
+class ListVirtualMFADevicesCommand extends command(_ep0, _mw0, "ListVirtualMFADevices", ListVirtualMFADevices$) {
+}
+
+class PutAccountPropertiesCommand extends command(_ep0, _mw0, "PutAccountProperties", PutAccountProperties$) {
+}
+
+class PutGroupPolicyCommand extends command(_ep0, _mw0, "PutGroupPolicy", PutGroupPolicy$) {
+}
+
+class PutRolePermissionsBoundaryCommand extends command(_ep0, _mw0, "PutRolePermissionsBoundary", PutRolePermissionsBoundary$) {
+}
+
+class PutRolePolicyCommand extends command(_ep0, _mw0, "PutRolePolicy", PutRolePolicy$) {
+}
+
+class PutUserPermissionsBoundaryCommand extends command(_ep0, _mw0, "PutUserPermissionsBoundary", PutUserPermissionsBoundary$) {
+}
+
+class PutUserPolicyCommand extends command(_ep0, _mw0, "PutUserPolicy", PutUserPolicy$) {
+}
+
+class RejectDelegationRequestCommand extends command(_ep0, _mw0, "RejectDelegationRequest", RejectDelegationRequest$) {
+}
+
+class RemoveClientIDFromOpenIDConnectProviderCommand extends command(_ep0, _mw0, "RemoveClientIDFromOpenIDConnectProvider", RemoveClientIDFromOpenIDConnectProvider$) {
+}
+
+class RemoveRoleFromInstanceProfileCommand extends command(_ep0, _mw0, "RemoveRoleFromInstanceProfile", RemoveRoleFromInstanceProfile$) {
+}
+
+class RemoveUserFromGroupCommand extends command(_ep0, _mw0, "RemoveUserFromGroup", RemoveUserFromGroup$) {
+}
+
+class ResetServiceSpecificCredentialCommand extends command(_ep0, _mw0, "ResetServiceSpecificCredential", ResetServiceSpecificCredential$) {
+}
+
+class ResyncMFADeviceCommand extends command(_ep0, _mw0, "ResyncMFADevice", ResyncMFADevice$) {
+}
+
+class SendDelegationTokenCommand extends command(_ep0, _mw0, "SendDelegationToken", SendDelegationToken$) {
+}
+
+class SetDefaultPolicyVersionCommand extends command(_ep0, _mw0, "SetDefaultPolicyVersion", SetDefaultPolicyVersion$) {
+}
+
+class SetSecurityTokenServicePreferencesCommand extends command(_ep0, _mw0, "SetSecurityTokenServicePreferences", SetSecurityTokenServicePreferences$) {
+}
+
+class SimulateCustomPolicyCommand extends command(_ep0, _mw0, "SimulateCustomPolicy", SimulateCustomPolicy$) {
+}
+
+class SimulatePrincipalPolicyCommand extends command(_ep0, _mw0, "SimulatePrincipalPolicy", SimulatePrincipalPolicy$) {
+}
+
+class TagInstanceProfileCommand extends command(_ep0, _mw0, "TagInstanceProfile", TagInstanceProfile$) {
+}
+
+class TagMFADeviceCommand extends command(_ep0, _mw0, "TagMFADevice", TagMFADevice$) {
+}
+
+class TagOpenIDConnectProviderCommand extends command(_ep0, _mw0, "TagOpenIDConnectProvider", TagOpenIDConnectProvider$) {
+}
+
+class TagPolicyCommand extends command(_ep0, _mw0, "TagPolicy", TagPolicy$) {
+}
+
+class TagRoleCommand extends command(_ep0, _mw0, "TagRole", TagRole$) {
+}
+
+class TagSAMLProviderCommand extends command(_ep0, _mw0, "TagSAMLProvider", TagSAMLProvider$) {
+}
+
+class TagServerCertificateCommand extends command(_ep0, _mw0, "TagServerCertificate", TagServerCertificate$) {
+}
+
+class TagUserCommand extends command(_ep0, _mw0, "TagUser", TagUser$) {
+}
+
+class UntagInstanceProfileCommand extends command(_ep0, _mw0, "UntagInstanceProfile", UntagInstanceProfile$) {
+}
+
+class UntagMFADeviceCommand extends command(_ep0, _mw0, "UntagMFADevice", UntagMFADevice$) {
+}
+
+class UntagOpenIDConnectProviderCommand extends command(_ep0, _mw0, "UntagOpenIDConnectProvider", UntagOpenIDConnectProvider$) {
+}
+
+class UntagPolicyCommand extends command(_ep0, _mw0, "UntagPolicy", UntagPolicy$) {
+}
+
+class UntagRoleCommand extends command(_ep0, _mw0, "UntagRole", UntagRole$) {
+}
+
+class UntagSAMLProviderCommand extends command(_ep0, _mw0, "UntagSAMLProvider", UntagSAMLProvider$) {
+}
+
+class UntagServerCertificateCommand extends command(_ep0, _mw0, "UntagServerCertificate", UntagServerCertificate$) {
+}
+
+class UntagUserCommand extends command(_ep0, _mw0, "UntagUser", UntagUser$) {
+}
+
+class UpdateAccessKeyCommand extends command(_ep0, _mw0, "UpdateAccessKey", UpdateAccessKey$) {
+}
+
+class UpdateAccountPasswordPolicyCommand extends command(_ep0, _mw0, "UpdateAccountPasswordPolicy", UpdateAccountPasswordPolicy$) {
+}
+
+class UpdateAssumeRolePolicyCommand extends command(_ep0, _mw0, "UpdateAssumeRolePolicy", UpdateAssumeRolePolicy$) {
+}
+
+class UpdateDelegationRequestCommand extends command(_ep0, _mw0, "UpdateDelegationRequest", UpdateDelegationRequest$) {
+}
+
+class UpdateGroupCommand extends command(_ep0, _mw0, "UpdateGroup", UpdateGroup$) {
+}
+
+class UpdateLoginProfileCommand extends command(_ep0, _mw0, "UpdateLoginProfile", UpdateLoginProfile$) {
+}
+
+class UpdateOpenIDConnectProviderCommand extends command(_ep0, _mw0, "UpdateOpenIDConnectProvider", UpdateOpenIDConnectProvider$) {
+}
+
+class UpdateOpenIDConnectProviderThumbprintCommand extends command(_ep0, _mw0, "UpdateOpenIDConnectProviderThumbprint", UpdateOpenIDConnectProviderThumbprint$) {
+}
+
+class UpdateRoleCommand extends command(_ep0, _mw0, "UpdateRole", UpdateRole$) {
+}
+
+class UpdateRoleDescriptionCommand extends command(_ep0, _mw0, "UpdateRoleDescription", UpdateRoleDescription$) {
+}
+
+class UpdateSAMLProviderCommand extends command(_ep0, _mw0, "UpdateSAMLProvider", UpdateSAMLProvider$) {
+}
+
+class UpdateServerCertificateCommand extends command(_ep0, _mw0, "UpdateServerCertificate", UpdateServerCertificate$) {
+}
+
+class UpdateServiceSpecificCredentialCommand extends command(_ep0, _mw0, "UpdateServiceSpecificCredential", UpdateServiceSpecificCredential$) {
+}
+
+class UpdateSigningCertificateCommand extends command(_ep0, _mw0, "UpdateSigningCertificate", UpdateSigningCertificate$) {
+}
+
+class UpdateSSHPublicKeyCommand extends command(_ep0, _mw0, "UpdateSSHPublicKey", UpdateSSHPublicKey$) {
+}
+
+class UpdateUserCommand extends command(_ep0, _mw0, "UpdateUser", UpdateUser$) {
+}
+
+class UploadServerCertificateCommand extends command(_ep0, _mw0, "UploadServerCertificate", UploadServerCertificate$) {
+}
+
+class UploadSigningCertificateCommand extends command(_ep0, _mw0, "UploadSigningCertificate", UploadSigningCertificate$) {
+}
+
+class UploadSSHPublicKeyCommand extends command(_ep0, _mw0, "UploadSSHPublicKey", UploadSSHPublicKey$) {
+}
+
+const paginateGetAccountAuthorizationDetails = createPaginator(IAMClient, GetAccountAuthorizationDetailsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateGetGroup = createPaginator(IAMClient, GetGroupCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListAccessKeys = createPaginator(IAMClient, ListAccessKeysCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListAccountAliases = createPaginator(IAMClient, ListAccountAliasesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListAttachedGroupPolicies = createPaginator(IAMClient, ListAttachedGroupPoliciesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListAttachedRolePolicies = createPaginator(IAMClient, ListAttachedRolePoliciesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListAttachedUserPolicies = createPaginator(IAMClient, ListAttachedUserPoliciesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListEntitiesForPolicy = createPaginator(IAMClient, ListEntitiesForPolicyCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListGroupPolicies = createPaginator(IAMClient, ListGroupPoliciesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListGroupsForUser = createPaginator(IAMClient, ListGroupsForUserCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListGroups = createPaginator(IAMClient, ListGroupsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListInstanceProfilesForRole = createPaginator(IAMClient, ListInstanceProfilesForRoleCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListInstanceProfiles = createPaginator(IAMClient, ListInstanceProfilesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListInstanceProfileTags = createPaginator(IAMClient, ListInstanceProfileTagsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListMFADevices = createPaginator(IAMClient, ListMFADevicesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListMFADeviceTags = createPaginator(IAMClient, ListMFADeviceTagsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListOpenIDConnectProviderTags = createPaginator(IAMClient, ListOpenIDConnectProviderTagsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListPolicies = createPaginator(IAMClient, ListPoliciesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListPolicyTags = createPaginator(IAMClient, ListPolicyTagsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListPolicyVersions = createPaginator(IAMClient, ListPolicyVersionsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListRolePolicies = createPaginator(IAMClient, ListRolePoliciesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListRoles = createPaginator(IAMClient, ListRolesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListRoleTags = createPaginator(IAMClient, ListRoleTagsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListSAMLProviderTags = createPaginator(IAMClient, ListSAMLProviderTagsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListServerCertificates = createPaginator(IAMClient, ListServerCertificatesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListServerCertificateTags = createPaginator(IAMClient, ListServerCertificateTagsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListSigningCertificates = createPaginator(IAMClient, ListSigningCertificatesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListSSHPublicKeys = createPaginator(IAMClient, ListSSHPublicKeysCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListUserPolicies = createPaginator(IAMClient, ListUserPoliciesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListUsers = createPaginator(IAMClient, ListUsersCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListUserTags = createPaginator(IAMClient, ListUserTagsCommand, "Marker", "Marker", "MaxItems");
+
+const paginateListVirtualMFADevices = createPaginator(IAMClient, ListVirtualMFADevicesCommand, "Marker", "Marker", "MaxItems");
+
+const paginateSimulateCustomPolicy = createPaginator(IAMClient, SimulateCustomPolicyCommand, "Marker", "Marker", "MaxItems");
+
+const paginateSimulatePrincipalPolicy = createPaginator(IAMClient, SimulatePrincipalPolicyCommand, "Marker", "Marker", "MaxItems");
+
+const checkState$3 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetInstanceProfileCommand(input));
+        reason = result;
+        return { state: WaiterState.SUCCESS, reason };
+    }
+    catch (exception) {
+        reason = exception;
+        if (exception.name === "NoSuchEntityException") {
+            return { state: WaiterState.RETRY, reason };
+        }
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForInstanceProfileExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
+};
+const waitUntilInstanceProfileExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
+    return checkExceptions(result);
+};
+
+const checkState$2 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetPolicyCommand(input));
+        reason = result;
+        return { state: WaiterState.SUCCESS, reason };
+    }
+    catch (exception) {
+        reason = exception;
+        if (exception.name === "NoSuchEntityException") {
+            return { state: WaiterState.RETRY, reason };
+        }
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForPolicyExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+};
+const waitUntilPolicyExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+    return checkExceptions(result);
+};
+
+const checkState$1 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetRoleCommand(input));
+        reason = result;
+        return { state: WaiterState.SUCCESS, reason };
+    }
+    catch (exception) {
+        reason = exception;
+        if (exception.name === "NoSuchEntityException") {
+            return { state: WaiterState.RETRY, reason };
+        }
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForRoleExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+};
+const waitUntilRoleExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+    return checkExceptions(result);
+};
+
+const checkState = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetUserCommand(input));
+        reason = result;
+        return { state: WaiterState.SUCCESS, reason };
+    }
+    catch (exception) {
+        reason = exception;
+        if (exception.name === "NoSuchEntityException") {
+            return { state: WaiterState.RETRY, reason };
+        }
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForUserExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+};
+const waitUntilUserExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+    return checkExceptions(result);
+};
+
+const commands = {
+    AcceptDelegationRequestCommand,
+    AcquireRoleCommand,
+    AddClientIDToOpenIDConnectProviderCommand,
+    AddRoleToInstanceProfileCommand,
+    AddUserToGroupCommand,
+    AssociateDelegationRequestCommand,
+    AttachGroupPolicyCommand,
+    AttachRolePolicyCommand,
+    AttachUserPolicyCommand,
+    ChangePasswordCommand,
+    CreateAccessKeyCommand,
+    CreateAccountAliasCommand,
+    CreateDelegationRequestCommand,
+    CreateGroupCommand,
+    CreateInstanceProfileCommand,
+    CreateLoginProfileCommand,
+    CreateOpenIDConnectProviderCommand,
+    CreatePolicyCommand,
+    CreatePolicyVersionCommand,
+    CreateRoleCommand,
+    CreateSAMLProviderCommand,
+    CreateServiceLinkedRoleCommand,
+    CreateServiceSpecificCredentialCommand,
+    CreateUserCommand,
+    CreateVirtualMFADeviceCommand,
+    DeactivateMFADeviceCommand,
+    DeleteAccessKeyCommand,
+    DeleteAccountAliasCommand,
+    DeleteAccountPasswordPolicyCommand,
+    DeleteGroupCommand,
+    DeleteGroupPolicyCommand,
+    DeleteInstanceProfileCommand,
+    DeleteLoginProfileCommand,
+    DeleteOpenIDConnectProviderCommand,
+    DeletePolicyCommand,
+    DeletePolicyVersionCommand,
+    DeleteRoleCommand,
+    DeleteRolePermissionsBoundaryCommand,
+    DeleteRolePolicyCommand,
+    DeleteSAMLProviderCommand,
+    DeleteServerCertificateCommand,
+    DeleteServiceLinkedRoleCommand,
+    DeleteServiceSpecificCredentialCommand,
+    DeleteSigningCertificateCommand,
+    DeleteSSHPublicKeyCommand,
+    DeleteUserCommand,
+    DeleteUserPermissionsBoundaryCommand,
+    DeleteUserPolicyCommand,
+    DeleteVirtualMFADeviceCommand,
+    DetachGroupPolicyCommand,
+    DetachRolePolicyCommand,
+    DetachUserPolicyCommand,
+    DisableOrganizationsRootCredentialsManagementCommand,
+    DisableOrganizationsRootSessionsCommand,
+    DisableOutboundWebIdentityFederationCommand,
+    EnableMFADeviceCommand,
+    EnableOrganizationsRootCredentialsManagementCommand,
+    EnableOrganizationsRootSessionsCommand,
+    EnableOutboundWebIdentityFederationCommand,
+    GenerateCredentialReportCommand,
+    GenerateOrganizationsAccessReportCommand,
+    GenerateServiceLastAccessedDetailsCommand,
+    GetAccessKeyLastUsedCommand,
+    GetAccountAuthorizationDetailsCommand,
+    GetAccountPasswordPolicyCommand,
+    GetAccountPropertiesCommand,
+    GetAccountSummaryCommand,
+    GetContextKeysForCustomPolicyCommand,
+    GetContextKeysForPrincipalPolicyCommand,
+    GetCredentialReportCommand,
+    GetDelegationRequestCommand,
+    GetGroupCommand,
+    GetGroupPolicyCommand,
+    GetHumanReadableSummaryCommand,
+    GetInstanceProfileCommand,
+    GetLoginProfileCommand,
+    GetMFADeviceCommand,
+    GetOpenIDConnectProviderCommand,
+    GetOrganizationsAccessReportCommand,
+    GetOutboundWebIdentityFederationInfoCommand,
+    GetPolicyCommand,
+    GetPolicyVersionCommand,
+    GetRoleCommand,
+    GetRolePolicyCommand,
+    GetRoleTemplateVersionCommand,
+    GetSAMLProviderCommand,
+    GetServerCertificateCommand,
+    GetServiceLastAccessedDetailsCommand,
+    GetServiceLastAccessedDetailsWithEntitiesCommand,
+    GetServiceLinkedRoleDeletionStatusCommand,
+    GetSSHPublicKeyCommand,
+    GetUserCommand,
+    GetUserPolicyCommand,
+    ListAccessKeysCommand,
+    ListAccountAliasesCommand,
+    ListAttachedGroupPoliciesCommand,
+    ListAttachedRolePoliciesCommand,
+    ListAttachedUserPoliciesCommand,
+    ListDelegationRequestsCommand,
+    ListEntitiesForPolicyCommand,
+    ListGroupPoliciesCommand,
+    ListGroupsCommand,
+    ListGroupsForUserCommand,
+    ListInstanceProfilesCommand,
+    ListInstanceProfilesForRoleCommand,
+    ListInstanceProfileTagsCommand,
+    ListMFADevicesCommand,
+    ListMFADeviceTagsCommand,
+    ListOpenIDConnectProvidersCommand,
+    ListOpenIDConnectProviderTagsCommand,
+    ListOrganizationsFeaturesCommand,
+    ListPoliciesCommand,
+    ListPoliciesGrantingServiceAccessCommand,
+    ListPolicyTagsCommand,
+    ListPolicyVersionsCommand,
+    ListRolePoliciesCommand,
+    ListRolesCommand,
+    ListRoleTagsCommand,
+    ListSAMLProvidersCommand,
+    ListSAMLProviderTagsCommand,
+    ListServerCertificatesCommand,
+    ListServerCertificateTagsCommand,
+    ListServiceSpecificCredentialsCommand,
+    ListSigningCertificatesCommand,
+    ListSSHPublicKeysCommand,
+    ListUserPoliciesCommand,
+    ListUsersCommand,
+    ListUserTagsCommand,
+    ListVirtualMFADevicesCommand,
+    PutAccountPropertiesCommand,
+    PutGroupPolicyCommand,
+    PutRolePermissionsBoundaryCommand,
+    PutRolePolicyCommand,
+    PutUserPermissionsBoundaryCommand,
+    PutUserPolicyCommand,
+    RejectDelegationRequestCommand,
+    RemoveClientIDFromOpenIDConnectProviderCommand,
+    RemoveRoleFromInstanceProfileCommand,
+    RemoveUserFromGroupCommand,
+    ResetServiceSpecificCredentialCommand,
+    ResyncMFADeviceCommand,
+    SendDelegationTokenCommand,
+    SetDefaultPolicyVersionCommand,
+    SetSecurityTokenServicePreferencesCommand,
+    SimulateCustomPolicyCommand,
+    SimulatePrincipalPolicyCommand,
+    TagInstanceProfileCommand,
+    TagMFADeviceCommand,
+    TagOpenIDConnectProviderCommand,
+    TagPolicyCommand,
+    TagRoleCommand,
+    TagSAMLProviderCommand,
+    TagServerCertificateCommand,
+    TagUserCommand,
+    UntagInstanceProfileCommand,
+    UntagMFADeviceCommand,
+    UntagOpenIDConnectProviderCommand,
+    UntagPolicyCommand,
+    UntagRoleCommand,
+    UntagSAMLProviderCommand,
+    UntagServerCertificateCommand,
+    UntagUserCommand,
+    UpdateAccessKeyCommand,
+    UpdateAccountPasswordPolicyCommand,
+    UpdateAssumeRolePolicyCommand,
+    UpdateDelegationRequestCommand,
+    UpdateGroupCommand,
+    UpdateLoginProfileCommand,
+    UpdateOpenIDConnectProviderCommand,
+    UpdateOpenIDConnectProviderThumbprintCommand,
+    UpdateRoleCommand,
+    UpdateRoleDescriptionCommand,
+    UpdateSAMLProviderCommand,
+    UpdateServerCertificateCommand,
+    UpdateServiceSpecificCredentialCommand,
+    UpdateSigningCertificateCommand,
+    UpdateSSHPublicKeyCommand,
+    UpdateUserCommand,
+    UploadServerCertificateCommand,
+    UploadSigningCertificateCommand,
+    UploadSSHPublicKeyCommand,
+};
+const paginators = {
+    paginateGetAccountAuthorizationDetails,
+    paginateGetGroup,
+    paginateListAccessKeys,
+    paginateListAccountAliases,
+    paginateListAttachedGroupPolicies,
+    paginateListAttachedRolePolicies,
+    paginateListAttachedUserPolicies,
+    paginateListEntitiesForPolicy,
+    paginateListGroupPolicies,
+    paginateListGroups,
+    paginateListGroupsForUser,
+    paginateListInstanceProfiles,
+    paginateListInstanceProfilesForRole,
+    paginateListInstanceProfileTags,
+    paginateListMFADevices,
+    paginateListMFADeviceTags,
+    paginateListOpenIDConnectProviderTags,
+    paginateListPolicies,
+    paginateListPolicyTags,
+    paginateListPolicyVersions,
+    paginateListRolePolicies,
+    paginateListRoles,
+    paginateListRoleTags,
+    paginateListSAMLProviderTags,
+    paginateListServerCertificates,
+    paginateListServerCertificateTags,
+    paginateListSigningCertificates,
+    paginateListSSHPublicKeys,
+    paginateListUserPolicies,
+    paginateListUsers,
+    paginateListUserTags,
+    paginateListVirtualMFADevices,
+    paginateSimulateCustomPolicy,
+    paginateSimulatePrincipalPolicy,
+};
+const waiters = {
+    waitUntilInstanceProfileExists,
+    waitUntilPolicyExists,
+    waitUntilRoleExists,
+    waitUntilUserExists,
+};
+class IAM extends IAMClient {
+}
+createAggregatedClient(commands, IAM, { paginators, waiters });
+
+const AccessAdvisorUsageGranularityType = {
+    ACTION_LEVEL: "ACTION_LEVEL",
+    SERVICE_LEVEL: "SERVICE_LEVEL",
+};
+const StatusType = {
+    Active: "Active",
+    Expired: "Expired",
+    Inactive: "Inactive",
+};
+const PermissionsBoundaryAttachmentType = {
+    Policy: "PermissionsBoundaryPolicy",
+};
+const AssertionEncryptionModeType = {
+    Allowed: "Allowed",
+    Required: "Required",
+};
+const AssignmentStatusType = {
+    Any: "Any",
+    Assigned: "Assigned",
+    Unassigned: "Unassigned",
+};
+const AttachmentType = {
+    GROUP: "group",
+    ROLE: "role",
+    USER: "user",
+};
+const PolicyParameterTypeEnum = {
+    STRING: "string",
+    STRING_LIST: "stringList",
+};
+const FeatureType = {
+    ROOT_CREDENTIALS_MANAGEMENT: "RootCredentialsManagement",
+    ROOT_SESSIONS: "RootSessions",
+};
+const ReportStateType = {
+    COMPLETE: "COMPLETE",
+    INPROGRESS: "INPROGRESS",
+    STARTED: "STARTED",
+};
+const EntityType = {
+    AWSManagedPolicy: "AWSManagedPolicy",
+    Group: "Group",
+    LocalManagedPolicy: "LocalManagedPolicy",
+    Role: "Role",
+    User: "User",
+};
+const SummaryKeyType = {
+    AccessKeysPerUserQuota: "AccessKeysPerUserQuota",
+    AccountAccessKeysPresent: "AccountAccessKeysPresent",
+    AccountMFAEnabled: "AccountMFAEnabled",
+    AccountPasswordPresent: "AccountPasswordPresent",
+    AccountSigningCertificatesPresent: "AccountSigningCertificatesPresent",
+    AssumeRolePolicySizeQuota: "AssumeRolePolicySizeQuota",
+    AttachedPoliciesPerGroupQuota: "AttachedPoliciesPerGroupQuota",
+    AttachedPoliciesPerRoleQuota: "AttachedPoliciesPerRoleQuota",
+    AttachedPoliciesPerUserQuota: "AttachedPoliciesPerUserQuota",
+    GlobalEndpointTokenVersion: "GlobalEndpointTokenVersion",
+    GroupPolicySizeQuota: "GroupPolicySizeQuota",
+    Groups: "Groups",
+    GroupsPerUserQuota: "GroupsPerUserQuota",
+    GroupsQuota: "GroupsQuota",
+    InstanceProfiles: "InstanceProfiles",
+    InstanceProfilesQuota: "InstanceProfilesQuota",
+    MFADevices: "MFADevices",
+    MFADevicesInUse: "MFADevicesInUse",
+    Policies: "Policies",
+    PoliciesQuota: "PoliciesQuota",
+    PolicySizeQuota: "PolicySizeQuota",
+    PolicyVersionsInUse: "PolicyVersionsInUse",
+    PolicyVersionsInUseQuota: "PolicyVersionsInUseQuota",
+    Providers: "Providers",
+    RolePolicySizeQuota: "RolePolicySizeQuota",
+    Roles: "Roles",
+    RolesQuota: "RolesQuota",
+    ServerCertificates: "ServerCertificates",
+    ServerCertificatesQuota: "ServerCertificatesQuota",
+    SigningCertificatesPerUserQuota: "SigningCertificatesPerUserQuota",
+    UserPolicySizeQuota: "UserPolicySizeQuota",
+    Users: "Users",
+    UsersQuota: "UsersQuota",
+    VersionsPerPolicyQuota: "VersionsPerPolicyQuota",
+};
+const ReportFormatType = {
+    text_csv: "text/csv",
+};
+const StateType = {
+    ACCEPTED: "ACCEPTED",
+    ASSIGNED: "ASSIGNED",
+    EXPIRED: "EXPIRED",
+    FINALIZED: "FINALIZED",
+    PENDING_APPROVAL: "PENDING_APPROVAL",
+    REJECTED: "REJECTED",
+    UNASSIGNED: "UNASSIGNED",
+};
+const PermissionCheckResultType = {
+    ALLOWED: "ALLOWED",
+    DENIED: "DENIED",
+    UNSURE: "UNSURE",
+};
+const PermissionCheckStatusType = {
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+};
+const SummaryStateType = {
+    AVAILABLE: "AVAILABLE",
+    FAILED: "FAILED",
+    NOT_AVAILABLE: "NOT_AVAILABLE",
+    NOT_SUPPORTED: "NOT_SUPPORTED",
+};
+const SortKeyType = {
+    LAST_AUTHENTICATED_TIME_ASCENDING: "LAST_AUTHENTICATED_TIME_ASCENDING",
+    LAST_AUTHENTICATED_TIME_DESCENDING: "LAST_AUTHENTICATED_TIME_DESCENDING",
+    SERVICE_NAMESPACE_ASCENDING: "SERVICE_NAMESPACE_ASCENDING",
+    SERVICE_NAMESPACE_DESCENDING: "SERVICE_NAMESPACE_DESCENDING",
+};
+const JobStatusType = {
+    COMPLETED: "COMPLETED",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+};
+const ManagedByTypeType = {
+    Service: "Service",
+};
+const ParameterTypeType = {
+    Arn: "Arn",
+    ArnList: "ArnList",
+    Number: "Number",
+    NumberList: "NumberList",
+    String: "String",
+    StringList: "StringList",
+};
+const PolicyOwnerEntityType = {
+    GROUP: "GROUP",
+    ROLE: "ROLE",
+    USER: "USER",
+};
+const DeletionTaskStatusType = {
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+    NOT_STARTED: "NOT_STARTED",
+    SUCCEEDED: "SUCCEEDED",
+};
+const EncodingType = {
+    PEM: "PEM",
+    SSH: "SSH",
+};
+const PolicyUsageType = {
+    PermissionsBoundary: "PermissionsBoundary",
+    PermissionsPolicy: "PermissionsPolicy",
+};
+const PolicyScopeType = {
+    AWS: "AWS",
+    All: "All",
+    Local: "Local",
+};
+const PolicyType = {
+    INLINE: "INLINE",
+    MANAGED: "MANAGED",
+};
+const GlobalEndpointTokenVersion = {
+    v1Token: "v1Token",
+    v2Token: "v2Token",
+};
+const ContextKeyTypeEnum = {
+    BINARY: "binary",
+    BINARY_LIST: "binaryList",
+    BOOLEAN: "boolean",
+    BOOLEAN_LIST: "booleanList",
+    DATE: "date",
+    DATE_LIST: "dateList",
+    IP: "ip",
+    IP_LIST: "ipList",
+    NUMERIC: "numeric",
+    NUMERIC_LIST: "numericList",
+    STRING: "string",
+    STRING_LIST: "stringList",
+};
+const PolicyEvaluationDecisionType = {
+    ALLOWED: "allowed",
+    EXPLICIT_DENY: "explicitDeny",
+    IMPLICIT_DENY: "implicitDeny",
+};
+const PolicySourceType = {
+    AWS_MANAGED: "aws-managed",
+    GROUP: "group",
+    NONE: "none",
+    RESOURCE: "resource",
+    ROLE: "role",
+    USER: "user",
+    USER_MANAGED: "user-managed",
+};
+const PolicyIdentifierPolicyType = {
+    AWS_MANAGED: "aws-managed",
+    INLINE: "inline",
+    PERMISSION_BOUNDARY: "permission-boundary",
+    RCP: "rcp",
+    SCP: "scp",
+    USER_MANAGED: "user-managed",
+};
+
+__webpack_unused_export__ = AcceptDelegationRequest$;
+__webpack_unused_export__ = AcceptDelegationRequestCommand;
+__webpack_unused_export__ = AcceptDelegationRequestRequest$;
+__webpack_unused_export__ = AccessAdvisorUsageGranularityType;
+__webpack_unused_export__ = AccessDetail$;
+__webpack_unused_export__ = AccessKey$;
+__webpack_unused_export__ = AccessKeyLastUsed$;
+__webpack_unused_export__ = AccessKeyMetadata$;
+__webpack_unused_export__ = AccountNotManagementOrDelegatedAdministratorException;
+__webpack_unused_export__ = AccountNotManagementOrDelegatedAdministratorException$;
+__webpack_unused_export__ = AcquireRole$;
+__webpack_unused_export__ = AcquireRoleCommand;
+__webpack_unused_export__ = AcquireRoleRequest$;
+__webpack_unused_export__ = AcquireRoleResponse$;
+__webpack_unused_export__ = AddClientIDToOpenIDConnectProvider$;
+__webpack_unused_export__ = AddClientIDToOpenIDConnectProviderCommand;
+__webpack_unused_export__ = AddClientIDToOpenIDConnectProviderRequest$;
+__webpack_unused_export__ = AddRoleToInstanceProfile$;
+__webpack_unused_export__ = AddRoleToInstanceProfileCommand;
+__webpack_unused_export__ = AddRoleToInstanceProfileRequest$;
+__webpack_unused_export__ = AddUserToGroup$;
+__webpack_unused_export__ = AddUserToGroupCommand;
+__webpack_unused_export__ = AddUserToGroupRequest$;
+__webpack_unused_export__ = AssertionEncryptionModeType;
+__webpack_unused_export__ = AssignmentStatusType;
+__webpack_unused_export__ = AssociateDelegationRequest$;
+__webpack_unused_export__ = AssociateDelegationRequestCommand;
+__webpack_unused_export__ = AssociateDelegationRequestRequest$;
+__webpack_unused_export__ = AttachGroupPolicy$;
+__webpack_unused_export__ = AttachGroupPolicyCommand;
+__webpack_unused_export__ = AttachGroupPolicyRequest$;
+__webpack_unused_export__ = AttachRolePolicy$;
+__webpack_unused_export__ = AttachRolePolicyCommand;
+__webpack_unused_export__ = AttachRolePolicyRequest$;
+__webpack_unused_export__ = AttachUserPolicy$;
+__webpack_unused_export__ = AttachUserPolicyCommand;
+__webpack_unused_export__ = AttachUserPolicyRequest$;
+__webpack_unused_export__ = AttachedPermissionsBoundary$;
+__webpack_unused_export__ = AttachedPolicy$;
+__webpack_unused_export__ = AttachmentType;
+__webpack_unused_export__ = CallerIsNotManagementAccountException;
+__webpack_unused_export__ = CallerIsNotManagementAccountException$;
+__webpack_unused_export__ = ChangePassword$;
+__webpack_unused_export__ = ChangePasswordCommand;
+__webpack_unused_export__ = ChangePasswordRequest$;
+__webpack_unused_export__ = ConcurrentModificationException;
+__webpack_unused_export__ = ConcurrentModificationException$;
+__webpack_unused_export__ = ContextEntry$;
+__webpack_unused_export__ = ContextKeyTypeEnum;
+__webpack_unused_export__ = ContextProvider$;
+__webpack_unused_export__ = ContextProviderKeyDefinition$;
+__webpack_unused_export__ = CreateAccessKey$;
+__webpack_unused_export__ = CreateAccessKeyCommand;
+__webpack_unused_export__ = CreateAccessKeyRequest$;
+__webpack_unused_export__ = CreateAccessKeyResponse$;
+__webpack_unused_export__ = CreateAccountAlias$;
+__webpack_unused_export__ = CreateAccountAliasCommand;
+__webpack_unused_export__ = CreateAccountAliasRequest$;
+__webpack_unused_export__ = CreateDelegationRequest$;
+__webpack_unused_export__ = CreateDelegationRequestCommand;
+__webpack_unused_export__ = CreateDelegationRequestRequest$;
+__webpack_unused_export__ = CreateDelegationRequestResponse$;
+__webpack_unused_export__ = CreateGroup$;
+__webpack_unused_export__ = CreateGroupCommand;
+__webpack_unused_export__ = CreateGroupRequest$;
+__webpack_unused_export__ = CreateGroupResponse$;
+__webpack_unused_export__ = CreateInstanceProfile$;
+__webpack_unused_export__ = CreateInstanceProfileCommand;
+__webpack_unused_export__ = CreateInstanceProfileRequest$;
+__webpack_unused_export__ = CreateInstanceProfileResponse$;
+__webpack_unused_export__ = CreateLoginProfile$;
+__webpack_unused_export__ = CreateLoginProfileCommand;
+__webpack_unused_export__ = CreateLoginProfileRequest$;
+__webpack_unused_export__ = CreateLoginProfileResponse$;
+__webpack_unused_export__ = CreateOpenIDConnectProvider$;
+__webpack_unused_export__ = CreateOpenIDConnectProviderCommand;
+__webpack_unused_export__ = CreateOpenIDConnectProviderRequest$;
+__webpack_unused_export__ = CreateOpenIDConnectProviderResponse$;
+__webpack_unused_export__ = CreatePolicy$;
+__webpack_unused_export__ = CreatePolicyCommand;
+__webpack_unused_export__ = CreatePolicyRequest$;
+__webpack_unused_export__ = CreatePolicyResponse$;
+__webpack_unused_export__ = CreatePolicyVersion$;
+__webpack_unused_export__ = CreatePolicyVersionCommand;
+__webpack_unused_export__ = CreatePolicyVersionRequest$;
+__webpack_unused_export__ = CreatePolicyVersionResponse$;
+__webpack_unused_export__ = CreateRole$;
+__webpack_unused_export__ = CreateRoleCommand;
+__webpack_unused_export__ = CreateRoleRequest$;
+__webpack_unused_export__ = CreateRoleResponse$;
+__webpack_unused_export__ = CreateSAMLProvider$;
+__webpack_unused_export__ = CreateSAMLProviderCommand;
+__webpack_unused_export__ = CreateSAMLProviderRequest$;
+__webpack_unused_export__ = CreateSAMLProviderResponse$;
+__webpack_unused_export__ = CreateServiceLinkedRole$;
+__webpack_unused_export__ = CreateServiceLinkedRoleCommand;
+__webpack_unused_export__ = CreateServiceLinkedRoleRequest$;
+__webpack_unused_export__ = CreateServiceLinkedRoleResponse$;
+__webpack_unused_export__ = CreateServiceSpecificCredential$;
+__webpack_unused_export__ = CreateServiceSpecificCredentialCommand;
+__webpack_unused_export__ = CreateServiceSpecificCredentialRequest$;
+__webpack_unused_export__ = CreateServiceSpecificCredentialResponse$;
+__webpack_unused_export__ = CreateUser$;
+__webpack_unused_export__ = CreateUserCommand;
+__webpack_unused_export__ = CreateUserRequest$;
+__webpack_unused_export__ = CreateUserResponse$;
+__webpack_unused_export__ = CreateVirtualMFADevice$;
+__webpack_unused_export__ = CreateVirtualMFADeviceCommand;
+__webpack_unused_export__ = CreateVirtualMFADeviceRequest$;
+__webpack_unused_export__ = CreateVirtualMFADeviceResponse$;
+__webpack_unused_export__ = CredentialReportExpiredException;
+__webpack_unused_export__ = CredentialReportExpiredException$;
+__webpack_unused_export__ = CredentialReportNotPresentException;
+__webpack_unused_export__ = CredentialReportNotPresentException$;
+__webpack_unused_export__ = CredentialReportNotReadyException;
+__webpack_unused_export__ = CredentialReportNotReadyException$;
+__webpack_unused_export__ = DeactivateMFADevice$;
+__webpack_unused_export__ = DeactivateMFADeviceCommand;
+__webpack_unused_export__ = DeactivateMFADeviceRequest$;
+__webpack_unused_export__ = DelegationPermission$;
+__webpack_unused_export__ = DelegationRequest$;
+__webpack_unused_export__ = DeleteAccessKey$;
+__webpack_unused_export__ = DeleteAccessKeyCommand;
+__webpack_unused_export__ = DeleteAccessKeyRequest$;
+__webpack_unused_export__ = DeleteAccountAlias$;
+__webpack_unused_export__ = DeleteAccountAliasCommand;
+__webpack_unused_export__ = DeleteAccountAliasRequest$;
+__webpack_unused_export__ = DeleteAccountPasswordPolicy$;
+__webpack_unused_export__ = DeleteAccountPasswordPolicyCommand;
+__webpack_unused_export__ = DeleteConflictException;
+__webpack_unused_export__ = DeleteConflictException$;
+__webpack_unused_export__ = DeleteGroup$;
+__webpack_unused_export__ = DeleteGroupCommand;
+__webpack_unused_export__ = DeleteGroupPolicy$;
+__webpack_unused_export__ = DeleteGroupPolicyCommand;
+__webpack_unused_export__ = DeleteGroupPolicyRequest$;
+__webpack_unused_export__ = DeleteGroupRequest$;
+__webpack_unused_export__ = DeleteInstanceProfile$;
+__webpack_unused_export__ = DeleteInstanceProfileCommand;
+__webpack_unused_export__ = DeleteInstanceProfileRequest$;
+__webpack_unused_export__ = DeleteLoginProfile$;
+__webpack_unused_export__ = DeleteLoginProfileCommand;
+__webpack_unused_export__ = DeleteLoginProfileRequest$;
+__webpack_unused_export__ = DeleteOpenIDConnectProvider$;
+__webpack_unused_export__ = DeleteOpenIDConnectProviderCommand;
+__webpack_unused_export__ = DeleteOpenIDConnectProviderRequest$;
+__webpack_unused_export__ = DeletePolicy$;
+__webpack_unused_export__ = DeletePolicyCommand;
+__webpack_unused_export__ = DeletePolicyRequest$;
+__webpack_unused_export__ = DeletePolicyVersion$;
+__webpack_unused_export__ = DeletePolicyVersionCommand;
+__webpack_unused_export__ = DeletePolicyVersionRequest$;
+__webpack_unused_export__ = DeleteRole$;
+__webpack_unused_export__ = DeleteRoleCommand;
+__webpack_unused_export__ = DeleteRolePermissionsBoundary$;
+__webpack_unused_export__ = DeleteRolePermissionsBoundaryCommand;
+__webpack_unused_export__ = DeleteRolePermissionsBoundaryRequest$;
+__webpack_unused_export__ = DeleteRolePolicy$;
+__webpack_unused_export__ = DeleteRolePolicyCommand;
+__webpack_unused_export__ = DeleteRolePolicyRequest$;
+__webpack_unused_export__ = DeleteRoleRequest$;
+__webpack_unused_export__ = DeleteSAMLProvider$;
+__webpack_unused_export__ = DeleteSAMLProviderCommand;
+__webpack_unused_export__ = DeleteSAMLProviderRequest$;
+__webpack_unused_export__ = DeleteSSHPublicKey$;
+__webpack_unused_export__ = DeleteSSHPublicKeyCommand;
+__webpack_unused_export__ = DeleteSSHPublicKeyRequest$;
+__webpack_unused_export__ = DeleteServerCertificate$;
+__webpack_unused_export__ = DeleteServerCertificateCommand;
+__webpack_unused_export__ = DeleteServerCertificateRequest$;
+__webpack_unused_export__ = DeleteServiceLinkedRole$;
+__webpack_unused_export__ = DeleteServiceLinkedRoleCommand;
+__webpack_unused_export__ = DeleteServiceLinkedRoleRequest$;
+__webpack_unused_export__ = DeleteServiceLinkedRoleResponse$;
+__webpack_unused_export__ = DeleteServiceSpecificCredential$;
+__webpack_unused_export__ = DeleteServiceSpecificCredentialCommand;
+__webpack_unused_export__ = DeleteServiceSpecificCredentialRequest$;
+__webpack_unused_export__ = DeleteSigningCertificate$;
+__webpack_unused_export__ = DeleteSigningCertificateCommand;
+__webpack_unused_export__ = DeleteSigningCertificateRequest$;
+__webpack_unused_export__ = DeleteUser$;
+__webpack_unused_export__ = DeleteUserCommand;
+__webpack_unused_export__ = DeleteUserPermissionsBoundary$;
+__webpack_unused_export__ = DeleteUserPermissionsBoundaryCommand;
+__webpack_unused_export__ = DeleteUserPermissionsBoundaryRequest$;
+__webpack_unused_export__ = DeleteUserPolicy$;
+__webpack_unused_export__ = DeleteUserPolicyCommand;
+__webpack_unused_export__ = DeleteUserPolicyRequest$;
+__webpack_unused_export__ = DeleteUserRequest$;
+__webpack_unused_export__ = DeleteVirtualMFADevice$;
+__webpack_unused_export__ = DeleteVirtualMFADeviceCommand;
+__webpack_unused_export__ = DeleteVirtualMFADeviceRequest$;
+__webpack_unused_export__ = DeletionTaskFailureReasonType$;
+__webpack_unused_export__ = DeletionTaskStatusType;
+__webpack_unused_export__ = DetachGroupPolicy$;
+__webpack_unused_export__ = DetachGroupPolicyCommand;
+__webpack_unused_export__ = DetachGroupPolicyRequest$;
+__webpack_unused_export__ = DetachRolePolicy$;
+__webpack_unused_export__ = DetachRolePolicyCommand;
+__webpack_unused_export__ = DetachRolePolicyRequest$;
+__webpack_unused_export__ = DetachUserPolicy$;
+__webpack_unused_export__ = DetachUserPolicyCommand;
+__webpack_unused_export__ = DetachUserPolicyRequest$;
+__webpack_unused_export__ = DisableOrganizationsRootCredentialsManagement$;
+__webpack_unused_export__ = DisableOrganizationsRootCredentialsManagementCommand;
+__webpack_unused_export__ = DisableOrganizationsRootCredentialsManagementRequest$;
+__webpack_unused_export__ = DisableOrganizationsRootCredentialsManagementResponse$;
+__webpack_unused_export__ = DisableOrganizationsRootSessions$;
+__webpack_unused_export__ = DisableOrganizationsRootSessionsCommand;
+__webpack_unused_export__ = DisableOrganizationsRootSessionsRequest$;
+__webpack_unused_export__ = DisableOrganizationsRootSessionsResponse$;
+__webpack_unused_export__ = DisableOutboundWebIdentityFederation$;
+__webpack_unused_export__ = DisableOutboundWebIdentityFederationCommand;
+__webpack_unused_export__ = DuplicateCertificateException;
+__webpack_unused_export__ = DuplicateCertificateException$;
+__webpack_unused_export__ = DuplicateSSHPublicKeyException;
+__webpack_unused_export__ = DuplicateSSHPublicKeyException$;
+__webpack_unused_export__ = EnableMFADevice$;
+__webpack_unused_export__ = EnableMFADeviceCommand;
+__webpack_unused_export__ = EnableMFADeviceRequest$;
+__webpack_unused_export__ = EnableOrganizationsRootCredentialsManagement$;
+__webpack_unused_export__ = EnableOrganizationsRootCredentialsManagementCommand;
+__webpack_unused_export__ = EnableOrganizationsRootCredentialsManagementRequest$;
+__webpack_unused_export__ = EnableOrganizationsRootCredentialsManagementResponse$;
+__webpack_unused_export__ = EnableOrganizationsRootSessions$;
+__webpack_unused_export__ = EnableOrganizationsRootSessionsCommand;
+__webpack_unused_export__ = EnableOrganizationsRootSessionsRequest$;
+__webpack_unused_export__ = EnableOrganizationsRootSessionsResponse$;
+__webpack_unused_export__ = EnableOutboundWebIdentityFederation$;
+__webpack_unused_export__ = EnableOutboundWebIdentityFederationCommand;
+__webpack_unused_export__ = EnableOutboundWebIdentityFederationResponse$;
+__webpack_unused_export__ = EncodingType;
+__webpack_unused_export__ = EntityAlreadyExistsException;
+__webpack_unused_export__ = EntityAlreadyExistsException$;
+__webpack_unused_export__ = EntityDetails$;
+__webpack_unused_export__ = EntityInfo$;
+__webpack_unused_export__ = EntityTemporarilyUnmodifiableException;
+__webpack_unused_export__ = EntityTemporarilyUnmodifiableException$;
+__webpack_unused_export__ = EntityType;
+__webpack_unused_export__ = ErrorDetails$;
+__webpack_unused_export__ = EvaluationResult$;
+__webpack_unused_export__ = FeatureDisabledException;
+__webpack_unused_export__ = FeatureDisabledException$;
+__webpack_unused_export__ = FeatureEnabledException;
+__webpack_unused_export__ = FeatureEnabledException$;
+__webpack_unused_export__ = FeatureType;
+__webpack_unused_export__ = GenerateCredentialReport$;
+__webpack_unused_export__ = GenerateCredentialReportCommand;
+__webpack_unused_export__ = GenerateCredentialReportResponse$;
+__webpack_unused_export__ = GenerateOrganizationsAccessReport$;
+__webpack_unused_export__ = GenerateOrganizationsAccessReportCommand;
+__webpack_unused_export__ = GenerateOrganizationsAccessReportRequest$;
+__webpack_unused_export__ = GenerateOrganizationsAccessReportResponse$;
+__webpack_unused_export__ = GenerateServiceLastAccessedDetails$;
+__webpack_unused_export__ = GenerateServiceLastAccessedDetailsCommand;
+__webpack_unused_export__ = GenerateServiceLastAccessedDetailsRequest$;
+__webpack_unused_export__ = GenerateServiceLastAccessedDetailsResponse$;
+__webpack_unused_export__ = GetAccessKeyLastUsed$;
+__webpack_unused_export__ = GetAccessKeyLastUsedCommand;
+__webpack_unused_export__ = GetAccessKeyLastUsedRequest$;
+__webpack_unused_export__ = GetAccessKeyLastUsedResponse$;
+__webpack_unused_export__ = GetAccountAuthorizationDetails$;
+__webpack_unused_export__ = GetAccountAuthorizationDetailsCommand;
+__webpack_unused_export__ = GetAccountAuthorizationDetailsRequest$;
+__webpack_unused_export__ = GetAccountAuthorizationDetailsResponse$;
+__webpack_unused_export__ = GetAccountPasswordPolicy$;
+__webpack_unused_export__ = GetAccountPasswordPolicyCommand;
+__webpack_unused_export__ = GetAccountPasswordPolicyResponse$;
+__webpack_unused_export__ = GetAccountProperties$;
+__webpack_unused_export__ = GetAccountPropertiesCommand;
+__webpack_unused_export__ = GetAccountPropertiesRequest$;
+__webpack_unused_export__ = GetAccountPropertiesResponse$;
+__webpack_unused_export__ = GetAccountSummary$;
+__webpack_unused_export__ = GetAccountSummaryCommand;
+__webpack_unused_export__ = GetAccountSummaryResponse$;
+__webpack_unused_export__ = GetContextKeysForCustomPolicy$;
+__webpack_unused_export__ = GetContextKeysForCustomPolicyCommand;
+__webpack_unused_export__ = GetContextKeysForCustomPolicyRequest$;
+__webpack_unused_export__ = GetContextKeysForPolicyResponse$;
+__webpack_unused_export__ = GetContextKeysForPrincipalPolicy$;
+__webpack_unused_export__ = GetContextKeysForPrincipalPolicyCommand;
+__webpack_unused_export__ = GetContextKeysForPrincipalPolicyRequest$;
+__webpack_unused_export__ = GetCredentialReport$;
+__webpack_unused_export__ = GetCredentialReportCommand;
+__webpack_unused_export__ = GetCredentialReportResponse$;
+__webpack_unused_export__ = GetDelegationRequest$;
+__webpack_unused_export__ = GetDelegationRequestCommand;
+__webpack_unused_export__ = GetDelegationRequestRequest$;
+__webpack_unused_export__ = GetDelegationRequestResponse$;
+__webpack_unused_export__ = GetGroup$;
+__webpack_unused_export__ = GetGroupCommand;
+__webpack_unused_export__ = GetGroupPolicy$;
+__webpack_unused_export__ = GetGroupPolicyCommand;
+__webpack_unused_export__ = GetGroupPolicyRequest$;
+__webpack_unused_export__ = GetGroupPolicyResponse$;
+__webpack_unused_export__ = GetGroupRequest$;
+__webpack_unused_export__ = GetGroupResponse$;
+__webpack_unused_export__ = GetHumanReadableSummary$;
+__webpack_unused_export__ = GetHumanReadableSummaryCommand;
+__webpack_unused_export__ = GetHumanReadableSummaryRequest$;
+__webpack_unused_export__ = GetHumanReadableSummaryResponse$;
+__webpack_unused_export__ = GetInstanceProfile$;
+__webpack_unused_export__ = GetInstanceProfileCommand;
+__webpack_unused_export__ = GetInstanceProfileRequest$;
+__webpack_unused_export__ = GetInstanceProfileResponse$;
+__webpack_unused_export__ = GetLoginProfile$;
+__webpack_unused_export__ = GetLoginProfileCommand;
+__webpack_unused_export__ = GetLoginProfileRequest$;
+__webpack_unused_export__ = GetLoginProfileResponse$;
+__webpack_unused_export__ = GetMFADevice$;
+__webpack_unused_export__ = GetMFADeviceCommand;
+__webpack_unused_export__ = GetMFADeviceRequest$;
+__webpack_unused_export__ = GetMFADeviceResponse$;
+__webpack_unused_export__ = GetOpenIDConnectProvider$;
+__webpack_unused_export__ = GetOpenIDConnectProviderCommand;
+__webpack_unused_export__ = GetOpenIDConnectProviderRequest$;
+__webpack_unused_export__ = GetOpenIDConnectProviderResponse$;
+__webpack_unused_export__ = GetOrganizationsAccessReport$;
+__webpack_unused_export__ = GetOrganizationsAccessReportCommand;
+__webpack_unused_export__ = GetOrganizationsAccessReportRequest$;
+__webpack_unused_export__ = GetOrganizationsAccessReportResponse$;
+__webpack_unused_export__ = GetOutboundWebIdentityFederationInfo$;
+__webpack_unused_export__ = GetOutboundWebIdentityFederationInfoCommand;
+__webpack_unused_export__ = GetOutboundWebIdentityFederationInfoResponse$;
+__webpack_unused_export__ = GetPolicy$;
+__webpack_unused_export__ = GetPolicyCommand;
+__webpack_unused_export__ = GetPolicyRequest$;
+__webpack_unused_export__ = GetPolicyResponse$;
+__webpack_unused_export__ = GetPolicyVersion$;
+__webpack_unused_export__ = GetPolicyVersionCommand;
+__webpack_unused_export__ = GetPolicyVersionRequest$;
+__webpack_unused_export__ = GetPolicyVersionResponse$;
+__webpack_unused_export__ = GetRole$;
+exports.kbp = GetRoleCommand;
+__webpack_unused_export__ = GetRolePolicy$;
+__webpack_unused_export__ = GetRolePolicyCommand;
+__webpack_unused_export__ = GetRolePolicyRequest$;
+__webpack_unused_export__ = GetRolePolicyResponse$;
+__webpack_unused_export__ = GetRoleRequest$;
+__webpack_unused_export__ = GetRoleResponse$;
+__webpack_unused_export__ = GetRoleTemplateVersion$;
+__webpack_unused_export__ = GetRoleTemplateVersionCommand;
+__webpack_unused_export__ = GetRoleTemplateVersionRequest$;
+__webpack_unused_export__ = GetRoleTemplateVersionResponse$;
+__webpack_unused_export__ = GetSAMLProvider$;
+__webpack_unused_export__ = GetSAMLProviderCommand;
+__webpack_unused_export__ = GetSAMLProviderRequest$;
+__webpack_unused_export__ = GetSAMLProviderResponse$;
+__webpack_unused_export__ = GetSSHPublicKey$;
+__webpack_unused_export__ = GetSSHPublicKeyCommand;
+__webpack_unused_export__ = GetSSHPublicKeyRequest$;
+__webpack_unused_export__ = GetSSHPublicKeyResponse$;
+__webpack_unused_export__ = GetServerCertificate$;
+__webpack_unused_export__ = GetServerCertificateCommand;
+__webpack_unused_export__ = GetServerCertificateRequest$;
+__webpack_unused_export__ = GetServerCertificateResponse$;
+__webpack_unused_export__ = GetServiceLastAccessedDetails$;
+__webpack_unused_export__ = GetServiceLastAccessedDetailsCommand;
+__webpack_unused_export__ = GetServiceLastAccessedDetailsRequest$;
+__webpack_unused_export__ = GetServiceLastAccessedDetailsResponse$;
+__webpack_unused_export__ = GetServiceLastAccessedDetailsWithEntities$;
+__webpack_unused_export__ = GetServiceLastAccessedDetailsWithEntitiesCommand;
+__webpack_unused_export__ = GetServiceLastAccessedDetailsWithEntitiesRequest$;
+__webpack_unused_export__ = GetServiceLastAccessedDetailsWithEntitiesResponse$;
+__webpack_unused_export__ = GetServiceLinkedRoleDeletionStatus$;
+__webpack_unused_export__ = GetServiceLinkedRoleDeletionStatusCommand;
+__webpack_unused_export__ = GetServiceLinkedRoleDeletionStatusRequest$;
+__webpack_unused_export__ = GetServiceLinkedRoleDeletionStatusResponse$;
+__webpack_unused_export__ = GetUser$;
+exports.T3b = GetUserCommand;
+__webpack_unused_export__ = GetUserPolicy$;
+__webpack_unused_export__ = GetUserPolicyCommand;
+__webpack_unused_export__ = GetUserPolicyRequest$;
+__webpack_unused_export__ = GetUserPolicyResponse$;
+__webpack_unused_export__ = GetUserRequest$;
+__webpack_unused_export__ = GetUserResponse$;
+__webpack_unused_export__ = GlobalEndpointTokenVersion;
+__webpack_unused_export__ = Group$;
+__webpack_unused_export__ = GroupDetail$;
+__webpack_unused_export__ = IAM;
+exports.h8v = IAMClient;
+__webpack_unused_export__ = IAMServiceException;
+__webpack_unused_export__ = IAMServiceException$;
+__webpack_unused_export__ = InlinePolicy$;
+__webpack_unused_export__ = InlinePolicyIdentifierType$;
+__webpack_unused_export__ = InstanceProfile$;
+__webpack_unused_export__ = InvalidAuthenticationCodeException;
+__webpack_unused_export__ = InvalidAuthenticationCodeException$;
+__webpack_unused_export__ = InvalidCertificateException;
+__webpack_unused_export__ = InvalidCertificateException$;
+__webpack_unused_export__ = InvalidInputException;
+__webpack_unused_export__ = InvalidInputException$;
+__webpack_unused_export__ = InvalidPublicKeyException;
+__webpack_unused_export__ = InvalidPublicKeyException$;
+__webpack_unused_export__ = InvalidUserTypeException;
+__webpack_unused_export__ = InvalidUserTypeException$;
+__webpack_unused_export__ = JobStatusType;
+__webpack_unused_export__ = KeyPairMismatchException;
+__webpack_unused_export__ = KeyPairMismatchException$;
+__webpack_unused_export__ = LimitExceededException;
+__webpack_unused_export__ = LimitExceededException$;
+__webpack_unused_export__ = ListAccessKeys$;
+__webpack_unused_export__ = ListAccessKeysCommand;
+__webpack_unused_export__ = ListAccessKeysRequest$;
+__webpack_unused_export__ = ListAccessKeysResponse$;
+__webpack_unused_export__ = ListAccountAliases$;
+__webpack_unused_export__ = ListAccountAliasesCommand;
+__webpack_unused_export__ = ListAccountAliasesRequest$;
+__webpack_unused_export__ = ListAccountAliasesResponse$;
+__webpack_unused_export__ = ListAttachedGroupPolicies$;
+__webpack_unused_export__ = ListAttachedGroupPoliciesCommand;
+__webpack_unused_export__ = ListAttachedGroupPoliciesRequest$;
+__webpack_unused_export__ = ListAttachedGroupPoliciesResponse$;
+__webpack_unused_export__ = ListAttachedRolePolicies$;
+__webpack_unused_export__ = ListAttachedRolePoliciesCommand;
+__webpack_unused_export__ = ListAttachedRolePoliciesRequest$;
+__webpack_unused_export__ = ListAttachedRolePoliciesResponse$;
+__webpack_unused_export__ = ListAttachedUserPolicies$;
+__webpack_unused_export__ = ListAttachedUserPoliciesCommand;
+__webpack_unused_export__ = ListAttachedUserPoliciesRequest$;
+__webpack_unused_export__ = ListAttachedUserPoliciesResponse$;
+__webpack_unused_export__ = ListDelegationRequests$;
+__webpack_unused_export__ = ListDelegationRequestsCommand;
+__webpack_unused_export__ = ListDelegationRequestsRequest$;
+__webpack_unused_export__ = ListDelegationRequestsResponse$;
+__webpack_unused_export__ = ListEntitiesForPolicy$;
+__webpack_unused_export__ = ListEntitiesForPolicyCommand;
+__webpack_unused_export__ = ListEntitiesForPolicyRequest$;
+__webpack_unused_export__ = ListEntitiesForPolicyResponse$;
+__webpack_unused_export__ = ListGroupPolicies$;
+__webpack_unused_export__ = ListGroupPoliciesCommand;
+__webpack_unused_export__ = ListGroupPoliciesRequest$;
+__webpack_unused_export__ = ListGroupPoliciesResponse$;
+__webpack_unused_export__ = ListGroups$;
+__webpack_unused_export__ = ListGroupsCommand;
+__webpack_unused_export__ = ListGroupsForUser$;
+__webpack_unused_export__ = ListGroupsForUserCommand;
+__webpack_unused_export__ = ListGroupsForUserRequest$;
+__webpack_unused_export__ = ListGroupsForUserResponse$;
+__webpack_unused_export__ = ListGroupsRequest$;
+__webpack_unused_export__ = ListGroupsResponse$;
+__webpack_unused_export__ = ListInstanceProfileTags$;
+__webpack_unused_export__ = ListInstanceProfileTagsCommand;
+__webpack_unused_export__ = ListInstanceProfileTagsRequest$;
+__webpack_unused_export__ = ListInstanceProfileTagsResponse$;
+__webpack_unused_export__ = ListInstanceProfiles$;
+__webpack_unused_export__ = ListInstanceProfilesCommand;
+__webpack_unused_export__ = ListInstanceProfilesForRole$;
+__webpack_unused_export__ = ListInstanceProfilesForRoleCommand;
+__webpack_unused_export__ = ListInstanceProfilesForRoleRequest$;
+__webpack_unused_export__ = ListInstanceProfilesForRoleResponse$;
+__webpack_unused_export__ = ListInstanceProfilesRequest$;
+__webpack_unused_export__ = ListInstanceProfilesResponse$;
+__webpack_unused_export__ = ListMFADeviceTags$;
+__webpack_unused_export__ = ListMFADeviceTagsCommand;
+__webpack_unused_export__ = ListMFADeviceTagsRequest$;
+__webpack_unused_export__ = ListMFADeviceTagsResponse$;
+__webpack_unused_export__ = ListMFADevices$;
+__webpack_unused_export__ = ListMFADevicesCommand;
+__webpack_unused_export__ = ListMFADevicesRequest$;
+__webpack_unused_export__ = ListMFADevicesResponse$;
+__webpack_unused_export__ = ListOpenIDConnectProviderTags$;
+__webpack_unused_export__ = ListOpenIDConnectProviderTagsCommand;
+__webpack_unused_export__ = ListOpenIDConnectProviderTagsRequest$;
+__webpack_unused_export__ = ListOpenIDConnectProviderTagsResponse$;
+__webpack_unused_export__ = ListOpenIDConnectProviders$;
+__webpack_unused_export__ = ListOpenIDConnectProvidersCommand;
+__webpack_unused_export__ = ListOpenIDConnectProvidersRequest$;
+__webpack_unused_export__ = ListOpenIDConnectProvidersResponse$;
+__webpack_unused_export__ = ListOrganizationsFeatures$;
+__webpack_unused_export__ = ListOrganizationsFeaturesCommand;
+__webpack_unused_export__ = ListOrganizationsFeaturesRequest$;
+__webpack_unused_export__ = ListOrganizationsFeaturesResponse$;
+__webpack_unused_export__ = ListPolicies$;
+__webpack_unused_export__ = ListPoliciesCommand;
+__webpack_unused_export__ = ListPoliciesGrantingServiceAccess$;
+__webpack_unused_export__ = ListPoliciesGrantingServiceAccessCommand;
+__webpack_unused_export__ = ListPoliciesGrantingServiceAccessEntry$;
+__webpack_unused_export__ = ListPoliciesGrantingServiceAccessRequest$;
+__webpack_unused_export__ = ListPoliciesGrantingServiceAccessResponse$;
+__webpack_unused_export__ = ListPoliciesRequest$;
+__webpack_unused_export__ = ListPoliciesResponse$;
+__webpack_unused_export__ = ListPolicyTags$;
+__webpack_unused_export__ = ListPolicyTagsCommand;
+__webpack_unused_export__ = ListPolicyTagsRequest$;
+__webpack_unused_export__ = ListPolicyTagsResponse$;
+__webpack_unused_export__ = ListPolicyVersions$;
+__webpack_unused_export__ = ListPolicyVersionsCommand;
+__webpack_unused_export__ = ListPolicyVersionsRequest$;
+__webpack_unused_export__ = ListPolicyVersionsResponse$;
+__webpack_unused_export__ = ListRolePolicies$;
+__webpack_unused_export__ = ListRolePoliciesCommand;
+__webpack_unused_export__ = ListRolePoliciesRequest$;
+__webpack_unused_export__ = ListRolePoliciesResponse$;
+__webpack_unused_export__ = ListRoleTags$;
+__webpack_unused_export__ = ListRoleTagsCommand;
+__webpack_unused_export__ = ListRoleTagsRequest$;
+__webpack_unused_export__ = ListRoleTagsResponse$;
+__webpack_unused_export__ = ListRoles$;
+__webpack_unused_export__ = ListRolesCommand;
+__webpack_unused_export__ = ListRolesRequest$;
+__webpack_unused_export__ = ListRolesResponse$;
+__webpack_unused_export__ = ListSAMLProviderTags$;
+__webpack_unused_export__ = ListSAMLProviderTagsCommand;
+__webpack_unused_export__ = ListSAMLProviderTagsRequest$;
+__webpack_unused_export__ = ListSAMLProviderTagsResponse$;
+__webpack_unused_export__ = ListSAMLProviders$;
+__webpack_unused_export__ = ListSAMLProvidersCommand;
+__webpack_unused_export__ = ListSAMLProvidersRequest$;
+__webpack_unused_export__ = ListSAMLProvidersResponse$;
+__webpack_unused_export__ = ListSSHPublicKeys$;
+__webpack_unused_export__ = ListSSHPublicKeysCommand;
+__webpack_unused_export__ = ListSSHPublicKeysRequest$;
+__webpack_unused_export__ = ListSSHPublicKeysResponse$;
+__webpack_unused_export__ = ListServerCertificateTags$;
+__webpack_unused_export__ = ListServerCertificateTagsCommand;
+__webpack_unused_export__ = ListServerCertificateTagsRequest$;
+__webpack_unused_export__ = ListServerCertificateTagsResponse$;
+__webpack_unused_export__ = ListServerCertificates$;
+__webpack_unused_export__ = ListServerCertificatesCommand;
+__webpack_unused_export__ = ListServerCertificatesRequest$;
+__webpack_unused_export__ = ListServerCertificatesResponse$;
+__webpack_unused_export__ = ListServiceSpecificCredentials$;
+__webpack_unused_export__ = ListServiceSpecificCredentialsCommand;
+__webpack_unused_export__ = ListServiceSpecificCredentialsRequest$;
+__webpack_unused_export__ = ListServiceSpecificCredentialsResponse$;
+__webpack_unused_export__ = ListSigningCertificates$;
+__webpack_unused_export__ = ListSigningCertificatesCommand;
+__webpack_unused_export__ = ListSigningCertificatesRequest$;
+__webpack_unused_export__ = ListSigningCertificatesResponse$;
+__webpack_unused_export__ = ListUserPolicies$;
+__webpack_unused_export__ = ListUserPoliciesCommand;
+__webpack_unused_export__ = ListUserPoliciesRequest$;
+__webpack_unused_export__ = ListUserPoliciesResponse$;
+__webpack_unused_export__ = ListUserTags$;
+__webpack_unused_export__ = ListUserTagsCommand;
+__webpack_unused_export__ = ListUserTagsRequest$;
+__webpack_unused_export__ = ListUserTagsResponse$;
+__webpack_unused_export__ = ListUsers$;
+__webpack_unused_export__ = ListUsersCommand;
+__webpack_unused_export__ = ListUsersRequest$;
+__webpack_unused_export__ = ListUsersResponse$;
+__webpack_unused_export__ = ListVirtualMFADevices$;
+__webpack_unused_export__ = ListVirtualMFADevicesCommand;
+__webpack_unused_export__ = ListVirtualMFADevicesRequest$;
+__webpack_unused_export__ = ListVirtualMFADevicesResponse$;
+__webpack_unused_export__ = LoginProfile$;
+__webpack_unused_export__ = MFADevice$;
+__webpack_unused_export__ = MalformedCertificateException;
+__webpack_unused_export__ = MalformedCertificateException$;
+__webpack_unused_export__ = MalformedPolicyDocumentException;
+__webpack_unused_export__ = MalformedPolicyDocumentException$;
+__webpack_unused_export__ = ManagedByTypeType;
+__webpack_unused_export__ = ManagedPolicyDetail$;
+__webpack_unused_export__ = NameConflictException;
+__webpack_unused_export__ = NameConflictException$;
+__webpack_unused_export__ = NoSuchEntityException;
+__webpack_unused_export__ = NoSuchEntityException$;
+__webpack_unused_export__ = OpenIDConnectProviderListEntry$;
+__webpack_unused_export__ = OpenIdIdpCommunicationErrorException;
+__webpack_unused_export__ = OpenIdIdpCommunicationErrorException$;
+__webpack_unused_export__ = OrderedOrganizationPolicyType$;
+__webpack_unused_export__ = OrganizationNotFoundException;
+__webpack_unused_export__ = OrganizationNotFoundException$;
+__webpack_unused_export__ = OrganizationNotInAllFeaturesModeException;
+__webpack_unused_export__ = OrganizationNotInAllFeaturesModeException$;
+__webpack_unused_export__ = OrganizationsDecisionDetail$;
+__webpack_unused_export__ = ParameterDefinition$;
+__webpack_unused_export__ = ParameterTypeType;
+__webpack_unused_export__ = PasswordPolicy$;
+__webpack_unused_export__ = PasswordPolicyViolationException;
+__webpack_unused_export__ = PasswordPolicyViolationException$;
+__webpack_unused_export__ = PermissionCheckResultType;
+__webpack_unused_export__ = PermissionCheckStatusType;
+__webpack_unused_export__ = PermissionsBoundaryAttachmentType;
+__webpack_unused_export__ = PermissionsBoundaryDecisionDetail$;
+__webpack_unused_export__ = Policy$;
+__webpack_unused_export__ = PolicyDetail$;
+__webpack_unused_export__ = PolicyEvaluationDecisionType;
+__webpack_unused_export__ = PolicyEvaluationException;
+__webpack_unused_export__ = PolicyEvaluationException$;
+__webpack_unused_export__ = PolicyGrantingServiceAccess$;
+__webpack_unused_export__ = PolicyGroup$;
+__webpack_unused_export__ = PolicyIdentifier$;
+__webpack_unused_export__ = PolicyIdentifierPolicyType;
+__webpack_unused_export__ = PolicyNotAttachableException;
+__webpack_unused_export__ = PolicyNotAttachableException$;
+__webpack_unused_export__ = PolicyOwnerEntityType;
+__webpack_unused_export__ = PolicyParameter$;
+__webpack_unused_export__ = PolicyParameterTypeEnum;
+__webpack_unused_export__ = PolicyRole$;
+__webpack_unused_export__ = PolicyScopeType;
+__webpack_unused_export__ = PolicySourceType;
+__webpack_unused_export__ = PolicyType;
+__webpack_unused_export__ = PolicyUsageType;
+__webpack_unused_export__ = PolicyUser$;
+__webpack_unused_export__ = PolicyVersion$;
+__webpack_unused_export__ = Position$;
+__webpack_unused_export__ = PutAccountProperties$;
+__webpack_unused_export__ = PutAccountPropertiesCommand;
+__webpack_unused_export__ = PutAccountPropertiesRequest$;
+__webpack_unused_export__ = PutAccountPropertiesResponse$;
+__webpack_unused_export__ = PutGroupPolicy$;
+__webpack_unused_export__ = PutGroupPolicyCommand;
+__webpack_unused_export__ = PutGroupPolicyRequest$;
+__webpack_unused_export__ = PutRolePermissionsBoundary$;
+__webpack_unused_export__ = PutRolePermissionsBoundaryCommand;
+__webpack_unused_export__ = PutRolePermissionsBoundaryRequest$;
+__webpack_unused_export__ = PutRolePolicy$;
+__webpack_unused_export__ = PutRolePolicyCommand;
+__webpack_unused_export__ = PutRolePolicyRequest$;
+__webpack_unused_export__ = PutUserPermissionsBoundary$;
+__webpack_unused_export__ = PutUserPermissionsBoundaryCommand;
+__webpack_unused_export__ = PutUserPermissionsBoundaryRequest$;
+__webpack_unused_export__ = PutUserPolicy$;
+__webpack_unused_export__ = PutUserPolicyCommand;
+__webpack_unused_export__ = PutUserPolicyRequest$;
+__webpack_unused_export__ = RejectDelegationRequest$;
+__webpack_unused_export__ = RejectDelegationRequestCommand;
+__webpack_unused_export__ = RejectDelegationRequestRequest$;
+__webpack_unused_export__ = RemoveClientIDFromOpenIDConnectProvider$;
+__webpack_unused_export__ = RemoveClientIDFromOpenIDConnectProviderCommand;
+__webpack_unused_export__ = RemoveClientIDFromOpenIDConnectProviderRequest$;
+__webpack_unused_export__ = RemoveRoleFromInstanceProfile$;
+__webpack_unused_export__ = RemoveRoleFromInstanceProfileCommand;
+__webpack_unused_export__ = RemoveRoleFromInstanceProfileRequest$;
+__webpack_unused_export__ = RemoveUserFromGroup$;
+__webpack_unused_export__ = RemoveUserFromGroupCommand;
+__webpack_unused_export__ = RemoveUserFromGroupRequest$;
+__webpack_unused_export__ = ReplacementValueEntry$;
+__webpack_unused_export__ = ReportFormatType;
+__webpack_unused_export__ = ReportGenerationLimitExceededException;
+__webpack_unused_export__ = ReportGenerationLimitExceededException$;
+__webpack_unused_export__ = ReportStateType;
+__webpack_unused_export__ = ResetServiceSpecificCredential$;
+__webpack_unused_export__ = ResetServiceSpecificCredentialCommand;
+__webpack_unused_export__ = ResetServiceSpecificCredentialRequest$;
+__webpack_unused_export__ = ResetServiceSpecificCredentialResponse$;
+__webpack_unused_export__ = ResourceSpecificResult$;
+__webpack_unused_export__ = ResyncMFADevice$;
+__webpack_unused_export__ = ResyncMFADeviceCommand;
+__webpack_unused_export__ = ResyncMFADeviceRequest$;
+__webpack_unused_export__ = Role$;
+__webpack_unused_export__ = RoleDetail$;
+__webpack_unused_export__ = RoleLastUsed$;
+__webpack_unused_export__ = RoleModifiedException;
+__webpack_unused_export__ = RoleModifiedException$;
+__webpack_unused_export__ = RoleTemplateDisabledException;
+__webpack_unused_export__ = RoleTemplateDisabledException$;
+__webpack_unused_export__ = RoleTemplateVersion$;
+__webpack_unused_export__ = RoleUsageType$;
+__webpack_unused_export__ = SAMLKeyHashEntry$;
+__webpack_unused_export__ = SAMLPrivateKey$;
+__webpack_unused_export__ = SAMLProviderListEntry$;
+__webpack_unused_export__ = SSHPublicKey$;
+__webpack_unused_export__ = SSHPublicKeyMetadata$;
+__webpack_unused_export__ = SendDelegationToken$;
+__webpack_unused_export__ = SendDelegationTokenCommand;
+__webpack_unused_export__ = SendDelegationTokenRequest$;
+__webpack_unused_export__ = ServerCertificate$;
+__webpack_unused_export__ = ServerCertificateMetadata$;
+__webpack_unused_export__ = ServiceAccessNotEnabledException;
+__webpack_unused_export__ = ServiceAccessNotEnabledException$;
+__webpack_unused_export__ = ServiceFailureException;
+__webpack_unused_export__ = ServiceFailureException$;
+__webpack_unused_export__ = ServiceLastAccessed$;
+__webpack_unused_export__ = ServiceNotSupportedException;
+__webpack_unused_export__ = ServiceNotSupportedException$;
+__webpack_unused_export__ = ServiceSpecificCredential$;
+__webpack_unused_export__ = ServiceSpecificCredentialMetadata$;
+__webpack_unused_export__ = SetDefaultPolicyVersion$;
+__webpack_unused_export__ = SetDefaultPolicyVersionCommand;
+__webpack_unused_export__ = SetDefaultPolicyVersionRequest$;
+__webpack_unused_export__ = SetSecurityTokenServicePreferences$;
+__webpack_unused_export__ = SetSecurityTokenServicePreferencesCommand;
+__webpack_unused_export__ = SetSecurityTokenServicePreferencesRequest$;
+__webpack_unused_export__ = SigningCertificate$;
+__webpack_unused_export__ = SimulateCustomPolicy$;
+__webpack_unused_export__ = SimulateCustomPolicyCommand;
+__webpack_unused_export__ = SimulateCustomPolicyRequest$;
+__webpack_unused_export__ = SimulatePolicyResponse$;
+__webpack_unused_export__ = SimulatePrincipalPolicy$;
+__webpack_unused_export__ = SimulatePrincipalPolicyCommand;
+__webpack_unused_export__ = SimulatePrincipalPolicyRequest$;
+__webpack_unused_export__ = SortKeyType;
+__webpack_unused_export__ = SourceRoleTemplate$;
+__webpack_unused_export__ = StateType;
+__webpack_unused_export__ = Statement$;
+__webpack_unused_export__ = StatusType;
+__webpack_unused_export__ = SummaryKeyType;
+__webpack_unused_export__ = SummaryStateType;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagInstanceProfile$;
+__webpack_unused_export__ = TagInstanceProfileCommand;
+__webpack_unused_export__ = TagInstanceProfileRequest$;
+__webpack_unused_export__ = TagMFADevice$;
+__webpack_unused_export__ = TagMFADeviceCommand;
+__webpack_unused_export__ = TagMFADeviceRequest$;
+__webpack_unused_export__ = TagOpenIDConnectProvider$;
+__webpack_unused_export__ = TagOpenIDConnectProviderCommand;
+__webpack_unused_export__ = TagOpenIDConnectProviderRequest$;
+__webpack_unused_export__ = TagPolicy$;
+__webpack_unused_export__ = TagPolicyCommand;
+__webpack_unused_export__ = TagPolicyRequest$;
+__webpack_unused_export__ = TagRole$;
+__webpack_unused_export__ = TagRoleCommand;
+__webpack_unused_export__ = TagRoleRequest$;
+__webpack_unused_export__ = TagSAMLProvider$;
+__webpack_unused_export__ = TagSAMLProviderCommand;
+__webpack_unused_export__ = TagSAMLProviderRequest$;
+__webpack_unused_export__ = TagServerCertificate$;
+__webpack_unused_export__ = TagServerCertificateCommand;
+__webpack_unused_export__ = TagServerCertificateRequest$;
+__webpack_unused_export__ = TagTemplate$;
+__webpack_unused_export__ = TagUser$;
+__webpack_unused_export__ = TagUserCommand;
+__webpack_unused_export__ = TagUserRequest$;
+__webpack_unused_export__ = TrackedActionLastAccessed$;
+__webpack_unused_export__ = UnmodifiableEntityException;
+__webpack_unused_export__ = UnmodifiableEntityException$;
+__webpack_unused_export__ = UnrecognizedPublicKeyEncodingException;
+__webpack_unused_export__ = UnrecognizedPublicKeyEncodingException$;
+__webpack_unused_export__ = UntagInstanceProfile$;
+__webpack_unused_export__ = UntagInstanceProfileCommand;
+__webpack_unused_export__ = UntagInstanceProfileRequest$;
+__webpack_unused_export__ = UntagMFADevice$;
+__webpack_unused_export__ = UntagMFADeviceCommand;
+__webpack_unused_export__ = UntagMFADeviceRequest$;
+__webpack_unused_export__ = UntagOpenIDConnectProvider$;
+__webpack_unused_export__ = UntagOpenIDConnectProviderCommand;
+__webpack_unused_export__ = UntagOpenIDConnectProviderRequest$;
+__webpack_unused_export__ = UntagPolicy$;
+__webpack_unused_export__ = UntagPolicyCommand;
+__webpack_unused_export__ = UntagPolicyRequest$;
+__webpack_unused_export__ = UntagRole$;
+__webpack_unused_export__ = UntagRoleCommand;
+__webpack_unused_export__ = UntagRoleRequest$;
+__webpack_unused_export__ = UntagSAMLProvider$;
+__webpack_unused_export__ = UntagSAMLProviderCommand;
+__webpack_unused_export__ = UntagSAMLProviderRequest$;
+__webpack_unused_export__ = UntagServerCertificate$;
+__webpack_unused_export__ = UntagServerCertificateCommand;
+__webpack_unused_export__ = UntagServerCertificateRequest$;
+__webpack_unused_export__ = UntagUser$;
+__webpack_unused_export__ = UntagUserCommand;
+__webpack_unused_export__ = UntagUserRequest$;
+__webpack_unused_export__ = UpdateAccessKey$;
+__webpack_unused_export__ = UpdateAccessKeyCommand;
+__webpack_unused_export__ = UpdateAccessKeyRequest$;
+__webpack_unused_export__ = UpdateAccountPasswordPolicy$;
+__webpack_unused_export__ = UpdateAccountPasswordPolicyCommand;
+__webpack_unused_export__ = UpdateAccountPasswordPolicyRequest$;
+__webpack_unused_export__ = UpdateAssumeRolePolicy$;
+__webpack_unused_export__ = UpdateAssumeRolePolicyCommand;
+__webpack_unused_export__ = UpdateAssumeRolePolicyRequest$;
+__webpack_unused_export__ = UpdateDelegationRequest$;
+__webpack_unused_export__ = UpdateDelegationRequestCommand;
+__webpack_unused_export__ = UpdateDelegationRequestRequest$;
+__webpack_unused_export__ = UpdateGroup$;
+__webpack_unused_export__ = UpdateGroupCommand;
+__webpack_unused_export__ = UpdateGroupRequest$;
+__webpack_unused_export__ = UpdateLoginProfile$;
+__webpack_unused_export__ = UpdateLoginProfileCommand;
+__webpack_unused_export__ = UpdateLoginProfileRequest$;
+__webpack_unused_export__ = UpdateOpenIDConnectProvider$;
+__webpack_unused_export__ = UpdateOpenIDConnectProviderCommand;
+__webpack_unused_export__ = UpdateOpenIDConnectProviderRequest$;
+__webpack_unused_export__ = UpdateOpenIDConnectProviderThumbprint$;
+__webpack_unused_export__ = UpdateOpenIDConnectProviderThumbprintCommand;
+__webpack_unused_export__ = UpdateOpenIDConnectProviderThumbprintRequest$;
+__webpack_unused_export__ = UpdateRole$;
+__webpack_unused_export__ = UpdateRoleCommand;
+__webpack_unused_export__ = UpdateRoleDescription$;
+__webpack_unused_export__ = UpdateRoleDescriptionCommand;
+__webpack_unused_export__ = UpdateRoleDescriptionRequest$;
+__webpack_unused_export__ = UpdateRoleDescriptionResponse$;
+__webpack_unused_export__ = UpdateRoleRequest$;
+__webpack_unused_export__ = UpdateRoleResponse$;
+__webpack_unused_export__ = UpdateSAMLProvider$;
+__webpack_unused_export__ = UpdateSAMLProviderCommand;
+__webpack_unused_export__ = UpdateSAMLProviderRequest$;
+__webpack_unused_export__ = UpdateSAMLProviderResponse$;
+__webpack_unused_export__ = UpdateSSHPublicKey$;
+__webpack_unused_export__ = UpdateSSHPublicKeyCommand;
+__webpack_unused_export__ = UpdateSSHPublicKeyRequest$;
+__webpack_unused_export__ = UpdateServerCertificate$;
+__webpack_unused_export__ = UpdateServerCertificateCommand;
+__webpack_unused_export__ = UpdateServerCertificateRequest$;
+__webpack_unused_export__ = UpdateServiceSpecificCredential$;
+__webpack_unused_export__ = UpdateServiceSpecificCredentialCommand;
+__webpack_unused_export__ = UpdateServiceSpecificCredentialRequest$;
+__webpack_unused_export__ = UpdateSigningCertificate$;
+__webpack_unused_export__ = UpdateSigningCertificateCommand;
+__webpack_unused_export__ = UpdateSigningCertificateRequest$;
+__webpack_unused_export__ = UpdateUser$;
+__webpack_unused_export__ = UpdateUserCommand;
+__webpack_unused_export__ = UpdateUserRequest$;
+__webpack_unused_export__ = UploadSSHPublicKey$;
+__webpack_unused_export__ = UploadSSHPublicKeyCommand;
+__webpack_unused_export__ = UploadSSHPublicKeyRequest$;
+__webpack_unused_export__ = UploadSSHPublicKeyResponse$;
+__webpack_unused_export__ = UploadServerCertificate$;
+__webpack_unused_export__ = UploadServerCertificateCommand;
+__webpack_unused_export__ = UploadServerCertificateRequest$;
+__webpack_unused_export__ = UploadServerCertificateResponse$;
+__webpack_unused_export__ = UploadSigningCertificate$;
+__webpack_unused_export__ = UploadSigningCertificateCommand;
+__webpack_unused_export__ = UploadSigningCertificateRequest$;
+__webpack_unused_export__ = UploadSigningCertificateResponse$;
+__webpack_unused_export__ = User$;
+__webpack_unused_export__ = UserDetail$;
+__webpack_unused_export__ = VirtualMFADevice$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateGetAccountAuthorizationDetails;
+__webpack_unused_export__ = paginateGetGroup;
+__webpack_unused_export__ = paginateListAccessKeys;
+__webpack_unused_export__ = paginateListAccountAliases;
+__webpack_unused_export__ = paginateListAttachedGroupPolicies;
+__webpack_unused_export__ = paginateListAttachedRolePolicies;
+__webpack_unused_export__ = paginateListAttachedUserPolicies;
+__webpack_unused_export__ = paginateListEntitiesForPolicy;
+__webpack_unused_export__ = paginateListGroupPolicies;
+__webpack_unused_export__ = paginateListGroups;
+__webpack_unused_export__ = paginateListGroupsForUser;
+__webpack_unused_export__ = paginateListInstanceProfileTags;
+__webpack_unused_export__ = paginateListInstanceProfiles;
+__webpack_unused_export__ = paginateListInstanceProfilesForRole;
+__webpack_unused_export__ = paginateListMFADeviceTags;
+__webpack_unused_export__ = paginateListMFADevices;
+__webpack_unused_export__ = paginateListOpenIDConnectProviderTags;
+__webpack_unused_export__ = paginateListPolicies;
+__webpack_unused_export__ = paginateListPolicyTags;
+__webpack_unused_export__ = paginateListPolicyVersions;
+__webpack_unused_export__ = paginateListRolePolicies;
+__webpack_unused_export__ = paginateListRoleTags;
+__webpack_unused_export__ = paginateListRoles;
+__webpack_unused_export__ = paginateListSAMLProviderTags;
+__webpack_unused_export__ = paginateListSSHPublicKeys;
+__webpack_unused_export__ = paginateListServerCertificateTags;
+__webpack_unused_export__ = paginateListServerCertificates;
+__webpack_unused_export__ = paginateListSigningCertificates;
+__webpack_unused_export__ = paginateListUserPolicies;
+__webpack_unused_export__ = paginateListUserTags;
+__webpack_unused_export__ = paginateListUsers;
+__webpack_unused_export__ = paginateListVirtualMFADevices;
+__webpack_unused_export__ = paginateSimulateCustomPolicy;
+__webpack_unused_export__ = paginateSimulatePrincipalPolicy;
+__webpack_unused_export__ = waitForInstanceProfileExists;
+__webpack_unused_export__ = waitForPolicyExists;
+__webpack_unused_export__ = waitForRoleExists;
+__webpack_unused_export__ = waitForUserExists;
+__webpack_unused_export__ = waitUntilInstanceProfileExists;
+__webpack_unused_export__ = waitUntilPolicyExists;
+__webpack_unused_export__ = waitUntilRoleExists;
+__webpack_unused_export__ = waitUntilUserExists;
+
+
+/***/ }),
+
 /***/ 1695:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -6272,7 +12691,7 @@ __webpack_unused_export__ = AssumeRoleWithSAMLCommand;
 __webpack_unused_export__ = AssumeRoleWithSAMLRequest$;
 __webpack_unused_export__ = AssumeRoleWithSAMLResponse$;
 __webpack_unused_export__ = AssumeRoleWithWebIdentity$;
-__webpack_unused_export__ = AssumeRoleWithWebIdentityCommand;
+exports.WH = AssumeRoleWithWebIdentityCommand;
 __webpack_unused_export__ = AssumeRoleWithWebIdentityRequest$;
 __webpack_unused_export__ = AssumeRoleWithWebIdentityResponse$;
 __webpack_unused_export__ = AssumeRoot$;
@@ -30632,7 +37051,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(3021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -30688,7 +37107,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(3021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -30865,7 +37284,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(5407);
+const scope_1 = __nccwpck_require__(7788);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -30875,7 +37294,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(5407);
+var scope_2 = __nccwpck_require__(7788);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -31561,7 +37980,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -31846,7 +38265,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(3021);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -33605,7 +40024,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(3021);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -34305,7 +40724,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -34837,7 +41256,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(9210);
+const thenElse_1 = __nccwpck_require__(6829);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -35262,7 +41681,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -41394,9 +47813,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -41450,7 +47869,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -41662,11 +48081,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -42275,7 +48694,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -42330,7 +48749,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -42543,7 +48962,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -43051,7 +49470,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -43062,7 +49481,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(4043);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
+var stringifyDocument = __nccwpck_require__(9210);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -43900,7 +50319,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -43929,19 +50348,19 @@ exports.Vj = identity.isAlias;
 exports.P3 = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
-__webpack_unused_export__ = identity.isNode;
+exports.Ll = identity.isNode;
 exports.tO = identity.isPair;
 exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
-__webpack_unused_export__ = Scalar.Scalar;
+exports.X5 = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
-__webpack_unused_export__ = YAMLSeq.YAMLSeq;
+exports.Rw = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
@@ -47134,7 +53553,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -48984,7 +55403,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -50045,703 +56464,27 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/manifest/suggest.ts
-/**
- * "Did you mean …?" for near misses: unknown keys (`acessPolicies`) and enum values (`API_AND_CONFIGMAP`).
- */
-/**
- * Optimal-string-alignment distance (Damerau-Levenshtein restricted to adjacent transpositions),
- * which is what a typo looks like: one insertion, deletion, substitution or swapped pair costs 1.
- */
-function editDistance(a, b) {
-    const rows = a.length + 1;
-    const cols = b.length + 1;
-    // one flat table; the inputs are short key names, so the O(n·m) memory does not matter
-    const d = new Array(rows * cols).fill(0);
-    const at = (i, j) => d[i * cols + j] ?? 0;
-    for (let i = 0; i < rows; i++)
-        d[i * cols] = i;
-    for (let j = 0; j < cols; j++)
-        d[j] = j;
-    for (let i = 1; i < rows; i++) {
-        for (let j = 1; j < cols; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                best = Math.min(best, at(i - 2, j - 2) + 1);
-            d[i * cols + j] = best;
-        }
-    }
-    return at(rows - 1, cols - 1);
-}
-/** How many edits still count as a typo: short words tolerate fewer, so `id` does not suggest `adopt`. */
-function typoBudget(word) {
-    if (word.length <= 3)
-        return 1;
-    return 2;
-}
-/**
- * The closest candidate to `word` (case-insensitive), or undefined when none is a plausible typo.
- * Ties go to the earlier candidate, so the schema's property order decides.
- */
-function suggestClosest(word, candidates) {
-    const lower = word.toLowerCase();
-    let best;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (const candidate of candidates) {
-        if (candidate === word)
-            continue;
-        const distance = editDistance(lower, candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    if (best === undefined)
-        return undefined;
-    return bestDistance <= Math.min(typoBudget(word), typoBudget(best)) ? best : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/constants.ts
-/**
- * User-facing names of the action and the CLI (PRODUCT.md "Action" and "CLI"), kept in one place
- * so action.yml, the runner adapter, the CLI and the tests cannot drift apart.
- */
-const PRODUCT = 'eks-access-gate';
-/** Action inputs, exactly as action.yml spells them (they keep their dashes: `INPUT_GITHUB-TOKEN`). */
-const constants_Inputs = {
-    Command: 'command',
-    Manifest: 'manifest',
-    Rules: 'rules',
-    GithubToken: 'github-token',
-    Comment: 'comment',
-    Clusters: 'clusters',
-    Audience: 'audience',
-    State: 'state',
-    ExpiryWarningDays: 'expiry-warning-days',
-    FailOnDrift: 'fail-on-drift',
-};
-/** Action outputs, exactly as action.yml spells them. */
-const Outputs = {
-    HasChanges: 'has-changes',
-    Summary: 'summary',
-    PlanFile: 'plan-file',
-    CommentUrl: 'comment-url',
-    Clusters: 'clusters',
-    Drift: 'drift',
-    DriftChanged: 'drift-changed',
-    DriftUnknown: 'drift-unknown',
-    DriftPending: 'drift-pending',
-};
-const constants_Defaults = {
-    command: 'auto',
-    manifest: 'eks-access.yaml',
-    rules: '.github/eks-access-rules.yaml',
-    audience: 'sts.amazonaws.com',
-    expiryWarningDays: 7,
-    comment: true,
-    failOnDrift: false,
-};
-/** Values of the action's `command` input. `auto` is resolved from the triggering event. */
-const constants_ACTION_COMMANDS = (/* unused pure expression or super */ null && (['auto', 'validate', 'plan', 'apply', 'drift']));
-/** Sub-commands of the `eks-access-gate` CLI (PRODUCT.md table), in the order `--help` lists them. */
-const CLI_COMMANDS = ['validate', 'plan', 'apply', 'export', 'import-aws-auth', 'iam-policy', 'drift'];
-/** Upper bound for `expiry-warning-days`: ten years is already far beyond any sensible warning window. */
-const MAX_EXPIRY_WARNING_DAYS = 3650;
-/** Set to `1` to print stack traces of internal errors (never needed for user errors). */
-const DEBUG_ENV = 'EKS_ACCESS_GATE_DEBUG';
-
-;// CONCATENATED MODULE: ./src/types.ts
-/**
- * The shared data model of eks-access-gate. Every stage of the pipeline takes and returns
- * these plain, JSON-serialisable values; nothing here does I/O.
- *
- *   loadManifests → validateSchema → buildManifest → checkEksRules → resolveDesired
- *   → readLiveState | loadStateSnapshot → planCluster (diff) → orderActions → renderPlan
- */
-const types_ok = (value) => ({ ok: true, value });
-const types_err = (error) => ({ ok: false, error });
-function problemAt(loc, severity, code, message) {
-    return { severity, code, message, file: loc.file, line: loc.line, column: loc.column };
-}
-/** Entry types EKS knows (EKS-API.md §4). `type` is a plain string in the API model. */
-const ENTRY_TYPES = [
-    'STANDARD',
-    'EC2_LINUX',
-    'EC2_WINDOWS',
-    'FARGATE_LINUX',
-    'HYBRID_LINUX',
-    'EC2',
-    'HYPERPOD_LINUX',
-];
-/** The username EKS itself gives node entries (EKS-API.md §4); users cannot choose it. */
-const NODE_USERNAMES = {
-    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
-    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
-    FARGATE_LINUX: 'system:node:{{SessionName}}',
-    HYBRID_LINUX: 'system:node:{{SessionName}}',
-};
-/** Entry types that cannot hold access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
-const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX']);
-// ───────────────────────────── plan ─────────────────────────────
-const OWNERSHIP_TAG_KEY = 'managed-by';
-const OWNERSHIP_TAG_VALUE = 'eks-access-gate';
-
-;// CONCATENATED MODULE: ./src/config.ts
-/**
- * Parses the action's inputs and the CLI's argv, once, into frozen typed configs.
- * Everything a user can get wrong here is a UsageError (exit 2), never a thrown exception.
- */
-
-
-
-
-// ───────────────────────────── shared value parsers ─────────────────────────────
-/** YAML 1.2 core-schema booleans, the same set `core.getBooleanInput` accepts. */
-const TRUE_WORDS = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
-const FALSE_WORDS = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
-function parseBoolean(name, raw, fallback) {
-    if (raw === undefined)
-        return ok(fallback);
-    if (TRUE_WORDS.includes(raw))
-        return ok(true);
-    if (FALSE_WORDS.includes(raw))
-        return ok(false);
-    return err(`${name} must be true or false, got ${quote(raw)}`);
-}
-/** A whole number of days in [0, MAX]; `parseInt`-style leniency (`7days`, `1e3`, `-1`) is rejected. */
-function parseDays(name, raw, fallback) {
-    if (raw === undefined)
-        return types_ok(fallback);
-    if (!/^\d{1,6}$/.test(raw))
-        return types_err(`${name} must be a whole number of days (0-${MAX_EXPIRY_WARNING_DAYS}), got ${quote(raw)}`);
-    const days = Number(raw);
-    if (days > MAX_EXPIRY_WARNING_DAYS)
-        return types_err(`${name} must be at most ${MAX_EXPIRY_WARNING_DAYS}, got ${raw}`);
-    return types_ok(days);
-}
-/** `--max-rate N`: a positive number of requests per second (fractions allowed, up to 10,000). */
-function parseRate(name, raw) {
-    if (raw === undefined)
-        return types_ok(undefined);
-    const rate = /^\d{1,5}(\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!(rate > 0 && rate <= 10_000))
-        return types_err(`${name} must be a number of requests per second above 0 (at most 10000), got ${quote(raw)}`);
-    return types_ok(rate);
-}
-function parseEnum(name, raw, allowed) {
-    if (allowed.includes(raw))
-        return types_ok(raw);
-    const hint = didYouMean(raw, allowed);
-    return types_err(`${name} must be one of ${allowed.join(', ')}, got ${quote(raw)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}`);
-}
-/** JSON-quotes a user value so control characters and spaces stay visible in messages. */
-function quote(value) {
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-}
-/** The closest candidate within a small edit distance, for "did you mean" hints. */
-function didYouMean(input, candidates) {
-    const needle = input.toLowerCase();
-    let best;
-    for (const candidate of candidates) {
-        const distance = editDistance(needle, candidate.toLowerCase());
-        if (best === undefined || distance < best.distance)
-            best = { candidate, distance };
-    }
-    if (best === undefined)
-        return undefined;
-    const limit = Math.max(1, Math.min(3, Math.floor(best.candidate.length / 3)));
-    return best.distance <= limit ? best.candidate : undefined;
-}
-/** Reads and parses the webhook payload at GITHUB_EVENT_PATH; undefined when it cannot. */
-function readEventPayload(path) {
-    try {
-        return JSON.parse(readFileSync(path, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Reads every input once. Empty means "not given" (the runner passes unset inputs as ""),
- * and every bad value is reported together rather than one per run.
- */
-function parseActionInputs(getInput, env, readEvent = readEventPayload) {
-    const input = (name) => {
-        const value = getInput(name).trim();
-        return value === '' ? undefined : value;
-    };
-    const errors = [];
-    const take = (r, fallback) => {
-        if (r.ok)
-            return r.value;
-        errors.push(r.error);
-        return fallback;
-    };
-    const requested = take(parseEnum(Inputs.Command, input(Inputs.Command) ?? Defaults.command, ACTION_COMMANDS), 'validate');
-    const comment = take(parseBoolean(Inputs.Comment, input(Inputs.Comment), Defaults.comment), Defaults.comment);
-    const failOnDrift = take(parseBoolean(Inputs.FailOnDrift, input(Inputs.FailOnDrift), Defaults.failOnDrift), false);
-    const expiryWarningDays = take(parseDays(Inputs.ExpiryWarningDays, input(Inputs.ExpiryWarningDays), Defaults.expiryWarningDays), Defaults.expiryWarningDays);
-    if (errors.length > 0)
-        return err({ message: `invalid input: ${errors.join('; ')}` });
-    const rules = input(Inputs.Rules) ?? Defaults.rules;
-    const eventName = env['GITHUB_EVENT_NAME'] || undefined;
-    const resolved = requested === 'auto' ? resolveAutoCommand(env, readEvent) : { command: requested, reason: `command: ${requested}` };
-    const config = {
-        requested,
-        command: resolved.command,
-        reason: resolved.reason,
-        ...optional('eventName', eventName),
-        manifest: input(Inputs.Manifest) ?? Defaults.manifest,
-        rules,
-        rulesIsDefault: rules === Defaults.rules,
-        ...optional('githubToken', input(Inputs.GithubToken)),
-        comment,
-        ...optional('clusters', input(Inputs.Clusters)),
-        audience: input(Inputs.Audience) ?? Defaults.audience,
-        ...optional('state', input(Inputs.State)),
-        expiryWarningDays,
-        failOnDrift,
-    };
-    return ok(Object.freeze(config));
-}
-/**
- * `auto`: plan on pull requests, apply on a push to the default branch, validate otherwise.
- * When the default branch cannot be determined we validate: never apply by guesswork.
- */
-function resolveAutoCommand(env, readEvent) {
-    const event = env['GITHUB_EVENT_NAME'] ?? '';
-    if (event === 'pull_request' || event === 'pull_request_target')
-        return { command: 'plan', reason: `auto: ${event} event → plan` };
-    if (event !== 'push')
-        return { command: 'validate', reason: `auto: ${event || 'unknown'} event → validate` };
-    const ref = env['GITHUB_REF'] ?? '';
-    const path = env['GITHUB_EVENT_PATH'];
-    const defaultBranch = path ? defaultBranchOf(readEvent(path)) : undefined;
-    if (defaultBranch === undefined) {
-        return { command: 'validate', reason: 'auto: push event, but the default branch is unknown (no readable event payload) → validate' };
-    }
-    if (ref === `refs/heads/${defaultBranch}`)
-        return { command: 'apply', reason: `auto: push to the default branch ${defaultBranch} → apply` };
-    return { command: 'validate', reason: `auto: push to ${ref || 'an unknown ref'}, not the default branch ${defaultBranch} → validate` };
-}
-function defaultBranchOf(payload) {
-    if (typeof payload !== 'object' || payload === null)
-        return undefined;
-    const repository = payload.repository;
-    if (typeof repository !== 'object' || repository === null)
-        return undefined;
-    const branch = repository.default_branch;
-    return typeof branch === 'string' && branch !== '' ? branch : undefined;
-}
-/** `{ key: value }` when value is defined, `{}` otherwise (exactOptionalPropertyTypes forbids `key: undefined`). */
-function optional(key, value) {
-    return value === undefined ? {} : { [key]: value };
-}
-/** Every flag the CLI knows; the per-command lists below pick from these. */
-const FLAGS = {
-    manifest: { name: '--manifest', value: 'GLOB', description: `manifest file or glob; several files merge (default: ${constants_Defaults.manifest})` },
-    rules: { name: '--rules', value: 'FILE', description: `organisation rules file (default: ${constants_Defaults.rules} when it exists); not evaluated by this version yet` },
-    state: { name: '--state', value: 'FILE', description: 'plan against a state snapshot (from `export --format state`) instead of AWS' },
-    clusterGlob: { name: '--cluster', value: 'GLOB', description: 'only clusters whose logical name matches GLOB' },
-    clusterName: { name: '--cluster', value: 'NAME', description: 'the EKS cluster name (required)' },
-    yes: { name: '--yes', description: 'apply without asking for confirmation' },
-    region: { name: '--region', value: 'REGION', description: "the cluster's AWS region (default: from the SDK configuration)" },
-    output: { name: '--output', value: 'FILE', description: 'write to FILE instead of stdout' },
-    repo: { name: '--repo', value: 'OWNER/REPO', description: 'the GitHub repository the workflows run in (required)' },
-    branch: { name: '--branch', value: 'BRANCH', description: 'the branch that applies (default: main)' },
-    assumeRoles: { name: '--assume-roles', description: "assume each cluster's planRoleArn / roleArn from the default credentials" },
-    maxRate: {
-        name: '--max-rate',
-        value: 'N',
-        description: "at most N EKS requests per second per account and region (default: no cap; the SDK's adaptive retry backs off on throttling)",
-    },
-    expiryWarningDays: {
-        name: '--expiry-warning-days',
-        value: 'N',
-        description: `warn about access that expires within N days (default: ${constants_Defaults.expiryWarningDays})`,
-    },
-    failOnDrift: { name: '--fail-on-drift', description: 'exit 1 when drift exists' },
-};
-const COMMAND_SPECS = {
-    validate: {
-        synopsis: 'validate [--manifest GLOB] [--rules FILE] [--format text|json] [--expiry-warning-days N]',
-        summary: 'check manifests against the schema, the rules EKS enforces and the organisation rules; exit 1 on any error',
-        flags: [FLAGS.manifest, FLAGS.rules, FLAGS.expiryWarningDays],
-        formats: ['text', 'json'],
-        required: [],
-    },
-    plan: {
-        synopsis: 'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--assume-roles] [--max-rate N]',
-        summary: 'diff the manifest against the live clusters, or against a state snapshot with no AWS at all',
-        flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.maxRate],
-        formats: ['text', 'markdown', 'json'],
-        required: [],
-    },
-    apply: {
-        synopsis: 'apply [--manifest GLOB] [--cluster GLOB] [--yes]',
-        summary: 're-plan against live state, then apply the changes in a safe order',
-        flags: [FLAGS.manifest, FLAGS.rules, FLAGS.clusterGlob, FLAGS.yes, FLAGS.assumeRoles],
-        formats: ['text'],
-        required: [],
-    },
-    export: {
-        synopsis: 'export --cluster NAME [--region R] [--output FILE] [--format yaml|state]',
-        summary: 'write the live access entries of an EKS cluster as manifest YAML or as a state snapshot',
-        flags: [FLAGS.clusterName, FLAGS.region, FLAGS.output, FLAGS.manifest, FLAGS.assumeRoles],
-        formats: ['yaml', 'state'],
-        required: ['--cluster'],
-    },
-    'import-aws-auth': {
-        synopsis: 'import-aws-auth [FILE|-] --cluster NAME [--format yaml|json]',
-        summary: 'convert an aws-auth ConfigMap (kubectl get cm aws-auth -n kube-system -o yaml) into manifest entries',
-        flags: [FLAGS.clusterName],
-        formats: ['yaml', 'json'],
-        required: ['--cluster'],
-        positional: 'FILE',
-    },
-    'iam-policy': {
-        synopsis: 'iam-policy --repo OWNER/REPO [--manifest GLOB] [--branch main]',
-        summary: 'print least-privilege IAM and OIDC trust policies for the plan and apply roles',
-        flags: [FLAGS.repo, FLAGS.manifest, FLAGS.branch],
-        formats: ['json'],
-        required: ['--repo'],
-    },
-    drift: {
-        synopsis: 'drift [--manifest GLOB] [--cluster GLOB] [--format text|markdown|json] [--fail-on-drift]',
-        summary: 'classify differences between the live clusters and the manifest',
-        flags: [FLAGS.manifest, FLAGS.rules, FLAGS.state, FLAGS.clusterGlob, FLAGS.assumeRoles, FLAGS.failOnDrift],
-        formats: ['text', 'markdown', 'json'],
-        required: [],
-    },
-};
-/** Flags every command accepts, in addition to its own. */
-const COMMON_FLAGS = [
-    { name: '--format', value: 'FORMAT', description: 'output format' },
-    { name: '--help', description: 'show this help' },
-    { name: '--version', description: 'print the version' },
-];
-const HELP_FLAGS = new Set(['--help', '-h']);
-const VERSION_FLAGS = new Set(['--version', '-V']);
-/**
- * `eks-access-gate <command> [options]`. Options take their value as `--flag value` or
- * `--flag=value`; `--` ends the options. `--help` wins over every other problem on the line.
- */
-function parseCliArgs(argv) {
-    const [first, ...rest] = argv;
-    if (first === undefined)
-        return types_err({ message: 'no command given' });
-    if (HELP_FLAGS.has(first) || first === 'help')
-        return parseHelpTopic(rest[0]);
-    if (VERSION_FLAGS.has(first))
-        return types_ok({ kind: 'version' });
-    if (first.startsWith('-'))
-        return types_err({ message: `expected a command before ${quote(first)}` });
-    if (!isCliCommand(first)) {
-        const hint = didYouMean(first, CLI_COMMANDS);
-        return types_err({ message: `unknown command ${quote(first)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}` });
-    }
-    const options = rest.slice(0, rest.includes('--') ? rest.indexOf('--') : rest.length);
-    if (options.some((a) => HELP_FLAGS.has(a)))
-        return types_ok({ kind: 'help', command: first });
-    if (options.some((a) => VERSION_FLAGS.has(a)))
-        return types_ok({ kind: 'version' });
-    return parseCommandArgs(first, rest);
-}
-function parseHelpTopic(topic) {
-    if (topic === undefined || topic.startsWith('-'))
-        return types_ok({ kind: 'help' });
-    if (isCliCommand(topic))
-        return types_ok({ kind: 'help', command: topic });
-    const hint = didYouMean(topic, CLI_COMMANDS);
-    return types_err({ message: `unknown command ${quote(topic)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}` });
-}
-function isCliCommand(name) {
-    return CLI_COMMANDS.includes(name);
-}
-function parseCommandArgs(command, args) {
-    const spec = COMMAND_SPECS[command];
-    const allowed = [...spec.flags, COMMON_FLAGS[0]];
-    const values = new Map();
-    const positionals = [];
-    const fail = (message) => types_err({ message, command });
-    for (let i = 0; i < args.length; i++) {
-        const arg = args[i];
-        if (arg === '--') {
-            positionals.push(...args.slice(i + 1));
-            break;
-        }
-        if (arg === '-' || !arg.startsWith('-')) {
-            positionals.push(arg);
-            continue;
-        }
-        const eq = arg.indexOf('=');
-        const name = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
-        const inline = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : undefined;
-        const flag = allowed.find((f) => f.name === name);
-        if (flag === undefined)
-            return fail(unknownFlagMessage(name, command, allowed));
-        if (values.has(name))
-            return fail(`${name} given more than once`);
-        if (flag.value === undefined) {
-            if (inline !== undefined)
-                return fail(`${name} takes no value`);
-            values.set(name, true);
-            continue;
-        }
-        const value = inline ?? args[i + 1];
-        if (value === undefined || (inline === undefined && value.startsWith('--')) || value === '') {
-            return fail(`${name} needs a value (${flag.value})`);
-        }
-        if (inline === undefined)
-            i++;
-        values.set(name, value);
-    }
-    if (positionals.length > (spec.positional ? 1 : 0)) {
-        const extra = positionals[spec.positional ? 1 : 0];
-        // `validate eks-access.yaml` is the natural first try: say how to name the manifest instead
-        const takesManifest = spec.flags.includes(FLAGS.manifest) && !values.has('--manifest');
-        return fail(`unexpected argument ${quote(extra)}${takesManifest ? ` (to name the manifest, write --manifest ${extra})` : ''}`);
-    }
-    const missing = spec.required.filter((name) => !values.has(name));
-    if (missing.length > 0)
-        return fail(`missing ${missing.join(', ')}`);
-    const config = buildCliConfig(command, spec, values, positionals[0]);
-    return config.ok ? types_ok({ kind: 'run', config: config.value }) : fail(config.error);
-}
-function unknownFlagMessage(name, command, allowed) {
-    const own = allowed.map((f) => f.name);
-    const elsewhere = Object.values(FLAGS).some((f) => f.name === name);
-    if (elsewhere)
-        return `${name} is not an option of ${command}`;
-    const hint = didYouMean(name.replace(/^-+/, '--'), own);
-    return `unknown option ${quote(name)}${hint ? ` (did you mean ${hint}?)` : ''}`;
-}
-const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-function buildCliConfig(command, spec, values, positional) {
-    const str = (name) => {
-        const v = values.get(name);
-        return typeof v === 'string' ? v : undefined;
-    };
-    const errors = [];
-    const take = (r, fallback) => {
-        if (r.ok)
-            return r.value;
-        errors.push(r.error);
-        return fallback;
-    };
-    const defaultFormat = spec.formats[0] ?? 'text';
-    const format = take(parseEnum('--format', str('--format') ?? defaultFormat, spec.formats), defaultFormat);
-    const days = take(parseDays('--expiry-warning-days', str('--expiry-warning-days'), constants_Defaults.expiryWarningDays), 0);
-    const maxRate = take(parseRate('--max-rate', str('--max-rate')), undefined);
-    const repo = str('--repo');
-    if (repo !== undefined && !REPO.test(repo))
-        errors.push(`--repo must look like OWNER/REPO, got ${quote(repo)}`);
-    const region = str('--region');
-    if (region !== undefined && !REGION.test(region))
-        errors.push(`--region must be an AWS region such as eu-west-1, got ${quote(region)}`);
-    if (errors.length > 0)
-        return types_err(errors.join('; '));
-    const config = {
-        command,
-        manifest: str('--manifest') ?? constants_Defaults.manifest,
-        ...optional('rules', str('--rules')),
-        format,
-        ...optional('state', str('--state')),
-        ...optional('cluster', str('--cluster')),
-        yes: values.has('--yes'),
-        ...optional('region', region),
-        ...optional('output', str('--output')),
-        ...optional('repo', repo),
-        ...optional('branch', command === 'iam-policy' ? (str('--branch') ?? 'main') : undefined),
-        assumeRoles: values.has('--assume-roles'),
-        ...optional('maxRate', maxRate),
-        expiryWarningDays: days,
-        failOnDrift: values.has('--fail-on-drift'),
-        ...optional('input', command === 'import-aws-auth' ? (positional ?? '-') : undefined),
-    };
-    return types_ok(Object.freeze(config));
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Formats anything that was thrown. A non-Error throw (a string, an object, undefined) must still
- * produce a readable message rather than `[object Object]` or nothing at all.
- */
-function errorMessage(e) {
-    if (e instanceof Error)
-        return e.message || e.name;
-    if (typeof e === 'string')
-        return e;
-    if (e === undefined || e === null)
-        return String(e);
-    try {
-        const json = JSON.stringify(e);
-        if (json !== undefined)
-            return json;
-    }
-    catch {
-        // cyclic or otherwise unserialisable: fall through to String()
-    }
-    return String(e);
-}
-/** The stack of an Error, when there is one (shown only when debugging is switched on). */
-function errorStack(e) {
-    return e instanceof Error ? e.stack : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/render/problems.ts
-/**
- * Renders validation problems for people (text, with the source line and a caret), for machines
- * (the stable JSON of PRODUCT.md) and for the job summary (Markdown). Pure: strings in, string out.
- */
-
-const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', cyan: '\u001b[36m' };
-function painter(color) {
-    return color ? (style, text) => `${ANSI[style]}${text}${ANSI.reset}` : (_style, text) => text;
-}
-/**
- * Control characters (C0, DEL, C1) and bidi overrides in a manifest must not reach a terminal:
- * they could move the cursor, recolour the screen or reorder what a reviewer reads.
- */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-function sanitizeForTerminal(text) {
-    return text.replace(UNSAFE_CHARS, '?');
-}
-/** The path as the user should see it: relative to the working directory, `/`-separated. */
-function displayPath(file, cwd) {
-    const shown = cwd !== undefined && (0,external_node_path_.isAbsolute)(file) ? (0,external_node_path_.relative)(cwd, file) : file;
-    return shown.split(external_node_path_.sep).join('/');
-}
-function countProblems(problems) {
-    const errors = problems.filter((p) => p.severity === 'error').length;
-    return { errors, warnings: problems.length - errors };
-}
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-/** `2 errors, 1 warning in 3 files`, or `3 files valid` when there is nothing to report. */
-function summarizeProblems(problems, fileCount) {
-    if (problems.length === 0)
-        return `${plural(fileCount, 'file')} valid`;
-    const { errors, warnings } = countProblems(problems);
-    return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(fileCount, 'file')}`;
-}
-/** Text output: `FILE:LINE:COL: SEVERITY CODE: MESSAGE`, the source line, a caret, then a summary line. */
-function renderProblemsText(problems, sources, options) {
-    const paint = painter(options.color);
-    const blocks = problems.map((p) => renderProblemBlock(p, sources, options.cwd, paint));
-    const { errors, warnings } = countProblems(problems);
-    const summary = summarizeProblems(problems, options.fileCount);
-    const styled = errors > 0 ? paint('red', summary) : warnings > 0 ? paint('yellow', summary) : paint('green', summary);
-    // A blank line sets the summary apart from the last source snippet.
-    return [...blocks, ...(blocks.length > 0 ? [''] : []), paint('bold', styled)].join('\n') + '\n';
-}
-function renderProblemBlock(p, sources, cwd, paint) {
-    const where = sanitizeForTerminal(`${displayPath(p.file, cwd)}:${p.line}:${p.column}:`);
-    const severity = paint(p.severity === 'error' ? 'red' : 'yellow', p.severity);
-    const head = `${paint('bold', where)} ${severity} ${sanitizeForTerminal(p.code)}: ${sanitizeForTerminal(p.message)}`;
-    const snippet = sourceSnippet(sources.get(p.file), p.line, p.column, paint);
-    return snippet === undefined ? head : `${head}\n${snippet}`;
-}
-/** Widest source line shown; longer lines are cut to a window around the column. */
-const MAX_SNIPPET = 160;
-/**
- * The offending line with a caret under the column, e.g.
- * ```
- *   12 |     acessPolicies:
- *      |     ^
- * ```
- * Tabs before the column are kept in the caret line so it stays aligned. Undefined when the
- * line is not in the source (an empty file, a problem about the file as a whole).
- */
-function sourceSnippet(text, line, column, paint = painter(false)) {
-    if (text === undefined || line < 1)
-        return undefined;
-    const lines = text.replace(/^\uFEFF/, '').split('\n');
-    const raw = lines[line - 1];
-    if (raw === undefined)
-        return undefined;
-    const full = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const index = Math.min(Math.max(column, 1), full.length + 1) - 1;
-    const start = full.length > MAX_SNIPPET ? Math.max(0, Math.min(index - MAX_SNIPPET / 2, full.length - MAX_SNIPPET)) : 0;
-    const cutLeft = start > 0;
-    const cutRight = start + MAX_SNIPPET < full.length;
-    const shown = (cutLeft ? '...' : '') + full.slice(start, start + MAX_SNIPPET) + (cutRight ? '...' : '');
-    const before = (cutLeft ? '...' : '') + full.slice(start, index);
-    const pad = before.replace(/[^\t]/g, ' ');
-    const gutter = String(line);
-    const blank = ' '.repeat(gutter.length);
-    return [
-        `${paint('dim', `  ${gutter} |`)} ${sanitizeForTerminal(shown)}`,
-        `${paint('dim', `  ${blank} |`)} ${pad}${paint('cyan', '^')}`,
-    ].join('\n');
-}
-/** The stable machine-readable shape of PRODUCT.md, with exactly these keys in this order. */
-function renderProblemsJson(ok, problems) {
-    const shaped = problems.map((p) => ({
-        severity: p.severity,
-        code: p.code,
-        message: p.message,
-        file: p.file,
-        line: p.line,
-        column: p.column,
-    }));
-    return JSON.stringify({ ok, problems: shaped }, null, 2) + '\n';
-}
-/**
- * Escapes text from the manifest (or anything a pull request controls) for Markdown: every ASCII
- * punctuation character is backslash-escaped (CommonMark allows it for all of them, and GFM tables
- * honour `\|`), so no user value can open a link, an HTML tag, emphasis or a new table cell;
- * line breaks become spaces so a value cannot end the table row.
- */
-function escapeMarkdown(text) {
-    return sanitizeForTerminal(text.replace(/\r\n|\r|\n|\t/g, ' ')).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
-}
-/** At most this many rows in the table; the rest are counted in a closing line. */
-const MAX_SUMMARY_ROWS = 500;
-/**
- * The runner refuses a step summary over 1 MiB (GITHUB-RUNNER.md) and then shows none at all. A
- * message can quote a user value of any length (a 4 MB principalArn), so both the rows and each
- * message are capped; the budget leaves room for the heading and the closing line.
- */
-const MAX_SUMMARY_BYTES = (/* unused pure expression or super */ null && (1024 * 1024 - 16 * 1024));
-const MAX_SUMMARY_MESSAGE_CHARS = 2000;
-/** `text` cut to `max` characters (whole code points), with an ellipsis when cut. */
-function truncateText(text, max) {
-    if (text.length <= max)
-        return text;
-    const cut = text.slice(0, max - 1);
-    // do not leave half of a surrogate pair behind
-    return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
-}
-/** The job summary: a heading with the counts and a table of problems, everything user-controlled escaped. */
-function renderProblemsMarkdown(problems, options) {
-    const { errors } = countProblems(problems);
-    const icon = errors > 0 ? '❌' : problems.length > 0 ? '⚠️' : '✅';
-    const heading = `### ${icon} ${escapeMarkdown(options.title)}: ${escapeMarkdown(summarizeProblems(problems, options.fileCount))}`;
-    if (problems.length === 0)
-        return `${heading}\n`;
-    const head = [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |'];
-    let bytes = Buffer.byteLength(head.join('\n'), 'utf8');
-    const rows = [];
-    for (const p of problems.slice(0, MAX_SUMMARY_ROWS)) {
-        const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`;
-        const message = truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS);
-        const row = `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(message)} |`;
-        const size = Buffer.byteLength(row, 'utf8') + 1;
-        if (bytes + size > MAX_SUMMARY_BYTES)
-            break;
-        bytes += size;
-        rows.push(row);
-    }
-    const rest = problems.length - rows.length;
-    const more = rest > 0 ? ['', `… and ${rest} more (see the annotations or run \`eks-access-gate validate\`).`] : [];
-    return [...head, ...rows, ...more].join('\n') + '\n';
-}
-
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(1695);
+;// CONCATENATED MODULE: ./src/aws/client-config.ts
+/**
+ * The configuration every AWS client shares (EKS, STS, and IAM later): bounded time and a single
+ * attempt per request. Our own loop (retry.ts) retries, paced per account and region (pacer.ts),
+ * so the SDK must not retry behind its back nor keep a retry quota.
+ */
+const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+function awsClientConfig(t = {}) {
+    return {
+        maxAttempts: 1,
+        requestHandler: {
+            connectionTimeout: t.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+            requestTimeout: t.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+            throwOnRequestTimeout: true,
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/aws/port.ts
 /** A failed AWS call, with the service's error code (`ResourceNotFoundException`, …). */
 class AwsCallError extends Error {
@@ -50760,10 +56503,12 @@ class AwsCallError extends Error {
 ;// CONCATENATED MODULE: ./src/aws/credentials.ts
 
 
+
 /** STS AssumeRole (CLI `--assume-roles`), from the given or default credentials. */
 async function assumeRole(roleArn, opts) {
     const client = new dist_cjs/* STSClient */.iM({
         region: opts.region,
+        ...awsClientConfig(),
         ...(opts.sourceCredentials === undefined ? {} : { credentials: opts.sourceCredentials }),
         ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
     });
@@ -50784,9 +56529,13 @@ async function assumeRole(roleArn, opts) {
 }
 /** STS AssumeRoleWithWebIdentity (the action's OIDC path). The call is unsigned. */
 async function assumeRoleWithWebIdentity(roleArn, opts) {
-    const client = new STSClient({ region: opts.region, ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }) });
+    const client = new dist_cjs/* STSClient */.iM({
+        region: opts.region,
+        ...awsClientConfig(),
+        ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
+    });
     try {
-        const out = await client.send(new AssumeRoleWithWebIdentityCommand({
+        const out = await client.send(new dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
             RoleArn: roleArn,
             RoleSessionName: opts.sessionName,
             WebIdentityToken: opts.token,
@@ -50860,127 +56609,426 @@ function redact(message, secrets) {
     // Anything that looks like a JWT or a session token is dropped too.
     return out.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '***');
 }
-
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
-var retry = __nccwpck_require__(3609);
-;// CONCATENATED MODULE: ./src/aws/rate-limiter.ts
-
 /**
- * The SDK's adaptive retry, with one change: at most one rate cut per throttling episode.
- *
- * `DefaultRateLimiter` multiplies its send rate by 0.7 for EVERY throttled response. When ten
- * reads are in flight and the account's bucket runs dry, ten 429s arrive within a few
- * milliseconds and the rate falls to 0.7^10 ≈ 3% of what EKS allows; it then takes seconds to
- * climb back (measured against the local fake: a plan of 10 clusters × 200 entries took 2.0× the
- * rate-limit floor, with a dozen throttles). Those near-simultaneous 429s all answer the same burst,
- * so only the first of them within `windowMs` lowers the rate; the rest are still retried.
- *
- * The cut is also gentler and the recovery faster than the SDK's defaults (beta 0.7, scale 0.4:
- * back to the old rate only after cbrt(W·0.3/0.4) ≈ 5.3 s at W = 200/s): beta 0.9 and scale 4
- * come back in ≈ 1.7 s. Against the fake (`npm run bench`, default concurrency, quiet machine)
- * the plan took 1.98–2.03× the floor with the SDK's limiter, 1.56–1.81× with one cut per episode,
- * and 1.07–1.15× with one cut per episode plus these constants, for ~1% throttled attempts.
+ * Builds `credentialsFor` for a strategy. Each distinct role is assumed once: the provider is
+ * memoised per role, and concurrent callers share the pending promise (memoizeCredentials).
  */
-class OneCutPerEpisodeRateLimiter {
-    inner;
-    windowMs;
-    now;
-    lastCut = Number.NEGATIVE_INFINITY;
-    constructor(inner = new retry.DefaultRateLimiter({ beta: 0.9, scaleConstant: 4 }), windowMs = 1000, now = Date.now) {
-        this.inner = inner;
-        this.windowMs = windowMs;
-        this.now = now;
-    }
-    getSendToken() {
-        return this.inner.getSendToken();
-    }
-    updateClientSendingRate(response) {
-        if (isThrottling(response)) {
-            const t = this.now();
-            if (t - this.lastCut < this.windowMs)
-                return;
-            this.lastCut = t;
+function createCredentialsFor(strategy, opts) {
+    if (strategy.kind === 'ambient')
+        return () => undefined;
+    const providers = new Map();
+    const sessionName = sessionNameFor(opts.purpose, opts.env);
+    return (roleArn, region) => {
+        if (roleArn === undefined)
+            return undefined;
+        let provider = providers.get(roleArn);
+        if (!provider) {
+            const endpoint = stsEndpoint(region, opts.env);
+            const fetch = strategy.kind === 'assume-role'
+                ? () => assumeRole(roleArn, { region, sessionName, ...optionalEndpoint(endpoint) })
+                : () => assumeWithOidc(roleArn, region, sessionName, endpoint, strategy, opts);
+            const reveal = async () => {
+                const c = await fetch();
+                for (const secret of [c.secretAccessKey, c.sessionToken])
+                    if (secret)
+                        opts.onSecret?.(secret);
+                return c;
+            };
+            provider = memoizeCredentials(reveal, opts.now ? { now: opts.now } : {});
+            providers.set(roleArn, provider);
         }
-        this.inner.updateClientSendingRate(response);
+        return provider;
+    };
+}
+async function assumeWithOidc(roleArn, region, sessionName, endpoint, strategy, opts) {
+    const token = await strategy.getIdToken(strategy.audience);
+    opts.onSecret?.(token);
+    try {
+        return await assumeRoleWithWebIdentity(roleArn, { region, token, sessionName, ...optionalEndpoint(endpoint) });
+    }
+    catch (e) {
+        const claims = jwtClaims(token);
+        const sub = typeof claims['sub'] === 'string' ? claims['sub'] : '(none)';
+        const aud = Array.isArray(claims['aud'])
+            ? claims['aud'].join(',')
+            : typeof claims['aud'] === 'string'
+                ? claims['aud']
+                : strategy.audience;
+        const base = e instanceof AwsCallError ? e : contextError('AssumeRoleWithWebIdentity', `Could not assume role ${roleArn} with OIDC`, e, [token]);
+        throw new AwsCallError(base.operation, base.code, `${base.message}. The token's sub is "${sub}" and aud is "${aud}": the trust policy of ${roleArn} must allow ` +
+            `sts:AssumeRoleWithWebIdentity for the token.actions.githubusercontent.com provider with ` +
+            `token.actions.githubusercontent.com:aud = "${aud}" and token.actions.githubusercontent.com:sub matching "${sub}"`, base.status);
     }
 }
-/** What AdaptiveRetryStrategy passes for a throttled attempt: a RetryErrorInfo with errorType THROTTLING. */
-function isThrottling(response) {
-    return typeof response === 'object' && response !== null && response.errorType === 'THROTTLING';
+/** The payload of a JWT, decoded without verifying (only to explain a refusal; never trusted). */
+function jwtClaims(token) {
+    const payload = token.split('.')[1];
+    if (payload === undefined)
+        return {};
+    try {
+        const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : {};
+    }
+    catch {
+        return {};
+    }
 }
-/** A fresh strategy per client, so each (account, region, role) client learns its own rate. */
-function adaptiveRetryStrategy(maxAttempts) {
-    return new retry.AdaptiveRetryStrategy(maxAttempts, { rateLimiter: new OneCutPerEpisodeRateLimiter() });
+/**
+ * STS at the cluster's regional endpoint, in the region's partition (cn-* → amazonaws.com.cn);
+ * undefined when AWS_ENDPOINT_URL_STS (or AWS_ENDPOINT_URL) is set, so the SDK honours it.
+ */
+function stsEndpoint(region, env) {
+    if (env['AWS_ENDPOINT_URL_STS'] || env['AWS_ENDPOINT_URL'])
+        return undefined;
+    const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    return `https://sts.${region}.${suffix}`;
+}
+/** `eks-access-gate-plan-owner-repo-123456`, cut to STS's 64 characters of [\w+=,.@-]. */
+function sessionNameFor(purpose, env) {
+    // The run id identifies the run in CloudTrail: a long repository name is cut, never the run id.
+    const run = env['GITHUB_RUN_ID'] ? `-${env['GITHUB_RUN_ID'].slice(0, 20)}` : '';
+    const head = ['eks-access-gate', purpose, env['GITHUB_REPOSITORY']].filter((p) => !!p).join('-');
+    return toSessionName(`${head.slice(0, 64 - run.length)}${run}`);
+}
+function optionalEndpoint(endpoint) {
+    return endpoint === undefined ? {} : { endpoint };
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-eks/dist-cjs/index.js
 var client_eks_dist_cjs = __nccwpck_require__(4524);
+;// CONCATENATED MODULE: ./src/aws/pacer.ts
+/**
+ * Pacing per account and region: EKS throttles per account (and region), so every client of one
+ * account and region in this process — every role, reads and writes — sends through one `Pacer`
+ * taken from one `LimiterRegistry`.
+ *
+ * The pacer learns the sustainable rate from the service's answers and holds just under it:
+ * - slow start: the rate doubles every `SLOW_START_DOUBLING_MS` until the first throttle;
+ * - on a throttle (once per episode: a 429 for a request sent before the last cut answers the
+ *   burst that cut was for), the
+ *   rate is cut to `CUT` × the rate the service actually accepted just before (never
+ *   more than the current rate), so an overshoot in slow start lands just under the limit in one
+ *   step instead of several;
+ * - then it climbs back quickly to just under that level (`RECOVER`), holds there for
+ *   `PLATEAU_MS` after the cut, and probes above it slowly (`PROBE_PER_SECOND`); the next throttle cuts again. Like CUBIC, it spends most of its time
+ *   just under the last level that was throttled.
+ * Unlike the SDK's adaptive mode it never multiplies a cut per throttled response, never lets a
+ * retry quota run dry, and the rate it holds is shared by every client of the account and region.
+ * `maxRate` stays a hard ceiling.
+ */
+const SLOW_START_DOUBLING_MS = 250;
+/** After a throttle: the rate falls to CUT × what the service accepted. */
+const CUT = 0.92;
+/** …climbs back towards RECOVER × that level with this time constant… */
+const RECOVER = 0.97;
+const RECOVER_MS = 400;
+/** …holds there until this long after the cut (fewer throttle episodes at low rates)… */
+const PLATEAU_MS = 3000;
+/** …then probes above it by this share of it per second. */
+const PROBE_PER_SECOND = 0.015;
+/** Accepted answers over this window estimate the service's rate at a throttle. */
+const WINDOW_MS = 300;
+const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function createPacer(options = {}) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? realSleep;
+    const ceiling = options.maxRate !== undefined && options.maxRate > 0 ? options.maxRate : Number.POSITIVE_INFINITY;
+    const floor = Math.min(options.minRate ?? 1, ceiling);
+    let rate = Math.min(options.initialRate ?? 50, ceiling);
+    let slowStart = true;
+    /** The accepted rate measured at the last throttle: the service's limit as far as we know. */
+    let known = 0;
+    let lastUpdate = now();
+    let lastCut = Number.NEGATIVE_INFINITY;
+    let nextSend = 0;
+    /** Counts cuts, so sends that waited across a cut are rescheduled. */
+    let episode = 0;
+    /** Times of accepted requests within the last WINDOW_MS. */
+    const accepted = [];
+    const grow = (t) => {
+        const dt = Math.max(0, t - lastUpdate);
+        lastUpdate = t;
+        if (dt === 0 || rate >= ceiling)
+            return;
+        if (slowStart)
+            rate *= 2 ** (dt / SLOW_START_DOUBLING_MS);
+        else if (rate < RECOVER * known)
+            rate += (RECOVER * known - rate) * Math.min(1, dt / RECOVER_MS);
+        else
+            rate += known * PROBE_PER_SECOND * (Math.max(0, Math.min(dt, t - lastCut - PLATEAU_MS)) / 1000);
+        rate = Math.min(rate, ceiling);
+    };
+    const prune = (t) => {
+        while (accepted.length > 0 && (accepted[0] ?? t) <= t - WINDOW_MS)
+            accepted.shift();
+    };
+    return {
+        async acquire() {
+            for (;;) {
+                const t = now();
+                grow(t);
+                const start = Math.max(t, nextSend);
+                nextSend = start + 1000 / rate;
+                if (start <= t)
+                    return episode;
+                const scheduledIn = episode;
+                await sleep(start - t);
+                // A throttle while this send waited: its slot was spaced at the rate that overshot, so it
+                // takes a new slot at the cut rate instead of adding to the burst.
+                if (episode === scheduledIn)
+                    return episode;
+            }
+        },
+        onAccepted() {
+            const t = now();
+            accepted.push(t);
+            prune(t);
+        },
+        onThrottled(ticket) {
+            const t = now();
+            if (ticket !== undefined && ticket < episode)
+                return;
+            lastCut = t;
+            prune(t);
+            grow(t);
+            // What the service took over the last second is the best estimate of its rate; a full
+            // window is needed for that (early on, the account's burst inflates a short one).
+            const span = t - (accepted[0] ?? t);
+            const seen = span >= WINDOW_MS / 2 ? (accepted.length * 1000) / span : rate;
+            known = Math.max(floor, Math.min(rate, seen));
+            rate = Math.max(floor, CUT * known);
+            slowStart = false;
+            // Start the new spacing now; sends already waiting reschedule themselves (see acquire).
+            episode++;
+            nextSend = t + 1000 / rate;
+        },
+        get rate() {
+            return rate;
+        },
+    };
+}
+/** One registry per process (or per test): every EKS/IAM client of an account and region shares its pacer. */
+function createLimiterRegistry(options = {}) {
+    const pacers = new Map();
+    return {
+        limiterFor(accountId, region) {
+            const key = `${accountId}|${region}`;
+            let pacer = pacers.get(key);
+            if (!pacer) {
+                pacer = createPacer(options);
+                pacers.set(key, pacer);
+            }
+            return pacer;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/retry.ts
+
+const DEFAULT_CLUSTER_TIMEOUT_MS = 300_000;
+/** setTimeout-based sleep that clears its timer when `signal` aborts (so no timer keeps the process alive). */
+const retry_realSleep = (ms, signal) => new Promise((resolve) => {
+    if (signal?.aborted)
+        return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+});
+const THROTTLE_CODES = /^(Throttling|ThrottlingException|ThrottledException|TooManyRequestsException|RequestLimitExceeded|RequestThrottled(Exception)?|SlowDown|PriorThrottledRequestException|ProvisionedThroughputExceededException)$/;
+const NETWORK_CODES = /^(TimeoutError|RequestTimeout|RequestTimeoutException|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ECONNABORTED|NetworkingError|socket hang up)$/;
+function classify(e) {
+    if (e.status === 429 || THROTTLE_CODES.test(e.code))
+        return 'throttle';
+    if (e.status !== undefined && e.status >= 500)
+        return 'server';
+    if (e.status === undefined && (NETWORK_CODES.test(e.code) || /timed? ?out|socket hang up|ECONN/i.test(e.message)))
+        return 'network';
+    return 'fatal';
+}
+/** Thrown when the deadline passes while a call keeps being throttled or failing with 5xx. */
+class DeadlineError extends AwsCallError {
+    last;
+    waitedMs;
+    attempts;
+    constructor(operation, last, waitedMs, attempts) {
+        super(operation, 'ClusterTimeout', last
+            ? `still ${last.code} after ${attempts} attempt(s) over ${Math.round(waitedMs / 1000)} s (last: ${last.message})`
+            : `no answer within the cluster deadline (${Math.round(waitedMs / 1000)} s)`, last?.status);
+        this.last = last;
+        this.waitedMs = waitedMs;
+        this.attempts = attempts;
+    }
+}
+/** `attempt` gets a signal that aborts when the deadline passes while it runs. */
+async function withRetry(operation, attempt, policy) {
+    const started = policy.now();
+    const random = policy.random ?? Math.random;
+    const base = policy.baseDelayMs ?? 100;
+    const cap = policy.maxDelayMs ?? 5000;
+    const networkAttempts = policy.networkAttempts ?? 3;
+    let attempts = 0;
+    let networkFailures = 0;
+    let last;
+    for (;;) {
+        if (policy.now() >= policy.deadlineAt)
+            throw new DeadlineError(operation, last, policy.now() - started, attempts);
+        attempts++;
+        try {
+            return await raceDeadline(operation, attempt, policy, started, attempts);
+        }
+        catch (e) {
+            if (e instanceof DeadlineError)
+                throw e;
+            const error = e instanceof AwsCallError ? e : new AwsCallError(operation, e instanceof Error ? e.name : 'Error', String(e));
+            const kind = classify(error);
+            if (kind === 'fatal')
+                throw error;
+            if (kind === 'network' && ++networkFailures >= networkAttempts)
+                throw error;
+            last = error;
+            // Full jitter: spreads the retries of a throttled burst instead of sending them together.
+            const delay = Math.min(cap, base * 2 ** Math.min(attempts - 1, 16)) * (0.5 + random() / 2);
+            const left = policy.deadlineAt - policy.now();
+            if (left <= 0)
+                throw new DeadlineError(operation, last, policy.now() - started, attempts);
+            policy.onRetry?.(kind, error);
+            await policy.sleep(Math.min(delay, left));
+        }
+    }
+}
+/** The attempt, abandoned (its result ignored) when the deadline passes first. */
+function raceDeadline(operation, attempt, policy, started, attempts) {
+    const request = new AbortController();
+    const left = policy.deadlineAt - policy.now();
+    if (!Number.isFinite(left))
+        return attempt(request.signal);
+    const timer = new AbortController();
+    return Promise.race([
+        attempt(request.signal).finally(() => timer.abort()),
+        (policy.deadlineSleep ?? retry_realSleep)(Math.max(0, left), timer.signal).then(() => {
+            if (timer.signal.aborted)
+                return new Promise(() => undefined);
+            request.abort();
+            throw new DeadlineError(operation, undefined, policy.now() - started, attempts);
+        }),
+    ]);
+}
+
 ;// CONCATENATED MODULE: ./src/aws/eks-sdk.ts
 
 
 
-const DEFAULT_MAX_ATTEMPTS = 5;
+
+
 function createEksMetrics() {
-    return { calls: 0, retries: 0 };
+    return { calls: 0, retries: 0, throttled: 0 };
 }
 function createEksClient(opts) {
     return new client_eks_dist_cjs/* EKSClient */.JQJ({
         region: opts.region,
-        maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        retryMode: opts.retryMode ?? 'adaptive',
-        ...(opts.retryStrategy !== undefined
-            ? { retryStrategy: opts.retryStrategy }
-            : (opts.retryMode ?? 'adaptive') === 'adaptive'
-                ? { retryStrategy: adaptiveRetryStrategy(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS) }
-                : {}),
+        ...awsClientConfig(opts),
         ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
         ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
     });
 }
-function createEksApi(opts) {
-    return eksApiFromClient(createEksClient(opts), opts.metrics);
+function createEksApi(opts, context) {
+    return eksApiFromClient(createEksClient(opts), opts, context);
 }
 /**
- * A factory that shares one client per (region, account, role), so the adaptive retry's rate
- * limiter sees all traffic of one account and region instead of each cluster backing off alone.
+ * A factory that shares one SDK client per (region, account, role) and paces every request
+ * through `limiters.limiterFor(account, region)`. Each call of the factory returns a port bound
+ * to its CallContext (the cluster's deadline).
  */
 function createEksApiFactory(opts = {}) {
-    const apis = new Map();
-    const { credentialsFor, ...rest } = opts;
-    return (target) => {
+    const clients = new Map();
+    const { credentialsFor, limiters, ...rest } = opts;
+    const fallback = new Map();
+    return (target, context) => {
         const key = `${target.region}|${target.accountId}|${target.roleArn ?? ''}`;
-        let api = apis.get(key);
-        if (!api) {
+        let client = clients.get(key);
+        if (!client) {
             const credentials = credentialsFor?.(target);
-            api = createEksApi({ ...rest, region: target.region, ...(credentials === undefined ? {} : { credentials }) });
-            apis.set(key, api);
+            client = createEksClient({
+                ...rest,
+                region: target.region,
+                ...(credentials === undefined ? {} : { credentials }),
+            });
+            clients.set(key, client);
         }
-        return api;
+        let pacer = limiters?.limiterFor(target.accountId, target.region);
+        if (!pacer) {
+            const k = `${target.accountId}|${target.region}`;
+            pacer = fallback.get(k) ?? createPacer();
+            fallback.set(k, pacer);
+        }
+        return eksApiFromClient(client, { ...rest, pacer }, context);
     };
 }
+const DEFAULT_MAX_PAGES = 10_000;
 /** The port over an existing client (tests pass a client mocked with aws-sdk-client-mock). */
-function eksApiFromClient(client, metrics) {
-    const count = (attempts) => {
-        if (!metrics)
-            return;
-        const n = Math.max(1, attempts ?? 1);
-        metrics.calls += n;
-        metrics.retries += n - 1;
-    };
-    const call = async (operation, send) => {
+function eksApiFromClient(client, opts = {}, context) {
+    const { metrics } = opts;
+    const pacer = opts.pacer ?? createPacer();
+    const now = opts.now ?? Date.now;
+    const sleep = opts.sleep ?? retry_realSleep;
+    const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+    const call = (operation, send) => withRetry(operation, async (signal) => {
+        const ticket = await pacer.acquire();
+        if (metrics)
+            metrics.calls++;
         try {
-            const out = await send();
-            count(out.$metadata?.attempts);
+            const out = await send(signal);
+            pacer.onAccepted();
             return out;
         }
         catch (e) {
-            count(attemptsOf(e));
-            throw toAwsCallError(operation, e);
+            const error = toAwsCallError(operation, e);
+            if (classify(error) === 'throttle') {
+                pacer.onThrottled(ticket);
+                if (metrics)
+                    metrics.throttled = (metrics.throttled ?? 0) + 1;
+            }
+            else
+                pacer.onAccepted();
+            throw error;
+        }
+    }, {
+        deadlineAt: context?.deadlineAt ?? now() + (opts.callTimeoutMs ?? DEFAULT_CLUSTER_TIMEOUT_MS),
+        now,
+        sleep,
+        ...(opts.deadlineSleep === undefined ? {} : { deadlineSleep: opts.deadlineSleep }),
+        ...(opts.baseDelayMs === undefined ? {} : { baseDelayMs: opts.baseDelayMs }),
+        ...(opts.networkAttempts === undefined ? {} : { networkAttempts: opts.networkAttempts }),
+        onRetry: () => {
+            if (metrics)
+                metrics.retries++;
+        },
+    });
+    /** Every page, one request each; a token seen twice or too many pages is an error, not a loop. */
+    const pages = async (operation, page, take) => {
+        const seen = new Set();
+        let token;
+        for (let n = 1;; n++) {
+            const t = token;
+            const out = await call(operation, (signal) => page(t, signal));
+            take(out);
+            token = out.nextToken || undefined;
+            if (token === undefined)
+                return;
+            if (seen.has(token))
+                throw new AwsCallError(operation, 'RepeatedNextToken', `EKS returned the same nextToken twice after ${n} page(s); the list cannot be read completely`);
+            if (n >= maxPages)
+                throw new AwsCallError(operation, 'TooManyPages', `more than ${maxPages} pages; the list cannot be read completely`);
+            seen.add(token);
         }
     };
     return {
         async describeCluster(name) {
-            const out = await call('DescribeCluster', () => client.send(new client_eks_dist_cjs/* DescribeClusterCommand */.hV5({ name })));
+            const out = await call('DescribeCluster', (abortSignal) => client.send(new client_eks_dist_cjs/* DescribeClusterCommand */.hV5({ name }), { abortSignal }));
             const c = out.cluster;
             const mode = c?.accessConfig?.authenticationMode;
             // A mode this release does not know must not pass for CONFIG_MAP (or anything else): the
@@ -50998,17 +57046,14 @@ function eksApiFromClient(client, metrics) {
         },
         async listAccessEntries(name) {
             const principals = [];
-            let nextToken;
-            do {
-                const token = nextToken;
-                const out = await call('ListAccessEntries', () => client.send(new client_eks_dist_cjs/* ListAccessEntriesCommand */.yTN({ clusterName: name, ...(token === undefined ? {} : { nextToken: token }) })));
-                principals.push(...(out.accessEntries ?? []));
-                nextToken = out.nextToken;
-            } while (nextToken);
+            await pages('ListAccessEntries', (token, abortSignal) => client.send(new client_eks_dist_cjs/* ListAccessEntriesCommand */.yTN({
+                clusterName: name,
+                ...(token === undefined ? {} : { nextToken: token }),
+            }), { abortSignal }), (out) => principals.push(...(out.accessEntries ?? [])));
             return principals;
         },
         async describeAccessEntry(name, principalArn) {
-            const out = await call('DescribeAccessEntry', () => client.send(new client_eks_dist_cjs/* DescribeAccessEntryCommand */.VV3({ clusterName: name, principalArn })));
+            const out = await call('DescribeAccessEntry', (abortSignal) => client.send(new client_eks_dist_cjs/* DescribeAccessEntryCommand */.VV3({ clusterName: name, principalArn }), { abortSignal }));
             const e = out.accessEntry;
             return {
                 principalArn: e?.principalArn ?? principalArn,
@@ -51017,75 +57062,79 @@ function eksApiFromClient(client, metrics) {
                 tags: e?.tags ?? {},
                 ...(e?.username === undefined ? {} : { username: e.username }),
                 ...(e?.accessEntryArn === undefined ? {} : { accessEntryArn: e.accessEntryArn }),
+                ...(e?.createdAt ? { createdAt: e.createdAt.toISOString() } : {}),
             };
         },
         async listAssociatedAccessPolicies(name, principalArn) {
             const policies = [];
-            let nextToken;
-            do {
-                const token = nextToken;
-                const out = await call('ListAssociatedAccessPolicies', () => client.send(new client_eks_dist_cjs/* ListAssociatedAccessPoliciesCommand */.kFG({ clusterName: name, principalArn, ...(token === undefined ? {} : { nextToken: token }) })));
+            await pages('ListAssociatedAccessPolicies', (token, abortSignal) => client.send(new client_eks_dist_cjs/* ListAssociatedAccessPoliciesCommand */.kFG({
+                clusterName: name,
+                principalArn,
+                ...(token === undefined ? {} : { nextToken: token }),
+            }), { abortSignal }), (out) => {
                 for (const p of out.associatedAccessPolicies ?? []) {
                     const policy = toAssociatedPolicy(p);
                     if (policy)
                         policies.push(policy);
                 }
-                nextToken = out.nextToken;
-            } while (nextToken);
+            });
             return policies;
         },
         async listAccessPolicies() {
             const policies = [];
-            let nextToken;
-            do {
-                const token = nextToken;
-                const out = await call('ListAccessPolicies', () => client.send(new client_eks_dist_cjs/* ListAccessPoliciesCommand */._VY(token === undefined ? {} : { nextToken: token })));
+            await pages('ListAccessPolicies', (token, abortSignal) => client.send(new client_eks_dist_cjs/* ListAccessPoliciesCommand */._VY(token === undefined ? {} : { nextToken: token }), { abortSignal }), (out) => {
                 for (const p of out.accessPolicies ?? [])
                     if (p.name !== undefined && p.arn !== undefined)
                         policies.push({ name: p.name, arn: p.arn });
-                nextToken = out.nextToken;
-            } while (nextToken);
+            });
             return policies;
         },
         async createAccessEntry(name, entry) {
             // Empty groups and tags are left out: non-STANDARD types take no groups.
-            await call('CreateAccessEntry', () => client.send(new client_eks_dist_cjs/* CreateAccessEntryCommand */.c6K({
+            await call('CreateAccessEntry', (abortSignal) => client.send(new client_eks_dist_cjs/* CreateAccessEntryCommand */.c6K({
                 clusterName: name,
                 principalArn: entry.principalArn,
                 type: entry.type,
                 ...(entry.username === undefined ? {} : { username: entry.username }),
                 ...(entry.kubernetesGroups.length === 0 ? {} : { kubernetesGroups: [...entry.kubernetesGroups] }),
                 ...(Object.keys(entry.tags).length === 0 ? {} : { tags: { ...entry.tags } }),
-            })));
+            }), { abortSignal }));
         },
         async updateAccessEntry(name, principalArn, fields) {
             // kubernetesGroups is declarative (the list replaces the old one), so it is always sent.
-            await call('UpdateAccessEntry', () => client.send(new client_eks_dist_cjs/* UpdateAccessEntryCommand */.N9Z({
+            await call('UpdateAccessEntry', (abortSignal) => client.send(new client_eks_dist_cjs/* UpdateAccessEntryCommand */.N9Z({
                 clusterName: name,
                 principalArn,
                 kubernetesGroups: [...fields.kubernetesGroups],
                 ...(fields.username === undefined ? {} : { username: fields.username }),
-            })));
+            }), { abortSignal }));
         },
         async deleteAccessEntry(name, principalArn) {
-            await call('DeleteAccessEntry', () => client.send(new client_eks_dist_cjs/* DeleteAccessEntryCommand */.dew({ clusterName: name, principalArn })));
+            await call('DeleteAccessEntry', (abortSignal) => client.send(new client_eks_dist_cjs/* DeleteAccessEntryCommand */.dew({ clusterName: name, principalArn }), { abortSignal }));
         },
         async associateAccessPolicy(name, principalArn, policyArn, accessScope) {
-            await call('AssociateAccessPolicy', () => client.send(new client_eks_dist_cjs/* AssociateAccessPolicyCommand */._33({
+            await call('AssociateAccessPolicy', (abortSignal) => client.send(new client_eks_dist_cjs/* AssociateAccessPolicyCommand */._33({
                 clusterName: name,
                 principalArn,
                 policyArn,
                 accessScope: accessScope.type === 'namespace' ? { type: 'namespace', namespaces: [...accessScope.namespaces] } : { type: 'cluster' },
-            })));
+            }), { abortSignal }));
         },
         async disassociateAccessPolicy(name, principalArn, policyArn) {
-            await call('DisassociateAccessPolicy', () => client.send(new client_eks_dist_cjs/* DisassociateAccessPolicyCommand */.moA({ clusterName: name, principalArn, policyArn })));
+            await call('DisassociateAccessPolicy', (abortSignal) => client.send(new client_eks_dist_cjs/* DisassociateAccessPolicyCommand */.moA({
+                clusterName: name,
+                principalArn,
+                policyArn,
+            }), { abortSignal }));
         },
         async tagResource(resourceArn, tags) {
-            await call('TagResource', () => client.send(new client_eks_dist_cjs/* TagResourceCommand */.eqU({ resourceArn, tags: { ...tags } })));
+            await call('TagResource', (abortSignal) => client.send(new client_eks_dist_cjs/* TagResourceCommand */.eqU({ resourceArn, tags: { ...tags } }), { abortSignal }));
         },
         async updateAuthenticationMode(name, mode) {
-            const out = await call('UpdateClusterConfig', () => client.send(new client_eks_dist_cjs/* UpdateClusterConfigCommand */.RSy({ name, accessConfig: { authenticationMode: mode } })));
+            const out = await call('UpdateClusterConfig', (abortSignal) => client.send(new client_eks_dist_cjs/* UpdateClusterConfigCommand */.RSy({
+                name,
+                accessConfig: { authenticationMode: mode },
+            }), { abortSignal }));
             return { updateId: out.update?.id ?? '' };
         },
     };
@@ -51100,10 +57149,6 @@ function toAssociatedPolicy(p) {
     const namespaces = type === 'namespace' ? [...new Set(p.accessScope?.namespaces ?? [])].sort() : [];
     return { policyArn: p.policyArn, accessScope: { type, namespaces } };
 }
-function attemptsOf(e) {
-    const meta = e?.$metadata;
-    return typeof meta?.attempts === 'number' ? meta.attempts : undefined;
-}
 /**
  * Maps any failure of an SDK call to `AwsCallError(operation, code, message, status)`:
  * the service's error code is the SDK error's `name` (`ResourceNotFoundException`, …);
@@ -51114,85 +57159,49 @@ function toAwsCallError(operation, e) {
         return e;
     if (e instanceof Error) {
         const status = e.$metadata?.httpStatusCode;
-        const code = e.name && e.name !== 'Error' ? e.name : e.code ?? 'Error';
+        const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
         return new AwsCallError(operation, String(code), e.message || code, typeof status === 'number' ? status : undefined);
     }
     return new AwsCallError(operation, 'Error', String(e));
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./src/aws/limit.ts
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
+var client_iam_dist_cjs = __nccwpck_require__(6764);
+;// CONCATENATED MODULE: ./src/types.ts
 /**
- * A small concurrency (and optional rate) limiter, so reads against one account and region
- * stay under EKS's request rate instead of relying on throttling + retries alone.
- * No dependency: p-limit would do, but this is twenty lines.
+ * The shared data model of eks-access-gate. Every stage of the pipeline takes and returns
+ * these plain, JSON-serialisable values; nothing here does I/O.
+ *
+ *   loadManifests → validateSchema → buildManifest → checkEksRules → resolveDesired
+ *   → readLiveState | loadStateSnapshot → planCluster (diff) → orderActions → renderPlan
  */
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function createLimiter(options) {
-    const concurrency = Math.max(1, Math.floor(options.concurrency));
-    const interval = options.ratePerSecond !== undefined && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? realSleep;
-    const queue = [];
-    let active = 0;
-    // Earliest time the next task may start when a rate is set (a leaky bucket with no burst).
-    let nextStart = 0;
-    const release = () => {
-        const next = queue.shift();
-        // Hand the slot straight to the next waiter, so `active` stays put.
-        if (next)
-            next();
-        else
-            active--;
-    };
-    const acquire = () => {
-        if (active < concurrency) {
-            active++;
-            return Promise.resolve();
-        }
-        return new Promise((resolve) => queue.push(() => resolve()));
-    };
-    const pace = async () => {
-        if (interval === 0)
-            return;
-        const t = now();
-        const start = Math.max(t, nextStart);
-        nextStart = start + interval;
-        if (start > t)
-            await sleep(start - t);
-    };
-    return {
-        async run(task) {
-            await acquire();
-            try {
-                // Paced inside the slot: pacing first would let slot waits bunch starts into bursts,
-                // and a single throttle makes the SDK's adaptive mode slow down for seconds.
-                await pace();
-                return await task();
-            }
-            finally {
-                release();
-            }
-        },
-        get active() {
-            return active;
-        },
-        get pending() {
-            return queue.length;
-        },
-    };
+const types_ok = (value) => ({ ok: true, value });
+const types_err = (error) => ({ ok: false, error });
+function problemAt(loc, severity, code, message) {
+    return { severity, code, message, file: loc.file, line: loc.line, column: loc.column };
 }
-/** One limiter per key (e.g. `account|region`), created on first use. */
-function createKeyedLimiter(options) {
-    const limiters = new Map();
-    return (key) => {
-        let limiter = limiters.get(key);
-        if (!limiter) {
-            limiter = createLimiter(options);
-            limiters.set(key, limiter);
-        }
-        return limiter;
+/** Entry types EKS knows (EKS-API.md §4). `type` is a plain string in the API model. */
+const ENTRY_TYPES = ['STANDARD', 'EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX', 'EC2', 'HYPERPOD_LINUX'];
+/** The username EKS itself gives node entries (EKS-API.md §4); users cannot choose it. */
+const NODE_USERNAMES = {
+    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
+    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
+    FARGATE_LINUX: 'system:node:{{SessionName}}',
+    HYBRID_LINUX: 'system:node:{{SessionName}}',
+};
+/** Entry types that cannot hold access policies (EKS-API.md §4); EC2 may hold AmazonEKSAutoNodePolicy. */
+const TYPES_WITHOUT_POLICIES = new Set(['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX']);
+// ───────────────────────────── plan ─────────────────────────────
+const OWNERSHIP_TAG_KEY = 'managed-by';
+const OWNERSHIP_TAG_VALUE = 'eks-access-gate';
+/** Shared by the live read (src/aws/read-state.ts) and the diff (src/plan/diff.ts), so a snapshot and a live read say the same. */
+const CONFIG_MAP_ERROR_CODE = 'ConfigMapAuthenticationMode';
+function configMapModeError(where = 'the cluster') {
+    return {
+        code: CONFIG_MAP_ERROR_CODE,
+        message: `${where} uses authentication mode CONFIG_MAP: access entries need API or API_AND_CONFIG_MAP. ` +
+            'Set authenticationMode: API_AND_CONFIG_MAP on the cluster in the manifest to plan the (one-way) switch, ' +
+            'after converting the aws-auth ConfigMap with `eks-access-gate import-aws-auth`.',
     };
 }
 
@@ -51251,7 +57260,7 @@ function parseIamResource(head, resource) {
     if (name === '')
         return invalid('empty-name', `the ${type} name after "${type}/${segments.map((s) => `${s}/`).join('')}" is empty`);
     if (!IAM_NAME.test(name)) {
-        return invalid('name', `${type} name "${name}" is not 1–64 of letters, digits and +=,.@_-`);
+        return invalid('name', `${type} name "${visible(name)}" is not 1–64 of letters, digits and +=,.@_-`);
     }
     const pathProblem = checkPath(segments);
     if (pathProblem !== undefined)
@@ -51265,7 +57274,11 @@ function checkPath(segments) {
     if (bad === '')
         return 'the path has an empty segment ("//")';
     if (bad !== undefined)
-        return `path segment "${bad}" has characters IAM does not allow`;
+        return `path segment "${visible(bad)}" has characters IAM does not allow`;
+    // "." and ".." are legal characters but read as relative references: reject them as ambiguous.
+    const relative = segments.find((s) => s === '.' || s === '..');
+    if (relative !== undefined)
+        return `path segment "${relative}" is a relative reference, not a directory name`;
     if (segments.join('/').length + 2 > MAX_PATH)
         return `the path is longer than ${MAX_PATH} characters`;
     return undefined;
@@ -51302,6 +57315,11 @@ function describeNonArn(value) {
     if (value === '')
         return 'it is empty';
     return 'it does not start with "arn:"';
+}
+/** Invisible and non-ASCII characters as \uXXXX, so a message shows a zero-width space; cut to 80 characters. */
+function visible(s) {
+    const shown = s.replace(/[^\u0020-\u007E]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
+    return shown.length <= 80 ? shown : `${shown.slice(0, 79)}…`;
 }
 function isPartition(value) {
     return PARTITIONS.includes(value);
@@ -51342,6 +57360,216 @@ function accountOfClusterArn(arn) {
 function accountOfArn(arn) {
     const account = arn.split(':')[4];
     return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/aws/iam-sdk.ts
+
+
+
+
+
+
+const HOME_REGION = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
+function createIamClient(opts = {}) {
+    return new client_iam_dist_cjs/* IAMClient */.h8v({
+        region: opts.region ?? HOME_REGION[opts.partition ?? 'aws'],
+        ...awsClientConfig(opts),
+        ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
+        ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
+    });
+}
+function createIamApi(opts = {}) {
+    return iamApiFromClient(createIamClient(opts), opts.callTimeoutMs);
+}
+/** One client per (partition, account, role). */
+function createIamApiFactory(opts = {}) {
+    const apis = new Map();
+    const { credentialsFor, ...rest } = opts;
+    return (target) => {
+        const key = `${target.partition}|${target.accountId}|${target.roleArn ?? ''}`;
+        let api = apis.get(key);
+        if (!api) {
+            const credentials = credentialsFor?.(target);
+            api = createIamApi({ ...rest, partition: target.partition, ...(credentials === undefined ? {} : { credentials }) });
+            apis.set(key, api);
+        }
+        return api;
+    };
+}
+/** The port over an existing client (tests may pass one pointed at the local fake). */
+function iamApiFromClient(client, callTimeoutMs = DEFAULT_CLUSTER_TIMEOUT_MS) {
+    return {
+        async getPrincipal(principalArn) {
+            const parsed = parsePrincipalArn(principalArn);
+            if (!parsed.ok || (parsed.value.kind !== 'role' && parsed.value.kind !== 'user')) {
+                throw new AwsCallError('GetPrincipal', 'UnsupportedPrincipal', `${principalArn} is not an IAM role or user ARN`);
+            }
+            const { kind, name } = parsed.value;
+            const operation = kind === 'role' ? 'GetRole' : 'GetUser';
+            try {
+                const found = await withRetry(operation, async (abortSignal) => {
+                    try {
+                        return kind === 'role'
+                            ? (await client.send(new client_iam_dist_cjs/* GetRoleCommand */.kbp({ RoleName: name }), { abortSignal })).Role
+                            : (await client.send(new client_iam_dist_cjs/* GetUserCommand */.T3b({ UserName: name }), { abortSignal })).User;
+                    }
+                    catch (e) {
+                        throw toAwsCallError(operation, e);
+                    }
+                }, { deadlineAt: Date.now() + callTimeoutMs, now: Date.now, sleep: retry_realSleep });
+                if (found?.CreateDate === undefined)
+                    throw new AwsCallError(operation, 'MissingCreateDate', `${operation} returned no CreateDate for ${principalArn}`);
+                return { exists: true, createDate: found.CreateDate, ...(found.Arn === undefined ? {} : { arn: found.Arn }) };
+            }
+            catch (e) {
+                const error = toAwsCallError(operation, e);
+                if (error.code === 'NoSuchEntityException' || error.code === 'NoSuchEntity')
+                    return { exists: false };
+                throw error;
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/edge.ts
+
+
+
+function createAwsEdge(roles) {
+    // One registry per run; the first command's ceiling holds for the run (a run is one command).
+    let limiters;
+    const limitersFor = (maxRate) => (limiters ??= createLimiterRegistry(maxRate === undefined ? {} : { maxRate }));
+    return {
+        eks(edge) {
+            const credentialsFor = edge.assumeRoles ? roles[edge.purpose] : undefined;
+            return createEksApiFactory({
+                limiters: limitersFor(edge.maxRate),
+                ...(credentialsFor === undefined ? {} : { credentialsFor: (t) => credentialsFor(t.roleArn, t.region) }),
+            });
+        },
+        iam(edge) {
+            const credentialsFor = edge.assumeRoles ? roles[edge.purpose] : undefined;
+            // IAM is global: a role is assumed through STS in its partition's home region.
+            return credentialsFor === undefined
+                ? createIamApiFactory()
+                : createIamApiFactory({ credentialsFor: (t) => credentialsFor(t.roleArn, IAM_HOME_REGION[t.partition]) });
+        },
+        // export names a cluster outside any manifest: no account is known before the first answer,
+        // so its client paces on its own.
+        eksForCluster: (target) => createEksApi({ region: target.region }),
+    };
+}
+const IAM_HOME_REGION = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
+
+;// CONCATENATED MODULE: ./src/constants.ts
+/**
+ * User-facing names of the action and the CLI (PRODUCT.md "Action" and "CLI"), kept in one place
+ * so action.yml, the runner adapter, the CLI and the tests cannot drift apart.
+ */
+const constants_PRODUCT = 'eks-access-gate';
+/** Action inputs, exactly as action.yml spells them (they keep their dashes: `INPUT_GITHUB-TOKEN`). */
+const constants_Inputs = {
+    Command: 'command',
+    Manifest: 'manifest',
+    Rules: 'rules',
+    GithubToken: 'github-token',
+    Comment: 'comment',
+    Clusters: 'clusters',
+    Audience: 'audience',
+    State: 'state',
+    ExpiryWarningDays: 'expiry-warning-days',
+    FailOnDrift: 'fail-on-drift',
+    MaxRate: 'max-rate',
+    ClusterTimeout: 'cluster-timeout',
+};
+/** Action outputs, exactly as action.yml spells them. */
+const Outputs = {
+    HasChanges: 'has-changes',
+    Summary: 'summary',
+    PlanFile: 'plan-file',
+    CommentUrl: 'comment-url',
+    Clusters: 'clusters',
+    Drift: 'drift',
+    DriftChanged: 'drift-changed',
+    DriftUnknown: 'drift-unknown',
+    DriftPending: 'drift-pending',
+};
+const constants_Defaults = {
+    command: 'auto',
+    manifest: 'eks-access.yaml',
+    rules: '.github/eks-access-rules.yaml',
+    audience: 'sts.amazonaws.com',
+    expiryWarningDays: 7,
+    comment: true,
+    failOnDrift: false,
+    /** Seconds one cluster's read (or apply) may take before it is reported as timed out. */
+    clusterTimeoutSeconds: 300,
+};
+/** Values of the action's `command` input. `auto` is resolved from the triggering event. */
+const constants_ACTION_COMMANDS = (/* unused pure expression or super */ null && (['auto', 'validate', 'plan', 'apply', 'drift']));
+/** Sub-commands of the `eks-access-gate` CLI (PRODUCT.md table), in the order `--help` lists them. */
+const CLI_COMMANDS = ['validate', 'plan', 'apply', 'export', 'import-aws-auth', 'iam-policy', 'drift'];
+/** Upper bound for `expiry-warning-days`: ten years is already far beyond any sensible warning window. */
+const MAX_EXPIRY_WARNING_DAYS = 3650;
+/** Set to `1` to print stack traces of internal errors (never needed for user errors). */
+const DEBUG_ENV = 'EKS_ACCESS_GATE_DEBUG';
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+function outcome(status, parts) {
+    return Object.freeze({ problems: [], outputs: {}, notes: [], files: [], writes: [], ...parts, status });
+}
+const Outcomes = {
+    ok: (parts = {}) => outcome('ok', parts),
+    invalid: (message, parts = {}) => outcome('invalid', { ...parts, message }),
+    usage: (message, parts = {}) => outcome('usage', { ...parts, message }),
+    failed: (message, parts = {}) => outcome('failed', { ...parts, message }),
+};
+/** PRODUCT.md's exit codes: 0 ok, 1 content wrong or work failed, 2 usage or configuration. */
+const EXIT = { ok: 0, failure: 1, usage: 2 };
+function exitCodeOf(o) {
+    switch (o.status) {
+        case 'ok':
+            return EXIT.ok;
+        case 'invalid':
+        case 'failed':
+            return EXIT.failure;
+        case 'usage':
+            return EXIT.usage;
+        default:
+            return assertNever(o.status);
+    }
+}
+/** The text for the runner's one `setFailed`, or undefined when the step succeeds. */
+function failureOf(o) {
+    if (o.status === 'ok')
+        return undefined;
+    return o.message ?? `${o.status}`;
+}
+function assertNever(x) {
+    throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}
+
+;// CONCATENATED MODULE: ./src/commands/not-available.ts
+
+
+
+/** The commands this version runs; the others answer with `notAvailable`. */
+const AVAILABLE = ['validate', 'plan', 'export', 'drift', 'import-aws-auth', 'iam-policy'];
+/**
+ * The typed answer of a command that is parsed but not built yet: a usage outcome (exit 2 in the
+ * CLI, a failed step in the action), and nothing else. Each later issue replaces one module.
+ */
+function notAvailable(command) {
+    return Outcomes.usage(`${command} is not implemented yet in this version (${package_namespaceObject.rE}); available: ${AVAILABLE.join(', ')}`, {
+        failureReason: 'not-available',
+    });
+}
+const NOT_AVAILABLE_NOTE = (/* unused pure expression or super */ null && (`${PRODUCT} ${pkg.version} runs ${AVAILABLE.join(', ')}`));
+
+;// CONCATENATED MODULE: ./src/commands/apply.ts
+
+async function applyCommand(_request, _deps) {
+    return notAvailable('apply');
 }
 
 ;// CONCATENATED MODULE: ./src/policies.ts
@@ -51422,15 +57650,152 @@ function isClusterAdminPolicy(arn) {
     return policyName(arn) === CLUSTER_ADMIN_POLICY;
 }
 
+;// CONCATENATED MODULE: ./src/expiry.ts
+/**
+ * When `expiresAt` access ends ("access removed by the first apply after this date"). One
+ * definition shared by validate (rules/eks/expiry.ts), plan (plan/desired.ts), drift and the
+ * schema's `pattern` (test/rules/eks/expiry.test.ts checks the schema carries EXPIRES_AT_PATTERN):
+ * - the value is an RFC 3339 `full-date` (`2027-03-31`) or `date-time` (`2027-03-31T18:00:00Z`,
+ *   `2027-03-31T18:00:00.5+02:00`; `T`, `t` or a space between date and time; seconds required);
+ * - a date alone covers that whole day in UTC: access ends at 00:00:00Z of the NEXT day;
+ * - a date-time without an offset is UTC (`2027-03-31T18:00:00` = `2027-03-31T18:00:00Z`);
+ * - access is expired from that instant on (`now >= accessEndsAt`).
+ * Pure: the clock is always passed in.
+ */
+
+const DAY_MS = 86_400_000;
+/**
+ * The grammar, as a JSON Schema `pattern` (ECMA-262, no flags): schemas/eks-access.schema.json
+ * carries this exact string, so other validators that treat `format` as an annotation still
+ * reject what this tool cannot read.
+ */
+const EXPIRES_AT_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$';
+const GRAMMAR = new RegExp(EXPIRES_AT_PATTERN);
+const PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?)?$/;
+/** The instant access ends, or why `expiresAt` cannot be read. */
+function accessEndsAt(expiresAt) {
+    const m = GRAMMAR.test(expiresAt) ? PARTS.exec(expiresAt) : null;
+    if (!m) {
+        return types_err(`"${expiresAt}" is not a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDThh:mm:ss, UTC unless it ends in Z or an offset such as +02:00)`);
+    }
+    const [, y, mo, d, h, mi, s, fraction, , sign, offH, offM] = m;
+    const [year, month, day] = [y, mo, d].map(Number);
+    if (!isCalendarDate(year, month, day))
+        return types_err(`"${expiresAt}" is not a calendar date`);
+    if (h === undefined)
+        return types_ok(new Date(Date.UTC(year, month - 1, day + 1)));
+    const [hour, minute, second, offsetHours, offsetMinutes] = [h, mi, s, offH ?? '0', offM ?? '0'].map(Number);
+    if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59)
+        return types_err(`"${expiresAt}" is not a valid date-time`);
+    const millis = Math.floor(Number(`0.${(fraction ?? '0').slice(0, 9)}`) * 1000);
+    const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+    return types_ok(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset));
+}
+/** true when access has ended at `now`; false when `expiresAt` is unreadable (validate reports that). */
+function expiry_isExpired(expiresAt, now) {
+    const end = accessEndsAt(expiresAt);
+    return end.ok && now.getTime() >= end.value.getTime();
+}
+function expiryStatus(expiresAt, now, warningDays) {
+    const end = accessEndsAt(expiresAt);
+    if (!end.ok)
+        return { kind: 'invalid', error: end.error };
+    const left = end.value.getTime() - now.getTime();
+    if (left <= 0)
+        return { kind: 'expired', endsAt: end.value };
+    if (left <= Math.max(0, warningDays) * DAY_MS)
+        return { kind: 'expiring', endsAt: end.value, daysLeft: Math.ceil(left / DAY_MS) };
+    return { kind: 'active', endsAt: end.value };
+}
+/** `2027-04-01T00:00:00Z`: ISO 8601 in UTC, milliseconds only when there are some. */
+function formatInstant(instant) {
+    return instant.toISOString().replace('.000Z', 'Z');
+}
+function isCalendarDate(year, month, day) {
+    const d = new Date(Date.UTC(year, month - 1, day));
+    return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var node_modules_picomatch = __nccwpck_require__(4006);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_picomatch);
+;// CONCATENATED MODULE: ./src/util/glob.ts
+
+/**
+ * Glob matching over logical names (clusters, principals), in one dialect everywhere: bash-style
+ * globs, dotfiles matched, a comma-separated list means "any of".
+ */
+function glob_globMatcher(globs) {
+    const list = (typeof globs === 'string' ? globs.split(',') : [...globs]).map((g) => g.trim()).filter(Boolean);
+    if (list.length === 0)
+        return () => false;
+    return picomatch_default()(list, { dot: true, bash: true });
+}
+function matchesGlob(name, globs) {
+    return glob_globMatcher(globs)(name);
+}
+
+;// CONCATENATED MODULE: ./src/manifest/select.ts
+
+const GLOB_CHARS = /[*?[\]{}!]/;
+function select_isGlob(selector) {
+    return GLOB_CHARS.test(selector);
+}
+/**
+ * Resolves an entry's `clusters` selectors against the manifest's logical cluster names.
+ * No selectors (undefined) means every cluster. `*` in a selector matches any characters.
+ */
+function selectClusters(selectors, clusterKeys) {
+    if (selectors === undefined)
+        return { clusters: [...clusterKeys].sort(), unknownNames: [], emptyGlobs: [] };
+    const matched = new Set();
+    const unknownNames = [];
+    const emptyGlobs = [];
+    selectors.forEach((selector, i) => {
+        const matches = select_isGlob(selector) ? glob_globMatcher([selector]) : (k) => k === selector;
+        const hits = clusterKeys.filter((k) => matches(k));
+        hits.forEach((k) => matched.add(k));
+        if (hits.length === 0)
+            (select_isGlob(selector) ? emptyGlobs : unknownNames).push(i);
+    });
+    return { clusters: [...matched].sort(), unknownNames, emptyGlobs };
+}
+
+;// CONCATENATED MODULE: ./src/util/compare.ts
+/**
+ * Compares two strings by Unicode code point, independent of locale and ICU version: the one
+ * ordering used for files, clusters, principals, policies and problems, so output is byte-stable.
+ * (`a < b` compares UTF-16 code units, which orders astral characters before U+E000–U+FFFF.)
+ */
+function compareCodePoints(a, b) {
+    if (a === b)
+        return 0;
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+        const x = a.charCodeAt(i);
+        const y = b.charCodeAt(i);
+        if (x === y)
+            continue;
+        // Only when both are in the BMP-above-surrogates vs surrogate range does code-unit order lie.
+        const cx = a.codePointAt(i) ?? x;
+        const cy = b.codePointAt(i) ?? y;
+        return cx < cy ? -1 : 1;
+    }
+    return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
+}
+/** Sort helper: compares `key(x)` by code point. */
+function byCodePoint(key) {
+    return (a, b) => compareCodePoints(key(a), key(b));
+}
+
 ;// CONCATENATED MODULE: ./src/plan/normalize.ts
+
 
 
 
 const DEFAULT_ENTRY_TYPE = 'STANDARD';
 /** Code-point order: the same on every machine and locale (localeCompare is not). */
-function compareText(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
+const compareText = compareCodePoints;
 /** Sorted, de-duplicated copy; absent and empty both give []. */
 function sortedSet(values) {
     return [...new Set(values ?? [])].sort(compareText);
@@ -51501,11 +57866,21 @@ function normalizeObservedEntry(entry, partition) {
     const username = entry.username !== undefined && entry.username !== '' ? entry.username : generatedUsername(entry.principalArn, type);
     return username === undefined ? base : { ...base, username };
 }
-/** A manifest that sets no username accepts whatever EKS reports: never a username diff then. */
+/**
+ * The username the manifest asks for. No `username` means the username EKS generates by default
+ * (generatedUsername), so a live username changed outside the repo is a difference on a STANDARD
+ * entry. Node types cannot be given a username (EKS sets and keeps it), and where no source settles
+ * the default (EC2, HYPERPOD_LINUX, unparseable principals) it is undefined: any live username is
+ * accepted then.
+ */
+function wantedUsername(desired) {
+    if (desired.username !== undefined)
+        return desired.username;
+    return isNodeType(desired.type) ? undefined : generatedUsername(desired.principalArn, desired.type);
+}
 function usernameDiffers(desired, observed) {
-    if (desired.username === undefined)
-        return false;
-    return desired.username !== observed.username;
+    const wanted = wantedUsername(desired);
+    return wanted !== undefined && wanted !== observed.username;
 }
 /**
  * Groups differ when the sets differ, except that a node-type entry whose manifest lists no groups
@@ -51548,6 +57923,1782 @@ function sortedRecord(tags) {
     for (const key of Object.keys(tags).sort(compareText))
         out[key] = tags[key];
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/plan/desired.ts
+
+
+
+
+/** `expiry-warning-days` when the caller gives none (PRODUCT.md, action input default). */
+const DEFAULT_EXPIRY_WARNING_DAYS = 7;
+/**
+ * The desired access entries of one cluster, resolved from the manifest: the entries whose
+ * `clusters` selectors pick this cluster, with policies as full ARNs in the cluster's partition.
+ * Expired access is ABSENT from the desired state (src/expiry.ts says when access ends):
+ * - an entry whose `expiresAt` has passed is returned in `expired`: the diff treats it as absent
+ *   and names expiry as the reason when it deletes the live entry;
+ * - an access policy whose own `expiresAt` has passed is left out of the entry's `accessPolicies`
+ *   and listed in its `expiredPolicies`: the diff disassociates it with reason `expired`.
+ * `expiring` lists what ends within `warningDays` (entries, and policies of live entries).
+ * Pure: `now` is injected.
+ */
+function resolveDesired(manifest, cluster, now, selections = selectEntryClusters(manifest), warningDays = DEFAULT_EXPIRY_WARNING_DAYS) {
+    const entries = [];
+    const expired = [];
+    const expiring = [];
+    for (const entry of manifest.accessEntries) {
+        if (selections.get(entry)?.has(cluster.key) !== true)
+            continue;
+        const status = entry.expiresAt === undefined ? undefined : expiryStatus(entry.expiresAt, now, warningDays);
+        if (status?.kind === 'expired') {
+            expired.push(toDesiredEntry(entry, cluster, now, warningDays, []));
+            continue;
+        }
+        if (status?.kind === 'expiring' && entry.expiresAt !== undefined) {
+            expiring.push({ principalArn: entry.principalArn, expiresAt: entry.expiresAt, endsAt: formatInstant(status.endsAt) });
+        }
+        entries.push(toDesiredEntry(entry, cluster, now, warningDays, expiring));
+    }
+    const byPrincipal = (a, b) => compareText(a.principalArn, b.principalArn);
+    return { entries: entries.sort(byPrincipal), expired: expired.sort(byPrincipal), expiring: expiring.sort(compareExpiring) };
+}
+/** Soonest first, then by principal and policy: the PR comment reads top-down. */
+function compareExpiring(a, b) {
+    return compareText(a.endsAt, b.endsAt) || compareText(a.principalArn, b.principalArn) || compareText(a.policyArn ?? '', b.policyArn ?? '');
+}
+/**
+ * Resolves every entry's selectors once (compiling a glob is the costliest step of planning many
+ * clusters), sharing the answer between entries with the same selector list. Compute it once per
+ * manifest and pass it to resolveDesired for each cluster.
+ */
+function selectEntryClusters(manifest) {
+    const keys = manifest.clusters.map((c) => c.key);
+    const bySelectors = new Map();
+    const out = new Map();
+    for (const entry of manifest.accessEntries) {
+        const id = JSON.stringify(entry.clusters ?? null);
+        let selected = bySelectors.get(id);
+        if (selected === undefined) {
+            selected = new Set(selectClusters(entry.clusters, keys).clusters);
+            bySelectors.set(id, selected);
+        }
+        out.set(entry, selected);
+    }
+    return out;
+}
+function toDesiredEntry(entry, cluster, now, warningDays, expiring) {
+    const kept = [];
+    const expiredPolicies = [];
+    for (const p of entry.accessPolicies) {
+        const status = p.expiresAt === undefined ? undefined : expiryStatus(p.expiresAt, now, warningDays);
+        const policyArn = policyArnFor(p.policyArn, cluster.partition);
+        if (status?.kind === 'expired' && p.expiresAt !== undefined) {
+            expiredPolicies.push({ policyArn, expiresAt: p.expiresAt });
+            continue;
+        }
+        if (status?.kind === 'expiring' && p.expiresAt !== undefined) {
+            expiring.push({ principalArn: entry.principalArn, policyArn, expiresAt: p.expiresAt, endsAt: formatInstant(status.endsAt) });
+        }
+        kept.push(p);
+    }
+    const base = {
+        principalArn: entry.principalArn,
+        type: normalizeType(entry.type),
+        kubernetesGroups: sortedSet(entry.kubernetesGroups),
+        tags: { ...entry.tags },
+        accessPolicies: normalizePolicies(kept, cluster.partition),
+        loc: entry.locs.entry,
+    };
+    return {
+        ...base,
+        ...(entry.username !== undefined ? { username: entry.username } : {}),
+        ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
+        ...(expiredPolicies.length > 0 ? { expiredPolicies: expiredPolicies.sort((a, b) => compareText(a.policyArn, b.policyArn)) } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/drift/classify.ts
+/**
+ * Drift: every difference between the live clusters and the manifest, classified for a security
+ * reader. Pure: takes the plan (built against live state, expired access already absent), the same
+ * observed state the plan was built from, and the manifest.
+ *
+ * The rule (there is no apply history to consult, so it rests on what the cluster itself shows):
+ * - **changed outside the repo**: a live entry the tool OWNS (it carries `managed-by:
+ *   eks-access-gate`, so an apply created or adopted it) that the manifest names and whose username,
+ *   groups, tags, policies, scopes or type no longer match the manifest. The workflow applies every
+ *   merge to the default branch, so after an apply owned entries match; a difference is an
+ *   out-of-band change (or a merge whose apply has not run yet, which lasts only minutes).
+ * - **pending** (the manifest is ahead of the cluster): everything else the next apply would do —
+ *   creating an entry the manifest names (including an owned entry deleted out of band: without
+ *   history a missing entry cannot be told from one never created; either way the next apply
+ *   creates it), reconciling an entry the tool does not own yet (it becomes the manifest's only at
+ *   its first apply), deleting an owned entry the manifest dropped, removing expired access
+ *   (`reason: "expired"`), and an authentication-mode step.
+ * - **unknown access**: live entries that are neither owned nor named by the manifest, with their
+ *   policies, cluster admins first (AmazonEKSClusterAdminPolicy at cluster scope). With `prune: all`
+ *   the next apply deletes the STANDARD ones (`deletedByNextApply`); they are still listed here,
+ *   and not again under pending.
+ * Clusters whose state could not be read or whose plan has errors are listed in `errors` and
+ * classify nothing (a partial picture would under-report).
+ */
+
+
+
+function classifyDrift(plan, observed, manifest, dead = []) {
+    const named = namedPrincipals(manifest);
+    const changed = [];
+    const pending = [];
+    const unknown = [];
+    const modes = [];
+    const errors = [];
+    for (const cp of [...plan.clusters].sort((a, b) => compareText(a.cluster, b.cluster))) {
+        const read = observed.get(cp.cluster);
+        if (cp.errors.length > 0 || read === undefined || !read.ok) {
+            const why = cp.errors.length > 0
+                ? cp.errors
+                : read !== undefined && !read.ok
+                    ? [read.error]
+                    : [{ code: 'no-state', message: `no live state for cluster ${cp.cluster}` }];
+            errors.push({ cluster: cp.cluster, errors: why });
+            continue;
+        }
+        const live = new Map(read.value.entries.map((e) => [e.principalArn, e]));
+        const names = named.get(cp.cluster) ?? new Set();
+        const unknownHere = read.value.entries.filter((e) => !isOwned(e.tags) && !names.has(e.principalArn)).map((e) => toUnknown(cp, e));
+        unknown.push(...unknownHere.sort(compareUnknown));
+        const unknownArns = new Set(unknownHere.map((u) => u.principalArn));
+        for (const [principalArn, changes] of byPrincipal(cp)) {
+            if (unknownArns.has(principalArn))
+                continue; // prune: all deletes it; listed under unknown
+            const entry = { cluster: cp.cluster, principalArn, changes };
+            (isChangedOutside(live.get(principalArn), names.has(principalArn), changes) ? changed : pending).push(entry);
+        }
+        if (cp.authenticationMode !== undefined)
+            modes.push({ cluster: cp.cluster, ...cp.authenticationMode });
+    }
+    const counts = { changed: changed.length, unknown: unknown.length, pending: pending.length + modes.length };
+    return {
+        version: 1,
+        drift: counts.changed + counts.unknown + counts.pending > 0,
+        counts,
+        changed,
+        unknown,
+        pending,
+        pendingAuthenticationModes: modes,
+        dead: [...dead],
+        errors,
+    };
+}
+/**
+ * An owned live entry the manifest names, whose differences are not expiry: the tool made it match
+ * at an apply, so it was changed since. Expiry is the manifest's own schedule, hence pending.
+ */
+function isChangedOutside(live, named, changes) {
+    if (live === undefined || !named || !isOwned(live.tags))
+        return false;
+    return changes.some((c) => c.reason !== 'expired');
+}
+/** The plan's changes grouped by principal, in plan order (already sorted by principal). */
+function byPrincipal(cp) {
+    const out = new Map();
+    for (const c of cp.changes)
+        out.set(c.principalArn, [...(out.get(c.principalArn) ?? []), c]);
+    return out;
+}
+/** Per logical cluster: the principals some manifest entry (expired or not) names there. */
+function namedPrincipals(manifest) {
+    const selections = selectEntryClusters(manifest);
+    const out = new Map();
+    for (const entry of manifest.accessEntries) {
+        for (const key of selections.get(entry) ?? []) {
+            const set = out.get(key) ?? new Set();
+            set.add(entry.principalArn);
+            out.set(key, set);
+        }
+    }
+    return out;
+}
+function toUnknown(cp, e) {
+    const deleted = cp.changes.some((c) => c.action === 'delete' && c.principalArn === e.principalArn);
+    const policies = [...e.accessPolicies].sort((a, b) => compareText(a.policyArn, b.policyArn));
+    return {
+        cluster: cp.cluster,
+        principalArn: e.principalArn,
+        type: normalizeType(e.type),
+        ...(e.username === undefined ? {} : { username: e.username }),
+        kubernetesGroups: [...e.kubernetesGroups].sort(compareText),
+        accessPolicies: policies,
+        clusterAdmin: policies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'),
+        deletedByNextApply: deleted,
+    };
+}
+/** Within a cluster: cluster admins first, then by principal. */
+function compareUnknown(a, b) {
+    return Number(b.clusterAdmin) - Number(a.clusterAdmin) || compareText(a.principalArn, b.principalArn);
+}
+
+;// CONCATENATED MODULE: ./src/plan/render/json.ts
+/**
+ * Serialises JSON with object keys in code-unit order at every level, 2-space indent.
+ * Written by hand rather than `JSON.stringify(sortKeys(x))` because JS objects always list
+ * integer-like keys ("10", "2") first whatever order they were inserted in, so only a
+ * serialiser that sorts as it writes gives truly sorted keys (tag keys can be digits).
+ * Like JSON.stringify it drops `undefined` members and writes non-finite numbers as null.
+ */
+function stringifySorted(value, indent = '  ', depth = 0) {
+    if (value === null || typeof value !== 'object')
+        return JSON.stringify(value) ?? 'null';
+    const pad = indent.repeat(depth + 1);
+    const close = indent.repeat(depth);
+    if (Array.isArray(value)) {
+        if (value.length === 0)
+            return '[]';
+        const items = value.map((item) => item === undefined || typeof item === 'function' ? 'null' : stringifySorted(item, indent, depth + 1));
+        return `[\n${pad}${items.join(`,\n${pad}`)}\n${close}]`;
+    }
+    const record = value;
+    const members = Object.keys(record)
+        .filter((k) => record[k] !== undefined && typeof record[k] !== 'function')
+        .sort()
+        .map((k) => `${JSON.stringify(k)}: ${stringifySorted(record[k], indent, depth + 1)}`);
+    if (members.length === 0)
+        return '{}';
+    return `{\n${pad}${members.join(`,\n${pad}`)}\n${close}}`;
+}
+/** `plan --format json` and the action's `plan-file`: the whole Plan, sorted keys, trailing newline. */
+function renderJsonPlan(plan) {
+    return `${stringifySorted(plan)}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/render/safe.ts
+/**
+ * Everything that makes untrusted text (manifest values, AWS names, anything a pull request
+ * controls) safe to show, in one place: terminal sanitising, Markdown escaping and truncation.
+ * The problem renderer (render/problems.ts) and the plan renderers (plan/render/*) use only these.
+ */
+/*
+ * One set of dangerous characters for every output: C0/C1 controls (ESC starts terminal sequences,
+ * CR/LF start new lines), bidi overrides and isolates (they reorder what a reviewer reads, "Trojan
+ * Source"), zero-width and other invisible format characters, and line/paragraph separators.
+ */
+const INVISIBLE = 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/gu;
+/** Tab and newline are layout, not attacks, in the problem listing (its own lines come from us). */
+const LAYOUT = new Set(['\t', '\n']);
+/**
+ * For the terminal listing of problems: every invisible or control character becomes `?`, except
+ * tab and newline, so nothing can move the cursor, recolour the screen or reorder the text.
+ */
+function sanitizeForTerminal(text) {
+    return text.replace(INVISIBLE, (ch) => (LAYOUT.has(ch) ? ch : '?'));
+}
+const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/**
+ * For values inside a plan: invisible and control characters as visible escapes (`\n`, `\u001B`,
+ * `\u202E`), so a value can never start a line, move the cursor or reorder the text around it.
+ */
+function showInvisible(value) {
+    return value.replace(INVISIBLE, (ch) => {
+        const named = NAMED_ESCAPES[ch];
+        if (named !== undefined)
+            return named;
+        return `\\u${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    });
+}
+/**
+ * Markdown for a table cell or heading built from messages (job summary of problems): line breaks
+ * become spaces, invisible characters `?`, and every ASCII punctuation character is
+ * backslash-escaped (CommonMark allows it for all of them, and GFM tables honour `\|`). So no
+ * value can open a link or autolink (`https\:`, `www\.`), an HTML tag, a code span, emphasis, a new
+ * table cell, an `\@mention` or a `\#123` reference.
+ */
+function escapeMarkdown(text) {
+    return sanitizeForTerminal(text.replace(/\r\n|\r|\n|\t/g, ' ')).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+}
+/**
+ * Markdown for a value inside the plan (names, ARNs, tags): invisible characters as visible
+ * escapes, `& < > "` as entities (no HTML, no comment end `-->`), Markdown punctuation with a
+ * backslash (no emphasis, links, code spans, strikethrough or `|` cell breaks). Keeps `.`, `:`
+ * and `/` readable, so ARNs stay copyable; use it inside `<code>` or with escapeMarkdownText.
+ */
+function escapeMarkdownValue(value) {
+    return showInvisible(value)
+        .replace(/[\\`*_[\]|~!#()]/g, (ch) => `\\${ch}`)
+        .replace(/[&<>"]/g, (ch) => HTML_ENTITIES[ch] ?? ch);
+}
+/**
+ * A value in running Markdown text: escapeMarkdownValue and a zero-width space after each `@`, so
+ * GitHub does not notify `@user` or `@org/team` from a bot comment.
+ */
+function escapeMarkdownText(value) {
+    return escapeMarkdownValue(value).replace(/@/g, '@&#8203;');
+}
+/** `text` cut to `max` characters (never half a surrogate pair), with an ellipsis when cut. */
+function truncateText(text, max) {
+    if (text.length <= max)
+        return text;
+    const cut = text.slice(0, max - 1);
+    return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+// ───────────── the review comment's two forms (src/plan/render/review.ts) ─────────────
+/**
+ * Untrusted text (anything read from EKS, a snapshot or a manifest) in the review comment. Two
+ * forms, and no third:
+ *
+ * - `code(v)`: a Markdown code span. GitHub makes no link, mention, issue reference, emoji or
+ *   markup inside code, so the value is shown literally (copyable) except that control and
+ *   invisible characters are made visible, the comment delimiters `<!--` / `-->` are split with a
+ *   word joiner (no marker text in the raw body), and the fence is longer than any backtick run.
+ * - `text(v)` / `htmlCode(v)`: running prose and HTML (`<summary>`). Markup is escaped with
+ *   entities and backslashes, and every pattern GitHub's autolinker or reference filters act on
+ *   (`scheme:`, `www.`, `@name`, `#123`, `GH-123`, commit-like hex) is split with a zero-width
+ *   space, since those filters run on the final HTML text, after Markdown escapes are gone.
+ *
+ * Both shorten values longer than a bound with a middle ellipsis (head and tail of an ARN are
+ * the parts that tell two apart); the full value is only in the JSON plan.
+ */
+/** Longest untrusted value shown in full (code points, after invisible characters are made visible). */
+const VALUE_LIMIT = 80;
+/** Longest message (errors, problems) shown in full. */
+const MESSAGE_LIMIT = 400;
+const ZWSP = '\u200b';
+const WORD_JOINER = '\u2060';
+/** `head…tail` when longer than `limit` code points; never splits a surrogate pair. */
+function shorten(value, limit = VALUE_LIMIT) {
+    const points = [...value];
+    if (points.length <= limit)
+        return value;
+    const keep = Math.max(2, limit - 1);
+    const head = Math.ceil(keep * 0.6);
+    return `${points.slice(0, head).join('')}…${points.slice(points.length - (keep - head)).join('')}`;
+}
+/** A Markdown code span showing `value` literally (shortened, invisibles made visible). */
+function code(value, limit = VALUE_LIMIT) {
+    const body = shorten(showInvisible(value), limit)
+        .replace(/<!--/g, `<!${WORD_JOINER}--`)
+        .replace(/--(?=>)/g, `--${WORD_JOINER}`);
+    let longest = 0;
+    for (const run of body.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    const fence = '`'.repeat(longest + 1);
+    // CommonMark strips one space from each side when both are there: pad so that stripping
+    // removes our padding, and so that a value starting or ending in a backtick cannot join the fence.
+    const pad = body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ')) ? ' ' : '';
+    return body === '' ? '` `' : `${fence}${pad}${body}${pad}${fence}`;
+}
+/** Entities for HTML-significant characters (each escaper picks the ones its context needs). */
+const HTML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '`': '&#96;',
+};
+/** Splits what GitHub's autolinker, mention, reference and commit filters would match. */
+function neutralize(value) {
+    return (value
+        // any scheme (`https:`, `mailto:`, `javascript:`) and emoji short codes: nothing after a colon is a link
+        .replace(/:(?=\S)/g, `:${ZWSP}`)
+        .replace(/\b(www)\./gi, `$1${ZWSP}.`)
+        .replace(/@/g, `@${ZWSP}`)
+        .replace(/#/g, `#${ZWSP}`)
+        .replace(/\b(GH)-(?=\d)/gi, `$1-${ZWSP}`)
+        // commit SHAs are linked from 7 hex digits on: no hex run of 7 survives
+        .replace(/[0-9a-f]{7,}/gi, (run) => (run.match(/.{1,6}/g) ?? [run]).join(ZWSP)));
+}
+/** Untrusted value in running Markdown text: no markup, link, mention or reference. */
+function safe_text(value, limit = MESSAGE_LIMIT) {
+    return neutralize(shorten(showInvisible(value), limit))
+        .replace(/[\\`*_[\]|~!(){}]/g, (ch) => `\\${ch}`)
+        .replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
+}
+/** Untrusted value inside an HTML block (`<summary>`), where Markdown is not parsed. */
+function htmlCode(value, limit = VALUE_LIMIT) {
+    // Backticks too: were the block ever read as Markdown, no code span could open.
+    const escaped = neutralize(shorten(showInvisible(value), limit)).replace(/[&<>"'`]/g, (ch) => HTML_ENTITIES[ch] ?? ch);
+    return `<code>${escaped}</code>`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/render/text.ts
+
+
+// ───────────────────────────── values made safe to print ─────────────────────────────
+
+const v = showInvisible;
+function formatList(items) {
+    return `[${items.map(v).join(', ')}]`;
+}
+function formatTags(tags) {
+    const pairs = Object.keys(tags)
+        .sort()
+        .map((k) => `${v(k)}=${v(tags[k] ?? '')}`);
+    return `{${pairs.join(', ')}}`;
+}
+function formatScope(scope) {
+    return scope.type === 'cluster' ? 'cluster scope' : `namespaces ${formatList(scope.namespaces)}`;
+}
+/** Short name for AWS-managed policies (what users write), the full ARN otherwise. */
+function formatPolicy(policyArn) {
+    return v(policyName(policyArn));
+}
+function formatPolicies(policies) {
+    return policies.map((p) => `${formatPolicy(p.policyArn)} at ${formatScope(p.accessScope)}`).join(', ');
+}
+function formatEntryFields(fields) {
+    const parts = [`type ${v(fields.type)}`];
+    if (fields.username !== undefined)
+        parts.push(`username ${v(fields.username)}`);
+    if (fields.kubernetesGroups.length > 0)
+        parts.push(`groups ${formatList(fields.kubernetesGroups)}`);
+    if (Object.keys(fields.tags).length > 0)
+        parts.push(`tags ${formatTags(fields.tags)}`);
+    return parts.join(', ');
+}
+function sameList(a, b) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+function describeUpdate(change) {
+    const { before, after } = change;
+    const parts = [];
+    if (change.updateEntry) {
+        if (!sameList(before.kubernetesGroups, after.kubernetesGroups)) {
+            parts.push(`groups ${formatList(before.kubernetesGroups)} → ${formatList(after.kubernetesGroups)}`);
+        }
+        if (before.username !== after.username) {
+            parts.push(`username ${v(before.username ?? '(EKS default)')} → ${v(after.username ?? '(EKS default)')}`);
+        }
+        if (parts.length === 0)
+            parts.push('groups and username re-sent');
+    }
+    if (Object.keys(change.tagsToSet).length > 0)
+        parts.push(`set tags ${formatTags(change.tagsToSet)}`);
+    // Adopting puts the ownership tag on an entry EKS or someone else made; worth saying so.
+    if (change.adopt)
+        parts.push('adopt: now managed by eks-access-gate');
+    return parts.join('; ');
+}
+function describeExpiry(change) {
+    if (change.reason !== 'expired')
+        return '';
+    return change.expiresAt !== undefined ? ` [expired ${v(change.expiresAt)}]` : ' [expired]';
+}
+/** One line per change: sign and words, the same in text and in the Markdown diff block. */
+function describeChange(change) {
+    const arn = v(change.principalArn);
+    const expiry = describeExpiry(change);
+    switch (change.action) {
+        case 'create':
+            return { sign: '+', text: `create ${arn} (${formatEntryFields(change.after)})${expiry}` };
+        case 'update':
+            return { sign: '~', text: `update ${arn}: ${describeUpdate(change)}${expiry}` };
+        case 'replace':
+            return {
+                sign: '-/+',
+                text: `replace ${arn}: type ${v(change.before.type)} → ${v(change.after.type)} ` +
+                    `(ACCESS GAP: deleted, then re-created; no access in between)${expiry}`,
+            };
+        case 'delete': {
+            const policies = change.accessPolicies.length > 0 ? `; with ${formatPolicies(change.accessPolicies)}` : '';
+            return { sign: '-', text: `delete ${arn} (type ${v(change.before.type)}${policies})${expiry}` };
+        }
+        case 'associate': {
+            const policy = formatPolicy(change.policyArn);
+            if (change.previousScope !== undefined) {
+                const how = change.inPlace ? 'in place, no access gap' : 'disassociated, then associated';
+                return {
+                    sign: '~',
+                    text: `associate ${arn} ${policy}: ${formatScope(change.previousScope)} → ${formatScope(change.accessScope)} (${how})${expiry}`,
+                };
+            }
+            return { sign: '+', text: `associate ${arn} ${policy} at ${formatScope(change.accessScope)}${expiry}` };
+        }
+        case 'disassociate':
+            return {
+                sign: '-',
+                text: `disassociate ${arn} ${formatPolicy(change.policyArn)} at ${formatScope(change.accessScope)}${expiry}`,
+            };
+        default:
+            return text_assertNever(change);
+    }
+}
+function describeAuthModeStep(step) {
+    return `authentication mode ${step.from} → ${step.to} (IRREVERSIBLE: EKS never switches back)`;
+}
+const EFFECT_LABELS = {
+    'cluster-admin-granted': 'cluster admin granted',
+    'cluster-admin-revoked': 'cluster admin revoked',
+    'scope-widened': 'scope widened',
+    'scope-narrowed': 'scope narrowed',
+    'namespaces-added': 'namespaces added',
+    'namespaces-removed': 'namespaces removed',
+    'policy-granted': 'policy granted',
+    'policy-revoked': 'policy revoked',
+    'groups-added': 'groups added',
+    'groups-removed': 'groups removed',
+    'new-principal': 'new principal',
+    'other-account-principal': 'principal from another account',
+    'access-removed': 'access removed',
+    'access-gap': 'access gap',
+};
+/**
+ * Escalations to call out: effects the diff marks as escalations. Access gaps are left out
+ * here because every replace change is called out on its own (the change is the source of truth).
+ */
+function escalationsOf(cluster) {
+    return cluster.effects.filter((e) => e.escalation && e.kind !== 'access-gap');
+}
+const UNMANAGED_REASONS = {
+    unowned: 'not created by eks-access-gate (no managed-by tag)',
+    'node-type': 'node entry; deleted only when owned, since deleting it breaks nodes',
+    'prune-none': 'the cluster sets prune: none',
+};
+const SUMMARY_ORDER = [
+    'create',
+    'update',
+    'replace',
+    'delete',
+    'associate',
+    'disassociate',
+    'unchanged',
+];
+/** `Plan: 2 to create, 1 to update, …, 4 unchanged.` plus a note on failed clusters. */
+function formatSummaryLine(plan) {
+    const s = plan.summary;
+    const parts = SUMMARY_ORDER.map((k) => (k === 'unchanged' ? `${s[k]} unchanged` : `${s[k]} to ${k}`));
+    const failed = plan.clusters.filter((c) => c.errors.length > 0).length;
+    const failures = failed > 0 ? ` ${failed} ${failed === 1 ? 'cluster' : 'clusters'} with errors.` : '';
+    return `Plan: ${parts.join(', ')}.${failures}`;
+}
+/** Per-cluster counts in the same terms as the plan summary. */
+function countChanges(cluster) {
+    const counts = { create: 0, update: 0, replace: 0, delete: 0, associate: 0, disassociate: 0, unchanged: cluster.unchanged };
+    for (const change of cluster.changes)
+        counts[change.action] += 1;
+    return counts;
+}
+function formatProblem(p) {
+    return `${v(p.file)}:${p.line}:${p.column}: ${p.severity} ${v(p.code)}: ${v(p.message)}`;
+}
+function text_assertNever(x) {
+    throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}
+function painter(color) {
+    return color ? (codes, s) => `\u001b[${codes}m${s}\u001b[0m` : (_codes, s) => s;
+}
+const SIGN_COLOURS = { '+': '32', '~': '33', '-': '31', '-/+': '35' };
+function renderClusterHeader(cluster, paint) {
+    const where = `EKS cluster ${v(cluster.name)}, ${v(cluster.region)}, account ${v(cluster.accountId)}`;
+    return `${paint('1', `Cluster ${v(cluster.cluster)}`)} (${where})`;
+}
+function renderClusterLines(cluster, paint) {
+    const lines = [renderClusterHeader(cluster, paint)];
+    for (const e of cluster.errors)
+        lines.push(`  ${paint('1;31', `error ${v(e.code)}`)}: ${v(e.message)}`);
+    if (cluster.authenticationMode !== undefined) {
+        lines.push(`  ${paint('1;35', `${'!'.padEnd(3)} ${describeAuthModeStep(cluster.authenticationMode)}`)}`);
+    }
+    for (const change of cluster.changes) {
+        const { sign, text } = describeChange(change);
+        lines.push(`  ${paint(SIGN_COLOURS[sign], `${sign.padEnd(3)} ${text}`)}`);
+    }
+    for (const e of escalationsOf(cluster)) {
+        lines.push(`  ${paint('1;33', `${'!'.padEnd(3)} escalation: ${EFFECT_LABELS[e.kind]}`)}: ${v(e.principalArn)}: ${v(e.detail)}`);
+    }
+    if (cluster.changes.length === 0 && cluster.authenticationMode === undefined && cluster.errors.length === 0) {
+        lines.push('  no changes');
+    }
+    for (const note of cluster.notes ?? [])
+        lines.push(`  ${paint('36', 'note:')} ${v(note)}`);
+    if (cluster.unmanaged.length > 0) {
+        lines.push(`  ${paint('2', 'unmanaged, left alone:')}`);
+        for (const u of cluster.unmanaged) {
+            lines.push(`    ${v(u.principalArn)} (${v(u.type)}): ${UNMANAGED_REASONS[u.reason]}`);
+        }
+    }
+    if (cluster.errors.length === 0)
+        lines.push(`  ${paint('2', `${cluster.unchanged} unchanged`)}`);
+    return lines;
+}
+/** Plain text for terminals; ANSI colours only with `color: true`. Ends with a newline. */
+function renderTextPlan(plan, opts = {}) {
+    const paint = painter(opts.color === true);
+    const blocks = [];
+    if (plan.problems.length > 0) {
+        blocks.push(plan.problems.map((p) => paint(p.severity === 'error' ? '31' : '33', formatProblem(p))).join('\n'));
+    }
+    if (plan.manifestCommit !== undefined)
+        blocks.push(`Manifest commit ${v(plan.manifestCommit)}`);
+    for (const cluster of plan.clusters)
+        blocks.push(renderClusterLines(cluster, paint).join('\n'));
+    if (plan.clusters.length === 0)
+        blocks.push('No clusters selected.');
+    blocks.push(paint('1', formatSummaryLine(plan)));
+    return `${blocks.join('\n\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/render/markdown.ts
+
+
+/**
+ * Markdown plan for the sticky PR comment and the job summary.
+ *
+ * Escaping: every user-controlled value (ARNs, usernames, groups, tags, namespaces, cluster
+ * names, messages) goes through `escapeMarkdown` (HTML entities plus backslash escapes, control
+ * characters made visible). Values shown as names are wrapped in `<code>`, which also keeps
+ * GitHub from turning `@team` into a mention or `#12` into a link. Inside the ```diff block
+ * values are shown raw but on one line that always starts with our own sign, and the fence is
+ * longer than any backtick run in the block, so nothing can close it early.
+ *
+ * Size: the result never exceeds `maxLength` (GitHub rejects comments over 65,536 characters).
+ * Per-cluster detail is dropped from the end first; the marker, title, escalations and summary
+ * table stay, and a note says where the full plan is.
+ */
+const DEFAULT_MAX_LENGTH = 65_536;
+/** Per-cluster sections with more changes than this start collapsed. */
+const COLLAPSE_THRESHOLD = 10;
+// ───────────────────────────── escaping ─────────────────────────────
+/** Plan values in Markdown: the escapers live in render/safe.ts (names kept for the renderers). */
+const markdown_escapeMarkdown = escapeMarkdownValue;
+const escapeText = escapeMarkdownText;
+/** A user value shown as a name: escaped and in `<code>` (GitHub makes no mentions there). */
+function markdown_code(value) {
+    return `<code>${markdown_escapeMarkdown(value)}</code>`;
+}
+/**
+ * The hidden marker the sticky-comment code looks for. The JSON is escaped so that no hash
+ * value could contain `>` and close the comment.
+ */
+function renderMarker(planHash) {
+    const json = JSON.stringify({ v: 1, planHash }).replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `<!-- eks-access-gate ${json} -->`;
+}
+/** A fence longer than any backtick run in the content, so the content cannot close it. */
+function fenceFor(lines) {
+    let longest = 0;
+    for (const line of lines)
+        for (const run of line.match(/`+/g) ?? [])
+            longest = Math.max(longest, run.length);
+    return '`'.repeat(Math.max(3, longest + 1));
+}
+function renderBlock(block, k) {
+    const n = block.items.length;
+    if (n === 0)
+        return '';
+    if (k <= 0)
+        return block.omitted(n);
+    const shown = Math.min(k, n);
+    const more = shown < n ? block.more(n - shown) : '';
+    return `${block.head}${block.items.slice(0, shown).join('')}${more}${block.tail}`;
+}
+function totalItems(blocks) {
+    return blocks.reduce((sum, b) => sum + b.items.length, 0);
+}
+/** Shows the first k items across blocks, in order; blocks after the k-th item are `omitted`. */
+function renderBlocks(blocks, k) {
+    let left = k;
+    return blocks.map((block) => {
+        const take = Math.min(left, block.items.length);
+        left -= take;
+        return renderBlock(block, take);
+    });
+}
+/**
+ * The largest k in [0, max] with `fits(k)`, or -1 when not even 0 fits. Length grows with k
+ * (almost monotonically: a "more" line disappears as a block completes), and every k returned
+ * is checked, so the limit holds even where it is not monotone.
+ */
+function largestFitting(max, fits) {
+    if (!fits(0))
+        return -1;
+    let lo = 0;
+    let hi = max;
+    while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (fits(mid))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+// ───────────────────────────── document parts ─────────────────────────────
+function renderHead(plan) {
+    const lines = [renderMarker(plan.planHash), '## eks-access-gate plan', ''];
+    if (plan.manifestCommit !== undefined)
+        lines.push(`Manifest commit ${markdown_code(plan.manifestCommit)}`, '');
+    lines.push(`**${formatSummaryLine(plan)}**`, '');
+    if (plan.clusters.length === 0)
+        lines.push('No clusters selected.', '');
+    return `${lines.join('\n')}\n`;
+}
+function attentionItems(plan) {
+    const items = [];
+    for (const c of plan.clusters) {
+        const where = `on ${markdown_code(c.cluster)}`;
+        if (c.authenticationMode !== undefined) {
+            const step = c.authenticationMode;
+            items.push(`- ⚠️ **Irreversible authentication-mode step** ${where}: ${markdown_escapeMarkdown(`${step.from} → ${step.to}`)}; EKS never switches back\n`);
+        }
+        for (const change of c.changes) {
+            if (change.action !== 'replace')
+                continue;
+            items.push(`- ⚠️ **Access gap** ${where}: ${markdown_code(change.principalArn)} is deleted and re-created ` +
+                `(type ${markdown_code(change.before.type)} → ${markdown_code(change.after.type)}) and has no access in between\n`);
+        }
+        for (const e of escalationsOf(c)) {
+            const label = EFFECT_LABELS[e.kind];
+            const title = `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
+            items.push(`- ⚠️ **${title}** ${where}: ${markdown_code(e.principalArn)}: ${escapeText(e.detail)}\n`);
+        }
+    }
+    return items;
+}
+function attentionBlock(plan) {
+    return {
+        head: '### ⚠️ Needs a careful review\n\n',
+        items: attentionItems(plan),
+        tail: '\n',
+        more: (n) => `- ⚠️ …and ${n} more (plan truncated; see the full plan)\n`,
+        omitted: (n) => `### ⚠️ ${n} escalations need a careful review (not shown: plan truncated; see the full plan)\n\n`,
+    };
+}
+const TABLE_COLUMNS = ['Create', 'Update', 'Replace', 'Delete', 'Associate', 'Disassociate', 'Unchanged', 'Errors'];
+function tableRow(name, cells) {
+    return `| ${name} | ${cells.join(' | ')} |\n`;
+}
+function clusterRow(c) {
+    const counts = countChanges(c);
+    const errors = c.errors.length > 0 ? `❌ ${c.errors.length}` : 0;
+    return tableRow(markdown_code(c.cluster), [...SUMMARY_ORDER.map((k) => counts[k]), errors]);
+}
+function tableBlock(plan) {
+    const errors = plan.clusters.reduce((sum, c) => sum + c.errors.length, 0);
+    const total = tableRow('**Total**', [...SUMMARY_ORDER.map((k) => plan.summary[k]), errors]);
+    const blank = TABLE_COLUMNS.map(() => '');
+    return {
+        head: `${tableRow('Cluster', TABLE_COLUMNS)}|${'---|'.repeat(TABLE_COLUMNS.length + 1)}\n`,
+        items: plan.clusters.map(clusterRow),
+        tail: `${total}\n`,
+        more: (n) => tableRow(`…and ${n} more clusters`, blank),
+        omitted: (n) => `${n} clusters (table not shown: plan truncated; see the full plan)\n\n`,
+    };
+}
+function problemsBlock(plan) {
+    return {
+        head: '### Problems\n\n',
+        items: plan.problems.map((p) => `- **${p.severity}** ${markdown_code(p.code)} at ${markdown_code(`${p.file}:${p.line}:${p.column}`)}: ${escapeText(p.message)}\n`),
+        tail: '\n',
+        more: (n) => `- …and ${n} more problems (plan truncated)\n`,
+        omitted: (n) => `${n} problems (not shown: plan truncated; see the full plan)\n\n`,
+    };
+}
+function errorsBlock(c) {
+    return {
+        head: '**Errors**\n\n',
+        items: c.errors.map((e) => `- ❌ ${markdown_code(e.code)}: ${escapeText(e.message)}\n`),
+        tail: '\n',
+        more: (n) => `- …and ${n} more errors (plan truncated)\n`,
+        omitted: (n) => `_${n} errors not shown (plan truncated)._\n\n`,
+    };
+}
+function diffLines(c) {
+    const lines = [];
+    if (c.authenticationMode !== undefined)
+        lines.push(`${'!'.padEnd(3)} ${describeAuthModeStep(c.authenticationMode)}`);
+    for (const change of c.changes) {
+        const { sign, text } = describeChange(change);
+        lines.push(`${sign.padEnd(3)} ${text}`);
+    }
+    return lines;
+}
+function diffBlock(c) {
+    const lines = diffLines(c);
+    const fence = fenceFor(lines);
+    const n = c.changes.length;
+    const open = n > COLLAPSE_THRESHOLD ? '<details>' : '<details open>';
+    return {
+        head: `${open}\n<summary>${n} ${n === 1 ? 'change' : 'changes'}</summary>\n\n${fence}diff\n`,
+        items: lines.map((l) => `${l}\n`),
+        tail: `${fence}\n\n</details>\n\n`,
+        more: (k) => `… ${k} more lines not shown (plan truncated)\n`,
+        omitted: (k) => `_${k} changes not shown (plan truncated)._\n\n`,
+    };
+}
+function unmanagedBlock(c) {
+    return {
+        head: '**Unmanaged entries** (left alone)\n\n',
+        items: c.unmanaged.map((u) => `- ${markdown_code(u.principalArn)} (${markdown_code(u.type)}): ${UNMANAGED_REASONS[u.reason]}\n`),
+        tail: '\n',
+        more: (n) => `- …and ${n} more (plan truncated)\n`,
+        omitted: (n) => `_${n} unmanaged entries not shown (plan truncated)._\n\n`,
+    };
+}
+function clusterSection(c) {
+    const header = `### ${markdown_code(c.cluster)}: EKS cluster ${markdown_code(c.name)} in ${markdown_code(c.region)}, account ${markdown_code(c.accountId)}\n\n` +
+        (c.changes.length === 0 && c.authenticationMode === undefined && c.errors.length === 0 ? 'No changes.\n\n' : '') +
+        // Guidance is one or two sentences per cluster: part of the header, so truncation keeps it.
+        (c.notes ?? []).map((note) => `> [!NOTE]\n> ${escapeText(note)}\n\n`).join('');
+    return { header, blocks: [errorsBlock(c), diffBlock(c), unmanagedBlock(c)] };
+}
+function renderSection(section, k) {
+    return `${section.header}${renderBlocks(section.blocks, k).join('')}`;
+}
+// ───────────────────────────── assembly ─────────────────────────────
+function truncationNote(maxLength, shortened, clusters) {
+    return (`> [!NOTE]\n> This plan was truncated to fit the ${maxLength.toLocaleString('en-US')}-character limit of a comment: ` +
+        `detail is shortened or left out for ${shortened} of ${clusters} clusters. ` +
+        'The summary table counts every change. The full plan is in the job summary and in ' +
+        "`eks-access-gate plan --format json` (the action's `plan-file`).\n\n");
+}
+/** Fills `budget` characters with cluster sections in order; the last one may be cut short. */
+function fitSections(sections, budget) {
+    const out = [];
+    let left = budget;
+    for (const section of sections) {
+        const full = renderSection(section, Number.POSITIVE_INFINITY);
+        if (full.length <= left) {
+            out.push(full);
+            left -= full.length;
+            continue;
+        }
+        const max = totalItems(section.blocks);
+        const k = largestFitting(max, (n) => renderSection(section, n).length <= left);
+        if (k >= 0)
+            out.push(renderSection(section, k));
+        break;
+    }
+    return out;
+}
+/** Cuts at a code-point boundary, for the last resort of a limit too small for the marker and note. */
+function cutToLength(s, max) {
+    if (s.length <= max)
+        return s;
+    const cut = s.slice(0, Math.max(0, max));
+    const last = cut.charCodeAt(cut.length - 1);
+    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+/** Markdown plan; never longer than `maxLength` (default 65,536). Ends with a newline. */
+function renderMarkdownPlan(plan, opts = {}) {
+    const maxLength = Math.max(0, Math.floor(opts.maxLength ?? DEFAULT_MAX_LENGTH));
+    const head = renderHead(plan);
+    const attention = attentionBlock(plan);
+    const table = tableBlock(plan);
+    const problems = problemsBlock(plan);
+    const sections = plan.clusters.map(clusterSection);
+    const full = [
+        head,
+        renderBlock(attention, Infinity),
+        renderBlock(table, Infinity),
+        renderBlock(problems, Infinity),
+        ...sections.map((s) => renderSection(s, Infinity)),
+    ].join('');
+    if (full.length <= maxLength)
+        return full;
+    const total = plan.clusters.length;
+    // Reserved at its longest ("N of N"), so the final note is never longer than the reserve.
+    const reserve = truncationNote(maxLength, total, total).length;
+    const top = [head, renderBlock(attention, Infinity), renderBlock(table, Infinity)];
+    const problemsText = renderBlock(problems, Infinity);
+    const fixed = top.join('').length + reserve + problemsText.length;
+    if (fixed <= maxLength) {
+        const shown = fitSections(sections, maxLength - fixed);
+        const complete = shown.filter((s, i) => s === renderSection(sections[i], Infinity)).length;
+        return [...top, truncationNote(maxLength, total - complete, total), problemsText, ...shown].join('');
+    }
+    // Even the top parts are too long (thousands of clusters or escalations): no per-cluster
+    // detail at all, and the lists share what is left, table rows first, then escalations,
+    // then problems.
+    const note = truncationNote(maxLength, total, total);
+    const budget = maxLength - head.length - note.length;
+    const byPriority = [table, attention, problems];
+    const fits = (k) => renderBlocks(byPriority, k).join('').length <= budget;
+    const k = largestFitting(totalItems(byPriority), fits);
+    if (k < 0)
+        return cutToLength(`${head}${note}`, maxLength);
+    const [t = '', a = '', p = ''] = renderBlocks(byPriority, k);
+    return [head, a, t, note, p].join('');
+}
+
+;// CONCATENATED MODULE: ./src/drift/render.ts
+/**
+ * Drift report renderers: text (terminal), Markdown (the drift issue body and the job summary) and
+ * JSON (stable, sorted keys). Change lines are the plan's own (`describeChange`), so a drift reads
+ * like the plan that would undo it. Every user-controlled value is escaped with the plan renderer's
+ * escapers (`showInvisible` for text, `escapeMarkdown` / `escapeText` / `code` for Markdown).
+ */
+
+
+
+
+/** The first line of the drift issue body: the action finds its issue by it. */
+const DRIFT_MARKER = '<!-- eks-access-gate:drift -->';
+/** The label on the drift issue. */
+const DRIFT_LABEL = 'eks-access-drift';
+/** GitHub rejects issue bodies over 65,536 characters. */
+const DRIFT_MAX_LENGTH = 65_536;
+function renderDrift(report, format, opts = {}) {
+    switch (format) {
+        case 'text':
+            return renderDriftText(report);
+        case 'markdown':
+            return renderDriftMarkdown(report, opts.maxLength);
+        case 'json':
+            return `${stringifySorted(report)}\n`;
+    }
+}
+// ───────────────────────────── text ─────────────────────────────
+const render_v = showInvisible;
+function policiesText(policies) {
+    return policies.length === 0
+        ? 'no access policies'
+        : policies.map((p) => `${render_v(policyName(p.policyArn))} at ${formatScope(p.accessScope)}`).join(', ');
+}
+function unknownText(u) {
+    const admin = u.clusterAdmin ? 'CLUSTER ADMIN: ' : '';
+    const groups = (u.username !== undefined ? `, username ${render_v(u.username)}` : '') +
+        (u.kubernetesGroups.length > 0 ? `, groups ${formatList(u.kubernetesGroups)}` : '');
+    const deleted = u.deletedByNextApply ? ' (prune: all deletes it at the next apply)' : '';
+    return `${admin}${render_v(u.principalArn)} (${render_v(u.type)}${groups}): ${policiesText(u.accessPolicies)}${deleted}`;
+}
+function entryLines(e) {
+    return e.changes.map((c) => {
+        const line = describeChange(c);
+        return `    ${line.sign} ${line.text}`;
+    });
+}
+function renderDriftText(r) {
+    const out = [];
+    out.push(r.drift
+        ? `Drift: ${r.counts.changed} changed outside the repo, ${r.counts.unknown} unknown, ${r.counts.pending} pending`
+        : 'No drift: every cluster matches the manifest.');
+    if (r.changed.length > 0) {
+        out.push('', 'Changed outside the repo (the next apply restores the manifest):');
+        for (const e of r.changed)
+            out.push(`  ${render_v(e.cluster)}: ${render_v(e.principalArn)}`, ...entryLines(e));
+    }
+    if (r.unknown.length > 0) {
+        out.push('', 'Unknown access (entries the manifest does not name and the tool does not own):');
+        for (const u of r.unknown)
+            out.push(`  ${render_v(u.cluster)}: ${unknownText(u)}`);
+    }
+    if (r.pending.length > 0 || r.pendingAuthenticationModes.length > 0) {
+        out.push('', 'Pending (the manifest is ahead of the cluster; the next apply does this):');
+        for (const m of r.pendingAuthenticationModes)
+            out.push(`  ${render_v(m.cluster)}: ${describeAuthModeStep(m)}`);
+        for (const e of r.pending)
+            out.push(`  ${render_v(e.cluster)}: ${render_v(e.principalArn)}`, ...entryLines(e));
+    }
+    if (r.dead.length > 0) {
+        out.push('', 'Dead access (warnings):');
+        for (const d of r.dead)
+            out.push(`  ${render_v(d.cluster)}: ${d.kind} ${render_v(d.principalArn)}: ${render_v(d.fix)}`);
+    }
+    if (r.errors.length > 0) {
+        out.push('', 'Not classified:');
+        for (const e of r.errors)
+            for (const err of e.errors)
+                out.push(`  ${render_v(e.cluster)}: ${render_v(err.code)}: ${render_v(err.message)}`);
+    }
+    return `${out.join('\n')}\n`;
+}
+// ───────────────────────────── Markdown ─────────────────────────────
+function policiesMarkdown(policies) {
+    return policies.length === 0
+        ? 'no access policies'
+        : policies.map((p) => `${markdown_code(policyName(p.policyArn))} at ${escapeText(formatScope(p.accessScope))}`).join(', ');
+}
+function changeBlock(e) {
+    const lines = e.changes.map((c) => {
+        const { sign, text } = describeChange(c);
+        return `${sign.padEnd(3)} ${text}`; // as in the plan's Markdown diff block
+    });
+    const fence = fenceFor(lines);
+    return [`- ${markdown_code(e.cluster)}: ${markdown_code(e.principalArn)}`, '', `  ${fence}diff`, ...lines.map((l) => `  ${l}`), `  ${fence}`, ''];
+}
+function renderDriftMarkdown(r, maxLength = DRIFT_MAX_LENGTH) {
+    const head = [
+        DRIFT_MARKER,
+        '## EKS access drift',
+        '',
+        r.drift
+            ? `**${r.counts.changed}** changed outside the repo · **${r.counts.unknown}** unknown access · **${r.counts.pending}** pending`
+            : 'No drift: every cluster matches the manifest.',
+        '',
+    ];
+    const sections = [];
+    if (r.changed.length > 0)
+        sections.push([
+            '### Changed outside the repo',
+            '',
+            'The next apply restores what the manifest says.',
+            '',
+            ...r.changed.flatMap(changeBlock),
+        ]);
+    if (r.unknown.length > 0) {
+        sections.push([
+            '### Unknown access',
+            '',
+            'Entries the manifest does not name and eks-access-gate does not own. Cluster admins first.',
+            '',
+            '| cluster | principal | type | access | |',
+            '| --- | --- | --- | --- | --- |',
+            ...r.unknown.map((u) => `| ${markdown_code(u.cluster)} | ${markdown_code(u.principalArn)} | ${markdown_code(u.type)} | ${u.clusterAdmin ? '**cluster admin**: ' : ''}${policiesMarkdown(u.accessPolicies)}${u.kubernetesGroups.length > 0 ? `; groups ${u.kubernetesGroups.map(markdown_code).join(', ')}` : ''}${u.username !== undefined ? `; username ${markdown_code(u.username)}` : ''} | ${u.deletedByNextApply ? 'deleted by the next apply (prune: all)' : ''} |`),
+            '',
+        ]);
+    }
+    if (r.pending.length > 0 || r.pendingAuthenticationModes.length > 0) {
+        sections.push([
+            '### Pending',
+            '',
+            'The manifest is ahead of the cluster: the next apply does this.',
+            '',
+            ...r.pendingAuthenticationModes.map((m) => `- ${markdown_code(m.cluster)}: ${escapeText(describeAuthModeStep(m))}`),
+            ...(r.pendingAuthenticationModes.length > 0 ? [''] : []),
+            ...r.pending.flatMap(changeBlock),
+        ]);
+    }
+    if (r.dead.length > 0) {
+        sections.push([
+            '### Dead access',
+            '',
+            ...r.dead.map((d) => `- ⚠️ ${markdown_code(d.cluster)}: **${d.kind}** ${markdown_code(d.principalArn)}: ${escapeText(d.fix)}`),
+            '',
+        ]);
+    }
+    if (r.errors.length > 0) {
+        sections.push([
+            '### Not classified',
+            '',
+            ...r.errors.flatMap((e) => e.errors.map((err) => `- ${markdown_code(e.cluster)}: ${markdown_code(err.code)} ${escapeText(err.message)}`)),
+            '',
+        ]);
+    }
+    return fit(head, sections, maxLength);
+}
+/** Whole sections from the end are dropped (with a note) until the body fits GitHub's limit. */
+function fit(head, sections, maxLength) {
+    const note = (n) => `_${n} section${n === 1 ? '' : 's'} left out to fit GitHub's size limit; run \`eks-access-gate drift\` for the full report._\n`;
+    for (let keep = sections.length; keep >= 0; keep--) {
+        const body = [...head, ...sections.slice(0, keep).flat()].join('\n').replace(/\n+$/, '\n');
+        const text = keep === sections.length ? body : `${body}\n${note(sections.length - keep)}`;
+        if (text.length <= maxLength)
+            return text;
+    }
+    return `${DRIFT_MARKER}\n## EKS access drift\n\n${note(sections.length)}`;
+}
+
+;// CONCATENATED MODULE: ./src/drift/index.ts
+
+
+
+;// CONCATENATED MODULE: ./src/render/problems.ts
+/**
+ * Renders validation problems for people (text, with the source line and a caret), for machines
+ * (the stable JSON of PRODUCT.md) and for the job summary (Markdown). Pure: strings in, string out.
+ */
+
+
+
+const ANSI = {
+    reset: '\u001b[0m',
+    bold: '\u001b[1m',
+    dim: '\u001b[2m',
+    red: '\u001b[31m',
+    yellow: '\u001b[33m',
+    green: '\u001b[32m',
+    cyan: '\u001b[36m',
+};
+function problems_painter(color) {
+    return color ? (style, text) => `${ANSI[style]}${text}${ANSI.reset}` : (_style, text) => text;
+}
+/** The path as the user should see it: relative to the working directory, `/`-separated. */
+function displayPath(file, cwd) {
+    const shown = cwd !== undefined && (0,external_node_path_.isAbsolute)(file) ? (0,external_node_path_.relative)(cwd, file) : file;
+    return shown.split(external_node_path_.sep).join('/');
+}
+function countProblems(problems) {
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    return { errors, warnings: problems.length - errors };
+}
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `2 errors, 1 warning in 3 files`, or `3 files valid` when there is nothing to report. */
+function summarizeProblems(problems, fileCount) {
+    if (problems.length === 0)
+        return `${plural(fileCount, 'file')} valid`;
+    const { errors, warnings } = countProblems(problems);
+    return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(fileCount, 'file')}`;
+}
+/** Text output: `FILE:LINE:COL: SEVERITY CODE: MESSAGE`, the source line, a caret, then a summary line. */
+function renderProblemsText(problems, sources, options) {
+    const paint = problems_painter(options.color);
+    const blocks = problems.map((p) => renderProblemBlock(p, sources, options.cwd, paint));
+    const { errors, warnings } = countProblems(problems);
+    const summary = summarizeProblems(problems, options.fileCount);
+    const styled = errors > 0 ? paint('red', summary) : warnings > 0 ? paint('yellow', summary) : paint('green', summary);
+    // A blank line sets the summary apart from the last source snippet.
+    return [...blocks, ...(blocks.length > 0 ? [''] : []), paint('bold', styled)].join('\n') + '\n';
+}
+function renderProblemBlock(p, sources, cwd, paint) {
+    const where = sanitizeForTerminal(`${displayPath(p.file, cwd)}:${p.line}:${p.column}:`);
+    const severity = paint(p.severity === 'error' ? 'red' : 'yellow', p.severity);
+    const head = `${paint('bold', where)} ${severity} ${sanitizeForTerminal(p.code)}: ${sanitizeForTerminal(p.message)}`;
+    const snippet = sourceSnippet(sources.get(p.file), p.line, p.column, paint);
+    return snippet === undefined ? head : `${head}\n${snippet}`;
+}
+/** Widest source line shown; longer lines are cut to a window around the column. */
+const MAX_SNIPPET = 160;
+/**
+ * The offending line with a caret under the column, e.g.
+ * ```
+ *   12 |     acessPolicies:
+ *      |     ^
+ * ```
+ * Tabs before the column are kept in the caret line so it stays aligned. Undefined when the
+ * line is not in the source (an empty file, a problem about the file as a whole).
+ */
+function sourceSnippet(text, line, column, paint = problems_painter(false)) {
+    if (text === undefined || line < 1)
+        return undefined;
+    const lines = text.replace(/^\uFEFF/, '').split('\n');
+    const raw = lines[line - 1];
+    if (raw === undefined)
+        return undefined;
+    const full = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const index = Math.min(Math.max(column, 1), full.length + 1) - 1;
+    const start = full.length > MAX_SNIPPET ? Math.max(0, Math.min(index - MAX_SNIPPET / 2, full.length - MAX_SNIPPET)) : 0;
+    const cutLeft = start > 0;
+    const cutRight = start + MAX_SNIPPET < full.length;
+    const shown = (cutLeft ? '...' : '') + full.slice(start, start + MAX_SNIPPET) + (cutRight ? '...' : '');
+    const before = (cutLeft ? '...' : '') + full.slice(start, index);
+    const pad = before.replace(/[^\t]/g, ' ');
+    const gutter = String(line);
+    const blank = ' '.repeat(gutter.length);
+    return [
+        `${paint('dim', `  ${gutter} |`)} ${sanitizeForTerminal(shown)}`,
+        `${paint('dim', `  ${blank} |`)} ${pad}${paint('cyan', '^')}`,
+    ].join('\n');
+}
+/** The stable machine-readable shape of PRODUCT.md, with exactly these keys in this order. */
+function renderProblemsJson(ok, problems) {
+    const shaped = problems.map((p) => ({
+        severity: p.severity,
+        code: p.code,
+        message: p.message,
+        file: p.file,
+        line: p.line,
+        column: p.column,
+    }));
+    return JSON.stringify({ ok, problems: shaped }, null, 2) + '\n';
+}
+/** At most this many rows in the table; the rest are counted in a closing line. */
+const MAX_SUMMARY_ROWS = 500;
+/**
+ * The runner refuses a step summary over 1 MiB (GITHUB-RUNNER.md) and then shows none at all. A
+ * message can quote a user value of any length (a 4 MB principalArn), so both the rows and each
+ * message are capped; the budget leaves room for the heading and the closing line.
+ */
+const MAX_SUMMARY_BYTES = 1024 * 1024 - 16 * 1024;
+const MAX_SUMMARY_MESSAGE_CHARS = 2000;
+/** The job summary: a heading with the counts and a table of problems, everything user-controlled escaped. */
+function renderProblemsMarkdown(problems, options) {
+    const { errors } = countProblems(problems);
+    const icon = errors > 0 ? '❌' : problems.length > 0 ? '⚠️' : '✅';
+    const heading = `### ${icon} ${escapeMarkdown(options.title)}: ${escapeMarkdown(summarizeProblems(problems, options.fileCount))}`;
+    if (problems.length === 0)
+        return `${heading}\n`;
+    const head = [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |'];
+    let bytes = Buffer.byteLength(head.join('\n'), 'utf8');
+    const rows = [];
+    for (const p of problems.slice(0, MAX_SUMMARY_ROWS)) {
+        const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`;
+        const message = truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS);
+        const row = `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(message)} |`;
+        const size = Buffer.byteLength(row, 'utf8') + 1;
+        if (bytes + size > MAX_SUMMARY_BYTES)
+            break;
+        bytes += size;
+        rows.push(row);
+    }
+    const rest = problems.length - rows.length;
+    const more = rest > 0 ? ['', `… and ${rest} more (see the annotations or run \`eks-access-gate validate\`).`] : [];
+    return [...head, ...rows, ...more].join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/aws/limit.ts
+/**
+ * A small concurrency (and optional rate) limiter, so reads against one account and region
+ * stay under EKS's request rate instead of relying on throttling + retries alone.
+ * No dependency: p-limit would do, but this is twenty lines.
+ */
+const limit_realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function createLimiter(options) {
+    const concurrency = Math.max(1, Math.floor(options.concurrency));
+    const interval = options.ratePerSecond !== undefined && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? limit_realSleep;
+    const queue = [];
+    let active = 0;
+    // Earliest time the next task may start when a rate is set (a leaky bucket with no burst).
+    let nextStart = 0;
+    const release = () => {
+        const next = queue.shift();
+        // Hand the slot straight to the next waiter, so `active` stays put.
+        if (next)
+            next();
+        else
+            active--;
+    };
+    const acquire = () => {
+        if (active < concurrency) {
+            active++;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => queue.push(() => resolve()));
+    };
+    const pace = async () => {
+        if (interval === 0)
+            return;
+        const t = now();
+        const start = Math.max(t, nextStart);
+        nextStart = start + interval;
+        if (start > t)
+            await sleep(start - t);
+    };
+    return {
+        async run(task) {
+            await acquire();
+            try {
+                // Paced inside the slot: pacing first would let slot waits bunch starts into bursts,
+                // and a single throttle makes the SDK's adaptive mode slow down for seconds.
+                await pace();
+                return await task();
+            }
+            finally {
+                release();
+            }
+        },
+        get active() {
+            return active;
+        },
+        get pending() {
+            return queue.length;
+        },
+    };
+}
+/** One limiter per key (e.g. `account|region`), created on first use. */
+function createKeyedLimiter(options) {
+    const limiters = new Map();
+    return (key) => {
+        let limiter = limiters.get(key);
+        if (!limiter) {
+            limiter = createLimiter(options);
+            limiters.set(key, limiter);
+        }
+        return limiter;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/read-state.ts
+
+
+
+
+
+
+
+
+/** Requests in flight per account and region; the pacer, not this, keeps the rate. */
+const DEFAULT_CONCURRENCY = 16;
+async function readLiveState(targets, apiFor, opts = {}) {
+    const ceiling = opts.maxRate ?? opts.ratePerSecond;
+    const limiterFor = createKeyedLimiter({
+        concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
+        ...(ceiling === undefined ? {} : { ratePerSecond: ceiling }),
+    });
+    const now = opts.now ?? Date.now;
+    const timeoutMs = opts.clusterTimeoutMs ?? DEFAULT_CLUSTER_TIMEOUT_MS;
+    // No read twice: two logical keys naming the same cluster (and role) share one read.
+    const reads = new Map();
+    const readOf = (t) => {
+        const id = `${t.accountId}|${t.region}|${t.name}|${t.roleArn ?? ''}`;
+        let read = reads.get(id);
+        if (!read) {
+            read = readCluster(t, limiterFor(`${t.accountId}|${t.region}`));
+            reads.set(id, read);
+        }
+        return read;
+    };
+    const readCluster = async (t, limiter) => {
+        let api;
+        try {
+            api = apiFor(t, { deadlineAt: now() + timeoutMs });
+        }
+        catch (e) {
+            return { result: types_err(clusterError(t, 'credentials', e)) };
+        }
+        return {
+            result: await readOneCluster(t, api, limiter, {
+                clusterTimeoutMs: timeoutMs,
+            }),
+            api,
+            limiter,
+        };
+    };
+    const sorted = [...targets].sort((a, b) => compareCodePoints(a.key, b.key));
+    const results = await Promise.all(sorted.map(async (t) => [t, await readOf(t)]));
+    const clusters = new Map(results.map(([t, r]) => [t.key, r.result]));
+    const byPartition = opts.readCatalogue === false ? {} : await readCatalogues(results);
+    const merged = Object.values(byPartition).flat();
+    return merged.length === 0
+        ? { clusters }
+        : {
+            clusters,
+            catalogue: merged.sort((a, b) => compareCodePoints(a.arn, b.arn)),
+            cataloguesByPartition: byPartition,
+        };
+}
+/**
+ * ListAccessPolicies once per partition: through the first cluster (in key order) whose
+ * DescribeCluster worked; when that call fails, the next such cluster tries.
+ */
+async function readCatalogues(results) {
+    const candidates = new Map();
+    const seen = new Set();
+    for (const [t, r] of results) {
+        if (!r.api || !r.limiter || !described(r.result) || seen.has(r.api))
+            continue;
+        seen.add(r.api);
+        const p = partitionOf(t.region);
+        candidates.set(p, [...(candidates.get(p) ?? []), { api: r.api, limiter: r.limiter }]);
+    }
+    const out = {};
+    await Promise.all([...candidates].map(async ([partition, list]) => {
+        for (const { api, limiter } of list) {
+            try {
+                out[partition] = await limiter.run(() => api.listAccessPolicies());
+                return;
+            }
+            catch {
+                // Missing eks:ListAccessPolicies is not fatal: plan falls back to the built-in catalogue.
+            }
+        }
+    }));
+    return out;
+}
+/** True when DescribeCluster answered (the cluster read succeeded or stopped at CONFIG_MAP). */
+function described(r) {
+    return r.ok || r.error.code === CONFIG_MAP_ERROR_CODE;
+}
+/**
+ * One cluster: DescribeCluster → ListAccessEntries → DescribeAccessEntry (+ ListAssociatedAccessPolicies
+ * unless the type cannot hold policies) per entry, each read once, through `limiter`. The account
+ * is the one in the cluster's ARN; `t.accountId` only when EKS reports no ARN (it may be empty:
+ * export knows only name and region).
+ */
+async function readOneCluster(t, api, limiter, opts = {}) {
+    // Once one read of the cluster fails, its queued reads are skipped rather than made for nothing.
+    let failed = false;
+    const progress = {
+        entries: 0,
+        total: undefined,
+        timeoutMs: opts.clusterTimeoutMs ?? DEFAULT_CLUSTER_TIMEOUT_MS,
+    };
+    const limited = (task) => limiter.run(() => (failed ? Promise.reject(new SkippedRead()) : task()));
+    try {
+        const info = await limited(() => api.describeCluster(t.name));
+        if (info.authenticationMode === 'CONFIG_MAP')
+            return types_err(configMapError(t));
+        const principals = [...new Set(await limited(() => api.listAccessEntries(t.name)))];
+        progress.total = principals.length;
+        const entries = await Promise.all(principals.map((p) => readEntry(t, api, limited, p).then((e) => {
+            progress.entries++;
+            return e;
+        }, (e) => {
+            failed = true;
+            throw e;
+        })));
+        // The cluster's own ARN wins over the target's account: credentials for another account can
+        // reach a cluster of the same name there, and the diff refuses an account mismatch.
+        const accountId = accountOfClusterArn(info.arn) ?? t.accountId;
+        return types_ok({
+            name: t.name,
+            region: t.region,
+            ...(accountId ? { accountId } : {}),
+            authenticationMode: info.authenticationMode,
+            entries: entries.filter((e) => e !== undefined).sort((a, b) => compareCodePoints(a.principalArn, b.principalArn)),
+        });
+    }
+    catch (e) {
+        failed = true;
+        return types_err(clusterError(t, 'read', e, progress));
+    }
+}
+/** DescribeAccessEntry, then ListAssociatedAccessPolicies unless the type cannot hold policies. */
+async function readEntry(t, api, limited, principalArn) {
+    try {
+        const entry = await limited(() => api.describeAccessEntry(t.name, principalArn));
+        const policies = TYPES_WITHOUT_POLICIES.has(entry.type)
+            ? []
+            : await limited(() => api.listAssociatedAccessPolicies(t.name, principalArn));
+        return sortObservedEntry({ ...entry, accessPolicies: policies });
+    }
+    catch (e) {
+        // Deleted between ListAccessEntries and this read: it is gone, so it is not live state.
+        if (e instanceof AwsCallError && e.code === 'ResourceNotFoundException' && e.operation !== 'DescribeCluster')
+            return undefined;
+        throw e;
+    }
+}
+/** Sorted groups, namespaces and policies; tags as given. */
+function sortObservedEntry(e) {
+    const policies = e.accessPolicies
+        .map((p) => ({
+        policyArn: p.policyArn,
+        accessScope: {
+            type: p.accessScope.type,
+            namespaces: [...new Set(p.accessScope.namespaces)].sort(compareCodePoints),
+        },
+    }))
+        .sort((a, b) => compareCodePoints(a.policyArn, b.policyArn));
+    return {
+        ...e,
+        kubernetesGroups: [...new Set(e.kubernetesGroups)].sort(compareCodePoints),
+        accessPolicies: policies,
+    };
+}
+class SkippedRead extends Error {
+}
+function where(t) {
+    const account = t.accountId ? `, account ${t.accountId}` : '';
+    return `EKS cluster "${t.name}" (${t.region}${account}${t.roleArn === undefined ? '' : `, role ${t.roleArn}`})`;
+}
+function configMapError(t) {
+    return configMapModeError(where(t));
+}
+const CREDENTIAL_CODES = /Credential|ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|MissingAuthenticationToken/;
+const READ_PERMISSIONS = 'eks:DescribeCluster, eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies and eks:ListAccessPolicies';
+/** A helpful PlanError for a failed cluster read. Messages carry AWS's text, never credentials. */
+function clusterError(t, stage, e, progress) {
+    if (!(e instanceof AwsCallError)) {
+        const code = e instanceof Error && e.name !== 'Error' ? e.name : 'Error';
+        const text = e instanceof Error ? e.message : String(e);
+        const what = stage === 'credentials' ? 'could not get credentials for' : 'could not read';
+        return { code, message: `${capitalise(what)} ${where(t)}: ${text}` };
+    }
+    const detail = `${e.operation}: ${e.code}: ${e.message}`;
+    if (e.operation.startsWith('AssumeRole'))
+        return {
+            code: e.code,
+            message: `No credentials for ${where(t)}: ${e.message}`,
+        };
+    if (CREDENTIAL_CODES.test(e.code))
+        return {
+            code: e.code,
+            message: `The credentials for ${where(t)} did not work (${detail}).`,
+        };
+    if (e.code === 'ResourceNotFoundException' && e.operation === 'DescribeCluster')
+        return {
+            code: e.code,
+            message: `${where(t)} was not found: check name, region and accountId, and that the credentials are for that account (${detail}).`,
+        };
+    if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(e.code) || e.status === 403)
+        return {
+            code: e.code,
+            message: `Access denied reading ${where(t)}: the read role needs ${READ_PERMISSIONS} (${detail}).`,
+        };
+    if (e.code === 'InvalidRequestException')
+        return {
+            code: e.code,
+            message: `${where(t)} refused the access-entry read; is its authentication mode API or API_AND_CONFIG_MAP? (${detail})`,
+        };
+    if (e instanceof DeadlineError) {
+        const read = progress?.total === undefined
+            ? 'before the entry list was read'
+            : `after reading ${progress.entries} of ${progress.total} access entries`;
+        const limit = progress ? `the cluster timeout of ${Math.round(progress.timeoutMs / 1000)} s` : 'the cluster timeout';
+        return {
+            code: e.code,
+            message: `${where(t)}: gave up ${read}: ${e.operation} waited ${Math.round(e.waitedMs / 1000)} s and reached ${limit} (${e.message}). ` +
+                "Another client may be using the account's EKS request rate: try again later, set --max-rate below the rate left for this run, " +
+                'or allow more time with --cluster-timeout.',
+        };
+    }
+    if (e.status === 429 || /Throttl|TooManyRequests/.test(e.code))
+        return {
+            code: e.code,
+            message: `${where(t)}: EKS kept throttling (${detail}); set --max-rate or allow more time with --cluster-timeout.`,
+        };
+    return { code: e.code, message: `Could not read ${where(t)} (${detail}).` };
+}
+function capitalise(s) {
+    return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/plan/dead-access.ts
+/**
+ * Dead access: EKS binds an access entry to the IAM principal's unique id, not its ARN
+ * (EKS-API.md §4). When the role or user is deleted the entry grants nothing ("orphaned"); when it
+ * is recreated under the same name the new principal silently does NOT get the access back
+ * ("stale": IAM CreateDate later than the entry's createdAt). Both are warnings with the fix, in
+ * plan and drift; neither changes the plan.
+ *
+ * One IAM read per distinct principal of the clusters' own account (the plan role reads that
+ * account's IAM), paced by the caller's per-account limiter like the EKS reads; principals of other
+ * accounts and ARNs that are not roles or users are reported as not checked.
+ */
+
+
+
+
+
+const UNPACED = { run: (task) => task() };
+async function findDeadAccess(clusters, deps) {
+    const dead = [];
+    const notChecked = [];
+    // One lookup per distinct principal per account, shared by every cluster that has an entry for it.
+    const lookups = new Map();
+    const lookup = (c, principalArn) => {
+        const key = `${c.partition}|${c.accountId}|${principalArn}`;
+        let found = lookups.get(key);
+        if (found === undefined) {
+            const iam = deps.iamFor({
+                accountId: c.accountId,
+                partition: c.partition,
+                ...(c.roleArn === undefined ? {} : { roleArn: c.roleArn }),
+            });
+            const limiter = deps.limiterFor?.(c.accountId) ?? UNPACED;
+            found = limiter
+                .run(() => iam.getPrincipal(principalArn))
+                .then((value) => ({ ok: true, value }), (e) => ({ ok: false, error: e instanceof AwsCallError ? `${e.code}: ${e.message}` : String(e) }));
+            lookups.set(key, found);
+        }
+        return found;
+    };
+    const checks = [];
+    for (const c of clusters) {
+        for (const entry of c.observed.entries) {
+            const arn = entry.principalArn;
+            const parsed = parsePrincipalArn(arn);
+            if (!parsed.ok || (parsed.value.kind !== 'role' && parsed.value.kind !== 'user')) {
+                notChecked.push({ cluster: c.cluster, principalArn: arn, reason: 'not-role-or-user', detail: 'not an IAM role or user ARN' });
+                continue;
+            }
+            if (parsed.value.accountId !== c.accountId || parsed.value.partition !== c.partition) {
+                notChecked.push({
+                    cluster: c.cluster,
+                    principalArn: arn,
+                    reason: 'other-account',
+                    detail: `principal in account ${parsed.value.accountId}; the plan role reads IAM of account ${c.accountId} only`,
+                });
+                continue;
+            }
+            const createdAt = entry.createdAt;
+            checks.push(lookup(c, arn).then((found) => {
+                if (!found.ok) {
+                    notChecked.push({ cluster: c.cluster, principalArn: arn, reason: 'lookup-failed', detail: found.error });
+                    return;
+                }
+                const verdict = judge(c.cluster, arn, createdAt, found.value);
+                if (verdict.kind === 'dead')
+                    dead.push(verdict.dead);
+                else if (verdict.kind === 'unknown')
+                    notChecked.push(verdict.notChecked);
+            }));
+        }
+    }
+    await Promise.all(checks);
+    const order = (a, b) => compareText(a.cluster, b.cluster) || compareText(a.principalArn, b.principalArn);
+    return { dead: dead.sort(order), notChecked: notChecked.sort(order) };
+}
+function judge(cluster, principalArn, createdAt, found) {
+    const entryCreated = createdAt === undefined ? {} : { entryCreatedAt: createdAt };
+    // A principal of that name under another path is another principal: the entry's is gone.
+    if (!found.exists || (found.arn !== undefined && found.arn !== principalArn)) {
+        return {
+            kind: 'dead',
+            dead: {
+                cluster,
+                principalArn,
+                kind: 'orphaned',
+                ...entryCreated,
+                fix: 'the IAM principal does not exist, so this entry grants nothing: remove it from the manifest (or delete the access entry), or recreate the principal and then recreate the entry',
+            },
+        };
+    }
+    if (createdAt === undefined || Number.isNaN(Date.parse(createdAt))) {
+        return {
+            kind: 'unknown',
+            notChecked: { cluster, principalArn, reason: 'no-entry-created-at', detail: "the live read did not report the entry's createdAt" },
+        };
+    }
+    if (found.createDate.getTime() <= Date.parse(createdAt))
+        return { kind: 'alive' };
+    const principalCreatedAt = formatInstant(found.createDate);
+    return {
+        kind: 'dead',
+        dead: {
+            cluster,
+            principalArn,
+            kind: 'stale',
+            ...entryCreated,
+            principalCreatedAt,
+            fix: `the principal was recreated (${principalCreatedAt}) after the access entry (${createdAt}); EKS bound the entry to the old principal's id, so the new one has no access: recreate the entry (delete the access entry, then apply)`,
+        },
+    };
+}
+const DEAD_ACCESS_CODES = { orphaned: 'dead-access:orphaned', stale: 'dead-access:stale' };
+/**
+ * Warnings for plan and drift: at the manifest entry's principalArn when the manifest names the
+ * principal on that cluster's entries, else at no file position (line 0) — the entry is live only.
+ */
+function deadAccessProblems(report, manifest) {
+    const locs = new Map();
+    for (const e of manifest.accessEntries)
+        if (!locs.has(e.principalArn))
+            locs.set(e.principalArn, e.locs.principalArn);
+    return report.dead.map((d) => {
+        const loc = locs.get(d.principalArn) ?? { file: '', line: 0, column: 0 };
+        return problemAt(loc, 'warning', DEAD_ACCESS_CODES[d.kind], `${d.kind} access entry for "${d.principalArn}" on cluster ${d.cluster}: ${d.fix}`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/rules/eks/expiry.ts
+/**
+ * `expiresAt` on an entry or on one of its access policies: "access removed by the first apply
+ * after this date". When access ends is defined once in src/expiry.ts (a date alone = the END of
+ * that day in UTC; a date-time without offset = UTC; expired from that instant on).
+ *
+ * Two readings of the same facts:
+ * - `validate` (mode `validate`, the default): a past `expiresAt` is the error `expiry:expired` —
+ *   the manifest still grants access it says has ended;
+ * - `plan`, `apply` and `drift` (mode `plan`): expired access is simply absent from the desired
+ *   state, so `expiry:expired` is a warning ("expired on …; access removed by the next apply;
+ *   delete the entry from the manifest") and never fails the command. `forPlan` turns validate's
+ *   problems into plan's.
+ *
+ * Codes: `expiry:expired` (error in validate, warning in plan), `expiry:soon` (warning, ends within
+ * `expiryWarningDays` days), `expiry:invalid` (error, not a date this tool reads). All at the
+ * `expiresAt` node (of the entry, or of the access-policy item).
+ */
+
+
+const EXPIRY_EXPIRED = 'expiry:expired';
+const EXPIRY_SOON = 'expiry:soon';
+const EXPIRY_INVALID = 'expiry:invalid';
+function checkExpiry(manifest, ctx, mode = 'validate') {
+    return manifest.accessEntries.flatMap((entry) => checkEntryExpiry(entry, ctx, mode));
+}
+/**
+ * Validate's problems as plan/apply/drift report them: every `expiry:expired` error becomes the
+ * plan warning, other problems are kept, order by location as validate sorts them. A command that
+ * gets `ok` from validate must recompute it from the result (ok = no problem with severity error).
+ */
+function forPlan(problems, manifest, ctx) {
+    if (!problems.some((p) => p.code === EXPIRY_EXPIRED))
+        return [...problems];
+    const warnings = checkExpiry(manifest, { ...ctx, catalogue: [] }, 'plan').filter((p) => p.code === EXPIRY_EXPIRED);
+    return [...problems.filter((p) => p.code !== EXPIRY_EXPIRED), ...warnings].sort(byLocation);
+}
+/**
+ * A validate outcome as plan/apply/drift see it: `forPlan` on its problems and `ok` recomputed
+ * (false exactly when some problem is an error). Call it on every `CheckedOutcome` those commands
+ * get from `validateManifests` / `validateSources`, before deciding whether the manifest is valid.
+ */
+function forPlanOutcome(outcome, ctx) {
+    const problems = forPlan(outcome.problems, outcome.manifest, ctx);
+    return { ...outcome, problems, ok: !problems.some((p) => p.severity === 'error') };
+}
+function checkEntryExpiry(entry, ctx, mode) {
+    const out = [];
+    if (entry.expiresAt !== undefined) {
+        out.push(...checkOne(entry.expiresAt, entry.locs.expiresAt ?? entry.locs.entry, `"${entry.principalArn}"`, 'entry', ctx, mode));
+    }
+    // An association past an expired entry says nothing more: the whole entry goes.
+    const entryGone = out.some((p) => p.code === EXPIRY_EXPIRED);
+    for (const policy of entry.accessPolicies) {
+        if (policy.expiresAt === undefined)
+            continue;
+        const subject = `${policy.policyArn} of "${entry.principalArn}"`;
+        const found = checkOne(policy.expiresAt, policy.locs.expiresAt ?? policy.locs.item, subject, 'policy', ctx, mode);
+        out.push(...found.filter((p) => !(entryGone && p.code !== EXPIRY_INVALID)));
+    }
+    return out;
+}
+function checkOne(expiresAt, loc, subject, what, ctx, mode) {
+    const status = expiryStatus(expiresAt, ctx.now, ctx.expiryWarningDays);
+    switch (status.kind) {
+        case 'invalid':
+            return [problemAt(loc, 'error', EXPIRY_INVALID, `expiresAt ${status.error}; write e.g. "2027-03-31" (quoted)`)];
+        case 'active':
+            return [];
+        case 'expiring': {
+            const days = `${status.daysLeft} day${status.daysLeft === 1 ? '' : 's'}`;
+            return [
+                problemAt(loc, 'warning', EXPIRY_SOON, `expiresAt "${expiresAt}": access for ${subject} ends ${formatInstant(status.endsAt)}, in ${days}; extend expiresAt if it is still needed`),
+            ];
+        }
+        case 'expired': {
+            const ended = formatInstant(status.endsAt);
+            const remove = what === 'entry' ? 'delete the entry from the manifest' : 'delete the access policy from the entry';
+            if (mode === 'plan') {
+                return [
+                    problemAt(loc, 'warning', EXPIRY_EXPIRED, `access for ${subject} expired on ${ended} (expiresAt "${expiresAt}"); access removed by the next apply; ${remove}`),
+                ];
+            }
+            return [
+                problemAt(loc, 'error', EXPIRY_EXPIRED, `expiresAt "${expiresAt}" has passed (access ended ${ended}); the next apply removes this access for ${subject}: delete the ${what === 'entry' ? 'entry' : 'access policy'} or extend expiresAt`),
+            ];
+        }
+    }
+}
+function byLocation(a, b) {
+    const text = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+    return text(a.file, b.file) || a.line - b.line || a.column - b.column || text(a.code, b.code) || text(a.message, b.message);
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/auth-mode.ts
+const PATH = 'CONFIG_MAP → API_AND_CONFIG_MAP → API, one step per apply, never back';
+/**
+ * `live`: the cluster's mode now (DescribeCluster); `desired`: the manifest's `authenticationMode`
+ * (undefined when unset). Undefined when there is nothing to say (the cluster is on API already).
+ */
+function authenticationModeGuidance(cluster, live, desired) {
+    const target = desired ?? live;
+    const order = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
+    const step = order.indexOf(target) - order.indexOf(live);
+    if (step < 0) {
+        return refuse(`cluster ${cluster} is on ${live}; EKS never goes back to ${target} (${PATH}). Set authenticationMode: ${live} or remove it`);
+    }
+    if (step > 1) {
+        return refuse(`cluster ${cluster} is still on CONFIG_MAP: authenticationMode: API is refused until the cluster is on API_AND_CONFIG_MAP (${PATH}). ` +
+            'Set API_AND_CONFIG_MAP first, apply, migrate aws-auth (`eks-access-gate import-aws-auth`), then set API');
+    }
+    switch (`${live}>${target}`) {
+        case 'CONFIG_MAP>CONFIG_MAP':
+            return refuse(`cluster ${cluster} uses only the aws-auth ConfigMap (CONFIG_MAP), so access entries cannot be managed. ` +
+                'Convert aws-auth with `eks-access-gate import-aws-auth`, then set authenticationMode: API_AND_CONFIG_MAP (one-way) and apply');
+        case 'CONFIG_MAP>API_AND_CONFIG_MAP':
+            return info(`cluster ${cluster}: this apply switches CONFIG_MAP → API_AND_CONFIG_MAP (irreversible). aws-auth keeps working; for a principal in both, the access entry wins. ` +
+                'Next: apply the imported entries, kubectl apply the residual aws-auth (import-aws-auth --residual), then set API');
+        case 'API_AND_CONFIG_MAP>API_AND_CONFIG_MAP':
+            return info(`cluster ${cluster} is on API_AND_CONFIG_MAP: aws-auth still grants access. To finish: move what remains in aws-auth to entries ` +
+                '(import-aws-auth --residual shows it; node roles need EC2_LINUX/EC2_WINDOWS/FARGATE_LINUX entries), empty aws-auth, then set authenticationMode: API');
+        case 'API_AND_CONFIG_MAP>API':
+            return info(`cluster ${cluster}: this apply switches API_AND_CONFIG_MAP → API (irreversible): aws-auth is ignored from then on. ` +
+                'Every mapping still in aws-auth, node roles included, must have an access entry first, and mapAccounts has no equivalent');
+        default:
+            return undefined;
+    }
+}
+function refuse(note) {
+    return { severity: 'error', code: 'authentication-mode-refused', note };
+}
+function info(note) {
+    return { severity: 'info', code: 'authentication-mode-guidance', note };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/effects.ts
@@ -51607,8 +59758,7 @@ function effectsOfTransition(t, clusterAccountId) {
         out.push(effect(arn, 'access-removed', `${why}access entry deleted with its ${t.before.accessPolicies.length} policies`));
     }
     if (t.replaced === true && t.before !== undefined && t.after !== undefined) {
-        const owner = t.replacedUnowned === true ? '; the entry was not created by eks-access-gate' : '';
-        out.push(effect(arn, 'access-gap', `type ${t.before.type} → ${t.after.type}: entry deleted and recreated, no access in between${owner}`));
+        out.push(effect(arn, 'access-gap', `type ${t.before.type} → ${t.after.type}: entry deleted and recreated, no access in between`));
     }
     out.push(...policyEffects(arn, t.before?.accessPolicies ?? [], t.after?.accessPolicies ?? []));
     out.push(...groupEffects(arn, t.before?.kubernetesGroups ?? [], t.after?.kubernetesGroups ?? []));
@@ -51679,6 +59829,8 @@ function groupEffects(arn, before, after) {
 
 
 
+
+
 function planCluster(input) {
     const { cluster, observed } = input;
     const errors = [];
@@ -51688,6 +59840,7 @@ function planCluster(input) {
         .sort((a, b) => compareText(a.principalArn, b.principalArn))
         .map((e) => [e.principalArn, e]));
     const expired = new Map(input.expired.filter((e) => !desired.has(e.principalArn)).map((e) => [e.principalArn, e]));
+    const expiredPolicies = new Map(input.desired.map((e) => [e.principalArn, new Map((e.expiredPolicies ?? []).map((p) => [p.policyArn, p.expiresAt]))]));
     const outcomes = [];
     for (const want of desired.values()) {
         const have = live.get(want.principalArn);
@@ -51696,7 +59849,7 @@ function planCluster(input) {
         else if (want.type !== have.type && !isOwned(have.tags))
             outcomes.push(refuseUnownedTypeChange(want, have, cluster, errors));
         else
-            outcomes.push(planReconcile(want, have, cluster.adopt));
+            outcomes.push(planReconcile(want, have, cluster.adopt, expiredPolicies.get(want.principalArn)));
     }
     const unmanaged = [];
     for (const have of live.values()) {
@@ -51728,6 +59881,7 @@ function planCluster(input) {
                 '(a lockout); keep or add one, or set allowNoClusterAdmin: true on the cluster',
         });
     }
+    const notes = applyModeGuidance(cluster, observed.authenticationMode, errors);
     const changes = outcomes.flatMap((o) => o.changes).sort(compareChanges);
     const named = new Set(changes.map((c) => c.principalArn));
     const plan = {
@@ -51741,7 +59895,11 @@ function planCluster(input) {
         unmanaged: unmanaged.sort((a, b) => compareText(a.principalArn, b.principalArn)),
         unchanged: errors.length > 0 ? 0 : [...desired.keys()].filter((arn) => !named.has(arn)).length,
     };
-    return authenticationMode === undefined ? plan : { ...plan, authenticationMode };
+    return {
+        ...plan,
+        ...(authenticationMode === undefined ? {} : { authenticationMode }),
+        ...(notes.length === 0 ? {} : { notes }),
+    };
 }
 /** One desired entry per principal; a second one for the same principal is a cluster error. */
 function uniqueDesired(entries, partition, errors) {
@@ -51763,7 +59921,7 @@ function uniqueDesired(entries, partition, errors) {
  * for HYPERPOD_LINUX it is UNCONFIRMED), so the admin floor never rests on another type.
  */
 function holdsClusterAdmin(o) {
-    return o.endType === DEFAULT_ENTRY_TYPE && o.endPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster');
+    return (o.endType === DEFAULT_ENTRY_TYPE && o.endPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'));
 }
 // ───────────────────────────── per-entry planning ─────────────────────────────
 function fieldsOf(e) {
@@ -51792,7 +59950,7 @@ function planCreate(want) {
         endType: want.type,
     };
 }
-function planReconcile(want, have, adopt) {
+function planReconcile(want, have, adopt, expiredPolicies = new Map()) {
     if (want.type !== have.type)
         return planReplace(want, have);
     const owned = isOwned(have.tags);
@@ -51805,8 +59963,10 @@ function planReconcile(want, have, adopt) {
     const changes = [];
     const endGroups = changeGroups ? want.kubernetesGroups : have.kubernetesGroups;
     if (changeGroups || changeUsername || Object.keys(toSet).length > 0) {
-        // UpdateAccessEntry replaces groups and username together, so `after` carries both.
-        const username = changeUsername ? want.username : have.username;
+        // UpdateAccessEntry replaces groups and username together, so `after` carries both. Without a
+        // manifest username the wanted one is EKS's default: a live username changed outside the repo
+        // is restored (see wantedUsername; order.ts decides how the call carries it).
+        const username = changeUsername ? wantedUsername(want) : have.username;
         const after = {
             type: have.type,
             kubernetesGroups: endGroups,
@@ -51823,7 +59983,7 @@ function planReconcile(want, have, adopt) {
             adopt: !owned && adopt,
         });
     }
-    changes.push(...policyChanges(want, have));
+    changes.push(...policyChanges(want, have, expiredPolicies));
     return {
         changes,
         transition: {
@@ -51836,7 +59996,7 @@ function planReconcile(want, have, adopt) {
     };
 }
 /** Associate what is missing or re-scoped (in place), disassociate what is no longer wanted. */
-function policyChanges(want, have) {
+function policyChanges(want, have, expiredPolicies) {
     const live = new Map(have.accessPolicies.map((p) => [p.policyArn, p.accessScope]));
     const wanted = new Set(want.accessPolicies.map((p) => p.policyArn));
     const out = [];
@@ -51860,7 +60020,14 @@ function policyChanges(want, have) {
     for (const p of have.accessPolicies) {
         if (wanted.has(p.policyArn))
             continue;
-        const change = { action: 'disassociate', principalArn: want.principalArn, policyArn: p.policyArn, accessScope: p.accessScope };
+        const expiresAt = expiredPolicies.get(p.policyArn);
+        const change = {
+            action: 'disassociate',
+            principalArn: want.principalArn,
+            policyArn: p.policyArn,
+            accessScope: p.accessScope,
+            ...(expiresAt === undefined ? {} : { reason: 'expired', expiresAt }),
+        };
         out.push(change);
     }
     return out;
@@ -51889,7 +60056,10 @@ function refuseUnownedTypeChange(want, have, cluster, errors) {
 function planReplace(want, have) {
     const after = fieldsOf({ ...want, tags: withOwnershipTag({ ...have.tags, ...want.tags }) });
     return {
-        changes: [{ action: 'replace', principalArn: want.principalArn, before: fieldsOf(have), after, accessGap: true }, ...associateAll(want)],
+        changes: [
+            { action: 'replace', principalArn: want.principalArn, before: fieldsOf(have), after, accessGap: true },
+            ...associateAll(want),
+        ],
         transition: {
             principalArn: want.principalArn,
             before: accessOf(have),
@@ -51955,15 +60125,28 @@ function planAuthenticationMode(desired, live, errors) {
     });
     return undefined;
 }
-/** Shared by the live read (read-state.ts) and the diff, so a snapshot and a live read say the same. */
-const CONFIG_MAP_ERROR_CODE = 'ConfigMapAuthenticationMode';
-function configMapModeError(where = 'the cluster') {
-    return {
-        code: CONFIG_MAP_ERROR_CODE,
-        message: `${where} uses authentication mode CONFIG_MAP: access entries need API or API_AND_CONFIG_MAP. ` +
-            'Set authenticationMode: API_AND_CONFIG_MAP on the cluster in the manifest to plan the (one-way) switch, ' +
-            'after converting the aws-auth ConfigMap with `eks-access-gate import-aws-auth`.',
-    };
+
+/** The codes of the cluster errors the mode planning gives (a CONFIG_MAP cluster, an impossible step). */
+const MODE_ERROR_CODES = ['authentication-mode', CONFIG_MAP_ERROR_CODE];
+/**
+ * The authentication-mode guidance next to the mode planning: `info` guidance is returned as the
+ * cluster's notes; `error` guidance is a cluster error. When the diff already refused the mode (same
+ * cause), the guidance replaces that error's message and keeps its code (stable for consumers), so
+ * the cluster carries one error that also says the way forward.
+ */
+function applyModeGuidance(cluster, live, errors) {
+    const guidance = authenticationModeGuidance(cluster.key, live, cluster.authenticationMode);
+    if (guidance === undefined)
+        return [];
+    if (guidance.severity === 'info')
+        return [guidance.note];
+    const i = errors.findIndex((e) => MODE_ERROR_CODES.includes(e.code));
+    const existing = errors[i];
+    if (existing === undefined)
+        errors.push({ code: guidance.code, message: guidance.note });
+    else
+        errors[i] = { code: existing.code, message: guidance.note };
+    return [];
 }
 // ───────────────────────────── ordering of changes in the plan ─────────────────────────────
 const ACTION_ORDER = ['create', 'replace', 'update', 'associate', 'disassociate', 'delete'];
@@ -51977,188 +60160,256 @@ function compareChanges(a, b) {
         compareText(policyOf(a), policyOf(b)));
 }
 
-;// CONCATENATED MODULE: ./src/aws/read-state.ts
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/util/stable-json.ts
 
-
-
-
-
-
-
-async function readLiveState(targets, apiFor, opts = {}) {
-    const limiterFor = createKeyedLimiter({
-        concurrency: opts.concurrency ?? 10,
-        ...(opts.ratePerSecond === undefined ? {} : { ratePerSecond: opts.ratePerSecond }),
-    });
-    // No read twice: two logical keys naming the same cluster (and role) share one read.
-    const reads = new Map();
-    const readOf = (t) => {
-        const id = `${t.accountId}|${t.region}|${t.name}|${t.roleArn ?? ''}`;
-        let read = reads.get(id);
-        if (!read) {
-            read = readCluster(t, limiterFor(`${t.accountId}|${t.region}`));
-            reads.set(id, read);
-        }
-        return read;
-    };
-    const readCluster = async (t, limiter) => {
-        let api;
-        try {
-            api = apiFor(t);
-        }
-        catch (e) {
-            return { result: types_err(clusterError(t, 'credentials', e)) };
-        }
-        return { result: await readOneCluster(t, api, limiter), api, limiter };
-    };
-    const sorted = [...targets].sort((a, b) => compare(a.key, b.key));
-    const results = await Promise.all(sorted.map(async (t) => [t, await readOf(t)]));
-    const clusters = new Map(results.map(([t, r]) => [t.key, r.result]));
-    const byPartition = opts.readCatalogue === false ? {} : await readCatalogues(results);
-    const merged = Object.values(byPartition).flat();
-    return merged.length === 0
-        ? { clusters }
-        : { clusters, catalogue: merged.sort((a, b) => compare(a.arn, b.arn)), cataloguesByPartition: byPartition };
-}
 /**
- * ListAccessPolicies once per partition: through the first cluster (in key order) whose
- * DescribeCluster worked; when that call fails, the next such cluster tries.
+ * JSON with object keys sorted by code point at every depth: the same value always gives the same
+ * bytes, whatever order its keys were built in (plan hashes, snapshots). `undefined` members are
+ * dropped as JSON.stringify drops them. `indent` as for JSON.stringify.
  */
-async function readCatalogues(results) {
-    const candidates = new Map();
-    const seen = new Set();
-    for (const [t, r] of results) {
-        if (!r.api || !r.limiter || !described(r.result) || seen.has(r.api))
-            continue;
-        seen.add(r.api);
-        const p = partitionOf(t.region);
-        candidates.set(p, [...(candidates.get(p) ?? []), { api: r.api, limiter: r.limiter }]);
-    }
+function stableStringify(value, indent) {
+    return JSON.stringify(sortKeys(value), null, indent);
+}
+/** A deep copy with object keys in code-point order (arrays keep their order). */
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value === null || typeof value !== 'object' || value instanceof Date)
+        return value;
     const out = {};
-    await Promise.all([...candidates].map(async ([partition, list]) => {
-        for (const { api, limiter } of list) {
-            try {
-                out[partition] = await limiter.run(() => api.listAccessPolicies());
-                return;
-            }
-            catch {
-                // Missing eks:ListAccessPolicies is not fatal: plan falls back to the built-in catalogue.
-            }
-        }
-    }));
+    for (const key of Object.keys(value).sort(compareCodePoints)) {
+        const member = value[key];
+        if (member !== undefined)
+            out[key] = sortKeys(member);
+    }
     return out;
 }
-/** True when DescribeCluster answered (the cluster read succeeded or stopped at CONFIG_MAP). */
-function described(r) {
-    return r.ok || r.error.code === CONFIG_MAP_ERROR_CODE;
+
+;// CONCATENATED MODULE: ./src/plan/hash.ts
+
+
+/** Stable JSON (keys sorted by code point at every depth): the one implementation is in src/util. */
+function hash_stableStringify(value) {
+    return stableStringify(value) ?? 'null';
 }
 /**
- * One cluster: DescribeCluster → ListAccessEntries → DescribeAccessEntry (+ ListAssociatedAccessPolicies
- * unless the type cannot hold policies) per entry, each read once, through `limiter`. The account
- * is the one in the cluster's ARN; `t.accountId` only when EKS reports no ARN (it may be empty:
- * export knows only name and region).
+ * sha256 (hex) of the stable JSON of the cluster plans. Only `clusters` is hashed: the manifest
+ * commit, problems and any timestamps stay out, so re-planning unchanged access gives the same
+ * hash and apply can refuse when it differs from what was reviewed.
  */
-async function readOneCluster(t, api, limiter) {
-    // Once one read of the cluster fails, its queued reads are skipped rather than made for nothing.
-    let failed = false;
-    const limited = (task) => limiter.run(() => (failed ? Promise.reject(new SkippedRead()) : task()));
-    try {
-        const info = await limited(() => api.describeCluster(t.name));
-        if (info.authenticationMode === 'CONFIG_MAP')
-            return types_err(configMapError(t));
-        const principals = [...new Set(await limited(() => api.listAccessEntries(t.name)))];
-        const entries = await Promise.all(principals.map((p) => readEntry(t, api, limited, p).catch((e) => {
-            failed = true;
-            throw e;
-        })));
-        // The cluster's own ARN wins over the target's account: credentials for another account can
-        // reach a cluster of the same name there, and the diff refuses an account mismatch.
-        const accountId = accountOfClusterArn(info.arn) ?? t.accountId;
-        return types_ok({
-            name: t.name,
-            region: t.region,
-            ...(accountId ? { accountId } : {}),
-            authenticationMode: info.authenticationMode,
-            entries: entries.filter((e) => e !== undefined).sort((a, b) => compare(a.principalArn, b.principalArn)),
-        });
-    }
-    catch (e) {
-        failed = true;
-        return types_err(clusterError(t, 'read', e));
-    }
-}
-/** DescribeAccessEntry, then ListAssociatedAccessPolicies unless the type cannot hold policies. */
-async function readEntry(t, api, limited, principalArn) {
-    try {
-        const entry = await limited(() => api.describeAccessEntry(t.name, principalArn));
-        const policies = TYPES_WITHOUT_POLICIES.has(entry.type)
-            ? []
-            : await limited(() => api.listAssociatedAccessPolicies(t.name, principalArn));
-        return normaliseEntry({ ...entry, accessPolicies: policies });
-    }
-    catch (e) {
-        // Deleted between ListAccessEntries and this read: it is gone, so it is not live state.
-        if (e instanceof AwsCallError && e.code === 'ResourceNotFoundException' && e.operation !== 'DescribeCluster')
-            return undefined;
-        throw e;
-    }
-}
-/** Sorted groups, namespaces and policies; tags as given. */
-function normaliseEntry(e) {
-    const policies = e.accessPolicies
-        .map((p) => ({
-        policyArn: p.policyArn,
-        accessScope: { type: p.accessScope.type, namespaces: [...new Set(p.accessScope.namespaces)].sort(compare) },
-    }))
-        .sort((a, b) => compare(a.policyArn, b.policyArn));
-    return { ...e, kubernetesGroups: [...new Set(e.kubernetesGroups)].sort(compare), accessPolicies: policies };
-}
-class SkippedRead extends Error {
-}
-function where(t) {
-    const account = t.accountId ? `, account ${t.accountId}` : '';
-    return `EKS cluster "${t.name}" (${t.region}${account}${t.roleArn === undefined ? '' : `, role ${t.roleArn}`})`;
-}
-function configMapError(t) {
-    return configMapModeError(where(t));
-}
-const CREDENTIAL_CODES = /Credential|ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|MissingAuthenticationToken/;
-const READ_PERMISSIONS = 'eks:DescribeCluster, eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies and eks:ListAccessPolicies';
-/** A helpful PlanError for a failed cluster read. Messages carry AWS's text, never credentials. */
-function clusterError(t, stage, e) {
-    if (!(e instanceof AwsCallError)) {
-        const code = e instanceof Error && e.name !== 'Error' ? e.name : 'Error';
-        const text = e instanceof Error ? e.message : String(e);
-        const what = stage === 'credentials' ? 'could not get credentials for' : 'could not read';
-        return { code, message: `${capitalise(what)} ${where(t)}: ${text}` };
-    }
-    const detail = `${e.operation}: ${e.code}: ${e.message}`;
-    if (e.operation.startsWith('AssumeRole'))
-        return { code: e.code, message: `No credentials for ${where(t)}: ${e.message}` };
-    if (CREDENTIAL_CODES.test(e.code))
-        return { code: e.code, message: `The credentials for ${where(t)} did not work (${detail}).` };
-    if (e.code === 'ResourceNotFoundException' && e.operation === 'DescribeCluster')
-        return {
-            code: e.code,
-            message: `${where(t)} was not found: check name, region and accountId, and that the credentials are for that account (${detail}).`,
-        };
-    if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(e.code) || e.status === 403)
-        return { code: e.code, message: `Access denied reading ${where(t)}: the read role needs ${READ_PERMISSIONS} (${detail}).` };
-    if (e.code === 'InvalidRequestException')
-        return { code: e.code, message: `${where(t)} refused the access-entry read; is its authentication mode API or API_AND_CONFIG_MAP? (${detail})` };
-    if (e.status === 429 || /Throttl|TooManyRequests/.test(e.code))
-        return { code: e.code, message: `${where(t)}: EKS kept throttling after retries; lower the concurrency or try again (${detail}).` };
-    return { code: e.code, message: `Could not read ${where(t)} (${detail}).` };
-}
-function capitalise(s) {
-    return s.charAt(0).toUpperCase() + s.slice(1);
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+function planHash(clusters) {
+    return (0,external_node_crypto_.createHash)('sha256').update(hash_stableStringify(clusters)).digest('hex');
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+
+
+
+
+/**
+ * The whole plan: one ClusterPlan per selected cluster, sorted by key. A cluster whose state could
+ * not be read carries that error and no changes; the others are still planned.
+ */
+function buildPlan(input) {
+    const selections = selectEntryClusters(input.manifest);
+    const wanted = input.clusters === undefined ? undefined : new Set(input.clusters);
+    // Over the whole manifest, not only the selected clusters: `--cluster prod-a` must not plan
+    // prod-a alone when prod-b names the same EKS cluster.
+    const aliases = sameEksClusterAliases(input.manifest.clusters);
+    const clusters = input.manifest.clusters
+        .filter((c) => wanted === undefined || wanted.has(c.key))
+        .sort((a, b) => compareText(a.key, b.key))
+        .map((c) => {
+        const others = aliases.get(c.key);
+        return others === undefined ? planOneCluster(input, c, selections) : failedCluster(c, sameEksClusterError(c, others));
+    });
+    const plan = {
+        version: 1,
+        summary: summarize(clusters),
+        clusters,
+        problems: [...(input.problems ?? [])],
+        planHash: planHash(clusters.map(hashedParts)),
+    };
+    return input.manifestCommit === undefined ? plan : { ...plan, manifestCommit: input.manifestCommit };
+}
+function planOneCluster(input, cluster, selections) {
+    const read = input.observed.get(cluster.key);
+    if (read === undefined) {
+        return failedCluster(cluster, { code: 'no-state', message: `no live state or snapshot for cluster ${cluster.key}` });
+    }
+    let observed;
+    if (read.ok)
+        observed = read.value;
+    else {
+        const switching = configMapClusterToSwitch(cluster, read.error);
+        if (switching === undefined)
+            return failedCluster(cluster, withModeGuidance(cluster, read.error));
+        observed = switching;
+    }
+    const { entries, expired, expiring } = resolveDesired(input.manifest, cluster, input.now, selections, input.expiryWarningDays);
+    const planned = planCluster({ cluster, desired: entries, expired, observed });
+    return expiring.length === 0 ? planned : { ...planned, expiring };
+}
+/**
+ * `expiring` depends on the clock (it grows as dates come into the window), so it stays out of the
+ * hash: a plan reviewed on Monday and re-planned by apply on Wednesday must hash the same when the
+ * changes are the same. When access actually expires the changes differ, and so does the hash.
+ * `notes` (authentication-mode guidance) are wording, not changes: a release that rewords them must
+ * not make a reviewed plan look changed.
+ */
+function hashedParts(c) {
+    if (c.expiring === undefined && c.notes === undefined)
+        return c;
+    const { expiring: _expiring, notes: _notes, ...rest } = c;
+    return rest;
+}
+/**
+ * The live read stops at a CONFIG_MAP cluster (no access-entry call works there). When the manifest
+ * asks for the one step out of it, the plan must be able to say so: the cluster then has no access
+ * entries at all (access entries are enabled one way only, so a CONFIG_MAP cluster never had
+ * any), and the diff plans the mode step first and the entries after it. Any other desired mode
+ * keeps the read error.
+ */
+function configMapClusterToSwitch(cluster, error) {
+    if (error.code !== CONFIG_MAP_ERROR_CODE || cluster.authenticationMode !== 'API_AND_CONFIG_MAP')
+        return undefined;
+    return { name: cluster.name, region: cluster.region, authenticationMode: 'CONFIG_MAP', entries: [] };
+}
+/**
+ * A CONFIG_MAP cluster that is not switching: the read error says so; the guidance (same code)
+ * says why the manifest's mode is refused and what the way there is (e.g. API asked for while the
+ * cluster is still on CONFIG_MAP).
+ */
+function withModeGuidance(cluster, error) {
+    if (error.code !== CONFIG_MAP_ERROR_CODE)
+        return error;
+    const guidance = authenticationModeGuidance(cluster.key, 'CONFIG_MAP', cluster.authenticationMode);
+    return guidance === undefined || guidance.severity !== 'error' ? error : { code: error.code, message: guidance.note };
+}
+/** Logical keys that share their EKS cluster (account, region, name) with others, and those others. */
+function sameEksClusterAliases(clusters) {
+    const byTarget = new Map();
+    for (const c of clusters) {
+        const id = `${c.accountId}|${c.region}|${c.name}`;
+        byTarget.set(id, [...(byTarget.get(id) ?? []), c.key]);
+    }
+    const out = new Map();
+    for (const keys of byTarget.values()) {
+        if (keys.length < 2)
+            continue;
+        const sorted = [...keys].sort(compareText);
+        for (const key of sorted)
+            out.set(key, sorted.filter((k) => k !== key));
+    }
+    return out;
+}
+/**
+ * Each logical cluster is planned on its own, so two names for one EKS cluster would each prune
+ * the other's owned entries and undo each other's changes.
+ */
+function sameEksClusterError(cluster, others) {
+    return {
+        code: 'same-eks-cluster',
+        message: `clusters ${[cluster.key, ...others].sort(compareText).join(', ')} all name EKS cluster ${cluster.name} in ${cluster.region} ` +
+            `(account ${cluster.accountId}); each would delete the entries the others add: define the cluster once and select it from every entry`,
+    };
+}
+function failedCluster(cluster, error) {
+    return {
+        cluster: cluster.key,
+        name: cluster.name,
+        region: cluster.region,
+        accountId: cluster.accountId,
+        changes: [],
+        errors: [error],
+        effects: [],
+        unmanaged: [],
+        unchanged: 0,
+    };
+}
+/**
+ * Counts per PRODUCT.md: one per change by its action (the diff already folds update + tag into
+ * one update, a scope change into one associate, a type change into one replace plus its
+ * associates, and a delete without disassociates); `unchanged` is summed from the clusters,
+ * which report 0 when they have errors.
+ */
+function summarize(clusters) {
+    const counts = { create: 0, update: 0, replace: 0, delete: 0, associate: 0, disassociate: 0, unchanged: 0 };
+    for (const c of clusters) {
+        for (const change of c.changes)
+            counts[change.action] += 1;
+        counts.unchanged += c.unchanged;
+    }
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/util/did-you-mean.ts
+/**
+ * "Did you mean …?" for near misses, in one place: unknown keys (`acessPolicies`), enum values
+ * (`API_AND_CONFIGMAP`), commands (`valdiate`) and flags (`--manfest`).
+ */
+/**
+ * Optimal-string-alignment distance (Damerau-Levenshtein restricted to adjacent transpositions),
+ * which is what a typo looks like: one insertion, deletion, substitution or swapped pair costs 1.
+ */
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    const d = new Array(rows * cols).fill(0);
+    const at = (i, j) => d[i * cols + j] ?? 0;
+    for (let i = 0; i < rows; i++)
+        d[i * cols] = i;
+    for (let j = 0; j < cols; j++)
+        d[j] = j;
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                best = Math.min(best, at(i - 2, j - 2) + 1);
+            d[i * cols + j] = best;
+        }
+    }
+    return at(rows - 1, cols - 1);
+}
+/**
+ * The one threshold rule: a word of up to 3 characters tolerates 1 edit, a longer one 2, a long
+ * one (policy names) a quarter of its length; both the input and the candidate must tolerate the
+ * distance (so `id` never suggests `adopt`).
+ */
+function typoBudget(word) {
+    return word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 4));
+}
+/** A long input that lacks only a suffix (`AmazonEKSClusterAdmin` → `…Policy`) counts as one edit. */
+const PREFIX_MIN = 8;
+/**
+ * The closest candidate to `word` (case-insensitive), or undefined when none is a plausible typo.
+ * Ties go to the earlier candidate, so the caller's order decides. An exact match is skipped.
+ */
+function didYouMean(word, candidates) {
+    const lower = word.toLowerCase();
+    let best;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const candidate of candidates) {
+        if (candidate === word)
+            continue;
+        const other = candidate.toLowerCase();
+        const distance = lower.length >= PREFIX_MIN && other.startsWith(lower) ? 1 : editDistance(lower, other);
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    if (best === undefined)
+        return undefined;
+    return bestDistance <= Math.min(typoBudget(word), typoBudget(best)) ? best : undefined;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
 var _2020 = __nccwpck_require__(2210);
 ;// CONCATENATED MODULE: ./schemas/state.schema.json
@@ -52200,9 +60451,20 @@ class SyntaxStop {
 function describeChar(c) {
     return c === undefined ? 'end of input' : `'${c}'`;
 }
+/** A value for a message: JSON text, cut to `max` characters (a 4 MB value is never echoed whole). */
+function shortJson(value, max = 80) {
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        text = String(value);
+    }
+    return text.length <= max ? text : `${text.slice(0, max - 1)}… (${text.length} characters)`;
+}
 /**
  * The first JSON syntax error in `text`, or undefined when it is valid JSON (RFC 8259), also
- * reporting nesting deeper than MAX_JSON_DEPTH.
+ * reporting nesting deeper than MAX_JSON_DEPTH and duplicate keys (at their second occurrence).
  */
 function findJsonSyntaxError(text) {
     let i = 0;
@@ -52272,11 +60534,18 @@ function findJsonSyntaxError(text) {
             i++;
             return;
         }
+        const keys = new Set();
         for (;;) {
             skipWs();
             if (text[i] !== '"')
                 fail(`unexpected ${describeChar(text[i])}: expected a double-quoted property name`);
+            const keyStart = i;
             readString();
+            // JSON.parse keeps the last of two equal keys silently; a snapshot must say one thing once.
+            const key = JSON.parse(text.slice(keyStart, i));
+            if (keys.has(key))
+                fail(`duplicate key ${shortJson(key)}: each key may appear once in an object`, keyStart);
+            keys.add(key);
             skipWs();
             if (text[i] !== ':')
                 fail(`unexpected ${describeChar(text[i])}: expected ':' after the property name`);
@@ -52429,13 +60698,39 @@ function findItem(text, open, index) {
 
 
 
+
+
+
+
 /**
  * State snapshots: `export --format state` writes them, `plan --state FILE` reads them instead of
  * calling AWS (forks, laptops, the quickstart). Loading validates against
  * schemas/state.schema.json and normalises, so the diff sees the same shape as from readLiveState.
  */
-/** Same cap as for manifests (PRODUCT.md): parse nothing bigger. */
-const MAX_STATE_BYTES = 5 * 1024 * 1024;
+/**
+ * Bytes read at most from `--state` (counted as read: pipes, FIFOs and devices included). Sized for
+ * realistic fleets: 20 clusters × 500 entries export to about 8 MiB. `export --format state` checks
+ * what it writes against the same cap (checkStateSnapshotSize).
+ */
+const MAX_STATE_BYTES = 16 * 1024 * 1024;
+const MAX_STATE_MIB = MAX_STATE_BYTES / 1024 / 1024;
+/**
+ * For `export --format state`: a problem when the serialised snapshot is over the cap `plan --state`
+ * accepts (so export never writes a file plan refuses), else undefined.
+ */
+function checkStateSnapshotSize(text, file) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes <= MAX_STATE_BYTES)
+        return undefined;
+    return {
+        severity: 'error',
+        code: STATE_PROBLEM_CODES.size,
+        message: `the snapshot would be ${(bytes / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_STATE_MIB} MiB that plan --state reads; export fewer clusters per file (--cluster)`,
+        file,
+        line: 1,
+        column: 1,
+    };
+}
 const STATE_PROBLEM_CODES = {
     syntax: 'syntax',
     schema: 'schema',
@@ -52453,21 +60748,18 @@ function stateValidator() {
     compiledValidator ??= new _2020.Ajv2020({ allErrors: true, verbose: true, strict: true, validateSchema: false }).compile(state_schema_namespaceObject);
     return compiledValidator;
 }
-/** Code-point order: the same on every machine and locale (localeCompare is not). */
-function snapshot_compareText(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
 function snapshot_sortedSet(values) {
-    return [...new Set(values)].sort(snapshot_compareText);
+    return [...new Set(values)].sort(compareCodePoints);
 }
 // ───────────────────────────── normalising ─────────────────────────────
 function normalizePolicy(p) {
     const namespaces = p.accessScope.type === 'cluster' ? [] : snapshot_sortedSet(p.accessScope.namespaces);
     return { policyArn: p.policyArn, accessScope: { type: p.accessScope.type, namespaces } };
 }
+/** A null-prototype copy: tag keys are untrusted (`__proto__` is a legal AWS tag key and must stay a key). */
 function snapshot_sortedRecord(record) {
-    const out = {};
-    for (const key of Object.keys(record).sort(snapshot_compareText))
+    const out = Object.create(null);
+    for (const key of Object.keys(record).sort(compareCodePoints))
         out[key] = record[key];
     return out;
 }
@@ -52478,7 +60770,7 @@ function snapshot_normalizeObservedEntry(e) {
         ...(e.username === undefined ? {} : { username: e.username }),
         kubernetesGroups: snapshot_sortedSet(e.kubernetesGroups),
         tags: snapshot_sortedRecord(e.tags),
-        accessPolicies: e.accessPolicies.map(normalizePolicy).sort((a, b) => snapshot_compareText(a.policyArn, b.policyArn)),
+        accessPolicies: e.accessPolicies.map(normalizePolicy).sort((a, b) => compareCodePoints(a.policyArn, b.policyArn)),
         ...(e.accessEntryArn === undefined ? {} : { accessEntryArn: e.accessEntryArn }),
     };
 }
@@ -52489,11 +60781,11 @@ function normalizeObservedCluster(c) {
         region: c.region,
         ...(c.accountId === undefined ? {} : { accountId: c.accountId }),
         authenticationMode: c.authenticationMode,
-        entries: c.entries.map(snapshot_normalizeObservedEntry).sort((a, b) => snapshot_compareText(a.principalArn, b.principalArn)),
+        entries: c.entries.map(snapshot_normalizeObservedEntry).sort((a, b) => compareCodePoints(a.principalArn, b.principalArn)),
     };
 }
 function compareClusters(a, b) {
-    return snapshot_compareText(a.region, b.region) || snapshot_compareText(a.name, b.name) || snapshot_compareText(a.accountId ?? '', b.accountId ?? '');
+    return (compareCodePoints(a.region, b.region) || compareCodePoints(a.name, b.name) || compareCodePoints(a.accountId ?? '', b.accountId ?? ''));
 }
 /** Clusters by region then name, everything inside normalised; the catalogue by name. */
 function normalizeStateSnapshot(s) {
@@ -52502,7 +60794,7 @@ function normalizeStateSnapshot(s) {
         return { version: 1, clusters };
     const accessPolicies = s.accessPolicies
         .map((p) => ({ name: p.name, arn: p.arn }))
-        .sort((a, b) => snapshot_compareText(a.name, b.name) || snapshot_compareText(a.arn, b.arn));
+        .sort((a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.arn, b.arn));
     return { version: 1, clusters, accessPolicies };
 }
 /** 2-space JSON with object keys in code-point order (JSON.stringify would put integer-like keys first). */
@@ -52517,7 +60809,7 @@ function writeStableJson(value, indent) {
         const record = value;
         const keys = Object.keys(record)
             .filter((k) => record[k] !== undefined)
-            .sort(snapshot_compareText);
+            .sort(compareCodePoints);
         if (keys.length === 0)
             return '{}';
         const inner = indent + '  ';
@@ -52569,24 +60861,9 @@ const ARTICLE_TYPES = {
     boolean: 'a boolean',
     null: 'null',
 };
-/** The nearest allowed key within edit distance 2, for "did you mean". */
+/** The nearest allowed key, for "did you mean" (the one rule in src/util/did-you-mean.ts). */
 function suggestKey(key, allowed) {
-    const distance = (a, b) => {
-        const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-        for (let i = 1; i <= a.length; i++) {
-            let diagonal = row[0];
-            row[0] = i;
-            for (let j = 1; j <= b.length; j++) {
-                const above = row[j];
-                const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
-                row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + cost);
-                diagonal = above;
-            }
-        }
-        return row[b.length];
-    };
-    const best = allowed.map((k) => ({ k, d: distance(key, k) })).sort((a, b) => a.d - b.d || snapshot_compareText(a.k, b.k))[0];
-    return best !== undefined && best.d <= 2 ? best.k : undefined;
+    return didYouMean(key, allowed);
 }
 /** One schema error as an offset (per PRODUCT.md: unknown key → key, missing key → its object, else the value) and a message. */
 function describeSchemaError(e, text) {
@@ -52610,14 +60887,14 @@ function describeSchemaError(e, text) {
         case 'enum':
             return {
                 offset: node.value,
-                message: `${where} must be one of ${params['allowedValues'].map(String).join(', ')}, not ${JSON.stringify(e.data)}`,
+                message: `${where} must be one of ${params['allowedValues'].map(String).join(', ')}, not ${shortJson(e.data)}`,
             };
         case 'const':
-            return { offset: node.value, message: `${where} must be ${JSON.stringify(params['allowedValue'])}, not ${JSON.stringify(e.data)}` };
+            return { offset: node.value, message: `${where} must be ${JSON.stringify(params['allowedValue'])}, not ${shortJson(e.data)}` };
         case 'pattern':
             return {
                 offset: node.value,
-                message: `${where}: ${JSON.stringify(e.data)} is not ${schemaNode.title ?? `matching ${String(params['pattern'])}`}`,
+                message: `${where}: ${shortJson(e.data)} is not ${schemaNode.title ?? `matching ${String(params['pattern'])}`}`,
             };
         case 'minItems':
             if (segments.at(-1) === 'namespaces')
@@ -52647,7 +60924,7 @@ function schemaProblems(errors, text, file) {
         }
     }
     const problems = found
-        .sort((a, b) => a.offset - b.offset || snapshot_compareText(a.message, b.message))
+        .sort((a, b) => a.offset - b.offset || compareCodePoints(a.message, b.message))
         .map((d) => problemAtOffset(text, file, d.offset, STATE_PROBLEM_CODES.schema, d.message));
     const more = relevant.length - MAX_SCHEMA_PROBLEMS;
     if (more > 0)
@@ -52665,7 +60942,9 @@ function duplicateProblems(raw, text, file) {
         problems.push(problemAtOffset(text, file, locateJsonNode(text, segments.map(String)).value, STATE_PROBLEM_CODES.duplicate, message));
     };
     raw.clusters.forEach((c, ci) => {
-        const first = raw.clusters.findIndex((o) => o.name === c.name && o.region === c.region && (o.accountId === undefined || c.accountId === undefined || o.accountId === c.accountId));
+        const first = raw.clusters.findIndex((o) => o.name === c.name &&
+            o.region === c.region &&
+            (o.accountId === undefined || c.accountId === undefined || o.accountId === c.accountId));
         if (first < ci)
             at(['clusters', ci, 'name'], `cluster ${c.name} (${c.region}) is already in the snapshot at clusters[${first}]`);
         const principals = new Map();
@@ -52685,6 +60964,18 @@ function duplicateProblems(raw, text, file) {
     });
     return problems;
 }
+/** Principal ARNs follow the manifest's grammar (src/arn.ts): no `role/*`, `role/../x`, `role//x`, invisible characters. */
+function principalProblems(raw, text, file) {
+    const problems = [];
+    raw.clusters.forEach((c, ci) => c.entries.forEach((e, ei) => {
+        const parsed = parsePrincipalArn(e.principalArn);
+        if (parsed.ok)
+            return;
+        const at = locateJsonNode(text, ['clusters', String(ci), 'entries', String(ei), 'principalArn']).value;
+        problems.push(problemAtOffset(text, file, at, STATE_PROBLEM_CODES.schema, `clusters[${ci}].entries[${ei}].principalArn: ${shortJson(e.principalArn)} is not a valid IAM principal ARN (${parsed.error.reason})`));
+    }));
+    return problems;
+}
 function snapshotFromRaw(raw) {
     const clusters = raw.clusters.map((c) => ({
         name: c.name,
@@ -52696,7 +60987,7 @@ function snapshotFromRaw(raw) {
             type: e.type,
             ...(e.username === undefined ? {} : { username: e.username }),
             kubernetesGroups: e.kubernetesGroups,
-            tags: e.tags,
+            tags: snapshot_sortedRecord(e.tags),
             accessPolicies: e.accessPolicies.map((p) => ({
                 policyArn: p.policyArn,
                 accessScope: { type: p.accessScope.type, namespaces: p.accessScope.namespaces ?? [] },
@@ -52714,19 +61005,27 @@ function snapshotFromRaw(raw) {
  */
 function parseStateSnapshot(text, file) {
     const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    // The scanner runs first, always: it bounds nesting (so nothing below recurses 4,000 levels deep)
+    // and finds duplicate keys, which JSON.parse accepts silently.
+    const issue = findJsonSyntaxError(source);
+    if (issue) {
+        const code = issue.message.startsWith('duplicate key') ? STATE_PROBLEM_CODES.duplicate : STATE_PROBLEM_CODES.syntax;
+        return types_err([problemAtOffset(source, file, issue.offset, code, code === 'duplicate' ? issue.message : `invalid JSON: ${issue.message}`)]);
+    }
     let data;
     try {
         data = JSON.parse(source);
     }
     catch (e) {
-        const issue = findJsonSyntaxError(source) ?? { offset: source.length, message: e instanceof Error ? e.message : String(e) };
-        return types_err([problemAtOffset(source, file, issue.offset, STATE_PROBLEM_CODES.syntax, `invalid JSON: ${issue.message}`)]);
+        return types_err([
+            problemAtOffset(source, file, 0, STATE_PROBLEM_CODES.syntax, `invalid JSON: ${e instanceof Error ? e.message : String(e)}`),
+        ]);
     }
     const validate = stateValidator();
     if (!validate(data))
         return types_err(schemaProblems(validate.errors ?? [], source, file));
     const raw = data;
-    const duplicates = duplicateProblems(raw, source, file);
+    const duplicates = [...duplicateProblems(raw, source, file), ...principalProblems(raw, source, file)];
     if (duplicates.length > 0)
         return types_err(duplicates);
     return types_ok(snapshotFromRaw(raw));
@@ -52737,16 +61036,60 @@ function fileProblem(file, code, message) {
 function errnoCode(e) {
     return typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : String(e);
 }
+/** Reading stops after this long without a byte (a FIFO whose writer never writes). */
+const STATE_READ_IDLE_MS = 10_000;
+const CHUNK = 64 * 1024;
+/**
+ * At most MAX_STATE_BYTES + 1 bytes, in bounded chunks, whatever the file is: the cap applies to
+ * the bytes actually read (a pipe or /dev/zero has no useful size). Pipes and FIFOs are opened
+ * non-blocking, so a FIFO with no writer reads as empty instead of hanging, and one whose writer
+ * goes quiet stops after STATE_READ_IDLE_MS.
+ */
+async function readBounded(file, special, idleMs) {
+    const handle = await (0,promises_.open)(file, special ? external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK : external_node_fs_.constants.O_RDONLY);
+    try {
+        const chunks = [];
+        let total = 0;
+        let idleSince = Date.now();
+        for (;;) {
+            const buffer = Buffer.allocUnsafe(Math.min(CHUNK, MAX_STATE_BYTES + 1 - total));
+            let n;
+            try {
+                ;
+                ({ bytesRead: n } = await handle.read(buffer, 0, buffer.length, null));
+            }
+            catch (e) {
+                if (errnoCode(e) !== 'EAGAIN')
+                    throw e;
+                if (Date.now() - idleSince > idleMs)
+                    return { ok: false, reason: 'idle' };
+                await new Promise((r) => setTimeout(r, 20));
+                continue;
+            }
+            if (n === 0)
+                break;
+            idleSince = Date.now();
+            chunks.push(buffer.subarray(0, n));
+            total += n;
+            if (total > MAX_STATE_BYTES)
+                return { ok: false, reason: 'too-big' };
+        }
+        return { ok: true, bytes: Buffer.concat(chunks, total) };
+    }
+    finally {
+        await handle.close();
+    }
+}
 /** Reads `--state FILE` (relative to cwd); problems name the file relative to cwd. */
-async function loadStateSnapshotFile(filePath, cwd) {
+async function loadStateSnapshotFile(filePath, cwd, opts = {}) {
     const absolute = external_node_path_default().resolve(cwd, filePath);
     const shown = external_node_path_default().relative(cwd, absolute) || filePath;
-    let size;
+    let special;
     try {
         const info = await (0,promises_.stat)(absolute);
         if (info.isDirectory())
             return { kind: 'usage', message: `state file ${shown} is a directory` };
-        size = info.size;
+        special = !info.isFile();
     }
     catch (e) {
         const code = errnoCode(e);
@@ -52754,544 +61097,28 @@ async function loadStateSnapshotFile(filePath, cwd) {
             return { kind: 'usage', message: `state file ${shown} not found` };
         return { kind: 'usage', message: `cannot read state file ${shown}: ${code}` };
     }
-    if (size > MAX_STATE_BYTES)
-        return fileProblem(shown, STATE_PROBLEM_CODES.size, `state file is ${(size / 1024 / 1024).toFixed(1)} MiB; the limit is 5 MiB`);
-    let bytes;
+    let read;
     try {
-        bytes = await (0,promises_.readFile)(absolute);
+        read = await readBounded(absolute, special, opts.idleMs ?? STATE_READ_IDLE_MS);
     }
     catch (e) {
         return { kind: 'usage', message: `cannot read state file ${shown}: ${errnoCode(e)}` };
     }
+    if (!read.ok && read.reason === 'too-big')
+        return fileProblem(shown, STATE_PROBLEM_CODES.size, `state file is over the ${MAX_STATE_MIB} MiB limit (reading stopped there); split the snapshot per cluster`);
+    if (!read.ok)
+        return {
+            kind: 'usage',
+            message: `state file ${shown}: no data for ${Math.round((opts.idleMs ?? STATE_READ_IDLE_MS) / 1000)} s (a pipe or FIFO whose writer went quiet)`,
+        };
     let text;
     try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        text = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes);
     }
     catch {
         return fileProblem(shown, STATE_PROBLEM_CODES.encoding, 'state file is not valid UTF-8');
     }
     return { kind: 'parsed', result: parseStateSnapshot(text, shown) };
-}
-
-;// CONCATENATED MODULE: ./src/export.ts
-
-
-
-
-
-
-/**
- * Pure conversions of live state for `export`: manifest YAML (to bring an existing cluster under
- * the manifest) and state snapshots (for `plan --state`). The YAML is written so that planning it
- * against the same live state gives zero changes: values EKS generates or the tool adds itself are
- * left out, because the diff treats "absent" as "whatever EKS has".
- */
-const DEFAULT_MANIFEST_SCHEMA_REF = './schemas/eks-access.schema.json';
-/**
- * A short name for AWS-managed policies of the cluster's partition that `validate` knows offline;
- * anything else stays a full ARN (validate only warns on an unknown ARN, but errors on an unknown
- * short name).
- */
-function policyReference(policyArn, region) {
-    const parsed = parsePolicyArn(policyArn);
-    if (parsed === undefined || parsed.partition !== partitionOf(region))
-        return policyArn;
-    return BUILT_IN_POLICY_NAMES.includes(parsed.name) ? parsed.name : policyArn;
-}
-/** The account of the first access-entry ARN (`arn:aws:eks:REGION:ACCOUNT:access-entry/…`). */
-function accountFromEntries(entries) {
-    for (const e of entries) {
-        const account = e.accessEntryArn === undefined ? undefined : accountOfArn(e.accessEntryArn);
-        if (account !== undefined)
-            return account;
-    }
-    return undefined;
-}
-function manifestPolicy(p, region) {
-    const accessScope = p.accessScope.type === 'namespace' ? { type: 'namespace', namespaces: p.accessScope.namespaces } : { type: 'cluster' };
-    return { policyArn: policyReference(p.policyArn, region), accessScope };
-}
-/** Tags the manifest should hold: everything but the ownership tag, which the tool sets itself. */
-function manifestTags(tags) {
-    const out = {};
-    for (const [key, value] of Object.entries(tags))
-        if (!(key === OWNERSHIP_TAG_KEY && value === OWNERSHIP_TAG_VALUE))
-            out[key] = value;
-    return out;
-}
-/**
- * One manifest entry, members in the order PRODUCT.md shows them; defaults, EKS-set values and
- * empty lists and maps left out. Node entries lose their username and groups: EKS sets them, a
- * manifest node entry may not hold them (validate: eks:node-entry-fields, and `system:` usernames
- * are reserved), and the diff accepts whatever EKS reports when the manifest names none.
- */
-function manifestEntry(e, clusterKey, region) {
-    const isStandard = e.type === DEFAULT_ENTRY_TYPE;
-    const groups = isStandard ? e.kubernetesGroups : [];
-    const tags = manifestTags(e.tags);
-    const out = { principalArn: e.principalArn };
-    if (!isStandard)
-        out['type'] = e.type;
-    if (isStandard && e.username !== undefined && e.username !== generatedUsername(e.principalArn, e.type))
-        out['username'] = e.username;
-    out['clusters'] = [clusterKey];
-    if (groups.length > 0)
-        out['kubernetesGroups'] = [...groups];
-    if (Object.keys(tags).length > 0)
-        out['tags'] = tags;
-    if (e.accessPolicies.length > 0)
-        out['accessPolicies'] = e.accessPolicies.map((p) => manifestPolicy(p, region));
-    return out;
-}
-/** As the plan's lockout check counts: a STANDARD entry with the admin policy at cluster scope. */
-function hasClusterAdmin(cluster) {
-    return cluster.entries.some((e) => e.type === DEFAULT_ENTRY_TYPE && e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'));
-}
-function isNodeEntry(e) {
-    return e.type !== DEFAULT_ENTRY_TYPE;
-}
-/** Short collections on one line, as in the examples: `clusters: [ prod ]`, `accessScope: { type: cluster }`. */
-function styleEntryNode(node, index, entry) {
-    for (const key of ['clusters', 'kubernetesGroups', 'tags']) {
-        const child = node.get(key, true);
-        if ((0,dist/* isCollection */.P3)(child))
-            child.flow = true;
-    }
-    const policies = node.get('accessPolicies', true);
-    for (const item of (0,dist/* isSeq */.oP)(policies) ? policies.items : []) {
-        const scope = (0,dist/* isMap */.jh)(item) ? item.get('accessScope', true) : undefined;
-        if ((0,dist/* isMap */.jh)(scope))
-            scope.flow = true;
-    }
-    if (index > 0)
-        node.spaceBefore = true;
-    if (isNodeEntry(entry))
-        node.commentBefore = ` ${entry.type} node entry: EKS creates entries like this for managed node groups and Fargate\n profiles, and sets their username and groups itself.`;
-}
-function headerComment(observed, schemaRef) {
-    return [
-        ` yaml-language-server: $schema=${schemaRef}`,
-        '',
-        ` Exported by \`eks-access-gate export\` from EKS cluster ${observed.name} (${observed.region}).`,
-        ' Entries created outside eks-access-gate carry no `managed-by: eks-access-gate` tag, so with',
-        ' `prune: owned` (the default) the tool never deletes them; `adopt: true` on the cluster tags them.',
-    ].join('\n');
-}
-/**
- * Manifest YAML (`version: 1`) for one live cluster that, planned against the same live state,
- * yields zero changes. Deterministic: entries by principalArn, policies by ARN, sorted sets.
- */
-function exportManifestYaml(observed, opts = {}) {
-    const cluster = normalizeObservedCluster(observed);
-    const key = opts.clusterKey ?? cluster.name;
-    const accountId = opts.accountId ?? cluster.accountId ?? accountFromEntries(cluster.entries);
-    const clusterBlock = {};
-    if (key !== cluster.name)
-        clusterBlock['name'] = cluster.name;
-    clusterBlock['region'] = cluster.region;
-    if (accountId !== undefined)
-        clusterBlock['accountId'] = accountId;
-    clusterBlock['authenticationMode'] = cluster.authenticationMode;
-    // Planning refuses a cluster left with no cluster admin; one that has none today (admins
-    // come through aws-auth, say) must say so, or the export would not plan cleanly.
-    const noAdmin = !hasClusterAdmin(cluster);
-    if (noAdmin)
-        clusterBlock['allowNoClusterAdmin'] = true;
-    const doc = new dist/* Document */.yo({
-        version: 1,
-        clusters: { [key]: clusterBlock },
-        accessEntries: cluster.entries.map((e) => manifestEntry(e, key, cluster.region)),
-    });
-    const entries = doc.get('accessEntries', true);
-    if ((0,dist/* isSeq */.oP)(entries))
-        entries.items.forEach((node, i) => {
-            if ((0,dist/* isMap */.jh)(node))
-                styleEntryNode(node, i, cluster.entries[i]);
-        });
-    if (noAdmin) {
-        const block = doc.getIn(['clusters', key], true);
-        const pair = (0,dist/* isMap */.jh)(block) ? block.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === 'allowNoClusterAdmin') : undefined;
-        if (pair !== undefined && (0,dist/* isScalar */.jn)(pair.key))
-            pair.key.commentBefore = ' No entry holds AmazonEKSClusterAdminPolicy at cluster scope today (admins may come from aws-auth).';
-    }
-    doc.commentBefore = headerComment(cluster, opts.schemaRef ?? DEFAULT_MANIFEST_SCHEMA_REF);
-    return doc.toString({ lineWidth: 0 });
-}
-/** A normalised snapshot of live clusters, with the access-policy catalogue when known. */
-function exportStateSnapshot(clusters, catalogue) {
-    const base = { version: 1, clusters };
-    return normalizeStateSnapshot(catalogue === undefined ? base : { ...base, accessPolicies: catalogue });
-}
-
-;// CONCATENATED MODULE: ./src/commands/export.ts
-
-
-
-
-
-
-
-
-const export_REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-const READ_CONCURRENCY = 8;
-function firstNonEmpty(...values) {
-    return values.find((v) => v !== undefined && v.trim() !== '')?.trim();
-}
-/** `--region`, else the SDK's usual variables. */
-function resolveRegion(opts) {
-    const region = firstNonEmpty(opts.region, opts.env['AWS_REGION'], opts.env['AWS_DEFAULT_REGION']);
-    if (region === undefined)
-        return types_err('no AWS Region: pass --region REGION or set AWS_REGION');
-    if (!export_REGION.test(region))
-        return types_err(`"${region}" is not an AWS Region (e.g. eu-west-1)`);
-    return types_ok(region);
-}
-function describeAwsError(e) {
-    if (e instanceof AwsCallError)
-        return { code: e.code, message: `${e.operation}: ${e.code}: ${e.message}` };
-    return { code: 'Error', message: e instanceof Error ? e.message : String(e) };
-}
-/** The same read as `plan` (readOneCluster): each read once, node types without association reads. */
-async function readClusterAccess(api, target) {
-    return readOneCluster({ key: target.name, name: target.name, region: target.region, accountId: '' }, api, createLimiter({ concurrency: READ_CONCURRENCY }));
-}
-/** The catalogue for a snapshot; without permission for it the snapshot simply has none. */
-async function readCatalogue(api, stderr) {
-    try {
-        return await api.listAccessPolicies();
-    }
-    catch (e) {
-        const { message } = describeAwsError(e);
-        stderr(`eks-access-gate export: warning: the snapshot has no access-policy catalogue (${message})\n`);
-        return undefined;
-    }
-}
-async function exportCommand(opts, deps) {
-    const fail = (code, message) => {
-        deps.stderr(`eks-access-gate export: ${message}\n`);
-        return code;
-    };
-    if (!CLUSTER_NAME.test(opts.cluster))
-        return fail(2, `--cluster "${opts.cluster}" is not an EKS cluster name`);
-    if (opts.format !== 'yaml' && opts.format !== 'state')
-        return fail(2, `--format must be yaml or state, not "${String(opts.format)}"`);
-    const region = resolveRegion(opts);
-    if (!region.ok)
-        return fail(2, region.error);
-    const target = { name: opts.cluster, region: region.value };
-    const api = deps.apiFor(target);
-    const read = await (deps.readCluster ?? readClusterAccess)(api, target);
-    if (!read.ok)
-        return fail(1, read.error.message);
-    const observed = read.value;
-    const text = opts.format === 'yaml'
-        ? exportManifestYaml(observed, observed.accountId === undefined ? {} : { accountId: observed.accountId })
-        : serializeStateSnapshot(exportStateSnapshot([observed], await readCatalogue(api, deps.stderr)));
-    if (opts.output === undefined) {
-        deps.stdout(text);
-        return 0;
-    }
-    const file = external_node_path_default().resolve(opts.cwd, opts.output);
-    try {
-        await (deps.writeFile ?? ((f, t) => (0,promises_.writeFile)(f, t, 'utf8')))(file, text);
-    }
-    catch (e) {
-        const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : String(e);
-        return fail(2, `cannot write ${opts.output}: ${code}`);
-    }
-    deps.stderr(`eks-access-gate export: wrote ${observed.entries.length} access entries of ${target.name} (${target.region}) to ${opts.output}\n`);
-    return 0;
-}
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/expiry.ts
-/**
- * When `expiresAt` access ends ("access removed by the first apply after this date"). One
- * definition shared by validate (rules/eks/expiry.ts) and plan (plan/desired.ts), so they agree:
- * - a date-only value `YYYY-MM-DD` covers that whole day in UTC, so access ends at 00:00:00Z of the
- *   NEXT day;
- * - a date-time must carry `Z` or an offset (`2027-03-31T18:00:00+02:00`): without one its meaning
- *   would depend on the machine's time zone. Access ends at that instant.
- * Access is expired from `accessEndsAt` on (`now >= accessEndsAt`).
- */
-
-const DAY_MS = 86_400_000;
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-/**
- * Also every form the schema's `date-time` format (ajv-formats, RFC 3339) lets through, so a value
- * the schema and editors accept is never rejected here: a space instead of `T`, an offset written
- * `+0200` or `+02`, any number of fraction digits.
- */
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
-/** The instant access ends, or why `expiresAt` cannot be read. */
-function accessEndsAt(expiresAt) {
-    const date = DATE_ONLY.exec(expiresAt);
-    if (date) {
-        const [year, month, day] = date.slice(1, 4).map(Number);
-        if (!isCalendarDate(year, month, day))
-            return types_err(`"${expiresAt}" is not a calendar date`);
-        return types_ok(new Date(Date.UTC(year, month - 1, day + 1)));
-    }
-    const time = DATE_TIME.exec(expiresAt);
-    if (!time)
-        return types_err(`"${expiresAt}" is not a date (YYYY-MM-DD) or a date-time with a zone (YYYY-MM-DDThh:mm:ssZ)`);
-    const [, y, mo, d, h, mi, s, fraction, zulu, sign, offH, offM] = time;
-    if (zulu === undefined && sign === undefined) {
-        return types_err(`"${expiresAt}" has no time zone; add Z (UTC) or an offset such as +02:00`);
-    }
-    const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map((v) => Number(v ?? 0));
-    const [offsetHours, offsetMinutes] = [Number(offH ?? 0), Number(offM ?? 0)];
-    if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) {
-        return types_err(`"${expiresAt}" is not a valid date-time`);
-    }
-    const millis = Math.floor(Number(`0.${(fraction ?? '0').slice(0, 9)}`) * 1000);
-    const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
-    return types_ok(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset));
-}
-/** true when access has ended at `now`; false when `expiresAt` is unreadable (validate reports that). */
-function isExpired(expiresAt, now) {
-    const end = accessEndsAt(expiresAt);
-    return end.ok && now.getTime() >= end.value.getTime();
-}
-function isCalendarDate(year, month, day) {
-    const d = new Date(Date.UTC(year, month - 1, day));
-    return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-}
-
-;// CONCATENATED MODULE: ./src/manifest/select.ts
-
-const GLOB_CHARS = /[*?[\]{}!]/;
-function isGlob(selector) {
-    return GLOB_CHARS.test(selector);
-}
-/**
- * Resolves an entry's `clusters` selectors against the manifest's logical cluster names.
- * No selectors (undefined) means every cluster. `*` in a selector matches any characters.
- */
-function selectClusters(selectors, clusterKeys) {
-    if (selectors === undefined)
-        return { clusters: [...clusterKeys].sort(), unknownNames: [], emptyGlobs: [] };
-    const matched = new Set();
-    const unknownNames = [];
-    const emptyGlobs = [];
-    selectors.forEach((selector, i) => {
-        // Not `filter(matcher)`: filter would pass the index as picomatch's `returnObject` argument.
-        const matches = isGlob(selector) ? picomatch_default()(selector, { dot: true, bash: true }) : (k) => k === selector;
-        const hits = clusterKeys.filter((k) => matches(k));
-        hits.forEach((k) => matched.add(k));
-        if (hits.length === 0)
-            (isGlob(selector) ? emptyGlobs : unknownNames).push(i);
-    });
-    return { clusters: [...matched].sort(), unknownNames, emptyGlobs };
-}
-
-;// CONCATENATED MODULE: ./src/plan/desired.ts
-
-
-
-/**
- * The desired access entries of one cluster, resolved from the manifest: the entries whose
- * `clusters` selectors pick this cluster, with policies as full ARNs in the cluster's partition.
- * Entries whose `expiresAt` has passed are returned apart: the diff treats them as absent and
- * names them as the reason when it deletes their live entry. Pure: `now` is injected.
- */
-function resolveDesired(manifest, cluster, now, selections = selectEntryClusters(manifest)) {
-    const entries = [];
-    const expired = [];
-    for (const entry of manifest.accessEntries) {
-        if (selections.get(entry)?.has(cluster.key) !== true)
-            continue;
-        const desired = toDesiredEntry(entry, cluster);
-        (entry.expiresAt !== undefined && isExpired(entry.expiresAt, now) ? expired : entries).push(desired);
-    }
-    const byPrincipal = (a, b) => compareText(a.principalArn, b.principalArn);
-    return { entries: entries.sort(byPrincipal), expired: expired.sort(byPrincipal) };
-}
-/**
- * Resolves every entry's selectors once (compiling a glob is the costliest step of planning many
- * clusters), sharing the answer between entries with the same selector list. Compute it once per
- * manifest and pass it to resolveDesired for each cluster.
- */
-function selectEntryClusters(manifest) {
-    const keys = manifest.clusters.map((c) => c.key);
-    const bySelectors = new Map();
-    const out = new Map();
-    for (const entry of manifest.accessEntries) {
-        const id = JSON.stringify(entry.clusters ?? null);
-        let selected = bySelectors.get(id);
-        if (selected === undefined) {
-            selected = new Set(selectClusters(entry.clusters, keys).clusters);
-            bySelectors.set(id, selected);
-        }
-        out.set(entry, selected);
-    }
-    return out;
-}
-function toDesiredEntry(entry, cluster) {
-    const base = {
-        principalArn: entry.principalArn,
-        type: normalizeType(entry.type),
-        kubernetesGroups: sortedSet(entry.kubernetesGroups),
-        tags: { ...entry.tags },
-        accessPolicies: normalizePolicies(entry.accessPolicies, cluster.partition),
-        loc: entry.locs.entry,
-    };
-    return {
-        ...base,
-        ...(entry.username !== undefined ? { username: entry.username } : {}),
-        ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
-    };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/plan/hash.ts
-
-/**
- * JSON with object keys sorted at every depth and no whitespace, so equal values always give equal
- * text (codeql-action's computeAutomationID sorts for the same reason). Like JSON.stringify,
- * undefined members are left out and undefined array items become null.
- */
-function stableStringify(value) {
-    return JSON.stringify(value, sortKeys) ?? 'null';
-}
-/** JSON.stringify replacer: plain objects are re-created with their keys in sorted order. */
-function sortKeys(_key, value) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return value;
-    const record = value;
-    const sorted = {};
-    for (const key of Object.keys(record).sort())
-        sorted[key] = record[key];
-    return sorted;
-}
-/**
- * sha256 (hex) of the stable JSON of the cluster plans. Only `clusters` is hashed: the manifest
- * commit, problems and any timestamps stay out, so re-planning unchanged access gives the same
- * hash and apply can refuse when it differs from what was reviewed.
- */
-function planHash(clusters) {
-    return (0,external_node_crypto_.createHash)('sha256').update(stableStringify(clusters)).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/plan/plan.ts
-
-
-
-
-/**
- * The whole plan: one ClusterPlan per selected cluster, sorted by key. A cluster whose state could
- * not be read carries that error and no changes; the others are still planned.
- */
-function buildPlan(input) {
-    const selections = selectEntryClusters(input.manifest);
-    const wanted = input.clusters === undefined ? undefined : new Set(input.clusters);
-    // Over the whole manifest, not only the selected clusters: `--cluster prod-a` must not plan
-    // prod-a alone when prod-b names the same EKS cluster.
-    const aliases = sameEksClusterAliases(input.manifest.clusters);
-    const clusters = input.manifest.clusters
-        .filter((c) => wanted === undefined || wanted.has(c.key))
-        .sort((a, b) => compareText(a.key, b.key))
-        .map((c) => {
-        const others = aliases.get(c.key);
-        return others === undefined ? planOneCluster(input, c, selections) : failedCluster(c, sameEksClusterError(c, others));
-    });
-    const plan = {
-        version: 1,
-        summary: summarize(clusters),
-        clusters,
-        problems: [...(input.problems ?? [])],
-        planHash: planHash(clusters),
-    };
-    return input.manifestCommit === undefined ? plan : { ...plan, manifestCommit: input.manifestCommit };
-}
-function planOneCluster(input, cluster, selections) {
-    const read = input.observed.get(cluster.key);
-    if (read === undefined) {
-        return failedCluster(cluster, { code: 'no-state', message: `no live state or snapshot for cluster ${cluster.key}` });
-    }
-    let observed;
-    if (read.ok)
-        observed = read.value;
-    else {
-        const switching = configMapClusterToSwitch(cluster, read.error);
-        if (switching === undefined)
-            return failedCluster(cluster, read.error);
-        observed = switching;
-    }
-    const { entries, expired } = resolveDesired(input.manifest, cluster, input.now, selections);
-    return planCluster({ cluster, desired: entries, expired, observed });
-}
-/**
- * The live read stops at a CONFIG_MAP cluster (no access-entry call works there). When the manifest
- * asks for the one step out of it, the plan must be able to say so: the cluster then has no access
- * entries at all (access entries are enabled one way only, so a CONFIG_MAP cluster never had
- * any), and the diff plans the mode step first and the entries after it. Any other desired mode
- * keeps the read error.
- */
-function configMapClusterToSwitch(cluster, error) {
-    if (error.code !== CONFIG_MAP_ERROR_CODE || cluster.authenticationMode !== 'API_AND_CONFIG_MAP')
-        return undefined;
-    return { name: cluster.name, region: cluster.region, authenticationMode: 'CONFIG_MAP', entries: [] };
-}
-/** Logical keys that share their EKS cluster (account, region, name) with others, and those others. */
-function sameEksClusterAliases(clusters) {
-    const byTarget = new Map();
-    for (const c of clusters) {
-        const id = `${c.accountId}|${c.region}|${c.name}`;
-        byTarget.set(id, [...(byTarget.get(id) ?? []), c.key]);
-    }
-    const out = new Map();
-    for (const keys of byTarget.values()) {
-        if (keys.length < 2)
-            continue;
-        const sorted = [...keys].sort(compareText);
-        for (const key of sorted)
-            out.set(key, sorted.filter((k) => k !== key));
-    }
-    return out;
-}
-/**
- * Each logical cluster is planned on its own, so two names for one EKS cluster would each prune
- * the other's owned entries and undo each other's changes.
- */
-function sameEksClusterError(cluster, others) {
-    return {
-        code: 'same-eks-cluster',
-        message: `clusters ${[cluster.key, ...others].sort(compareText).join(', ')} all name EKS cluster ${cluster.name} in ${cluster.region} ` +
-            `(account ${cluster.accountId}); each would delete the entries the others add: define the cluster once and select it from every entry`,
-    };
-}
-function failedCluster(cluster, error) {
-    return {
-        cluster: cluster.key,
-        name: cluster.name,
-        region: cluster.region,
-        accountId: cluster.accountId,
-        changes: [],
-        errors: [error],
-        effects: [],
-        unmanaged: [],
-        unchanged: 0,
-    };
-}
-/**
- * Counts per PRODUCT.md: one per change by its action (the diff already folds update + tag into
- * one update, a scope change into one associate, a type change into one replace plus its
- * associates, and a delete without disassociates); `unchanged` is summed from the clusters,
- * which report 0 when they have errors.
- */
-function summarize(clusters) {
-    const counts = { create: 0, update: 0, replace: 0, delete: 0, associate: 0, disassociate: 0, unchanged: 0 };
-    for (const c of clusters) {
-        for (const change of c.changes)
-            counts[change.action] += 1;
-        counts.unchanged += c.unchanged;
-    }
-    return counts;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
@@ -56362,6 +64189,8 @@ const {
 
 //# sourceMappingURL=js-yaml.mjs.map
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 var external_fs_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_fs_namespaceObject, 2);
@@ -56964,7 +64793,7 @@ function getPartialMatcher(patterns, options = {}) {
 		patternsParts[i] = parts;
 		const partsCount = parts.length;
 		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
+		for (j = 0; j < partsCount; j++) partMatchers[j] = node_modules_picomatch(parts[j], options);
 		matchers[i] = partMatchers;
 	}
 	return (input) => {
@@ -57024,7 +64853,7 @@ function ensureNonDriveRelativePath(path) {
 const splitPatternOptions = { parts: true };
 function splitPattern(path) {
 	var _result$parts;
-	const result = picomatch.scan(path, splitPatternOptions);
+	const result = node_modules_picomatch.scan(path, splitPatternOptions);
 	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
 }
 const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
@@ -57065,7 +64894,7 @@ const escapePath = isWin ? escapeWin32Path : escapePosixPath;
 */
 function isDynamicPattern(pattern, options) {
 	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-	const scan = picomatch.scan(pattern);
+	const scan = node_modules_picomatch.scan(pattern);
 	return scan.isGlob || scan.negated;
 }
 function log(...tasks) {
@@ -57159,8 +64988,8 @@ function buildCrawler(options, patterns) {
 		noglobstar: options.globstar === false,
 		posix: true
 	};
-	const matcher = picomatch(processed.match, matchOptions);
-	const ignore = picomatch(processed.ignore, matchOptions);
+	const matcher = node_modules_picomatch(processed.match, matchOptions);
+	const ignore = node_modules_picomatch(processed.ignore, matchOptions);
 	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
 	const format = buildFormat(cwd, root, absolute);
 	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
@@ -57262,6 +65091,7 @@ function globSync(globInput, options) {
 
 
 
+
 /** PRODUCT.md limits. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_DEPTH = 64;
@@ -57308,9 +65138,7 @@ async function loadManifestFiles(pattern, cwd, parse = parseManifestSource) {
     const found = await findManifestFiles(pattern, cwd);
     if (found.kind === 'usage')
         return found;
-    const entries = found.paths
-        .map((abs) => ({ abs, file: toPosixRelative(cwd, abs) }))
-        .sort((a, b) => load_compareStrings(a.file, b.file));
+    const entries = found.paths.map((abs) => ({ abs, file: toPosixRelative(cwd, abs) })).sort((a, b) => load_compareStrings(a.file, b.file));
     const loaded = [];
     const problems = [];
     const sources = new Map();
@@ -57382,9 +65210,7 @@ function tooLarge(file, size) {
 function load_fileProblem(file, code, message, line = 1, column = 1, severity = 'error') {
     return { severity, code, message, file, line, column };
 }
-function load_compareStrings(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
+const load_compareStrings = compareCodePoints;
 /** Parses one manifest's bytes (or already-decoded text) with `yaml`. Never throws on user input. */
 function parseManifestSource(file, content) {
     const decoded = decodeManifest(file, content);
@@ -57535,9 +65361,7 @@ function parseManifestText(file, text) {
         // the line counter is filled by the parser, which we skip here
         const before = text.slice(0, deepAt).split('\n');
         return {
-            problems: [
-                load_fileProblem(file, 'yaml:too-deep', tooDeepMessage(), before.length, (before[before.length - 1]?.length ?? 0) + 1),
-            ],
+            problems: [load_fileProblem(file, 'yaml:too-deep', tooDeepMessage(), before.length, (before[before.length - 1]?.length ?? 0) + 1)],
         };
     }
     const docs = (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -57950,7 +65774,7 @@ function parseForLocations(file, text) {
 var ajv_formats_dist = __nccwpck_require__(2815);
 var dist_default = /*#__PURE__*/__nccwpck_require__.n(ajv_formats_dist);
 ;// CONCATENATED MODULE: ./schemas/eks-access.schema.json
-const eks_access_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"eks-access-gate manifest","description":"Who may access which Amazon EKS cluster, as access entries. Validated by eks-access-gate; add `# yaml-language-server: $schema=./schemas/eks-access.schema.json` at the top of the file for editor help.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"title":"Manifest format version","description":"Always 1.","const":1,"examples":[1]},"clusters":{"title":"Clusters","description":"The EKS clusters this manifest manages, keyed by logical name. Access entries select clusters by these names (or globs over them).","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"patternErrorMessage":"letters, digits, \'.\', \'_\' and \'-\', starting with a letter or digit"},"additionalProperties":{"$ref":"#/$defs/cluster"},"examples":[{"prod-eu":{"name":"prod","region":"eu-west-1","accountId":"111122223333"}}]},"accessEntries":{"title":"Access entries","description":"The desired access entries. Each names an IAM principal and the clusters it gets access to.","type":"array","items":{"$ref":"#/$defs/accessEntry"}}},"$defs":{"cluster":{"title":"Cluster","description":"One EKS cluster. The key under `clusters:` is its logical name, used by selectors and in the plan.","type":"object","additionalProperties":false,"required":["region","accountId"],"properties":{"name":{"title":"EKS cluster name","description":"The cluster\'s name in EKS. Defaults to the logical name (the key).","type":"string","minLength":1,"maxLength":100,"pattern":"^[0-9A-Za-z][A-Za-z0-9_-]*$","patternErrorMessage":"an EKS cluster name: letters, digits, \'-\' and \'_\', starting with a letter or digit","examples":["prod"]},"region":{"title":"AWS Region","description":"The cluster\'s Region. Its partition follows: cn-* → aws-cn, us-gov-* → aws-us-gov, else aws.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"an AWS Region code such as eu-west-1","examples":["eu-west-1","us-east-1","cn-north-1","us-gov-west-1"]},"accountId":{"title":"AWS account ID","description":"The 12-digit ID of the account that owns the cluster. Quote it, so YAML keeps it a string.","type":"string","pattern":"^[0-9]{12}$","patternErrorMessage":"a 12-digit AWS account ID, quoted (\\"111122223333\\")","examples":["111122223333"]},"roleArn":{"title":"Apply role","description":"IAM role assumed (via GitHub OIDC, or with --assume-roles) to apply changes to this cluster.","type":"string","pattern":"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/.+$","patternErrorMessage":"an IAM role ARN such as arn:aws:iam::111122223333:role/eks-access-apply","examples":["arn:aws:iam::111122223333:role/eks-access-apply"]},"planRoleArn":{"title":"Plan role","description":"IAM role assumed (read-only) to plan, export and detect drift for this cluster.","type":"string","pattern":"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/.+$","patternErrorMessage":"an IAM role ARN such as arn:aws:iam::111122223333:role/eks-access-plan","examples":["arn:aws:iam::111122223333:role/eks-access-plan"]},"authenticationMode":{"title":"Authentication mode","description":"Desired cluster authentication mode. EKS only moves one way: CONFIG_MAP → API_AND_CONFIG_MAP → API.","enum":["API","API_AND_CONFIG_MAP","CONFIG_MAP"]},"prune":{"title":"Prune","description":"Which live entries not in the manifest may be deleted: owned (default: only entries this tool created), all, or none.","enum":["owned","all","none"],"default":"owned"},"adopt":{"title":"Adopt","description":"true: tag existing entries that the manifest names as owned by eks-access-gate.","type":"boolean","default":false},"allowNoClusterAdmin":{"title":"Allow no cluster admin","description":"true: allow a plan that leaves no entry with AmazonEKSClusterAdminPolicy at cluster scope.","type":"boolean","default":false}}},"accessEntry":{"title":"Access entry","description":"One IAM principal\'s access to the selected clusters.","type":"object","additionalProperties":false,"required":["principalArn"],"properties":{"principalArn":{"title":"Principal ARN","description":"The IAM role or user ARN, with its path (arn:aws:iam::111122223333:role/path/name).","type":"string","minLength":1,"examples":["arn:aws:iam::111122223333:role/platform-admins"]},"type":{"title":"Entry type","description":"STANDARD (default) for people and CI; node types for node roles. Cannot change after creation (a change replaces the entry).","enum":["STANDARD","EC2_LINUX","EC2_WINDOWS","FARGATE_LINUX","HYBRID_LINUX","EC2","HYPERPOD_LINUX"],"default":"STANDARD"},"username":{"title":"Kubernetes username","description":"Username in Kubernetes (STANDARD only). Defaults to what EKS derives from the principal.","type":"string","minLength":1,"examples":["admin:{{SessionName}}"]},"kubernetesGroups":{"title":"Kubernetes groups","description":"Groups for Kubernetes RBAC bindings (STANDARD only). Must not start with system:.","type":"array","uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["team-a-readers"]]},"tags":{"title":"Tags","description":"Tags on the access entry (at most 50; key 1–128 characters, value up to 256). The ownership tag managed-by is added by the tool.","type":"object","maxProperties":50,"propertyNames":{"minLength":1,"maxLength":128},"additionalProperties":{"type":"string","maxLength":256},"examples":[{"owner":"team-a"}]},"expiresAt":{"title":"Expires at","description":"Date (YYYY-MM-DD) or date-time after which the access is removed by the next apply.","type":"string","anyOf":[{"format":"date"},{"format":"date-time"}],"errorMessage":"a date (YYYY-MM-DD) or a date-time with time zone (2027-03-31T18:00:00Z)","examples":["2027-03-31"]},"clusters":{"title":"Cluster selectors","description":"Logical cluster names or globs (`staging-*`). Omit to select every cluster.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["*"],["staging-*"],["prod-eu"]]},"accessPolicies":{"title":"Access policies","description":"AWS-managed access policies to associate (STANDARD only), each with its scope.","type":"array","items":{"$ref":"#/$defs/accessPolicy"}}}},"accessPolicy":{"title":"Access policy","description":"One access-policy association.","type":"object","additionalProperties":false,"required":["policyArn","accessScope"],"properties":{"policyArn":{"title":"Policy","description":"Short name (AmazonEKSViewPolicy) or full ARN (arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy).","type":"string","minLength":1,"examples":["AmazonEKSClusterAdminPolicy","AmazonEKSAdminPolicy","AmazonEKSEditPolicy","AmazonEKSViewPolicy"]},"accessScope":{"title":"Access scope","description":"cluster: the whole cluster; namespace: only the listed namespaces.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"title":"Scope type","enum":["cluster","namespace"]},"namespaces":{"title":"Namespaces","description":"Namespaces for a namespace scope; a trailing * is a wildcard (team-a-*).","type":"array","uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["team-a","team-a-*"]]}},"examples":[{"type":"cluster"},{"type":"namespace","namespaces":["team-a"]}]}}}}}');
+const eks_access_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"eks-access-gate manifest","description":"Who may access which Amazon EKS cluster, as access entries. Validated by eks-access-gate; add `# yaml-language-server: $schema=./schemas/eks-access.schema.json` at the top of the file for editor help.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"title":"Manifest format version","description":"Always 1.","const":1,"examples":[1]},"clusters":{"title":"Clusters","description":"The EKS clusters this manifest manages, keyed by logical name. Access entries select clusters by these names (or globs over them).","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"patternErrorMessage":"letters, digits, \'.\', \'_\' and \'-\', starting with a letter or digit"},"additionalProperties":{"$ref":"#/$defs/cluster"},"examples":[{"prod-eu":{"name":"prod","region":"eu-west-1","accountId":"111122223333"}}]},"accessEntries":{"title":"Access entries","description":"The desired access entries. Each names an IAM principal and the clusters it gets access to.","type":"array","items":{"$ref":"#/$defs/accessEntry"}}},"$defs":{"cluster":{"title":"Cluster","description":"One EKS cluster. The key under `clusters:` is its logical name, used by selectors and in the plan.","type":"object","additionalProperties":false,"required":["region","accountId"],"properties":{"name":{"title":"EKS cluster name","description":"The cluster\'s name in EKS. Defaults to the logical name (the key).","type":"string","minLength":1,"maxLength":100,"pattern":"^[0-9A-Za-z][A-Za-z0-9_-]*$","patternErrorMessage":"an EKS cluster name: letters, digits, \'-\' and \'_\', starting with a letter or digit","examples":["prod"]},"region":{"title":"AWS Region","description":"The cluster\'s Region. Its partition follows: cn-* → aws-cn, us-gov-* → aws-us-gov, else aws.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","patternErrorMessage":"an AWS Region code such as eu-west-1","examples":["eu-west-1","us-east-1","cn-north-1","us-gov-west-1"]},"accountId":{"title":"AWS account ID","description":"The 12-digit ID of the account that owns the cluster. Quote it, so YAML keeps it a string.","type":"string","pattern":"^[0-9]{12}$","patternErrorMessage":"a 12-digit AWS account ID, quoted (\\"111122223333\\")","examples":["111122223333"]},"roleArn":{"title":"Apply role","description":"IAM role assumed (via GitHub OIDC, or with --assume-roles) to apply changes to this cluster.","type":"string","pattern":"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/.+$","patternErrorMessage":"an IAM role ARN such as arn:aws:iam::111122223333:role/eks-access-apply","examples":["arn:aws:iam::111122223333:role/eks-access-apply"]},"planRoleArn":{"title":"Plan role","description":"IAM role assumed (read-only) to plan, export and detect drift for this cluster.","type":"string","pattern":"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/.+$","patternErrorMessage":"an IAM role ARN such as arn:aws:iam::111122223333:role/eks-access-plan","examples":["arn:aws:iam::111122223333:role/eks-access-plan"]},"authenticationMode":{"title":"Authentication mode","description":"Desired cluster authentication mode. EKS only moves one way: CONFIG_MAP → API_AND_CONFIG_MAP → API.","enum":["API","API_AND_CONFIG_MAP","CONFIG_MAP"]},"prune":{"title":"Prune","description":"Which live entries not in the manifest may be deleted: owned (default: only entries this tool created), all, or none.","enum":["owned","all","none"],"default":"owned"},"adopt":{"title":"Adopt","description":"true: tag existing entries that the manifest names as owned by eks-access-gate.","type":"boolean","default":false},"allowNoClusterAdmin":{"title":"Allow no cluster admin","description":"true: allow a plan that leaves no entry with AmazonEKSClusterAdminPolicy at cluster scope.","type":"boolean","default":false}}},"expiresAt":{"title":"Expires at","description":"When the access ends; the first apply from then on removes it. Quote it (\\"2027-03-31\\"): some YAML parsers turn a bare date into a date object. A date alone (YYYY-MM-DD) means the END of that day in UTC (access ends at 00:00:00Z of the next day); a date-time (2027-03-31T18:00:00Z, 2027-03-31T18:00:00+02:00) ends at that instant, and without Z or an offset it is UTC.","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$","anyOf":[{"format":"date"},{"format":"date-time"},{"pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\\\.[0-9]+)?$"}],"errorMessage":"a date (YYYY-MM-DD) or a date-time (2027-03-31T18:00:00Z; UTC when it has no offset)","examples":["2027-03-31","2027-03-31T18:00:00Z"]},"accessEntry":{"title":"Access entry","description":"One IAM principal\'s access to the selected clusters.","type":"object","additionalProperties":false,"required":["principalArn"],"properties":{"principalArn":{"title":"Principal ARN","description":"The IAM role or user ARN, with its path (arn:aws:iam::111122223333:role/path/name).","type":"string","minLength":1,"examples":["arn:aws:iam::111122223333:role/platform-admins"]},"type":{"title":"Entry type","description":"STANDARD (default) for people and CI; node types for node roles. Cannot change after creation (a change replaces the entry).","enum":["STANDARD","EC2_LINUX","EC2_WINDOWS","FARGATE_LINUX","HYBRID_LINUX","EC2","HYPERPOD_LINUX"],"default":"STANDARD"},"username":{"title":"Kubernetes username","description":"Username in Kubernetes (STANDARD only). Defaults to what EKS derives from the principal.","type":"string","minLength":1,"examples":["admin:{{SessionName}}"]},"kubernetesGroups":{"title":"Kubernetes groups","description":"Groups for Kubernetes RBAC bindings (STANDARD only). Must not start with system:.","type":"array","uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["team-a-readers"]]},"tags":{"title":"Tags","description":"Tags on the access entry (at most 50; key 1–128 characters, value up to 256). The ownership tag managed-by is added by the tool.","type":"object","maxProperties":50,"propertyNames":{"minLength":1,"maxLength":128},"additionalProperties":{"type":"string","maxLength":256},"examples":[{"owner":"team-a"}]},"expiresAt":{"$ref":"#/$defs/expiresAt"},"clusters":{"title":"Cluster selectors","description":"Logical cluster names or globs (`staging-*`). Omit to select every cluster.","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["*"],["staging-*"],["prod-eu"]]},"accessPolicies":{"title":"Access policies","description":"AWS-managed access policies to associate (STANDARD only), each with its scope.","type":"array","items":{"$ref":"#/$defs/accessPolicy"}}}},"accessPolicy":{"title":"Access policy","description":"One access-policy association.","type":"object","additionalProperties":false,"required":["policyArn","accessScope"],"properties":{"policyArn":{"title":"Policy","description":"Short name (AmazonEKSViewPolicy) or full ARN (arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy).","type":"string","minLength":1,"examples":["AmazonEKSClusterAdminPolicy","AmazonEKSAdminPolicy","AmazonEKSEditPolicy","AmazonEKSViewPolicy"]},"expiresAt":{"$ref":"#/$defs/expiresAt","description":"This association is removed by the first apply after this instant (the entry stays). Same form as the entry\'s expiresAt."},"accessScope":{"title":"Access scope","description":"cluster: the whole cluster; namespace: only the listed namespaces.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"title":"Scope type","enum":["cluster","namespace"]},"namespaces":{"title":"Namespaces","description":"Namespaces for a namespace scope; a trailing * is a wildcard (team-a-*).","type":"array","uniqueItems":true,"items":{"type":"string","minLength":1},"examples":[["team-a","team-a-*"]]}},"examples":[{"type":"cluster"},{"type":"namespace","namespaces":["team-a"]}]}}}}}');
 ;// CONCATENATED MODULE: ./src/manifest/locate.ts
 /**
  * Paths in the manifest's JS value → 1-based positions of YAML nodes, so every Problem
@@ -58114,13 +65938,14 @@ function dropRequiredExplainedByTypo(errors) {
             continue;
         const parent = (e.parentSchema ?? {});
         const allowed = Object.keys(isRecord(parent.properties) ? parent.properties : {});
-        const guess = suggestClosest(String(e.params.additionalProperty), allowed);
+        const guess = didYouMean(String(e.params.additionalProperty), allowed);
         if (guess !== undefined)
             misspelled.add(`${e.instancePath}\u0000${guess}`);
     }
     if (misspelled.size === 0)
         return [...errors];
-    return errors.filter((e) => e.keyword !== 'required' || !misspelled.has(`${e.instancePath}\u0000${String(e.params.missingProperty)}`));
+    return errors.filter((e) => e.keyword !== 'required' ||
+        !misspelled.has(`${e.instancePath}\u0000${String(e.params.missingProperty)}`));
 }
 function dedupeFindings(findings) {
     const seen = new Set();
@@ -58222,7 +66047,9 @@ function describeError(src, e) {
             // Quote what the user wrote, not what YAML made of it: `012345678901` reads as the number
             // 12345678901, and quoting that would drop the account ID's leading zero.
             const written = typeof e.data === 'number' || typeof e.data === 'boolean' ? writtenScalar(src, path) : undefined;
-            const what = written !== undefined && written !== String(e.data) ? `${written}, which YAML reads as ${describeData(e.data)}` : describeData(e.data);
+            const what = written !== undefined && written !== String(e.data)
+                ? `${written}, which YAML reads as ${describeData(e.data)}`
+                : describeData(e.data);
             const hint = expected === 'a string' && (typeof e.data === 'number' || typeof e.data === 'boolean')
                 ? ` (quote it: "${written ?? String(e.data)}")`
                 : expected === 'a list' && typeof e.data === 'string'
@@ -58232,12 +66059,16 @@ function describeError(src, e) {
         }
         case 'enum': {
             const allowed = params.allowedValues.map(String);
-            const guess = typeof e.data === 'string' ? suggestClosest(e.data, allowed) : undefined;
+            const guess = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
             const suffix = guess ? `; did you mean "${guess}"?` : '';
-            return [finding(path, 'schema:enum', `invalid ${describeValue(path)} ${quoteValue(e.data)}; expected one of: ${allowed.join(', ')}${suffix}`)];
+            return [
+                finding(path, 'schema:enum', `invalid ${describeValue(path)} ${quoteValue(e.data)}; expected one of: ${allowed.join(', ')}${suffix}`),
+            ];
         }
         case 'const':
-            return [finding(path, 'schema:const', `${describeValue(path)} must be ${JSON.stringify(params.allowedValue)}, not ${quoteValue(e.data)}`)];
+            return [
+                finding(path, 'schema:const', `${describeValue(path)} must be ${JSON.stringify(params.allowedValue)}, not ${quoteValue(e.data)}`),
+            ];
         case 'pattern': {
             const expected = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `text matching ${String(params.pattern)}`;
             return [finding(path, 'schema:pattern', `invalid ${describeValue(path)} ${quoteValue(e.data)}; expected ${expected}`)];
@@ -58273,7 +66104,7 @@ function writtenScalar(src, path) {
 }
 function unknownKey(path, key, parent, data, finding) {
     const allowed = Object.keys(isRecord(parent.properties) ? parent.properties : {});
-    const guess = suggestClosest(key, allowed);
+    const guess = didYouMean(key, allowed);
     const hint = guess ? `; did you mean "${guess}"?` : allowed.length > 0 ? `; allowed keys: ${allowed.join(', ')}` : '';
     const found = finding([...path, key], 'schema:unknown-key', `unknown key "${key}" in ${describeContainer(path)}${hint}`, true);
     // A misspelled required key stands for the missing one (whose own error is dropped): the finding
@@ -58546,7 +66377,7 @@ function buildEntry(value, at, rejectedPolicies = new Set()) {
         ...model_optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
         ...model_optional('clusters', clusters),
         // indexes stay those of the file, so each kept policy's Locs point at its own item
-        accessPolicies: policies.flatMap((p, j) => (rejectedPolicies.has(j) ? [] : [buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)])),
+        accessPolicies: policies.flatMap((p, j) => rejectedPolicies.has(j) ? [] : [buildPolicy(asObject(p) ?? {}, [...path, 'accessPolicies', j], at)]),
         locs: {
             entry: at(path),
             principalArn: at([...path, 'principalArn']),
@@ -58570,6 +66401,7 @@ function buildPolicy(value, path, at) {
     return {
         policyArn: String(value.policyArn),
         accessScope: { type: scope.type, namespaces },
+        ...model_optional('expiresAt', typeof value.expiresAt === 'string' ? value.expiresAt : undefined),
         locs: {
             item: at(path),
             policyArn: at([...path, 'policyArn']),
@@ -58577,13 +66409,14 @@ function buildPolicy(value, path, at) {
             scopeType: at([...scopePath, 'type']),
             ...model_optional('namespaces', scope.namespaces !== undefined ? at([...scopePath, 'namespaces']) : undefined),
             namespaceItems: namespaces.map((_, k) => at([...scopePath, 'namespaces', k])),
+            ...model_optional('expiresAt', value.expiresAt !== undefined ? at([...path, 'expiresAt']) : undefined),
         },
     };
 }
 
 ;// CONCATENATED MODULE: ./src/rules/eks/helpers.ts
-/** Small pure helpers shared by the EKS rules (not a rule itself, so index.ts does not list it). */
 
+/** Small pure helpers shared by the EKS rules (not a rule itself, so index.ts does not list it). */
 
 
 /**
@@ -58591,7 +66424,7 @@ function buildPolicy(value, path, at) {
  * entries share a handful of lists and compiling globs dominates, so each rule makes one selector
  * per run (the cache lives in the closure, not in the module).
  */
-function entrySelector(manifest) {
+function helpers_entrySelector(manifest) {
     const byKey = new Map(manifest.clusters.map((c) => [c.key, c]));
     const keys = [...byKey.keys()];
     const cache = new Map();
@@ -58618,29 +66451,8 @@ function fileLine(loc) {
 function quoteAll(values) {
     return values.map((v) => `"${v}"`).join(', ');
 }
-/**
- * The candidate closest to `input`, or undefined when none is close enough to be a typo:
- * a case-insensitive match, a prefix that lacks only a suffix (`AmazonEKSClusterAdmin` →
- * `AmazonEKSClusterAdminPolicy`), or an edit distance of at most max(2, length/4).
- */
-function closestMatch(input, candidates) {
-    const lower = input.toLowerCase();
-    if (lower === '')
-        return undefined;
-    const exact = candidates.find((c) => c.toLowerCase() === lower);
-    if (exact !== undefined)
-        return exact;
-    let best;
-    for (const candidate of candidates) {
-        const other = candidate.toLowerCase();
-        const distance = other.startsWith(lower) && lower.length >= 8 ? 1 : editDistance(lower, other);
-        if (best === undefined || distance < best.distance)
-            best = { candidate, distance };
-    }
-    if (best === undefined)
-        return undefined;
-    return best.distance <= Math.max(2, Math.floor(input.length / 4)) ? best.candidate : undefined;
-}
+/** The candidate closest to `input` (src/util/did-you-mean.ts), or undefined when none is a plausible typo. */
+const closestMatch = didYouMean;
 /** ` (did you mean "X"?)` or the empty string. */
 function helpers_didYouMean(input, candidates) {
     const match = closestMatch(input, candidates);
@@ -58648,7 +66460,8 @@ function helpers_didYouMean(input, candidates) {
 }
 /** Node entry types (everything but STANDARD); EKS grants them their permissions itself. */
 const NODE_TYPES = new Set(ENTRY_TYPES.filter((t) => t !== 'STANDARD'));
-function helpers_isNodeType(type) {
+/** A node type the manifest may name (validate). Not plan/normalize.ts isNodeType, which treats any live type EKS reports that is not STANDARD (even one newer than this release) as node-like. */
+function isKnownNodeType(type) {
     return type !== undefined && NODE_TYPES.has(type);
 }
 
@@ -58751,7 +66564,7 @@ function checkAuthenticationModes(manifest) {
 
 function checkClusterSelectors(manifest) {
     const keys = manifest.clusters.map((c) => c.key);
-    const select = entrySelector(manifest);
+    const select = helpers_entrySelector(manifest);
     return manifest.accessEntries.flatMap((entry) => checkSelectors(entry, select(entry), keys));
 }
 function checkSelectors(entry, selected, keys) {
@@ -58784,7 +66597,7 @@ function checkSelectors(entry, selected, keys) {
 
 
 function checkClustersWithoutEntries(manifest) {
-    const select = entrySelector(manifest);
+    const select = helpers_entrySelector(manifest);
     // Entries share a few selector lists: collect the distinct selections, then their keys.
     const selections = new Set(manifest.accessEntries.map(select));
     const selected = new Set([...selections].flatMap((s) => [...s.keys]));
@@ -58820,7 +66633,7 @@ function principalIdentity(principalArn) {
     return `${p.partition}:${p.accountId}:${p.kind}:${p.name.toLowerCase()}`;
 }
 function checkDuplicateEntries(manifest) {
-    const select = entrySelector(manifest);
+    const select = helpers_entrySelector(manifest);
     const seen = new Map();
     const problems = [];
     for (const entry of manifest.accessEntries) {
@@ -58871,52 +66684,6 @@ function checkEntry(entry) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/rules/eks/expiry.ts
-/**
- * `expiresAt`: "access removed by the first apply after this date".
- *
- * When access ends (`accessEndsAt`, shared with plan/drift so they agree with validate):
- * - a date-only value `YYYY-MM-DD` covers that whole day in UTC, so access ends at 00:00:00Z of the
- *   NEXT day;
- * - a date-time must carry `Z` or an offset (`2027-03-31T18:00:00+02:00`): without one its meaning
- *   would depend on the machine's time zone. Access ends at that instant.
- * Access is expired from `accessEndsAt` on (`now >= accessEndsAt`).
- *
- * Codes: `expiry:expired` (error), `expiry:soon` (warning, within `expiryWarningDays` days),
- * `expiry:invalid` (error, not a date this tool understands). All at `locs.expiresAt`.
- */
-
-
-const expiry_DAY_MS = 86_400_000;
-function checkExpiry(manifest, ctx) {
-    return manifest.accessEntries.flatMap((entry) => checkEntryExpiry(entry, ctx));
-}
-function checkEntryExpiry(entry, ctx) {
-    const expiresAt = entry.expiresAt;
-    if (expiresAt === undefined)
-        return [];
-    const loc = entry.locs.expiresAt ?? entry.locs.entry;
-    const end = accessEndsAt(expiresAt);
-    if (!end.ok)
-        return [problemAt(loc, 'error', 'expiry:invalid', `expiresAt ${end.error}; write e.g. 2027-03-31`)];
-    const left = end.value.getTime() - ctx.now.getTime();
-    if (left > Math.max(0, ctx.expiryWarningDays) * expiry_DAY_MS)
-        return [];
-    const ends = formatInstant(end.value);
-    if (left <= 0) {
-        return [
-            problemAt(loc, 'error', 'expiry:expired', `expiresAt "${expiresAt}" has passed (access ended ${ends}); the next apply removes this access for "${entry.principalArn}": delete the entry or extend expiresAt`),
-        ];
-    }
-    const days = Math.ceil(left / expiry_DAY_MS);
-    return [
-        problemAt(loc, 'warning', 'expiry:soon', `expiresAt "${expiresAt}": access for "${entry.principalArn}" ends ${ends}, in ${days} day${days === 1 ? '' : 's'}; extend expiresAt if it is still needed`),
-    ];
-}
-function formatInstant(instant) {
-    return instant.toISOString().replace('.000Z', 'Z');
-}
-
 ;// CONCATENATED MODULE: ./src/rules/eks/kubernetes-groups.ts
 /**
  * `eks:kubernetes-group` — EKS rejects group names that start with `system:` (EKS-API.md §3/§4:
@@ -58963,7 +66730,7 @@ function checkNodeEntryFields(manifest) {
 }
 function checkNodeFields(entry) {
     const type = entry.type;
-    if (type === undefined || !helpers_isNodeType(type))
+    if (type === undefined || !isKnownNodeType(type))
         return [];
     return [...checkUsername(entry, type), ...node_fields_checkGroups(entry, type), ...checkPolicies(entry, type), ...checkAutoNodePolicy(entry, type)];
 }
@@ -59020,12 +66787,12 @@ function checkPolicies(entry, type) {
 /** Types whose same-account requirement EKS-API.md does not confirm. */
 const ACCOUNT_UNCONFIRMED = new Set(['HYPERPOD_LINUX']);
 function checkNodePrincipals(manifest) {
-    const select = entrySelector(manifest);
+    const select = helpers_entrySelector(manifest);
     return manifest.accessEntries.flatMap((entry) => checkNodePrincipal(entry, () => select(entry)));
 }
 function checkNodePrincipal(entry, selected) {
     const type = entry.type;
-    if (type === undefined || !helpers_isNodeType(type))
+    if (type === undefined || !isKnownNodeType(type))
         return [];
     const parsed = parsePrincipalArn(entry.principalArn);
     if (!parsed.ok)
@@ -59063,7 +66830,7 @@ function checkNodePrincipal(entry, selected) {
 const POLICY_ARN_FORM = 'arn:<partition>:eks::aws:cluster-access-policy/<Name>';
 function checkPolicyReferences(manifest, ctx) {
     const names = ctx.catalogue.map((p) => p.name);
-    const select = entrySelector(manifest);
+    const select = helpers_entrySelector(manifest);
     return manifest.accessEntries.flatMap((entry) => entry.accessPolicies.flatMap((policy) => checkPolicy(policy, () => select(entry), names)));
 }
 function checkPolicy(policy, selected, catalogue) {
@@ -59109,6 +66876,71 @@ function describePolicyArnDefect(ref) {
     if (!resource.startsWith('cluster-access-policy/'))
         return `has resource "${resource}", not cluster-access-policy/<Name>; ${expected}`;
     return `has an empty or invalid policy name; ${expected}`;
+}
+
+;// CONCATENATED MODULE: ./src/rules/eks/policy-holder.ts
+/**
+ * `eks:policy-holder` — access policies AWS documents for one kind of holder only
+ * (EKS user guide "Review access policy permissions"; EKS-API.md §4 Types and §6):
+ * - AmazonEKSAutoNodePolicy is for the EKS Auto Mode node role, an entry of type EC2: on any other
+ *   type it is an error (the EC2 side, a missing policy, is eks:node-entry-fields).
+ * - The Auto Mode capability policies are associated by EKS itself to the cluster IAM role; the
+ *   policies for EKS Capabilities, EMR on EKS, SageMaker HyperPod and AWS's operations agents are
+ *   set up by those services for their own roles. AWS only advises here, so these are warnings:
+ *   a manifest that claims such an association takes it over from the service that manages it.
+ */
+
+
+const policy_holder_CODE = 'eks:policy-holder';
+const AUTO_MODE_CLUSTER_ROLE = {
+    severity: 'warning',
+    holder: 'the cluster IAM role, to which EKS associates it when Auto Mode is enabled; leave it to EKS',
+};
+const SERVICE_ROLE = (service) => ({
+    severity: 'warning',
+    holder: `the role ${service} sets up for itself; associate it only as that service documents`,
+});
+/** Policy name → its documented holder. Exported for the README table and its test. */
+const POLICY_HOLDERS = {
+    AmazonEKSAutoNodePolicy: {
+        severity: 'error',
+        holder: 'the EKS Auto Mode node role, an access entry of type EC2',
+        allows: (e) => e.type === 'EC2',
+    },
+    AmazonEKSBlockStoragePolicy: AUTO_MODE_CLUSTER_ROLE,
+    AmazonEKSComputePolicy: AUTO_MODE_CLUSTER_ROLE,
+    AmazonEKSLoadBalancingPolicy: AUTO_MODE_CLUSTER_ROLE,
+    AmazonEKSNetworkingPolicy: AUTO_MODE_CLUSTER_ROLE,
+    AmazonEKSBlockStorageClusterPolicy: AUTO_MODE_CLUSTER_ROLE,
+    AmazonEKSComputeClusterPolicy: AUTO_MODE_CLUSTER_ROLE,
+    AmazonEKSLoadBalancingClusterPolicy: AUTO_MODE_CLUSTER_ROLE,
+    AmazonEKSNetworkingClusterPolicy: AUTO_MODE_CLUSTER_ROLE,
+    AmazonEKSACKPolicy: SERVICE_ROLE('the EKS ACK capability'),
+    AmazonEKSArgoCDPolicy: SERVICE_ROLE('the EKS Argo CD capability'),
+    AmazonEKSArgoCDClusterPolicy: SERVICE_ROLE('the EKS Argo CD capability'),
+    AmazonEKSKROPolicy: SERVICE_ROLE('the EKS kro capability'),
+    AmazonEMRJobPolicy: SERVICE_ROLE('EMR on EKS'),
+    AmazonSagemakerHyperpodClusterPolicy: SERVICE_ROLE('SageMaker HyperPod'),
+    AmazonSagemakerHyperpodControllerPolicy: SERVICE_ROLE('SageMaker HyperPod'),
+    AmazonSagemakerHyperpodSpacePolicy: SERVICE_ROLE('SageMaker HyperPod'),
+    AmazonSagemakerHyperpodSpaceTemplatePolicy: SERVICE_ROLE('SageMaker HyperPod'),
+    AmazonSagemakerHyperpodSystemNamespacePolicy: SERVICE_ROLE('SageMaker HyperPod'),
+    AmazonAIOpsAssistantPolicy: SERVICE_ROLE('the AWS operations assistant'),
+    AIDevOpsAgentAccessPolicy: SERVICE_ROLE('the AWS DevOps agent'),
+    AmazonARCRegionSwitchScalingPolicy: SERVICE_ROLE('ARC Region switch'),
+};
+function checkPolicyHolders(manifest) {
+    return manifest.accessEntries.flatMap((entry) => entry.accessPolicies.flatMap((policy) => {
+        const name = policyName(policy.policyArn);
+        const rule = POLICY_HOLDERS[name];
+        if (!rule || rule.allows?.(entry))
+            return [];
+        const type = entry.type ?? 'STANDARD';
+        return [
+            problemAt(policy.locs.policyArn, rule.severity, policy_holder_CODE, `${name} is documented by AWS for ${rule.holder}; this entry is type ${type}` +
+                (rule.severity === 'error' ? '. Remove the policy, or make this the Auto Mode node role entry (type: EC2)' : '')),
+        ];
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/rules/eks/principal-arn.ts
@@ -59164,7 +66996,7 @@ function checkSsoRolePath(entry, principal) {
 
 
 function checkPrincipalPartitions(manifest) {
-    const select = entrySelector(manifest);
+    const select = helpers_entrySelector(manifest);
     return manifest.accessEntries.flatMap((entry) => checkPrincipalPartition(entry, select(entry)));
 }
 function checkPrincipalPartition(entry, selected) {
@@ -59262,6 +67094,7 @@ function username_checkUsername(entry) {
 
 
 
+
 /** Every rule, in the order their problems are reported (manifest-wide checks last). */
 const EKS_RULES = [
     checkPrincipalArns,
@@ -59274,6 +67107,7 @@ const EKS_RULES = [
     checkAccessScopes,
     checkDuplicatePolicies,
     checkPolicyReferences,
+    checkPolicyHolders,
     checkExpiry,
     checkAuthenticationModes,
     checkClusterSelectors,
@@ -59285,7 +67119,7 @@ function checkEksRules(manifest, ctx) {
     return EKS_RULES.flatMap((rule) => rule(manifest, ctx));
 }
 
-;// CONCATENATED MODULE: ./src/validate.ts
+;// CONCATENATED MODULE: ./src/manifest/validate.ts
 /**
  * `validate`: file/YAML → schema → model → EKS rules, collecting every problem.
  *
@@ -59298,12 +67132,22 @@ function checkEksRules(manifest, ctx) {
 
 
 
+
 async function validateManifests(opts) {
+    const read = await readManifests(opts);
+    return read.kind === 'usage' ? read : checkManifests(read, opts);
+}
+/** Reads and parses the manifest files once (the only disk access of validate). */
+async function readManifests(opts) {
     const mode = opts.parseMode ?? 'auto';
     const loaded = await loadManifestFiles(opts.manifest, opts.cwd, (file, bytes) => check_checkManifestFile(file, bytes, mode));
     if (loaded.kind === 'usage')
         return loaded;
-    return checkLoaded(loaded.loaded, loaded.problems, loaded.files, loaded.sources, opts);
+    return { kind: 'read', inputs: loaded.loaded, problems: loaded.problems, files: loaded.files, sources: loaded.sources };
+}
+/** Model and EKS rules over files already read: pure, so a plan can check again with the live catalogue. */
+function checkManifests(read, ctx) {
+    return checkLoaded(read.inputs, read.problems, read.files, read.sources, ctx);
 }
 /** The pipeline over in-memory files (`file` relative paths; `text` or raw bytes). No disk, no AWS. */
 function validateSources(files, ctx) {
@@ -59329,12 +67173,7 @@ function checkLoaded(inputs, fileProblems, files, sources, ctx) {
         expiryWarningDays: ctx.expiryWarningDays,
         catalogue: ctx.catalogue ?? builtInCatalogue(),
     });
-    const problems = sortProblems([
-        ...fileProblems,
-        ...schemaProblems,
-        ...modelProblems,
-        ...withoutEchoes(eksProblems, manifest, inputs),
-    ]);
+    const problems = sortProblems([...fileProblems, ...schemaProblems, ...modelProblems, ...withoutEchoes(eksProblems, manifest, inputs)]);
     return { kind: 'checked', ok: !problems.some((p) => p.severity === 'error'), problems, manifest, sources };
 }
 /**
@@ -59372,11 +67211,11 @@ function withoutEchoes(problems, manifest, inputs) {
     });
 }
 function compareProblems(a, b) {
-    return (load_compareStrings(a.file, b.file) ||
+    return (compareCodePoints(a.file, b.file) ||
         a.line - b.line ||
         a.column - b.column ||
-        load_compareStrings(a.code, b.code) ||
-        load_compareStrings(a.message, b.message));
+        compareCodePoints(a.code, b.code) ||
+        compareCodePoints(a.message, b.message));
 }
 function sortProblems(problems) {
     return [...problems].sort(compareProblems);
@@ -59403,7 +67242,7 @@ function generateSyntheticManifests(fileCount = 50, entryCount = 5000) {
     return files;
 }
 
-;// CONCATENATED MODULE: ./src/commands/plan.ts
+;// CONCATENATED MODULE: ./src/commands/plan-access.ts
 
 
 
@@ -59411,6 +67250,27 @@ function generateSyntheticManifests(fileCount = 50, entryCount = 5000) {
 
 
 
+
+
+
+
+/** The AWS edge of a live plan (plan and drift): EKS and IAM through the plan role; none with `--state`. */
+function livePlanDeps(request, deps) {
+    if (request.state !== undefined)
+        return {};
+    const edge = {
+        purpose: 'plan',
+        assumeRoles: request.assumeRoles,
+        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+        ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
+    };
+    return {
+        apiFor: deps.eks(edge),
+        ...(deps.iam === undefined ? {} : { iamFor: deps.iam(edge) }),
+        ...(request.maxRate === undefined ? {} : { ratePerSecond: request.maxRate }),
+        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+    };
+}
 /**
  * validate → select clusters → read live state (or a snapshot) → diff. An invalid manifest
  * stops before any AWS call, so a broken pull request never reaches a cluster, with one
@@ -59419,10 +67279,19 @@ function generateSyntheticManifests(fileCount = 50, entryCount = 5000) {
  * catalogue EKS reports (ListAccessPolicies) or the snapshot holds.
  */
 async function planAccess(opts, deps) {
-    const validated = await validateManifests(validateOptions(opts, builtInCatalogue()));
-    if (validated.kind === 'usage')
-        return validated;
-    const invalid = (problems) => ({ kind: 'invalid', manifest: validated.manifest, problems, sources: validated.sources });
+    const read = await readManifests(opts);
+    if (read.kind === 'usage')
+        return read;
+    // Expired access is absent from the plan, not an error: plan, apply and drift never fail on a
+    // calendar date (PRODUCT.md "Expiry and drift"); validate keeps `expiry:expired` as an error.
+    const expiry = { now: opts.now, expiryWarningDays: opts.expiryWarningDays };
+    const validated = forPlanOutcome(checkManifests(read, validateOptions(opts, builtInCatalogue())), expiry);
+    const invalid = (problems) => ({
+        kind: 'invalid',
+        manifest: validated.manifest,
+        problems,
+        sources: validated.sources,
+    });
     if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems))
         return invalid(validated.problems);
     const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob);
@@ -59436,37 +67305,112 @@ async function planAccess(opts, deps) {
     let final = validated;
     let liveCatalogue = false;
     if (validated.problems.some((p) => p.code === UNKNOWN_POLICY)) {
-        const catalogue = snapshot ? snapshot.value.catalogue : await plan_readCatalogues(selected.value, deps);
+        const catalogue = snapshot ? snapshot.value.catalogue : await plan_access_readCatalogues(selected.value, deps);
         liveCatalogue = !snapshot && catalogue !== undefined;
-        const rechecked = catalogue ? await validateManifests(validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))) : validated;
-        if (rechecked.kind === 'checked')
-            final = rechecked;
+        if (catalogue)
+            final = forPlanOutcome(checkManifests(read, validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))), expiry);
     }
     if (!final.ok)
         return invalid(final.problems);
     const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue));
     if (!observed.ok)
         return { kind: 'usage', message: observed.error };
+    const dead = await checkDeadAccess(selected.value, observed.value.clusters, deps, snapshot !== undefined);
     const plan = buildPlan({
         manifest: validated.manifest,
         observed: observed.value.clusters,
         now: opts.now,
-        problems: final.problems,
+        expiryWarningDays: opts.expiryWarningDays,
+        problems: plan_access_sortProblems([...final.problems, ...locatedDeadAccessProblems(dead.report, validated.manifest)]),
         clusters: selected.value.map((c) => c.key),
         ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
     });
-    return { kind: 'planned', plan, sources: validated.sources };
+    return {
+        kind: 'planned',
+        plan,
+        manifest: validated.manifest,
+        sources: validated.sources,
+        observed: observed.value.clusters,
+        dead: dead.report,
+        deadAccessNotes: dead.notes,
+    };
+}
+/**
+ * Dead access (plan/dead-access.ts): after the live read, one IAM GetRole / GetUser per distinct
+ * principal of each cluster's own account, through that cluster's plan role, paced per account.
+ * Offline (`--state`) or without an IAM edge nothing is read and a note says so; principals of
+ * other accounts are summarised as not checked.
+ */
+async function checkDeadAccess(clusters, observed, deps, offline) {
+    const none = { dead: [], notChecked: [] };
+    if (offline)
+        return { report: none, notes: ['dead access not checked: IAM is not read when planning from a state snapshot (--state)'] };
+    if (!deps.iamFor)
+        return { report: none, notes: ['dead access not checked: no IAM access configured'] };
+    const targets = [];
+    for (const c of clusters) {
+        const read = observed.get(c.key);
+        if (read === undefined || !read.ok)
+            continue;
+        targets.push({
+            cluster: c.key,
+            accountId: c.accountId,
+            partition: c.partition,
+            ...(c.planRoleArn === undefined ? {} : { roleArn: c.planRoleArn }),
+            observed: read.value,
+        });
+    }
+    const limiterFor = createKeyedLimiter({
+        concurrency: deps.concurrency ?? 10,
+        ...(deps.ratePerSecond === undefined ? {} : { ratePerSecond: deps.ratePerSecond }),
+    });
+    const report = await findDeadAccess(targets, { iamFor: deps.iamFor, limiterFor });
+    return { report, notes: notCheckedNotes(report.notChecked) };
+}
+/** One note per reason, naming how many entries (and which clusters) were not checked. */
+function notCheckedNotes(notChecked) {
+    const byReason = new Map();
+    for (const n of notChecked)
+        byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n]);
+    return [...byReason].map(([reason, list]) => {
+        const what = {
+            'other-account': "principals of other accounts (the plan role reads its own account's IAM only)",
+            'not-role-or-user': 'principals that are not IAM roles or users',
+            'no-entry-created-at': "entries whose createdAt the live read did not report (stale entries can't be told)",
+            'lookup-failed': `principals whose IAM lookup failed (${list[0]?.detail ?? ''})`,
+        };
+        const clusters = [...new Set(list.map((n) => n.cluster))].sort(compareCodePoints).join(', ');
+        return `dead access not checked for ${list.length} ${list.length === 1 ? 'entry' : 'entries'} on ${clusters}: ${what[reason] ?? reason}`;
+    });
+}
+/**
+ * deadAccessProblems, with every warning at a manifest position: an entry the manifest does not
+ * name (unknown access, live only) is reported at its cluster's key, as per-cluster problems are,
+ * rather than at no position (`:0:0` in the listing, an annotation on no file).
+ */
+function locatedDeadAccessProblems(report, manifest) {
+    const clusterKeys = new Map(manifest.clusters.map((c) => [c.key, c.locs.key]));
+    return deadAccessProblems(report, manifest).map((p, i) => {
+        const at = p.line > 0 ? undefined : clusterKeys.get(report.dead[i]?.cluster ?? '');
+        return at === undefined ? p : problemAt(at, p.severity, p.code, p.message);
+    });
+}
+function plan_access_sortProblems(problems) {
+    const text = (x, y) => compareCodePoints(x, y);
+    return problems.sort((a, b) => text(a.file, b.file) || a.line - b.line || a.column - b.column || text(a.code, b.code) || text(a.message, b.message));
 }
 /**
  * ListAccessPolicies through the first selected cluster of each partition; a partition whose
  * call fails keeps the built-in catalogue (the cluster read reports access problems later).
  */
-async function plan_readCatalogues(clusters, deps) {
+async function plan_access_readCatalogues(clusters, deps) {
     if (!deps.apiFor)
         return undefined;
     const apiFor = deps.apiFor;
     const firstOfPartition = [...new Map(clusters.map((c) => [c.partition, c])).values()];
-    const lists = await Promise.all(firstOfPartition.map((c) => apiFor(targetOf(c)).listAccessPolicies().catch(() => [])));
+    const lists = await Promise.all(firstOfPartition.map((c) => apiFor(targetOf(c))
+        .listAccessPolicies()
+        .catch(() => [])));
     const all = lists.flat();
     return all.length > 0 ? all : undefined;
 }
@@ -59485,7 +67429,7 @@ function validateOptions(opts, catalogue) {
 function selectPlannedClusters(manifest, glob) {
     if (glob === undefined)
         return types_ok([...manifest.clusters]);
-    const matches = picomatch_default()(glob.split(',').map((g) => g.trim()).filter(Boolean), { dot: true, bash: true });
+    const matches = glob_globMatcher(glob);
     const selected = manifest.clusters.filter((c) => matches(c.key));
     if (selected.length === 0) {
         const known = manifest.clusters.map((c) => c.key).join(', ') || '(none)';
@@ -59521,6 +67465,7 @@ async function readLive(clusters, deps, readCatalogue) {
     const read = await readLiveState(clusters.map(targetOf), deps.apiFor, {
         ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
         ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
+        ...(deps.clusterTimeoutSeconds === undefined ? {} : { clusterTimeoutMs: deps.clusterTimeoutSeconds * 1000 }),
         ...(readCatalogue ? {} : { readCatalogue: false }),
     });
     return types_ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) });
@@ -59529,571 +67474,8336 @@ function mergeCatalogues(a, b) {
     const byArn = new Map();
     for (const p of [...a, ...b])
         byArn.set(p.arn, p);
-    return [...byArn.values()].sort((x, y) => (x.arn < y.arn ? -1 : x.arn > y.arn ? 1 : 0));
+    return [...byArn.values()].sort((x, y) => compareCodePoints(x.arn, y.arn));
 }
 
-;// CONCATENATED MODULE: ./src/plan/render/json.ts
+;// CONCATENATED MODULE: ./src/commands/rules-note.ts
+
+
 /**
- * Serialises JSON with object keys in code-unit order at every level, 2-space indent.
- * Written by hand rather than `JSON.stringify(sortKeys(x))` because JS objects always list
- * integer-like keys ("10", "2") first whatever order they were inserted in, so only a
- * serialiser that sorts as it writes gives truly sorted keys (tag keys can be digits).
- * Like JSON.stringify it drops `undefined` members and writes non-finite numbers as null.
+ * Organisation rules arrive in a later version; saying so beats a silent "valid". The default file
+ * counts too: a repository that has one must not read "valid" as "passed its rules". An explicit
+ * file that is missing is a usage error (exit 2).
  */
-function stringifySorted(value, indent = '  ', depth = 0) {
-    if (value === null || typeof value !== 'object')
-        return JSON.stringify(value) ?? 'null';
-    const pad = indent.repeat(depth + 1);
-    const close = indent.repeat(depth);
-    if (Array.isArray(value)) {
-        if (value.length === 0)
-            return '[]';
-        const items = value.map((item) => item === undefined || typeof item === 'function' ? 'null' : stringifySorted(item, indent, depth + 1));
-        return `[\n${pad}${items.join(`,\n${pad}`)}\n${close}]`;
+function rulesNotes(rules, deps) {
+    const exists = deps.isFile((0,external_node_path_.resolve)(deps.cwd, rules.path));
+    if (rules.explicit && !exists)
+        return types_err(`rules file not found or not a file: ${rules.path}`);
+    if (!exists)
+        return types_ok([]);
+    return types_ok([
+        {
+            level: 'warning',
+            message: `organisation rules (${rules.path}) are not evaluated by this version; only the schema and EKS rules are checked`,
+        },
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/commands/drift.ts
+
+
+
+
+
+
+/** The drift issue's title; the issue is found by its label and first-line marker, not by title. */
+const DRIFT_ISSUE_TITLE = 'EKS access drift';
+async function driftCommand(request, deps) {
+    const rules = rulesNotes(request.rules, deps);
+    if (!rules.ok)
+        return Outcomes.usage(rules.error);
+    const outcome = await planAccess({
+        manifest: request.manifest,
+        cwd: deps.cwd,
+        now: deps.now(),
+        expiryWarningDays: request.expiryWarningDays,
+        ...(request.state === undefined ? {} : { state: request.state }),
+        ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
+    }, livePlanDeps(request, deps));
+    switch (outcome.kind) {
+        case 'usage':
+            return Outcomes.usage(outcome.message, { notes: rules.value });
+        case 'invalid':
+            // Nothing was read: drift cannot be judged against a manifest that is wrong. No issue write
+            // either: the issue reports drift, and a broken manifest is the pull request gate's job.
+            return Outcomes.invalid('manifest invalid: drift was not checked', {
+                problems: outcome.problems,
+                notes: rules.value,
+                stderr: renderProblemsText(outcome.problems, outcome.sources, {
+                    fileCount: outcome.sources.size,
+                    color: request.color,
+                    cwd: deps.cwd,
+                }),
+            });
+        case 'planned': {
+            const report = classifyDrift(outcome.plan, outcome.observed, outcome.manifest, outcome.dead.dead);
+            const notes = [...rules.value, ...outcome.deadAccessNotes.map((message) => ({ level: 'info', message }))];
+            const problems = outcome.plan.problems;
+            // Warnings (expiry, dead access) go to stderr as located lines, so stdout stays the report.
+            // Dead access on an entry the manifest does not name has no file position: the report's
+            // "Dead access" section already shows it.
+            const located = problems.filter((p) => p.file !== '' && p.line > 0);
+            const listing = located.length === 0
+                ? undefined
+                : renderProblemsText(located, outcome.sources, { fileCount: outcome.sources.size, color: request.color, cwd: deps.cwd });
+            return driftOutcome(report, request, problems, notes, listing);
+        }
     }
-    const record = value;
-    const members = Object.keys(record)
-        .filter((k) => record[k] !== undefined && typeof record[k] !== 'function')
-        .sort()
-        .map((k) => `${JSON.stringify(k)}: ${stringifySorted(record[k], indent, depth + 1)}`);
-    if (members.length === 0)
-        return '{}';
-    return `{\n${pad}${members.join(`,\n${pad}`)}\n${close}}`;
 }
-/** `plan --format json` and the action's `plan-file`: the whole Plan, sorted keys, trailing newline. */
-function renderJsonPlan(plan) {
-    return `${stringifySorted(plan)}\n`;
+/** The report as an Outcome: products, outputs, the issue write and the verdict. */
+function driftOutcome(report, request, problems, notes, stderr) {
+    const markdown = renderDrift(report, 'markdown');
+    const unclassified = report.errors.length;
+    const parts = {
+        problems,
+        notes,
+        stdout: renderDrift(report, request.format),
+        ...(stderr === undefined ? {} : { stderr }),
+        summary: markdown,
+        outputs: {
+            [Outputs.Drift]: String(report.drift),
+            [Outputs.DriftChanged]: String(report.counts.changed),
+            [Outputs.DriftUnknown]: String(report.counts.unknown),
+            [Outputs.DriftPending]: String(report.counts.pending),
+        },
+        // A run that could not classify some cluster does not close the issue: "no drift" would be a
+        // claim about clusters it never saw.
+        writes: unclassified > 0 && !report.drift ? [] : [driftIssueWrite(report, markdown)],
+    };
+    if (unclassified > 0) {
+        const names = report.errors.map((e) => e.cluster).join(', ');
+        return Outcomes.failed(`drift not checked for ${unclassified} cluster${unclassified === 1 ? '' : 's'} (${names}): see the report`, {
+            ...parts,
+            failureReason: 'cluster-errors',
+        });
+    }
+    if (report.drift && request.failOnDrift) {
+        const c = report.counts;
+        return Outcomes.failed(`drift: ${c.changed} changed outside the repo, ${c.unknown} unknown, ${c.pending} pending`, {
+            ...parts,
+            failureReason: 'drift',
+        });
+    }
+    return Outcomes.ok(parts);
+}
+/** The drift issue as data: open (created or updated) while drift lasts, closed when it is gone. */
+function driftIssueWrite(report, markdown) {
+    return { kind: 'issue', title: DRIFT_ISSUE_TITLE, body: markdown, labels: [DRIFT_LABEL], state: report.drift ? 'open' : 'closed' };
 }
 
-;// CONCATENATED MODULE: ./src/plan/render/text.ts
+;// CONCATENATED MODULE: ./src/manifest/export.ts
 
-// ───────────────────────────── values made safe to print ─────────────────────────────
-/*
- * C0/C1 controls (ESC starts terminal sequences, CR/LF start new lines), bidi overrides and
- * isolates (they reorder what a reviewer reads, "Trojan Source"), zero-width and other
- * invisible format characters, and line/paragraph separators.
- */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/gu;
-const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+
+
+
+
 /**
- * Shows invisible and control characters as visible escapes (`\n`, `\u001B`, `\u202E`), so a
- * user-controlled value can never start a line, move the cursor, recolour the terminal or
- * reorder the text around it.
+ * Pure conversions of live state for `export`: manifest YAML (to bring an existing cluster under
+ * the manifest) and state snapshots (for `plan --state`). The YAML is written so that planning it
+ * against the same live state gives zero changes: values EKS generates or the tool adds itself are
+ * left out, because the diff treats "absent" as "whatever EKS has".
  */
-function showInvisible(value) {
-    return value.replace(INVISIBLE, (ch) => {
-        const named = NAMED_ESCAPES[ch];
-        if (named !== undefined)
-            return named;
-        return `\\u${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+const DEFAULT_MANIFEST_SCHEMA_REF = './schemas/eks-access.schema.json';
+/**
+ * A short name for AWS-managed policies of the cluster's partition that `validate` knows offline;
+ * anything else stays a full ARN (validate only warns on an unknown ARN, but errors on an unknown
+ * short name).
+ */
+function policyReference(policyArn, region) {
+    const parsed = parsePolicyArn(policyArn);
+    if (parsed === undefined || parsed.partition !== partitionOf(region))
+        return policyArn;
+    return BUILT_IN_POLICY_NAMES.includes(parsed.name) ? parsed.name : policyArn;
+}
+/** The account of the first access-entry ARN (`arn:aws:eks:REGION:ACCOUNT:access-entry/…`). */
+function accountFromEntries(entries) {
+    for (const e of entries) {
+        const account = e.accessEntryArn === undefined ? undefined : accountOfArn(e.accessEntryArn);
+        if (account !== undefined)
+            return account;
+    }
+    return undefined;
+}
+function manifestPolicy(p, region) {
+    const accessScope = p.accessScope.type === 'namespace' ? { type: 'namespace', namespaces: p.accessScope.namespaces } : { type: 'cluster' };
+    return { policyArn: policyReference(p.policyArn, region), accessScope };
+}
+/** Tags the manifest should hold: everything but the ownership tag, which the tool sets itself. */
+function manifestTags(tags) {
+    const out = {};
+    for (const [key, value] of Object.entries(tags))
+        if (!(key === OWNERSHIP_TAG_KEY && value === OWNERSHIP_TAG_VALUE))
+            out[key] = value;
+    return out;
+}
+/**
+ * One manifest entry, members in the order PRODUCT.md shows them; defaults, EKS-set values and
+ * empty lists and maps left out. Node entries lose their username and groups: EKS sets them, a
+ * manifest node entry may not hold them (validate: eks:node-entry-fields, and `system:` usernames
+ * are reserved), and the diff accepts whatever EKS reports when the manifest names none.
+ */
+function manifestEntry(e, clusterKey, region) {
+    const isStandard = e.type === DEFAULT_ENTRY_TYPE;
+    const groups = isStandard ? e.kubernetesGroups : [];
+    const tags = manifestTags(e.tags);
+    const out = { principalArn: e.principalArn };
+    if (!isStandard)
+        out['type'] = e.type;
+    if (isStandard && e.username !== undefined && e.username !== generatedUsername(e.principalArn, e.type))
+        out['username'] = e.username;
+    out['clusters'] = [clusterKey];
+    if (groups.length > 0)
+        out['kubernetesGroups'] = [...groups];
+    if (Object.keys(tags).length > 0)
+        out['tags'] = tags;
+    if (e.accessPolicies.length > 0)
+        out['accessPolicies'] = e.accessPolicies.map((p) => manifestPolicy(p, region));
+    return out;
+}
+/** As the plan's lockout check counts: a STANDARD entry with the admin policy at cluster scope. */
+function hasClusterAdmin(cluster) {
+    return cluster.entries.some((e) => e.type === DEFAULT_ENTRY_TYPE && e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'));
+}
+function isNodeEntry(e) {
+    return e.type !== DEFAULT_ENTRY_TYPE;
+}
+/** Short collections on one line, as in the examples: `clusters: [ prod ]`, `accessScope: { type: cluster }`. */
+function styleEntryNode(node, index, entry) {
+    for (const key of ['clusters', 'kubernetesGroups', 'tags']) {
+        const child = node.get(key, true);
+        if ((0,dist/* isCollection */.P3)(child))
+            child.flow = true;
+    }
+    const policies = node.get('accessPolicies', true);
+    for (const item of (0,dist/* isSeq */.oP)(policies) ? policies.items : []) {
+        const scope = (0,dist/* isMap */.jh)(item) ? item.get('accessScope', true) : undefined;
+        if ((0,dist/* isMap */.jh)(scope))
+            scope.flow = true;
+    }
+    if (index > 0)
+        node.spaceBefore = true;
+    if (isNodeEntry(entry))
+        node.commentBefore = ` ${entry.type} node entry: EKS creates entries like this for managed node groups and Fargate\n profiles, and sets their username and groups itself.`;
+}
+function headerComment(observed, schemaRef) {
+    return [
+        ` yaml-language-server: $schema=${schemaRef}`,
+        '',
+        ` Exported by \`eks-access-gate export\` from EKS cluster ${observed.name} (${observed.region}).`,
+        ' Entries created outside eks-access-gate carry no `managed-by: eks-access-gate` tag, so with',
+        ' `prune: owned` (the default) the tool never deletes them; `adopt: true` on the cluster tags them.',
+    ].join('\n');
+}
+/**
+ * Manifest YAML (`version: 1`) for one live cluster that, planned against the same live state,
+ * yields zero changes. Deterministic: entries by principalArn, policies by ARN, sorted sets.
+ */
+function exportManifestYaml(observed, opts = {}) {
+    const cluster = normalizeObservedCluster(observed);
+    const key = opts.clusterKey ?? cluster.name;
+    const accountId = opts.accountId ?? cluster.accountId ?? accountFromEntries(cluster.entries);
+    const clusterBlock = {};
+    if (key !== cluster.name)
+        clusterBlock['name'] = cluster.name;
+    clusterBlock['region'] = cluster.region;
+    if (accountId !== undefined)
+        clusterBlock['accountId'] = accountId;
+    clusterBlock['authenticationMode'] = cluster.authenticationMode;
+    // Planning refuses a cluster left with no cluster admin; one that has none today (admins
+    // come through aws-auth, say) must say so, or the export would not plan cleanly.
+    const noAdmin = !hasClusterAdmin(cluster);
+    if (noAdmin)
+        clusterBlock['allowNoClusterAdmin'] = true;
+    const doc = new dist/* Document */.yo({
+        version: 1,
+        clusters: { [key]: clusterBlock },
+        accessEntries: cluster.entries.map((e) => manifestEntry(e, key, cluster.region)),
     });
-}
-const v = showInvisible;
-function formatList(items) {
-    return `[${items.map(v).join(', ')}]`;
-}
-function formatTags(tags) {
-    const pairs = Object.keys(tags)
-        .sort()
-        .map((k) => `${v(k)}=${v(tags[k] ?? '')}`);
-    return `{${pairs.join(', ')}}`;
-}
-function formatScope(scope) {
-    return scope.type === 'cluster' ? 'cluster scope' : `namespaces ${formatList(scope.namespaces)}`;
-}
-/** Short name for AWS-managed policies (what users write), the full ARN otherwise. */
-function formatPolicy(policyArn) {
-    return v(policyName(policyArn));
-}
-function formatPolicies(policies) {
-    return policies.map((p) => `${formatPolicy(p.policyArn)} at ${formatScope(p.accessScope)}`).join(', ');
-}
-function formatEntryFields(fields) {
-    const parts = [`type ${v(fields.type)}`];
-    if (fields.username !== undefined)
-        parts.push(`username ${v(fields.username)}`);
-    if (fields.kubernetesGroups.length > 0)
-        parts.push(`groups ${formatList(fields.kubernetesGroups)}`);
-    if (Object.keys(fields.tags).length > 0)
-        parts.push(`tags ${formatTags(fields.tags)}`);
-    return parts.join(', ');
-}
-function sameList(a, b) {
-    return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-function describeUpdate(change) {
-    const { before, after } = change;
-    const parts = [];
-    if (change.updateEntry) {
-        if (!sameList(before.kubernetesGroups, after.kubernetesGroups)) {
-            parts.push(`groups ${formatList(before.kubernetesGroups)} → ${formatList(after.kubernetesGroups)}`);
-        }
-        if (before.username !== after.username) {
-            parts.push(`username ${v(before.username ?? '(EKS default)')} → ${v(after.username ?? '(EKS default)')}`);
-        }
-        if (parts.length === 0)
-            parts.push('groups and username re-sent');
+    const entries = doc.get('accessEntries', true);
+    if ((0,dist/* isSeq */.oP)(entries))
+        entries.items.forEach((node, i) => {
+            if ((0,dist/* isMap */.jh)(node))
+                styleEntryNode(node, i, cluster.entries[i]);
+        });
+    if (noAdmin) {
+        const block = doc.getIn(['clusters', key], true);
+        const pair = (0,dist/* isMap */.jh)(block) ? block.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === 'allowNoClusterAdmin') : undefined;
+        if (pair !== undefined && (0,dist/* isScalar */.jn)(pair.key))
+            pair.key.commentBefore = ' No entry holds AmazonEKSClusterAdminPolicy at cluster scope today (admins may come from aws-auth).';
     }
-    if (Object.keys(change.tagsToSet).length > 0)
-        parts.push(`set tags ${formatTags(change.tagsToSet)}`);
-    // Adopting puts the ownership tag on an entry EKS or someone else made; worth saying so.
-    if (change.adopt)
-        parts.push('adopt: now managed by eks-access-gate');
-    return parts.join('; ');
+    doc.commentBefore = headerComment(cluster, opts.schemaRef ?? DEFAULT_MANIFEST_SCHEMA_REF);
+    return doc.toString({ lineWidth: 0 });
 }
-function describeExpiry(change) {
-    if (change.reason !== 'expired')
-        return '';
-    return change.expiresAt !== undefined ? ` [expired ${v(change.expiresAt)}]` : ' [expired]';
-}
-/** One line per change: sign and words, the same in text and in the Markdown diff block. */
-function describeChange(change) {
-    const arn = v(change.principalArn);
-    const expiry = describeExpiry(change);
-    switch (change.action) {
-        case 'create':
-            return { sign: '+', text: `create ${arn} (${formatEntryFields(change.after)})${expiry}` };
-        case 'update':
-            return { sign: '~', text: `update ${arn}: ${describeUpdate(change)}${expiry}` };
-        case 'replace':
-            return {
-                sign: '-/+',
-                text: `replace ${arn}: type ${v(change.before.type)} → ${v(change.after.type)} ` +
-                    `(ACCESS GAP: deleted, then re-created; no access in between)${expiry}`,
-            };
-        case 'delete': {
-            const policies = change.accessPolicies.length > 0 ? `; with ${formatPolicies(change.accessPolicies)}` : '';
-            return { sign: '-', text: `delete ${arn} (type ${v(change.before.type)}${policies})${expiry}` };
-        }
-        case 'associate': {
-            const policy = formatPolicy(change.policyArn);
-            if (change.previousScope !== undefined) {
-                const how = change.inPlace ? 'in place, no access gap' : 'disassociated, then associated';
-                return {
-                    sign: '~',
-                    text: `associate ${arn} ${policy}: ${formatScope(change.previousScope)} → ${formatScope(change.accessScope)} (${how})${expiry}`,
-                };
-            }
-            return { sign: '+', text: `associate ${arn} ${policy} at ${formatScope(change.accessScope)}${expiry}` };
-        }
-        case 'disassociate':
-            return {
-                sign: '-',
-                text: `disassociate ${arn} ${formatPolicy(change.policyArn)} at ${formatScope(change.accessScope)}${expiry}`,
-            };
-        default:
-            return assertNever(change);
-    }
-}
-function describeAuthModeStep(step) {
-    return `authentication mode ${step.from} → ${step.to} (IRREVERSIBLE: EKS never switches back)`;
-}
-const EFFECT_LABELS = {
-    'cluster-admin-granted': 'cluster admin granted',
-    'cluster-admin-revoked': 'cluster admin revoked',
-    'scope-widened': 'scope widened',
-    'scope-narrowed': 'scope narrowed',
-    'namespaces-added': 'namespaces added',
-    'namespaces-removed': 'namespaces removed',
-    'policy-granted': 'policy granted',
-    'policy-revoked': 'policy revoked',
-    'groups-added': 'groups added',
-    'groups-removed': 'groups removed',
-    'new-principal': 'new principal',
-    'other-account-principal': 'principal from another account',
-    'access-removed': 'access removed',
-    'access-gap': 'access gap',
-};
-/**
- * Escalations to call out: effects the diff marks as escalations. Access gaps are left out
- * here because every replace change is called out on its own (the change is the source of truth).
- */
-function escalationsOf(cluster) {
-    return cluster.effects.filter((e) => e.escalation && e.kind !== 'access-gap');
-}
-const UNMANAGED_REASONS = {
-    unowned: 'not created by eks-access-gate (no managed-by tag)',
-    'node-type': 'node entry; deleted only when owned, since deleting it breaks nodes',
-    'prune-none': 'the cluster sets prune: none',
-};
-const SUMMARY_ORDER = [
-    'create',
-    'update',
-    'replace',
-    'delete',
-    'associate',
-    'disassociate',
-    'unchanged',
-];
-/** `Plan: 2 to create, 1 to update, …, 4 unchanged.` plus a note on failed clusters. */
-function formatSummaryLine(plan) {
-    const s = plan.summary;
-    const parts = SUMMARY_ORDER.map((k) => (k === 'unchanged' ? `${s[k]} unchanged` : `${s[k]} to ${k}`));
-    const failed = plan.clusters.filter((c) => c.errors.length > 0).length;
-    const failures = failed > 0 ? ` ${failed} ${failed === 1 ? 'cluster' : 'clusters'} with errors.` : '';
-    return `Plan: ${parts.join(', ')}.${failures}`;
-}
-/** Per-cluster counts in the same terms as the plan summary. */
-function countChanges(cluster) {
-    const counts = { create: 0, update: 0, replace: 0, delete: 0, associate: 0, disassociate: 0, unchanged: cluster.unchanged };
-    for (const change of cluster.changes)
-        counts[change.action] += 1;
-    return counts;
-}
-function formatProblem(p) {
-    return `${v(p.file)}:${p.line}:${p.column}: ${p.severity} ${v(p.code)}: ${v(p.message)}`;
-}
-function assertNever(x) {
-    throw new Error(`unexpected value: ${JSON.stringify(x)}`);
-}
-function text_painter(color) {
-    return color ? (codes, s) => `\u001b[${codes}m${s}\u001b[0m` : (_codes, s) => s;
-}
-const SIGN_COLOURS = { '+': '32', '~': '33', '-': '31', '-/+': '35' };
-function renderClusterHeader(cluster, paint) {
-    const where = `EKS cluster ${v(cluster.name)}, ${v(cluster.region)}, account ${v(cluster.accountId)}`;
-    return `${paint('1', `Cluster ${v(cluster.cluster)}`)} (${where})`;
-}
-function renderClusterLines(cluster, paint) {
-    const lines = [renderClusterHeader(cluster, paint)];
-    for (const e of cluster.errors)
-        lines.push(`  ${paint('1;31', `error ${v(e.code)}`)}: ${v(e.message)}`);
-    if (cluster.authenticationMode !== undefined) {
-        lines.push(`  ${paint('1;35', `${'!'.padEnd(3)} ${describeAuthModeStep(cluster.authenticationMode)}`)}`);
-    }
-    for (const change of cluster.changes) {
-        const { sign, text } = describeChange(change);
-        lines.push(`  ${paint(SIGN_COLOURS[sign], `${sign.padEnd(3)} ${text}`)}`);
-    }
-    for (const e of escalationsOf(cluster)) {
-        lines.push(`  ${paint('1;33', `${'!'.padEnd(3)} escalation: ${EFFECT_LABELS[e.kind]}`)}: ${v(e.principalArn)}: ${v(e.detail)}`);
-    }
-    if (cluster.changes.length === 0 && cluster.authenticationMode === undefined && cluster.errors.length === 0) {
-        lines.push('  no changes');
-    }
-    if (cluster.unmanaged.length > 0) {
-        lines.push(`  ${paint('2', 'unmanaged, left alone:')}`);
-        for (const u of cluster.unmanaged) {
-            lines.push(`    ${v(u.principalArn)} (${v(u.type)}): ${UNMANAGED_REASONS[u.reason]}`);
-        }
-    }
-    if (cluster.errors.length === 0)
-        lines.push(`  ${paint('2', `${cluster.unchanged} unchanged`)}`);
-    return lines;
-}
-/** Plain text for terminals; ANSI colours only with `color: true`. Ends with a newline. */
-function renderTextPlan(plan, opts = {}) {
-    const paint = text_painter(opts.color === true);
-    const blocks = [];
-    if (plan.problems.length > 0) {
-        blocks.push(plan.problems
-            .map((p) => paint(p.severity === 'error' ? '31' : '33', formatProblem(p)))
-            .join('\n'));
-    }
-    if (plan.manifestCommit !== undefined)
-        blocks.push(`Manifest commit ${v(plan.manifestCommit)}`);
-    for (const cluster of plan.clusters)
-        blocks.push(renderClusterLines(cluster, paint).join('\n'));
-    if (plan.clusters.length === 0)
-        blocks.push('No clusters selected.');
-    blocks.push(paint('1', formatSummaryLine(plan)));
-    return `${blocks.join('\n\n')}\n`;
+/** A normalised snapshot of live clusters, with the access-policy catalogue when known. */
+function exportStateSnapshot(clusters, catalogue) {
+    const base = { version: 1, clusters };
+    return normalizeStateSnapshot(catalogue === undefined ? base : { ...base, accessPolicies: catalogue });
 }
 
-;// CONCATENATED MODULE: ./src/plan/render/markdown.ts
+;// CONCATENATED MODULE: ./src/commands/export.ts
 
-/**
- * Markdown plan for the sticky PR comment and the job summary.
- *
- * Escaping: every user-controlled value (ARNs, usernames, groups, tags, namespaces, cluster
- * names, messages) goes through `escapeMarkdown` (HTML entities plus backslash escapes, control
- * characters made visible). Values shown as names are wrapped in `<code>`, which also keeps
- * GitHub from turning `@team` into a mention or `#12` into a link. Inside the ```diff block
- * values are shown raw but on one line that always starts with our own sign, and the fence is
- * longer than any backtick run in the block, so nothing can close it early.
- *
- * Size: the result never exceeds `maxLength` (GitHub rejects comments over 65,536 characters).
- * Per-cluster detail is dropped from the end first; the marker, title, escalations and summary
- * table stay, and a note says where the full plan is.
- */
-const DEFAULT_MAX_LENGTH = 65_536;
-/** Per-cluster sections with more changes than this start collapsed. */
-const COLLAPSE_THRESHOLD = 10;
-// ───────────────────────────── escaping ─────────────────────────────
-const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-/**
- * Escapes a value for Markdown text and table cells: control characters become visible
- * escapes (so no newline can end a list item or table row), `& < > "` become entities (no HTML,
- * no comment end `-->`), and Markdown punctuation gets a backslash (no emphasis, links, code
- * spans, strikethrough or table-cell breaks via `|`).
- */
-function markdown_escapeMarkdown(value) {
-    return showInvisible(value)
-        .replace(/[\\`*_[\]|~!#()]/g, (ch) => `\\${ch}`)
-        .replace(/[&<>"]/g, (ch) => HTML_ENTITIES[ch] ?? ch);
+
+
+
+
+
+
+
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const READ_CONCURRENCY = 8;
+function firstNonEmpty(...values) {
+    return values.find((v) => v !== undefined && v.trim() !== '')?.trim();
 }
-/**
- * A user value in running text (messages, details): escaped, and a zero-width space after
- * each `@` so GitHub does not notify `@user` or `@org/team` from a bot comment.
- */
-function escapeText(value) {
-    return markdown_escapeMarkdown(value).replace(/@/g, '@&#8203;');
+/** `--region`, else the SDK's usual variables. */
+function resolveRegion(opts) {
+    const region = firstNonEmpty(opts.region, opts.env['AWS_REGION'], opts.env['AWS_DEFAULT_REGION']);
+    if (region === undefined)
+        return types_err('no AWS Region: pass --region REGION or set AWS_REGION');
+    if (!REGION.test(region))
+        return types_err(`"${region}" is not an AWS Region (e.g. eu-west-1)`);
+    return types_ok(region);
 }
-/** A user value shown as a name: escaped and in `<code>` (GitHub makes no mentions there). */
-function code(value) {
-    return `<code>${markdown_escapeMarkdown(value)}</code>`;
+function describeAwsError(e) {
+    if (e instanceof AwsCallError)
+        return { code: e.code, message: `${e.operation}: ${e.code}: ${e.message}` };
+    return { code: 'Error', message: e instanceof Error ? e.message : String(e) };
 }
-/**
- * The hidden marker the sticky-comment code looks for. The JSON is escaped so that no hash
- * value could contain `>` and close the comment.
- */
-function renderMarker(planHash) {
-    const json = JSON.stringify({ v: 1, planHash }).replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return `<!-- eks-access-gate ${json} -->`;
+/** The same read as `plan` (readOneCluster): each read once, node types without association reads. */
+async function readClusterAccess(api, target) {
+    return readOneCluster({ key: target.name, name: target.name, region: target.region, accountId: '' }, api, createLimiter({ concurrency: READ_CONCURRENCY }));
 }
-/** A fence longer than any backtick run in the content, so the content cannot close it. */
-function fenceFor(lines) {
-    let longest = 0;
-    for (const line of lines)
-        for (const run of line.match(/`+/g) ?? [])
-            longest = Math.max(longest, run.length);
-    return '`'.repeat(Math.max(3, longest + 1));
+/** The catalogue for a snapshot; without permission for it the snapshot simply has none. */
+async function readCatalogue(api, notes) {
+    try {
+        return await api.listAccessPolicies();
+    }
+    catch (e) {
+        const { message } = describeAwsError(e);
+        notes.push({ level: 'warning', message: `the snapshot has no access-policy catalogue (${message})` });
+        return undefined;
+    }
 }
-function renderBlock(block, k) {
-    const n = block.items.length;
-    if (n === 0)
-        return '';
-    if (k <= 0)
-        return block.omitted(n);
-    const shown = Math.min(k, n);
-    const more = shown < n ? block.more(n - shown) : '';
-    return `${block.head}${block.items.slice(0, shown).join('')}${more}${block.tail}`;
-}
-function totalItems(blocks) {
-    return blocks.reduce((sum, b) => sum + b.items.length, 0);
-}
-/** Shows the first k items across blocks, in order; blocks after the k-th item are `omitted`. */
-function renderBlocks(blocks, k) {
-    let left = k;
-    return blocks.map((block) => {
-        const take = Math.min(left, block.items.length);
-        left -= take;
-        return renderBlock(block, take);
+/** The stage behind the command: options in, an Outcome out (nothing printed). */
+async function exportCluster(opts, deps) {
+    if (!CLUSTER_NAME.test(opts.cluster))
+        return Outcomes.usage(`--cluster "${opts.cluster}" is not an EKS cluster name`);
+    if (opts.format !== 'yaml' && opts.format !== 'state')
+        return Outcomes.usage(`--format must be yaml or state, not "${String(opts.format)}"`);
+    const region = resolveRegion(opts);
+    if (!region.ok)
+        return Outcomes.usage(region.error);
+    const target = { name: opts.cluster, region: region.value };
+    const api = deps.apiFor(target);
+    const read = await (deps.readCluster ?? readClusterAccess)(api, target);
+    if (!read.ok)
+        return Outcomes.failed(read.error.message);
+    const observed = read.value;
+    const notes = [];
+    const text = opts.format === 'yaml'
+        ? exportManifestYaml(observed, observed.accountId === undefined ? {} : { accountId: observed.accountId })
+        : serializeStateSnapshot(exportStateSnapshot([observed], await readCatalogue(api, notes)));
+    // A snapshot that plan --state would refuse is not written at all (exit 1: the content is wrong).
+    const tooBig = opts.format === 'state' ? checkStateSnapshotSize(text, opts.output ?? '<stdout>') : undefined;
+    if (tooBig)
+        return Outcomes.invalid(tooBig.message, {
+            problems: [tooBig],
+            notes,
+            stderr: `${tooBig.file}: error ${tooBig.code}: ${tooBig.message}\n`,
+        });
+    if (opts.output === undefined)
+        return Outcomes.ok({ stdout: text, notes });
+    const file = external_node_path_default().resolve(opts.cwd, opts.output);
+    try {
+        await (deps.writeFile ?? ((f, t) => (0,promises_.writeFile)(f, t, 'utf8')))(file, text);
+    }
+    catch (e) {
+        const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : String(e);
+        return Outcomes.usage(`cannot write ${opts.output}: ${code}`, { notes });
+    }
+    notes.push({
+        level: 'info',
+        message: `wrote ${observed.entries.length} access entries of ${target.name} (${target.region}) to ${opts.output}`,
     });
+    return Outcomes.ok({ notes });
+}
+/** `export`: the request from argv, the EKS port and the disk from the adapter's deps. */
+async function exportCommand(request, deps) {
+    if (request.cluster === '')
+        return Outcomes.usage('export needs --cluster NAME (the EKS cluster name)');
+    const edge = {
+        purpose: 'plan',
+        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+        ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
+    };
+    return exportCluster({
+        cluster: request.cluster,
+        format: request.format,
+        cwd: deps.cwd,
+        env: deps.env,
+        ...(request.region === undefined ? {} : { region: request.region }),
+        ...(request.output === undefined ? {} : { output: request.output }),
+    }, { apiFor: (t) => deps.eksForCluster(t, edge) });
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/aws-auth-input.ts
+/**
+ * Reads an `aws-auth` ConfigMap in every shape users paste: `kubectl get cm aws-auth -n kube-system
+ * -o yaml` / `-o json`, the `data:` section alone (or its three keys alone), and the text of
+ * `kubectl describe cm aws-auth -n kube-system`. Pure: text in, the data strings out, each with a
+ * function that turns a position inside the embedded string (mapRoles is YAML inside a YAML string)
+ * into a position in the original file, so a syntax error is reported where the user can fix it.
+ */
+
+
+const DESCRIBE_DATA = /^Data\r?\n====\r?$/m;
+/** Recognises the input shape and extracts the data strings. */
+function readAwsAuthInput(raw, file) {
+    const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+    if (text.trim() === '')
+        return fail(file, { line: 1, column: 1 }, 'import:empty', 'the input is empty; pipe `kubectl get cm aws-auth -n kube-system -o yaml` into the command');
+    if (DESCRIBE_DATA.test(text) && /^Name:/m.test(text))
+        return { ok: true, input: readDescribe(text) };
+    return readDocument(text, file);
+}
+// ───────────────────────────── kubectl get -o yaml|json, data section ─────────────────────────────
+function readDocument(text, file) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+    const pos = (offset) => {
+        const p = lineCounter.linePos(offset);
+        return { line: p.line, column: p.col };
+    };
+    const first = doc.errors[0];
+    if (first !== undefined) {
+        return fail(file, pos(first.pos[0]), 'import:syntax', `${firstLine(first.message)}; the input must be the ConfigMap as YAML or JSON`);
+    }
+    const shape = text.trimStart().startsWith('{') ? 'configmap-json' : 'configmap-yaml';
+    const root = unwrapList(doc.contents);
+    if (!(0,dist/* isMap */.jh)(root))
+        return fail(file, { line: 1, column: 1 }, 'import:not-a-configmap', notAConfigMap);
+    const kind = root.get('kind', true);
+    if ((0,dist/* isScalar */.jn)(kind) && kind.value !== 'ConfigMap') {
+        return fail(file, rangePos(kind, pos), 'import:not-a-configmap', `kind is "${String(kind.value)}", expected ConfigMap (the aws-auth ConfigMap in kube-system)`);
+    }
+    const dataNode = root.get('data', true);
+    const hasMapKeys = root.items.some((p) => (0,dist/* isScalar */.jn)(p.key) && MAP_KEYS.includes(String(p.key.value)));
+    if (dataNode === undefined && !hasMapKeys) {
+        return fail(file, { line: 1, column: 1 }, 'import:not-a-configmap', notAConfigMap);
+    }
+    const dataMap = dataNode === undefined ? root : dataNode;
+    if (!(0,dist/* isMap */.jh)(dataMap)) {
+        return fail(file, rangePos(dataMap, pos), 'import:not-a-configmap', 'data must be a mapping of keys to strings');
+    }
+    const data = [];
+    for (const pair of dataMap.items) {
+        if (!(0,dist/* isScalar */.jn)(pair.key))
+            continue;
+        const key = String(pair.key.value);
+        const keyAt = rangePos(pair.key, pos);
+        const value = pair.value;
+        if ((0,dist/* isScalar */.jn)(value) && typeof value.value === 'string') {
+            data.push({ key, text: value.value, at: rangePos(value, pos), keyAt, locate: scalarLocator(text, value, pos) });
+        }
+        else {
+            const at = (0,dist/* isNode */.Ll)(value) && value.range ? pos(value.range[0]) : keyAt;
+            data.push({ key, text: (0,dist/* isScalar */.jn)(value) && value.value === null ? '' : undefined, at, keyAt, locate: () => undefined });
+        }
+    }
+    const metadata = plainMap(root.toJSON(), 'metadata');
+    const name = typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined;
+    const namespace = typeof metadata?.['namespace'] === 'string' ? metadata['namespace'] : undefined;
+    const input = {
+        shape: dataNode === undefined || (metadata === undefined && root.get('kind') === undefined) ? 'data-section' : shape,
+        data,
+        ...(metadata === undefined ? {} : { metadata }),
+        ...(name === undefined ? {} : { name }),
+        ...(namespace === undefined ? {} : { namespace }),
+    };
+    return { ok: true, input };
+}
+const MAP_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'];
+const notAConfigMap = 'this is not an aws-auth ConfigMap: expected `kind: ConfigMap` with `data.mapRoles` / `data.mapUsers` / `data.mapAccounts` ' +
+    '(kubectl get cm aws-auth -n kube-system -o yaml), the data section alone, or `kubectl describe cm aws-auth -n kube-system`';
+/** `kubectl get cm -o yaml` with several names or a selector prints a List: take aws-auth from it. */
+function unwrapList(root) {
+    if (!(0,dist/* isMap */.jh)(root) || root.get('kind') !== 'List')
+        return root;
+    const items = root.get('items', true);
+    if (!(0,dist/* isSeq */.oP)(items))
+        return root;
+    const named = items.items.find((item) => {
+        const metadata = (0,dist/* isMap */.jh)(item) ? item.get('metadata', true) : undefined;
+        return (0,dist/* isMap */.jh)(metadata) && metadata.get('name') === 'aws-auth';
+    });
+    return named ?? (items.items.length === 1 ? items.items[0] : root);
+}
+function plainMap(js, key) {
+    const value = js !== null && typeof js === 'object' ? js[key] : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+function rangePos(node, pos) {
+    return node.range ? pos(node.range[0]) : { line: 1, column: 1 };
 }
 /**
- * The largest k in [0, max] with `fits(k)`, or -1 when not even 0 fits. Length grows with k
- * (almost monotonically: a "more" line disappears as a block completes), and every k returned
- * is checked, so the limit holds even where it is not monotone.
+ * Maps a (line, column) inside a scalar's decoded string back to the file. Literal blocks (`|`, what
+ * `kubectl get -o yaml` writes) map line by line; single-line quoted and plain scalars (JSON's
+ * `"- rolearn: …\n"`) map character by character through their escapes. Folded blocks and quoted
+ * scalars that span lines give undefined: the caller then names the key and the inner position.
  */
-function largestFitting(max, fits) {
-    if (!fits(0))
-        return -1;
-    let lo = 0;
-    let hi = max;
-    while (lo < hi) {
-        const mid = Math.ceil((lo + hi) / 2);
-        if (fits(mid))
-            lo = mid;
-        else
-            hi = mid - 1;
+function scalarLocator(src, node, pos) {
+    const range = node.range;
+    if (!range)
+        return () => undefined;
+    const [start, end] = range;
+    if (node.type === dist/* Scalar */.X5.BLOCK_LITERAL) {
+        const header = pos(start);
+        const body = src.slice(start, end);
+        const lines = body.split('\n').slice(1);
+        const indicator = /^\|[+-]?([1-9])?|^\|([1-9])[+-]?/.exec(body);
+        const explicit = indicator?.[1] ?? indicator?.[2];
+        const firstContent = lines.find((l) => l.trim() !== '');
+        const lineStart = src.lastIndexOf('\n', start - 1) + 1;
+        const headerLine = src.slice(lineStart, start);
+        const baseIndent = headerLine.length - headerLine.trimStart().length;
+        const indent = explicit !== undefined ? baseIndent + Number(explicit) : (firstContent?.length ?? 0) - (firstContent?.trimStart().length ?? 0);
+        return (line, column) => ({ line: header.line + line, column: column + indent });
     }
-    return lo;
-}
-// ───────────────────────────── document parts ─────────────────────────────
-function renderHead(plan) {
-    const lines = [renderMarker(plan.planHash), '## eks-access-gate plan', ''];
-    if (plan.manifestCommit !== undefined)
-        lines.push(`Manifest commit ${code(plan.manifestCommit)}`, '');
-    lines.push(`**${formatSummaryLine(plan)}**`, '');
-    if (plan.clusters.length === 0)
-        lines.push('No clusters selected.', '');
-    return `${lines.join('\n')}\n`;
-}
-function attentionItems(plan) {
-    const items = [];
-    for (const c of plan.clusters) {
-        const where = `on ${code(c.cluster)}`;
-        if (c.authenticationMode !== undefined) {
-            const step = c.authenticationMode;
-            items.push(`- ⚠️ **Irreversible authentication-mode step** ${where}: ${markdown_escapeMarkdown(`${step.from} → ${step.to}`)}; EKS never switches back\n`);
+    const decodedOffsets = decodeOffsets(src, start, end, node.type);
+    if (decodedOffsets === undefined)
+        return () => undefined;
+    const value = String(node.value);
+    return (line, column) => {
+        let offset = 0;
+        for (let l = 1; l < line; l++) {
+            const nl = value.indexOf('\n', offset);
+            if (nl < 0)
+                return undefined;
+            offset = nl + 1;
         }
-        for (const change of c.changes) {
-            if (change.action !== 'replace')
-                continue;
-            items.push(`- ⚠️ **Access gap** ${where}: ${code(change.principalArn)} is deleted and re-created ` +
-                `(type ${code(change.before.type)} → ${code(change.after.type)}) and has no access in between\n`);
-        }
-        for (const e of escalationsOf(c)) {
-            const label = EFFECT_LABELS[e.kind];
-            const title = `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
-            items.push(`- ⚠️ **${title}** ${where}: ${code(e.principalArn)}: ${escapeText(e.detail)}\n`);
-        }
-    }
-    return items;
-}
-function attentionBlock(plan) {
-    return {
-        head: '### ⚠️ Needs a careful review\n\n',
-        items: attentionItems(plan),
-        tail: '\n',
-        more: (n) => `- ⚠️ …and ${n} more (plan truncated; see the full plan)\n`,
-        omitted: (n) => `### ⚠️ ${n} escalations need a careful review (not shown: plan truncated; see the full plan)\n\n`,
+        const at = decodedOffsets[offset + column - 1] ?? decodedOffsets[decodedOffsets.length - 1];
+        return at === undefined ? undefined : pos(at);
     };
 }
-const TABLE_COLUMNS = ['Create', 'Update', 'Replace', 'Delete', 'Associate', 'Disassociate', 'Unchanged', 'Errors'];
-function tableRow(name, cells) {
-    return `| ${name} | ${cells.join(' | ')} |\n`;
-}
-function clusterRow(c) {
-    const counts = countChanges(c);
-    const errors = c.errors.length > 0 ? `❌ ${c.errors.length}` : 0;
-    return tableRow(code(c.cluster), [...SUMMARY_ORDER.map((k) => counts[k]), errors]);
-}
-function tableBlock(plan) {
-    const errors = plan.clusters.reduce((sum, c) => sum + c.errors.length, 0);
-    const total = tableRow('**Total**', [...SUMMARY_ORDER.map((k) => plan.summary[k]), errors]);
-    const blank = TABLE_COLUMNS.map(() => '');
-    return {
-        head: `${tableRow('Cluster', TABLE_COLUMNS)}|${'---|'.repeat(TABLE_COLUMNS.length + 1)}\n`,
-        items: plan.clusters.map(clusterRow),
-        tail: `${total}\n`,
-        more: (n) => tableRow(`…and ${n} more clusters`, blank),
-        omitted: (n) => `${n} clusters (table not shown: plan truncated; see the full plan)\n\n`,
-    };
-}
-function problemsBlock(plan) {
-    return {
-        head: '### Problems\n\n',
-        items: plan.problems.map((p) => `- **${p.severity}** ${code(p.code)} at ${code(`${p.file}:${p.line}:${p.column}`)}: ${escapeText(p.message)}\n`),
-        tail: '\n',
-        more: (n) => `- …and ${n} more problems (plan truncated)\n`,
-        omitted: (n) => `${n} problems (not shown: plan truncated; see the full plan)\n\n`,
-    };
-}
-function errorsBlock(c) {
-    return {
-        head: '**Errors**\n\n',
-        items: c.errors.map((e) => `- ❌ ${code(e.code)}: ${escapeText(e.message)}\n`),
-        tail: '\n',
-        more: (n) => `- …and ${n} more errors (plan truncated)\n`,
-        omitted: (n) => `_${n} errors not shown (plan truncated)._\n\n`,
-    };
-}
-function diffLines(c) {
-    const lines = [];
-    if (c.authenticationMode !== undefined)
-        lines.push(`${'!'.padEnd(3)} ${describeAuthModeStep(c.authenticationMode)}`);
-    for (const change of c.changes) {
-        const { sign, text } = describeChange(change);
-        lines.push(`${sign.padEnd(3)} ${text}`);
-    }
-    return lines;
-}
-function diffBlock(c) {
-    const lines = diffLines(c);
-    const fence = fenceFor(lines);
-    const n = c.changes.length;
-    const open = n > COLLAPSE_THRESHOLD ? '<details>' : '<details open>';
-    return {
-        head: `${open}\n<summary>${n} ${n === 1 ? 'change' : 'changes'}</summary>\n\n${fence}diff\n`,
-        items: lines.map((l) => `${l}\n`),
-        tail: `${fence}\n\n</details>\n\n`,
-        more: (k) => `… ${k} more lines not shown (plan truncated)\n`,
-        omitted: (k) => `_${k} changes not shown (plan truncated)._\n\n`,
-    };
-}
-function unmanagedBlock(c) {
-    return {
-        head: '**Unmanaged entries** (left alone)\n\n',
-        items: c.unmanaged.map((u) => `- ${code(u.principalArn)} (${code(u.type)}): ${UNMANAGED_REASONS[u.reason]}\n`),
-        tail: '\n',
-        more: (n) => `- …and ${n} more (plan truncated)\n`,
-        omitted: (n) => `_${n} unmanaged entries not shown (plan truncated)._\n\n`,
-    };
-}
-function clusterSection(c) {
-    const header = `### ${code(c.cluster)}: EKS cluster ${code(c.name)} in ${code(c.region)}, account ${code(c.accountId)}\n\n` +
-        (c.changes.length === 0 && c.authenticationMode === undefined && c.errors.length === 0 ? 'No changes.\n\n' : '');
-    return { header, blocks: [errorsBlock(c), diffBlock(c), unmanagedBlock(c)] };
-}
-function renderSection(section, k) {
-    return `${section.header}${renderBlocks(section.blocks, k).join('')}`;
-}
-// ───────────────────────────── assembly ─────────────────────────────
-function truncationNote(maxLength, shortened, clusters) {
-    return (`> [!NOTE]\n> This plan was truncated to fit the ${maxLength.toLocaleString('en-US')}-character limit of a comment: ` +
-        `detail is shortened or left out for ${shortened} of ${clusters} clusters. ` +
-        'The summary table counts every change. The full plan is in the job summary and in ' +
-        "`eks-access-gate plan --format json` (the action's `plan-file`).\n\n");
-}
-/** Fills `budget` characters with cluster sections in order; the last one may be cut short. */
-function fitSections(sections, budget) {
+/** For each UTF-16 unit of the decoded scalar, its offset in the source; undefined when lines fold. */
+function decodeOffsets(src, start, end, type) {
+    const raw = src.slice(start, end);
+    if (raw.includes('\n'))
+        return undefined;
     const out = [];
-    let left = budget;
-    for (const section of sections) {
-        const full = renderSection(section, Number.POSITIVE_INFINITY);
-        if (full.length <= left) {
-            out.push(full);
-            left -= full.length;
+    if (type === dist/* Scalar */.X5.QUOTE_DOUBLE) {
+        const close = raw.lastIndexOf('"');
+        for (let i = 1; i < close; i++) {
+            if (raw[i] !== '\\') {
+                out.push(start + i);
+                continue;
+            }
+            const esc = raw[i + 1];
+            const width = esc === 'u' ? 5 : esc === 'x' ? 3 : esc === 'U' ? 9 : 1;
+            const units = esc === 'U' ? String.fromCodePoint(parseInt(raw.slice(i + 2, i + 10), 16) || 0).length : 1;
+            for (let u = 0; u < units; u++)
+                out.push(start + i);
+            i += width;
+        }
+        out.push(start + close);
+        return out;
+    }
+    if (type === dist/* Scalar */.X5.QUOTE_SINGLE) {
+        const close = raw.lastIndexOf("'");
+        for (let i = 1; i < close; i++) {
+            out.push(start + i);
+            if (raw[i] === "'" && raw[i + 1] === "'")
+                i++;
+        }
+        out.push(start + close);
+        return out;
+    }
+    for (let i = 0; i < raw.length; i++)
+        out.push(start + i);
+    return out;
+}
+// ───────────────────────────── kubectl describe ─────────────────────────────
+/**
+ * kubectl prints `Name:`, `Namespace:`, labels and annotations, then `Data\n====\n` and for each key
+ * `KEY:\n----\nVALUE\n` (newer versions add a blank line), then `\nBinaryData\n====\n` and `Events:`.
+ * Values are printed verbatim from column 1.
+ */
+function readDescribe(text) {
+    const lines = text.split(/\r?\n/);
+    const header = (label) => {
+        const line = lines.find((l) => l.startsWith(`${label}:`));
+        return line === undefined ? undefined : line.slice(label.length + 1).trim();
+    };
+    const dataStart = lines.findIndex((l, i) => l.trim() === 'Data' && lines[i + 1]?.trim() === '====');
+    const data = [];
+    let i = dataStart + 2;
+    const isKeyHeader = (k) => /^[-._a-zA-Z0-9]+:$/.test(lines[k] ?? '') && lines[k + 1] === '----';
+    const isEnd = (k) => (lines[k]?.trim() === 'BinaryData' && lines[k + 1]?.trim() === '====') || /^Events:/.test(lines[k] ?? '');
+    while (i < lines.length && !isEnd(i)) {
+        if (!isKeyHeader(i)) {
+            i++;
             continue;
         }
-        const max = totalItems(section.blocks);
-        const k = largestFitting(max, (n) => renderSection(section, n).length <= left);
-        if (k >= 0)
-            out.push(renderSection(section, k));
-        break;
+        const key = lines[i].slice(0, -1);
+        const keyAt = { line: i + 1, column: 1 };
+        const first = i + 2;
+        let j = first;
+        while (j < lines.length && !isKeyHeader(j) && !isEnd(j))
+            j++;
+        let last = j;
+        while (last > first && (lines[last - 1] ?? '').trim() === '')
+            last--;
+        const value = lines.slice(first, last).join('\n');
+        const firstLine = first + 1;
+        data.push({
+            key,
+            text: value === '' ? '' : `${value}\n`,
+            at: { line: firstLine, column: 1 },
+            keyAt,
+            locate: (line, column) => ({ line: firstLine + line - 1, column }),
+        });
+        i = j;
+    }
+    const name = header('Name');
+    const namespace = header('Namespace');
+    return { shape: 'describe', data, ...(name === undefined ? {} : { name }), ...(namespace === undefined ? {} : { namespace }) };
+}
+// ───────────────────────────── helpers ─────────────────────────────
+function firstLine(message) {
+    return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+function fail(file, at, code, message) {
+    return { ok: false, problems: [problemAt({ file, line: at.line, column: at.column }, 'error', code, message)] };
+}
+
+
+;// CONCATENATED MODULE: ./src/onboarding/aws-auth-mappings.ts
+/**
+ * The three map keys of aws-auth, parsed as aws-iam-authenticator parses them
+ * (pkg/mapper/configmap/configmap.go `ParseMap`, pkg/config/types.go, pkg/config/mapper.go):
+ *
+ * - data keys are case-sensitive: only `mapRoles`, `mapUsers`, `mapAccounts` are read;
+ * - a value that is blank, "``" or `""` is skipped (`isSkippable`);
+ * - mapRoles/mapUsers go YAML → JSON (YAML 1.1, so `yes` is a boolean) → `json.Unmarshal`, which
+ *   matches member names case-insensitively (`rolearn`, `roleARN`, `RoLeArN`) and lets a later
+ *   member overwrite an earlier one; unknown members are ignored; `null` is the zero value;
+ * - mapAccounts is a YAML list of strings (numbers keep their text);
+ * - mappings are keyed by the lower-cased ARN, so of two mappings for one ARN the last one wins,
+ *   and a role mapping is looked up before a user mapping.
+ */
+
+
+
+function isSkippable(text) {
+    const trimmed = text.trim();
+    return trimmed === '' || trimmed === '``' || trimmed === '""';
+}
+function located(file, value, innerPos, code, message) {
+    // An error at the very end of the text (an unclosed bracket) points at the end of its last line,
+    // not at whatever follows the value in the file.
+    const lines = (value.text ?? '').replace(/\n+$/, '').split('\n');
+    const last = lines.length;
+    const inner = innerPos !== undefined && innerPos.line > last ? { line: last, column: (lines[last - 1]?.length ?? 0) + 1 } : innerPos;
+    const at = inner === undefined ? undefined : value.locate(inner.line, inner.column);
+    const where = at ?? value.at;
+    const suffix = inner !== undefined && at === undefined ? ` (${value.key} line ${inner.line}, column ${inner.column})` : '';
+    return problemAt({ file, line: where.line, column: where.column }, 'error', code, `${value.key}: ${message}${suffix}`);
+}
+/** Parses the YAML text of one section into a JS value; errors located in the original file. */
+function parseEmbedded(file, value) {
+    if (value.text === undefined) {
+        return {
+            ok: false,
+            problems: [
+                located(file, value, undefined, 'import:not-a-string', `must be a string holding YAML (write \`${value.key}: |\` and indent the list under it); Kubernetes ConfigMap data values are strings`),
+            ],
+        };
+    }
+    if (isSkippable(value.text))
+        return { ok: true, value: undefined };
+    const semantic = (0,dist/* parseDocument */.Tp)(value.text, { version: '1.1', uniqueKeys: false, prettyErrors: true });
+    const error = semantic.errors[0];
+    if (error !== undefined) {
+        const lp = error.linePos?.[0];
+        const inner = lp === undefined ? undefined : { line: lp.line, column: lp.col };
+        return {
+            ok: false,
+            problems: [located(file, value, inner, 'import:syntax', `${firstLine(error.message)}; fix the YAML inside ${value.key}`)],
+        };
+    }
+    const editable = (0,dist/* parseDocument */.Tp)(value.text, { uniqueKeys: false });
+    return { ok: true, value: { js: semantic.toJS(), doc: editable } };
+}
+/** mapRoles or mapUsers. A value that is not a YAML list is an error (the authenticator ignores the whole key). */
+function parseMappingSection(file, value, section) {
+    const parsed = parseEmbedded(file, value);
+    if (!parsed.ok)
+        return parsed;
+    if (parsed.value === undefined)
+        return { ok: true, value: { mappings: [] } };
+    const { js, doc } = parsed.value;
+    if (js === null || js === undefined)
+        return { ok: true, value: { mappings: [], doc } };
+    if (!Array.isArray(js)) {
+        const arnKey = section === 'mapRoles' ? 'rolearn' : 'userarn';
+        return {
+            ok: false,
+            problems: [
+                located(file, value, { line: 1, column: 1 }, 'import:not-a-list', `must be a YAML list of mappings (\`- ${arnKey}: …\`), found ${describe(js)}`),
+            ],
+        };
+    }
+    return { ok: true, value: { mappings: js.map((item, index) => decodeMapping(section, index, item)), doc } };
+}
+/** mapAccounts: a list of account IDs (their text, as yaml.v2 decodes scalars into strings). */
+function parseAccountsSection(file, value) {
+    const parsed = parseEmbedded(file, value);
+    if (!parsed.ok)
+        return parsed;
+    if (parsed.value === undefined || parsed.value.js === null)
+        return { ok: true, value: { accounts: [], defects: [] } };
+    const { js, doc } = parsed.value;
+    if (!Array.isArray(js)) {
+        return {
+            ok: false,
+            problems: [
+                located(file, value, { line: 1, column: 1 }, 'import:not-a-list', `must be a YAML list of account IDs, found ${describe(js)}`),
+            ],
+        };
+    }
+    const items = doc.contents?.items ?? [];
+    const accounts = js.map((v, i) => {
+        const node = items[i];
+        return typeof node?.source === 'string' ? node.source : String(v);
+    });
+    return { ok: true, value: { accounts, defects: [] } };
+}
+function describe(value) {
+    if (Array.isArray(value))
+        return 'a list';
+    if (value === null)
+        return 'null';
+    return typeof value === 'object' ? 'a mapping' : `the ${typeof value} ${JSON.stringify(value)}`;
+}
+/** Go's encoding/json: member names match case-insensitively, a later member overwrites an earlier one. */
+function member(obj, name) {
+    let found = { present: false, value: undefined };
+    for (const [key, value] of Object.entries(obj))
+        if (key.toLowerCase() === name.toLowerCase())
+            found = { present: true, value };
+    return found;
+}
+function decodeMapping(section, index, item) {
+    const base = { section, index, groups: [] };
+    if (item === null || item === undefined)
+        return { ...base, defect: 'the item is empty' };
+    if (typeof item !== 'object' || Array.isArray(item))
+        return { ...base, defect: `the item is ${describe(item)}, not a mapping` };
+    const obj = item;
+    const arnKey = section === 'mapRoles' ? 'rolearn' : 'userarn';
+    const arn = member(obj, arnKey);
+    const username = member(obj, 'username');
+    const groups = member(obj, 'groups');
+    const sso = section === 'mapRoles' ? member(obj, 'sso') : { present: false, value: undefined };
+    const defects = [];
+    if (arn.present && arn.value !== null && typeof arn.value !== 'string')
+        defects.push(`${arnKey} is ${describe(arn.value)}, not a string`);
+    if (username.present && username.value !== null && typeof username.value !== 'string')
+        defects.push(`username is ${describe(username.value)}, not a string (quote it)`);
+    let groupList = [];
+    if (groups.present && groups.value !== null) {
+        if (!Array.isArray(groups.value))
+            defects.push(`groups is ${describe(groups.value)}, not a list`);
+        else if (groups.value.some((g) => g !== null && typeof g !== 'string'))
+            defects.push('groups has an item that is not a string (quote it)');
+        else
+            groupList = groups.value.map((g) => (g === null ? '' : g));
+    }
+    const arnText = typeof arn.value === 'string' ? arn.value : undefined;
+    const hasSso = sso.present && sso.value !== null;
+    if (defects.length === 0 && (arnText === undefined || arnText === '') && !hasSso)
+        defects.push(`${arnKey} is missing`);
+    if (defects.length === 0 && arnText !== undefined && arnText !== '' && hasSso)
+        defects.push('it has both rolearn and sso; aws-iam-authenticator rejects that');
+    return {
+        section,
+        index,
+        groups: groupList,
+        ...(arnText === undefined || arnText === '' ? {} : { arn: arnText }),
+        ...(typeof username.value === 'string' && username.value !== '' ? { username: username.value } : {}),
+        ...(hasSso ? { sso: sso.value } : {}),
+        ...(defects.length > 0 ? { defect: defects.join('; ') } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/aws-auth-residual.ts
+/**
+ * `--residual`: the aws-auth ConfigMap that should remain once the imported entries are applied.
+ * Mappings that became STANDARD entries are removed (with the duplicates they superseded); node and
+ * Fargate mappings stay, with a comment, so nodes keep joining while both modes are on; everything
+ * that could not be migrated stays as written, mapAccounts and unknown keys too. Server-set metadata
+ * is left out so `kubectl apply -f` does not conflict; the original file is the rollback.
+ */
+
+/** Metadata the API server sets; `kubectl apply` of a copy that carries them conflicts or is refused. */
+const SERVER_SET = [
+    'resourceVersion',
+    'uid',
+    'creationTimestamp',
+    'managedFields',
+    'generation',
+    'selfLink',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+];
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+function renderResidual(plan, sourceName) {
+    const data = {};
+    for (const value of plan.input.data) {
+        let text = value.text ?? '';
+        if (value.key === 'mapRoles' || value.key === 'mapUsers') {
+            const section = plan.sections[value.key];
+            if (section.doc !== undefined)
+                text = residualSection(section.doc, plan.outcomes.filter((o) => o.mapping.section === value.key));
+        }
+        const scalar = new dist/* Scalar */.X5(text);
+        scalar.type = dist/* Scalar */.X5.BLOCK_LITERAL;
+        data[value.key] = scalar;
+    }
+    const doc = new dist/* Document */.yo({ apiVersion: 'v1', kind: 'ConfigMap', metadata: residualMetadata(plan.input), data });
+    const removed = plan.outcomes.filter((o) => o.remove).length;
+    const nodes = plan.outcomes.filter((o) => !o.remove && o.note?.startsWith('node role') === true).length;
+    doc.commentBefore = [
+        ` The aws-auth ConfigMap that should remain, written by \`eks-access-gate import-aws-auth\` from ${sourceName}.`,
+        ` ${removed} mapping(s) that became access entries are removed; what could not be migrated is kept as it was.`,
+        ` ${nodes} node/Fargate role mapping(s) are kept: nodes keep joining through aws-auth until EKS has their access entries`,
+        ' (access entries take precedence in API_AND_CONFIG_MAP). Remove them, and empty this ConfigMap, before switching to API.',
+        ' Apply only after the new entries exist: kubectl apply -f <this file>. Rollback: kubectl apply -f <the original>.',
+    ].join('\n');
+    return doc.toString({ lineWidth: 0 });
+}
+function residualMetadata(input) {
+    const source = input.metadata ?? {};
+    const out = { name: 'aws-auth', namespace: 'kube-system' };
+    for (const [key, value] of Object.entries(source)) {
+        if (key === 'name' || key === 'namespace' || SERVER_SET.includes(key))
+            continue;
+        if (key === 'annotations' && value !== null && typeof value === 'object') {
+            const kept = Object.fromEntries(Object.entries(value).filter(([k]) => k !== LAST_APPLIED));
+            if (Object.keys(kept).length > 0)
+                out['annotations'] = kept;
+            continue;
+        }
+        out[key] = value;
     }
     return out;
 }
-/** Cuts at a code-point boundary, for the last resort of a limit too small for the marker and note. */
-function cutToLength(s, max) {
-    if (s.length <= max)
-        return s;
-    const cut = s.slice(0, Math.max(0, max));
-    const last = cut.charCodeAt(cut.length - 1);
-    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+/** The section's YAML with removed items taken out and a comment on each kept item that needs one. */
+function residualSection(original, outcomes) {
+    const doc = original.clone();
+    const seq = doc.contents;
+    if (!(0,dist/* isSeq */.oP)(seq))
+        return original.toString();
+    const byIndex = new Map(outcomes.map((o) => [o.mapping.index, o]));
+    const kept = [];
+    seq.items.forEach((item, index) => {
+        const o = byIndex.get(index);
+        if (o?.remove === true)
+            return;
+        if (o?.note !== undefined && item !== null && typeof item === 'object')
+            item.commentBefore = ` ${o.note}`;
+        kept.push(item);
+    });
+    seq.items = kept;
+    if (kept.length === 0)
+        return '[]\n';
+    return doc.toString({ lineWidth: 0 });
 }
-/** Markdown plan; never longer than `maxLength` (default 65,536). Ends with a newline. */
-function renderMarkdownPlan(plan, opts = {}) {
-    const maxLength = Math.max(0, Math.floor(opts.maxLength ?? DEFAULT_MAX_LENGTH));
-    const head = renderHead(plan);
-    const attention = attentionBlock(plan);
-    const table = tableBlock(plan);
-    const problems = problemsBlock(plan);
-    const sections = plan.clusters.map(clusterSection);
-    const full = [
-        head,
-        renderBlock(attention, Infinity),
-        renderBlock(table, Infinity),
-        renderBlock(problems, Infinity),
-        ...sections.map((s) => renderSection(s, Infinity)),
-    ].join('');
-    if (full.length <= maxLength)
-        return full;
-    const total = plan.clusters.length;
-    // Reserved at its longest ("N of N"), so the final note is never longer than the reserve.
-    const reserve = truncationNote(maxLength, total, total).length;
-    const top = [head, renderBlock(attention, Infinity), renderBlock(table, Infinity)];
-    const problemsText = renderBlock(problems, Infinity);
-    const fixed = top.join('').length + reserve + problemsText.length;
-    if (fixed <= maxLength) {
-        const shown = fitSections(sections, maxLength - fixed);
-        const complete = shown.filter((s, i) => s === renderSection(sections[i], Infinity)).length;
-        return [...top, truncationNote(maxLength, total - complete, total), problemsText, ...shown].join('');
+
+;// CONCATENATED MODULE: ./src/onboarding/import-aws-auth.ts
+/**
+ * `import-aws-auth`: an aws-auth ConfigMap → manifest entries for one cluster, warnings for what
+ * cannot carry over, and the ConfigMap that should remain (`--residual`). Pure: text in, strings out.
+ *
+ * Mapping rules (EKS-API.md §7; eksctl's migrator; aws-iam-authenticator's semantics):
+ * - groups with system:node-proxier → FARGATE_LINUX; with eks:kube-proxy-windows → EC2_WINDOWS;
+ *   with system:nodes → EC2_LINUX; node entries carry no username and no groups (EKS sets them);
+ * - system:masters → STANDARD + AmazonEKSClusterAdminPolicy at cluster scope, in the principal's partition;
+ * - other groups kept, other `system:` groups dropped (EKS rejects them); usernames kept unless reserved;
+ * - mapUsers → STANDARD user entries; mapAccounts has no equivalent.
+ * A mapping that cannot be migrated as written is skipped with a warning and stays in the residual.
+ */
+
+
+
+
+
+
+
+const WARNING_CODES = (/* unused pure expression or super */ null && ([
+    'malformed',
+    'duplicate',
+    'sso-matcher',
+    'wildcard-arn',
+    'sso-role-path',
+    'role-path',
+    'assumed-role-arn',
+    'service-linked-role',
+    'node-role',
+    'node-fields-dropped',
+    'reserved-group',
+    'reserved-username',
+    'username-template',
+    'map-accounts',
+    'ignored-key',
+    'not-aws-auth',
+    'no-mappings',
+]));
+const CLUSTER_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+function importAwsAuth(text, opts) {
+    if (!CLUSTER_KEY.test(opts.cluster) || opts.cluster.length > 100) {
+        return {
+            ok: false,
+            exitCode: 2,
+            problems: [
+                usageProblem(`--cluster "${opts.cluster}" is not a manifest cluster name: letters, digits, '.', '_' and '-', starting with a letter or digit`),
+            ],
+        };
     }
-    // Even the top parts are too long (thousands of clusters or escalations): no per-cluster
-    // detail at all, and the lists share what is left, table rows first, then escalations,
-    // then problems.
-    const note = truncationNote(maxLength, total, total);
-    const budget = maxLength - head.length - note.length;
-    const byPriority = [table, attention, problems];
-    const fits = (k) => renderBlocks(byPriority, k).join('').length <= budget;
-    const k = largestFitting(totalItems(byPriority), fits);
-    if (k < 0)
-        return cutToLength(`${head}${note}`, maxLength);
-    const [t = '', a = '', p = ''] = renderBlocks(byPriority, k);
-    return [head, a, t, note, p].join('');
+    const read = readAwsAuthInput(text, opts.sourceName);
+    if (!read.ok)
+        return { ok: false, exitCode: 1, problems: read.problems };
+    const sections = parseSections(read.input, opts.sourceName);
+    if (!sections.ok)
+        return { ok: false, exitCode: 1, problems: sections.problems };
+    return convert(read.input, sections.value, opts);
+}
+function usageProblem(message) {
+    return { severity: 'error', code: 'usage', message, file: '', line: 0, column: 0 };
+}
+function parseSections(input, file) {
+    const problems = [];
+    const empty = { mappings: [] };
+    let mapRoles = empty;
+    let mapUsers = empty;
+    let accounts = [];
+    for (const value of input.data) {
+        if (value.key === 'mapRoles' || value.key === 'mapUsers') {
+            const parsed = parseMappingSection(file, value, value.key);
+            if (parsed.ok) {
+                if (value.key === 'mapRoles')
+                    mapRoles = parsed.value;
+                else
+                    mapUsers = parsed.value;
+            }
+            else
+                problems.push(...parsed.problems);
+        }
+        else if (value.key === 'mapAccounts') {
+            const parsed = parseAccountsSection(file, value);
+            if (parsed.ok)
+                accounts = parsed.value.accounts;
+            else
+                problems.push(...parsed.problems);
+        }
+    }
+    if (problems.length > 0)
+        return { ok: false, problems };
+    return { ok: true, value: { mapRoles, mapUsers, accounts, other: input.data.filter((d) => !MAP_KEYS.includes(d.key)) } };
+}
+const NODE_GROUPS = new Set(['system:bootstrappers', 'system:nodes', 'system:node-proxier', 'eks:kube-proxy-windows']);
+const NODE_USERNAME = {
+    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
+    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
+    FARGATE_LINUX: 'system:node:{{SessionName}}',
+};
+function subjectOf(m) {
+    return m.arn ?? `${m.section}[${m.index}]`;
+}
+function import_aws_auth_where(m) {
+    return `${m.section}[${m.index}]`;
+}
+function convert(input, sections, opts) {
+    const warnings = [];
+    const warn = (code, subject, message) => {
+        warnings.push({ code, subject, message });
+    };
+    if (input.name !== undefined && input.name !== 'aws-auth')
+        warn('not-aws-auth', 'metadata.name', `the ConfigMap is "${input.name}", not aws-auth: EKS reads only kube-system/aws-auth`);
+    if (input.namespace !== undefined && input.namespace !== 'kube-system')
+        warn('not-aws-auth', 'metadata.namespace', `the namespace is "${input.namespace}", not kube-system: EKS reads only kube-system/aws-auth`);
+    for (const other of sections.other) {
+        const near = MAP_KEYS.find((k) => k.toLowerCase() === other.key.toLowerCase());
+        if (near !== undefined)
+            warn('ignored-key', other.key, `aws-iam-authenticator reads data keys case-sensitively and ignores "${other.key}"; it never took effect (did you mean ${near}?). Not imported; kept in the residual`);
+    }
+    // A role mapping is looked up before a user mapping, and within a key the last mapping wins.
+    const all = [...sections.mapRoles.mappings, ...sections.mapUsers.mappings];
+    const winners = duplicateWinners(all);
+    const outcomes = new Map();
+    for (const m of all) {
+        const key = m.defect === undefined && m.arn !== undefined ? m.arn.toLowerCase() : undefined;
+        const winner = key === undefined ? undefined : winners.get(key);
+        if (winner !== undefined && winner !== m)
+            continue; // decided after the winner
+        outcomes.set(m, convertMapping(m, warn, opts));
+    }
+    for (const m of all) {
+        const key = m.defect === undefined && m.arn !== undefined ? m.arn.toLowerCase() : undefined;
+        const winner = key === undefined ? undefined : winners.get(key);
+        if (winner === undefined || winner === m)
+            continue;
+        const winnerOutcome = outcomes.get(winner);
+        warn('duplicate', subjectOf(m), `${import_aws_auth_where(m)} maps the same ARN as ${import_aws_auth_where(winner)}; aws-iam-authenticator uses ${import_aws_auth_where(winner)} (a role mapping before a user mapping, else the last one), so only that one is imported`);
+        // A loser is dead today; it must leave the residual with its winner, or it would take effect.
+        outcomes.set(m, { mapping: m, remove: winnerOutcome?.remove ?? false, keepNote: `superseded by ${import_aws_auth_where(winner)} (duplicate ARN)` });
+    }
+    sections.accounts.forEach((account, i) => {
+        warn('map-accounts', `mapAccounts[${i}]`, `account ${account}: mapAccounts lets every IAM principal of the account in under its ARN as username, and access entries have no equivalent. ` +
+            'Kept in the residual; before switching the cluster to API, add an entry for each principal of that account that needs access');
+    });
+    const ordered = all.map((m) => outcomes.get(m));
+    const entries = ordered.flatMap((o) => (o.entry === undefined ? [] : [o.entry]));
+    const total = all.length + sections.accounts.length;
+    const migrated = entries.length;
+    if (total === 0)
+        warn('no-mappings', 'data', 'the ConfigMap has no mapRoles, mapUsers or mapAccounts entries: nothing to import');
+    const coverage = { total, migrated, attention: total - migrated };
+    const coverageLine = formatCoverage(coverage);
+    const residualPlan = {
+        input,
+        sections,
+        outcomes: ordered.map((o) => ({ mapping: o.mapping, remove: o.remove, ...(o.keepNote === undefined ? {} : { note: o.keepNote }) })),
+    };
+    return {
+        ok: true,
+        manifestYaml: renderManifest(entries, ordered, opts, coverageLine),
+        json: { accessEntries: entries, warnings },
+        coverage,
+        coverageLine,
+        warningLines: warnings.map(formatWarning),
+        residualYaml: renderResidual(residualPlan, opts.sourceName),
+        shape: input.shape,
+    };
+}
+/** Lower-cased ARN → the mapping aws-iam-authenticator uses, for ARNs mapped more than once. */
+function duplicateWinners(all) {
+    const byKey = new Map();
+    for (const m of all) {
+        if (m.defect !== undefined || m.arn === undefined)
+            continue;
+        const key = m.arn.toLowerCase();
+        byKey.set(key, [...(byKey.get(key) ?? []), m]);
+    }
+    const winners = new Map();
+    for (const [key, list] of byKey) {
+        if (list.length < 2)
+            continue;
+        const roles = list.filter((m) => m.section === 'mapRoles');
+        winners.set(key, (roles.length > 0 ? roles[roles.length - 1] : list[list.length - 1]));
+    }
+    return winners;
+}
+const skipped = (m, code) => ({ mapping: m, remove: false, keepNote: `not imported (${code})` });
+function convertMapping(m, warn, opts) {
+    const subject = subjectOf(m);
+    if (m.defect !== undefined) {
+        warn('malformed', subject, `${import_aws_auth_where(m)}: ${m.defect}. aws-iam-authenticator does not read it as intended either; fix it by hand. Not imported, kept in the residual`);
+        return skipped(m, 'malformed');
+    }
+    if (m.sso !== undefined) {
+        warn('sso-matcher', subject, `${import_aws_auth_where(m)} matches IAM Identity Center roles by permission set (sso:), which access entries cannot express. ` +
+            'Add an entry for the full role ARN (arn:…:role/aws-reserved/sso.amazonaws.com/…/AWSReservedSSO_NAME_SUFFIX) by hand; kept in the residual');
+        return skipped(m, 'sso-matcher');
+    }
+    const arn = m.arn;
+    if (/[*?]/.test(arn)) {
+        warn('wildcard-arn', subject, `${import_aws_auth_where(m)} uses a wildcard; access entries name one principal each. Add an entry per principal by hand; kept in the residual`);
+        return skipped(m, 'wildcard-arn');
+    }
+    const parsed = parsePrincipalArn(arn);
+    if (!parsed.ok) {
+        warn('malformed', subject, `${import_aws_auth_where(m)}: not an IAM role or user ARN: ${parsed.error.reason}; not imported, kept in the residual`);
+        return skipped(m, 'malformed');
+    }
+    const principal = parsed.value;
+    switch (principal.kind) {
+        case 'assumed-role':
+        case 'federated-user':
+            warn('assumed-role-arn', subject, `${import_aws_auth_where(m)} names an STS session, which never matched in aws-auth (the authenticator compares the role ARN) and which EKS refuses as a principal. ` +
+                `Use the role ARN with its path instead; skipped, kept in the residual`);
+            return skipped(m, 'assumed-role-arn');
+        case 'service-linked-role':
+            warn('service-linked-role', subject, `${import_aws_auth_where(m)} names a service-linked role, which access entries do not support; skipped, kept in the residual`);
+            return skipped(m, 'service-linked-role');
+        default:
+            break;
+    }
+    if (principal.kind === 'role' && principal.path !== '/') {
+        warn('role-path', subject, `${import_aws_auth_where(m)} is written with the path ${principal.path}: aws-iam-authenticator compares the role ARN without its path, so this mapping never matched ` +
+            'and the role has no access through it today. Importing it would grant new access, so it is skipped; add the entry by hand if that access is intended');
+        return skipped(m, 'role-path');
+    }
+    if (principal.kind === 'role' && principal.name.startsWith('AWSReservedSSO_')) {
+        const full = resolvedSsoArn(principal, opts);
+        if (full !== undefined) {
+            warn('sso-role-path', subject, `${import_aws_auth_where(m)} is an IAM Identity Center role written without its path; imported with its real ARN ${full}`);
+            const outcome = standardOutcome(m, principal, warn, opts);
+            return outcome.entry === undefined ? outcome : { ...outcome, entry: { ...outcome.entry, principalArn: full } };
+        }
+        warn('sso-role-path', subject, `${import_aws_auth_where(m)} is an IAM Identity Center role written without its path, as aws-auth requires; EKS needs the real ARN, which has a path. ` +
+            `Find it with \`aws iam list-roles --path-prefix /aws-reserved/sso.amazonaws.com/ --query "Roles[?RoleName=='${principal.name}'].Arn"\` ` +
+            'and add the entry with that ARN; skipped, kept in the residual');
+        return skipped(m, 'sso-role-path');
+    }
+    const nodeType = m.section === 'mapRoles' && principal.kind === 'role' ? nodeTypeOf(m.groups) : undefined;
+    if (nodeType !== undefined)
+        return nodeOutcome(m, principal, nodeType, warn, opts);
+    return standardOutcome(m, principal, warn, opts);
+}
+/** The real ARN of a path-stripped SSO role, when the caller knows it and it names the same role. */
+function resolvedSsoArn(principal, opts) {
+    const full = opts.ssoRoleArns?.[principal.arn.toLowerCase()];
+    if (full === undefined)
+        return undefined;
+    const parsed = parsePrincipalArn(full);
+    const same = parsed.ok && parsed.value.kind === 'role' && parsed.value.name === principal.name && parsed.value.accountId === principal.accountId;
+    return same ? full : undefined;
+}
+function nodeTypeOf(groups) {
+    if (groups.includes('system:node-proxier'))
+        return 'FARGATE_LINUX';
+    if (!groups.includes('system:nodes'))
+        return undefined;
+    return groups.includes('eks:kube-proxy-windows') ? 'EC2_WINDOWS' : 'EC2_LINUX';
+}
+function nodeOutcome(m, principal, type, warn, opts) {
+    const subject = subjectOf(m);
+    const what = type === 'FARGATE_LINUX' ? 'a Fargate pod execution role' : 'a node role';
+    warn('node-role', subject, `${import_aws_auth_where(m)} is ${what}, imported as type ${type}. EKS creates this entry itself for managed node groups and Fargate profiles once access entries are on; ` +
+        'if it exists the plan leaves it as it is. The mapping stays in the residual so nodes keep joining until the entry exists; remove it before switching to API');
+    const extraGroups = m.groups.filter((g) => !NODE_GROUPS.has(g));
+    const customUser = m.username !== undefined && m.username !== NODE_USERNAME[type];
+    if (extraGroups.length > 0 || customUser) {
+        const parts = [
+            ...(customUser ? [`username "${m.username}"`] : []),
+            ...(extraGroups.length > 0 ? [`groups ${extraGroups.join(', ')}`] : []),
+        ];
+        warn('node-fields-dropped', subject, `${import_aws_auth_where(m)}: ${parts.join(' and ')} dropped: EKS sets a node entry's username and groups itself. Bind RBAC to system:nodes instead`);
+    }
+    if (opts.accountId !== undefined && principal.accountId !== opts.accountId) {
+        warn('node-role', subject, `${import_aws_auth_where(m)}: node entries must name a role of the cluster's account ${opts.accountId}, this one is in ${principal.accountId}`);
+    }
+    return {
+        mapping: m,
+        entry: { principalArn: m.arn, type, clusters: [opts.cluster] },
+        remove: false,
+        keepNote: `node role, imported as ${type}: kept so nodes keep joining until the access entry exists; remove before switching to API`,
+    };
+}
+const import_aws_auth_SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/;
+const OTHER_TEMPLATES = /\{\{(AccountID|AccessKeyID|EC2PrivateDNSName)\}\}/;
+function standardOutcome(m, principal, warn, opts) {
+    const subject = subjectOf(m);
+    const admin = m.groups.includes('system:masters');
+    const reserved = m.groups.filter((g) => g.startsWith('system:') && g !== 'system:masters');
+    if (reserved.length > 0) {
+        warn('reserved-group', subject, `${import_aws_auth_where(m)}: groups ${reserved.join(', ')} dropped: EKS rejects groups that start with system:, and access entries have no equivalent`);
+    }
+    const groups = [...new Set(m.groups.filter((g) => g !== '' && !g.startsWith('system:')))].sort();
+    const username = checkedUsername(m, warn);
+    const entry = {
+        principalArn: m.arn,
+        ...(username === undefined ? {} : { username }),
+        clusters: [opts.cluster],
+        ...(groups.length > 0 ? { kubernetesGroups: groups } : {}),
+        ...(admin
+            ? {
+                accessPolicies: [
+                    { policyArn: policyArnFor(CLUSTER_ADMIN_POLICY, principal.partition), accessScope: { type: 'cluster' } },
+                ],
+            }
+            : {}),
+    };
+    return { mapping: m, entry, remove: true };
+}
+function checkedUsername(m, warn) {
+    const username = m.username;
+    if (username === undefined)
+        return undefined;
+    const subject = subjectOf(m);
+    const prefix = RESERVED_USERNAME_PREFIXES.find((p) => username.startsWith(p));
+    if (prefix !== undefined) {
+        warn('reserved-username', subject, `${import_aws_auth_where(m)}: username "${username}" dropped: EKS reserves the prefix "${prefix}". The entry gets the username EKS generates; update RBAC bindings that name "${username}"`);
+        return undefined;
+    }
+    const placeholder = import_aws_auth_SESSION_PLACEHOLDER.exec(username);
+    if (placeholder !== null && !username.slice(0, placeholder.index).includes(':')) {
+        warn('username-template', subject, `${import_aws_auth_where(m)}: username "${username}" dropped: EKS needs a colon before ${placeholder[0]} (e.g. "${username.slice(0, placeholder.index)}:${username.slice(placeholder.index)}"). ` +
+            'Set the username by hand and update RBAC bindings that name it');
+        return undefined;
+    }
+    const other = OTHER_TEMPLATES.exec(username);
+    if (other !== null) {
+        warn('username-template', subject, `${import_aws_auth_where(m)}: username "${username}" uses ${other[0]}, an aws-iam-authenticator template that access entries are not documented to accept; check it before applying`);
+    }
+    return username;
+}
+// ───────────────────────────── rendering ─────────────────────────────
+function formatCoverage(c) {
+    const mappings = c.total === 1 ? 'mapping' : 'mappings';
+    const need = c.attention === 1 ? 'needs' : 'need';
+    return `${c.migrated} of ${c.total} ${mappings} migrated, ${c.attention} ${need} attention`;
+}
+/** `warning CODE SUBJECT: MESSAGE` — one line per warning, for stderr. */
+function formatWarning(w) {
+    return `warning ${w.code} ${w.subject}: ${w.message}`;
+}
+function renderManifest(entries, outcomes, opts, coverageLine) {
+    const clusterBlock = {};
+    if (opts.region !== undefined)
+        clusterBlock['region'] = opts.region;
+    if (opts.accountId !== undefined)
+        clusterBlock['accountId'] = opts.accountId;
+    const doc = new dist/* Document */.yo({ version: 1, clusters: { [opts.cluster]: clusterBlock }, accessEntries: entries.map((e) => ({ ...e })) });
+    const seq = doc.get('accessEntries', true);
+    const sources = outcomes.filter((o) => o.entry !== undefined);
+    if ((0,dist/* isSeq */.oP)(seq)) {
+        seq.items.forEach((node, i) => {
+            if (!(0,dist/* isMap */.jh)(node))
+                return;
+            styleEntry(node);
+            const o = sources[i];
+            if (o !== undefined)
+                node.commentBefore = ` from ${import_aws_auth_where(o.mapping)}`;
+            if (i > 0)
+                node.spaceBefore = true;
+        });
+    }
+    if (entries.length === 0)
+        doc.set('accessEntries', new dist/* YAMLSeq */.Rw());
+    const block = doc.getIn(['clusters', opts.cluster], true);
+    if ((0,dist/* isMap */.jh)(block) && block.items.length < 2) {
+        block.flow = true;
+        block.comment = ' add region and accountId, or merge accessEntries into the manifest that defines this cluster';
+    }
+    doc.commentBefore = [
+        ' yaml-language-server: $schema=./schemas/eks-access.schema.json',
+        '',
+        ` Imported by \`eks-access-gate import-aws-auth\` from ${opts.sourceName} for cluster ${opts.cluster}.`,
+        ` ${coverageLine}; review the warnings before applying.`,
+        ' Entries EKS made itself (node groups, Fargate profiles) are never deleted by `prune: owned`.',
+    ].join('\n');
+    return doc.toString({ lineWidth: 0 });
+}
+function styleEntry(node) {
+    for (const key of ['clusters', 'kubernetesGroups']) {
+        const child = node.get(key, true);
+        if (child instanceof dist/* YAMLSeq */.Rw)
+            child.flow = true;
+    }
+    const policies = node.get('accessPolicies', true);
+    for (const item of (0,dist/* isSeq */.oP)(policies) ? policies.items : []) {
+        const scope = (0,dist/* isMap */.jh)(item) ? item.get('accessScope', true) : undefined;
+        if ((0,dist/* isMap */.jh)(scope))
+            scope.flow = true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/iam-policy.ts
+/**
+ * `iam-policy`: least-privilege IAM permission policies and GitHub OIDC trust policies for the plan
+ * and apply roles a manifest names. Pure: the merged manifest in, policy documents and text out.
+ *
+ * Facts used (Service Authorization Reference for Amazon EKS, "Actions, resources, and condition keys"):
+ * - DescribeCluster, ListAccessEntries, CreateAccessEntry, UpdateClusterConfig, DescribeUpdate: resource `cluster`
+ *   (`arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}`);
+ * - DescribeAccessEntry, ListAssociatedAccessPolicies, UpdateAccessEntry, DeleteAccessEntry,
+ *   Associate/DisassociateAccessPolicy, TagResource: resource `access-entry`
+ *   (`arn:${Partition}:eks:${Region}:${Account}:access-entry/${ClusterName}/…`);
+ * - ListAccessPolicies has no resource type: it needs `"Resource": "*"` (the only wildcard we write);
+ * - CreateAccessEntry with tags also authorizes eks:TagResource, and for EC2 node types iam:PassRole
+ *   with iam:PassedToService = ec2.amazonaws.com (EKS-API.md §4: "Creating EC2_LINUX / EC2_WINDOWS
+ *   entries needs iam:PassRole on the role");
+ * - condition keys: eks:policyArn (ARN), eks:principalArn (ARN), eks:accessScope (String),
+ *   eks:namespaces (ArrayOfString) on Associate/DisassociateAccessPolicy; eks:principalArn also on
+ *   Create/Update/DeleteAccessEntry and TagResource; eks:authenticationMode on UpdateClusterConfig.
+ * UntagResource is never granted: the tool never removes tags (PRODUCT.md).
+ */
+
+
+/** The action with no resource-level permissions; everything else is scoped. */
+const UNSCOPABLE_ACTIONS = (/* unused pure expression or super */ null && (['eks:ListAccessPolicies']));
+const GITHUB_OIDC = 'token.actions.githubusercontent.com';
+const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
+const NODE_TYPES_NEEDING_PASS_ROLE = new Set(['EC2_LINUX', 'EC2_WINDOWS']);
+function buildIamPolicies(manifest, opts) {
+    if (!REPO.test(opts.repo))
+        return { ok: false, exitCode: 2, message: `--repo must look like OWNER/REPO, got "${opts.repo}"` };
+    const branch = opts.branch ?? 'main';
+    if (!BRANCH.test(branch))
+        return { ok: false, exitCode: 2, message: `--branch "${branch}" is not a branch name` };
+    const audience = opts.audience ?? 'sts.amazonaws.com';
+    const format = opts.format ?? 'json';
+    const byRole = new Map();
+    for (const cluster of manifest.clusters) {
+        for (const [kind, role] of [
+            ['plan', cluster.planRoleArn],
+            ['apply', cluster.roleArn],
+        ]) {
+            if (role === undefined)
+                continue;
+            const key = `${kind} ${role}`;
+            const group = byRole.get(key) ?? { kind, role, clusters: [] };
+            group.clusters.push(cluster);
+            byRole.set(key, group);
+        }
+    }
+    if (byRole.size === 0) {
+        return {
+            ok: false,
+            exitCode: 1,
+            message: 'the manifest names no roles: set planRoleArn and roleArn on its clusters, then run iam-policy again',
+        };
+    }
+    const notes = [];
+    const roles = [...byRole.values()]
+        .sort((a, b) => cmp(a.role, b.role) || cmp(a.kind, b.kind))
+        .map((g) => {
+        const clusters = [...g.clusters].sort((a, b) => cmp(a.key, b.key));
+        const roleAccount = parsePrincipalArn(g.role);
+        const account = roleAccount.ok ? roleAccount.value.accountId : undefined;
+        for (const c of clusters) {
+            if (account !== undefined && c.accountId !== account) {
+                notes.push(`${g.role} (${g.kind}) serves cluster ${c.key} in account ${c.accountId}: EKS has no resource policies, so a role can only reach clusters of its own account (${account})`);
+            }
+        }
+        const permissions = g.kind === 'plan' ? planPermissions(clusters, g.role) : applyPermissions(clusters, manifest, opts.guardrails ?? {});
+        return {
+            role: g.role,
+            kind: g.kind,
+            clusters: clusters.map((c) => c.key),
+            permissions,
+            trust: trustPolicy(g.role, g.kind, opts.repo, branch, audience),
+        };
+    });
+    return { ok: true, roles, notes, text: renderIam(roles, format, opts.repo) };
+}
+function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+// ───────────────────────────── ARNs ─────────────────────────────
+function clusterArn(c) {
+    return `arn:${c.partition}:eks:${c.region}:${c.accountId}:cluster/${c.name}`;
+}
+function accessEntryArns(c) {
+    return `arn:${c.partition}:eks:${c.region}:${c.accountId}:access-entry/${c.name}/*`;
+}
+function uniqueSorted(values) {
+    return [...new Set(values)].sort(cmp);
+}
+function one(values) {
+    return values.length === 1 ? values[0] : values;
+}
+// ───────────────────────────── permissions ─────────────────────────────
+/** The reads `plan` (and `apply`'s re-plan) makes. */
+function readStatements(clusters) {
+    return [
+        {
+            Sid: 'ReadClusters',
+            Effect: 'Allow',
+            Action: ['eks:DescribeCluster', 'eks:ListAccessEntries'],
+            Resource: one(uniqueSorted(clusters.map(clusterArn))),
+        },
+        {
+            Sid: 'ReadAccessEntries',
+            Effect: 'Allow',
+            Action: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
+            Resource: one(uniqueSorted(clusters.map(accessEntryArns))),
+        },
+        // ListAccessPolicies supports no resource-level permissions: "*" is the only value IAM accepts.
+        { Sid: 'ListAccessPoliciesHasNoResourceScope', Effect: 'Allow', Action: 'eks:ListAccessPolicies', Resource: '*' },
+    ];
+}
+function planPermissions(clusters, role) {
+    const parsed = parsePrincipalArn(role);
+    const statements = readStatements(clusters);
+    if (parsed.ok) {
+        // Dead-access checks (orphaned / stale entries) read IAM; IAM answers only for the caller's own account.
+        const { partition, accountId } = parsed.value;
+        statements.push({
+            Sid: 'FindDeadAccess',
+            Effect: 'Allow',
+            Action: ['iam:GetRole', 'iam:GetUser'],
+            Resource: [`arn:${partition}:iam::${accountId}:role/*`, `arn:${partition}:iam::${accountId}:user/*`],
+        });
+    }
+    return { Version: '2012-10-17', Statement: statements };
+}
+function applyPermissions(clusters, manifest, guardrails) {
+    const clusterArns = uniqueSorted(clusters.map(clusterArn));
+    const entryArns = uniqueSorted(clusters.map(accessEntryArns));
+    const statements = [
+        ...readStatements(clusters),
+        { Sid: 'CreateAccessEntries', Effect: 'Allow', Action: 'eks:CreateAccessEntry', Resource: one(clusterArns) },
+        {
+            Sid: 'ManageAccessEntries',
+            Effect: 'Allow',
+            Action: [
+                'eks:AssociateAccessPolicy',
+                'eks:DeleteAccessEntry',
+                'eks:DisassociateAccessPolicy',
+                'eks:TagResource',
+                'eks:UpdateAccessEntry',
+            ],
+            Resource: one(entryArns),
+        },
+    ];
+    const modeClusters = clusters.filter((c) => c.authenticationMode !== undefined);
+    if (modeClusters.length > 0) {
+        const modes = uniqueSorted(modeClusters.map((c) => c.authenticationMode));
+        statements.push({
+            Sid: 'SwitchAuthenticationMode',
+            Effect: 'Allow',
+            Action: 'eks:UpdateClusterConfig',
+            Resource: one(uniqueSorted(modeClusters.map(clusterArn))),
+            // Only the mode the manifest sets: no other cluster setting can be changed with this role.
+            Condition: { StringEquals: { 'eks:authenticationMode': one(modes) } },
+        }, {
+            Sid: 'WatchAuthenticationModeUpdate',
+            Effect: 'Allow',
+            Action: 'eks:DescribeUpdate',
+            Resource: one(uniqueSorted(modeClusters.map(clusterArn))),
+        });
+    }
+    const passRoles = nodeRolesNeedingPassRole(clusters, manifest);
+    if (passRoles.length > 0) {
+        statements.push({
+            Sid: 'PassNodeRolesToEc2NodeEntries',
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: one(passRoles),
+            Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        });
+    }
+    statements.push(...guardrailStatements(clusters, clusterArns, entryArns, guardrails));
+    return { Version: '2012-10-17', Statement: statements };
+}
+/** Principal ARNs of EC2_LINUX / EC2_WINDOWS entries that select one of these clusters. */
+function nodeRolesNeedingPassRole(clusters, manifest) {
+    const keys = new Set(clusters.map((c) => c.key));
+    const all = manifest.clusters.map((c) => c.key);
+    const out = [];
+    for (const e of manifest.accessEntries) {
+        if (e.type === undefined || !NODE_TYPES_NEEDING_PASS_ROLE.has(e.type))
+            continue;
+        const selected = selectedKeys(e.clusters, all);
+        if (selected.some((k) => keys.has(k)))
+            out.push(e.principalArn);
+    }
+    return uniqueSorted(out);
+}
+/** Cluster selectors: plain names or globs (`*`, `?`); undefined selects every cluster. */
+function selectedKeys(selectors, keys) {
+    if (selectors === undefined)
+        return [...keys];
+    return keys.filter((k) => selectors.some((s) => globToRegExp(s).test(k)));
+}
+function globToRegExp(glob) {
+    const body = glob
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
+    return new RegExp(`^${body}$`);
+}
+function policyArns(refs, clusters) {
+    const partitions = uniqueSorted(clusters.map((c) => c.partition));
+    return uniqueSorted(refs.flatMap((r) => partitions.map((p) => policyArnFor(r, p))));
+}
+function guardrailStatements(clusters, clusterArns, entryArns, g) {
+    const out = [];
+    const entries = one(entryArns);
+    if (g.deniedPolicies !== undefined && g.deniedPolicies.length > 0) {
+        out.push({
+            Sid: 'GuardrailDeniedPolicies',
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: { ArnLike: { 'eks:policyArn': one(policyArns(g.deniedPolicies, clusters)) } },
+        });
+    }
+    if (g.namespaceOnlyPolicies !== undefined && g.namespaceOnlyPolicies.length > 0) {
+        out.push({
+            Sid: 'GuardrailNamespaceOnlyPolicies',
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: {
+                ArnLike: { 'eks:policyArn': one(policyArns(g.namespaceOnlyPolicies, clusters)) },
+                StringEquals: { 'eks:accessScope': 'cluster' },
+            },
+        });
+    }
+    if (g.protectedNamespaces !== undefined && g.protectedNamespaces.length > 0) {
+        out.push({
+            Sid: 'GuardrailProtectedNamespaces',
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: { 'ForAnyValue:StringLike': { 'eks:namespaces': one(uniqueSorted(g.protectedNamespaces)) } },
+        });
+    }
+    if (g.deniedPrincipals !== undefined && g.deniedPrincipals.length > 0) {
+        out.push({
+            Sid: 'GuardrailDeniedPrincipals',
+            Effect: 'Deny',
+            Action: ['eks:AssociateAccessPolicy', 'eks:CreateAccessEntry', 'eks:TagResource', 'eks:UpdateAccessEntry'],
+            Resource: [...clusterArns, ...entryArns],
+            Condition: { ArnLike: { 'eks:principalArn': one(uniqueSorted(g.deniedPrincipals)) } },
+        });
+    }
+    ;
+    (g.policyHolders ?? []).forEach((h, i) => {
+        out.push({
+            Sid: `GuardrailPolicyHolders${i + 1}`,
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: {
+                ArnLike: { 'eks:policyArn': one(policyArns([h.policy], clusters)) },
+                ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) },
+                ...(h.clusterScopeOnly === true ? { StringEquals: { 'eks:accessScope': 'cluster' } } : {}),
+            },
+        });
+    });
+    (g.namespaceHolders ?? []).forEach((h, i) => {
+        out.push({
+            Sid: `GuardrailNamespaceHolders${i + 1}`,
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: {
+                'ForAnyValue:StringLike': { 'eks:namespaces': one(uniqueSorted(h.namespaces)) },
+                ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) },
+            },
+        });
+    });
+    return out;
+}
+// ───────────────────────────── trust ─────────────────────────────
+/**
+ * Trust on GitHub's OIDC provider in the role's account. Plan: pull requests, and the default branch
+ * too, because `drift` (scheduled, on the default branch) and `plan` on push assume the same
+ * read-only role. Apply: the default branch only.
+ */
+function trustPolicy(role, kind, repo, branch, audience) {
+    const parsed = parsePrincipalArn(role);
+    const partition = parsed.ok ? parsed.value.partition : 'aws';
+    const account = parsed.ok ? parsed.value.accountId : '*';
+    const onBranch = `repo:${repo}:ref:refs/heads/${branch}`;
+    const subjects = kind === 'plan' ? [`repo:${repo}:pull_request`, onBranch] : [onBranch];
+    return {
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: kind === 'plan' ? 'GitHubActionsPlan' : 'GitHubActionsApply',
+                Effect: 'Allow',
+                Principal: { Federated: `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC}` },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: audience, [`${GITHUB_OIDC}:sub`]: one(subjects) } },
+            },
+        ],
+    };
+}
+// ───────────────────────────── rendering ─────────────────────────────
+function renderIam(roles, format, repo) {
+    switch (format) {
+        case 'json':
+            return `${JSON.stringify(roles.map(({ role, kind, clusters, permissions, trust }) => ({ role, kind, clusters, permissions, trust })), null, 2)}\n`;
+        case 'cloudformation':
+            return renderCloudFormation(roles, repo);
+        case 'terraform':
+            return renderTerraform(roles, repo);
+    }
+}
+/** One resource per role ARN; a role named both as plan and apply role gets both policies and both trusts. */
+function roleResources(roles) {
+    const byArn = new Map();
+    for (const r of roles)
+        byArn.set(r.role, [...(byArn.get(r.role) ?? []), r]);
+    return [...byArn.entries()].map(([arn, parts]) => {
+        const parsed = parsePrincipalArn(arn);
+        return {
+            arn,
+            account: parsed.ok ? parsed.value.accountId : 'unknown',
+            name: parsed.ok ? parsed.value.name : arn,
+            path: parsed.ok ? parsed.value.path : '/',
+            parts,
+        };
+    });
+}
+function mergedTrust(parts) {
+    return { Version: '2012-10-17', Statement: parts.flatMap((p) => p.trust.Statement) };
+}
+function identifier(name, style) {
+    const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
+    if (style === 'snake') {
+        const id = words.join('_').toLowerCase();
+        return /^[a-z_]/.test(id) ? id : `role_${id}`;
+    }
+    const id = words.map((w) => w[0]?.toUpperCase() + w.slice(1)).join('');
+    return /^[A-Za-z]/.test(id) ? id : `Role${id}`;
+}
+function uniqueIds(resources, style) {
+    const ids = new Map();
+    const used = new Set();
+    for (const r of resources) {
+        const base = identifier(r.name, style);
+        let id = base;
+        for (let n = 2; used.has(id); n++)
+            id = `${base}${style === 'snake' ? '_' : ''}${n}`;
+        used.add(id);
+        ids.set(r, id);
+    }
+    return ids;
+}
+function byAccount(resources) {
+    const map = new Map();
+    for (const r of resources)
+        map.set(r.account, [...(map.get(r.account) ?? []), r]);
+    return [...map.entries()].sort(([a], [b]) => cmp(a, b));
+}
+/**
+ * A JSON CloudFormation template per account (a stack deploys into one account); several accounts
+ * give a YAML stream of JSON documents separated by `---`.
+ */
+function renderCloudFormation(roles, repo) {
+    const docs = byAccount(roleResources(roles)).map(([account, resources]) => {
+        const ids = uniqueIds(resources, 'pascal');
+        const Resources = {};
+        for (const r of resources) {
+            Resources[ids.get(r)] = {
+                Type: 'AWS::IAM::Role',
+                Properties: {
+                    RoleName: r.name,
+                    Path: r.path,
+                    Description: `eks-access-gate ${r.parts.map((p) => p.kind).join(' and ')} role for ${repo} (clusters: ${uniqueSorted(r.parts.flatMap((p) => p.clusters)).join(', ')})`,
+                    AssumeRolePolicyDocument: mergedTrust(r.parts),
+                    Policies: r.parts.map((p) => ({ PolicyName: `eks-access-gate-${p.kind}`, PolicyDocument: p.permissions })),
+                },
+            };
+        }
+        const template = {
+            AWSTemplateFormatVersion: '2010-09-09',
+            Description: `eks-access-gate IAM roles for ${repo} in account ${account}. Needs the GitHub OIDC provider ` +
+                `(token.actions.githubusercontent.com) in this account. eks:ListAccessPolicies has no resource-level permissions, hence its "*".`,
+            Resources,
+        };
+        return JSON.stringify(template, null, 2);
+    });
+    return docs.length === 1 ? `${docs[0]}\n` : `${docs.map((d, i) => `${i === 0 ? '' : '---\n'}${d}`).join('\n')}\n`;
+}
+/** HCL: `jsonencode()` of the JSON document (an HCL object constructor accepts JSON syntax); `${` and `%{` escaped. */
+function hclJson(value, indent) {
+    const json = JSON.stringify(value, null, 2).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+    return json.split('\n').join(`\n${indent}`);
+}
+function renderTerraform(roles, repo) {
+    const blocks = [
+        `# eks-access-gate IAM roles for ${repo}. Each account's roles go into a configuration whose aws provider`,
+        '# points at that account; the GitHub OIDC provider (token.actions.githubusercontent.com) must exist there.',
+        '# eks:ListAccessPolicies has no resource-level permissions, hence its "*".',
+    ];
+    for (const [account, resources] of byAccount(roleResources(roles))) {
+        const ids = uniqueIds(resources, 'snake');
+        blocks.push('', `# ───── account ${account} ─────`);
+        for (const r of resources) {
+            const id = ids.get(r);
+            blocks.push('', `resource "aws_iam_role" "${id}" {`, `  name = ${JSON.stringify(r.name)}`, `  path = ${JSON.stringify(r.path)}`, `  assume_role_policy = jsonencode(${hclJson(mergedTrust(r.parts), '  ')})`, '}');
+            for (const p of r.parts) {
+                blocks.push('', `resource "aws_iam_role_policy" "${id}_${p.kind}" {`, `  name   = "eks-access-gate-${p.kind}"`, `  role   = aws_iam_role.${id}.id`, `  policy = jsonencode(${hclJson(p.permissions, '  ')})`, '}');
+            }
+        }
+    }
+    return `${blocks.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/index.ts
+/** Onboarding: import-aws-auth, iam-policy and the authentication-mode guidance (pure cores). */
+
+
+
+
+;// CONCATENATED MODULE: ./schemas/eks-access-rules.schema.json
+const eks_access_rules_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://github.com/eks-access-gate/eks-access-gate/schemas/eks-access-rules.schema.json","title":"eks-access-gate organisation rules","description":"Organisation rules for EKS access manifests (.github/eks-access-rules.yaml). On pull requests they are read from the base commit.","type":"object","required":["version","rules"],"additionalProperties":false,"properties":{"version":{"const":1},"rules":{"type":"array","items":{"$ref":"#/$defs/rule"}}},"$defs":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","patternErrorMessage":"letters, digits, \'-\', \'_\' or \'.\', at most 64, starting with a letter or digit (it becomes the problem code rule:<id>)"},"severity":{"enum":["error","warning"],"description":"error (default) fails the run; warning is reported only."},"message":{"type":"string","minLength":1,"description":"Shown with each violation; {principalArn}, {cluster} and {file} are replaced."},"files":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Globs over manifest paths relative to the repository root (** spans folders); default every file."},"clusters":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Logical cluster names or globs; default every cluster."},"rule":{"type":"object","required":["id","kind"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"enum":["allowed-accounts","denied-principals","allowed-principals","policy-holders","namespace-scoped-policies","protected-namespaces","cluster-admins","required-tags","forbidden-groups","username-patterns","cel"]}},"allOf":[{"if":{"properties":{"kind":{"const":"allowed-accounts"}},"required":["kind"]},"then":{"$ref":"#/$defs/allowed-accounts"}},{"if":{"properties":{"kind":{"const":"denied-principals"}},"required":["kind"]},"then":{"$ref":"#/$defs/denied-principals"}},{"if":{"properties":{"kind":{"const":"allowed-principals"}},"required":["kind"]},"then":{"$ref":"#/$defs/allowed-principals"}},{"if":{"properties":{"kind":{"const":"policy-holders"}},"required":["kind"]},"then":{"$ref":"#/$defs/policy-holders"}},{"if":{"properties":{"kind":{"const":"namespace-scoped-policies"}},"required":["kind"]},"then":{"$ref":"#/$defs/namespace-scoped-policies"}},{"if":{"properties":{"kind":{"const":"protected-namespaces"}},"required":["kind"]},"then":{"$ref":"#/$defs/protected-namespaces"}},{"if":{"properties":{"kind":{"const":"cluster-admins"}},"required":["kind"]},"then":{"$ref":"#/$defs/cluster-admins"}},{"if":{"properties":{"kind":{"const":"required-tags"}},"required":["kind"]},"then":{"$ref":"#/$defs/required-tags"}},{"if":{"properties":{"kind":{"const":"forbidden-groups"}},"required":["kind"]},"then":{"$ref":"#/$defs/forbidden-groups"}},{"if":{"properties":{"kind":{"const":"username-patterns"}},"required":["kind"]},"then":{"$ref":"#/$defs/username-patterns"}},{"if":{"properties":{"kind":{"const":"cel"}},"required":["kind"]},"then":{"$ref":"#/$defs/cel"}}]},"allowed-accounts":{"type":"object","description":"Principals must belong to allowed AWS accounts: `accounts` for clusters in the principal\'s own account, `crossAccount` for clusters in another account.","required":["id","kind","accounts"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"allowed-accounts"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"accounts":{"type":"array","description":"Accounts whose principals may access clusters in the same account.","items":{"type":"string","pattern":"^[0-9*?]{1,12}$","patternErrorMessage":"a 12-digit AWS account ID (quoted), or a pattern with * such as \\"1111*\\""}},"crossAccount":{"type":"array","description":"Accounts whose principals may access clusters in a different account (default: none).","items":{"type":"string","pattern":"^[0-9*?]{1,12}$","patternErrorMessage":"a 12-digit AWS account ID (quoted), or a pattern with * such as \\"1111*\\""}}},"additionalProperties":false},"denied-principals":{"type":"object","description":"Principals matching any pattern are refused (e.g. IAM users `*:user/*`, `*:root`).","required":["id","kind","principals"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"denied-principals"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"principals":{"type":"array","description":"Principal ARN patterns; * also matches / and :.","minItems":1,"items":{"type":"string","minLength":1}}},"additionalProperties":false},"allowed-principals":{"type":"object","description":"Every principal must match one of the patterns.","required":["id","kind","principals"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"allowed-principals"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"principals":{"type":"array","description":"Principal ARN patterns; * also matches / and :.","minItems":1,"items":{"type":"string","minLength":1}}},"additionalProperties":false},"policy-holders":{"type":"object","description":"Only principals matching `principals` may hold `policy`.","required":["id","kind","policy","principals"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"policy-holders"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"policy":{"type":"string","minLength":1,"description":"An access policy: short name (AmazonEKSClusterAdminPolicy) or full ARN."},"principals":{"type":"array","description":"Who may hold the policy.","minItems":1,"items":{"type":"string","minLength":1}},"clusterScopeOnly":{"type":"boolean","description":"true: restrict cluster-scope associations only; anyone may hold the policy in namespaces."}},"additionalProperties":false},"namespace-scoped-policies":{"type":"object","description":"These policies may only be associated at namespace scope.","required":["id","kind","policies"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"namespace-scoped-policies"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"policies":{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"description":"An access policy: short name (AmazonEKSClusterAdminPolicy) or full ARN."}}},"additionalProperties":false},"protected-namespaces":{"type":"object","description":"Only principals matching `principals` may be granted these namespaces.","required":["id","kind","namespaces"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"protected-namespaces"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"namespaces":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$|^[a-z0-9][-a-z0-9]*\\\\*$|^\\\\*$","patternErrorMessage":"a namespace name or a prefix ending in * (e.g. kube-system, kube-*)"}},"principals":{"type":"array","description":"Who may be granted the protected namespaces (default: nobody).","items":{"type":"string","minLength":1}},"allowWildcards":{"type":"boolean","description":"false: a namespace wildcard covering a protected namespace is refused even for listed principals (default true)."}},"additionalProperties":false},"cluster-admins":{"type":"object","description":"Per cluster, entries holding AmazonEKSClusterAdminPolicy at cluster scope must number between `min` and `max`.","required":["id","kind"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"cluster-admins"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"min":{"type":"integer","minimum":0},"max":{"type":"integer","minimum":0}},"additionalProperties":false},"required-tags":{"type":"object","description":"Entries must carry these tags: a list of keys, or a map of key to value pattern.","required":["id","kind","tags"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"required-tags"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"tags":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}}],"errorMessage":"a list of tag keys, or a mapping of tag key to value pattern"}},"additionalProperties":false},"forbidden-groups":{"type":"object","description":"Kubernetes groups matching any pattern are refused.","required":["id","kind","groups"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"forbidden-groups"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"groups":{"type":"array","description":"Kubernetes group patterns.","minItems":1,"items":{"type":"string","minLength":1}}},"additionalProperties":false},"username-patterns":{"type":"object","description":"Every username written in the manifest must match one of the patterns.","required":["id","kind","patterns"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"username-patterns"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"patterns":{"type":"array","description":"Username patterns.","minItems":1,"items":{"type":"string","minLength":1}}},"additionalProperties":false},"cel":{"type":"object","description":"A custom rule: a CEL expression over `entry`, `cluster` and `file` that is true when the entry is acceptable.","required":["id","kind","expression"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"cel"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"expression":{"type":"string","minLength":1}},"additionalProperties":false}}}');
+;// CONCATENATED MODULE: ./src/rules/org/glob.ts
+/**
+ * Pattern matching for organisation rules, compiled once per rule.
+ *
+ * - `patternMatcher`: principal ARNs, accounts, groups, usernames, tag values. `*` matches any run of
+ *   characters including `/` and `:` (so `*:root` and `arn:aws:iam::*:user/*` read as people expect),
+ *   `?` one character; everything else is literal.
+ * - `fileMatcher`: manifest paths relative to the repository root, `**` spans folders (picomatch).
+ * - `clusterMatcher`: logical cluster names, as manifest `clusters` selectors match them.
+ */
+
+
+
+function patternToRegExp(pattern) {
+    let source = '';
+    for (const c of pattern) {
+        if (c === '*')
+            source += '.*';
+        else if (c === '?')
+            source += '.';
+        else
+            source += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`, 's');
+}
+/** true when any pattern matches (a list of literal strings uses a Set). */
+function patternMatcher(patterns) {
+    const literals = new Set(patterns.filter((p) => !p.includes('*') && !p.includes('?')));
+    const regexps = patterns.filter((p) => !literals.has(p)).map(patternToRegExp);
+    if (regexps.length === 0)
+        return (value) => literals.has(value);
+    return (value) => literals.has(value) || regexps.some((r) => r.test(value));
+}
+function glob_fileMatcher(globs) {
+    const matchers = globs.map((g) => picomatch(g.replace(/^\.\//, ''), { dot: true }));
+    return (file) => matchers.some((m) => m(file));
+}
+function glob_clusterMatcher(selectors) {
+    const matchers = selectors.map((s) => (isGlob(s) ? globMatcher([s]) : (k) => k === s));
+    return (key) => matchers.some((m) => m(key));
+}
+
+;// CONCATENATED MODULE: ./src/rules/org/kind.ts
+function strings(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+/** The result of a check that found nothing: one shared array, since most entries pass most rules. */
+const NONE = Object.freeze([]);
+
+;// CONCATENATED MODULE: ./src/rules/org/allowed-accounts.ts
+/**
+ * `allowed-accounts` — `accounts`: accounts whose principals may be granted access to a cluster in
+ * their own account; `crossAccount` (default none): accounts whose principals may be granted access
+ * to a cluster in another account. A principal outside the applicable list is a violation at
+ * `principalArn`, naming the clusters concerned. Entries whose ARN has no account are left to the
+ * EKS rules (eks:principal-arn).
+ */
+
+
+
+const allowedAccounts = {
+    kind: 'allowed-accounts',
+    params: ['accounts', 'crossAccount'],
+    compile(params, common) {
+        const same = patternMatcher(strings(params.accounts));
+        const cross = patternMatcher(strings(params.crossAccount));
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry, clusters }) {
+                const account = accountOfArn(entry.principalArn);
+                if (account === undefined)
+                    return NONE;
+                const sameOk = same(account);
+                const crossOk = cross(account);
+                if (sameOk && crossOk)
+                    return NONE;
+                const sameBad = sameOk ? [] : clusters.filter((c) => c.accountId === account).map((c) => c.key);
+                const crossBad = crossOk ? [] : clusters.filter((c) => c.accountId !== account).map((c) => c.key);
+                const out = [];
+                if (sameBad.length > 0) {
+                    out.push({
+                        loc: entry.locs.principalArn,
+                        principalArn: entry.principalArn,
+                        clusters: sameBad,
+                        detail: `principal account ${account} is not in the allowed accounts (cluster ${sameBad.join(', ')})`,
+                    });
+                }
+                if (crossBad.length > 0) {
+                    out.push({
+                        loc: entry.locs.principalArn,
+                        principalArn: entry.principalArn,
+                        clusters: crossBad,
+                        detail: `principal account ${account} may not access clusters in another account (cluster ${crossBad.join(', ')}); add it to crossAccount if that is intended`,
+                    });
+                }
+                return out;
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/org/allowed-principals.ts
+/** `allowed-principals` — `principals`: every entry's principal must match one of these patterns; at `principalArn`. */
+
+
+const allowedPrincipals = {
+    kind: 'allowed-principals',
+    params: ['principals'],
+    compile(params, common) {
+        const list = strings(params.principals);
+        const allowed = patternMatcher(list);
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry }) {
+                if (allowed(entry.principalArn))
+                    return NONE;
+                return [
+                    {
+                        loc: entry.locs.principalArn,
+                        principalArn: entry.principalArn,
+                        detail: `principal "${entry.principalArn}" matches none of the allowed patterns ${list.map((p) => `"${p}"`).join(', ')}`,
+                    },
+                ];
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/errors.js
+class CelError extends Error {
+  #node
+  #code
+  #range
+  #summary
+
+  constructor({name, code, message, node, cause, range}) {
+    super(message, cause ? {cause} : undefined)
+
+    this.name = name
+    this.#code = code
+
+    this.#summary = message
+    this.#node = node
+    this.#range = (range && normalizeRange(range)) || normalizeRange(node)
+
+    if (!node?.input) return
+    this.message = formatErrorWithHighlight(this.#summary, node, this.#range)
+  }
+
+  get node() {
+    return this.#node
+  }
+
+  get code() {
+    return this.#code
+  }
+
+  get range() {
+    return this.#range
+  }
+
+  get summary() {
+    return this.#summary
+  }
+
+  withAst(node) {
+    if (this.#node || !node?.input) return this
+    this.#node = node
+    this.#range ??= normalizeRange(node)
+    this.message = formatErrorWithHighlight(this.#summary, node, this.#range)
+    return this
+  }
+}
+
+function normalizeArgs(name, defaultCode, message, node, cause) {
+  if (typeof message === 'string') return {name, code: defaultCode, message, node, cause}
+
+  const opts = message
+  if (typeof opts !== 'object') throw new Error('First param to error must be a string or object')
+
+  return {
+    name,
+    code: opts.code || defaultCode,
+    message: opts.message,
+    node: opts.node,
+    cause: opts.cause,
+    range: opts.range
+  }
+}
+
+class ParseError extends CelError {
+  constructor(message, node, cause) {
+    super(normalizeArgs('ParseError', 'parse_error', message, node, cause))
+  }
+}
+
+class EvaluationError extends CelError {
+  constructor(message, node, cause) {
+    super(normalizeArgs('EvaluationError', 'evaluation_error', message, node, cause))
+  }
+}
+
+class errors_TypeError extends CelError {
+  constructor(message, node, cause) {
+    super(normalizeArgs('TypeError', 'type_error', message, node, cause))
+  }
+}
+
+function parseError(code, message, node) {
+  if (typeof code === 'object') return new ParseError(code)
+  return new ParseError({code, message, node})
+}
+
+function evaluationError(code, message, node) {
+  if (typeof code === 'object') return new EvaluationError(code)
+  return new EvaluationError({code, message, node})
+}
+
+function typeError(code, message, node) {
+  if (typeof code === 'object') return new errors_TypeError(code)
+  return new errors_TypeError({code, message, node})
+}
+
+function normalizeRange(node) {
+  const start = node?.pos ?? node?.start
+  if (typeof start !== 'number') return
+  const end = typeof node.end === 'number' ? node.end : start
+  return {start, end}
+}
+
+function formatErrorWithHighlight(message, node, range) {
+  const pos = node.pos ?? range?.start
+  if (typeof pos !== 'number') return message
+
+  const input = node.input
+
+  let lineNum = 1
+  let currentPos = 0
+  let columnNum = 0
+  while (currentPos < pos) {
+    if (input[currentPos] === '\n') {
+      lineNum++
+      columnNum = 0
+    } else {
+      columnNum++
+    }
+    currentPos++
+  }
+
+  let contextStart = pos
+  let contextEnd = pos
+  while (contextStart > 0 && input[contextStart - 1] !== '\n') contextStart--
+  while (contextEnd < input.length && input[contextEnd] !== '\n') contextEnd++
+
+  const line = input.slice(contextStart, contextEnd)
+  const highlight = `> ${`${lineNum}`.padStart(4, ' ')} | ${line}\n${' '.repeat(9 + columnNum)}^`
+
+  return `${message}\n\n${highlight}`
+}
+
+function attachErrorAst(error, node) {
+  if (error instanceof CelError) return error.withAst(node)
+  return error
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/optional.js
+
+
+class Optional {
+  #value
+
+  constructor(value) {
+    this.#value = value
+  }
+
+  static of(value) {
+    if (value === undefined) return OPTIONAL_NONE
+    return new Optional(value)
+  }
+
+  static none() {
+    return OPTIONAL_NONE
+  }
+
+  hasValue() {
+    return this.#value !== undefined
+  }
+
+  value() {
+    if (this.#value === undefined) {
+      throw evaluationError('optional_value_missing', 'Optional value is not present')
+    }
+    return this.#value
+  }
+
+  or(optional) {
+    if (this.#value !== undefined) return this
+    if (optional instanceof Optional) return optional
+    throw evaluationError(
+      'invalid_optional_argument',
+      'Optional.or must be called with an Optional argument'
+    )
+  }
+
+  orValue(defaultValue) {
+    return this.#value === undefined ? defaultValue : this.#value
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'optional'
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return this.#value === undefined
+      ? `Optional { none }`
+      : `Optional { value: ${JSON.stringify(this.#value)} }`
+  }
+}
+
+const OPTIONAL_NONE = Object.freeze(new Optional())
+
+class OptionalNamespace {}
+const optionalNamespace = new OptionalNamespace()
+
+function toggleOptionalTypes(registry, enable) {
+  const optionalConstant = enable ? optionalNamespace : undefined
+  registry.deleteVariable('optional')
+  registry.registerConstant('optional', 'OptionalNamespace', optionalConstant)
+}
+
+function register(registry) {
+  const sync = {async: false}
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync)
+
+  const optionalConstant = registry.enableOptionalTypes ? optionalNamespace : undefined
+  registry.registerType('OptionalNamespace', OptionalNamespace)
+  registry.registerConstant('optional', 'OptionalNamespace', optionalConstant)
+  functionOverload('optional.hasValue(): bool', (v) => v.hasValue())
+  functionOverload('optional<A>.value(): A', (v) => v.value())
+  registry.registerFunctionOverload('OptionalNamespace.none(): optional<T>', () => Optional.none())
+  functionOverload('OptionalNamespace.of(A): optional<A>', (_, value) => Optional.of(value))
+  function ensureOptional(value, ast, description) {
+    if (value instanceof Optional) return value
+    throw evaluationError('optional_expected', `${description} must be optional`, ast)
+  }
+
+  function evaluateOptional(ev, macro, ctx) {
+    const v = ev.run(macro.receiver, ctx)
+    if (v instanceof Promise) return v.then((_v) => handleOptionalResolved(_v, ev, macro, ctx))
+    return handleOptionalResolved(v, ev, macro, ctx)
+  }
+
+  function handleOptionalResolved(value, ev, macro, ctx) {
+    const optional = ensureOptional(value, macro.receiver, `${macro.functionDesc} receiver`)
+    if (optional.hasValue()) return macro.onHasValue(optional)
+    return macro.onEmpty(ev, macro, ctx)
+  }
+
+  function ensureOptionalType(checker, node, ctx, description) {
+    const type = checker.check(node, ctx)
+    if (type.kind === 'optional') return type
+    if (type.kind === 'dyn') return checker.getType('optional')
+    throw checker.createError('optional_expected', `${description} must be optional, got '${type}'`, node)
+  }
+
+  function createOptionalMacro({functionDesc, evaluate, typeCheck, onHasValue, onEmpty}) {
+    return ({ast, args, receiver}) => ({
+      ast,
+      functionDesc,
+      receiver,
+      arg: args[0],
+      evaluate,
+      typeCheck,
+      onHasValue,
+      onEmpty
+    })
+  }
+
+  const invalidOrValueReceiver = 'optional.orValue() receiver'
+  const invalidOrReceiver = 'optional.or(optional) receiver'
+  const invalidOrArg = 'optional.or(optional) argument'
+  registry.registerFunctionOverload(
+    'optional.or(ast): optional<dyn>',
+    createOptionalMacro({
+      functionDesc: 'optional.or(optional)',
+      evaluate: evaluateOptional,
+      typeCheck(check, macro, ctx) {
+        const l = ensureOptionalType(check, macro.receiver, ctx, invalidOrReceiver)
+        const r = ensureOptionalType(check, macro.arg, ctx, invalidOrArg)
+        if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta('async', false)
+
+        const unified = l.unify(check.registry, r)
+        if (unified) return unified
+        throw check.createError(
+          'incompatible_argument_type',
+          `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`,
+          macro.arg
+        )
+      },
+      onHasValue: (optional) => optional,
+      onEmpty(ev, macro, ctx) {
+        const ast = macro.arg
+        const v = ev.run(ast, ctx)
+        if (v instanceof Promise) return v.then((_v) => ensureOptional(_v, ast, invalidOrArg))
+        return ensureOptional(v, ast, invalidOrArg)
+      }
+    })
+  )
+
+  registry.registerFunctionOverload(
+    'optional.orValue(ast): dyn',
+    createOptionalMacro({
+      functionDesc: 'optional.orValue(value)',
+      onHasValue: (optionalValue) => optionalValue.value(),
+      onEmpty(ev, macro, ctx) {
+        return ev.run(macro.arg, ctx)
+      },
+      evaluate: evaluateOptional,
+      typeCheck(check, macro, ctx) {
+        const l = ensureOptionalType(check, macro.receiver, ctx, invalidOrValueReceiver).valueType
+        const r = check.check(macro.arg, ctx)
+        if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta('async', false)
+
+        const unified = l.unify(check.registry, r)
+        if (unified) return unified
+        throw check.createError(
+          'incompatible_argument_type',
+          `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`,
+          macro.arg
+        )
+      }
+    })
+  )
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/globals.js
+const hasOwn = Object.hasOwn
+const objKeys = Object.keys
+const objFreeze = Object.freeze
+const objEntries = Object.entries
+const isArray = Array.isArray
+const arrayFrom = Array.from
+
+const MIN_UINT = 0n
+const MAX_UINT = 18446744073709551615n
+
+const MAX_INT = 9223372036854775807n
+const MIN_INT = -9223372036854775808n
+
+function isAsync(fn, fallback) {
+  if (fn?.[Symbol.toStringTag] === 'AsyncFunction') return true
+  return typeof fallback === 'boolean' ? fallback : true
+}
+
+const RESERVED = new Set([
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'while',
+  '__proto__',
+  'prototype'
+])
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/functions.js
+
+
+
+
+
+class UnsignedInt {
+  #value
+  constructor(value) {
+    this.verify(typeof value === 'bigint' ? value : BigInt(value))
+  }
+
+  get value() {
+    return this.#value
+  }
+
+  valueOf() {
+    return this.#value
+  }
+
+  toString() {
+    return `${this.#value}`
+  }
+
+  verify(v) {
+    if (v < MIN_UINT || v > MAX_UINT) {
+      throw evaluationError('numeric_overflow', 'Unsigned integer overflow')
+    }
+    this.#value = v
+  }
+
+  get [Symbol.toStringTag]() {
+    return `value = ${this.#value}`
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `UnsignedInteger { value: ${this.#value} }`
+  }
+}
+
+const billion = 1_000_000_000
+const billionBigInt = 1_000_000_000n
+
+const UNIT_NANOSECONDS = {
+  h: 3_600_000_000_000n,
+  m: 60_000_000_000n,
+  s: billionBigInt,
+  ms: 1_000_000n,
+  us: 1_000n,
+  µs: 1_000n,
+  ns: 1n
+}
+
+class Duration {
+  #seconds
+  #nanos
+
+  constructor(seconds, nanos = 0) {
+    this.#seconds = BigInt(seconds)
+    this.#nanos = nanos
+  }
+
+  get seconds() {
+    return this.#seconds
+  }
+
+  get nanos() {
+    return this.#nanos
+  }
+
+  valueOf() {
+    return Number(this.#seconds) * 1000 + this.#nanos / 1_000_000
+  }
+
+  static fromMilliseconds(ms) {
+    const totalNanos = BigInt(Math.trunc(ms * 1_000_000))
+    const seconds = totalNanos / billionBigInt
+    const nanos = Number(totalNanos % billionBigInt)
+    return new Duration(seconds, nanos)
+  }
+
+  addDuration(other) {
+    const nanos = this.#nanos + other.nanos
+    return new Duration(
+      this.#seconds + other.seconds + BigInt(Math.floor(nanos / billion)),
+      nanos % billion
+    )
+  }
+
+  subtractDuration(other) {
+    const nanos = this.#nanos - other.nanos
+    return new Duration(
+      this.#seconds - other.seconds + BigInt(Math.floor(nanos / billion)),
+      (nanos + billion) % billion
+    )
+  }
+
+  extendTimestamp(ts) {
+    return new Date(
+      ts.getTime() + Number(this.#seconds) * 1000 + Math.floor(this.#nanos / 1_000_000)
+    )
+  }
+
+  subtractTimestamp(ts) {
+    return new Date(
+      ts.getTime() - Number(this.#seconds) * 1000 - Math.floor(this.#nanos / 1_000_000)
+    )
+  }
+
+  toString() {
+    const nanos = this.#nanos
+      ? (this.#nanos / billion)
+          .toLocaleString('en-US', {useGrouping: false, maximumFractionDigits: 9})
+          .slice(1)
+      : ''
+    return `${this.#seconds}${nanos}s`
+  }
+
+  getHours() {
+    return this.#seconds / 3600n
+  }
+
+  getMinutes() {
+    return this.#seconds / 60n
+  }
+
+  getSeconds() {
+    return this.#seconds
+  }
+
+  getMilliseconds() {
+    return this.#seconds * 1000n + BigInt(Math.floor(this.#nanos / 1000000))
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'google.protobuf.Duration'
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `google.protobuf.Duration { seconds: ${this.#seconds}, nanos: ${this.#nanos} }`
+  }
+}
+
+function registerFunctions(registry) {
+  const sync = {async: false}
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync)
+  const identity = (v) => v
+
+  functionOverload('dyn(dyn): dyn', identity)
+
+  for (const _t in TYPES) {
+    const type = TYPES[_t]
+    if (!(type instanceof registry_Type)) continue
+    functionOverload(`type(${type.name}): type`, () => type)
+  }
+
+  functionOverload('bool(bool): bool', identity)
+  functionOverload('bool(string): bool', (v) => {
+    switch (v) {
+      case '1':
+      case 't':
+      case 'true':
+      case 'TRUE':
+      case 'True':
+        return true
+      case '0':
+      case 'f':
+      case 'false':
+      case 'FALSE':
+      case 'False':
+        return false
+      default:
+        throw evaluationError(
+          'bool_conversion_error',
+          `bool() conversion error: invalid string value "${v}"`
+        )
+    }
+  })
+
+  functionOverload('size(string): int', (v) => BigInt(stringSize(v)))
+  functionOverload('size(bytes): int', (v) => BigInt(v.length))
+  functionOverload('size(list): int', (v) => BigInt(v.length ?? v.size))
+  functionOverload('size(map): int', (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length))
+  functionOverload('string.size(): int', (v) => BigInt(stringSize(v)))
+  functionOverload('bytes.size(): int', (v) => BigInt(v.length))
+  functionOverload('list.size(): int', (v) => BigInt(v.length ?? v.size))
+  functionOverload('map.size(): int', (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length))
+
+  functionOverload('bytes(string): bytes', (v) => ByteOpts.fromString(v))
+  functionOverload('bytes(bytes): bytes', identity)
+
+  functionOverload('double(double): double', identity)
+  functionOverload('double(int): double', (v) => Number(v))
+  functionOverload('double(uint): double', (v) => Number(v))
+  functionOverload('double(string): double', (v) => {
+    if (!v || v !== v.trim())
+      throw evaluationError(
+        'double_conversion_error',
+        'double() type error: cannot convert to double'
+      )
+
+    const s = v.toLowerCase()
+    switch (s) {
+      case 'inf':
+      case '+inf':
+      case 'infinity':
+      case '+infinity':
+        return Number.POSITIVE_INFINITY
+      case '-inf':
+      case '-infinity':
+        return Number.NEGATIVE_INFINITY
+      case 'nan':
+        return Number.NaN
+      default: {
+        const parsed = Number(v)
+        if (!Number.isNaN(parsed)) return parsed
+        throw evaluationError(
+          'double_conversion_error',
+          'double() type error: cannot convert to double'
+        )
+      }
+    }
+  })
+
+  functionOverload('int(int): int', identity)
+  functionOverload('int(double): int', (v) => {
+    if (Number.isFinite(v)) return BigInt(Math.trunc(v))
+    throw evaluationError('numeric_overflow', 'int() type error: integer overflow')
+  })
+
+  functionOverload('int(string): int', (v) => {
+    if (v !== v.trim() || v.length > 20 || v.includes('0x')) {
+      throw evaluationError('int_conversion_error', 'int() type error: cannot convert to int')
+    }
+
+    try {
+      const num = BigInt(v)
+      if (num <= MAX_INT && num >= MIN_INT) return num
+    } catch (_e) {}
+
+    throw evaluationError('int_conversion_error', 'int() type error: cannot convert to int')
+  })
+
+  functionOverload('uint(uint): uint', identity)
+  functionOverload('uint(int): uint', (v) => {
+    try {
+      return new UnsignedInt(v)
+    } catch (e) {
+      throw evaluationError('uint_conversion_error', 'uint() type error: cannot convert to uint')
+    }
+  })
+  functionOverload('uint(double): uint', (v) => {
+    try {
+      return new UnsignedInt(Math.trunc(v))
+    } catch (e) {
+      throw evaluationError('numeric_overflow', 'uint() type error: unsigned integer overflow')
+    }
+  })
+
+  functionOverload('uint(string): uint', (v) => {
+    if (v !== v.trim() || v.length > 20 || v.includes('0x')) {
+      throw evaluationError('uint_conversion_error', 'uint() type error: cannot convert to uint')
+    }
+
+    try {
+      return new UnsignedInt(v)
+    } catch (e) {
+      throw evaluationError('uint_conversion_error', 'uint() type error: cannot convert to uint')
+    }
+  })
+
+  functionOverload('string(string): string', identity)
+  functionOverload('string(bool): string', (v) => `${v}`)
+  functionOverload('string(int): string', (v) => `${v}`)
+  functionOverload('string(uint): string', (v) => `${v}`)
+  functionOverload('string(bytes): string', (v) => ByteOpts.toUtf8(v))
+  functionOverload('string(double): string', (v) => {
+    if (v === Infinity) return '+Inf'
+    if (v === -Infinity) return '-Inf'
+    return `${v}`
+  })
+
+  functionOverload('string.startsWith(string): bool', (a, b) => a.startsWith(b))
+  functionOverload('string.endsWith(string): bool', (a, b) => a.endsWith(b))
+  functionOverload('string.contains(string): bool', (a, b) => a.includes(b))
+  functionOverload('string.lowerAscii(): string', (a) => a.toLowerCase())
+  functionOverload('string.upperAscii(): string', (a) => a.toUpperCase())
+  functionOverload('string.trim(): string', (a) => a.trim())
+
+  functionOverload('string.indexOf(string): int', (string, search) =>
+    BigInt(string.indexOf(search))
+  )
+  functionOverload('string.indexOf(string, int): int', (string, search, fromIndex) => {
+    if (search === '') return fromIndex
+
+    fromIndex = Number(fromIndex)
+    if (fromIndex < 0 || fromIndex >= string.length) {
+      throw evaluationError(
+        'index_out_of_range',
+        'string.indexOf(search, fromIndex): fromIndex out of range'
+      )
+    }
+
+    return BigInt(string.indexOf(search, fromIndex))
+  })
+
+  functionOverload('string.lastIndexOf(string): int', (string, search) =>
+    BigInt(string.lastIndexOf(search))
+  )
+
+  functionOverload('string.lastIndexOf(string, int): int', (string, search, fromIndex) => {
+    if (search === '') return fromIndex
+
+    fromIndex = Number(fromIndex)
+    if (fromIndex < 0 || fromIndex >= string.length) {
+      throw evaluationError(
+        'index_out_of_range',
+        'string.lastIndexOf(search, fromIndex): fromIndex out of range'
+      )
+    }
+
+    return BigInt(string.lastIndexOf(search, fromIndex))
+  })
+
+  functionOverload('string.substring(int): string', (string, start) => {
+    start = Number(start)
+    if (start < 0 || start > string.length) {
+      throw evaluationError(
+        'index_out_of_range',
+        'string.substring(start, end): start index out of range'
+      )
+    }
+
+    return string.substring(start)
+  })
+
+  functionOverload('string.substring(int, int): string', (string, start, end) => {
+    start = Number(start)
+    if (start < 0 || start > string.length) {
+      throw evaluationError(
+        'index_out_of_range',
+        'string.substring(start, end): start index out of range'
+      )
+    }
+
+    end = Number(end)
+    if (end < start || end > string.length) {
+      throw evaluationError(
+        'index_out_of_range',
+        'string.substring(start, end): end index out of range'
+      )
+    }
+
+    return string.substring(start, end)
+  })
+
+  functionOverload('string.matches(string): bool', (a, b) => {
+    try {
+      return new RegExp(b).test(a)
+    } catch (_err) {
+      throw evaluationError('invalid_regular_expression', `Invalid regular expression: ${b}`)
+    }
+  })
+
+  functionOverload('string.split(string): list<string>', (s, sep) => s.split(sep))
+  functionOverload('string.split(string, int): list<string>', (s, sep, l) => {
+    l = Number(l)
+    if (l === 0) return []
+    const parts = s.split(sep)
+    if (l < 0 || parts.length <= l) return parts
+    const limited = parts.slice(0, l - 1)
+    limited.push(parts.slice(l - 1).join(sep))
+    return limited
+  })
+
+  functionOverload('list<string>.join(): string', (v) => {
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== 'string') {
+        throw evaluationError(
+          'invalid_list_element_type',
+          'string.join(): list must contain only strings'
+        )
+      }
+    }
+    return v.join('')
+  })
+
+  functionOverload('list<string>.join(string): string', (v, sep) => {
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== 'string') {
+        throw evaluationError(
+          'invalid_list_element_type',
+          'string.join(separator): list must contain only strings'
+        )
+      }
+    }
+    return v.join(sep)
+  })
+
+  const textEncoder = new TextEncoder('utf8')
+  const textDecoder = new TextDecoder('utf8')
+  const ByteOpts =
+    typeof Buffer !== 'undefined'
+      ? {
+          byteLength: (v) => Buffer.byteLength(v),
+          fromString: (str) => Buffer.from(str, 'utf8'),
+          toHex: (b) => Buffer.prototype.hexSlice.call(b, 0, b.length),
+          toBase64: (b) => Buffer.prototype.base64Slice.call(b, 0, b.length),
+          toUtf8: (b) => Buffer.prototype.utf8Slice.call(b, 0, b.length),
+          jsonParse: (b) => JSON.parse(b)
+        }
+      : {
+          textEncoder: new TextEncoder('utf8'),
+          byteLength: (v) => textEncoder.encode(v).length,
+          fromString: (str) => textEncoder.encode(str),
+          toHex: Uint8Array.prototype.toHex
+            ? (b) => b.toHex()
+            : (b) => arrayFrom(b, (i) => i.toString(16).padStart(2, '0')).join(''),
+          toBase64: Uint8Array.prototype.toBase64
+            ? (b) => b.toBase64()
+            : (b) => btoa(arrayFrom(b, (i) => String.fromCodePoint(i)).join('')),
+          toUtf8: (b) => textDecoder.decode(b),
+          jsonParse: (b) => JSON.parse(textEncoder.decode(b))
+        }
+
+  functionOverload('bytes.json(): map', ByteOpts.jsonParse)
+  functionOverload('bytes.hex(): string', ByteOpts.toHex)
+  functionOverload('bytes.string(): string', ByteOpts.toUtf8)
+  functionOverload('bytes.base64(): string', ByteOpts.toBase64)
+  functionOverload('bytes.at(int): int', (b, index) => {
+    if (index < 0 || index >= b.length) {
+      throw evaluationError('index_out_of_range', 'Bytes index out of range')
+    }
+    return BigInt(b[index])
+  })
+
+  const TS = 'google.protobuf.Timestamp'
+  const GPD = 'google.protobuf.Duration'
+  const TimestampType = registry.registerType(TS, Date).typeType
+  const DurationType = registry.registerType(GPD, Duration).typeType
+  registry.registerConstant('google', 'map<string, map<string, type>>', {
+    protobuf: {Duration: DurationType, Timestamp: TimestampType}
+  })
+
+  function tzDate(d, timeZone) {
+    return new Date(d.toLocaleString('en-US', {timeZone}))
+  }
+
+  function getDayOfYear(d, tz) {
+    const workingDate = tz
+      ? tzDate(d, tz)
+      : new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
+
+    const start = new Date(workingDate.getFullYear(), 0, 0)
+    return BigInt(Math.floor((workingDate - start) / 86_400_000) - 1)
+  }
+
+  functionOverload(`timestamp(string): ${TS}`, (v) => {
+    if (v.length < 20 || v.length > 30) {
+      throw evaluationError('invalid_timestamp', 'timestamp() requires a string in ISO 8601 format')
+    }
+
+    const d = new Date(v)
+    if (d <= 253402300799999 && d >= -62135596800000) return d
+    throw evaluationError('invalid_timestamp', 'timestamp() requires a string in ISO 8601 format')
+  })
+
+  functionOverload(`timestamp(int): ${TS}`, (i) => {
+    i = Number(i) * 1000
+    if (i <= 253402300799999 && i >= -62135596800000) return new Date(i)
+    throw evaluationError(
+      'invalid_timestamp',
+      'timestamp() requires a valid integer unix timestamp'
+    )
+  })
+
+  functionOverload(`${TS}.getDate(): int`, (d) => BigInt(d.getUTCDate()))
+  functionOverload(`${TS}.getDate(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDate()))
+  functionOverload(`${TS}.getDayOfMonth(): int`, (d) => BigInt(d.getUTCDate() - 1))
+  functionOverload(`${TS}.getDayOfMonth(string): int`, (d, tz) =>
+    BigInt(tzDate(d, tz).getDate() - 1)
+  )
+  functionOverload(`${TS}.getDayOfWeek(): int`, (d) => BigInt(d.getUTCDay()))
+  functionOverload(`${TS}.getDayOfWeek(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDay()))
+  functionOverload(`${TS}.getDayOfYear(): int`, getDayOfYear)
+  functionOverload(`${TS}.getDayOfYear(string): int`, getDayOfYear)
+  functionOverload(`${TS}.getFullYear(): int`, (d) => BigInt(d.getUTCFullYear()))
+  functionOverload(`${TS}.getFullYear(string): int`, (d, tz) => BigInt(tzDate(d, tz).getFullYear()))
+  functionOverload(`${TS}.getHours(): int`, (d) => BigInt(d.getUTCHours()))
+  functionOverload(`${TS}.getHours(string): int`, (d, tz) => BigInt(tzDate(d, tz).getHours()))
+  functionOverload(`${TS}.getMilliseconds(): int`, (d) => BigInt(d.getUTCMilliseconds()))
+  functionOverload(`${TS}.getMilliseconds(string): int`, (d) => BigInt(d.getUTCMilliseconds()))
+  functionOverload(`${TS}.getMinutes(): int`, (d) => BigInt(d.getUTCMinutes()))
+  functionOverload(`${TS}.getMinutes(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMinutes()))
+  functionOverload(`${TS}.getMonth(): int`, (d) => BigInt(d.getUTCMonth()))
+  functionOverload(`${TS}.getMonth(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMonth()))
+  functionOverload(`${TS}.getSeconds(): int`, (d) => BigInt(d.getUTCSeconds()))
+  functionOverload(`${TS}.getSeconds(string): int`, (d, tz) => BigInt(tzDate(d, tz).getSeconds()))
+
+  const parseDurationPattern = /(\d*\.?\d*)(ns|us|µs|ms|s|m|h)/
+
+  // parseDuration parses a golang-style duration string.
+  // A duration string is a possibly signed sequence of decimal numbers,
+  // each with optional fraction and a unit suffix,
+  // such as "300ms", "-1.5h" or "2h45m". Valid time units are "ns", "us" (or "µs"), "ms", "s", "m", "h".
+  // https://pkg.go.dev/time#ParseDuration
+  function parseDuration(/** @type {string} */ string) {
+    if (!string) throw evaluationError('invalid_duration', `Invalid duration string: ''`)
+
+    const isNegative = string[0] === '-'
+    if (string[0] === '-' || string[0] === '+') string = string.slice(1)
+
+    let nanoseconds = BigInt(0)
+    while (true) {
+      const match = parseDurationPattern.exec(string)
+      if (!match) throw evaluationError('invalid_duration', `Invalid duration string: ${string}`)
+
+      if (match.index !== 0)
+        throw evaluationError('invalid_duration', `Invalid duration string: ${string}`)
+      string = string.slice(match[0].length)
+
+      const unitNanos = UNIT_NANOSECONDS[match[2]]
+      const [intPart = '0', fracPart = ''] = match[1].split('.')
+      const intVal = BigInt(intPart) * unitNanos
+      const fracNanos = fracPart
+        ? (BigInt(fracPart.slice(0, 13).padEnd(13, '0')) * unitNanos) / 10_000_000_000_000n
+        : 0n
+
+      nanoseconds += intVal + fracNanos
+      if (string === '') break
+    }
+
+    const seconds = nanoseconds >= billionBigInt ? nanoseconds / billionBigInt : 0n
+    const nanos = Number(nanoseconds % billionBigInt)
+
+    if (isNegative) return new Duration(-seconds, -nanos)
+    return new Duration(seconds, nanos)
+  }
+
+  functionOverload(`duration(string): google.protobuf.Duration`, (s) => parseDuration(s))
+  functionOverload(`google.protobuf.Duration.getHours(): int`, (d) => d.getHours())
+  functionOverload(`google.protobuf.Duration.getMinutes(): int`, (d) => d.getMinutes())
+  functionOverload(`google.protobuf.Duration.getSeconds(): int`, (d) => d.getSeconds())
+  functionOverload(`google.protobuf.Duration.getMilliseconds(): int`, (d) => d.getMilliseconds())
+  register(registry)
+}
+
+function stringSize(str) {
+  let count = 0
+  for (const c of str) count++ // eslint-disable-line no-unused-vars
+  return count
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/registry.js
+
+
+
+
+
+class registry_Type {
+  #name
+  constructor(name) {
+    this.#name = name
+    objFreeze(this)
+  }
+
+  get name() {
+    return this.#name
+  }
+
+  get [Symbol.toStringTag]() {
+    return `Type<${this.#name}>`
+  }
+
+  toString() {
+    return `Type<${this.#name}>`
+  }
+}
+
+const TYPES = {
+  string: new registry_Type('string'),
+  bool: new registry_Type('bool'),
+  int: new registry_Type('int'),
+  uint: new registry_Type('uint'),
+  double: new registry_Type('double'),
+  map: new registry_Type('map'),
+  list: new registry_Type('list'),
+  bytes: new registry_Type('bytes'),
+  null_type: new registry_Type('null'),
+  type: new registry_Type('type')
+}
+
+// not exposed to cel expression
+const optionalType = new registry_Type('optional')
+
+// prettier-ignore
+const valueTypeMatchers = {
+  dyn (v, ev) {
+    // prettier-ignore
+    switch (typeof v) {
+      case 'string': case 'bigint': case 'number': case 'boolean': return true
+      case 'object':
+        switch (v ? v.constructor : v) {
+          case null: case undefined: case Object: case Map: case Array: case Set: return true
+          default:
+            if (ev.objectTypesByConstructor.get(v.constructor)) return true
+        }
+    }
+    return !!ev.debugType(v)
+  },
+  string (v) { return typeof v === 'string' },
+  int (v) { return typeof v === 'bigint' },
+  double (v) { return typeof v === 'number' },
+  bool (v) { return typeof v === 'boolean' },
+  null (v) { return v === null },
+  bytes (v) { return v instanceof Uint8Array },
+  uint (v) { return v instanceof UnsignedInt },
+  type (v) { return v instanceof registry_Type },
+  list (v) {
+    switch (v?.constructor) {
+      case Array: case Set: return true
+      default: return false
+    }
+  },
+  map (v) {
+    switch (typeof v === 'object' && v ? v.constructor : null) {
+      case undefined: case Object: case Map: return true
+      default: return false
+    }
+  },
+  optional (v) { return v instanceof Optional },
+  message (v, ev) { return this === ev.debugType(v) }
+}
+
+valueTypeMatchers.param = valueTypeMatchers.dyn
+
+class TypeDeclaration {
+  #matchesCache = new WeakMap()
+  constructor({kind, type, name, keyType, valueType}) {
+    this.kind = kind
+    this.type = type
+    this.name = name
+    this.keyType = keyType
+    this.valueType = valueType
+
+    this.unwrappedType = kind === 'dyn' && valueType ? valueType.unwrappedType : this
+    this.wrappedType = kind === 'dyn' ? this : _createDynType(this.unwrappedType)
+
+    this.hasDynType =
+      this.kind === 'dyn' || this.valueType?.hasDynType || this.keyType?.hasDynType || false
+
+    this.hasPlaceholderType =
+      this.kind === 'param' ||
+      this.keyType?.hasPlaceholderType ||
+      this.valueType?.hasPlaceholderType ||
+      false
+
+    if (kind === 'list') this.fieldLazy = this.#getListField
+    else if (kind === 'map') this.fieldLazy = this.#getMapField
+    else if (kind === 'message') this.fieldLazy = this.#getMessageField
+    else if (kind === 'optional') this.fieldLazy = this.#getOptionalField
+
+    this.matchesValueType = valueTypeMatchers[name] || valueTypeMatchers[kind]
+    objFreeze(this)
+  }
+
+  isDynOrBool() {
+    return this.type === 'bool' || this.kind === 'dyn'
+  }
+
+  isEmpty() {
+    return this.valueType && this.valueType.kind === 'param'
+  }
+
+  unify(r, t2) {
+    const t1 = this
+    if (t1 === t2 || t1.kind === 'dyn' || t2.kind === 'param') return t1
+    if (t2.kind === 'dyn' || t1.kind === 'param') return t2
+    if (t1.kind !== t2.kind) return null
+    if (!(t1.hasPlaceholderType || t2.hasPlaceholderType || t1.hasDynType || t2.hasDynType))
+      return null
+
+    const valueType = t1.valueType.unify(r, t2.valueType)
+    if (!valueType) return null
+    switch (t1.kind) {
+      case 'optional':
+        return r.getOptionalType(valueType)
+      case 'list':
+        return r.getListType(valueType)
+      case 'map':
+        const keyType = t1.keyType.unify(r, t2.keyType)
+        return keyType ? r.getMapType(keyType, valueType) : null
+    }
+  }
+
+  templated(r, bind) {
+    if (!this.hasPlaceholderType) return this
+
+    switch (this.kind) {
+      case 'dyn':
+        return this.valueType.templated(r, bind)
+      case 'param':
+        return bind?.get(this.name) || this
+      case 'map':
+        return r.getMapType(this.keyType.templated(r, bind), this.valueType.templated(r, bind))
+      case 'list':
+        return r.getListType(this.valueType.templated(r, bind))
+      case 'optional':
+        return r.getOptionalType(this.valueType.templated(r, bind))
+      default:
+        return this
+    }
+  }
+
+  toString() {
+    return this.name
+  }
+
+  #getOptionalField(obj, key, ast, ev) {
+    obj = obj instanceof Optional ? obj.orValue() : obj
+    if (obj === undefined) return OPTIONAL_NONE
+
+    const type = ev.debugType(obj)
+    try {
+      return Optional.of(type.fieldLazy(obj, key, ast, ev))
+    } catch (e) {
+      if (e instanceof EvaluationError) return OPTIONAL_NONE
+      throw e
+    }
+  }
+
+  #getMessageField(obj, key, ast, ev) {
+    const message = obj ? ev.objectTypesByConstructor.get(obj.constructor) : undefined
+    if (!message) return
+
+    const type = message.fields ? message.fields[key] : dynType
+    if (!type) return undefined
+
+    const value = obj instanceof Map ? obj.get(key) : obj[key]
+    if (value === undefined) return
+    if (type.matchesValueType(value, ev)) return value
+    throw evaluationError(
+      'field_type_mismatch',
+      `Field '${key}' is not of type '${type}', got '${ev.debugType(value)}'`,
+      ast
+    )
+  }
+
+  #getMapField(obj, key, ast, ev) {
+    // eslint-disable-next-line no-nested-ternary
+    const value = obj instanceof Map ? obj.get(key) : obj && hasOwn(obj, key) ? obj[key] : undefined
+    if (value === undefined) return
+    if (this.valueType.matchesValueType(value, ev)) return value
+
+    throw evaluationError(
+      'field_type_mismatch',
+      `Field '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
+      ast
+    )
+  }
+
+  #getListElementAtIndex(list, pos) {
+    switch (list?.constructor) {
+      case Array:
+        return list[pos]
+      case Set: {
+        let i = 0
+        for (const item of list) {
+          if (i++ !== pos) continue
+          return item
+        }
+      }
+    }
+  }
+
+  #getListField(obj, key, ast, ev) {
+    if (typeof key === 'bigint') key = Number(key)
+    else if (typeof key !== 'number') return
+
+    const value = this.#getListElementAtIndex(obj, key)
+    if (value === undefined) {
+      if (!obj) return
+      throw evaluationError(
+        'index_out_of_bounds',
+        `No such key: index out of bounds, index ${key} ${
+          key < 0 ? '< 0' : `>= size ${obj.length || obj.size}`
+        }`,
+        ast
+      )
+    }
+
+    if (this.valueType.matchesValueType(value, ev)) return value
+
+    throw evaluationError(
+      'list_item_type_mismatch',
+      `List item with index '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
+      ast
+    )
+  }
+
+  fieldLazy() {}
+
+  field(obj, key, ast, ev) {
+    const v = this.fieldLazy(obj, key, ast, ev)
+    if (v !== undefined) return v
+    throw evaluationError('no_such_key', `No such key: ${key}`, ast)
+  }
+
+  matchesBoth(other) {
+    return this.matches(other) && other.matches(this)
+  }
+
+  matches(o) {
+    const s = this.unwrappedType
+    o = o.unwrappedType
+    if (s === o || s.kind === 'dyn' || o.kind === 'dyn' || o.kind === 'param') return true
+    return this.#matchesCache.get(o) ?? this.#matchesCache.set(o, this.#matches(s, o)).get(o)
+  }
+
+  #matches(s, o) {
+    switch (s.kind) {
+      case 'dyn':
+      case 'param':
+        return true
+      case 'list':
+        return o.kind === 'list' && s.valueType.matches(o.valueType)
+      case 'map':
+        return o.kind === 'map' && s.keyType.matches(o.keyType) && s.valueType.matches(o.valueType)
+      case 'optional':
+        return o.kind === 'optional' && s.valueType.matches(o.valueType)
+      default:
+        return s.name === o.name
+    }
+  }
+}
+
+const macroEvaluateErr = `have a .callAst property or .evaluate(checker, macro, ctx) method.`
+const macroTypeCheckErr = `have a .callAst property or .typeCheck(checker, macro, ctx) method.`
+function wrapMacroExpander(name, handler) {
+  const p = `Macro '${name}' must`
+  return function macroExpander(opts) {
+    const macro = handler(opts)
+    if (!macro || typeof macro !== 'object') throw new Error(`${p} return an object.`)
+    if (macro.callAst) return macro
+    if (!macro.evaluate) throw new Error(`${p} ${macroEvaluateErr}`)
+    if (!macro.typeCheck) throw new Error(`${p} ${macroTypeCheckErr}`)
+    return macro
+  }
+}
+
+class VariableDeclaration {
+  constructor(name, type, description, value) {
+    this.name = name
+    this.type = type
+    this.description = description ?? null
+    this.constant = value !== undefined
+    this.value = value
+    objFreeze(this)
+  }
+}
+
+class FunctionDeclaration {
+  constructor({name, receiverType, returnType, handler, description, params, async}) {
+    if (typeof name !== 'string') throw new Error('name must be a string')
+    if (typeof handler !== 'function') throw new Error('handler must be a function')
+
+    this.name = name
+    this.async = isAsync(handler, async)
+    this.receiverType = receiverType ?? null
+    this.returnType = returnType
+    this.description = description ?? null
+    this.params = params
+    this.argTypes = params.map((p) => p.type)
+    this.macro = this.argTypes.includes(astType)
+
+    const receiverString = receiverType ? `${receiverType}.` : ''
+    this.signature = `${receiverString}${name}(${this.argTypes.join(', ')}): ${returnType}`
+    this.handler = this.macro ? wrapMacroExpander(this.signature, handler) : handler
+    this.partitionKey = `${receiverType ? 'rcall' : 'call'}:${name}:${params.length}`
+
+    this.hasPlaceholderType =
+      this.returnType.hasPlaceholderType ||
+      this.receiverType?.hasPlaceholderType ||
+      this.argTypes.some((t) => t.hasPlaceholderType) ||
+      false
+
+    objFreeze(this)
+  }
+
+  matchesArgs(argTypes) {
+    return argTypes.length === this.argTypes.length &&
+      this.argTypes.every((t, i) => t.matches(argTypes[i]))
+      ? this
+      : null
+  }
+}
+
+class OperatorDeclaration {
+  constructor({op, leftType, rightType, handler, returnType, async}) {
+    this.operator = op
+    this.leftType = leftType
+    this.rightType = rightType || null
+    this.handler = handler
+    this.async = isAsync(handler, async)
+    this.returnType = returnType
+
+    if (rightType) this.signature = `${leftType} ${op} ${rightType}: ${returnType}`
+    else this.signature = `${op}${leftType}: ${returnType}`
+
+    this.hasPlaceholderType =
+      this.leftType.hasPlaceholderType || this.rightType?.hasPlaceholderType || false
+
+    objFreeze(this)
+  }
+
+  equals(other) {
+    return (
+      this.operator === other.operator &&
+      this.leftType === other.leftType &&
+      this.rightType === other.rightType
+    )
+  }
+}
+
+function _createListType(valueType) {
+  return new TypeDeclaration({
+    kind: 'list',
+    name: `list<${valueType}>`,
+    type: 'list',
+    valueType
+  })
+}
+
+function _createPrimitiveType(name) {
+  return new TypeDeclaration({kind: 'primitive', name, type: name})
+}
+
+function _createMessageType(name) {
+  return new TypeDeclaration({kind: 'message', name, type: name})
+}
+
+function _createDynType(valueType) {
+  const name = valueType ? `dyn<${valueType}>` : 'dyn'
+  return new TypeDeclaration({kind: 'dyn', name, type: name, valueType})
+}
+
+function _createOptionalType(valueType) {
+  const name = `optional<${valueType}>`
+  return new TypeDeclaration({kind: 'optional', name, type: 'optional', valueType})
+}
+
+function _createMapType(keyType, valueType) {
+  return new TypeDeclaration({
+    kind: 'map',
+    name: `map<${keyType}, ${valueType}>`,
+    type: 'map',
+    keyType: keyType,
+    valueType: valueType
+  })
+}
+
+function _createPlaceholderType(name) {
+  return new TypeDeclaration({kind: 'param', name, type: name})
+}
+
+// Global immutable cache for built-in primitive types (shared across all registries)
+const dynType = _createDynType()
+const astType = _createPrimitiveType('ast')
+const listType = _createListType(dynType)
+const mapType = _createMapType(dynType, dynType)
+const celTypes = {
+  string: _createPrimitiveType('string'),
+  bool: _createPrimitiveType('bool'),
+  int: _createPrimitiveType('int'),
+  uint: _createPrimitiveType('uint'),
+  double: _createPrimitiveType('double'),
+  bytes: _createPrimitiveType('bytes'),
+  dyn: dynType,
+  null: _createPrimitiveType('null'),
+  type: _createPrimitiveType('type'),
+  optional: _createOptionalType(dynType),
+  list: listType,
+  'list<dyn>': listType,
+  map: mapType,
+  'map<dyn, dyn>': mapType
+}
+
+for (const t of [celTypes.string, celTypes.double, celTypes.int]) {
+  const list = _createListType(t)
+  const map = _createMapType(celTypes.string, t)
+  celTypes[list.name] = list
+  celTypes[map.name] = map
+}
+
+Object.freeze(celTypes)
+
+class Candidates {
+  returnType = null
+  async = false
+  macro = false
+  #matchCache = null
+  #checkCache = null
+  /** @type {Array<FunctionDeclaration>|Array<OperatorDeclaration>} */
+  declarations = []
+  constructor(registry) {
+    this.registry = registry
+  }
+
+  [Symbol.iterator]() {
+    return this.declarations[Symbol.iterator]()
+  }
+
+  add(decl) {
+    this.returnType =
+      (this.returnType || decl.returnType).unify(this.registry, decl.returnType) || dynType
+
+    if (decl.macro) this.macro = decl
+    if (decl.async && !this.async) this.async = true
+    this.declarations.push(decl)
+    this.#matchCache?.clear()
+    this.#checkCache?.clear()
+  }
+
+  findFunction(argTypes, receiverType = null) {
+    for (let i = 0; i < this.declarations.length; i++) {
+      const match = this.#matchesFunction(this.declarations[i], argTypes, receiverType)
+      if (match) return match
+    }
+    return null
+  }
+
+  findUnaryOverload(left) {
+    const cached = (this.#matchCache ??= new Map()).get(left)
+    if (cached !== undefined) return cached
+
+    let value = false
+    for (const decl of this.declarations) {
+      if (decl.leftType !== left) continue
+      value = decl
+      break
+    }
+
+    this.#matchCache.set(left, value)
+    return value
+  }
+
+  findBinaryOverload(left, right) {
+    if (left.kind === 'dyn' && left.valueType) right = right.wrappedType
+    else if (right.kind === 'dyn' && right.valueType) left = left.wrappedType
+    return (
+      (this.#matchCache ??= new Map()).get(left)?.get(right) ??
+      this.#cacheBinary(this.#matchCache, left, right, this.#findBinaryUncached(left, right))
+    )
+  }
+
+  checkBinaryOverload(left, right) {
+    return (
+      (this.#checkCache ??= new Map()).get(left)?.get(right) ??
+      this.#cacheBinary(this.#checkCache, left, right, this.#checkBinaryUncached(left, right))
+    )
+  }
+
+  #cacheBinary(c, l, r, v) {
+    return ((c.get(l) || c.set(l, new Map()).get(l)).set(r, v), v)
+  }
+
+  #findBinaryUncached(left, right) {
+    const ops = this.#findBinaryOverloads(left, right)
+    if (ops.length === 0) return false
+    if (ops.length === 1) return ops[0]
+    throw new Error(`Operator overload '${ops[0].signature}' overlaps with '${ops[1].signature}'.`)
+  }
+
+  #checkBinaryUncached(left, right) {
+    const ops = this.#findBinaryOverloads(left, right)
+    if (ops.length === 0) return false
+    let rt = ops[0].returnType
+    for (let i = 1; i < ops.length; i++) rt = rt.unify(this.registry, ops[i].returnType) || dynType
+    return rt
+  }
+
+  #findBinaryOverloads(leftType, rightType) {
+    const nonexactMatches = []
+    for (const decl of this.declarations) {
+      if (decl.leftType === leftType && decl.rightType === rightType) return [decl]
+      const secondary = this.#matchBinaryOverload(decl, leftType, rightType)
+      if (secondary) nonexactMatches.push(secondary)
+    }
+
+    if (nonexactMatches.length === 0) {
+      const op = this.declarations[0]?.operator
+      if ((op === '==' || op === '!=') && leftType.kind === 'dyn') {
+        return fallbackDynEqualityMatchers[op]
+      }
+    }
+
+    return nonexactMatches
+  }
+
+  #matchBinaryOverload(decl, actualLeft, actualRight) {
+    const bindings = decl.hasPlaceholderType ? new Map() : null
+    const leftType = this.#matchTypeWithPlaceholders(decl.leftType, actualLeft, bindings)
+    if (!leftType) return
+    const rightType = this.#matchTypeWithPlaceholders(decl.rightType, actualRight, bindings)
+    if (!rightType) return
+
+    if (
+      (decl.operator === '==' || decl.operator === '!=') &&
+      decl.leftType.kind === 'dyn' &&
+      decl.leftType.valueType &&
+      actualLeft.kind !== 'dyn' &&
+      actualRight.kind !== 'dyn'
+    )
+      return false
+
+    return decl.hasPlaceholderType
+      ? {
+          async: decl.async,
+          signature: decl.signature,
+          handler: decl.handler,
+          leftType,
+          rightType,
+          returnType: decl.returnType.templated(this.registry, bindings)
+        }
+      : decl
+  }
+
+  #matchesFunction(fn, argTypes, receiverType) {
+    if (fn.hasPlaceholderType) return this.#matchWithPlaceholders(fn, argTypes, receiverType)
+    if (receiverType && fn.receiverType && !receiverType.matches(fn.receiverType)) return
+    return fn.matchesArgs(argTypes)
+  }
+
+  #matchWithPlaceholders(fn, argTypes, receiverType) {
+    const bindings = new Map()
+    if (receiverType && fn.receiverType) {
+      if (!this.#matchTypeWithPlaceholders(fn.receiverType, receiverType, bindings)) {
+        return null
+      }
+    }
+
+    for (let i = 0; i < argTypes.length; i++) {
+      if (!this.#matchTypeWithPlaceholders(fn.argTypes[i], argTypes[i], bindings)) {
+        return null
+      }
+    }
+
+    return {
+      async: fn.async,
+      handler: fn.handler,
+      signature: fn.signature,
+      returnType: fn.returnType.templated(this.registry, bindings)
+    }
+  }
+
+  #matchTypeWithPlaceholders(declared, actual, bindings) {
+    if (!declared.hasPlaceholderType) return actual.matches(declared) ? actual : null
+
+    const treatAsDyn = actual.kind === 'dyn'
+    if (!this.#collectPlaceholderBindings(declared, actual, bindings, treatAsDyn)) return null
+    if (treatAsDyn) return actual
+    return actual.matches(declared.templated(this.registry, bindings)) ? actual : null
+  }
+
+  #collectPlaceholderBindings(dec, act, bind, fromDyn = false) {
+    if (!dec.hasPlaceholderType) return true
+    if (!act) return false
+
+    const asDyn = fromDyn || act.kind === 'dyn'
+    act = act.unwrappedType
+
+    switch (dec.kind) {
+      case 'param': {
+        const type = asDyn ? dynType : act
+        const existing = bind.get(dec.name)
+        if (!existing) return bind.set(dec.name, type) && true
+        return existing.kind === 'dyn' || type.kind === 'dyn' ? true : existing.matchesBoth(type)
+      }
+      case 'list': {
+        if (act.name === 'dyn') act = dec
+        if (act.kind !== 'list') return false
+        return this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn)
+      }
+      case 'map': {
+        if (act.name === 'dyn') act = dec
+        if (act.kind !== 'map') return false
+        return (
+          this.#collectPlaceholderBindings(dec.keyType, act.keyType, bind, asDyn) &&
+          this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn)
+        )
+      }
+      case 'optional': {
+        if (act.name === 'dyn') act = dec
+        if (act.kind !== 'optional') return false
+        return this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn)
+      }
+    }
+    return true
+  }
+}
+
+// Helper function for splitting map type parameters
+function splitByComma(str) {
+  const parts = []
+  let current = ''
+  let depth = 0
+
+  for (const char of str) {
+    if (char === '<') depth++
+    else if (char === '>') depth--
+    else if (char === ',' && depth === 0) {
+      parts.push(current.trim())
+      current = ''
+      continue
+    }
+    current += char
+  }
+
+  if (current) parts.push(current.trim())
+  return parts
+}
+
+const objTypesDecls = [
+  [UnsignedInt, 'uint', TYPES.uint, celTypes.uint],
+  [registry_Type, 'type', TYPES.type, celTypes.type],
+  [Optional, 'optional', optionalType, celTypes.optional],
+  [Uint8Array, 'bytes', TYPES.bytes, celTypes.bytes],
+  ...(typeof Buffer !== 'undefined' ? [[Buffer, 'bytes', TYPES.bytes, celTypes.bytes]] : [])
+].map(([ctor, name, typeType, type]) => Object.freeze({name, typeType, type, ctor}))
+
+const objTypes = objTypesDecls.map((t) => [t.name, t])
+const objTypesCtor = objTypesDecls.map((t) => [t.ctor, t])
+
+const invalidVar = (postfix) => new Error(`Invalid variable declaration: ${postfix}`)
+const invalidType = (postfix) => new Error(`Invalid type declaration: ${postfix}`)
+
+const fallbackDynEqualityMatchers = {
+  '==': [{handler: (a, b) => a === b, returnType: celTypes.bool}],
+  '!=': [{handler: (a, b) => a !== b, returnType: celTypes.bool}]
+}
+
+class Registry {
+  #parent = null
+  #typeDeclarations
+
+  #ownsVariables = true
+  #operators = null
+  #functions = null
+  #operatorsByOp = null
+  #functionsByKey = null
+  #listTypes = null
+  #mapTypes = null
+  #optionalTypes = null
+  #others = null
+
+  #locked = false
+
+  constructor(opts = {}) {
+    this.enableOptionalTypes = opts.enableOptionalTypes ?? false
+    this.unlistedVariablesAreDyn = opts.unlistedVariablesAreDyn ?? false
+
+    const parent = opts.parent instanceof Registry ? opts.parent : null
+    if (parent) {
+      this.#parent = parent
+
+      let opParent = parent
+      while (opParent && !opParent.#operators) opParent = opParent.#parent
+
+      let fnParent = parent
+      while (fnParent && !fnParent.#functions) fnParent = fnParent.#parent
+
+      this.#operatorsByOp = parent.#operatorsByOp
+      this.#functionsByKey = parent.#functionsByKey
+      this.#others = {operators: opParent.#operators, functions: fnParent.#functions}
+
+      this.objectTypes = new Map(parent.objectTypes)
+      this.objectTypesByConstructor = new Map(parent.objectTypesByConstructor)
+      this.variables = parent.variables
+      this.#ownsVariables = false
+      this.#typeDeclarations = parent.#typeDeclarations
+      this.#listTypes = parent.#listTypes
+      this.#mapTypes = parent.#mapTypes
+      this.#optionalTypes = parent.#optionalTypes
+
+      if (
+        this.enableOptionalTypes !== parent.enableOptionalTypes ||
+        this.unlistedVariablesAreDyn !== parent.unlistedVariablesAreDyn
+      ) {
+        toggleOptionalTypes(this, this.enableOptionalTypes)
+      }
+    } else {
+      this.#operators = []
+      this.#functions = []
+      this.objectTypes = new Map(objTypes)
+      this.objectTypesByConstructor = new Map(objTypesCtor)
+      this.#typeDeclarations = new Map(objEntries(celTypes))
+      this.#listTypes = new Map()
+      this.#mapTypes = new Map()
+      this.#optionalTypes = new Map()
+      this.variables = new Map()
+      this.variables.dyn = this.unlistedVariablesAreDyn
+      for (const n in TYPES) this.registerConstant(n, 'type', TYPES[n])
+    }
+  }
+
+  #ensureOwnVariables() {
+    if (this.#ownsVariables) return
+    this.variables = new Map(this.variables)
+    this.variables.dyn = this.unlistedVariablesAreDyn
+    this.#ownsVariables = true
+  }
+
+  // Used by toggleOptionalTypes in optional.js to clear a variable before re-registering it
+  deleteVariable(name) {
+    this.#ensureOwnVariables()
+    this.variables.delete(name)
+  }
+
+  #pushOperator(decl) {
+    if (!this.#operators) this.#operatorsByOp = null
+    this.operatorCandidates(decl.operator).add(decl)
+    this.#operators.push(decl)
+  }
+
+  #pushFunction(decl) {
+    if (!this.#functions) this.#functionsByKey = null
+    this.#functionCandidates(decl.partitionKey).add(decl)
+    this.#functions.push(decl)
+  }
+
+  #ensureCandiate(c, key) {
+    return c.get(key) || c.set(key, new Candidates(this)).get(key)
+  }
+
+  #getOperators() {
+    if (this.#operators) return this.#operators
+    return (this.#operators = [...this.#others.operators])
+  }
+
+  #getFunctions() {
+    if (this.#functions) return this.#functions
+    return (this.#functions = [...this.#others.functions])
+  }
+
+  operatorCandidates(op) {
+    if (this.#operatorsByOp) return this.#ensureCandiate(this.#operatorsByOp, op)
+    const c = (this.#operatorsByOp = new Map())
+    for (const decl of this.#getOperators()) this.#ensureCandiate(c, decl.operator).add(decl)
+    return this.#ensureCandiate(c, op)
+  }
+
+  functionCandidates(rec, name, argLen) {
+    return this.#functionCandidates(`${rec ? 'rcall' : 'call'}:${name}:${argLen}`)
+  }
+
+  #functionCandidates(key) {
+    if (this.#functionsByKey) return this.#ensureCandiate(this.#functionsByKey, key)
+    const c = (this.#functionsByKey = new Map())
+    for (const decl of this.#getFunctions()) this.#ensureCandiate(c, decl.partitionKey).add(decl)
+    return this.#ensureCandiate(c, key)
+  }
+
+  registerVariable(name, type, opts) {
+    if (this.#locked) throw new Error('Cannot modify frozen registry')
+    let description = opts?.description
+    let value
+    if (
+      typeof name === 'string' &&
+      typeof type === 'object' &&
+      !(type instanceof TypeDeclaration)
+    ) {
+      description = type.description
+      value = type.value
+      if (type.schema) type = this.registerType({name: `$${name}`, schema: type.schema}).type
+      else type = type.type
+    } else if (typeof name === 'object') {
+      if (name.schema) type = this.registerType({name: `$${name.name}`, schema: name.schema}).type
+      else type = name.type
+      description = name.description
+      value = name.value
+      name = name.name
+    }
+
+    if (typeof name !== 'string' || !name) throw invalidVar(`name must be a string`)
+    if (RESERVED.has(name)) throw invalidVar(`'${name}' is a reserved name`)
+    if (this.variables.get(name) !== undefined) throw invalidVar(`'${name}' is already registered`)
+
+    if (typeof type === 'string') type = this.getType(type)
+    else if (!(type instanceof TypeDeclaration)) throw invalidVar(`type is required`)
+
+    this.#ensureOwnVariables()
+    this.variables.set(name, new VariableDeclaration(name, type, description, value))
+    return this
+  }
+
+  #registerSchemaAsType(name, schema) {
+    const fields = Object.create(null)
+    for (const key of objKeys(schema)) {
+      const def = schema[key]
+      if (typeof def === 'object' && def) {
+        fields[key] = this.registerType({name: `${name}.${key}`, schema: def}).type.name
+      } else if (typeof def === 'string') {
+        fields[key] = def
+      } else {
+        throw new Error(`Invalid field definition for '${name}.${key}'`)
+      }
+    }
+    return fields
+  }
+
+  registerConstant(name, type, value) {
+    if (typeof name === 'object') this.registerVariable(name)
+    else this.registerVariable({name, type, value})
+    return this
+  }
+
+  getType(typename) {
+    return this.#parseTypeString(typename, true)
+  }
+
+  getListType(type) {
+    return (
+      this.#listTypes.get(type) ||
+      this.#listTypes.set(type, this.#parseTypeString(`list<${type}>`, true)).get(type)
+    )
+  }
+
+  getMapType(a, b) {
+    return (
+      this.#mapTypes.get(a)?.get(b) ||
+      (this.#mapTypes.get(a) || this.#mapTypes.set(a, new Map()).get(a))
+        .set(b, this.#parseTypeString(`map<${a}, ${b}>`, true))
+        .get(b)
+    )
+  }
+
+  getOptionalType(type) {
+    return (
+      this.#optionalTypes.get(type) ||
+      this.#optionalTypes.set(type, this.#parseTypeString(`optional<${type}>`, true)).get(type)
+    )
+  }
+
+  assertType(typename, type, signature) {
+    try {
+      return this.#parseTypeString(typename, true)
+    } catch (e) {
+      e.message = `Invalid ${type} '${e.unknownType || typename}' in '${signature}'`
+      throw e
+    }
+  }
+
+  getFunctionType(typename) {
+    if (typename === 'ast') return astType
+    const t = this.#parseTypeString(typename, true)
+    if (t.kind === 'dyn' && t.valueType) throw new Error(`type '${t.name}' is not supported`)
+    return t
+  }
+
+  registerType(name, _d) {
+    if (this.#locked) throw new Error('Cannot modify frozen registry')
+    if (typeof name === 'object') ((_d = name), (name = _d.fullName || _d.name || _d.ctor?.name))
+    if (typeof name === 'string' && name[0] === '.') name = name.slice(1)
+    if (typeof name !== 'string' || name.length < 2 || RESERVED.has(name)) {
+      throw invalidType(`name '${name}' is not valid`)
+    }
+
+    if (this.objectTypes.has(name)) throw invalidType(`type '${name}' already registered`)
+
+    const type = this.#parseTypeString(name, false)
+    if (type.kind !== 'message') throw invalidType(`type '${name}' is not valid`)
+
+    const decl = {
+      name,
+      typeType: new registry_Type(name),
+      type,
+      ctor: typeof _d === 'function' ? _d : _d?.ctor,
+      convert: typeof _d === 'function' ? undefined : _d?.convert,
+      fields:
+        typeof _d?.schema === 'object'
+          ? this.#normalizeFields(name, this.#registerSchemaAsType(name, _d.schema))
+          : this.#normalizeFields(name, typeof _d === 'function' ? undefined : _d?.fields)
+    }
+
+    if (typeof decl.ctor !== 'function') {
+      if (!decl.fields) throw invalidType(`type '${name}' requires a constructor or fields`)
+      Object.assign(decl, this.#createDefaultConvert(name, decl.fields))
+    }
+
+    this.objectTypes.set(name, Object.freeze(decl))
+    this.objectTypesByConstructor.set(decl.ctor, decl)
+    this.registerFunctionOverload(`type(${name}): type`, () => decl.typeType, {async: false})
+    return decl
+  }
+
+  /** @returns {TypeDeclaration} */
+  #parseTypeString(typeStr, requireKnownTypes = true) {
+    let match = this.#typeDeclarations.get(typeStr)
+    if (match) return match
+
+    if (typeof typeStr !== 'string' || !typeStr.length) {
+      throw new Error(`Invalid type: must be a string`)
+    }
+
+    match = typeStr.match(/^[A-Z]$/)
+    if (match) return this.#createDeclaration(_createPlaceholderType, typeStr, typeStr)
+
+    match = typeStr.match(/^(dyn|list|map|optional)<(.+)>$/)
+    if (!match) {
+      if (requireKnownTypes) {
+        const err = new Error(`Unknown type: ${typeStr}`)
+        err.unknownType = typeStr
+        throw err
+      }
+      return this.#createDeclaration(_createMessageType, typeStr, typeStr)
+    }
+
+    const kind = match[1]
+    const inner = match[2].trim()
+    switch (kind) {
+      case 'dyn': {
+        const type = this.#parseTypeString(inner, requireKnownTypes).wrappedType
+        this.#typeDeclarations.set(type.name, type)
+        return type
+      }
+      case 'list': {
+        const vType = this.#parseTypeString(inner, requireKnownTypes)
+        return this.#createDeclaration(_createListType, `list<${vType}>`, vType)
+      }
+      case 'map': {
+        const parts = splitByComma(inner)
+        if (parts.length !== 2) throw new Error(`Invalid map type: ${typeStr}`)
+        const kType = this.#parseTypeString(parts[0], requireKnownTypes)
+        const vType = this.#parseTypeString(parts[1], requireKnownTypes)
+        return this.#createDeclaration(_createMapType, `map<${kType}, ${vType}>`, kType, vType)
+      }
+      case 'optional': {
+        const vType = this.#parseTypeString(inner, requireKnownTypes)
+        return this.#createDeclaration(_createOptionalType, `optional<${vType}>`, vType)
+      }
+    }
+  }
+
+  #createDeclaration(creator, key, ...args) {
+    return (
+      this.#typeDeclarations.get(key) || this.#typeDeclarations.set(key, creator(...args)).get(key)
+    )
+  }
+
+  findMacro(name, hasReceiver, argLen) {
+    return this.functionCandidates(hasReceiver, name, argLen).macro
+  }
+
+  findUnaryOverload(op, left) {
+    return this.operatorCandidates(op).findUnaryOverload(left)
+  }
+
+  findBinaryOverload(op, left, right) {
+    return this.operatorCandidates(op).findBinaryOverload(left, right)
+  }
+
+  #toCelFieldType(field) {
+    if (typeof field === 'string') return {type: field}
+    if (field.id) return protobufjsFieldToCelType(field)
+    return field
+  }
+
+  #toCelFieldDeclaration(typename, fields, k, requireKnownTypes = false) {
+    try {
+      const field = this.#toCelFieldType(fields[k])
+      if (typeof field?.type !== 'string') throw new Error(`unsupported declaration`)
+      return this.#parseTypeString(field.type, requireKnownTypes)
+    } catch (e) {
+      e.message =
+        `Field '${k}' in type '${typename}' has unsupported declaration: ` +
+        `${JSON.stringify(fields[k])}`
+      throw e
+    }
+  }
+
+  #normalizeFields(typename, fields) {
+    if (!fields) return
+    const all = Object.create(null)
+    for (const k of objKeys(fields)) all[k] = this.#toCelFieldDeclaration(typename, fields, k)
+    return all
+  }
+
+  #createDefaultConvert(name, fields) {
+    const keys = objKeys(fields)
+
+    const conversions = Object.create(null)
+    for (const k of keys) {
+      const type = fields[k]
+      const decl = type.kind === 'message' && this.objectTypes.get(type.name)
+      if (decl === false) conversions[k] = false
+      else conversions[k] = decl.convert ? decl : false
+    }
+
+    const Ctor = {
+      [name]: class extends Map {
+        #raw
+        constructor(v) {
+          super()
+          this.#raw = v
+        }
+
+        [Symbol.iterator]() {
+          if (this.size !== keys.length) for (const k of keys) this.get(k)
+          return super[Symbol.iterator]()
+        }
+
+        get(field) {
+          let v = super.get(field)
+          if (v !== undefined || this.has(field)) return v
+
+          const dec = conversions[field]
+          if (dec === undefined) return
+
+          v = this.#raw instanceof Map ? this.#raw.get(field) : this.#raw?.[field]
+          if (dec && v && typeof v === 'object') {
+            switch (v.constructor) {
+              case undefined:
+              case Object:
+              case Map:
+                v = dec.convert(v)
+            }
+          }
+          return (super.set(field, v), v)
+        }
+      }
+    }[name]
+
+    return {
+      ctor: Ctor,
+      convert(v) {
+        if (!v) return
+        if (v.constructor === Ctor) return v
+        return new Ctor(v)
+      }
+    }
+  }
+
+  clone(opts) {
+    this.#locked = true
+    return new Registry({
+      parent: this,
+      unlistedVariablesAreDyn: opts.unlistedVariablesAreDyn,
+      enableOptionalTypes: opts.enableOptionalTypes
+    })
+  }
+
+  getDefinitions() {
+    const variables = []
+    const functions = []
+    for (const [, varDecl] of this.variables) {
+      if (!varDecl) continue
+      variables.push({
+        name: varDecl.name,
+        description: varDecl.description || null,
+        type: varDecl.type.name
+      })
+    }
+
+    for (const decl of this.#getFunctions()) {
+      functions.push({
+        signature: decl.signature,
+        name: decl.name,
+        description: decl.description,
+        receiverType: decl.receiverType ? decl.receiverType.name : null,
+        returnType: decl.returnType.name,
+        params: decl.params.map((p) => ({
+          name: p.name,
+          type: p.type.name,
+          description: p.description
+        }))
+      })
+    }
+
+    return {variables, functions}
+  }
+
+  #parseSignature(signature) {
+    if (typeof signature !== 'string') throw new Error('Invalid signature: must be a string')
+    const match = signature.match(/^(?:([a-zA-Z0-9.<>]+)\.)?(\w+)\(([^)]*)\):(.*)$/)
+    if (!match) throw new Error(`Invalid signature: ${signature}`)
+    const returnType = match[4].trim()
+    if (!returnType) throw new Error(`Invalid signature: ${signature}`)
+    return {
+      receiverType: match[1] || null,
+      name: match[2],
+      argTypes: splitByComma(match[3]),
+      returnType
+    }
+  }
+
+  /**
+   * @param {FunctionDeclaration} a
+   * @param {FunctionDeclaration} b
+   */
+  #functionSignatureOverlaps(a, b) {
+    if (a.name !== b.name) return false
+    if (a.argTypes.length !== b.argTypes.length) return false
+    if ((a.receiverType || b.receiverType) && (!a.receiverType || !b.receiverType)) return false
+
+    const isDifferentReceiver =
+      a.receiverType !== b.receiverType && a.receiverType !== dynType && b.receiverType !== dynType
+
+    return (
+      !isDifferentReceiver &&
+      (b.macro ||
+        a.macro ||
+        b.argTypes.every((t, i) => {
+          const o = a.argTypes[i]
+          return t === o || t === dynType || o === dynType
+        }))
+    )
+  }
+
+  /** @param {FunctionDeclaration} newDec */
+  #checkOverlappingSignatures(newDec) {
+    for (const decl of this.#functionCandidates(newDec.partitionKey)) {
+      if (!this.#functionSignatureOverlaps(decl, newDec)) continue
+      throw new Error(
+        `Function signature '${newDec.signature}' overlaps with existing overload '${decl.signature}'.`
+      )
+    }
+  }
+
+  #normalizeParam(i, aType, param) {
+    if (!param) return {type: this.getFunctionType(aType), name: `arg${i}`, description: null}
+
+    const type = param.type || aType
+    if (!type) throw new Error(`params[${i}].type is required`)
+    if (aType && type !== aType) throw new Error(`params[${i}].type not equal to signature type`)
+    return {
+      name: param.name || `arg${i}`,
+      type: this.getFunctionType(type),
+      description: param.description ?? null
+    }
+  }
+
+  registerFunctionOverload(s, handler, opts) {
+    if (this.#locked) throw new Error('Cannot modify frozen registry')
+    if (typeof s === 'object') opts = s
+    else if (typeof handler === 'object') opts = handler
+    else if (!opts) opts = {}
+
+    const sig = typeof s === 'string' ? s : (opts.signature ?? undefined)
+    const parsed = sig !== undefined ? this.#parseSignature(sig) : undefined
+    const name = parsed?.name || opts.name
+    const receiverType = parsed?.receiverType || opts.receiverType
+    const argTypes = parsed?.argTypes
+    const returnType = parsed?.returnType || opts.returnType
+    const params = opts.params
+    handler = typeof handler === 'function' ? handler : opts.handler
+
+    let dec
+    try {
+      if (!name) throw new Error(`signature or name are required`)
+      if (!returnType) throw new Error(`must have a returnType`)
+
+      if (params) {
+        if (argTypes && params.length !== argTypes.length) {
+          throw new Error(`mismatched length in params and args in signature`)
+        }
+      } else if (!argTypes) throw new Error(`signature or params are required`)
+
+      dec = new FunctionDeclaration({
+        name,
+        async: opts?.async,
+        receiverType: receiverType ? this.getType(receiverType) : null,
+        returnType: this.getType(returnType),
+        handler,
+        description: opts.description,
+        params: (argTypes || params).map((_, i) =>
+          this.#normalizeParam(i, argTypes?.[i], params?.[i])
+        )
+      })
+    } catch (e) {
+      if (typeof sig === 'string') e.message = `Invalid function declaration '${sig}': ${e.message}`
+      else if (name) e.message = `Invalid function declaration '${name}': ${e.message}`
+      else e.message = `Invalid function declaration: ${e.message}`
+      throw e
+    }
+
+    this.#checkOverlappingSignatures(dec)
+    this.#pushFunction(dec)
+  }
+
+  registerOperatorOverload(string, handler, opts) {
+    // Parse with optional return type: "Vector + Vector: Vector" or "Vector + Vector"
+    const unaryParts = string.match(/^([-!])([\w.<>]+)(?::\s*([\w.<>]+))?$/)
+    if (unaryParts) {
+      const [, op, operandType, returnType] = unaryParts
+      return this.unaryOverload(op, operandType, handler, returnType, opts?.async)
+    }
+
+    const parts = string.match(
+      /^([\w.<>]+) ([-+*%/]|==|!=|<|<=|>|>=|in) ([\w.<>]+)(?::\s*([\w.<>]+))?$/
+    )
+    if (!parts) throw new Error(`Operator overload invalid: ${string}`)
+    const [, leftType, op, rightType, returnType] = parts
+    return this.binaryOverload(leftType, op, rightType, handler, returnType)
+  }
+
+  unaryOverload(op, typeStr, handler, returnTypeStr, async) {
+    if (this.#locked) throw new Error('Cannot modify frozen registry')
+    const leftType = this.assertType(typeStr, 'type', `${op}${typeStr}`)
+    const returnType = this.assertType(
+      returnTypeStr || typeStr,
+      'return type',
+      `${op}${typeStr}: ${returnTypeStr || typeStr}`
+    )
+
+    const d = new OperatorDeclaration({op: `${op}_`, leftType, returnType, handler, async})
+    this.#pushOperator(this.#assertOverload(d))
+  }
+
+  #hasOverload(d) {
+    for (const o of this.operatorCandidates(d.operator)) if (d.equals(o)) return true
+    return false
+  }
+
+  #assertOverload(decl) {
+    if (!this.#hasOverload(decl)) return decl
+    throw new Error(`Operator overload already registered: ${decl.signature}`)
+  }
+
+  binaryOverload(leftTypeStr, op, rightTypeStr, handler, returnTypeStr, async) {
+    if (this.#locked) throw new Error('Cannot modify frozen registry')
+    returnTypeStr ??= isRelational.has(op) ? 'bool' : leftTypeStr
+
+    const sig = `${leftTypeStr} ${op} ${rightTypeStr}: ${returnTypeStr}`
+    let leftType = this.assertType(leftTypeStr, 'left type', sig)
+    let rightType = this.assertType(rightTypeStr, 'right type', sig)
+    const returnType = this.assertType(returnTypeStr, 'return type', sig)
+
+    // Register both types as wrapped with dyn<> if one of them is wrapped
+    if (leftType.kind === 'dyn' && leftType.valueType) rightType = rightType.wrappedType
+    else if (rightType.kind === 'dyn' && rightType.valueType) leftType = leftType.wrappedType
+
+    if (isRelational.has(op) && returnType.type !== 'bool') {
+      throw new Error(`Comparison operator '${op}' must return 'bool', got '${returnType.type}'`)
+    }
+
+    const dec = new OperatorDeclaration({op, leftType, rightType, returnType, handler, async})
+    if (dec.hasPlaceholderType && !(rightType.hasPlaceholderType && leftType.hasPlaceholderType)) {
+      throw new Error(
+        `Operator overload with placeholders must use them in both left and right types: ${sig}`
+      )
+    }
+
+    this.#assertOverload(dec)
+    if (op === '==') {
+      const declarations = [
+        new OperatorDeclaration({
+          op: '!=',
+          leftType,
+          rightType,
+          handler(a, b, ast, ev) {
+            return !handler(a, b, ast, ev)
+          },
+          returnType,
+          async
+        })
+      ]
+
+      if (leftType !== rightType) {
+        declarations.push(
+          new OperatorDeclaration({
+            op: '==',
+            leftType: rightType,
+            rightType: leftType,
+            handler(a, b, ast, ev) {
+              return handler(b, a, ast, ev)
+            },
+            returnType,
+            async
+          }),
+          new OperatorDeclaration({
+            op: '!=',
+            leftType: rightType,
+            rightType: leftType,
+            handler(a, b, ast, ev) {
+              return !handler(b, a, ast, ev)
+            },
+            returnType,
+            async
+          })
+        )
+      }
+
+      for (const decl of declarations) this.#assertOverload(decl)
+      for (const decl of declarations) this.#pushOperator(decl)
+    }
+
+    this.#pushOperator(dec)
+  }
+}
+
+const isRelational = new Set(['<', '<=', '>', '>=', '==', '!=', 'in'])
+
+function createRegistry(opts) {
+  return new Registry(opts)
+}
+
+class RootContext {
+  #vars
+  #contextObj
+  #contextMap
+  #convertCache
+  constructor(registry, context) {
+    this.#vars = registry.variables
+    if (context === undefined || context === null) return
+    if (typeof context !== 'object') {
+      throw evaluationError('invalid_context', 'Context must be an object')
+    }
+    if (context instanceof Map) this.#contextMap = context
+    else this.#contextObj = context
+  }
+
+  getValue(key) {
+    return (
+      this.#convertCache?.get(key) ||
+      (this.#contextObj ? this.#contextObj[key] : this.#contextMap?.get(key))
+    )
+  }
+
+  getVariable(name) {
+    return (
+      this.#vars.get(name) ??
+      (this.#vars.dyn && !RESERVED.has(name) ? new VariableDeclaration(name, dynType) : undefined)
+    )
+  }
+
+  getCheckedValue(ev, ast) {
+    const v = this.getValue(ast.args)
+    if (v === undefined) throw ev.createError('unknown_variable', `Unknown variable: ${ast.args}`, ast)
+    if (ast.checkedType.matchesValueType(v, ev)) return v
+
+    const type = ast.checkedType
+    const valueType = ev.debugType(v)
+    // Convert plain objects to typed instances when a convert function is registered
+    if (type.kind === 'message' && valueType.kind === 'map') {
+      const c = ev.objectTypes.get(type.name)?.convert?.(v)
+      if (c) return ((this.#convertCache ??= new Map()).set(ast.args, c), c)
+    }
+
+    throw ev.createError(
+      'variable_type_mismatch',
+      `Variable '${ast.args}' is not of type '${type}', got '${valueType}'`,
+      ast
+    )
+  }
+
+  forkWithVariable(iterVar, iterType) {
+    return new OverlayContext(this, iterVar, iterType)
+  }
+}
+
+class OverlayContext {
+  #parent
+  accuType
+  accuValue
+  iterValue
+  constructor(parent, iterVar, iterType) {
+    this.#parent = parent
+    this.iterVar = iterVar
+    this.iterType = iterType
+  }
+
+  forkWithVariable(iterVar, iterType) {
+    return new OverlayContext(this, iterVar, iterType)
+  }
+
+  reuse(parent) {
+    if (!this.async) return ((this.#parent = parent), this)
+    const ctx = new OverlayContext(parent, this.iterVar, this.iterType)
+    ctx.accuType = this.accuType
+    return ctx
+  }
+
+  setIterValue(v, ev) {
+    if (this.iterType.matchesValueType(v, ev)) return ((this.iterValue = v), this)
+
+    const type = this.iterType
+    const valueType = ev.debugType(v)
+    // Convert plain objects to typed instances when a convert function is registered
+    if (type.kind === 'message' && valueType.kind === 'map') {
+      const c = ev.objectTypes.get(type.name)?.convert?.(v)
+      if (c) return ((this.iterValue = c), this)
+    }
+
+    throw ev.createError(
+      'variable_type_mismatch',
+      `Variable '${this.iterVar}' is not of type '${type}', got '${valueType}'`
+    )
+  }
+
+  setAccuType(type) {
+    return ((this.accuType = type), this)
+  }
+
+  setAccuValue(v) {
+    return ((this.accuValue = v), this)
+  }
+
+  getValue(key) {
+    return this.iterVar === key ? this.iterValue : this.#parent.getValue(key)
+  }
+
+  getCheckedValue(ev, ast) {
+    if (this.iterVar === ast.args) return this.iterValue
+    return this.#parent.getCheckedValue(ev, ast)
+  }
+
+  getVariable(name) {
+    if (this.iterVar === name) return new VariableDeclaration(name, this.iterType)
+    return this.#parent.getVariable(name)
+  }
+}
+
+/**
+ * Extract CEL field declarations from a protobufjs message type.
+ * Maps protobuf types to CEL types.
+ * @param {protobuf.Type} messageType - The protobufjs message type
+ * @returns {Object} Field declarations in CEL format {fieldName: 'celType'}
+ */
+function protobufjsFieldToCelType(field) {
+  let fieldType
+  if (field.map) {
+    const keyType = protobufjsTypeToCelType(field.keyType, field.resolvedKeyType)
+    const valueType = protobufjsTypeToCelType(field.type, field.resolvedType)
+    fieldType = `map<${keyType}, ${valueType}>`
+  } else {
+    fieldType = protobufjsTypeToCelType(field.type, field.resolvedType)
+  }
+  return {type: field.repeated ? `list<${fieldType}>` : fieldType}
+}
+
+/**
+ * Map protobuf type names to CEL type names.
+ * @param {string} protoType - The protobuf type name
+ * @param {protobuf.Type|null} resolvedType - The resolved type for message/enum fields
+ * @returns {string} The CEL type name
+ */
+function protobufjsTypeToCelType(protoType, resolvedType) {
+  switch (protoType) {
+    case 'string':
+      return 'string'
+    case 'bytes':
+      return 'bytes'
+    case 'bool':
+      return 'bool'
+    // protobufjs uses JavaScript numbers for all numeric types
+    case 'double':
+    case 'float':
+    case 'int32':
+    case 'int64':
+    case 'sint32':
+    case 'sint64':
+    case 'sfixed32':
+    case 'sfixed64':
+    case 'uint32':
+    case 'uint64':
+    case 'fixed32':
+    case 'fixed64':
+      return 'double'
+    default:
+      switch (resolvedType?.constructor.name) {
+        case 'Type':
+          return resolvedType.fullName.slice(1)
+        case 'Enum':
+          return 'int'
+      }
+
+      if (protoType?.includes('.')) return protoType
+
+      // Unknown type, treat as dyn
+      return 'dyn'
+  }
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/operators.js
+
+
+
+const operators_dynType = celTypes.dyn
+
+class Base {
+  dynType = celTypes.dyn
+  optionalType = celTypes.optional
+  stringType = celTypes.string
+  intType = celTypes.int
+  doubleType = celTypes.double
+  boolType = celTypes.bool
+  nullType = celTypes.null
+  listType = celTypes.list
+  mapType = celTypes.map
+
+  constructor(opts) {
+    this.opts = opts.opts
+    this.registry = opts.registry
+    this.objectTypes = this.registry.objectTypes
+    this.objectTypesByConstructor = this.registry.objectTypesByConstructor
+  }
+
+  /**
+   * Get a TypeDeclaration instance for a type name
+   * @param {string} typeName - The type name (e.g., 'string', 'int', 'dyn')
+   * @returns {TypeDeclaration} The type declaration instance
+   */
+  getType(typeName) {
+    return this.registry.getType(typeName)
+  }
+
+  debugType(v) {
+    switch (typeof v) {
+      case 'string':
+        return this.stringType
+      case 'bigint':
+        return this.intType
+      case 'number':
+        return this.doubleType
+      case 'boolean':
+        return this.boolType
+      case 'object':
+        if (v === null) return this.nullType
+        switch (v.constructor) {
+          case undefined:
+          case Object:
+          case Map:
+            return this.mapType
+          case Array:
+          case Set:
+            return this.listType
+          default:
+            return (
+              this.objectTypesByConstructor.get(v.constructor)?.type ||
+              unsupportedType(this, v.constructor?.name || typeof v)
+            )
+        }
+      default:
+        unsupportedType(this, typeof v)
+    }
+  }
+}
+
+function unsupportedType(self, type) {
+  throw self.createError('unsupported_type', `Unsupported type: ${type}`)
+}
+
+const maybeAsyncArray = (a) => (Array.isArray(a) ? a.some((n) => n.maybeAsync) : false)
+
+function maybeAsync(l, r, h) {
+  if (r === true || (r && (r?.maybeAsync || maybeAsyncArray(r)))) return maybeAsyncBoth(h)
+  if (l === true || (l && (l?.maybeAsync || maybeAsyncArray(l)))) return maybeAsyncFirst(h)
+  return h
+}
+
+function maybeAsyncBoth(handler) {
+  return (handler.__asyncBoth ??= function handle(a, b, c, d) {
+    if (!(a instanceof Promise || b instanceof Promise)) return handler(a, b, c, d)
+    if (!(b instanceof Promise)) return a.then((_a) => handler(_a, b, c, d))
+    if (!(a instanceof Promise)) return b.then((_b) => handler(a, _b, c, d))
+    return Promise.all([a, b]).then((p) => handler(p[0], p[1], c, d))
+  })
+}
+
+function maybeAsyncFirst(handler) {
+  return (handler.__asyncFirst ??= function handle(a, b, c, d) {
+    if (a instanceof Promise) return a.then((_a) => handler(_a, b, c, d))
+    return handler(a, b, c, d)
+  })
+}
+
+function checkAccessNode(chk, ast, ctx) {
+  ast.right = ast.args[1]
+  const leftType = chk.check((ast.left = ast.args[0]), ctx)
+  if (ast.op === '[]') chk.check(ast.right, ctx)
+
+  ast.handle = maybeAsync(
+    ast.left,
+    ast.op === '[]' ? ast.right : false,
+    leftType !== operators_dynType ? fieldAccessStatic : fieldAccess
+  )
+
+  if (leftType.kind !== 'optional') return chk.checkAccessOnType(ast, ctx, leftType)
+  return chk.registry.getOptionalType(chk.checkAccessOnType(ast, ctx, leftType.valueType, true))
+}
+
+function checkOptionalAccessNode(chk, ast, ctx) {
+  ast.right = ast.args[1]
+  const leftType = chk.check((ast.left = ast.args[0]), ctx)
+  if (ast.op === '[?]') chk.check(ast.right, ctx)
+
+  ast.handle = maybeAsync(ast.left, ast.op === '[?]' ? ast.right : false, oFieldAccess)
+
+  const actualType = leftType.kind === 'optional' ? leftType.valueType : leftType
+  return chk.registry.getOptionalType(chk.checkAccessOnType(ast, ctx, actualType, true))
+}
+
+const HOMOGENEOUS_PREFIX = {
+  heterogeneous_list_element: 'List elements must have the same type,',
+  heterogeneous_map_key: 'Map key uses wrong type,',
+  heterogeneous_map_value: 'Map value uses wrong type,'
+}
+
+function checkElementHomogenous(chk, ctx, expected, el, code) {
+  const type = chk.check(el, ctx)
+  if (type === expected || expected.isEmpty()) return type
+  if (type.isEmpty()) return expected
+  throw chk.createError(
+    code,
+    `${HOMOGENEOUS_PREFIX[code]} expected type '${chk.formatType(expected)}' but found '${chk.formatType(type)}'`,
+    el
+  )
+}
+
+function checkElement(chk, ctx, expected, el) {
+  return expected.unify(chk.registry, chk.check(el, ctx)) || operators_dynType
+}
+
+function ternaryConditionError(ev, value, node) {
+  const type = ev.debugRuntimeType(value)
+  return ev.createError(
+    'invalid_condition_type',
+    `${node.meta.label || 'Ternary condition must be bool'}, got '${type}'`,
+    node
+  )
+}
+
+function handleTernary(c, ev, ast, ctx) {
+  if (c === true) return ev.run(ast.left, ctx)
+  if (c === false) return ev.run(ast.right, ctx)
+  throw ternaryConditionError(ev, c, ast.condition)
+}
+
+function logicalOperandError(ev, value, node) {
+  const type = ev.debugRuntimeType(value)
+  return ev.createError(
+    'invalid_logical_operand',
+    `Logical operator requires bool operands, got '${type}'`,
+    node
+  )
+}
+
+function logicalValueOrErr(ev, v, node) {
+  if (v instanceof Error) return v
+  return logicalOperandError(ev, v, node)
+}
+
+function _logicalOp(exp, ev, ast, left, right) {
+  if (right === exp) return exp
+  if (right === !exp) {
+    if (left === right) return right
+    throw logicalValueOrErr(ev, left, ast.left)
+  }
+  if (right instanceof Promise) return right.then((r) => _logicalOpAsync(exp, ev, ast, left, r))
+  throw logicalOperandError(ev, right, ast.left)
+}
+
+function _logicalOpAsync(exp, ev, ast, left, right) {
+  if (right === exp) return exp
+  if (typeof right !== 'boolean') throw logicalOperandError(ev, right, ast.right)
+  if (typeof left !== 'boolean') throw logicalValueOrErr(ev, left, ast.left)
+  return !exp
+}
+
+function checkLogicalOp(chk, ast, ctx) {
+  const leftType = chk.check((ast.left = ast.args[0]), ctx)
+  const rightType = chk.check((ast.right = ast.args[1]), ctx)
+
+  if (!leftType.isDynOrBool()) {
+    throw chk.createError(
+      'invalid_logical_operand',
+      `Logical operator requires bool operands, got '${chk.formatType(leftType)}'`,
+      ast
+    )
+  }
+  if (!rightType.isDynOrBool()) {
+    throw chk.createError(
+      'invalid_logical_operand',
+      `Logical operator requires bool operands, got '${chk.formatType(rightType)}'`,
+      ast
+    )
+  }
+
+  return chk.boolType
+}
+
+function checkUnary(chk, ast, ctx) {
+  const op = ast.op
+  const right = chk.check(ast.args, ctx)
+  ast.candidates = chk.registry.operatorCandidates(op)
+
+  if (right.kind === 'dyn') {
+    ast.handle = maybeAsync(ast.args, false, handleUnary)
+    return ast.candidates.returnType
+  }
+
+  const overload = ast.candidates.findUnaryOverload(right)
+  if (!overload) {
+    throw chk.createError(
+      'no_such_overload',
+      `no such overload: ${op[0]}${chk.formatType(right)}`,
+      ast
+    )
+  }
+
+  ast.handle = maybeAsync(ast.args, false, overload.handler)
+  return overload.returnType
+}
+
+function handleUnary(left, ast, ev) {
+  const leftType = ev.debugRuntimeType(left, ast.args.checkedType)
+  const overload = ast.candidates.findUnaryOverload(leftType)
+  if (overload) return overload.handler(left)
+  throw ev.createError('no_such_overload', `no such overload: ${ast.op[0]}${leftType}`, ast)
+}
+
+function evaluateUnary(ev, ast, ctx) {
+  return ast.handle(ev.run(ast.args, ctx), ast, ev)
+}
+
+function checkBinary(chk, ast, ctx) {
+  const op = ast.op
+  const left = chk.check((ast.left = ast.args[0]), ctx)
+  const right = chk.check((ast.right = ast.args[1]), ctx)
+  ast.candidates = chk.registry.operatorCandidates(op)
+
+  const overload =
+    left.hasDynType || right.hasDynType ? undefined : ast.candidates.findBinaryOverload(left, right)
+
+  ast.handle = maybeAsync(ast.left, ast.right, overload?.handler || handleBinary)
+  if (overload) return overload.returnType
+
+  const type = ast.candidates.checkBinaryOverload(left, right)
+  if (!left.hasDynType) ast.leftStaticType = left
+  if (!right.hasDynType) ast.rightStaticType = right
+  if (type) return type
+
+  throw chk.createError(
+    'no_such_overload',
+    `no such overload: ${chk.formatType(left)} ${op} ${chk.formatType(right)}`,
+    ast
+  )
+}
+
+function evaluateBinary(ev, ast, ctx) {
+  return ast.handle(ev.run(ast.left, ctx), ev.run(ast.right, ctx), ast, ev)
+}
+
+function evaluateBinaryFirst(ev, ast, ctx) {
+  return ast.handle(ev.run(ast.left, ctx), ast.right, ast, ev)
+}
+
+function handleBinary(left, right, ast, ev) {
+  const leftType = ast.leftStaticType || ev.debugTypeDeep(left).wrappedType
+  const rightType = ast.rightStaticType || ev.debugTypeDeep(right).wrappedType
+  const overload = ast.candidates.findBinaryOverload(leftType, rightType)
+  if (overload) return overload.handler(left, right, ast, ev)
+  throw ev.createError(
+    'no_such_overload',
+    `no such overload: ${leftType} ${ast.op} ${rightType}`,
+    ast
+  )
+}
+
+function callFunctionHandler(handler, ev, args, ast) {
+  try {
+    const result = handler.apply(ev, args)
+    if (result instanceof Promise) {
+      return result.catch((error) => {
+        throw attachErrorAst(error, ast)
+      })
+    }
+    return result
+  } catch (error) {
+    throw attachErrorAst(error, ast)
+  }
+}
+
+function callFn(args, ast, ev) {
+  const argAst = ast.args[1]
+  const types = ast.argTypes
+  let i = argAst.length
+  while (i--) types[i] = ev.debugRuntimeType(args[i], argAst[i].checkedType)
+
+  const decl = ast.candidates.findFunction(types)
+  if (decl) return callFunctionHandler(decl.handler, ev, args, ast)
+  throw ev.createError(
+    'no_matching_overload',
+    `found no matching overload for '${ast.args[0]}(${types
+      .map((t) => t.unwrappedType)
+      .join(', ')})'`,
+    ast
+  )
+}
+
+function callRecFn(args, ev, ast) {
+  const [, receiverAst, argAst] = ast.args
+  const types = ast.argTypes
+  for (let i = 0; i < types.length; i++)
+    types[i] = ev.debugRuntimeType(args[i + 1], argAst[i].checkedType)
+
+  const receiverType = ev.debugRuntimeType(args[0], receiverAst.checkedType)
+  const decl = ast.candidates.findFunction(types, receiverType)
+  if (decl) return callFunctionHandler(decl.handler, ev, args, ast)
+
+  throw ev.createError(
+    'no_matching_overload',
+    `found no matching overload for '${receiverType.type}.${ast.args[0]}(${types
+      .map((t) => t.unwrappedType)
+      .join(', ')})'`,
+    ast
+  )
+}
+
+function resolveAstArray(ev, astArray, ctx, i = astArray.length) {
+  if (i === 0) return []
+
+  let async
+  const results = new Array(i)
+  while (i--) if ((results[i] = ev.run(astArray[i], ctx)) instanceof Promise) async ??= true
+  return async ? Promise.all(results) : results
+}
+
+function safeFromEntries(entries) {
+  const obj = {}
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue
+    obj[k] = v
+  }
+  return obj
+}
+
+function comprehensionElementType(chk, iterable, ctx) {
+  const iterType = chk.check(iterable, ctx)
+  if (iterType.kind === 'dyn') return iterType
+  if (iterType.kind === 'list') return iterType.valueType
+  if (iterType.kind === 'map') return iterType.keyType
+  throw chk.createError(
+    'invalid_comprehension_range',
+    `Expression of type '${chk.formatType(
+      iterType
+    )}' cannot be range of a comprehension (must be list, map, or dynamic).`,
+    iterable
+  )
+}
+
+function toIterable(ev, args, coll) {
+  if (coll instanceof Set) return [...coll]
+  if (coll instanceof Map) return [...coll.keys()]
+  if (coll && typeof coll === 'object') return objKeys(coll)
+  throw ev.createError(
+    'invalid_comprehension_range',
+    `Expression of type '${ev.debugType(
+      coll
+    )}' cannot be range of a comprehension (must be list, map, or dynamic).`,
+    args.iterable
+  )
+}
+
+function runQualifier(items, args, ev, ctx) {
+  if (!isArray(items)) items = toIterable(ev, args, items)
+  const accu = ev.run(args.init, (ctx = args.iterCtx.reuse(ctx)))
+  ctx.accuValue = accu
+  if (ctx === args.iterCtx) return iterateQuantifier(ev, ctx, args, items, accu, 0)
+  return continueQuantifier(ev, ctx, args, items, accu, 0)
+}
+
+function runComprehension(items, args, ev, ctx) {
+  if (!isArray(items)) items = toIterable(ev, args, items)
+  const accu = ev.run(args.init, (ctx = args.iterCtx.reuse(ctx)))
+  ctx.accuValue = accu
+  if (ctx === args.iterCtx) return iterateLoop(ev, ctx, args, items, accu, 0)
+  return continueLoop(ev, ctx, args, items, accu, 0)
+}
+
+function iterateLoop(ev, ctx, args, items, accu, i) {
+  const condition = args.condition
+  const step = args.step
+  const len = items.length
+  while (i < len) {
+    if (condition && !condition(accu)) break
+    accu = ev.run(step, ctx.setIterValue(items[i++], ev))
+    if (accu instanceof Promise) return continueLoop(ev, ctx, args, items, accu, i)
+  }
+  return args.result(accu)
+}
+
+async function continueLoop(ev, ctx, args, items, accu, i) {
+  if (ctx === args.iterCtx) ctx.async = true
+  const condition = args.condition
+  const step = args.step
+  const len = items.length
+  accu = await accu
+  while (i < len) {
+    if (condition && !condition(accu)) return args.result(accu)
+    accu = ev.run(step, ctx.setIterValue(items[i++], ev))
+    if (accu instanceof Promise) accu = await accu
+  }
+  return args.result(accu)
+}
+
+function iterateQuantifier(ev, ctx, args, items, accu, i, error, stp) {
+  const condition = args.condition
+  const step = args.step
+  const len = items.length
+  while (i < len) {
+    if (!condition(accu)) return args.result(accu)
+    stp = ev.tryEval(step, ctx.setIterValue(items[i++], ev))
+    if (stp instanceof Promise) return continueQuantifier(ev, ctx, args, items, accu, i, error, stp)
+    if (stp instanceof Error && (error ??= stp)) continue
+    accu = stp
+  }
+
+  if (error && condition(accu)) throw error
+  return args.result(accu)
+}
+
+async function continueQuantifier(ev, ctx, args, items, accu, i, error, stp) {
+  if (ctx === args.iterCtx) ctx.async = true
+  const condition = args.condition
+  const step = args.step
+  const len = items.length
+
+  stp = await stp
+  if (stp instanceof Error) error ??= stp
+  else accu = stp
+
+  while (i < len) {
+    if (!condition(accu)) return args.result(accu)
+    stp = ev.tryEval(step, ctx.setIterValue(items[i++], ev))
+    if (stp instanceof Promise) stp = await stp
+    if (stp instanceof Error && (error ??= stp)) continue
+    accu = stp
+  }
+  if (error && condition(accu)) throw error
+  return args.result(accu)
+}
+
+function oFieldAccess(left, right, ast, ev) {
+  return ev.optionalType.field(left, right, ast, ev)
+}
+
+function fieldAccessStatic(left, right, ast, ev) {
+  return ast.left.checkedType.field(left, right, ast, ev)
+}
+
+const operators_empty = Object.create(null)
+function fieldAccess(left, right, ast, ev) {
+  switch (left?.constructor) {
+    case undefined:
+    case Object: {
+      const v = hasOwn(left || operators_empty, right) ? left[right] : undefined
+      if (v !== undefined) return (ev.debugType(v), v)
+      break
+    }
+    case Map: {
+      const v = left.get(right)
+      if (v !== undefined) return (ev.debugType(v), v)
+      break
+    }
+    case Array:
+    case Set:
+      return ev.listType.field(left, right, ast, ev)
+    default:
+      const t = ev.objectTypesByConstructor.get(left.constructor)
+      if (t) return t.type.field(left, right, ast, ev)
+      else if (typeof left === 'object') unsupportedType(ev, left.constructor.name)
+  }
+  throw ev.createError('no_such_key', `No such key: ${right}`, ast)
+}
+
+const emptyList = () => []
+const emptyMap = () => ({})
+
+const OPERATORS = {
+  value: {
+    check(chk, ast) {
+      return chk.debugType(ast.args)
+    },
+    evaluate(_ev, ast) {
+      return ast.args
+    }
+  },
+  id: {
+    check(chk, ast, ctx) {
+      const variable = ctx.getVariable(ast.args)
+      if (!variable) throw chk.createError('unknown_variable', `Unknown variable: ${ast.args}`, ast)
+      if (variable.constant) {
+        const alternate = ast.clone(OPERATORS.value, variable.value)
+        ast.setMeta('alternate', alternate)
+        return chk.check(alternate, ctx)
+      }
+      return variable.type
+    },
+    evaluate(ev, ast, ctx) {
+      return ctx.getCheckedValue(ev, ast)
+    }
+  },
+  '.': {
+    alias: 'fieldAccess',
+    check: checkAccessNode,
+    evaluate: evaluateBinaryFirst
+  },
+  '.?': {
+    alias: 'optionalFieldAccess',
+    check: checkOptionalAccessNode,
+    evaluate: evaluateBinaryFirst
+  },
+  '[]': {
+    alias: 'bracketAccess',
+    check: checkAccessNode,
+    evaluate: evaluateBinary
+  },
+  '[?]': {
+    alias: 'optionalBracketAccess',
+    check: checkOptionalAccessNode,
+    evaluate: evaluateBinary
+  },
+  call: {
+    check(chk, ast, ctx) {
+      const [functionName, args] = ast.args
+      const candidates = (ast.candidates = chk.registry.functionCandidates(
+        false,
+        functionName,
+        args.length
+      ))
+
+      const argTypes = (ast.argTypes = args.map((a) => chk.check(a, ctx)))
+      const decl = candidates.findFunction(argTypes)
+
+      if (!decl) {
+        throw chk.createError(
+          'no_matching_overload',
+          `found no matching overload for '${functionName}(${chk.formatTypeList(argTypes)})'`,
+          ast
+        )
+      }
+
+      const handle = argTypes.some((t) => t.hasDynType)
+        ? callFn
+        : (decl.handler.__handle ??= (l, _ast, e) => callFunctionHandler(decl.handler, e, l, _ast))
+
+      ast.handle = maybeAsync(args, false, handle)
+      return decl.returnType
+    },
+    evaluate(ev, ast, ctx) {
+      return ast.handle(resolveAstArray(ev, ast.args[1], ctx), ast, ev)
+    }
+  },
+  rcall: {
+    check(chk, ast, ctx) {
+      const [methodName, receiver, args] = ast.args
+      const receiverType = chk.check(receiver, ctx)
+      const candidates = (ast.candidates = chk.registry.functionCandidates(
+        true,
+        methodName,
+        args.length
+      ))
+
+      const argTypes = (ast.argTypes = args.map((a) => chk.check(a, ctx)))
+      ast.receiverWithArgs = [receiver, ...args]
+      ast.handle = maybeAsync(ast.receiverWithArgs, false, callRecFn)
+
+      if (receiverType.kind === 'dyn' && candidates.returnType) return candidates.returnType
+      const decl = candidates.findFunction(argTypes, receiverType)
+
+      if (!decl) {
+        throw chk.createError(
+          'no_matching_overload',
+          `found no matching overload for '${receiverType.type}.${methodName}(${chk.formatTypeList(
+            argTypes
+          )})'`,
+          ast
+        )
+      }
+
+      if (!receiverType.hasPlaceholderType && !argTypes.some((t) => t.hasDynType)) {
+        const fn = decl.handler
+        const handle = (fn.__handle ??= (a, ev, _ast) => callFunctionHandler(fn, ev, a, _ast))
+        ast.handle = maybeAsync(ast.receiverWithArgs, false, handle)
+      }
+
+      return decl.returnType
+    },
+    evaluate(ev, ast, ctx) {
+      return ast.handle(resolveAstArray(ev, ast.receiverWithArgs, ctx), ev, ast)
+    }
+  },
+  list: {
+    check(chk, ast, ctx) {
+      const arr = ast.args
+      const arrLen = arr.length
+      if (arrLen === 0) return ast.setMeta('evaluate', emptyList) && chk.getType('list<T>')
+
+      let valueType = chk.check(arr[0], ctx)
+      const check = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement
+
+      for (let i = 1; i < arrLen; i++)
+        valueType = check(chk, ctx, valueType, arr[i], 'heterogeneous_list_element')
+      return chk.registry.getListType(valueType)
+    },
+    evaluate(ev, ast, ctx) {
+      return resolveAstArray(ev, ast.args, ctx)
+    }
+  },
+  map: {
+    check(chk, ast, ctx) {
+      const arr = ast.args
+      const arrLen = arr.length
+      if (arrLen === 0) return ast.setMeta('evaluate', emptyMap) && chk.getType('map<K, V>')
+
+      const check = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement
+      let keyType = chk.check(arr[0][0], ctx)
+      let valueType = chk.check(arr[0][1], ctx)
+      for (let i = 1; i < arrLen; i++) {
+        const e = arr[i]
+        keyType = check(chk, ctx, keyType, e[0], 'heterogeneous_map_key')
+        valueType = check(chk, ctx, valueType, e[1], 'heterogeneous_map_value')
+      }
+      return chk.registry.getMapType(keyType, valueType)
+    },
+    evaluate(ev, ast, ctx) {
+      const astEntries = ast.args
+      const len = astEntries.length
+      const results = new Array(len)
+      let async
+      for (let i = 0; i < len; i++) {
+        const e = astEntries[i]
+        const k = ev.run(e[0], ctx)
+        const v = ev.run(e[1], ctx)
+        if (k instanceof Promise || v instanceof Promise) {
+          results[i] = Promise.all([k, v])
+          async ??= true
+        } else {
+          results[i] = [k, v]
+        }
+      }
+      if (async) return Promise.all(results).then(safeFromEntries)
+      return safeFromEntries(results)
+    }
+  },
+  comprehension: {
+    check(chk, ast, ctx) {
+      const args = ast.args
+      args.iterCtx = ctx
+        .forkWithVariable(args.iterVarName, comprehensionElementType(chk, args.iterable, ctx))
+        .setAccuType(chk.check(args.init, ctx))
+
+      const stepType = chk.check(args.step, args.iterCtx)
+      const handler = args.errorsAreFatal ? runComprehension : runQualifier
+      ast.handle = maybeAsync(args.iterable, false, handler)
+      if (args.kind === 'quantifier') return chk.boolType
+      return stepType
+    },
+    evaluate(ev, ast, ctx) {
+      return ast.handle(ev.run(ast.args.iterable, ctx), ast.args, ev, ctx)
+    }
+  },
+  accuValue: {
+    check(_chk, _ast, ctx) {
+      return ctx.accuType
+    },
+    evaluate(_ev, _ast, ctx) {
+      return ctx.accuValue
+    }
+  },
+  accuInc: {
+    check(_chk, _ast, ctx) {
+      return ctx.accuType
+    },
+    evaluate(_ev, _ast, ctx) {
+      return (ctx.accuValue += 1)
+    }
+  },
+  accuPush: {
+    check(chk, ast, ctx) {
+      const listType = ctx.accuType
+      const itemType = chk.check(ast.args, ctx)
+      if (!ast.args.maybeAsync) ast.setMeta('evaluate', OPERATORS.accuPush.evaluateSync)
+      if (listType.kind === 'list' && listType.valueType.kind !== 'param') return listType
+      return chk.registry.getListType(itemType)
+    },
+    evaluateSync(ev, ast, ctx) {
+      return (ctx.accuValue.push(ev.run(ast.args, ctx)), ctx.accuValue)
+    },
+    evaluate(ev, ast, ctx) {
+      const arr = ctx.accuValue
+      const el = ev.run(ast.args, ctx)
+      if (el instanceof Promise) return el.then((_e) => arr.push(_e) && arr)
+      arr.push(el)
+      return arr
+    }
+  },
+  '?:': {
+    alias: 'ternary',
+    check(chk, ast, ctx) {
+      const condast = (ast.condition = ast.args[0])
+      const leftast = (ast.left = ast.args[1])
+      const rightast = (ast.right = ast.args[2])
+      const condType = chk.check(condast, ctx)
+      if (!condType.isDynOrBool()) {
+        throw chk.createError(
+          'invalid_condition_type',
+          `${condast.meta.label || 'Ternary condition must be bool'}, got '${chk.formatType(condType)}'`,
+          condast
+        )
+      }
+
+      const leftType = chk.check(leftast, ctx)
+      const rightType = chk.check(rightast, ctx)
+      const unified = leftType.unify(chk.registry, rightType)
+
+      ast.handle = maybeAsync(condast, false, handleTernary)
+      if (unified) return unified
+
+      throw chk.createError(
+        'incompatible_ternary_branches',
+        `Ternary branches must have the same type, got '${chk.formatType(
+          leftType
+        )}' and '${chk.formatType(rightType)}'`,
+        ast
+      )
+    },
+    evaluate(ev, ast, ctx) {
+      return ast.handle(ev.run(ast.condition, ctx), ev, ast, ctx)
+    }
+  },
+  '||': {
+    check: checkLogicalOp,
+    evaluate(ev, ast, ctx) {
+      const l = ev.tryEval(ast.left, ctx)
+      if (l === true) return true
+      if (l === false) {
+        const right = ev.run(ast.right, ctx)
+        if (typeof right === 'boolean') return right
+        return _logicalOp(true, ev, ast, l, right)
+      }
+      if (l instanceof Promise)
+        return l.then((_l) =>
+          _l === true ? _l : _logicalOp(true, ev, ast, _l, ev.run(ast.right, ctx))
+        )
+      return _logicalOp(true, ev, ast, l, ev.run(ast.right, ctx))
+    }
+  },
+  '&&': {
+    check: checkLogicalOp,
+    evaluate(ev, ast, ctx) {
+      const l = ev.tryEval(ast.left, ctx)
+      if (l === false) return false
+      if (l === true) {
+        const right = ev.run(ast.right, ctx)
+        if (typeof right === 'boolean') return right
+        return _logicalOp(false, ev, ast, l, right)
+      }
+      if (l instanceof Promise)
+        return l.then((_l) =>
+          _l === false ? _l : _logicalOp(false, ev, ast, _l, ev.run(ast.right, ctx))
+        )
+      return _logicalOp(false, ev, ast, l, ev.run(ast.right, ctx))
+    }
+  },
+  '!_': {alias: 'unaryNot', check: checkUnary, evaluate: evaluateUnary},
+  '-_': {alias: 'unaryMinus', check: checkUnary, evaluate: evaluateUnary}
+}
+
+const binaryOperators = ['!=', '==', 'in', '+', '-', '*', '/', '%', '<', '<=', '>', '>=']
+for (const op of binaryOperators) OPERATORS[op] = {check: checkBinary, evaluate: evaluateBinary}
+for (const op of objKeys(OPERATORS)) {
+  const obj = OPERATORS[op]
+  obj.name = op
+  if (obj.alias) OPERATORS[obj.alias] = obj
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/macros.js
+
+
+const identity = (x) => x
+
+function assertIdentifier(node, message) {
+  if (node.op === 'id') return node.args
+  throw parseError('invalid_macro_argument', message, node)
+}
+
+function createMapExpander(hasFilter) {
+  const functionDesc = hasFilter ? 'map(var, filter, transform)' : 'map(var, transform)'
+  const invalidMsg = `${functionDesc} invalid predicate iteration variable`
+  const label = `${functionDesc} filter predicate must return bool`
+
+  return ({args, receiver, ast: callAst}) => {
+    const [iterVar, predicate, transform] = hasFilter ? args : [args[0], null, args[1]]
+
+    let step = transform.clone(OPERATORS.accuPush, transform)
+    if (predicate) {
+      const accuValue = predicate.clone(OPERATORS.accuValue)
+      step = predicate.clone(OPERATORS.ternary, [predicate.setMeta('label', label), step, accuValue])
+    }
+
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        errorsAreFatal: true,
+        iterable: receiver,
+        iterVarName: assertIdentifier(iterVar, invalidMsg),
+        init: callAst.clone(OPERATORS.list, []),
+        step,
+        result: identity
+      })
+    }
+  }
+}
+
+function createFilterExpander() {
+  const functionDesc = 'filter(var, predicate)'
+  const invalidMsg = `${functionDesc} invalid predicate iteration variable`
+  const label = `${functionDesc} predicate must return bool`
+
+  return ({args, receiver, ast: callAst}) => {
+    const iterVarName = assertIdentifier(args[0], invalidMsg)
+    const accuValue = callAst.clone(OPERATORS.accuValue)
+    const predicate = args[1].setMeta('label', label)
+    const appendItem = callAst.clone(OPERATORS.accuPush, callAst.clone(OPERATORS.id, iterVarName))
+    const step = predicate.clone(OPERATORS.ternary, [predicate, appendItem, accuValue])
+
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        errorsAreFatal: true,
+        iterable: receiver,
+        iterVarName,
+        init: callAst.clone(OPERATORS.list, []),
+        step,
+        result: identity
+      })
+    }
+  }
+}
+
+function createQuantifierExpander(opts) {
+  const invalidMsg = `${opts.name}(var, predicate) invalid predicate iteration variable`
+  const label = `${opts.name}(var, predicate) predicate must return bool`
+  return ({args, receiver, ast: callAst}) => {
+    const predicate = args[1].setMeta('label', label)
+    const transform = opts.transform({args, ast: callAst, predicate, opts})
+
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        kind: 'quantifier',
+        errorsAreFatal: opts.errorsAreFatal || false,
+        iterable: receiver,
+        iterVarName: assertIdentifier(args[0], invalidMsg),
+        init: transform.init,
+        condition: transform.condition,
+        step: transform.step,
+        result: transform.result || identity
+      })
+    }
+  }
+}
+
+function createHasExpander() {
+  const invalidHasArgument = 'has() invalid argument'
+
+  function evaluate(ev, macro, ctx) {
+    const nodes = macro.macroHasProps
+    let i = nodes.length
+    let obj = ev.run(nodes[--i], ctx)
+    let inOptionalContext
+    while (i--) {
+      const node = nodes[i]
+      if (node.op === '.?') inOptionalContext ??= true
+      obj = ev.debugType(obj).fieldLazy(obj, node.args[1], node, ev)
+      if (obj !== undefined) continue
+      if (!(!inOptionalContext && i && node.op === '.')) break
+      throw evaluationError('no_such_key', `No such key: ${node.args[1]}`, node)
+    }
+    return obj !== undefined
+  }
+
+  function typeCheck(checker, macro, ctx) {
+    let node = macro.args[0]
+    if (node.op !== '.') throw checker.createError('invalid_macro_argument', invalidHasArgument, node)
+    if (!macro.macroHasProps) {
+      const props = []
+      while (node.op === '.' || node.op === '.?') node = props.push(node) && node.args[0]
+      if (node.op !== 'id') throw checker.createError('invalid_macro_argument', invalidHasArgument, node)
+      checker.check(node, ctx)
+      props.push(node)
+      macro.macroHasProps = props
+    }
+    return checker.getType('bool')
+  }
+
+  return function ({args}) {
+    return {args, evaluate, typeCheck, async: false}
+  }
+}
+
+function registerMacros(registry) {
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler)
+
+  functionOverload('has(ast): bool', createHasExpander())
+
+  functionOverload(
+    'list.all(ast, ast): bool',
+    createQuantifierExpander({
+      name: 'all',
+      transform({ast: callAst, predicate, opts}) {
+        return {
+          init: callAst.clone(OPERATORS.value, true),
+          condition: identity,
+          step: predicate.clone(OPERATORS.ternary, [
+            predicate,
+            predicate.clone(OPERATORS.value, true),
+            predicate.clone(OPERATORS.value, false)
+          ])
+        }
+      }
+    })
+  )
+
+  functionOverload(
+    'list.exists(ast, ast): bool',
+    createQuantifierExpander({
+      name: 'exists',
+      condition(accu) {
+        return !accu
+      },
+      transform({ast: callAst, predicate, opts}) {
+        return {
+          init: callAst.clone(OPERATORS.value, false),
+          condition: opts.condition,
+          step: predicate.clone(OPERATORS.ternary, [
+            predicate,
+            predicate.clone(OPERATORS.value, true),
+            predicate.clone(OPERATORS.value, false)
+          ])
+        }
+      }
+    })
+  )
+
+  functionOverload(
+    'list.exists_one(ast, ast): bool',
+    createQuantifierExpander({
+      name: 'exists_one',
+      errorsAreFatal: true,
+      result(accu) {
+        return accu === 1
+      },
+      transform({ast: callAst, predicate, opts}) {
+        const accuValue = callAst.clone(OPERATORS.accuValue)
+        return {
+          init: callAst.clone(OPERATORS.value, 0),
+          step: predicate.clone(OPERATORS.ternary, [predicate, callAst.clone(OPERATORS.accuInc), accuValue]),
+          result: opts.result
+        }
+      }
+    })
+  )
+
+  functionOverload('list.map(ast, ast): list<dyn>', createMapExpander(false))
+  functionOverload('list.map(ast, ast, ast): list<dyn>', createMapExpander(true))
+  functionOverload('list.filter(ast, ast): list<dyn>', createFilterExpander())
+
+  class CelNamespace {}
+  const celNamespace = new CelNamespace()
+  registry.registerType('CelNamespace', CelNamespace)
+  registry.registerConstant('cel', 'CelNamespace', celNamespace)
+
+  function bindTypeCheck(checker, m, ctx) {
+    m.bindCtx = ctx.forkWithVariable(m.var, checker.check(m.val, ctx))
+    const type = checker.check(m.exp, m.bindCtx)
+    if (m.val.maybeAsync || m.exp.maybeAsync) return type
+    m.ast.setMeta('async', false)
+    m.evaluate = bindEvaluateSync
+    return type
+  }
+
+  function bindOptionalEvaluate(ev, exp, bindCtx, ctx, boundValue) {
+    const res = ev.run(exp, (ctx = bindCtx.reuse(ctx).setIterValue(boundValue, ev)))
+    if (res instanceof Promise && ctx === bindCtx) ctx.async = true
+    return res
+  }
+
+  function bindEvaluate(ev, {val, exp, bindCtx}, ctx) {
+    const v = ev.run(val, ctx)
+    if (v instanceof Promise) return v.then((_v) => bindOptionalEvaluate(ev, exp, bindCtx, ctx, _v))
+    return bindOptionalEvaluate(ev, exp, bindCtx, ctx, v)
+  }
+
+  function bindEvaluateSync(ev, {val, exp, bindCtx}, ctx) {
+    return ev.run(exp, bindCtx.reuse(ctx).setIterValue(ev.run(val, ctx), ev))
+  }
+
+  functionOverload('CelNamespace.bind(ast, dyn, ast): dyn', ({ast, args}) => {
+    return {
+      ast,
+      var: assertIdentifier(args[0], 'invalid variable argument'),
+      val: args[1],
+      exp: args[2],
+      bindCtx: undefined,
+      typeCheck: bindTypeCheck,
+      evaluate: bindEvaluate
+    }
+  })
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/overloads.js
+
+
+
+
+function registerOverloads(registry) {
+  const unaryOverload = (op, t, h, ret) => registry.unaryOverload(op, t, h, ret, false)
+  const binaryOverload = (l, op, r, h, ret) => registry.binaryOverload(l, op, r, h, ret, false)
+
+  function verifyInteger(v, ast) {
+    if (v <= MAX_INT && v >= MIN_INT) return v
+    throw evaluationError('numeric_overflow', `integer overflow: ${v}`, ast)
+  }
+
+  function throwDivisionByZero(ast) {
+    throw evaluationError('division_by_zero', 'division by zero', ast)
+  }
+
+  function throwModuloByZero(ast) {
+    throw evaluationError('modulo_by_zero', 'modulo by zero', ast)
+  }
+
+  unaryOverload('!', 'bool', (a) => !a)
+  unaryOverload('-', 'int', (a) => -a)
+  binaryOverload('dyn<int>', `==`, `double`, (a, b) => a == b) // eslint-disable-line eqeqeq
+  binaryOverload('dyn<int>', `==`, `uint`, (a, b) => a == b.valueOf()) // eslint-disable-line eqeqeq
+  binaryOverload('int', '*', 'int', (a, b, ast) => verifyInteger(a * b, ast))
+  binaryOverload('int', '+', 'int', (a, b, ast) => verifyInteger(a + b, ast))
+  binaryOverload('int', '-', 'int', (a, b, ast) => verifyInteger(a - b, ast))
+  binaryOverload('int', '/', 'int', (a, b, ast) => {
+    if (b === MIN_UINT) return throwDivisionByZero(ast)
+    return a / b
+  })
+  binaryOverload('int', '%', 'int', (a, b, ast) => {
+    if (b === MIN_UINT) return throwModuloByZero(ast)
+    return a % b
+  })
+
+  unaryOverload('-', 'double', (a) => -a)
+  binaryOverload('double', '*', 'double', (a, b) => a * b)
+  binaryOverload('double', '+', 'double', (a, b) => a + b)
+  binaryOverload('double', '-', 'double', (a, b) => a - b)
+  binaryOverload('double', '/', 'double', (a, b) => a / b)
+
+  binaryOverload('string', '+', 'string', (a, b) => a + b)
+  binaryOverload('list<V>', '+', 'list<V>', (a, b) => [...a, ...b])
+  binaryOverload('bytes', '+', 'bytes', (a, b) => {
+    if (!a.length) return b
+    if (!b.length) return a
+
+    const result = new Uint8Array(a.length + b.length)
+    result.set(a, 0)
+    result.set(b, a.length)
+    return result
+  })
+
+  const GPD = 'google.protobuf.Duration'
+  binaryOverload(GPD, '+', GPD, (a, b) => a.addDuration(b))
+  binaryOverload(GPD, '-', GPD, (a, b) => a.subtractDuration(b))
+  binaryOverload(GPD, '==', GPD, (a, b) => a.seconds === b.seconds && a.nanos === b.nanos)
+
+  const GPT = 'google.protobuf.Timestamp'
+  binaryOverload(GPT, '==', GPT, (a, b) => a.getTime() === b.getTime())
+  binaryOverload(GPT, '-', GPT, (a, b) => Duration.fromMilliseconds(a.getTime() - b.getTime()), GPD)
+  binaryOverload(GPT, '-', GPD, (a, b) => b.subtractTimestamp(a))
+  binaryOverload(GPT, '+', GPD, (a, b) => b.extendTimestamp(a))
+  binaryOverload(GPD, '+', GPT, (a, b) => a.extendTimestamp(b))
+
+  function listIncludes(value, list, ast, ev) {
+    if (list instanceof Set && list.has(value)) return true
+    for (const v of list) if (isEqual(value, v, ast, ev)) return true
+    return false
+  }
+
+  function mapIncludes(a, b) {
+    if (b instanceof Map) return b.get(a) !== undefined
+    return hasOwn(b, a) ? b[a] !== undefined : false
+  }
+
+  function listMembership(value, list, ast, ev) {
+    return listIncludes(value, list, ast, ev)
+  }
+
+  binaryOverload('V', 'in', 'list<V>', listMembership)
+  binaryOverload('K', 'in', 'map<K, V>', mapIncludes)
+
+  for (const t of ['type', 'null', 'bool', 'string', 'int', 'double']) {
+    binaryOverload(t, '==', t, (a, b) => a === b)
+  }
+
+  binaryOverload('bytes', `==`, 'bytes', (a, b) => {
+    if (a === b) return true
+
+    let i = a.length
+    if (i !== b.length) return false
+    while (i--) if (a[i] !== b[i]) return false
+    return true
+  })
+
+  binaryOverload('list<V>', `==`, 'list<V>', (a, b, ast, ev) => {
+    if (a === b) return true
+
+    if (isArray(a) && isArray(b)) {
+      const length = a.length
+      if (length !== b.length) return false
+      for (let i = 0; i < length; i++) {
+        if (!isEqual(a[i], b[i], ast, ev)) return false
+      }
+      return true
+    }
+
+    if (a instanceof Set && b instanceof Set) {
+      if (a.size !== b.size) return false
+      for (const value of a) if (!b.has(value)) return false
+      return true
+    }
+
+    const arr = a instanceof Set ? b : a
+    const set = a instanceof Set ? a : b
+    if (!isArray(arr)) return false
+    if (arr.length !== set?.size) return false
+    for (let i = 0; i < arr.length; i++) if (!set.has(arr[i])) return false
+    return true
+  })
+
+  binaryOverload('map<K, V>', `==`, 'map<K, V>', (a, b, ast, ev) => {
+    if (a === b) return true
+
+    if (a instanceof Map && b instanceof Map) {
+      if (a.size !== b.size) return false
+      for (const [key, value] of a)
+        if (!(b.has(key) && isEqual(value, b.get(key), ast, ev))) return false
+      return true
+    }
+
+    if (a instanceof Map || b instanceof Map) {
+      const obj = a instanceof Map ? b : a
+      const map = a instanceof Map ? a : b
+      const keysObj = objKeys(obj)
+      if (map.size !== keysObj.length) return false
+      for (const [key, value] of map) {
+        if (!(key in obj && isEqual(value, obj[key], ast, ev))) return false
+      }
+      return true
+    }
+
+    const keysA = objKeys(a)
+    const keysB = objKeys(b)
+    if (keysA.length !== keysB.length) return false
+
+    for (let i = 0; i < keysA.length; i++) {
+      const key = keysA[i]
+      if (!(key in b && isEqual(a[key], b[key], ast, ev))) return false
+    }
+    return true
+  })
+
+  binaryOverload('uint', '==', 'uint', (a, b) => a.valueOf() === b.valueOf())
+  binaryOverload('dyn<uint>', `==`, `double`, (a, b) => a.valueOf() == b) // eslint-disable-line eqeqeq
+
+  binaryOverload('uint', '+', 'uint', (a, b) => new UnsignedInt(a.valueOf() + b.valueOf()))
+  binaryOverload('uint', '-', 'uint', (a, b) => new UnsignedInt(a.valueOf() - b.valueOf()))
+  binaryOverload('uint', '*', 'uint', (a, b) => new UnsignedInt(a.valueOf() * b.valueOf()))
+  binaryOverload('uint', '/', 'uint', (a, b, ast) => {
+    if (b.valueOf() === MIN_UINT) return throwDivisionByZero(ast)
+    return new UnsignedInt(a.valueOf() / b.valueOf())
+  })
+  binaryOverload('uint', '%', 'uint', (a, b, ast) => {
+    if (b.valueOf() === MIN_UINT) return throwModuloByZero(ast)
+    return new UnsignedInt(a.valueOf() % b.valueOf())
+  })
+
+  for (const [left, right] of [
+    ['bool', 'bool'],
+    ['int', 'int'],
+    ['uint', 'uint'],
+    ['double', 'double'],
+    ['string', 'string'],
+    ['google.protobuf.Timestamp', 'google.protobuf.Timestamp'],
+    ['google.protobuf.Duration', 'google.protobuf.Duration'],
+    ['int', 'uint'],
+    ['int', 'double'],
+    ['double', 'int'],
+    ['double', 'uint'],
+    ['uint', 'int'],
+    ['uint', 'double']
+  ]) {
+    binaryOverload(left, '<', right, (a, b) => a < b)
+    binaryOverload(left, '<=', right, (a, b) => a <= b)
+    binaryOverload(left, '>', right, (a, b) => a > b)
+    binaryOverload(left, '>=', right, (a, b) => a >= b)
+  }
+}
+
+function isEqual(a, b, ast, ev) {
+  if (a === b) return true
+  switch (typeof a) {
+    case 'undefined':
+    case 'string':
+    case 'boolean':
+      return false
+    case 'bigint':
+      // eslint-disable-next-line eqeqeq
+      if (typeof b === 'number') return a == b
+      return false
+    case 'number':
+      // eslint-disable-next-line eqeqeq
+      if (typeof b === 'bigint') return a == b
+      return false
+    case 'object':
+      if (typeof b !== 'object') return false
+      const leftType = ev.debugType(a)
+      const rightType = ev.debugType(b)
+      if (leftType !== rightType) return false
+
+      const overload = ev.registry.findBinaryOverload('==', leftType, rightType)
+      if (!overload) return false
+      return overload.handler(a, b, ast, ev)
+  }
+  throw evaluationError('invalid_comparison_type', `Cannot compare values of type ${typeof a}`, ast)
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/type-checker.js
+
+
+const toDynTypeBinding = new Map().set('A', 'dyn').set('T', 'dyn').set('K', 'dyn').set('V', 'dyn')
+
+/**
+ * TypeChecker performs static type analysis on CEL expressions
+ * without executing them. It validates:
+ * - Variable existence and types
+ * - Function signatures and overloads
+ * - Operator compatibility using the actual overload registry
+ * - Property and index access validity
+ */
+class TypeChecker extends Base {
+  constructor(opts, isEvaluating) {
+    super(opts)
+    this.createError = isEvaluating ? evaluationError : typeError
+  }
+
+  /**
+   * Check an expression and return its inferred type
+   * @param {Array|any} ast - The AST node to check
+   * @returns {Object} The inferred type declaration
+   * @throws {TypeError} If type checking fails
+   */
+  check(ast, ctx) {
+    try {
+      return (ast.checkedType ??= ast.check(this, ast, ctx))
+    } catch (error) {
+      throw attachErrorAst(error, ast)
+    }
+  }
+
+  checkAccessOnType(ast, ctx, leftType, allowMissingField = false) {
+    if (leftType === this.dynType) return leftType
+
+    const indexTypeName = (
+      ast.op === '[]' || ast.op === '[?]' ? this.check(ast.args[1], ctx) : this.stringType
+    ).type
+
+    if (leftType.kind === 'list') {
+      if (indexTypeName === 'int' || indexTypeName === 'dyn') return leftType.valueType
+      throw this.createError('invalid_index_type', `List index must be int, got '${indexTypeName}'`, ast)
+    }
+
+    if (leftType.kind === 'map') return leftType.valueType
+
+    const customType = this.objectTypes.get(leftType.name)
+    if (customType) {
+      if (!(indexTypeName === 'string' || indexTypeName === 'dyn')) {
+        throw this.createError(
+          'invalid_index_type',
+          `Cannot index type '${leftType.name}' with type '${indexTypeName}'`,
+          ast
+        )
+      }
+
+      if (customType.fields) {
+        let keyName
+        if (ast.op === '.' || ast.op === '.?') keyName = ast.args[1]
+        else if (ast.args[1].op === 'value') keyName = ast.args[1].args
+
+        if (typeof keyName === 'string') {
+          const fieldType = customType.fields[keyName]
+          if (fieldType) return fieldType
+          // For optional access, missing field returns dyn; for regular access, throw
+          if (allowMissingField) return this.dynType
+          throw this.createError('no_such_key', `No such key: ${keyName}`, ast)
+        }
+      }
+      return this.dynType
+    }
+
+    // No other types support indexing/property access
+    throw this.createError('cannot_index_type', `Cannot index type '${this.formatType(leftType)}'`, ast)
+  }
+
+  formatType(type) {
+    if (!type.hasPlaceholderType) return type.name
+    return type.templated(this.registry, toDynTypeBinding).name
+  }
+
+  formatTypeList(types) {
+    return types.map((t) => this.formatType(t)).join(', ')
+  }
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/parser.js
+
+
+
+
+
+const TOKEN = {
+  EOF: 0,
+  NUMBER: 1,
+  STRING: 2,
+  BOOLEAN: 3,
+  NULL: 4,
+  IDENTIFIER: 5,
+  PLUS: 6,
+  MINUS: 7,
+  MULTIPLY: 8,
+  DIVIDE: 9,
+  MODULO: 10,
+  EQ: 11,
+  NE: 12,
+  LT: 13,
+  LE: 14,
+  GT: 15,
+  GE: 16,
+  AND: 17,
+  OR: 18,
+  NOT: 19,
+  IN: 20,
+  LPAREN: 21,
+  RPAREN: 22,
+  LBRACKET: 23,
+  RBRACKET: 24,
+  LBRACE: 25,
+  RBRACE: 26,
+  DOT: 27,
+  COMMA: 28,
+  COLON: 29,
+  QUESTION: 30,
+  BYTES: 31
+}
+
+const OP_FOR_TOKEN = {
+  [TOKEN.EQ]: OPERATORS['=='],
+  [TOKEN.PLUS]: OPERATORS['+'],
+  [TOKEN.MINUS]: OPERATORS['-'],
+  [TOKEN.MULTIPLY]: OPERATORS['*'],
+  [TOKEN.DIVIDE]: OPERATORS['/'],
+  [TOKEN.MODULO]: OPERATORS['%'],
+  [TOKEN.LE]: OPERATORS['<='],
+  [TOKEN.LT]: OPERATORS['<'],
+  [TOKEN.GE]: OPERATORS['>='],
+  [TOKEN.GT]: OPERATORS['>'],
+  [TOKEN.NE]: OPERATORS['!='],
+  [TOKEN.IN]: OPERATORS['in']
+}
+
+const TOKEN_BY_NUMBER = {}
+for (const key in TOKEN) TOKEN_BY_NUMBER[TOKEN[key]] = key
+
+const HEX_CODES = new Uint8Array(128)
+for (const ch of '0123456789abcdefABCDEF') HEX_CODES[ch.charCodeAt(0)] = 1
+
+const ESCAPE_ERRORS = {
+  bytes_unicode_escape: (e) => `\\${e} not allowed in bytes literals`,
+  invalid_unicode_escape: (e) => `Invalid Unicode escape: \\${e}`,
+  invalid_unicode_surrogate: (e) => `Invalid Unicode surrogate: \\${e}`,
+  invalid_hex_escape: (e) => `Invalid hex escape: \\${e}`,
+  invalid_octal_escape: () => 'Octal escape must be 3 digits',
+  octal_escape_out_of_range: (e) => `Octal escape out of range: \\${e}`,
+  invalid_escape_sequence: (e) => `Invalid escape sequence: \\${e}`
+}
+
+const STRING_ESCAPES = {
+  '\\': '\\',
+  '?': '?',
+  '"': '"',
+  "'": "'",
+  '`': '`',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v'
+}
+
+class ASTNode {
+  #meta
+  #input
+  constructor(input, pos, start, end, op, args) {
+    this.#meta = {check: op.check, evaluate: op.evaluate}
+    this.#input = input
+    this.op = op.name
+    this.args = args
+    this.pos = pos
+    this.start = start
+    this.end = end
+  }
+
+  clone(op, args) {
+    return new ASTNode(this.#input, this.pos, this.start, this.end, op, args)
+  }
+
+  get meta() {
+    return this.#meta
+  }
+
+  get input() {
+    return this.#input
+  }
+
+  #computeIsAsync() {
+    const ast = this.#meta.alternate ?? this
+
+    // prettier-ignore
+    switch (ast.op) {
+      case 'value': case 'id': case 'accuValue': case 'accuInc':
+        return false
+      case 'accuPush':
+        return ast.args.maybeAsync
+      case '!_': case '-_':
+        if (ast.candidates?.async !== false) return true
+        return ast.args.maybeAsync
+      case '!=': case '==': case 'in': case '+': case '-': case '*':
+      case '/': case '%': case '<': case '<=': case '>': case '>=':
+        if (ast.candidates?.async !== false) return true
+        return ast.args.some((a) => a.maybeAsync)
+      case 'call': case 'rcall':
+        if (ast.candidates?.async !== false) return true
+        return (ast.receiverWithArgs || ast.args[1]).some((a) => a.maybeAsync)
+      case 'comprehension':
+        return ast.args.iterable.maybeAsync || ast.args.step.maybeAsync
+      case '.': case '.?':
+        return ast.args[0].maybeAsync
+      case '?:': case 'list':
+      case '[]': case '[?]':
+          return ast.args.some((a) => a.maybeAsync)
+      case '||': case '&&':
+        return ast.args.some((a) => a.maybeAsync)
+      case 'map':
+        return ast.args.some((a) => a[0].maybeAsync || a[1].maybeAsync)
+      default:
+        return true
+    }
+  }
+
+  /**
+   * Check whether we can optimize away async calling
+   * If no ast members includes a function, we can optimize the call
+   * for which we want to return true here.
+   * @returns {boolean}
+   */
+  get maybeAsync() {
+    return (this.#meta.async ??= this.#computeIsAsync())
+  }
+
+  check(chk, ast, ctx) {
+    const meta = this.#meta
+    if (meta.alternate) return chk.check(meta.alternate, ctx)
+    else if (meta.macro) return meta.macro.typeCheck(chk, meta.macro, ctx)
+    return meta.check(chk, ast, ctx)
+  }
+
+  evaluate(ev, ast, ctx) {
+    const meta = this.#meta
+    if (meta.alternate) this.evaluate = this.#evaluateAlternate
+    else if (meta.macro) this.evaluate = this.#evaluateMacro
+    else this.evaluate = meta.evaluate
+    return this.evaluate(ev, ast, ctx)
+  }
+
+  #evaluateAlternate(ev, ast, ctx) {
+    return (ast = this.#meta.alternate).evaluate(ev, ast, ctx)
+  }
+
+  #evaluateMacro(ev, ast, ctx) {
+    return (ast = this.#meta.macro).evaluate(ev, ast, ctx)
+  }
+
+  setMeta(key, value) {
+    return ((this.#meta[key] = value), this)
+  }
+
+  get range() {
+    return {start: this.start, end: this.end}
+  }
+
+  toOldStructure() {
+    const args = Array.isArray(this.args) ? this.args : [this.args]
+    return [this.op, ...args.map((a) => (a instanceof ASTNode ? a.toOldStructure() : a))]
+  }
+}
+
+class Lexer {
+  input
+  pos
+  length
+
+  tokenPos
+  tokenType
+  tokenValue
+
+  reset(input) {
+    this.pos = 0
+    this.input = input
+    this.length = input.length
+    return input
+  }
+
+  token(pos, type, value) {
+    this.tokenPos = pos
+    this.tokenType = type
+    this.tokenValue = value
+    return this
+  }
+
+  // Read next token
+  nextToken() {
+    while (true) {
+      const {pos, input, length} = this
+      if (pos >= length) return this.token(pos, TOKEN.EOF)
+
+      const ch = input[pos]
+      switch (ch) {
+        // Whitespaces
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+          this.pos++
+          continue
+
+        // Operators
+        case '=':
+          if (input[pos + 1] !== '=') break
+          return this.token((this.pos += 2) - 2, TOKEN.EQ)
+        case '&':
+          if (input[pos + 1] !== '&') break
+          return this.token((this.pos += 2) - 2, TOKEN.AND)
+        case '|':
+          if (input[pos + 1] !== '|') break
+          return this.token((this.pos += 2) - 2, TOKEN.OR)
+        case '+':
+          return this.token(this.pos++, TOKEN.PLUS)
+        case '-':
+          return this.token(this.pos++, TOKEN.MINUS)
+        case '*':
+          return this.token(this.pos++, TOKEN.MULTIPLY)
+        case '/':
+          if (input[pos + 1] === '/') {
+            while (this.pos < length && this.input[this.pos] !== '\n') this.pos++
+            continue
+          }
+          return this.token(this.pos++, TOKEN.DIVIDE)
+        case '%':
+          return this.token(this.pos++, TOKEN.MODULO)
+        case '<':
+          if (input[pos + 1] === '=') return this.token((this.pos += 2) - 2, TOKEN.LE)
+          return this.token(this.pos++, TOKEN.LT)
+        case '>':
+          if (input[pos + 1] === '=') return this.token((this.pos += 2) - 2, TOKEN.GE)
+          return this.token(this.pos++, TOKEN.GT)
+        case '!':
+          if (input[pos + 1] === '=') return this.token((this.pos += 2) - 2, TOKEN.NE)
+          return this.token(this.pos++, TOKEN.NOT)
+        case '(':
+          return this.token(this.pos++, TOKEN.LPAREN)
+        case ')':
+          return this.token(this.pos++, TOKEN.RPAREN)
+        case '[':
+          return this.token(this.pos++, TOKEN.LBRACKET)
+        case ']':
+          return this.token(this.pos++, TOKEN.RBRACKET)
+        case '{':
+          return this.token(this.pos++, TOKEN.LBRACE)
+        case '}':
+          return this.token(this.pos++, TOKEN.RBRACE)
+        case '.':
+          return this.token(this.pos++, TOKEN.DOT)
+        case ',':
+          return this.token(this.pos++, TOKEN.COMMA)
+        case ':':
+          return this.token(this.pos++, TOKEN.COLON)
+        case '?':
+          return this.token(this.pos++, TOKEN.QUESTION)
+        case `"`:
+        case `'`:
+          return this.readString(ch)
+        // Check for string prefixes (b, B, r, R followed by quote)
+        case 'b':
+        case 'B':
+        case 'r':
+        case 'R': {
+          // This is a prefixed string, advance past the prefix and read string
+          const next = input[pos + 1]
+          if (next === '"' || next === "'") return ++this.pos && this.readString(next, ch)
+          return this.readIdentifier()
+        }
+        default: {
+          const code = ch.charCodeAt(0)
+          if (code <= 57 && code >= 48) return this.readNumber()
+          if (this._isIdentifierCharCode(code)) return this.readIdentifier()
+        }
+      }
+
+      throw parseError('unexpected_character', `Unexpected character: ${ch}`, {
+        pos,
+        start: pos,
+        end: pos + 1,
+        input
+      })
+    }
+  }
+
+  // Characters: 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_
+  _isIdentifierCharCode(c) {
+    if (c < 48 || c > 122) return false
+    return c >= 97 || (c >= 65 && c <= 90) || c <= 57 || c === 95
+  }
+
+  _parseAsDouble(start, end) {
+    const value = Number(this.input.substring(start, end))
+    if (Number.isFinite(value)) return this.token(start, TOKEN.NUMBER, value)
+    throw parseError('invalid_number', `Invalid number: ${value}`, {
+      pos: start,
+      start,
+      end,
+      input: this.input
+    })
+  }
+
+  _parseAsBigInt(start, end, isHex, unsigned) {
+    const string = this.input.substring(start, end)
+    if (unsigned === 'u' || unsigned === 'U') {
+      this.pos++
+      try {
+        return this.token(start, TOKEN.NUMBER, new UnsignedInt(string))
+      } catch (_err) {}
+    } else {
+      try {
+        return this.token(start, TOKEN.NUMBER, BigInt(string))
+      } catch (_err) {}
+    }
+
+    throw parseError(
+      isHex ? 'invalid_hex_integer' : 'invalid_integer',
+      isHex ? `Invalid hex integer: ${string}` : `Invalid integer: ${string}`,
+      {pos: start, start, end: this.pos, input: this.input}
+    )
+  }
+
+  _readDigits(input, length, pos, code) {
+    while (pos < length && (code = input.charCodeAt(pos)) && !(code > 57 || code < 48)) pos++
+    return pos
+  }
+
+  _readExponent(input, length, pos) {
+    let ch = pos < length && input[pos]
+    if (ch === 'e' || ch === 'E') {
+      ch = ++pos < length && input[pos]
+      if (ch === '-' || ch === '+') pos++
+      const start = pos
+      pos = this._readDigits(input, length, pos)
+      if (start === pos)
+        throw parseError('invalid_exponent', 'Invalid exponent', {
+          pos,
+          start: pos,
+          end: Math.min(pos + 1, input.length),
+          input
+        })
+    }
+    return pos
+  }
+
+  readNumber() {
+    const {input, length, pos: start} = this
+    let pos = start
+    if (input[pos] === '0' && (input[pos + 1] === 'x' || input[pos + 1] === 'X')) {
+      pos += 2
+      while (pos < length && HEX_CODES[input[pos].charCodeAt(0)]) pos++
+      return this._parseAsBigInt(start, (this.pos = pos), true, input[pos])
+    }
+
+    pos = this._readDigits(input, length, pos)
+    if (pos + 1 < length) {
+      let isDouble = false
+      let afterpos = input[pos] === '.' ? this._readDigits(input, length, pos + 1) : pos + 1
+      if (afterpos !== pos + 1) (isDouble = true) && (pos = afterpos)
+
+      afterpos = this._readExponent(input, length, pos)
+      if (afterpos !== pos) (isDouble = true) && (pos = afterpos)
+      if (isDouble) return this._parseAsDouble(start, (this.pos = pos))
+    }
+    return this._parseAsBigInt(start, (this.pos = pos), false, input[pos])
+  }
+
+  readString(del, prefix) {
+    const {input: i, pos: s} = this
+    if (i[s + 1] === del && i[s + 2] === del) return this.readTripleQuotedString(del, prefix)
+    return this.readSingleQuotedString(del, prefix)
+  }
+
+  _closeQuotedString(rawStart, rawValue, prefix, pos) {
+    switch (prefix) {
+      case 'b':
+      case 'B': {
+        const processed = this.processEscapes(rawStart, rawValue, true)
+        const bytes = new Uint8Array(processed.length)
+        for (let i = 0; i < processed.length; i++) bytes[i] = processed.charCodeAt(i) & 0xff
+        return this.token(pos - 1, TOKEN.BYTES, bytes)
+      }
+      case 'r':
+      case 'R': {
+        return this.token(pos - 1, TOKEN.STRING, rawValue)
+      }
+      default: {
+        const value = this.processEscapes(rawStart, rawValue, false)
+        return this.token(pos, TOKEN.STRING, value)
+      }
+    }
+  }
+
+  readSingleQuotedString(delimiter, prefix) {
+    const {input, length, pos: start} = this
+
+    let ch
+    let pos = this.pos + 1
+    while (pos < length && (ch = input[pos])) {
+      switch (ch) {
+        case delimiter:
+          const rawStart = start + 1
+          const rawValue = input.slice(rawStart, pos)
+          this.pos = ++pos
+          return this._closeQuotedString(rawStart, rawValue, prefix, start)
+        case '\n':
+        case '\r':
+          throw parseError('newline_in_string', 'Newlines not allowed in single-quoted strings', {
+            pos,
+            start: pos,
+            end: pos + 1,
+            input
+          })
+        case '\\':
+          pos++
+      }
+      pos++
+    }
+    throw parseError('unterminated_string', 'Unterminated string', {
+      pos: start,
+      start,
+      end: input.length,
+      input
+    })
+  }
+
+  readTripleQuotedString(delimiter, prefix) {
+    const {input, length, pos: start} = this
+
+    let ch
+    let pos = this.pos + 3
+    while (pos < length && (ch = input[pos])) {
+      switch (ch) {
+        case delimiter:
+          if (input[pos + 1] === delimiter && input[pos + 2] === delimiter) {
+            const rawStart = start + 3
+            const rawValue = input.slice(rawStart, pos)
+            this.pos = pos + 3
+            return this._closeQuotedString(rawStart, rawValue, prefix, start)
+          }
+          break
+        case '\\':
+          pos++
+      }
+      pos++
+    }
+    throw parseError('unterminated_triple_quoted_string', 'Unterminated triple-quoted string', {
+      pos: start,
+      start,
+      end: input.length,
+      input
+    })
+  }
+
+  #escapeErr(code, offset, len, i, chars, extra) {
+    const start = offset + i
+    return parseError(code, ESCAPE_ERRORS[code](extra), {
+      input: this.input,
+      pos: start,
+      start,
+      end: Math.min(start + chars, offset + len)
+    })
+  }
+
+  processEscapes(offset, str, isBytes) {
+    if (!str.includes('\\')) return str
+
+    const len = str.length
+    let result = ''
+    let i = 0
+    while (i < len) {
+      if (str[i] !== '\\' || i + 1 >= len) {
+        result += str[i++]
+        continue
+      }
+
+      const next = str[i + 1]
+      if (STRING_ESCAPES[next]) {
+        result += STRING_ESCAPES[next]
+        i += 2
+      } else if (next === 'u' || next === 'U') {
+        if (isBytes) throw this.#escapeErr('bytes_unicode_escape', offset, len, i, 2, next)
+
+        const hexLen = next === 'u' ? 4 : 8
+        const hex = str.substring(i + 2, i + 2 + hexLen)
+        const c = Number.parseInt(hex, 16)
+        if (hex.length !== hexLen || !/^[0-9a-fA-F]+$/.test(hex) || c > 0x10ffff)
+          throw this.#escapeErr('invalid_unicode_escape', offset, len, i, 2 + hexLen, next + hex)
+        if (c >= 0xd800 && c <= 0xdfff)
+          throw this.#escapeErr('invalid_unicode_surrogate', offset, len, i, 2 + hexLen, next + hex)
+        result += String.fromCodePoint(c)
+        i += 2 + hexLen
+      } else if (next === 'x' || next === 'X') {
+        const h = str.substring(i + 2, i + 4)
+        if (!/^[0-9a-fA-F]{2}$/.test(h))
+          throw this.#escapeErr('invalid_hex_escape', offset, len, i, 4, next + h)
+        result += String.fromCharCode(Number.parseInt(h, 16))
+        i += 4
+      } else if (next >= '0' && next <= '7') {
+        const o = str.substring(i + 1, i + 4)
+        if (!/^[0-7]{3}$/.test(o)) throw this.#escapeErr('invalid_octal_escape', offset, len, i, 4)
+        const value = Number.parseInt(o, 8)
+        if (value > 0xff) throw this.#escapeErr('octal_escape_out_of_range', offset, len, i, 4, o)
+        result += String.fromCharCode(value)
+        i += 4
+      } else {
+        throw this.#escapeErr('invalid_escape_sequence', offset, len, i, 2, next)
+      }
+    }
+
+    return result
+  }
+
+  readIdentifier() {
+    const {pos, input, length} = this
+    let p = pos
+    while (p < length && this._isIdentifierCharCode(input[p].charCodeAt(0))) p++
+    const value = input.substring(pos, (this.pos = p))
+    switch (value) {
+      case 'true':
+        return this.token(pos, TOKEN.BOOLEAN, true)
+      case 'false':
+        return this.token(pos, TOKEN.BOOLEAN, false)
+      case 'null':
+        return this.token(pos, TOKEN.NULL, null)
+      case 'in':
+        return this.token(pos, TOKEN.IN)
+      default:
+        return this.token(pos, TOKEN.IDENTIFIER, value)
+    }
+  }
+}
+
+const globalLexer = new Lexer()
+class Parser {
+  lexer = globalLexer
+  input = null
+  maxDepthRemaining = null
+  astNodesRemaining = null
+
+  type = null
+  pos = null
+
+  constructor(limits, registry) {
+    this.limits = limits
+    this.registry = registry
+  }
+
+  #limitExceeded(limitKey, pos = this.pos) {
+    throw parseError('limit_exceeded', `Exceeded ${limitKey} (${this.limits[limitKey]})`, {
+      pos,
+      start: pos,
+      end: pos,
+      input: this.input
+    })
+  }
+
+  #node(start, end, op, args, pos = start) {
+    const node = new ASTNode(this.input, pos, start, end, op, args)
+    if (!this.astNodesRemaining--) this.#limitExceeded('maxAstNodes', pos)
+    return node
+  }
+
+  #infixNode(op, left, right) {
+    return this.#node(left.start, right.end, op, [left, right])
+  }
+
+  #ternaryNode(expression, consequent, alternate) {
+    return this.#node(expression.start, alternate.end, OPERATORS.ternary, [
+      expression,
+      consequent,
+      alternate
+    ])
+  }
+
+  #unaryNode(pos, op, arg) {
+    return this.#node(pos, arg.end, op, arg)
+  }
+
+  #accessNode(op, left, right, end, pos = left.start) {
+    return this.#node(left.start, end, op, [left, right], pos)
+  }
+
+  #advanceToken(returnValue = this.pos) {
+    const l = this.lexer.nextToken()
+    this.pos = l.tokenPos
+    this.type = l.tokenType
+    return returnValue
+  }
+
+  // The value of the current token is accessed less regularly,
+  // so we use a getter to reduce assignment overhead
+  get value() {
+    return this.lexer.tokenValue
+  }
+
+  consume(expectedType) {
+    if (this.type === expectedType) return this.#advanceToken()
+    throw parseError(
+      'expected_token',
+      `Expected ${TOKEN_BY_NUMBER[expectedType]}, got ${TOKEN_BY_NUMBER[this.type]}`,
+      {pos: this.pos, start: this.pos, end: this.lexer.pos, input: this.input}
+    )
+  }
+
+  match(type) {
+    return this.type === type
+  }
+
+  // Parse entry point
+  parse(input) {
+    if (typeof input !== 'string') {
+      throw parseError('expression_must_be_string', 'Expression must be a string')
+    }
+    this.input = this.lexer.reset(input)
+    this.#advanceToken()
+    this.maxDepthRemaining = this.limits.maxDepth
+    this.astNodesRemaining = this.limits.maxAstNodes
+
+    const result = this.parseExpression()
+    if (this.match(TOKEN.EOF)) return result
+
+    throw parseError(
+      'unexpected_character',
+      `Unexpected character: '${this.input[this.lexer.pos - 1]}'`,
+      {
+        pos: this.pos,
+        start: this.pos,
+        end: this.lexer.pos,
+        input: this.input
+      }
+    )
+  }
+
+  #expandMacro(start, end, op, args) {
+    const methodName = args[0]
+    const receiver = op === OPERATORS.rcall ? args[1] : null
+    const fnArgs = op === OPERATORS.rcall ? args[2] : args[1]
+    const decl = this.registry.findMacro(methodName, !!receiver, fnArgs.length)
+    const ast = this.#node(start, end, op, args)
+    if (!decl) return ast
+    const macro = decl.handler({ast, args: fnArgs, receiver, methodName, parser: this})
+    if (macro.callAst) return ast.setMeta('alternate', macro.callAst)
+    return ast.setMeta('macro', macro).setMeta('async', isAsync(macro.evaluate, macro.async))
+  }
+
+  // Expression ::= LogicalOr ('?' Expression ':' Expression)?
+  parseExpression() {
+    if (!this.maxDepthRemaining--) this.#limitExceeded('maxDepth')
+    const expr = this.parseLogicalOr()
+    if (!this.match(TOKEN.QUESTION)) return ++this.maxDepthRemaining && expr
+
+    this.#advanceToken()
+    const consequent = this.parseExpression()
+    this.consume(TOKEN.COLON)
+    const alternate = this.parseExpression()
+    this.maxDepthRemaining++
+    return this.#ternaryNode(expr, consequent, alternate)
+  }
+
+  // LogicalOr ::= LogicalAnd ('||' LogicalAnd)*
+  parseLogicalOr() {
+    let expr = this.parseLogicalAnd()
+    while (this.match(TOKEN.OR)) {
+      this.#advanceToken()
+      expr = this.#infixNode(OPERATORS['||'], expr, this.parseLogicalAnd())
+    }
+    return expr
+  }
+
+  // LogicalAnd ::= Equality ('&&' Equality)*
+  parseLogicalAnd() {
+    let expr = this.parseEquality()
+    while (this.match(TOKEN.AND)) {
+      this.#advanceToken()
+      expr = this.#infixNode(OPERATORS['&&'], expr, this.parseEquality())
+    }
+    return expr
+  }
+
+  // Equality ::= Relational (('==' | '!=') Relational)*
+  parseEquality() {
+    let expr = this.parseRelational()
+    while (this.match(TOKEN.EQ) || this.match(TOKEN.NE)) {
+      const op = OP_FOR_TOKEN[this.type]
+      this.#advanceToken()
+      expr = this.#infixNode(op, expr, this.parseRelational())
+    }
+    return expr
+  }
+
+  // Relational ::= Additive (('<' | '<=' | '>' | '>=' | 'in') Additive)*
+  parseRelational() {
+    let expr = this.parseAdditive()
+    while (
+      this.match(TOKEN.LT) ||
+      this.match(TOKEN.LE) ||
+      this.match(TOKEN.GT) ||
+      this.match(TOKEN.GE) ||
+      this.match(TOKEN.IN)
+    ) {
+      const op = OP_FOR_TOKEN[this.type]
+      this.#advanceToken()
+      expr = this.#infixNode(op, expr, this.parseAdditive())
+    }
+    return expr
+  }
+
+  // Additive ::= Multiplicative (('+' | '-') Multiplicative)*
+  parseAdditive() {
+    let expr = this.parseMultiplicative()
+    while (this.match(TOKEN.PLUS) || this.match(TOKEN.MINUS)) {
+      const op = OP_FOR_TOKEN[this.type]
+      this.#advanceToken()
+      expr = this.#infixNode(op, expr, this.parseMultiplicative())
+    }
+    return expr
+  }
+
+  // Multiplicative ::= Unary (('*' | '/' | '%') Unary)*
+  parseMultiplicative() {
+    let expr = this.parseUnary()
+    while (this.match(TOKEN.MULTIPLY) || this.match(TOKEN.DIVIDE) || this.match(TOKEN.MODULO)) {
+      const op = OP_FOR_TOKEN[this.type]
+      this.#advanceToken()
+      expr = this.#infixNode(op, expr, this.parseUnary())
+    }
+    return expr
+  }
+
+  // Unary ::= ('!' | '-')* Postfix
+  parseUnary() {
+    if (this.type === TOKEN.NOT) {
+      return this.#unaryNode(this.#advanceToken(), OPERATORS.unaryNot, this.parseUnary())
+    }
+    if (this.type === TOKEN.MINUS) {
+      return this.#unaryNode(this.#advanceToken(), OPERATORS.unaryMinus, this.parseUnary())
+    }
+    return this.parsePostfix()
+  }
+
+  // Postfix ::= Primary (('.' IDENTIFIER ('(' ArgumentList ')')? | '[' Expression ']'))*
+  parsePostfix() {
+    let expr = this.parsePrimary()
+    const depth = this.maxDepthRemaining
+    while (true) {
+      if (this.match(TOKEN.DOT)) {
+        const dot = this.#advanceToken()
+        if (!this.maxDepthRemaining--) this.#limitExceeded('maxDepth', dot)
+
+        const op =
+          this.match(TOKEN.QUESTION) && this.registry.enableOptionalTypes && this.#advanceToken()
+            ? OPERATORS.optionalFieldAccess
+            : OPERATORS.fieldAccess
+
+        const propertyValue = this.value
+        const start = this.pos
+        const end = this.lexer.pos
+        this.consume(TOKEN.IDENTIFIER)
+        if (op === OPERATORS.fieldAccess && this.match(TOKEN.LPAREN) && this.#advanceToken()) {
+          const args = this.parseArgumentList()
+          const closeEnd = this.lexer.pos
+          this.consume(TOKEN.RPAREN)
+          expr = this.#expandMacro(expr.start, closeEnd, OPERATORS.rcall, [propertyValue, expr, args])
+        } else {
+          expr = this.#accessNode(op, expr, propertyValue, end, start)
+        }
+        continue
+      }
+
+      if (this.match(TOKEN.LBRACKET)) {
+        const bracket = this.#advanceToken()
+        if (!this.maxDepthRemaining--) this.#limitExceeded('maxDepth', bracket)
+
+        const op =
+          this.match(TOKEN.QUESTION) && this.registry.enableOptionalTypes && this.#advanceToken()
+            ? OPERATORS.optionalBracketAccess
+            : OPERATORS.bracketAccess
+
+        const index = this.parseExpression()
+        const closeEnd = this.lexer.pos
+        this.consume(TOKEN.RBRACKET)
+        expr = this.#accessNode(op, expr, index, closeEnd)
+        continue
+      }
+      break
+    }
+    this.maxDepthRemaining = depth
+    return expr
+  }
+
+  // Primary ::= NUMBER | STRING | BOOLEAN | NULL | IDENTIFIER | '(' Expression ')' | Array | Object
+  parsePrimary() {
+    switch (this.type) {
+      case TOKEN.NUMBER:
+      case TOKEN.STRING:
+      case TOKEN.BYTES:
+      case TOKEN.BOOLEAN:
+      case TOKEN.NULL:
+        return this.#consumeLiteral()
+      case TOKEN.IDENTIFIER:
+        return this.#parseIdentifierPrimary()
+      case TOKEN.LPAREN:
+        return this.#parseParenthesizedExpression()
+      case TOKEN.LBRACKET:
+        return this.parseList()
+      case TOKEN.LBRACE:
+        return this.parseMap()
+    }
+
+    throw parseError('unexpected_token', `Unexpected token: ${TOKEN_BY_NUMBER[this.type]}`, {
+      pos: this.pos,
+      start: this.pos,
+      end: this.lexer.pos,
+      input: this.input
+    })
+  }
+
+  #consumeLiteral() {
+    return this.#advanceToken(this.#node(this.pos, this.lexer.pos, OPERATORS.value, this.value))
+  }
+
+  #parseIdentifierPrimary() {
+    const value = this.value
+    const end = this.lexer.pos
+    const start = this.consume(TOKEN.IDENTIFIER)
+    if (RESERVED.has(value)) {
+      throw parseError('reserved_identifier', `Reserved identifier: ${value}`, {
+        pos: start,
+        start,
+        end,
+        input: this.input
+      })
+    }
+
+    if (!this.match(TOKEN.LPAREN)) return this.#node(start, end, OPERATORS.id, value)
+    this.#advanceToken()
+    const args = this.parseArgumentList()
+    const closeEnd = this.lexer.pos
+    this.consume(TOKEN.RPAREN)
+    return this.#expandMacro(start, closeEnd, OPERATORS.call, [value, args])
+  }
+
+  #parseParenthesizedExpression() {
+    this.consume(TOKEN.LPAREN)
+    const expr = this.parseExpression()
+    this.consume(TOKEN.RPAREN)
+    return expr
+  }
+
+  parseList() {
+    const start = this.consume(TOKEN.LBRACKET)
+    const elements = []
+    let remainingElements = this.limits.maxListElements
+
+    if (!this.match(TOKEN.RBRACKET)) {
+      elements.push(this.parseExpression())
+      if (!remainingElements--) this.#limitExceeded('maxListElements', elements.at(-1).pos)
+      while (this.match(TOKEN.COMMA)) {
+        this.#advanceToken()
+        if (this.match(TOKEN.RBRACKET)) break
+        elements.push(this.parseExpression())
+        if (!remainingElements--) this.#limitExceeded('maxListElements', elements.at(-1).pos)
+      }
+    }
+
+    const closeEnd = this.lexer.pos
+    this.consume(TOKEN.RBRACKET)
+    return this.#node(start, closeEnd, OPERATORS.list, elements)
+  }
+
+  parseMap() {
+    const start = this.consume(TOKEN.LBRACE)
+    const props = []
+    let remainingEntries = this.limits.maxMapEntries
+
+    if (!this.match(TOKEN.RBRACE)) {
+      props.push(this.parseProperty())
+      if (!remainingEntries--) this.#limitExceeded('maxMapEntries', props.at(-1)[0].pos)
+      while (this.match(TOKEN.COMMA)) {
+        this.#advanceToken()
+        if (this.match(TOKEN.RBRACE)) break
+        props.push(this.parseProperty())
+        if (!remainingEntries--) this.#limitExceeded('maxMapEntries', props.at(-1)[0].pos)
+      }
+    }
+
+    const closeEnd = this.lexer.pos
+    this.consume(TOKEN.RBRACE)
+    return this.#node(start, closeEnd, OPERATORS.map, props)
+  }
+
+  parseProperty() {
+    return [this.parseExpression(), (this.consume(TOKEN.COLON), this.parseExpression())]
+  }
+
+  parseArgumentList() {
+    const args = []
+    let remainingArgs = this.limits.maxCallArguments
+
+    if (!this.match(TOKEN.RPAREN)) {
+      args.push(this.parseExpression())
+      if (!remainingArgs--) this.#limitExceeded('maxCallArguments', args.at(-1).pos)
+      while (this.match(TOKEN.COMMA)) {
+        this.#advanceToken()
+        if (this.match(TOKEN.RPAREN)) break
+        args.push(this.parseExpression())
+        if (!remainingArgs--) this.#limitExceeded('maxCallArguments', args.at(-1).pos)
+      }
+    }
+    return args
+  }
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/options.js
+
+
+const DEFAULT_LIMITS = objFreeze({
+  maxAstNodes: 100000,
+  maxDepth: 250,
+  maxListElements: 1000,
+  maxMapEntries: 1000,
+  maxCallArguments: 32
+})
+
+const LIMIT_KEYS = new Set(objKeys(DEFAULT_LIMITS))
+function createLimits(overrides, base = DEFAULT_LIMITS) {
+  const keys = overrides ? objKeys(overrides) : undefined
+  if (!keys?.length) return base
+
+  const merged = {...base}
+  for (const key of keys) {
+    if (!LIMIT_KEYS.has(key)) throw new TypeError(`Unknown limits option: ${key}`)
+    const value = overrides[key]
+    if (typeof value !== 'number') continue
+    merged[key] = value
+  }
+  return objFreeze(merged)
+}
+
+const DEFAULT_OPTIONS = objFreeze({
+  unlistedVariablesAreDyn: false,
+  homogeneousAggregateLiterals: true,
+  enableOptionalTypes: false,
+  limits: DEFAULT_LIMITS
+})
+
+function options_bool(a, b, key) {
+  const value = a?.[key] ?? b?.[key]
+  if (typeof value !== 'boolean') throw new TypeError(`Invalid option: ${key}`)
+  return value
+}
+
+function createOptions(opts, base = DEFAULT_OPTIONS) {
+  if (!opts) return base
+  return objFreeze({
+    unlistedVariablesAreDyn: options_bool(opts, base, 'unlistedVariablesAreDyn'),
+    homogeneousAggregateLiterals: options_bool(opts, base, 'homogeneousAggregateLiterals'),
+    enableOptionalTypes: options_bool(opts, base, 'enableOptionalTypes'),
+    limits: createLimits(opts.limits, base.limits)
+  })
+}
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/evaluator.js
+
+
+
+
+
+
+
+
+
+
+const globalRegistry = createRegistry({enableOptionalTypes: false})
+registerFunctions(globalRegistry)
+registerOverloads(globalRegistry)
+registerMacros(globalRegistry)
+
+class Environment {
+  #registry
+  #evaluator
+  #typeChecker
+  #evalTypeChecker
+  #parser
+
+  constructor(opts, inherited) {
+    this.opts = createOptions(opts, inherited?.opts)
+    this.#registry = (
+      inherited instanceof Environment ? inherited.#registry : globalRegistry
+    ).clone(this.opts)
+
+    const childOpts = {registry: this.#registry, opts: this.opts}
+    this.#typeChecker = new TypeChecker(childOpts)
+    this.#evalTypeChecker = new TypeChecker(childOpts, true)
+    this.#evaluator = new Evaluator(childOpts)
+    this.#parser = new Parser(this.opts.limits, this.#registry)
+    Object.freeze(this)
+  }
+
+  clone(opts) {
+    return new Environment(opts, this)
+  }
+
+  registerFunction(signature, handler, opts) {
+    this.#registry.registerFunctionOverload(signature, handler, opts)
+    return this
+  }
+
+  registerOperator(string, handler, opts) {
+    this.#registry.registerOperatorOverload(string, handler, opts)
+    return this
+  }
+
+  registerType(typename, constructor) {
+    this.#registry.registerType(typename, constructor)
+    return this
+  }
+
+  registerVariable(name, type, opts) {
+    this.#registry.registerVariable(name, type, opts)
+    return this
+  }
+
+  registerConstant(name, type, value) {
+    this.#registry.registerConstant(name, type, value)
+    return this
+  }
+
+  hasVariable(name) {
+    return this.#registry.variables.has(name)
+  }
+
+  getDefinitions() {
+    return this.#registry.getDefinitions()
+  }
+
+  check(expression) {
+    try {
+      return this.#checkAST(this.#parser.parse(expression))
+    } catch (error) {
+      return {valid: false, error}
+    }
+  }
+
+  #checkAST(ast) {
+    try {
+      const typeDecl = this.#typeChecker.check(ast, new RootContext(this.#registry))
+      return {valid: true, type: this.#formatTypeForCheck(typeDecl)}
+    } catch (error) {
+      return {valid: false, error}
+    }
+  }
+
+  #formatTypeForCheck(typeDecl) {
+    if (typeDecl.name === `list<dyn>`) return 'list'
+    if (typeDecl.name === `map<dyn, dyn>`) return 'map'
+    return typeDecl.name
+  }
+
+  parse(expression) {
+    const ast = this.#parser.parse(expression)
+    const evaluateParsed = this.#evaluateAST.bind(this, ast)
+    evaluateParsed.check = this.#checkAST.bind(this, ast)
+    evaluateParsed.ast = ast
+    return evaluateParsed
+  }
+
+  evaluate(expression, context) {
+    return this.#evaluateAST(this.#parser.parse(expression), context)
+  }
+
+  #evaluateAST(ast, ctx) {
+    if (ast.checkedType) {
+      return ast.evaluate(this.#evaluator, ast, new RootContext(this.#registry, ctx))
+    } else {
+      this.#evalTypeChecker.check(ast, (ctx = new RootContext(this.#registry, ctx)))
+      return ast.evaluate(this.#evaluator, ast, ctx)
+    }
+  }
+}
+
+class Evaluator extends Base {
+  constructor(opts) {
+    super(opts)
+    this.createError = evaluationError
+  }
+
+  #firstMapElement(coll) {
+    if (coll instanceof Map) return coll.entries().next().value
+    for (const key in coll) return [key, coll[key]]
+  }
+
+  debugRuntimeType(value, checkedType) {
+    return checkedType?.hasDynType === false ? checkedType : this.debugTypeDeep(value)
+  }
+
+  debugTypeDeep(value) {
+    const runtimeType = this.debugType(value)
+    switch (runtimeType.kind) {
+      case 'list': {
+        const first = value instanceof Array ? value[0] : value.values().next().value
+        if (first === undefined) return runtimeType
+        return this.registry.getListType(this.debugTypeDeep(first))
+      }
+      case 'map': {
+        const first = this.#firstMapElement(value)
+        if (!first) return runtimeType
+        return this.registry.getMapType(
+          runtimeType.keyType.hasDynType ? this.debugTypeDeep(first[0]) : runtimeType.keyType,
+          runtimeType.valueType.hasDynType ? this.debugTypeDeep(first[1]) : runtimeType.valueType
+        )
+      }
+      default:
+        return runtimeType
+    }
+  }
+
+  tryEval(ast, ctx) {
+    try {
+      const res = this.run(ast, ctx)
+      if (res instanceof Promise) return res.catch((err) => err)
+      return res
+    } catch (err) {
+      return err
+    }
+  }
+
+  run(ast, ctx) {
+    return ast.evaluate(this, ast, ctx)
+  }
+}
+
+const globalEnvironment = new Environment({
+  unlistedVariablesAreDyn: true
+})
+
+function parse(expression) {
+  return globalEnvironment.parse(expression)
+}
+
+function evaluate(expression, context) {
+  return globalEnvironment.evaluate(expression, context)
+}
+
+function check(expression) {
+  return globalEnvironment.check(expression)
+}
+
+
+
+/* harmony default export */ const evaluator = ({
+  parse,
+  evaluate,
+  check,
+  Environment,
+  Duration: Duration,
+  UnsignedInt: UnsignedInt
+});
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/serialize.js
+
+
+
+/**
+ * Serialize a primitive value to CEL syntax
+ * @param {*} value - The value to serialize
+ * @returns {string} The CEL representation
+ */
+function serializeValue(value) {
+  if (value === null) return 'null'
+  if (typeof value === 'boolean') return String(value)
+  if (typeof value === 'bigint') return String(value)
+  if (typeof value === 'string') return serializeString(value)
+  if (value instanceof Uint8Array) return serializeBytes(value)
+  if (value instanceof UnsignedInt) return `${value.value}u`
+  if (value instanceof Optional) {
+    if (value.hasValue()) return `optional.of(${serializeValue(value.value())})`
+    return 'optional.none()'
+  }
+
+  if (typeof value === 'number') {
+    return value % 1 === 0
+      ? `${value}.0`
+      : value.toLocaleString('en-US', {useGrouping: false, maximumFractionDigits: 9})
+  }
+
+  // Handle Uint8Array deserialized from JSON (becomes plain object with numeric keys)
+  if (typeof value === 'object') {
+    const keys = Object.keys(value)
+    if (keys.every((k) => /^\d+$/.test(k))) {
+      const bytes = new Uint8Array(keys.length)
+      for (let i = 0; i < keys.length; i++) bytes[i] = value[i]
+      return serializeBytes(bytes)
+    }
+  }
+
+  return String(value)
+}
+
+/**
+ * Convert an AST back to CEL expression string
+ * @param {import(".").ASTNode} ast - The AST node to convert
+ * @returns {string} The CEL expression string
+ */
+function serialize(ast) {
+  const {op, args} = ast
+  switch (op) {
+    case 'value':
+      return serializeValue(args)
+    case 'id':
+      return args
+
+    case '||':
+    case '&&':
+    case '==':
+    case '!=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+    case 'in':
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+      return `${wrap(args[0], op)} ${op} ${wrap(args[1], op)}`
+
+    case '!_':
+      return `!${wrap(args, op)}`
+    case '-_':
+      // Add parentheses when operand is a binary operation
+      return ['+', '-', '*', '/', '%'].includes(args.op)
+        ? `-(${serialize(args)})`
+        : `-${serialize(args)}`
+
+    case '.':
+      return `${wrap(args[0], op)}.${args[1]}`
+    case '.?':
+      return `${wrap(args[0], op)}.?${args[1]}`
+    case '[]':
+      return `${wrap(args[0], op)}[${serialize(args[1])}]`
+    case '[?]':
+      return `${wrap(args[0], op)}[?${serialize(args[1])}]`
+
+    case 'call':
+      return `${args[0]}(${args[1].map(serialize).join(', ')})`
+    case 'rcall':
+      return `${wrap(args[1], op)}.${args[0]}(${args[2].map(serialize).join(', ')})`
+
+    case 'list':
+      return `[${args.map(serialize).join(', ')}]`
+    case 'map':
+      return `{${args.map(([k, v]) => `${serialize(k)}: ${serialize(v)}`).join(', ')}}`
+
+    case '?:':
+      return `${wrap(args[0], op)} ? ${wrap(args[1], op)} : ${serialize(args[2])}`
+
+    default:
+      throw new Error(`Unknown AST operation: ${op}`)
+  }
+}
+
+/**
+ * Serialize a string value with proper escaping
+ * @param {string} str - The string to serialize
+ * @returns {string} The escaped string with quotes
+ */
+function serializeString(str) {
+  const escaped = str
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/\f/g, '\\f')
+    .replace(/[\b]/g, '\\b')
+    .replace(/\v/g, '\\v')
+
+  let result = ''
+  for (let i = 0; i < escaped.length; i++) {
+    const code = escaped.charCodeAt(i)
+    if (code < 32 || code > 126) {
+      result +=
+        code <= 0xffff
+          ? `\\u${code.toString(16).padStart(4, '0')}`
+          : `\\U${code.toString(16).padStart(8, '0')}`
+    } else {
+      result += escaped[i]
+    }
+  }
+
+  return `"${result}"`
+}
+
+/**
+ * Serialize a bytes value
+ * @param {Uint8Array} bytes - The bytes to serialize
+ * @returns {string} The bytes literal
+ */
+function serializeBytes(bytes) {
+  let result = 'b"'
+  for (const byte of bytes) {
+    if (byte === 0x5c) result += '\\\\'
+    else if (byte === 0x22) result += '\\"'
+    else if (byte === 0x0a) result += '\\n'
+    else if (byte === 0x0d) result += '\\r'
+    else if (byte === 0x09) result += '\\t'
+    else if (byte >= 32 && byte <= 126) result += String.fromCharCode(byte)
+    else result += `\\x${byte.toString(16).padStart(2, '0')}`
+  }
+  return `${result}"`
+}
+
+/**
+ * Operator precedence (higher = tighter binding)
+ */
+const PRECEDENCE = {
+  '?:': 1,
+  '||': 2,
+  '&&': 3,
+  '==': 4,
+  '!=': 4,
+  '<': 5,
+  '<=': 5,
+  '>': 5,
+  '>=': 5,
+  in: 5,
+  '+': 6,
+  '-': 6,
+  '-_': 6,
+  '*': 7,
+  '/': 7,
+  '%': 7,
+  '!_': 8,
+  '.': 9,
+  '.?': 9,
+  '[]': 9,
+  '[?]': 9,
+  call: 9,
+  rcall: 9
+}
+
+/**
+ * Check if parentheses are needed based on operator precedence
+ * @param {ASTNode} ast - The AST node to check
+ * @param {string} parentOp - The parent operator
+ * @returns {boolean} True if parentheses are needed
+ */
+function needsParentheses(ast, parentOp) {
+  const childOp = ast.op
+  const parentPrec = PRECEDENCE[parentOp] || 0
+  const childPrec = PRECEDENCE[childOp] || 0
+
+  // Atomic operations never need parentheses
+  if (
+    childOp === 'value' ||
+    childOp === 'id' ||
+    childOp === 'call' ||
+    childOp === 'rcall' ||
+    childOp === 'list' ||
+    childOp === 'map'
+  ) {
+    return false
+  }
+
+  // Unary minus in multiplicative context: -x * y, -x * y * -z
+  if ((parentOp === '*' || parentOp === '/' || parentOp === '%') && childOp === '-_') return false
+  if (parentOp === '*' && childOp === '*' && ast.args[0].op === '-_') return false
+
+  // Member/index access chaining: a.b.c, a[0][1], a.?b.c
+  if (
+    (childOp === '.' || childOp === '[]' || childOp === '.?' || childOp === '[?]') &&
+    (parentOp === '.' ||
+      parentOp === '[]' ||
+      parentOp === '.?' ||
+      parentOp === '[?]' ||
+      parentOp === 'rcall')
+  )
+    return false
+
+  // Ternary: only wrap if child is also ternary
+  if (parentOp === '?:') return childOp === '?:'
+
+  // Unary operators: wrap if child has lower precedence
+  if (parentOp === '!_' || parentOp === '-_') return childPrec < parentPrec
+
+  // Division needs special handling
+  if (parentOp === '/' && (childOp === '*' || childOp === '+' || childOp === '-')) return true
+  if (childOp === '/' && parentOp !== undefined) return true
+  if ((parentOp === '*' || parentOp === '/') && ['+', '-', '*', '/'].includes(childOp)) {
+    return true
+  }
+
+  // Lower precedence needs parentheses
+  if (childPrec < parentPrec) return true
+
+  // Same precedence: non-associative operators need parentheses
+  if (
+    childPrec === parentPrec &&
+    (parentOp === '/' || parentOp === '%') &&
+    (childOp === '/' || childOp === '%')
+  )
+    return true
+
+  return false
+}
+
+/**
+ * Wrap expression in parentheses if needed
+ * @param {*} ast - The AST node
+ * @param {string} parentOp - The parent operator
+ * @returns {string} The serialized expression, possibly wrapped in parentheses
+ */
+function wrap(ast, parentOp) {
+  return needsParentheses(ast, parentOp) ? `(${serialize(ast)})` : serialize(ast)
+}
+
+/* harmony default export */ const lib_serialize = ((/* unused pure expression or super */ null && (serialize)));
+
+;// CONCATENATED MODULE: ./node_modules/@marcbachmann/cel-js/lib/index.js
+
+
+
+
+
+
+
+/* harmony default export */ const lib = ({
+  parse: parse,
+  evaluate: evaluate,
+  check: check,
+  Environment: Environment,
+  ParseError: ParseError,
+  EvaluationError: EvaluationError,
+  TypeError: errors_TypeError,
+  serialize: serialize,
+  Optional: Optional
+});
+
+;// CONCATENATED MODULE: ./src/rules/org/cel.ts
+/**
+ * `cel` — a custom rule: `expression` in CEL (as in Kubernetes ValidatingAdmissionPolicy) is evaluated
+ * per access entry and selected cluster with these variables bound, and `true` means acceptable:
+ *
+ *   entry   {principalArn, accountId, type, username, kubernetesGroups, tags, expiresAt,
+ *            accessPolicies: [{policyArn, policyName, accessScope: {type, namespaces}}]}
+ *           normalised: type defaults to STANDARD, username and expiresAt are "" when not set,
+ *           groups and namespaces sorted without duplicates, policies in manifest order (one per
+ *           ARN), policyArn the full ARN in the cluster's partition, accountId "" when the ARN has none
+ *   cluster {key, name, region, accountId, partition}  (key: the logical name)
+ *   file    the entry's manifest path relative to the repository root
+ *
+ * `false` is a violation at the entry's first line; a non-boolean result or an evaluation error is an
+ * error there whatever the rule's severity. The expression is parsed and type-checked once, at load: a
+ * syntax or type error is a problem in the rules file at the expression (line and column when the
+ * expression is a one-line scalar). An expression that never mentions `cluster` runs once per entry.
+ */
+
+
+
+
+
+/** One environment for every rule: the variables are declared, so a typo (`entri`) fails to compile. */
+function celEnvironment() {
+    return new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false })
+        .registerVariable('entry', 'map')
+        .registerVariable('cluster', 'map')
+        .registerVariable('file', 'string');
+}
+let sharedEnvironment;
+/** Built on first use (a memo of a pure constructor; registering is what costs). */
+function environment() {
+    return (sharedEnvironment ??= celEnvironment());
+}
+/** Parses and type-checks once; the result must be `bool` (or `dyn`, checked per evaluation). */
+function compileCel(expression) {
+    let parsed;
+    try {
+        parsed = environment().parse(expression);
+    }
+    catch (e) {
+        return { ok: false, message: celMessage(e), offset: celOffset(e) };
+    }
+    const checked = parsed.check();
+    if (!checked.valid)
+        return { ok: false, message: celMessage(checked.error), offset: celOffset(checked.error) };
+    if (checked.type !== 'bool' && checked.type !== 'dyn') {
+        return {
+            ok: false,
+            message: `the expression returns ${checked.type ?? 'an unknown type'}; it must return a bool (true when the entry is acceptable)`,
+            offset: 0,
+        };
+    }
+    return { ok: true, run: (vars) => parsed(vars), usesCluster: mentions(parsed.ast, 'cluster') };
+}
+function celMessage(e) {
+    if (e instanceof Error) {
+        const summary = e.summary;
+        return typeof summary === 'string' && summary !== '' ? summary : (e.message.split('\n')[0] ?? e.message);
+    }
+    return String(e);
+}
+function celOffset(e) {
+    const range = e?.range;
+    return typeof range?.start === 'number' ? range.start : 0;
+}
+function mentions(node, name) {
+    if (node.op === 'id')
+        return node.args === name;
+    const args = node.args;
+    const stack = Array.isArray(args) ? [...args] : [args];
+    while (stack.length > 0) {
+        const item = stack.pop();
+        if (Array.isArray(item))
+            stack.push(...item);
+        else if (typeof item === 'object' && item !== null && 'op' in item && mentions(item, name))
+            return true;
+    }
+    return false;
+}
+/** The `entry` variable: the access entry as EKS would hold it in the given partition. Built once per entry. */
+function celEntry(entry, partition) {
+    return {
+        principalArn: entry.principalArn,
+        accountId: accountOfArn(entry.principalArn) ?? '',
+        type: entry.type === undefined || entry.type === '' ? DEFAULT_ENTRY_TYPE : entry.type,
+        username: entry.username ?? '',
+        kubernetesGroups: entry.kubernetesGroups.length < 2 ? [...entry.kubernetesGroups] : sortedSet(entry.kubernetesGroups),
+        tags: entry.tags,
+        expiresAt: entry.expiresAt ?? '',
+        accessPolicies: entry.accessPolicies.length === 0 ? [] : celPolicies(entry, partition),
+    };
+}
+/** Full ARNs, one per policy (the last scope wins, as in EKS), in manifest order; namespaces as sorted sets. */
+function celPolicies(entry, partition) {
+    const byArn = new Map();
+    for (const p of entry.accessPolicies) {
+        const policyArn = policyArnFor(p.policyArn, partition);
+        const scope = p.accessScope;
+        byArn.set(policyArn, {
+            policyArn,
+            policyName: isPolicyArn(p.policyArn) ? policyName(p.policyArn) : p.policyArn,
+            accessScope: {
+                type: scope.type,
+                namespaces: scope.type === 'cluster' ? [] : scope.namespaces.length < 2 ? [...scope.namespaces] : sortedSet(scope.namespaces),
+            },
+        });
+    }
+    return [...byArn.values()];
+}
+function celCluster(cluster) {
+    if (cluster === undefined)
+        return {};
+    return { key: cluster.key, name: cluster.name, region: cluster.region, accountId: cluster.accountId, partition: cluster.partition };
+}
+const celRule = {
+    kind: 'cel',
+    params: ['expression'],
+    compile(params, common, ctx) {
+        const expression = String(params.expression);
+        const compiled = compileCel(expression);
+        if (!compiled.ok) {
+            return [
+                {
+                    severity: 'error',
+                    code: 'rules:cel',
+                    message: `rule "${common.id}": CEL expression does not compile: ${compiled.message}`,
+                    ...ctx.locateInString(['expression'], compiled.offset),
+                },
+            ];
+        }
+        const { run, usesCluster } = compiled;
+        // the `cluster` variable of each cluster, built once (a memo of immutable input; no leak: weak keys)
+        const clusterVars = new WeakMap();
+        const clusterVar = (cluster) => {
+            if (cluster === undefined)
+                return {};
+            let v = clusterVars.get(cluster);
+            if (v === undefined)
+                clusterVars.set(cluster, (v = celCluster(cluster)));
+            return v;
+        };
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry, clusters, file, memo }) {
+                const entryVar = (partition) => {
+                    let byEntry = memo.get(partition);
+                    if (byEntry === undefined)
+                        memo.set(partition, (byEntry = new WeakMap()));
+                    let value = byEntry.get(entry);
+                    if (value === undefined)
+                        byEntry.set(entry, (value = celEntry(entry, partition)));
+                    return value;
+                };
+                // Without `cluster` in the expression the verdict is the same on every cluster: run once.
+                if (!usesCluster) {
+                    const first = clusters[0];
+                    const verdict = cel_judge(run, { entry: entryVar(first?.partition ?? 'aws'), cluster: clusterVar(first), file });
+                    return verdict === true ? NONE : violations(common.id, entry, [{ verdict, clusters: clusters.map((c) => c.key) }]);
+                }
+                let bad;
+                for (const cluster of clusters) {
+                    const verdict = cel_judge(run, { entry: entryVar(cluster.partition), cluster: clusterVar(cluster), file });
+                    if (verdict !== true)
+                        (bad ??= []).push({ verdict, clusters: [cluster.key] });
+                }
+                return bad === undefined ? NONE : violations(common.id, entry, bad);
+            },
+        };
+    },
+};
+function cel_judge(run, vars) {
+    let result;
+    try {
+        result = run(vars);
+    }
+    catch (e) {
+        return { why: `evaluation failed: ${celMessage(e)}` };
+    }
+    if (typeof result === 'boolean')
+        return result;
+    return { why: `the expression returned ${cel_describe(result)}, not a bool` };
+}
+/** One violation for the clusters where the expression was false, one per cluster it could not judge. */
+function violations(id, entry, bad) {
+    const out = [];
+    const falseOn = bad.filter((b) => b.verdict === false);
+    if (falseOn.length > 0) {
+        const failed = falseOn.flatMap((b) => b.clusters);
+        out.push({
+            loc: entry.locs.entry,
+            principalArn: entry.principalArn,
+            clusters: failed,
+            detail: `entry does not satisfy CEL rule "${id}"${failed.length > 0 ? ` (cluster ${failed.join(', ')})` : ''}`,
+        });
+    }
+    for (const b of bad) {
+        if (typeof b.verdict === 'boolean')
+            continue;
+        out.push({
+            loc: entry.locs.entry,
+            principalArn: entry.principalArn,
+            clusters: b.clusters,
+            severity: 'error',
+            detail: `CEL rule "${id}" could not judge this entry${b.clusters.length > 0 ? ` (cluster ${b.clusters.join(', ')})` : ''}: ${b.verdict.why}`,
+        });
+    }
+    return out;
+}
+function cel_describe(value) {
+    if (value === null || value === undefined)
+        return 'null';
+    if (typeof value === 'bigint')
+        return `the int ${value}`;
+    if (typeof value === 'string')
+        return `the string ${JSON.stringify(value)}`;
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a map';
+    return `${typeof value} ${String(value)}`;
+}
+
+;// CONCATENATED MODULE: ./src/rules/org/policy-ref.ts
+/** Policy references in rules: short names or full ARNs, compared by short name (any partition). */
+
+
+
+
+/**
+ * A predicate "this reference names policy `name`" that avoids parsing every ARN: a short name is
+ * compared as is, an ARN only when it ends in `/name` (thousands of associations per run).
+ */
+function namesPolicy(name) {
+    const suffix = `/${name}`;
+    return (ref) => ref === name || (ref.endsWith(suffix) && policyName(ref) === name);
+}
+function namesAnyPolicy(names) {
+    const tests = names.map(namesPolicy);
+    return (ref) => tests.some((t) => t(ref));
+}
+/** An unknown short name would make the rule match nothing, silently: an error with did-you-mean. */
+function checkPolicyRef(ref, loc, ruleId) {
+    if (isPolicyArn(ref)) {
+        if (parsePolicyArn(ref) !== undefined)
+            return [];
+        return [
+            problemAt(loc, 'error', 'rules:policy', `rule "${ruleId}": "${ref}" is not an access-policy ARN (arn:aws:eks::aws:cluster-access-policy/NAME); write the short name, e.g. AmazonEKSClusterAdminPolicy`),
+        ];
+    }
+    if (BUILT_IN_POLICY_NAMES.includes(ref))
+        return [];
+    return [
+        problemAt(loc, 'error', 'rules:policy', `rule "${ruleId}": unknown access policy "${ref}"${helpers_didYouMean(ref, BUILT_IN_POLICY_NAMES)}; use a name from ListAccessPolicies, or its full ARN for a policy newer than this release`),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/rules/org/cluster-admins.ts
+/**
+ * `cluster-admins` — per cluster, the number of entries holding AmazonEKSClusterAdminPolicy at cluster
+ * scope must be at least `min` (a break-glass floor) and at most `max`. At the cluster's key. Expired
+ * entries do not count when the clock is known. `files` globs match the file that defines the cluster.
+ */
+
+
+const clusterAdmins = {
+    kind: 'cluster-admins',
+    params: ['min', 'max'],
+    compile(params, common, ctx) {
+        const min = typeof params.min === 'number' ? params.min : undefined;
+        const max = typeof params.max === 'number' ? params.max : undefined;
+        if (min === undefined && max === undefined) {
+            return [
+                {
+                    severity: 'error',
+                    code: 'rules:range',
+                    message: `rule "${common.id}": cluster-admins needs min, max or both`,
+                    ...ctx.locate([]),
+                },
+            ];
+        }
+        if (min !== undefined && max !== undefined && min > max) {
+            return [
+                {
+                    severity: 'error',
+                    code: 'rules:range',
+                    message: `rule "${common.id}": min ${min} is greater than max ${max}; no cluster could pass`,
+                    ...ctx.locate(['min']),
+                },
+            ];
+        }
+        const isAdmin = namesPolicy(CLUSTER_ADMIN_POLICY);
+        return {
+            ...common,
+            scope: 'cluster',
+            checkCluster({ cluster, entries }) {
+                const admins = entries.filter((e) => e.accessPolicies.some((p) => p.accessScope.type === 'cluster' && isAdmin(p.policyArn)));
+                const n = admins.length;
+                const out = [];
+                if (min !== undefined && n < min) {
+                    out.push({
+                        loc: cluster.locs.key,
+                        clusters: [cluster.key],
+                        detail: `cluster "${cluster.key}" has ${n} cluster-admin entr${n === 1 ? 'y' : 'ies'}; at least ${min} required (AmazonEKSClusterAdminPolicy at cluster scope)`,
+                    });
+                }
+                if (max !== undefined && n > max) {
+                    out.push({
+                        loc: cluster.locs.key,
+                        clusters: [cluster.key],
+                        detail: `cluster "${cluster.key}" has ${n} cluster-admin entries; at most ${max} allowed (${admins.map((e) => e.principalArn).join(', ')})`,
+                    });
+                }
+                return out;
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/org/denied-principals.ts
+/** `denied-principals` — `principals`: patterns no entry may name (e.g. `*:user/*`, `*:root`); at `principalArn`. */
+
+
+const deniedPrincipals = {
+    kind: 'denied-principals',
+    params: ['principals'],
+    compile(params, common) {
+        const patterns = strings(params.principals).map((p) => ({ p, re: patternToRegExp(p) }));
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry }) {
+                const hit = patterns.find(({ re }) => re.test(entry.principalArn));
+                if (hit === undefined)
+                    return NONE;
+                return [
+                    {
+                        loc: entry.locs.principalArn,
+                        principalArn: entry.principalArn,
+                        detail: `principal "${entry.principalArn}" matches denied pattern "${hit.p}"`,
+                    },
+                ];
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/org/forbidden-groups.ts
+/** `forbidden-groups` — `groups`: Kubernetes group patterns no entry may list; at the group item. */
+
+
+const forbiddenGroups = {
+    kind: 'forbidden-groups',
+    params: ['groups'],
+    compile(params, common) {
+        const patterns = strings(params.groups).map((p) => ({ p, re: patternToRegExp(p) }));
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry }) {
+                if (entry.kubernetesGroups.length === 0)
+                    return NONE;
+                return entry.kubernetesGroups.flatMap((group, i) => {
+                    const hit = patterns.find(({ re }) => re.test(group));
+                    if (hit === undefined)
+                        return [];
+                    return [
+                        {
+                            loc: entry.locs.kubernetesGroupItems[i] ?? entry.locs.kubernetesGroups ?? entry.locs.entry,
+                            principalArn: entry.principalArn,
+                            detail: `Kubernetes group "${group}" matches forbidden pattern "${hit.p}"`,
+                        },
+                    ];
+                });
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/org/namespace-scoped-policies.ts
+/** `namespace-scoped-policies` — `policies` may only be associated with `accessScope.type: namespace`; at `policyArn`. */
+
+
+const namespaceScopedPolicies = {
+    kind: 'namespace-scoped-policies',
+    params: ['policies'],
+    compile(params, common, ctx) {
+        const list = strings(params.policies);
+        const problems = list.flatMap((p, i) => checkPolicyRef(p, ctx.locate(['policies', i]), common.id));
+        if (problems.length > 0)
+            return problems;
+        const listed = namesAnyPolicy(list.map(policyName));
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry }) {
+                return entry.accessPolicies
+                    .filter((p) => p.accessScope.type === 'cluster' && listed(p.policyArn))
+                    .map((p) => ({
+                    loc: p.locs.policyArn,
+                    principalArn: entry.principalArn,
+                    detail: `${policyName(p.policyArn)} must be namespace-scoped, not cluster-scoped; use accessScope: { type: namespace, namespaces: [...] }`,
+                }));
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/org/policy-holders.ts
+/**
+ * `policy-holders` — `policy` (short name or ARN) may be held only by principals matching
+ * `principals`. With `clusterScopeOnly: true` the rule restricts cluster-scope associations only
+ * (anyone may hold the policy in namespaces). A violation is at the association's `policyArn`.
+ */
+
+
+
+const policyHolders = {
+    kind: 'policy-holders',
+    params: ['policy', 'principals', 'clusterScopeOnly'],
+    compile(params, common, ctx) {
+        const policy = String(params.policy);
+        const problems = checkPolicyRef(policy, ctx.locate(['policy']), common.id);
+        if (problems.length > 0)
+            return problems;
+        const name = policyName(policy);
+        const isPolicy = namesPolicy(name);
+        const who = strings(params.principals)
+            .map((x) => `"${x}"`)
+            .join(', ');
+        const holders = patternMatcher(strings(params.principals));
+        const clusterScopeOnly = params.clusterScopeOnly === true;
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry }) {
+                const held = entry.accessPolicies.filter((p) => isPolicy(p.policyArn) && (!clusterScopeOnly || p.accessScope.type === 'cluster'));
+                if (held.length === 0 || holders(entry.principalArn))
+                    return NONE;
+                return held.map((p) => ({
+                    loc: p.locs.policyArn,
+                    principalArn: entry.principalArn,
+                    detail: `principal "${entry.principalArn}" may not hold ${name}${clusterScopeOnly ? ' at cluster scope' : ''}; only principals matching ${who} may`,
+                }));
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/org/namespaces.ts
+function namespacePattern(value) {
+    return value.endsWith('*') ? { prefix: value.slice(0, -1), wildcard: true } : { prefix: value, wildcard: false };
+}
+function overlaps(a, b) {
+    if (a.wildcard && b.wildcard)
+        return a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix);
+    if (a.wildcard)
+        return b.prefix.startsWith(a.prefix);
+    if (b.wildcard)
+        return a.prefix.startsWith(b.prefix);
+    return a.prefix === b.prefix;
+}
+/** `overlaps(namespacePattern(item), p)` without allocating (called per namespace item of every entry). */
+function itemOverlaps(item, p) {
+    const wildcard = item.endsWith('*');
+    if (!wildcard)
+        return p.wildcard ? item.startsWith(p.prefix) : item === p.prefix;
+    const prefix = item.slice(0, -1);
+    return p.wildcard ? prefix.startsWith(p.prefix) || p.prefix.startsWith(prefix) : p.prefix.startsWith(prefix);
+}
+
+;// CONCATENATED MODULE: ./src/rules/org/protected-namespaces.ts
+/**
+ * `protected-namespaces` — `namespaces` (names or trailing-`*` prefixes, e.g. `kube-system`, `kube-*`)
+ * may be granted only to principals matching `principals`. A namespace item of a namespace-scoped
+ * association that names or (as a wildcard) covers a protected namespace is a violation at that item.
+ * `allowWildcards` (default true): when false, a wildcard item that covers a protected namespace is
+ * a violation even for the listed principals (protected namespaces must then be named exactly).
+ * Cluster-scope grants are left to `policy-holders` and `namespace-scoped-policies`.
+ */
+
+
+
+const protectedNamespaces = {
+    kind: 'protected-namespaces',
+    params: ['namespaces', 'principals', 'allowWildcards'],
+    compile(params, common) {
+        const protectedList = strings(params.namespaces).map((n) => ({ text: n, pattern: namespacePattern(n) }));
+        const principals = strings(params.principals);
+        const allowed = patternMatcher(principals);
+        const allowWildcards = params.allowWildcards !== false;
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry }) {
+                let listed;
+                const out = [];
+                for (const policy of entry.accessPolicies) {
+                    if (policy.accessScope.type !== 'namespace')
+                        continue;
+                    policy.accessScope.namespaces.forEach((item, i) => {
+                        const hit = protectedList.find((p) => itemOverlaps(item, p.pattern));
+                        if (hit === undefined)
+                            return;
+                        const pattern = namespacePattern(item);
+                        listed ??= allowed(entry.principalArn);
+                        if (listed && (allowWildcards || !pattern.wildcard))
+                            return;
+                        const loc = policy.locs.namespaceItems[i] ?? policy.locs.namespaces ?? policy.locs.policyArn;
+                        const detail = listed
+                            ? `namespace wildcard "${item}" covers protected namespace "${hit.text}"; name protected namespaces exactly`
+                            : `namespace "${item}" ${pattern.wildcard ? 'covers' : 'is'} protected namespace "${hit.text}", which only principals matching ${principals.map((p) => `"${p}"`).join(', ') || '(none)'} may be granted`;
+                        out.push({ loc, principalArn: entry.principalArn, detail });
+                    });
+                }
+                return out;
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/org/required-tags.ts
+/**
+ * `required-tags` — `tags`: a list of keys every entry must carry, or a map of key → value pattern.
+ * A missing key is a violation at `tags` (else the entry's first line); a value that does not match
+ * its pattern is a violation at that tag's key.
+ */
+
+const requiredTags = {
+    kind: 'required-tags',
+    params: ['tags'],
+    compile(params, common) {
+        const raw = params.tags;
+        const required = Array.isArray(raw)
+            ? raw.map((k) => ({ key: String(k) }))
+            : Object.entries((raw ?? {})).map(([key, v]) => ({
+                key,
+                value: String(v),
+                re: patternToRegExp(String(v)),
+            }));
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry }) {
+                const out = [];
+                const missing = required.filter((r) => entry.tags[r.key] === undefined).map((r) => r.key);
+                if (missing.length > 0) {
+                    out.push({
+                        loc: entry.locs.tags ?? entry.locs.entry,
+                        principalArn: entry.principalArn,
+                        detail: `missing required tag${missing.length === 1 ? '' : 's'} ${missing.map((k) => `"${k}"`).join(', ')}`,
+                    });
+                }
+                for (const r of required) {
+                    const value = entry.tags[r.key];
+                    if (value === undefined || r.re === undefined || r.re.test(value))
+                        continue;
+                    out.push({
+                        loc: entry.locs.tagKeys[r.key] ?? entry.locs.tags ?? entry.locs.entry,
+                        principalArn: entry.principalArn,
+                        detail: `tag "${r.key}" is "${value}", which does not match "${r.value ?? ''}"`,
+                    });
+                }
+                return out;
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/org/username-patterns.ts
+/**
+ * `username-patterns` — `patterns`: every `username` written in the manifest must match one of them;
+ * at `username`. Entries without a username (EKS generates it) are not checked.
+ */
+
+
+const usernamePatterns = {
+    kind: 'username-patterns',
+    params: ['patterns'],
+    compile(params, common) {
+        const list = strings(params.patterns);
+        const ok = patternMatcher(list);
+        return {
+            ...common,
+            scope: 'entry',
+            checkEntry({ entry }) {
+                if (entry.username === undefined || ok(entry.username))
+                    return NONE;
+                return [
+                    {
+                        loc: entry.locs.username ?? entry.locs.entry,
+                        principalArn: entry.principalArn,
+                        detail: `username "${entry.username}" matches none of ${list.map((p) => `"${p}"`).join(', ')}`,
+                    },
+                ];
+            },
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/rules/org/kinds.ts
+/** Every organisation rule kind, one module each (PRODUCT.md "Organisation rules"). */
+
+
+
+
+
+
+
+
+
+
+
+const RULE_KINDS = [
+    allowedAccounts,
+    deniedPrincipals,
+    allowedPrincipals,
+    policyHolders,
+    namespaceScopedPolicies,
+    protectedNamespaces,
+    clusterAdmins,
+    requiredTags,
+    forbiddenGroups,
+    usernamePatterns,
+    celRule,
+];
+const RULE_KINDS_BY_NAME = new Map(RULE_KINDS.map((k) => [k.kind, k]));
+/** Members every rule may have besides its kind's parameters. */
+const COMMON_MEMBERS = (/* unused pure expression or super */ null && (['id', 'kind', 'severity', 'message', 'files', 'clusters']));
+
+;// CONCATENATED MODULE: ./src/rules/org/evaluate.ts
+/**
+ * The evaluation stage: a loaded RuleSet over the built Manifest → Problems, in a deterministic order
+ * (sorted by file, line, column, code, message). Pure; the rule set is compiled once at load.
+ *
+ * Each problem has code `rule:<id>`, the rule's severity (a CEL rule that cannot judge an entry is
+ * always an error), and a message that starts with the rule's own `message` (placeholders
+ * interpolated) followed by what is wrong.
+ */
+
+
+
+
+
+function evaluateOrgRules(ruleSet, manifest, opts = {}) {
+    if (ruleSet.rules.length === 0)
+        return [];
+    const toRoot = rootRelative(opts.cwdFromRoot ?? '');
+    const select = entrySelector(manifest);
+    const entries = manifest.accessEntries.map((entry) => ({
+        entry,
+        file: toRoot(entry.locs.entry.file),
+        clusters: select(entry).clusters,
+    }));
+    const memo = new Map();
+    const problems = [];
+    let byCluster;
+    for (const rule of ruleSet.rules) {
+        const inFiles = rule.files === undefined ? () => true : fileMatcher(rule.files);
+        const inClusters = rule.clusters === undefined ? () => true : clusterMatcher(rule.clusters);
+        if (rule.scope === 'entry') {
+            // entries share a handful of selections (entrySelector memoises them): filter each once per rule
+            const filtered = new Map();
+            const clustersOf = (all) => {
+                let hit = filtered.get(all);
+                if (hit === undefined)
+                    filtered.set(all, (hit = all.filter((c) => inClusters(c.key))));
+                return hit;
+            };
+            // entries come file by file: match each file once
+            let lastFile;
+            let inFile = true;
+            for (const e of entries) {
+                if (rule.files !== undefined && e.file !== lastFile) {
+                    lastFile = e.file;
+                    inFile = inFiles(e.file);
+                }
+                if (!inFile)
+                    continue;
+                const clusters = rule.clusters === undefined ? e.clusters : clustersOf(e.clusters);
+                // a rule scoped to some clusters does not concern an entry that selects none of them
+                if (rule.clusters !== undefined && clusters.length === 0)
+                    continue;
+                for (const v of rule.checkEntry({ entry: e.entry, file: e.file, clusters, memo })) {
+                    problems.push(toProblem(rule, v.clusters === undefined ? { ...v, clusters: clusters.map((c) => c.key) } : v, e.file));
+                }
+            }
+        }
+        else {
+            byCluster ??= entriesByCluster(manifest.clusters, entries, opts.now);
+            for (const cluster of manifest.clusters) {
+                const file = toRoot(cluster.locs.key.file);
+                if (!inFiles(file) || !inClusters(cluster.key))
+                    continue;
+                for (const v of rule.checkCluster({ cluster, file, entries: byCluster.get(cluster.key) ?? [] }))
+                    problems.push(toProblem(rule, v, file));
+            }
+        }
+    }
+    return problems.sort(evaluate_compareProblems);
+}
+function entriesByCluster(clusters, entries, now) {
+    const map = new Map(clusters.map((c) => [c.key, []]));
+    for (const { entry, clusters: selected } of entries) {
+        if (now !== undefined && entry.expiresAt !== undefined && isExpired(entry.expiresAt, now))
+            continue;
+        for (const c of selected)
+            map.get(c.key)?.push(entry);
+    }
+    return map;
+}
+function rootRelative(cwdFromRoot) {
+    const prefix = cwdFromRoot
+        .replace(/\\/g, '/')
+        .replace(/^\.\/?/, '')
+        .replace(/\/$/, '');
+    if (prefix === '')
+        return (file) => file;
+    return (file) => path.posix.normalize(`${prefix}/${file}`);
+}
+/** The rule's message with `{principalArn}`, `{cluster}` and `{file}` replaced. */
+const PLACEHOLDERS = ['principalArn', 'cluster', 'file'];
+function interpolate(message, values) {
+    return message.replace(/\{([A-Za-z]+)\}/g, (whole, name) => values[name] ?? whole);
+}
+function toProblem(rule, v, file) {
+    const own = rule.message === undefined
+        ? undefined
+        : interpolate(rule.message, { principalArn: v.principalArn ?? '', cluster: (v.clusters ?? []).join(', '), file });
+    return {
+        severity: v.severity ?? rule.severity,
+        code: `rule:${rule.id}`,
+        message: own === undefined ? v.detail : `${own}: ${v.detail}`,
+        file: v.loc.file,
+        line: v.loc.line,
+        column: v.loc.column,
+    };
+}
+function evaluate_compareProblems(a, b) {
+    return (compareStrings(a.file, b.file) ||
+        a.line - b.line ||
+        a.column - b.column ||
+        compareStrings(a.code, b.code) ||
+        compareStrings(a.message, b.message));
+}
+
+;// CONCATENATED MODULE: ./src/rules/org/load.ts
+/**
+ * The rules file (`.github/eks-access-rules.yaml` by default) → a compiled RuleSet, or located
+ * Problems. It is read exactly like a manifest (load.ts: UTF-8/BOM, 5 MiB, depth 64, alias limits,
+ * duplicate keys) and checked against schemas/eks-access-rules.schema.json with the manifest's
+ * schema messages (unknown kinds and parameters with did-you-mean). A broken rules file is an error
+ * (exit 1), never "no rules".
+ *
+ * `parseRulesSource` is pure (text or bytes in); `loadRulesFile` is the disk edge.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_RULES_FILE = '.github/eks-access-rules.yaml';
+/** Compiles the rules schema (strict; `validateSchema` for tests, skipped at run time). */
+function compileRulesSchema(opts = {}) {
+    const ajv = new _2020.Ajv2020({
+        allErrors: true,
+        verbose: true,
+        strict: true,
+        strictTypes: false,
+        validateSchema: opts.validateSchema ?? false,
+    });
+    ajv.addVocabulary(['patternErrorMessage', 'errorMessage']);
+    const inner = ajv.compile(eks_access_rules_schema_namespaceObject);
+    // `if`/`then` picks the kind's parameters; Ajv also reports the `if` itself, which says nothing new.
+    const wrapped = ((data) => {
+        const valid = inner(data);
+        wrapped.errors = inner.errors?.filter((e) => e.keyword !== 'if') ?? null;
+        return valid;
+    });
+    return wrapped;
+}
+let compiledSchema;
+const rulesValidator = () => (compiledSchema ??= compileRulesSchema());
+/** Bytes or text of a rules file → RuleSet (warnings inside) or every problem found. Never throws on input. */
+function parseRulesSource(file, content) {
+    const parsed = parseManifestSource(file, content);
+    const fileProblems = parsed.problems.map(forRulesFile);
+    if (parsed.loaded === undefined)
+        return types_err(fileProblems);
+    const src = parsed.loaded;
+    const findings = checkManifestSchema(src, rulesValidator());
+    const problems = [...fileProblems, ...findings.map((f) => renameRuleContainer(f.problem, f.path, src.value))];
+    const rejected = new Set(findings.filter((f) => f.path[0] === 'rules' && typeof f.path[1] === 'number').map((f) => f.path[1]));
+    const topLevelBroken = findings.some((f) => f.path[0] !== 'rules' || f.path.length < 2);
+    const rules = [];
+    if (!topLevelBroken) {
+        const items = src.value.rules;
+        const seen = new Map();
+        items.forEach((raw, i) => {
+            const id = String(raw.id);
+            const idLoc = locate(src, ['rules', i, 'id']);
+            const first = seen.get(id);
+            if (first === undefined)
+                seen.set(id, idLoc);
+            else
+                problems.push(problemAt(idLoc, 'error', 'rules:duplicate-id', `duplicate rule id "${id}" (first at line ${first.line}); each rule needs its own id, it becomes the problem code rule:<id>`));
+            if (rejected.has(i))
+                return;
+            const compiled = compileRule(src, i, raw);
+            if (Array.isArray(compiled))
+                problems.push(...compiled);
+            else
+                rules.push(compiled);
+        });
+    }
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0)
+        return types_err(problems);
+    return types_ok({ file, rules, warnings: problems });
+}
+function compileRule(src, index, raw) {
+    const kind = RULE_KINDS_BY_NAME.get(String(raw.kind));
+    const base = ['rules', index];
+    const ruleLoc = locate(src, [...base]);
+    if (kind === undefined)
+        return [problemAt(ruleLoc, 'error', 'rules:kind', `unknown rule kind "${String(raw.kind)}"`)]; // the schema's enum catches this first
+    const id = String(raw.id);
+    const common = {
+        id,
+        kind: kind.kind,
+        severity: raw.severity ?? 'error',
+        loc: ruleLoc,
+        ...(typeof raw.message === 'string' && { message: raw.message }),
+        ...(Array.isArray(raw.files) && { files: raw.files.map(String) }),
+        ...(Array.isArray(raw.clusters) && { clusters: raw.clusters.map(String) }),
+    };
+    const placeholderProblems = typeof raw.message === 'string' ? checkPlaceholders(raw.message, locate(src, [...base, 'message']), id) : [];
+    const ctx = {
+        locate: (p, opts) => locate(src, [...base, ...p], opts),
+        locateInString: (p, offset) => locateInString(src, [...base, ...p], offset),
+    };
+    const compiled = kind.compile(raw, common, ctx);
+    if (Array.isArray(compiled))
+        return [...placeholderProblems, ...compiled];
+    return placeholderProblems.length > 0 ? placeholderProblems : compiled;
+}
+function checkPlaceholders(message, loc, id) {
+    const unknown = [...message.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]).filter((n) => !PLACEHOLDERS.includes(n));
+    return unknown.map((name) => {
+        const guess = didYouMean(name, PLACEHOLDERS);
+        return problemAt(loc, 'error', 'rules:placeholder', `rule "${id}": unknown placeholder {${name}} in message${guess ? `; did you mean {${guess}}?` : ''}; available: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`);
+    });
+}
+/** A character inside a one-line plain or quoted scalar; else the scalar itself. */
+function locateInString(src, p, offset) {
+    const node = nodeAt(src, p);
+    const at = locate(src, p);
+    if (!(0,dist/* isScalar */.jn)(node) || node.range === undefined || node.range === null)
+        return at;
+    const written = src.text.slice(node.range[0], node.range[1]);
+    if (written.includes('\n'))
+        return at;
+    if (node.type === 'PLAIN')
+        return { ...at, column: at.column + offset };
+    if (node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE')
+        return { ...at, column: at.column + 1 + offset };
+    return nodeLoc(src, node);
+}
+/** The manifest loader's wording, for a rules file. */
+function forRulesFile(p) {
+    const message = p.message
+        .replace('a manifest starts with "version: 1"', 'a rules file starts with "version: 1" and "rules:"')
+        .replace('manifests must be UTF-8', 'rules files must be UTF-8')
+        .replace('manifest files are limited to 5 MiB (split it into several files and use a glob)', 'rules files are limited to 5 MiB')
+        .replace('put one manifest per file (use several files and a glob instead of ---)', 'a rules file holds one document (remove ---)')
+        .replace('check that --manifest names the right file', 'check that --rules names the right file');
+    return message === p.message ? p : { ...p, message };
+}
+/** `rules item` in schema messages → `rule "<id>"`, so the user sees which rule is wrong. */
+function renameRuleContainer(p, at, value) {
+    if (at[0] !== 'rules' || typeof at[1] !== 'number')
+        return p;
+    const raw = value.rules?.[at[1]];
+    const id = typeof raw === 'object' && raw !== null && typeof raw.id === 'string' ? raw.id : undefined;
+    const name = id === undefined ? `rule ${at[1] + 1}` : `rule "${id}"`;
+    const message = p.message.replace(/\brules item\b/g, name);
+    return { ...p, message: at.length > 2 && !message.includes(name) ? `${name}: ${message}` : message };
+}
+/**
+ * Reads the rules file from disk. `explicit` (from `--rules` / the `rules` input): a missing file is a
+ * usage error (exit 2); the default path may be missing (no organisation rules).
+ */
+async function loadRulesFile(opts) {
+    const explicit = opts.path !== undefined;
+    const file = opts.path ?? DEFAULT_RULES_FILE;
+    const abs = external_node_path_default().resolve(opts.cwd, file);
+    const info = await (0,promises_.stat)(abs).catch(() => undefined);
+    if (info === undefined) {
+        return explicit
+            ? { kind: 'usage', message: `rules file "${file}" not found (looked in ${opts.cwd}); check the path or pass --rules` }
+            : { kind: 'absent' };
+    }
+    if (info.isDirectory())
+        return { kind: 'usage', message: `rules file "${file}" is a directory; pass the YAML file` };
+    const loaded = await loadManifestFiles(abs, opts.cwd, (name, bytes) => {
+        const decoded = decodeManifest(name, bytes);
+        const result = parseRulesSource(name, decoded.kind === 'text' ? decoded.text : bytes);
+        return { problems: [], loaded: { result, text: decoded.kind === 'text' ? decoded.text : undefined } };
+    });
+    if (loaded.kind === 'usage')
+        return { kind: 'usage', message: loaded.message.replace(/manifest file/g, 'rules file') };
+    const name = loaded.files[0] ?? file;
+    const first = loaded.loaded[0];
+    if (first === undefined)
+        return { kind: 'loaded', file: name, result: types_err(loaded.problems.map(forRulesFile)) };
+    return first.text === undefined
+        ? { kind: 'loaded', file: name, result: first.result }
+        : { kind: 'loaded', file: name, result: first.result, text: first.text };
+}
+
+;// CONCATENATED MODULE: ./src/rules/org/index.ts
+/**
+ * Organisation rules (PRODUCT.md "Organisation rules"): one module per rule kind (kinds.ts lists them),
+ * the rules-file loader, the evaluation stage and the base-branch gate. Pure except `loadRulesFile`
+ * (disk) and `readRulesAtBase` (git / contents API through what it is given).
+ *
+ *   parseRulesSource | loadRulesFile → RuleSet → evaluateOrgRules(ruleSet, manifest) → Problem[]
+ *   pull_request: readRulesAtBase → parseRulesSource → evaluateOrgRules; compareRuleVerdicts(base, head)
+ */
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/commands/iam-policy.ts
+/**
+ * `iam-policy --repo OWNER/REPO [--manifest GLOB] [--branch main] [--audience sts.amazonaws.com]
+ * [--rules FILE] [--format json|cloudformation|terraform]`: validates the manifest, reads the
+ * organisation rules, then prints the least-privilege permission and OIDC trust policies of every
+ * plan and apply role the manifest names, with the rules EKS can enforce in IAM as Deny guardrails.
+ *
+ * Outcomes: ok (policies on stdout; rules that cannot become guardrails are warnings on stderr);
+ * invalid (exit 1: the manifest or the rules file has errors, or the manifest names no role; nothing
+ * on stdout); usage (exit 2: bad option, manifest or named rules file missing).
+ */
+
+
+
+
+
+
+async function iamPolicyCommand(request, deps) {
+    const rules = await readGuardrails(request, deps);
+    if (rules.kind === 'usage')
+        return Outcomes.usage(rules.message);
+    if (rules.kind === 'invalid')
+        return rules.outcome;
+    const notes = rules.skipped.map((message) => ({ level: 'warning', message }));
+    const checked = await deps.validate({
+        manifest: request.manifest,
+        cwd: deps.cwd,
+        now: deps.now(),
+        expiryWarningDays: constants_Defaults.expiryWarningDays,
+    });
+    if (checked.kind === 'usage')
+        return Outcomes.usage(checked.message, { notes });
+    if (!checked.ok) {
+        const fileCount = Math.max(checked.manifest.files.length, checked.sources.size);
+        return Outcomes.invalid(`manifest invalid: ${summarizeProblems(checked.problems, fileCount)}; no policies printed`, {
+            problems: checked.problems,
+            stderr: renderProblemsText(checked.problems, checked.sources, { fileCount, color: false, cwd: deps.cwd }),
+            notes,
+        });
+    }
+    const built = buildIamPolicies(checked.manifest, {
+        repo: request.repo,
+        branch: request.branch,
+        audience: request.audience,
+        format: request.format,
+        guardrails: rules.guardrails,
+    });
+    if (!built.ok) {
+        return built.exitCode === 2
+            ? Outcomes.usage(built.message, { notes })
+            : Outcomes.invalid(built.message, { notes, stderr: `${built.message}\n` });
+    }
+    return Outcomes.ok({ stdout: built.text, notes: [...notes, ...built.notes.map((message) => ({ level: 'warning', message }))] });
+}
+/**
+ * The organisation rules (`--rules`, or the default file when it exists) → guardrails. A broken
+ * rules file is exit 1 with its problems (never "no guardrails"); a missing `--rules FILE` is exit 2.
+ */
+async function readGuardrails(request, deps) {
+    const loaded = await loadRulesFile({ cwd: deps.cwd, ...(request.rules.explicit ? { path: request.rules.path } : {}) });
+    if (loaded.kind === 'usage')
+        return loaded;
+    if (loaded.kind === 'absent')
+        return { kind: 'ok', guardrails: {}, skipped: [] };
+    if (!loaded.result.ok) {
+        const problems = loaded.result.error;
+        const sources = new Map(loaded.text === undefined ? [] : [[loaded.file, loaded.text]]);
+        return {
+            kind: 'invalid',
+            outcome: Outcomes.invalid(`rules file invalid: ${summarizeProblems(problems, 1)}; no policies printed`, {
+                problems,
+                stderr: renderProblemsText(problems, sources, { fileCount: 1, color: false, cwd: deps.cwd }),
+            }),
+        };
+    }
+    // A compiled rule keeps its check, not its parameters: read those from the text, valid by now.
+    const compiled = new Set(loaded.result.value.rules.map((r) => r.id));
+    const doc = (0,dist/* parse */.qg)(loaded.text ?? '');
+    const raw = (doc?.rules ?? []).filter((r) => compiled.has(String(r['id'])));
+    return { kind: 'ok', ...guardrailsFromRules(raw.map(toGuardrailRule)) };
+}
+function toGuardrailRule(raw) {
+    const list = (key) => (Array.isArray(raw[key]) ? { [key]: raw[key].map(String) } : {});
+    return {
+        id: String(raw['id']),
+        kind: String(raw['kind']),
+        severity: raw['severity'] === 'warning' ? 'warning' : 'error',
+        ...list('files'),
+        ...list('clusters'),
+        ...list('principals'),
+        ...list('policies'),
+        ...list('namespaces'),
+        ...(typeof raw['policy'] === 'string' ? { policy: raw['policy'] } : {}),
+        ...(raw['clusterScopeOnly'] === true ? { clusterScopeOnly: true } : {}),
+    };
+}
+/**
+ * A rule's principal pattern as an IAM ArnLike pattern that matches the same ARNs, or undefined.
+ * ArnLike matches each of the six colon-separated parts of an ARN on its own, while a rule's `*`
+ * also crosses `:`. Carried over: `*`, ARN-shaped patterns with six parts, and `*:NAME` (NAME
+ * without `:`), which is `arn:*:*:*:*:NAME` (IAM names have no colon, so NAME is the last part).
+ */
+function toArnLike(pattern) {
+    if (pattern === '*')
+        return pattern;
+    if (pattern.startsWith('arn:') && pattern.split(':').length === 6)
+        return pattern;
+    if (pattern.startsWith('*:') && !pattern.slice(2).includes(':'))
+        return `arn:*:*:*:*:${pattern.slice(2)}`;
+    return undefined;
+}
+const GUARDRAIL_KINDS = ['denied-principals', 'namespace-scoped-policies', 'protected-namespaces', 'policy-holders'];
+/**
+ * The rule kinds EKS has condition keys for, as Deny statements on the apply role (error rules
+ * only, and only rules for every file and cluster, since IAM sees neither files nor logical names):
+ * - denied-principals → deniedPrincipals (eks:principalArn);
+ * - namespace-scoped-policies → namespaceOnlyPolicies (eks:policyArn + eks:accessScope);
+ * - protected-namespaces → protectedNamespaces (eks:namespaces), or with `principals`
+ *   namespaceHolders (eks:namespaces + eks:principalArn);
+ * - policy-holders → policyHolders (eks:policyArn + eks:principalArn, + eks:accessScope with
+ *   clusterScopeOnly); held by nobody → deniedPolicies (namespaceOnlyPolicies with clusterScopeOnly).
+ * Everything else (accounts, admin counts, tags, groups, usernames, CEL) stays a check of validate/plan.
+ */
+function guardrailsFromRules(rules) {
+    const deniedPrincipals = [];
+    const deniedPolicies = [];
+    const namespaceOnlyPolicies = [];
+    const protectedNamespaces = [];
+    const policyHolders = [];
+    const namespaceHolders = [];
+    const skipped = [];
+    const skip = (rule, why) => {
+        skipped.push(`rule ${rule.id} (${rule.kind}) is not enforced by the apply role: ${why}`);
+    };
+    for (const rule of rules) {
+        if (!GUARDRAIL_KINDS.includes(rule.kind))
+            continue;
+        if (rule.severity === 'warning')
+            continue; // a warning never blocks, so it has no Deny either
+        if (rule.files !== undefined && rule.files.length > 0) {
+            skip(rule, 'it applies to some manifest files only, and IAM does not see files');
+            continue;
+        }
+        if (rule.clusters !== undefined && rule.clusters.length > 0) {
+            skip(rule, 'it applies to some clusters only; a Deny would cover every cluster of the role');
+            continue;
+        }
+        const written = rule.principals ?? [];
+        const principals = written.flatMap((p) => toArnLike(p) ?? []);
+        const unsafe = written.filter((p) => toArnLike(p) === undefined);
+        const cannot = `IAM ArnLike cannot match ${unsafe.join(', ')} as the rule does (write full ARN patterns, arn:PARTITION:iam::ACCOUNT:…)`;
+        // A deny list may lose a pattern (it then denies less, and says so); an allow list may not
+        // (it would deny principals the rule allows).
+        if (unsafe.length > 0 && rule.kind !== 'denied-principals') {
+            skip(rule, cannot);
+            continue;
+        }
+        if (unsafe.length > 0)
+            skipped.push(`rule ${rule.id} (${rule.kind}) is only partly enforced by the apply role: ${cannot}`);
+        const policies = [...(rule.policies ?? []), ...(rule.policy === undefined ? [] : [rule.policy])];
+        const clusterScopeOnly = rule.clusterScopeOnly === true;
+        switch (rule.kind) {
+            case 'denied-principals':
+                deniedPrincipals.push(...principals);
+                break;
+            case 'namespace-scoped-policies':
+                namespaceOnlyPolicies.push(...policies);
+                break;
+            case 'protected-namespaces':
+                if (principals.length === 0)
+                    protectedNamespaces.push(...(rule.namespaces ?? []));
+                else
+                    namespaceHolders.push({ namespaces: [...(rule.namespaces ?? [])], principals });
+                break;
+            case 'policy-holders':
+                if (principals.length === 0)
+                    (clusterScopeOnly ? namespaceOnlyPolicies : deniedPolicies).push(...policies);
+                else
+                    for (const policy of policies)
+                        policyHolders.push({ policy, principals, ...(clusterScopeOnly ? { clusterScopeOnly } : {}) });
+                break;
+        }
+    }
+    const guardrails = {
+        ...(deniedPolicies.length > 0 ? { deniedPolicies } : {}),
+        ...(deniedPrincipals.length > 0 ? { deniedPrincipals } : {}),
+        ...(namespaceOnlyPolicies.length > 0 ? { namespaceOnlyPolicies } : {}),
+        ...(protectedNamespaces.length > 0 ? { protectedNamespaces } : {}),
+        ...(policyHolders.length > 0 ? { policyHolders } : {}),
+        ...(namespaceHolders.length > 0 ? { namespaceHolders } : {}),
+    };
+    return { guardrails, skipped };
+}
+
+;// CONCATENATED MODULE: ./src/commands/deps.ts
+/** What `readStdin` rejects with when stdin is a terminal: waiting for typed YAML helps nobody. */
+class StdinIsTerminal extends Error {
+    constructor() {
+        super('stdin is a terminal');
+        this.name = 'StdinIsTerminal';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/import-aws-auth.ts
+/**
+ * `import-aws-auth [FILE|-] --cluster NAME [--residual FILE] [--format yaml|json] [--region R] [--account-id ID]`:
+ * an aws-auth ConfigMap (a file, or stdin) → manifest entries on stdout, one line per warning and
+ * the coverage line on stderr, and with `--residual` the ConfigMap that should remain.
+ *
+ * Outcomes: ok (exit 0, warnings alone never fail); invalid (exit 1: the input was read and cannot
+ * be converted; nothing on stdout, no residual written, problems as `FILE:LINE:COL: error CODE: …`
+ * on stderr); usage (exit 2: bad option, input file missing or unreadable, residual not writable).
+ */
+
+
+
+
+
+
+
+/** How the stdin input is named in problems and in the manifest's header comment. */
+const STDIN_NAME = '<stdin>';
+async function importAwsAuthCommand(request, deps) {
+    return importAwsAuthWith(request, deps.cwd, {
+        readFile: import_aws_auth_readAtMost,
+        writeFile: (file, text) => (0,promises_.writeFile)(file, text, 'utf8'),
+        ...(deps.readStdin === undefined ? {} : { readStdin: deps.readStdin }),
+    });
+}
+/** The command over injected I/O: read → convert (pure) → write the residual → the Outcome. */
+async function importAwsAuthWith(request, cwd, io) {
+    if (request.cluster === '')
+        return Outcomes.usage('import-aws-auth needs --cluster NAME (the logical cluster name)');
+    if (request.residual !== undefined && request.input !== '-' && external_node_path_default().resolve(cwd, request.residual) === external_node_path_default().resolve(cwd, request.input))
+        return Outcomes.usage(`--residual ${request.residual} is the input file: write the residual elsewhere, the input is your rollback`);
+    const fromStdin = request.input === '-';
+    const sourceName = fromStdin ? STDIN_NAME : request.input;
+    const read = await readInput(request.input, cwd, io);
+    if (read.kind === 'usage')
+        return Outcomes.usage(read.message);
+    // The manifests' limits and checks (size, UTF-8, no binary; a BOM is allowed), before any parsing.
+    if (read.bytes.byteLength > MAX_FILE_BYTES) {
+        const tooLarge = {
+            severity: 'error',
+            code: 'file:too-large',
+            message: 'the input is larger than 5 MiB, the limit for inputs; an aws-auth ConfigMap is far smaller (check that this is the right file)',
+            file: sourceName,
+            line: 1,
+            column: 1,
+        };
+        return refused([tooLarge], new Map(), request, cwd);
+    }
+    const decoded = decodeManifest(sourceName, read.bytes);
+    if (decoded.kind === 'problem')
+        return refused([decoded.problem], new Map(), request, cwd);
+    const result = importAwsAuth(decoded.text, {
+        cluster: request.cluster,
+        sourceName,
+        ...(request.region === undefined ? {} : { region: request.region }),
+        ...(request.accountId === undefined ? {} : { accountId: request.accountId }),
+    });
+    if (!result.ok) {
+        if (result.exitCode === 2)
+            return Outcomes.usage(result.problems.map((p) => p.message).join('; '));
+        return refused(result.problems, new Map([[sourceName, decoded.text]]), request, cwd);
+    }
+    // The residual is written before anything is printed: if it cannot be written, nothing partial is.
+    if (request.residual !== undefined) {
+        try {
+            await io.writeFile(external_node_path_default().resolve(cwd, request.residual), result.residualYaml);
+        }
+        catch (e) {
+            return Outcomes.usage(`cannot write --residual ${request.residual}: ${errnoOf(e)}; nothing was printed`);
+        }
+    }
+    const stdout = request.format === 'json' ? `${JSON.stringify(result.json, null, 2)}\n` : result.manifestYaml;
+    const residualLine = request.residual === undefined
+        ? []
+        : [
+            `wrote the aws-auth ConfigMap that should remain to ${request.residual}: back up the live one ` +
+                '(kubectl get cm aws-auth -n kube-system -o yaml), apply the entries, then kubectl apply this file',
+        ];
+    const stderr = [...result.warningLines, result.coverageLine, ...residualLine].map((l) => `${l}\n`).join('');
+    return Outcomes.ok({ stdout, stderr });
+}
+async function readInput(input, cwd, io) {
+    if (input === '-') {
+        if (io.readStdin === undefined)
+            return { kind: 'usage', message: 'no standard input here: name the ConfigMap file instead of -' };
+        try {
+            return { kind: 'bytes', bytes: await io.readStdin(MAX_FILE_BYTES) };
+        }
+        catch (e) {
+            if (e instanceof StdinIsTerminal) {
+                return {
+                    kind: 'usage',
+                    message: 'no input: name the ConfigMap file, or pipe it in (kubectl get cm aws-auth -n kube-system -o yaml | eks-access-gate import-aws-auth - --cluster NAME)',
+                };
+            }
+            return { kind: 'usage', message: `cannot read standard input: ${errnoOf(e)}` };
+        }
+    }
+    try {
+        return { kind: 'bytes', bytes: await io.readFile(external_node_path_default().resolve(cwd, input), MAX_FILE_BYTES) };
+    }
+    catch (e) {
+        const code = errnoOf(e);
+        const why = code === 'ENOENT'
+            ? 'no such file'
+            : code === 'EISDIR'
+                ? 'it is a directory'
+                : code === 'EACCES' || code === 'EPERM'
+                    ? 'permission denied'
+                    : code;
+        return { kind: 'usage', message: `cannot read ${input}: ${why}; check the path (or use - to read stdin)` };
+    }
+}
+/** Exit 1, nothing on stdout: the problems, located in the input, on stderr. */
+function refused(problems, sources, request, cwd) {
+    const stderr = renderProblemsText(problems, sources, { fileCount: 1, color: false, cwd });
+    const first = problems[0];
+    const where = first === undefined ? request.input : `${first.file}:${first.line}:${first.column}`;
+    return Outcomes.invalid(`cannot convert ${request.input === '-' ? 'stdin' : request.input} (${where}); nothing was printed`, {
+        problems,
+        stderr,
+    });
+}
+function errnoOf(e) {
+    if (typeof e === 'object' && e !== null && 'code' in e)
+        return String(e.code);
+    return e instanceof Error ? e.message : String(e);
+}
+/** The first `limit` + 1 bytes of a file at most: a device or a huge file is never read whole. */
+async function import_aws_auth_readAtMost(file, limit) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const chunks = [];
+        let total = 0;
+        while (total <= limit) {
+            const chunk = Buffer.alloc(Math.min(64 * 1024, limit + 1 - total));
+            const { bytesRead } = await handle.read(chunk, 0, chunk.byteLength, null);
+            if (bytesRead === 0)
+                break;
+            chunks.push(chunk.subarray(0, bytesRead));
+            total += bytesRead;
+        }
+        return Buffer.concat(chunks, total);
+    }
+    finally {
+        await handle.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/plan/render/index.ts
@@ -60110,18 +75820,826 @@ function renderPlan(plan, format, opts = {}) {
         case 'json':
             return renderJsonPlan(plan);
         default:
-            return assertNever(format);
+            return text_assertNever(format);
     }
 }
 
 
 
 
+;// CONCATENATED MODULE: ./src/commands/plan.ts
+/** `plan`: validate, read each selected cluster (live or from a snapshot) and diff; nothing is changed. */
+
+
+
+
+
+
+
+
+// The pipeline stage, kept importable from here for bench/ and tests.
+
+async function plan(request, deps) {
+    const rules = rulesNotes(request.rules, deps);
+    if (!rules.ok)
+        return Outcomes.usage(rules.error);
+    const notes = rules.value;
+    const now = deps.now();
+    const outcome = await planAccess({
+        manifest: request.manifest,
+        cwd: deps.cwd,
+        now,
+        expiryWarningDays: request.expiryWarningDays,
+        ...(request.state === undefined ? {} : { state: request.state }),
+        ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
+        ...(request.manifestCommit === undefined ? {} : { manifestCommit: request.manifestCommit }),
+    }, livePlanDeps(request, deps));
+    switch (outcome.kind) {
+        case 'usage':
+            return Outcomes.usage(outcome.message, { notes });
+        case 'invalid': {
+            // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
+            // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
+            const empty = buildPlan({ manifest: outcome.manifest, observed: new Map(), now, problems: outcome.problems, clusters: [] });
+            const listing = renderProblemsText(outcome.problems, outcome.sources, {
+                fileCount: outcome.sources.size,
+                color: request.color,
+                cwd: deps.cwd,
+            });
+            return Outcomes.invalid('manifest invalid: the plan was not computed', {
+                problems: outcome.problems,
+                notes,
+                ...(request.format === 'json' ? { stdout: renderPlan(empty, 'json') } : { stderr: listing }),
+                summary: renderPlan(empty, 'markdown'),
+            });
+        }
+        case 'planned': {
+            const p = outcome.plan;
+            const clusterErrors = p.clusters.filter((c) => c.errors.length > 0).length;
+            const json = renderPlan(p, 'json');
+            const planFile = request.planFile === undefined ? undefined : (0,external_node_path_.resolve)(deps.cwd, request.planFile);
+            const parts = {
+                problems: p.problems,
+                notes: [...notes, ...outcome.deadAccessNotes.map((message) => ({ level: 'info', message }))],
+                stdout: renderPlan(p, request.format, { color: request.format === 'text' && request.color }),
+                summary: renderPlan(p, 'markdown'),
+                outputs: {
+                    [Outputs.HasChanges]: String(p.summary.create + p.summary.update + p.summary.replace + p.summary.delete + p.summary.associate + p.summary.disassociate > 0),
+                    [Outputs.Summary]: JSON.stringify(p.summary),
+                    [Outputs.Clusters]: JSON.stringify(p.clusters.map((c) => c.cluster)),
+                    ...(planFile === undefined ? {} : { [Outputs.PlanFile]: planFile }),
+                },
+                files: planFile === undefined ? [] : [{ path: planFile, text: json }],
+            };
+            return clusterErrors > 0
+                ? Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts)
+                : Outcomes.ok(parts);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/validate.ts
+
+
+
+
+
+async function validate(request, deps) {
+    const rules = rulesNotes(request.rules, deps);
+    if (!rules.ok)
+        return Outcomes.usage(rules.error);
+    const notes = [...(request.notice === undefined ? [] : [{ level: 'info', message: request.notice }]), ...rules.value];
+    const checked = await deps.validate({
+        manifest: request.manifest,
+        cwd: deps.cwd,
+        now: deps.now(),
+        expiryWarningDays: request.expiryWarningDays,
+    });
+    if (checked.kind === 'usage')
+        return Outcomes.usage(checked.message, { notes });
+    const { problems, sources } = checked;
+    const fileCount = Math.max(checked.manifest.files.length, sources.size);
+    const stdout = request.format === 'json'
+        ? renderProblemsJson(checked.ok, problems)
+        : renderProblemsText(problems, sources, { fileCount, color: request.color, cwd: deps.cwd });
+    const table = renderProblemsMarkdown(problems, { fileCount, title: `${constants_PRODUCT} validate` });
+    const parts = {
+        problems,
+        stdout,
+        summary: request.notice === undefined ? table : `> ${escapeMarkdown(request.notice)}\n\n${table}`,
+        // The logical cluster names, so a later job can fan out over them with a matrix.
+        outputs: { [Outputs.Clusters]: JSON.stringify(checked.manifest.clusters.map((c) => c.key)) },
+        notes,
+    };
+    return checked.ok ? Outcomes.ok(parts) : Outcomes.invalid(`manifest invalid: ${summarizeProblems(problems, fileCount)}`, parts);
+}
+
+;// CONCATENATED MODULE: ./src/commands/index.ts
+
+
+
+
+
+
+
+const commands = {
+    validate: validate,
+    plan: plan,
+    apply: applyCommand,
+    export: exportCommand,
+    'import-aws-auth': importAwsAuthCommand,
+    'iam-policy': iamPolicyCommand,
+    drift: driftCommand,
+};
+/** Runs the request's command from a registry (the generic call TypeScript cannot narrow by itself). */
+function runCommand(registry, request, deps) {
+    return registry[request.command](request, deps);
+}
+
+
+;// CONCATENATED MODULE: ./src/config/values.ts
+/**
+ * Parses the action's inputs and the CLI's argv, once, into frozen typed configs.
+ * Everything a user can get wrong here is a UsageError (exit 2), never a thrown exception.
+ */
+
+
+
+
+// ───────────────────────────── shared value parsers ─────────────────────────────
+/** YAML 1.2 core-schema booleans, the same set `core.getBooleanInput` accepts. */
+const TRUE_WORDS = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
+const FALSE_WORDS = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+function values_parseBoolean(name, raw, fallback) {
+    if (raw === undefined)
+        return ok(fallback);
+    if (TRUE_WORDS.includes(raw))
+        return ok(true);
+    if (FALSE_WORDS.includes(raw))
+        return ok(false);
+    return err(`${name} must be true or false, got ${quote(raw)}`);
+}
+/** A whole number of days in [0, MAX]; `parseInt`-style leniency (`7days`, `1e3`, `-1`) is rejected. */
+function values_parseDays(name, raw, fallback) {
+    if (raw === undefined)
+        return types_ok(fallback);
+    if (!/^\d{1,6}$/.test(raw))
+        return types_err(`${name} must be a whole number of days (0-${MAX_EXPIRY_WARNING_DAYS}), got ${quote(raw)}`);
+    const days = Number(raw);
+    if (days > MAX_EXPIRY_WARNING_DAYS)
+        return types_err(`${name} must be at most ${MAX_EXPIRY_WARNING_DAYS}, got ${raw}`);
+    return types_ok(days);
+}
+/** `--max-rate N`: a positive number of requests per second (fractions allowed, up to 10,000). */
+function values_parseRate(name, raw) {
+    if (raw === undefined)
+        return types_ok(undefined);
+    const rate = /^\d{1,5}(\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(rate > 0 && rate <= 10_000))
+        return types_err(`${name} must be a number of requests per second above 0 (at most 10000), got ${quote(raw)}`);
+    return types_ok(rate);
+}
+function values_parseEnum(name, raw, allowed) {
+    if (allowed.includes(raw))
+        return types_ok(raw);
+    const hint = didYouMean(raw, allowed);
+    return types_err(`${name} must be one of ${allowed.join(', ')}, got ${quote(raw)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}`);
+}
+/** JSON-quotes a user value so control characters and spaces stay visible in messages. */
+function quote(value) {
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}
+/** `--cluster-timeout SECONDS`: a whole number of seconds in [1, 86400]. */
+function values_parseSeconds(name, raw, fallback) {
+    if (raw === undefined)
+        return types_ok(fallback);
+    if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 86_400) {
+        return types_err(`${name} must be a whole number of seconds (1-86400), got ${quote(raw)}`);
+    }
+    return types_ok(Number(raw));
+}
+/** `{ key: value }` when value is defined, `{}` otherwise (exactOptionalPropertyTypes forbids `key: undefined`). */
+function values_optional(key, value) {
+    return value === undefined ? {} : { [key]: value };
+}
+
+;// CONCATENATED MODULE: ./src/config/action.ts
+/** The action's inputs, read once into a frozen ActionConfig; `command: auto` resolved from the event. */
+
+
+
+
+/** Reads and parses the webhook payload at GITHUB_EVENT_PATH; undefined when it cannot. */
+function readEventPayload(path) {
+    try {
+        return JSON.parse(readFileSync(path, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Reads every input once. Empty means "not given" (the runner passes unset inputs as ""),
+ * and every bad value is reported together rather than one per run.
+ */
+function parseActionInputs(getInput, env, readEvent = readEventPayload) {
+    const input = (name) => {
+        const value = getInput(name).trim();
+        return value === '' ? undefined : value;
+    };
+    const errors = [];
+    const take = (r, fallback) => {
+        if (r.ok)
+            return r.value;
+        errors.push(r.error);
+        return fallback;
+    };
+    const requested = take(parseEnum(Inputs.Command, input(Inputs.Command) ?? Defaults.command, ACTION_COMMANDS), 'validate');
+    const comment = take(parseBoolean(Inputs.Comment, input(Inputs.Comment), Defaults.comment), Defaults.comment);
+    const failOnDrift = take(parseBoolean(Inputs.FailOnDrift, input(Inputs.FailOnDrift), Defaults.failOnDrift), false);
+    const expiryWarningDays = take(parseDays(Inputs.ExpiryWarningDays, input(Inputs.ExpiryWarningDays), Defaults.expiryWarningDays), Defaults.expiryWarningDays);
+    const maxRate = take(parseRate(Inputs.MaxRate, input(Inputs.MaxRate)), undefined);
+    const clusterTimeoutSeconds = take(parseSeconds(Inputs.ClusterTimeout, input(Inputs.ClusterTimeout), Defaults.clusterTimeoutSeconds), Defaults.clusterTimeoutSeconds);
+    if (errors.length > 0)
+        return err({ message: `invalid input: ${errors.join('; ')}` });
+    const rules = input(Inputs.Rules) ?? Defaults.rules;
+    const eventName = env['GITHUB_EVENT_NAME'] || undefined;
+    const resolved = requested === 'auto' ? resolveAutoCommand(env, readEvent) : { command: requested, reason: `command: ${requested}` };
+    const config = {
+        requested,
+        command: resolved.command,
+        reason: resolved.reason,
+        ...optional('eventName', eventName),
+        manifest: input(Inputs.Manifest) ?? Defaults.manifest,
+        rules,
+        rulesIsDefault: rules === Defaults.rules,
+        ...optional('githubToken', input(Inputs.GithubToken)),
+        comment,
+        ...optional('clusters', input(Inputs.Clusters)),
+        audience: input(Inputs.Audience) ?? Defaults.audience,
+        ...optional('state', input(Inputs.State)),
+        expiryWarningDays,
+        failOnDrift,
+        ...optional('maxRate', maxRate),
+        clusterTimeoutSeconds,
+    };
+    return ok(Object.freeze(config));
+}
+/**
+ * `auto`: plan on pull requests, apply on a push to the default branch, validate otherwise.
+ * When the default branch cannot be determined we validate: never apply by guesswork.
+ */
+function resolveAutoCommand(env, readEvent) {
+    const event = env['GITHUB_EVENT_NAME'] ?? '';
+    if (event === 'pull_request' || event === 'pull_request_target')
+        return { command: 'plan', reason: `auto: ${event} event → plan` };
+    if (event !== 'push')
+        return { command: 'validate', reason: `auto: ${event || 'unknown'} event → validate` };
+    const ref = env['GITHUB_REF'] ?? '';
+    const path = env['GITHUB_EVENT_PATH'];
+    const defaultBranch = path ? defaultBranchOf(readEvent(path)) : undefined;
+    if (defaultBranch === undefined) {
+        return { command: 'validate', reason: 'auto: push event, but the default branch is unknown (no readable event payload) → validate' };
+    }
+    if (ref === `refs/heads/${defaultBranch}`)
+        return { command: 'apply', reason: `auto: push to the default branch ${defaultBranch} → apply` };
+    return { command: 'validate', reason: `auto: push to ${ref || 'an unknown ref'}, not the default branch ${defaultBranch} → validate` };
+}
+function defaultBranchOf(payload) {
+    if (typeof payload !== 'object' || payload === null)
+        return undefined;
+    const repository = payload.repository;
+    if (typeof repository !== 'object' || repository === null)
+        return undefined;
+    const branch = repository.default_branch;
+    return typeof branch === 'string' && branch !== '' ? branch : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/config/cli.ts
+/** The CLI's argv, parsed once into a frozen CliConfig, with per-command flag specs. */
+
+
+
+/** Every flag the CLI knows; the per-command lists below pick from these. */
+const FLAGS = {
+    manifest: {
+        name: '--manifest',
+        value: 'GLOB',
+        description: `manifest file or glob; several files merge (default: ${constants_Defaults.manifest})`,
+    },
+    rules: {
+        name: '--rules',
+        value: 'FILE',
+        description: `organisation rules file (default: ${constants_Defaults.rules} when it exists); not evaluated by this version yet`,
+    },
+    state: { name: '--state', value: 'FILE', description: 'plan against a state snapshot (from `export --format state`) instead of AWS' },
+    clusterGlob: { name: '--cluster', value: 'GLOB', description: 'only clusters whose logical name matches GLOB' },
+    clusterName: { name: '--cluster', value: 'NAME', description: 'the EKS cluster name (required)' },
+    yes: { name: '--yes', description: 'apply without asking for confirmation' },
+    region: { name: '--region', value: 'REGION', description: "the cluster's AWS region (default: from the SDK configuration)" },
+    output: { name: '--output', value: 'FILE', description: 'write to FILE instead of stdout' },
+    repo: { name: '--repo', value: 'OWNER/REPO', description: 'the GitHub repository the workflows run in (required)' },
+    branch: { name: '--branch', value: 'BRANCH', description: 'the branch that applies (default: main)' },
+    assumeRoles: { name: '--assume-roles', description: "assume each cluster's planRoleArn / roleArn from the default credentials" },
+    maxRate: {
+        name: '--max-rate',
+        value: 'N',
+        description: "at most N EKS requests per second per account and region (default: no cap; the SDK's adaptive retry backs off on throttling)",
+    },
+    clusterTimeout: {
+        name: '--cluster-timeout',
+        value: 'SECONDS',
+        description: `give up on a cluster that does not answer within SECONDS (default: ${constants_Defaults.clusterTimeoutSeconds})`,
+    },
+    expiryWarningDays: {
+        name: '--expiry-warning-days',
+        value: 'N',
+        description: `warn about access that expires within N days (default: ${constants_Defaults.expiryWarningDays})`,
+    },
+    failOnDrift: { name: '--fail-on-drift', description: 'exit 1 when drift exists' },
+    importCluster: {
+        name: '--cluster',
+        value: 'NAME',
+        description: 'the logical cluster name the entries select (the key under clusters:; required)',
+    },
+    residual: {
+        name: '--residual',
+        value: 'FILE',
+        description: 'also write the aws-auth ConfigMap that should remain (migrated mappings removed, no server-set metadata)',
+    },
+    importRegion: {
+        name: '--region',
+        value: 'REGION',
+        description: 'written into the cluster block (with --account-id the output validates on its own)',
+    },
+    accountId: { name: '--account-id', value: 'ID', description: "the cluster's 12-digit AWS account, written into the cluster block" },
+    audience: {
+        name: '--audience',
+        value: 'AUDIENCE',
+        description: `the OIDC audience the trust policies require (default: ${constants_Defaults.audience}; the action's \`audience\` input)`,
+    },
+    iamRules: {
+        name: '--rules',
+        value: 'FILE',
+        description: `organisation rules whose guardrail kinds become Deny statements on the apply role (default: ${constants_Defaults.rules} when it exists)`,
+    },
+};
+const COMMAND_SPECS = {
+    validate: {
+        synopsis: 'validate [--manifest GLOB] [--rules FILE] [--format text|json] [--expiry-warning-days N]',
+        summary: 'check manifests against the schema, the rules EKS enforces and the organisation rules; exit 1 on any error',
+        flags: [FLAGS.manifest, FLAGS.rules, FLAGS.expiryWarningDays],
+        formats: ['text', 'json'],
+        required: [],
+    },
+    plan: {
+        synopsis: 'plan [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--expiry-warning-days N] [--assume-roles] [--max-rate N] [--cluster-timeout SECONDS]',
+        summary: 'diff the manifest against the live clusters, or against a state snapshot with no AWS at all',
+        flags: [
+            FLAGS.manifest,
+            FLAGS.rules,
+            FLAGS.state,
+            FLAGS.clusterGlob,
+            FLAGS.expiryWarningDays,
+            FLAGS.assumeRoles,
+            FLAGS.maxRate,
+            FLAGS.clusterTimeout,
+        ],
+        formats: ['text', 'markdown', 'json'],
+        required: [],
+    },
+    apply: {
+        synopsis: 'apply [--manifest GLOB] [--cluster GLOB] [--yes]',
+        summary: 're-plan against live state, then apply the changes in a safe order',
+        flags: [FLAGS.manifest, FLAGS.rules, FLAGS.clusterGlob, FLAGS.yes, FLAGS.assumeRoles, FLAGS.maxRate, FLAGS.clusterTimeout],
+        formats: ['text'],
+        required: [],
+    },
+    export: {
+        synopsis: 'export --cluster NAME [--region R] [--output FILE] [--format yaml|state] [--max-rate N] [--cluster-timeout SECONDS]',
+        summary: 'write the live access entries of an EKS cluster as manifest YAML or as a state snapshot',
+        flags: [FLAGS.clusterName, FLAGS.region, FLAGS.output, FLAGS.maxRate, FLAGS.clusterTimeout],
+        formats: ['yaml', 'state'],
+        required: ['--cluster'],
+    },
+    'import-aws-auth': {
+        synopsis: 'import-aws-auth [FILE|-] --cluster NAME [--residual FILE] [--format yaml|json] [--region R] [--account-id ID]',
+        summary: 'convert an aws-auth ConfigMap (kubectl get cm aws-auth -n kube-system -o yaml) into manifest entries',
+        flags: [FLAGS.importCluster, FLAGS.residual, FLAGS.importRegion, FLAGS.accountId],
+        formats: ['yaml', 'json'],
+        required: ['--cluster'],
+        positional: 'FILE',
+    },
+    'iam-policy': {
+        synopsis: 'iam-policy --repo OWNER/REPO [--manifest GLOB] [--branch main] [--audience sts.amazonaws.com] [--rules FILE] [--format json|cloudformation|terraform]',
+        summary: 'print least-privilege IAM and OIDC trust policies for the plan and apply roles',
+        flags: [FLAGS.repo, FLAGS.manifest, FLAGS.branch, FLAGS.audience, FLAGS.iamRules],
+        formats: ['json', 'cloudformation', 'terraform'],
+        required: ['--repo'],
+    },
+    drift: {
+        synopsis: 'drift [--manifest GLOB] [--state FILE] [--cluster GLOB] [--format text|markdown|json] [--fail-on-drift] [--expiry-warning-days N] [--assume-roles]',
+        summary: 'classify differences between the live clusters and the manifest: changed outside the repo, unknown access, pending',
+        flags: [
+            FLAGS.manifest,
+            FLAGS.rules,
+            FLAGS.state,
+            FLAGS.clusterGlob,
+            FLAGS.expiryWarningDays,
+            FLAGS.assumeRoles,
+            FLAGS.failOnDrift,
+            FLAGS.maxRate,
+            FLAGS.clusterTimeout,
+        ],
+        formats: ['text', 'markdown', 'json'],
+        required: [],
+    },
+};
+/** Flags every command accepts, in addition to its own. */
+const COMMON_FLAGS = [
+    { name: '--format', value: 'FORMAT', description: 'output format' },
+    { name: '--help', description: 'show this help' },
+    { name: '--version', description: 'print the version' },
+];
+const HELP_FLAGS = new Set(['--help', '-h']);
+const VERSION_FLAGS = new Set(['--version', '-V']);
+/**
+ * `eks-access-gate <command> [options]`. Options take their value as `--flag value` or
+ * `--flag=value`; `--` ends the options. `--help` wins over every other problem on the line.
+ */
+function parseCliArgs(argv) {
+    const [first, ...rest] = argv;
+    if (first === undefined)
+        return types_err({ message: 'no command given' });
+    if (HELP_FLAGS.has(first) || first === 'help')
+        return parseHelpTopic(rest[0]);
+    if (VERSION_FLAGS.has(first))
+        return types_ok({ kind: 'version' });
+    if (first.startsWith('-'))
+        return types_err({ message: `expected a command before ${quote(first)}` });
+    if (!isCliCommand(first)) {
+        const hint = didYouMean(first, CLI_COMMANDS);
+        return types_err({ message: `unknown command ${quote(first)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}` });
+    }
+    const options = rest.slice(0, rest.includes('--') ? rest.indexOf('--') : rest.length);
+    if (options.some((a) => HELP_FLAGS.has(a)))
+        return types_ok({ kind: 'help', command: first });
+    if (options.some((a) => VERSION_FLAGS.has(a)))
+        return types_ok({ kind: 'version' });
+    return parseCommandArgs(first, rest);
+}
+function parseHelpTopic(topic) {
+    if (topic === undefined || topic.startsWith('-'))
+        return types_ok({ kind: 'help' });
+    if (isCliCommand(topic))
+        return types_ok({ kind: 'help', command: topic });
+    const hint = didYouMean(topic, CLI_COMMANDS);
+    return types_err({ message: `unknown command ${quote(topic)}${hint ? ` (did you mean ${quote(hint)}?)` : ''}` });
+}
+function isCliCommand(name) {
+    return CLI_COMMANDS.includes(name);
+}
+function parseCommandArgs(command, args) {
+    const spec = COMMAND_SPECS[command];
+    const allowed = [...spec.flags, COMMON_FLAGS[0]];
+    const values = new Map();
+    const positionals = [];
+    const fail = (message) => types_err({ message, command });
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (arg === '--') {
+            positionals.push(...args.slice(i + 1));
+            break;
+        }
+        if (arg === '-' || !arg.startsWith('-')) {
+            positionals.push(arg);
+            continue;
+        }
+        const eq = arg.indexOf('=');
+        const name = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
+        const inline = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : undefined;
+        const flag = allowed.find((f) => f.name === name);
+        if (flag === undefined)
+            return fail(unknownFlagMessage(name, command, allowed));
+        if (values.has(name))
+            return fail(`${name} given more than once`);
+        if (flag.value === undefined) {
+            if (inline !== undefined)
+                return fail(`${name} takes no value`);
+            values.set(name, true);
+            continue;
+        }
+        const value = inline ?? args[i + 1];
+        if (value === undefined || (inline === undefined && value.startsWith('--')) || value === '') {
+            return fail(`${name} needs a value (${flag.value})`);
+        }
+        if (inline === undefined)
+            i++;
+        values.set(name, value);
+    }
+    if (positionals.length > (spec.positional ? 1 : 0)) {
+        const extra = positionals[spec.positional ? 1 : 0];
+        // `validate eks-access.yaml` is the natural first try: say how to name the manifest instead
+        const takesManifest = spec.flags.includes(FLAGS.manifest) && !values.has('--manifest');
+        return fail(`unexpected argument ${quote(extra)}${takesManifest ? ` (to name the manifest, write --manifest ${extra})` : ''}`);
+    }
+    const missing = spec.required.filter((name) => !values.has(name));
+    if (missing.length > 0)
+        return fail(`missing ${missing.join(', ')}`);
+    const config = buildCliConfig(command, spec, values, positionals[0]);
+    return config.ok ? types_ok({ kind: 'run', config: config.value }) : fail(config.error);
+}
+function unknownFlagMessage(name, command, allowed) {
+    const own = allowed.map((f) => f.name);
+    const elsewhere = Object.values(FLAGS).some((f) => f.name === name);
+    const hint = didYouMean(name.replace(/^-+/, '--'), own);
+    const suggestion = hint ? ` (did you mean ${hint}?)` : '';
+    if (elsewhere)
+        return `${name} is not an option of ${command}${suggestion}; see ${constants_PRODUCT} ${command} --help`;
+    return `unknown option ${quote(name)}${suggestion}`;
+}
+const cli_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const cli_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const cli_ACCOUNT_ID = /^\d{12}$/;
+// An OIDC audience is a single token in the trust policy: no spaces, quotes or control characters.
+const AUDIENCE = /^[\x21\x23-\x7e]{1,256}$/;
+function buildCliConfig(command, spec, values, positional) {
+    const str = (name) => {
+        const v = values.get(name);
+        return typeof v === 'string' ? v : undefined;
+    };
+    const errors = [];
+    const take = (r, fallback) => {
+        if (r.ok)
+            return r.value;
+        errors.push(r.error);
+        return fallback;
+    };
+    const defaultFormat = spec.formats[0] ?? 'text';
+    const format = take(values_parseEnum('--format', str('--format') ?? defaultFormat, spec.formats), defaultFormat);
+    const days = take(values_parseDays('--expiry-warning-days', str('--expiry-warning-days'), constants_Defaults.expiryWarningDays), 0);
+    const maxRate = take(values_parseRate('--max-rate', str('--max-rate')), undefined);
+    const clusterTimeoutSeconds = take(values_parseSeconds('--cluster-timeout', str('--cluster-timeout'), constants_Defaults.clusterTimeoutSeconds), constants_Defaults.clusterTimeoutSeconds);
+    const repo = str('--repo');
+    if (repo !== undefined && !cli_REPO.test(repo))
+        errors.push(`--repo must look like OWNER/REPO, got ${quote(repo)}`);
+    const region = str('--region');
+    if (region !== undefined && !cli_REGION.test(region))
+        errors.push(`--region must be an AWS region such as eu-west-1, got ${quote(region)}`);
+    const accountId = str('--account-id');
+    if (accountId !== undefined && !cli_ACCOUNT_ID.test(accountId))
+        errors.push(`--account-id must be a 12-digit AWS account ID, got ${quote(accountId)}`);
+    const audience = str('--audience');
+    if (audience !== undefined && !AUDIENCE.test(audience))
+        errors.push(`--audience must be one token without spaces or quotes (e.g. sts.amazonaws.com), got ${quote(audience)}`);
+    if (errors.length > 0)
+        return types_err(errors.join('; '));
+    const config = {
+        command,
+        manifest: str('--manifest') ?? constants_Defaults.manifest,
+        ...values_optional('rules', str('--rules')),
+        format,
+        ...values_optional('state', str('--state')),
+        ...values_optional('cluster', str('--cluster')),
+        yes: values.has('--yes'),
+        ...values_optional('region', region),
+        ...values_optional('output', str('--output')),
+        ...values_optional('repo', repo),
+        ...values_optional('branch', command === 'iam-policy' ? (str('--branch') ?? 'main') : undefined),
+        assumeRoles: values.has('--assume-roles'),
+        ...values_optional('maxRate', maxRate),
+        clusterTimeoutSeconds,
+        expiryWarningDays: days,
+        failOnDrift: values.has('--fail-on-drift'),
+        ...values_optional('input', command === 'import-aws-auth' ? (positional ?? '-') : undefined),
+        ...values_optional('residual', str('--residual')),
+        ...values_optional('accountId', accountId),
+        ...values_optional('audience', audience),
+    };
+    return types_ok(Object.freeze(config));
+}
+
+;// CONCATENATED MODULE: ./src/config/requests.ts
+/**
+ * One typed request per command: what the command needs and nothing else. The adapters build
+ * them (from argv in src/cli.ts, from inputs in src/main.ts) with the functions below; the commands
+ * in src/commands/ take them. A new command adds its request type here and one case per builder.
+ */
+
+
+function pick(format, allowed) {
+    return allowed.includes(format) ? format : allowed[0];
+}
+function aws(c) {
+    return { assumeRoles: c.assumeRoles, ...values_optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds };
+}
+/** From parsed argv. `color` comes from the terminal (TTY and NO_COLOR); `env` for GITHUB_SHA. */
+function cliRequest(c, terminal) {
+    const rules = c.rules !== undefined ? { path: c.rules, explicit: true } : { path: constants_Defaults.rules, explicit: false };
+    const request = (() => {
+        switch (c.command) {
+            case 'validate':
+                return {
+                    command: 'validate',
+                    manifest: c.manifest,
+                    rules,
+                    expiryWarningDays: c.expiryWarningDays,
+                    format: pick(c.format, ['text', 'json']),
+                    color: terminal.color,
+                };
+            case 'plan':
+                return {
+                    command: 'plan',
+                    manifest: c.manifest,
+                    rules,
+                    expiryWarningDays: c.expiryWarningDays,
+                    format: pick(c.format, ['text', 'markdown', 'json']),
+                    color: terminal.color,
+                    ...values_optional('state', c.state),
+                    ...values_optional('clusterGlob', c.cluster),
+                    ...values_optional('manifestCommit', terminal.manifestCommit || undefined),
+                    ...aws(c),
+                };
+            case 'export':
+                return {
+                    command: 'export',
+                    cluster: c.cluster ?? '',
+                    ...values_optional('region', c.region),
+                    format: pick(c.format, ['yaml', 'state']),
+                    ...values_optional('output', c.output),
+                    ...values_optional('maxRate', c.maxRate),
+                    clusterTimeoutSeconds: c.clusterTimeoutSeconds,
+                };
+            case 'apply':
+                return { command: 'apply', manifest: c.manifest, rules, ...values_optional('clusterGlob', c.cluster), yes: c.yes, ...aws(c) };
+            case 'drift':
+                return {
+                    command: 'drift',
+                    manifest: c.manifest,
+                    rules,
+                    ...values_optional('clusterGlob', c.cluster),
+                    ...values_optional('state', c.state),
+                    failOnDrift: c.failOnDrift,
+                    expiryWarningDays: c.expiryWarningDays,
+                    format: pick(c.format, ['text', 'markdown', 'json']),
+                    color: terminal.color,
+                    ...aws(c),
+                };
+            case 'import-aws-auth':
+                return {
+                    command: 'import-aws-auth',
+                    input: c.input ?? '-',
+                    cluster: c.cluster ?? '',
+                    format: pick(c.format, ['yaml', 'json']),
+                    ...values_optional('residual', c.residual),
+                    ...values_optional('region', c.region),
+                    ...values_optional('accountId', c.accountId),
+                };
+            case 'iam-policy':
+                return {
+                    command: 'iam-policy',
+                    repo: c.repo ?? '',
+                    manifest: c.manifest,
+                    branch: c.branch ?? 'main',
+                    audience: c.audience ?? constants_Defaults.audience,
+                    format: pick(c.format, ['json', 'cloudformation', 'terraform']),
+                    rules,
+                };
+        }
+    })();
+    return Object.freeze(request);
+}
+/** The action's note when `command: auto` chose plan on a pull request: what this version does instead. */
+const PULL_REQUEST_PLAN_NOTICE = 'command: auto chose plan for this pull request; the live plan on pull requests comes in a later version, so this run validates the manifest (set `command: plan` with a `state` snapshot for an offline plan)';
+/**
+ * From the action's inputs. `planFile` is where the plan JSON goes (under RUNNER_TEMP). On a pull
+ * request, `command: auto` validates with a notice: failing every pull request would be worse.
+ */
+function actionRequest(c, runner) {
+    const rules = { path: c.rules, explicit: !c.rulesIsDefault };
+    // Ambient credentials in this version (configure-aws-credentials before the step); per-cluster
+    // OIDC roles come with the pull-request flow: flip assumeRoles and the runner's web-identity
+    // strategy takes over.
+    const awsPart = { assumeRoles: false, ...optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds };
+    const validate = (notice) => Object.freeze({
+        command: 'validate',
+        manifest: c.manifest,
+        rules,
+        expiryWarningDays: c.expiryWarningDays,
+        format: 'text',
+        color: false,
+        ...optional('notice', notice),
+    });
+    switch (c.command) {
+        case 'validate':
+            return validate();
+        case 'plan':
+            if (c.requested === 'auto')
+                return validate(PULL_REQUEST_PLAN_NOTICE);
+            return Object.freeze({
+                command: 'plan',
+                manifest: c.manifest,
+                rules,
+                expiryWarningDays: c.expiryWarningDays,
+                // the log gets the text plan; the job summary is always Markdown
+                format: 'text',
+                color: false,
+                ...optional('state', c.state),
+                ...optional('clusterGlob', c.clusters),
+                ...optional('manifestCommit', runner.manifestCommit || undefined),
+                ...optional('planFile', runner.planFile),
+                ...awsPart,
+            });
+        case 'apply':
+            return Object.freeze({
+                command: 'apply',
+                manifest: c.manifest,
+                rules,
+                ...optional('clusterGlob', c.clusters),
+                yes: true,
+                ...awsPart,
+            });
+        case 'drift':
+            return Object.freeze({
+                command: 'drift',
+                manifest: c.manifest,
+                rules,
+                ...optional('clusterGlob', c.clusters),
+                ...optional('state', c.state),
+                failOnDrift: c.failOnDrift,
+                expiryWarningDays: c.expiryWarningDays,
+                // the log gets the text report; the job summary and the drift issue are Markdown
+                format: 'text',
+                color: false,
+                ...awsPart,
+            });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/config/index.ts
+/** Parsing of the action's inputs and the CLI's argv into frozen typed configs, and per-command requests. */
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Formats anything that was thrown. A non-Error throw (a string, an object, undefined) must still
+ * produce a readable message rather than `[object Object]` or nothing at all.
+ */
+function errorMessage(e) {
+    if (e instanceof Error)
+        return e.message || e.name;
+    if (typeof e === 'string')
+        return e;
+    if (e === undefined || e === null)
+        return String(e);
+    try {
+        const json = JSON.stringify(e);
+        if (json !== undefined)
+            return json;
+    }
+    catch {
+        // cyclic or otherwise unserialisable: fall through to String()
+    }
+    return String(e);
+}
+/** The stack of an Error, when there is one (shown only when debugging is switched on). */
+function errorStack(e) {
+    return e instanceof Error ? e.stack : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/logger.ts
+/** Logs through the runner: warnings and errors become (file-less) annotations. */
+function createRunnerLogger(core) {
+    return {
+        info: (m) => core.info(m),
+        warning: (m) => core.warning(m),
+        error: (m) => core.error(m),
+        debug: (m) => core.debug(m),
+    };
+}
+/** Logs to stderr so stdout stays clean for `--format json` and YAML output. */
+function createCliLogger(writeErr, debugEnabled = false) {
+    return {
+        info: (m) => writeErr(`${m}\n`),
+        warning: (m) => writeErr(`eks-access-gate: warning: ${m}\n`),
+        error: (m) => writeErr(`eks-access-gate: error: ${m}\n`),
+        debug: (m) => {
+            if (debugEnabled)
+                writeErr(`eks-access-gate: debug: ${m}\n`);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
- * The CLI adapter: argv → CliConfig → the same core as the action → stdout/stderr and an exit code
- * (0 ok, 1 content is wrong, 2 usage). Everything that touches the process comes in through CliIO.
+ * The terminal adapter: argv → a typed request → `commands[command](request, deps)` → stdout/stderr
+ * → an exit code (0 ok, 1 content is wrong or work failed, 2 usage). It knows no command's insides;
+ * everything that touches the process comes in through CliIO.
  */
+
 
 
 
@@ -60137,7 +76655,6 @@ function renderPlan(plan, format, opts = {}) {
 
 
 const VERSION = package_namespaceObject.rE;
-const EXIT = { ok: 0, failure: 1, usage: 2 };
 function processIO() {
     return {
         stdout: (text) => void process.stdout.write(text),
@@ -60146,32 +76663,64 @@ function processIO() {
         env: process.env,
         now: () => new Date(),
         isTTY: process.stdout.isTTY === true,
+        readStdin: (maxBytes) => readProcessStdin(maxBytes),
     };
 }
-/** Honest placeholder: a command that is parsed but not built yet says so, and prints nothing else. */
-const notImplemented = async (config, io) => {
-    io.stderr(`${PRODUCT}: ${config.command} is not implemented yet in this version (${VERSION}); available: validate, plan, export\n`);
-    return EXIT.usage;
-};
-/** One handler per command; the ones not built yet share `notImplemented`. */
-const commands = {
-    validate: runValidate,
-    plan: runPlan,
-    apply: notImplemented,
-    export: runExport,
-    'import-aws-auth': notImplemented,
-    'iam-policy': notImplemented,
-    drift: notImplemented,
-};
+/** Reads process.stdin up to `maxBytes` (one more byte tells the caller it was too large). */
+async function readProcessStdin(maxBytes) {
+    if (process.stdin.isTTY === true)
+        throw new StdinIsTerminal();
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of process.stdin) {
+        chunks.push(chunk);
+        total += chunk.byteLength;
+        if (total > maxBytes)
+            break; // stop reading: a 2 GB pipe must not be pulled into memory
+    }
+    return Buffer.concat(chunks, total).subarray(0, maxBytes + 1);
+}
+/** The command registry the CLI dispatches through (tests swap entries). */
+const cli_commands = commands;
+/** Kept for help: a command whose module answers "not available" is listed as such. */
+
+function isReadableFile(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/** The one composition place of the terminal adapter: real disk, real AWS, ambient or assumed roles. */
+function terminalDeps(io) {
+    const assumed = {
+        plan: createCredentialsFor({ kind: 'assume-role' }, { purpose: 'plan', env: io.env }),
+        apply: createCredentialsFor({ kind: 'assume-role' }, { purpose: 'apply', env: io.env }),
+    };
+    const edge = createAwsEdge(assumed);
+    return {
+        cwd: io.cwd,
+        env: io.env,
+        now: io.now,
+        logger: createCliLogger(io.stderr, io.env[DEBUG_ENV] === '1'),
+        isFile: isReadableFile,
+        validate: validateManifests,
+        eks: (options) => edge.eks(options),
+        iam: (options) => edge.iam(options),
+        eksForCluster: (target, options) => edge.eksForCluster(target, options),
+        ...(io.readStdin === undefined ? {} : { readStdin: io.readStdin }),
+    };
+}
 /** Runs one invocation and returns its exit code. Never throws and never prints a stack trace unless debugging. */
-async function runCli(argv, io = processIO(), handlers = commands) {
+async function runCli(argv, io = processIO(), registry = cli_commands, deps = terminalDeps(io)) {
     try {
         const parsed = parseCliArgs(argv);
         if (!parsed.ok) {
-            const help = parsed.error.command ? `${PRODUCT} ${parsed.error.command} --help` : `${PRODUCT} --help`;
+            const help = parsed.error.command ? `${constants_PRODUCT} ${parsed.error.command} --help` : `${constants_PRODUCT} --help`;
             if (argv.length === 0)
-                io.stderr(renderGeneralHelp(handlers));
-            io.stderr(`${PRODUCT}: ${parsed.error.message}\nRun '${help}' for usage.\n`);
+                io.stderr(renderGeneralHelp());
+            io.stderr(`${constants_PRODUCT}: ${parsed.error.message}\nRun '${help}' for usage.\n`);
             return EXIT.usage;
         }
         const invocation = parsed.value;
@@ -60180,142 +76729,44 @@ async function runCli(argv, io = processIO(), handlers = commands) {
                 io.stdout(`${VERSION}\n`);
                 return EXIT.ok;
             case 'help':
-                io.stdout(invocation.command ? renderCommandHelp(invocation.command, handlers) : renderGeneralHelp(handlers));
+                io.stdout(invocation.command ? renderCommandHelp(invocation.command) : renderGeneralHelp());
                 return EXIT.ok;
-            case 'run':
-                return await handlers[invocation.config.command](invocation.config, io);
+            case 'run': {
+                const request = cliRequest(invocation.config, {
+                    color: useColor(io),
+                    defaultRulesExists: isReadableFile((0,external_node_path_.resolve)(io.cwd, constants_Defaults.rules)),
+                    manifestCommit: io.env['GITHUB_SHA'],
+                });
+                const outcome = await runCommand(registry, request, deps);
+                await publish(outcome, io);
+                return exitCodeOf(outcome);
+            }
         }
     }
     catch (e) {
-        io.stderr(`${PRODUCT}: internal error: ${errorMessage(e)}\n`);
+        io.stderr(`${constants_PRODUCT}: internal error: ${errorMessage(e)}\n`);
         const stack = errorStack(e);
         if (io.env[DEBUG_ENV] === '1' && stack !== undefined)
             io.stderr(`${stack}\n`);
         return EXIT.failure;
     }
 }
-// ───────────────────────────── validate ─────────────────────────────
 /**
- * Organisation rules arrive in a later version; saying so beats a silent "valid". The default
- * file counts too: a repository that has one must not read "valid" as "passed its rules".
- * False (after a message) when an explicit rules file is missing: exit 2.
+ * An outcome on the terminal: notes, then the products, then (for usage and failed) the message.
+ * An invalid outcome already says what is wrong in its products, so no extra line.
  */
-function noteUnevaluatedRules(config, io) {
-    if (config.rules !== undefined && !isReadableFile((0,external_node_path_.resolve)(io.cwd, config.rules))) {
-        io.stderr(`${PRODUCT}: rules file not found or not a file: ${config.rules}\n`);
-        return false;
-    }
-    const rules = config.rules ?? (isReadableFile((0,external_node_path_.resolve)(io.cwd, constants_Defaults.rules)) ? constants_Defaults.rules : undefined);
-    if (rules !== undefined) {
-        io.stderr(`${PRODUCT}: note: organisation rules (${rules}) are not evaluated by this version; only the schema and EKS rules are checked\n`);
-    }
-    return true;
-}
-async function runValidate(config, io) {
-    if (!noteUnevaluatedRules(config, io))
-        return EXIT.usage;
-    const outcome = await validateManifests({
-        manifest: config.manifest,
-        cwd: io.cwd,
-        now: io.now(),
-        expiryWarningDays: config.expiryWarningDays,
-    });
-    if (outcome.kind === 'usage') {
-        io.stderr(`${PRODUCT}: ${outcome.message}\n`);
-        return EXIT.usage;
-    }
-    if (config.format === 'json') {
-        io.stdout(renderProblemsJson(outcome.ok, outcome.problems));
-    }
-    else {
-        const fileCount = Math.max(outcome.manifest.files.length, outcome.sources.size);
-        io.stdout(renderProblemsText(outcome.problems, outcome.sources, { fileCount, color: useColor(io), cwd: io.cwd }));
-    }
-    return outcome.ok ? EXIT.ok : EXIT.failure;
-}
-// ───────────────────────────── plan ─────────────────────────────
-async function runPlan(config, io) {
-    if (!noteUnevaluatedRules(config, io))
-        return EXIT.usage;
-    const now = io.now();
-    const outcome = await planAccess({
-        manifest: config.manifest,
-        cwd: io.cwd,
-        now,
-        expiryWarningDays: config.expiryWarningDays,
-        ...(config.state === undefined ? {} : { state: config.state }),
-        ...(config.cluster === undefined ? {} : { clusterGlob: config.cluster }),
-        ...(io.env['GITHUB_SHA'] ? { manifestCommit: io.env['GITHUB_SHA'] } : {}),
-    }, config.state === undefined
-        ? { apiFor: cliEksFactory(config, 'plan'), ...(config.maxRate === undefined ? {} : { ratePerSecond: config.maxRate }) }
-        : {});
-    switch (outcome.kind) {
-        case 'usage':
-            io.stderr(`${PRODUCT}: ${outcome.message}\n`);
-            return EXIT.usage;
-        case 'invalid':
-            // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
-            // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
-            if (config.format === 'json') {
-                io.stdout(renderPlan(buildPlan({ manifest: outcome.manifest, observed: new Map(), now, problems: outcome.problems, clusters: [] }), 'json'));
-            }
-            else {
-                io.stderr(renderProblemsText(outcome.problems, outcome.sources, { fileCount: outcome.sources.size, color: useColor(io), cwd: io.cwd }));
-            }
-            return EXIT.failure;
-        case 'planned': {
-            const format = config.format === 'markdown' || config.format === 'json' ? config.format : 'text';
-            io.stdout(renderPlan(outcome.plan, format, { color: format === 'text' && useColor(io) }));
-            return outcome.plan.clusters.some((c) => c.errors.length > 0) ? EXIT.failure : EXIT.ok;
-        }
-    }
-}
-/**
- * The CLI reaches AWS with the SDK's default credential chain and endpoint settings
- * (AWS_ENDPOINT_URL_EKS, …). With --assume-roles it first assumes each cluster's role from those
- * credentials (planRoleArn for plan and export, roleArn for apply), once per role.
- */
-function cliEksFactory(config, purpose) {
-    if (!config.assumeRoles)
-        return createEksApiFactory();
-    const providers = new Map();
-    return createEksApiFactory({
-        credentialsFor: (target) => {
-            if (target.roleArn === undefined)
-                return undefined;
-            const key = `${target.roleArn}|${target.region}`;
-            let provider = providers.get(key);
-            if (!provider) {
-                const roleArn = target.roleArn;
-                provider = memoizeCredentials(() => assumeRole(roleArn, { region: target.region, sessionName: toSessionName(`${PRODUCT}-${purpose}`) }));
-                providers.set(key, provider);
-            }
-            return provider;
-        },
-    });
-}
-// ───────────────────────────── export ─────────────────────────────
-async function runExport(config, io) {
-    if (config.cluster === undefined) {
-        io.stderr(`${PRODUCT}: export needs --cluster NAME (the EKS cluster name)\n`);
-        return EXIT.usage;
-    }
-    return exportCommand({
-        cluster: config.cluster,
-        format: config.format === 'state' ? 'state' : 'yaml',
-        cwd: io.cwd,
-        env: io.env,
-        ...(config.region === undefined ? {} : { region: config.region }),
-        ...(config.output === undefined ? {} : { output: config.output }),
-    }, { apiFor: (t) => createEksApi({ region: t.region }), stdout: io.stdout, stderr: io.stderr });
-}
-function isReadableFile(path) {
-    try {
-        return (0,external_node_fs_.statSync)(path).isFile();
-    }
-    catch {
-        return false;
-    }
+async function publish(outcome, io) {
+    for (const note of outcome.notes)
+        io.stderr(`${constants_PRODUCT}: ${note.level === 'warning' ? 'warning' : 'note'}: ${note.message}\n`);
+    if (outcome.stdout !== undefined)
+        io.stdout(outcome.stdout);
+    if (outcome.stderr !== undefined)
+        io.stderr(outcome.stderr);
+    if (io.writeFile)
+        for (const file of outcome.files)
+            await io.writeFile(file.path, file.text);
+    if ((outcome.status === 'usage' || outcome.status === 'failed') && outcome.message !== undefined)
+        io.stderr(`${constants_PRODUCT}: ${outcome.message}\n`);
 }
 /** https://no-color.org: any non-empty NO_COLOR turns colours off. */
 function useColor(io) {
@@ -60331,31 +76782,40 @@ function flagLines(flags) {
     const width = Math.max(...flags.map((f) => label(f).length)) + 2;
     return flags.map((f) => `  ${label(f).padEnd(width)}${f.description}\n`).join('');
 }
-function renderGeneralHelp(handlers = commands) {
+function renderGeneralHelp() {
     const width = Math.max(...CLI_COMMANDS.map((c) => c.length)) + 2;
     const lines = CLI_COMMANDS.map((c) => {
-        const pending = handlers[c] === notImplemented ? ' (not implemented yet in this version)' : '';
+        const pending = AVAILABLE.includes(c) ? '' : ' (not implemented yet in this version)';
         return `  ${c.padEnd(width)}${COMMAND_SPECS[c].summary}${pending}\n`;
     });
-    return (`${PRODUCT} ${VERSION}: put Amazon EKS access entries under code review\n\n` +
-        `Usage: ${PRODUCT} <command> [options]\n\nCommands:\n${lines.join('')}\n` +
+    return (`${constants_PRODUCT} ${VERSION}: put Amazon EKS access entries under code review\n\n` +
+        `Usage: ${constants_PRODUCT} <command> [options]\n\nCommands:\n${lines.join('')}\n` +
         `Options:\n${flagLines([
-            { name: '--help, -h', description: `show help; \`${PRODUCT} <command> --help\` shows a command's options` },
+            { name: '--help, -h', description: `show help; \`${constants_PRODUCT} <command> --help\` shows a command's options` },
             { name: '--version, -V', description: 'print the version' },
         ])}\n` +
         EXIT_CODES);
 }
-function renderCommandHelp(command, handlers = commands) {
+function renderCommandHelp(command) {
     const spec = COMMAND_SPECS[command];
-    const pending = handlers[command] === notImplemented ? `\nNot implemented yet in this version (${VERSION}): the options are accepted and checked, nothing runs.\n` : '';
+    const pending = !AVAILABLE.includes(command)
+        ? `\nNot implemented yet in this version (${VERSION}): the options are accepted and checked, nothing runs.\n`
+        : '';
     const format = {
         name: '--format',
         value: spec.formats.join('|'),
         description: `output format (default: ${spec.formats[0] ?? 'text'})`,
     };
-    const positional = spec.positional ? [{ name: `[${spec.positional}|-]`, description: 'input file, or - for stdin (default)' }] : [];
-    const flags = [...positional, ...spec.flags, format, ...COMMON_FLAGS.slice(1).map((f) => (f.name === '--help' ? { ...f, name: '--help, -h' } : { ...f, name: '--version, -V' }))];
-    return `Usage: ${PRODUCT} ${spec.synopsis}\n\n${spec.summary}\n${pending}\nOptions:\n${flagLines(flags)}\n${EXIT_CODES}`;
+    const positional = spec.positional
+        ? [{ name: `[${spec.positional}|-]`, description: 'input file, or - for stdin (default)' }]
+        : [];
+    const flags = [
+        ...positional,
+        ...spec.flags,
+        format,
+        ...COMMON_FLAGS.slice(1).map((f) => (f.name === '--help' ? { ...f, name: '--help, -h' } : { ...f, name: '--version, -V' })),
+    ];
+    return `Usage: ${constants_PRODUCT} ${spec.synopsis}\n\n${spec.summary}\n${pending}\nOptions:\n${flagLines(flags)}\n${EXIT_CODES}`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli-entry.ts
