@@ -4,6 +4,7 @@ import {
   DeleteAccessEntryCommand,
   DescribeAccessEntryCommand,
   DescribeClusterCommand,
+  DescribeUpdateCommand,
   DisassociateAccessPolicyCommand,
   EKSClient,
   ListAccessEntriesCommand,
@@ -26,6 +27,8 @@ import {
   type EksAccessApi,
   type EksApiFactory,
   type NewAccessEntry,
+  type UpdateInfo,
+  type WriteOptions,
 } from './port.js'
 import { classify, DEFAULT_CLUSTER_TIMEOUT_MS, realSleep, withRetry, type Sleep } from './retry.js'
 
@@ -293,7 +296,7 @@ export function eksApiFromClient(client: EKSClient, opts: AdapterOptions = {}, c
       return policies
     },
 
-    async createAccessEntry(name, entry: NewAccessEntry) {
+    async createAccessEntry(name, entry: NewAccessEntry, opts?: WriteOptions) {
       // Empty groups and tags are left out: non-STANDARD types take no groups.
       await call('CreateAccessEntry', (abortSignal) =>
         client.send(
@@ -304,13 +307,14 @@ export function eksApiFromClient(client: EKSClient, opts: AdapterOptions = {}, c
             ...(entry.username === undefined ? {} : { username: entry.username }),
             ...(entry.kubernetesGroups.length === 0 ? {} : { kubernetesGroups: [...entry.kubernetesGroups] }),
             ...(Object.keys(entry.tags).length === 0 ? {} : { tags: { ...entry.tags } }),
+            ...tokenOf(opts),
           }),
           { abortSignal },
         ),
       )
     },
 
-    async updateAccessEntry(name, principalArn, fields) {
+    async updateAccessEntry(name, principalArn, fields, opts?: WriteOptions) {
       // kubernetesGroups is declarative (the list replaces the old one), so it is always sent.
       await call('UpdateAccessEntry', (abortSignal) =>
         client.send(
@@ -319,6 +323,7 @@ export function eksApiFromClient(client: EKSClient, opts: AdapterOptions = {}, c
             principalArn,
             kubernetesGroups: [...fields.kubernetesGroups],
             ...(fields.username === undefined ? {} : { username: fields.username }),
+            ...tokenOf(opts),
           }),
           { abortSignal },
         ),
@@ -363,19 +368,38 @@ export function eksApiFromClient(client: EKSClient, opts: AdapterOptions = {}, c
       await call('TagResource', (abortSignal) => client.send(new TagResourceCommand({ resourceArn, tags: { ...tags } }), { abortSignal }))
     },
 
-    async updateAuthenticationMode(name, mode: AuthenticationMode) {
+    async updateAuthenticationMode(name, mode: AuthenticationMode, opts?: WriteOptions) {
       const out = await call('UpdateClusterConfig', (abortSignal) =>
         client.send(
           new UpdateClusterConfigCommand({
             name,
             accessConfig: { authenticationMode: mode },
+            ...tokenOf(opts),
           }),
           { abortSignal },
         ),
       )
       return { updateId: out.update?.id ?? '' }
     },
+
+    async describeUpdate(name, updateId): Promise<UpdateInfo> {
+      const out = await call('DescribeUpdate', (abortSignal) => client.send(new DescribeUpdateCommand({ name, updateId }), { abortSignal }))
+      const u = out.update
+      return {
+        id: u?.id ?? updateId,
+        status: u?.status ?? 'InProgress',
+        errors: (u?.errors ?? []).map((e) => ({
+          ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
+          ...(e.errorMessage === undefined ? {} : { errorMessage: e.errorMessage }),
+        })),
+      }
+    },
   }
+}
+
+/** EKS's idempotency token, when the caller gave one (retries of the call resend the same token). */
+function tokenOf(opts: WriteOptions | undefined): { clientRequestToken?: string } {
+  return opts?.clientRequestToken === undefined ? {} : { clientRequestToken: opts.clientRequestToken }
 }
 
 function isAuthenticationMode(v: unknown): v is AuthenticationMode {

@@ -15,14 +15,34 @@ export interface EksAccessApi {
   /** The AWS-managed access-policy catalogue (all pages). */
   listAccessPolicies(): Promise<AccessPolicyInfo[]>
 
-  createAccessEntry(name: string, entry: NewAccessEntry): Promise<void>
+  createAccessEntry(name: string, entry: NewAccessEntry, opts?: WriteOptions): Promise<void>
   /** UpdateAccessEntry replaces groups and username together, so both are always sent. */
-  updateAccessEntry(name: string, principalArn: string, fields: { username?: string; kubernetesGroups: readonly string[] }): Promise<void>
+  updateAccessEntry(
+    name: string,
+    principalArn: string,
+    fields: { username?: string; kubernetesGroups: readonly string[] },
+    opts?: WriteOptions,
+  ): Promise<void>
   deleteAccessEntry(name: string, principalArn: string): Promise<void>
   associateAccessPolicy(name: string, principalArn: string, policyArn: string, accessScope: AccessScope): Promise<void>
   disassociateAccessPolicy(name: string, principalArn: string, policyArn: string): Promise<void>
   tagResource(resourceArn: string, tags: Readonly<Record<string, string>>): Promise<void>
-  updateAuthenticationMode(name: string, mode: AuthenticationMode): Promise<{ updateId: string }>
+  updateAuthenticationMode(name: string, mode: AuthenticationMode, opts?: WriteOptions): Promise<{ updateId: string }>
+  /** DescribeUpdate (apply waits for an authentication-mode update); optional so read-only fakes need not implement it. */
+  describeUpdate?(name: string, updateId: string): Promise<UpdateInfo>
+}
+
+/** Per-call options of the mutating calls that take an idempotency token (apply). */
+export interface WriteOptions {
+  /** EKS `clientRequestToken`. */
+  readonly clientRequestToken?: string
+}
+
+/** DescribeUpdate's `update`, as much of it as apply reads. */
+export interface UpdateInfo {
+  readonly id: string
+  readonly status: string
+  readonly errors?: readonly { readonly errorCode?: string; readonly errorMessage?: string }[]
 }
 
 export interface ClusterInfo {
