@@ -44,6 +44,8 @@ export interface PlanDeps {
   readonly clusterTimeoutSeconds?: number
   /** The IAM port per account (dead-access checks through the plan role); unused with `state`. */
   readonly iamFor?: IamApiFactory
+  /** Whose role reads the clusters: `plan` (planRoleArn, default) or `apply` (roleArn: apply re-plans with its own role). */
+  readonly purpose?: 'plan' | 'apply'
 }
 
 /** The AWS edge of a live plan (plan and drift): EKS and IAM through the plan role; none with `--state`. */
@@ -230,7 +232,7 @@ async function readCatalogues(clusters: readonly ManifestCluster[], deps: PlanDe
   const firstOfPartition = [...new Map(clusters.map((c) => [c.partition, c] as const)).values()]
   const lists = await Promise.all(
     firstOfPartition.map((c) =>
-      apiFor(targetOf(c))
+      apiFor(targetOf(c, deps.purpose))
         .listAccessPolicies()
         .catch(() => [] as AccessPolicyInfo[]),
     ),
@@ -239,8 +241,9 @@ async function readCatalogues(clusters: readonly ManifestCluster[], deps: PlanDe
   return all.length > 0 ? all : undefined
 }
 
-function targetOf(c: ManifestCluster): ClusterTarget {
-  return { key: c.key, name: c.name, region: c.region, accountId: c.accountId, ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}) }
+function targetOf(c: ManifestCluster, purpose: 'plan' | 'apply' = 'plan'): ClusterTarget {
+  const roleArn = purpose === 'apply' ? c.roleArn : c.planRoleArn
+  return { key: c.key, name: c.name, region: c.region, accountId: c.accountId, ...(roleArn ? { roleArn } : {}) }
 }
 
 /** The code of an access policy missing from the catalogue (rules/eks/policy-catalogue.ts). */
@@ -298,12 +301,16 @@ function formatSnapshotProblems(problems: readonly Problem[]): string {
 
 async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps, readCatalogue: boolean): Promise<Result<Observed, string>> {
   if (!deps.apiFor) return err('no AWS access configured for a live plan; pass --state FILE to plan from a snapshot')
-  const read = await readLiveState(clusters.map(targetOf), deps.apiFor, {
-    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
-    ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
-    ...(deps.clusterTimeoutSeconds === undefined ? {} : { clusterTimeoutMs: deps.clusterTimeoutSeconds * 1000 }),
-    ...(readCatalogue ? {} : { readCatalogue: false }),
-  })
+  const read = await readLiveState(
+    clusters.map((c) => targetOf(c, deps.purpose)),
+    deps.apiFor,
+    {
+      ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+      ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
+      ...(deps.clusterTimeoutSeconds === undefined ? {} : { clusterTimeoutMs: deps.clusterTimeoutSeconds * 1000 }),
+      ...(readCatalogue ? {} : { readCatalogue: false }),
+    },
+  )
   return ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) })
 }
 
