@@ -74,8 +74,11 @@ function checkIdentity(p: string, username: string | undefined, groups: readonly
   if (username !== undefined) {
     if (username === '' || RESERVED_USERNAME.test(username))
       bad(p, `username ${JSON.stringify(username)} is empty or starts with a reserved prefix`)
-    if (/[^:]\{\{SessionName(Raw)?\}\}/.test(username) || /^\{\{SessionName(Raw)?\}\}/.test(username))
-      bad(p, `username ${JSON.stringify(username)}: {{SessionName}} must follow a colon`)
+    // As rules/eks/username.ts: a colon anywhere before the first placeholder (the default
+    // `arn:aws:sts::…:assumed-role/NAME/{{SessionName}}` has its colons in the ARN).
+    const first = /\{\{SessionName(Raw)?\}\}/.exec(username)
+    if (first !== null && !username.slice(0, first.index).includes(':'))
+      bad(p, `username ${JSON.stringify(username)}: {{SessionName}} needs a colon somewhere before it`)
   }
   for (const g of groups)
     if (g === '' || g.startsWith('system:')) bad(p, `Kubernetes group ${JSON.stringify(g)} is empty or starts with system:`)
