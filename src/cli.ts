@@ -4,6 +4,7 @@
  * everything that touches the process comes in through CliIO.
  */
 import { statSync } from 'node:fs'
+import { createInterface } from 'node:readline/promises'
 import { resolve } from 'node:path'
 import pkg from '../package.json' with { type: 'json' }
 import { createCredentialsFor } from './aws/credentials.js'
@@ -32,6 +33,11 @@ export interface CliIO {
   readonly writeFile?: (path: string, text: string) => Promise<void>
   /** Standard input, at most `maxBytes` of it (import-aws-auth reads `-`). */
   readonly readStdin?: (maxBytes: number) => Promise<Uint8Array>
+  /**
+   * Asks a question on the terminal and returns the answer; absent when stdin or stdout is not a
+   * terminal (then `apply` without `--yes` refuses).
+   */
+  readonly prompt?: (question: string) => Promise<string>
 }
 
 export const VERSION: string = pkg.version
@@ -45,6 +51,17 @@ export function processIO(): CliIO {
     now: () => new Date(),
     isTTY: process.stdout.isTTY === true,
     readStdin: (maxBytes) => readProcessStdin(maxBytes),
+    ...(process.stdin.isTTY === true && process.stdout.isTTY === true ? { prompt: askOnTerminal } : {}),
+  }
+}
+
+/** One question on the terminal (stderr, so stdout stays the product); resolves with the line typed. */
+async function askOnTerminal(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return await rl.question(question)
+  } finally {
+    rl.close()
   }
 }
 
@@ -93,7 +110,13 @@ export function terminalDeps(io: CliIO): CommandDeps {
     iam: (options) => edge.iam(options),
     eksForCluster: (target, options) => edge.eksForCluster(target, options),
     ...(io.readStdin === undefined ? {} : { readStdin: io.readStdin }),
+    ...(io.prompt === undefined ? {} : { confirm: confirmWith(io.prompt) }),
   }
+}
+
+/** apply's confirmation: only the answer "yes" (as Terraform asks) applies. */
+export function confirmWith(prompt: (question: string) => Promise<string>): (question: string) => Promise<boolean> {
+  return async (question) => (await prompt(question)).trim().toLowerCase() === 'yes'
 }
 
 /** Runs one invocation and returns its exit code. Never throws and never prints a stack trace unless debugging. */
@@ -124,6 +147,7 @@ export async function runCli(
           color: useColor(io),
           defaultRulesExists: isReadableFile(resolve(io.cwd, Defaults.rules)),
           manifestCommit: io.env['GITHUB_SHA'],
+          eventName: io.env['GITHUB_EVENT_NAME'],
         })
         const outcome = await runCommand(registry, request, deps)
         await publish(outcome, io)

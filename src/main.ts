@@ -11,6 +11,9 @@ import * as actionsCore from '@actions/core'
 import type { AnnotationProperties } from '@actions/core'
 import { createCredentialsFor } from './aws/credentials.js'
 import { createAwsEdge } from './aws/edge.js'
+import { writeAppliedSection } from './github/applied.js'
+import { createGitHubPort } from './github/octokit.js'
+import type { GitHubPort } from './github/port.js'
 import { commands as defaultCommands, runCommand, type CommandDeps, type Commands } from './commands/index.js'
 import { actionRequest, parseActionInputs, readEventPayload, type Env } from './config/index.js'
 import { DEBUG_ENV, PRODUCT } from './constants.js'
@@ -87,7 +90,7 @@ export function productionDeps(): Deps {
 }
 
 /** The one composition place of the runner adapter: the commands' deps from the runner's. */
-export function runnerDeps(deps: Deps, audience: string): CommandDeps {
+export function runnerDeps(deps: Deps, audience: string, github?: GitHubPort): CommandDeps {
   const { core } = deps
   const getIdToken = core.getIDToken
   const onSecret = (secret: string): void => core.setSecret?.(secret)
@@ -109,6 +112,18 @@ export function runnerDeps(deps: Deps, audience: string): CommandDeps {
     eks: (options) => edge.eks(options),
     iam: (options) => edge.iam(options),
     eksForCluster: (target, options) => edge.eksForCluster(target, options),
+    ...(github === undefined ? {} : { github }),
+  }
+}
+
+/** The repository's GitHub port when the step has a token and knows its repository. */
+function gitHubPortOf(token: string | undefined, env: Env): GitHubPort | undefined {
+  const repository = env['GITHUB_REPOSITORY']
+  if (!token || !repository) return undefined
+  try {
+    return createGitHubPort({ token, repository })
+  } catch {
+    return undefined
   }
 }
 
@@ -136,13 +151,18 @@ async function attempt(deps: Deps): Promise<string | undefined> {
     manifestCommit: deps.env['GITHUB_SHA'],
   })
   if (request.command !== config.command) deps.core.info(`${PRODUCT}: running ${request.command}`)
-  const outcome = await runCommand(deps.commands ?? defaultCommands, request, runnerDeps(deps, config.audience))
-  await publish(outcome, deps)
+  const github = gitHubPortOf(config.githubToken, deps.env)
+  const outcome = await runCommand(deps.commands ?? defaultCommands, request, runnerDeps(deps, config.audience, github))
+  await publish(outcome, deps, github)
   return failureOf(outcome)
 }
 
 /** An outcome on the runner: notes, annotations, log, summary, outputs, files, GitHub writes. */
-export async function publish(outcome: Outcome, deps: Pick<Deps, 'core' | 'cwd' | 'env' | 'writeFile'>): Promise<void> {
+export async function publish(
+  outcome: Outcome,
+  deps: Pick<Deps, 'core' | 'cwd' | 'env' | 'writeFile'>,
+  github?: GitHubPort,
+): Promise<void> {
   const { core } = deps
   for (const note of outcome.notes) (note.level === 'warning' ? core.warning : core.info)(note.message)
   const workspace = deps.env['GITHUB_WORKSPACE'] || deps.cwd
@@ -153,7 +173,24 @@ export async function publish(outcome: Outcome, deps: Pick<Deps, 'core' | 'cwd' 
   for (const [name, value] of Object.entries(outcome.outputs)) if (value !== undefined) core.setOutput(name, value)
   const write = deps.writeFile ?? writeFileCreatingDirs
   for (const file of outcome.files) await write(resolve(deps.cwd, file.path), file.text)
-  for (const w of outcome.writes) describeWrite(core, w)
+  for (const w of outcome.writes) {
+    if (w.kind === 'applied-section' && github !== undefined) await performAppliedSection(core, github, w)
+    else describeWrite(core, w)
+  }
+}
+
+/** The apply outcome on the merged pull request; a GitHub failure is a warning (the apply itself is done). */
+async function performAppliedSection(
+  core: Pick<ActionCore, 'info' | 'warning'>,
+  github: GitHubPort,
+  w: Extract<GitHubWrite, { kind: 'applied-section' }>,
+): Promise<void> {
+  try {
+    const r = await writeAppliedSection(github, w)
+    core.info(`applied section on #${w.issueNumber}: ${r.action} (${r.url})`)
+  } catch (e) {
+    core.warning(`could not add the Applied section to #${w.issueNumber}: ${errorMessage(e)}`)
+  }
 }
 
 async function writeFileCreatingDirs(path: string, text: string): Promise<void> {
@@ -168,6 +205,8 @@ function describeWrite(core: Pick<ActionCore, 'info'>, w: GitHubWrite): void {
       return core.info(`not posting the sticky comment on #${w.issueNumber}: this version has no GitHub port`)
     case 'issue':
       return core.info(`not writing the issue "${w.title}": this version has no GitHub port`)
+    case 'applied-section':
+      return core.info(`not adding the Applied section to #${w.issueNumber}: no GitHub token`)
     default:
       return assertNever(w)
   }

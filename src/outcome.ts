@@ -68,6 +68,21 @@ export type GitHubWrite =
       readonly labels?: readonly string[]
       readonly state?: 'open' | 'closed'
     }
+  | {
+      /**
+       * After apply: the merged pull request's sticky comment gains (or replaces) an "Applied"
+       * section for this commit and shard; when no sticky comment is left, a short comment is
+       * posted (updated in place on a re-run). Performed by src/github/applied.ts.
+       */
+      readonly kind: 'applied-section'
+      readonly issueNumber: number
+      /** The commit that was applied. */
+      readonly commitSha: string
+      /** The `clusters` filter of the job, or "*": sharded jobs keep separate sections. */
+      readonly shard: string
+      /** The section's Markdown (no markers; applied.ts wraps and truncates it). */
+      readonly section: string
+    }
 
 export interface Outcome {
   readonly status: OutcomeStatus

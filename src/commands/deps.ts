@@ -5,6 +5,7 @@
 import type { IamApiFactory } from '../aws/iam-port.js'
 import type { ClusterTarget, EksAccessApi, EksApiFactory } from '../aws/port.js'
 import type { Env } from '../config/values.js'
+import type { GitHubPort } from '../github/port.js'
 import type { Logger } from '../logger.js'
 import type { ValidateOptions, ValidateOutcome } from '../manifest/validate.js'
 
@@ -45,6 +46,12 @@ export interface CommandDeps {
   readonly readStdin?: (maxBytes: number) => Promise<Uint8Array>
   /** The EKS port for one named cluster outside any manifest (export). */
   readonly eksForCluster: (target: Pick<ClusterTarget, 'name' | 'region'>, options: Omit<EdgeOptions, 'assumeRoles'>) => EksAccessApi
+  /** GitHub's REST API for this repository (the action, with a token); apply reads the reviewed plan through it. */
+  readonly github?: GitHubPort
+  /** Asks the user to confirm (CLI `apply` without `--yes`, on a TTY); absent = no one to ask. */
+  readonly confirm?: (question: string) => Promise<boolean>
+  /** Waits (apply's backoff and DescribeUpdate polling); tests inject a fake clock. Default: a timer. */
+  readonly sleep?: (ms: number) => Promise<void>
 }
 
 /** What `readStdin` rejects with when stdin is a terminal: waiting for typed YAML helps nobody. */

@@ -4,7 +4,7 @@ import { Outcomes, type Outcome } from '../outcome.js'
 import pkg from '../../package.json' with { type: 'json' }
 
 /** The commands this version runs; the others answer with `notAvailable`. */
-export const AVAILABLE: readonly CliCommand[] = ['validate', 'plan', 'export', 'drift', 'import-aws-auth', 'iam-policy']
+export const AVAILABLE: readonly CliCommand[] = ['validate', 'plan', 'apply', 'export', 'drift', 'import-aws-auth', 'iam-policy']
 
 /**
  * The typed answer of a command that is parsed but not built yet: a usage outcome (exit 2 in the

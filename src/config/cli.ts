@@ -154,7 +154,7 @@ export const COMMAND_SPECS: Readonly<Record<CliCommand, CommandSpec>> = {
     required: [],
   },
   apply: {
-    synopsis: 'apply [--manifest GLOB] [--cluster GLOB] [--yes]',
+    synopsis: 'apply [--manifest GLOB] [--cluster GLOB] [--yes] [--assume-roles] [--max-rate N] [--cluster-timeout SECONDS]',
     summary: 're-plan against live state, then apply the changes in a safe order',
     flags: [FLAGS.manifest, FLAGS.rules, FLAGS.clusterGlob, FLAGS.yes, FLAGS.assumeRoles, FLAGS.maxRate, FLAGS.clusterTimeout],
     formats: ['text'],

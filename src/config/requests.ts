@@ -64,8 +64,19 @@ export interface ApplyRequest extends AwsRequest {
   readonly command: 'apply'
   readonly manifest: string
   readonly rules: RulesRef
+  readonly expiryWarningDays: number
   readonly clusterGlob?: string
+  /** Apply without asking (always true in the action). */
   readonly yes: boolean
+  /** The triggering event (GITHUB_EVENT_NAME): apply refuses on pull_request / pull_request_target. */
+  readonly eventName?: string
+  /** The commit being applied (GITHUB_SHA): the idempotency seed and the key to the merged pull request. */
+  readonly commitSha?: string
+  /** Look up the reviewed plan through the commit's merged pull request (the action on push). */
+  readonly findReviewedPlan: boolean
+  /** Where to write the fresh plan as JSON (the action's `plan-file` output). */
+  readonly planFile?: string
+  readonly color: boolean
 }
 
 export interface DriftRequest extends AwsRequest {
@@ -132,7 +143,13 @@ function aws(c: { assumeRoles: boolean; maxRate?: number; clusterTimeoutSeconds:
 /** From parsed argv. `color` comes from the terminal (TTY and NO_COLOR); `env` for GITHUB_SHA. */
 export function cliRequest(
   c: CliConfig,
-  terminal: { readonly color: boolean; readonly defaultRulesExists: boolean; readonly manifestCommit?: string | undefined },
+  terminal: {
+    readonly color: boolean
+    readonly defaultRulesExists: boolean
+    readonly manifestCommit?: string | undefined
+    /** GITHUB_EVENT_NAME when the CLI runs inside a workflow: apply refuses on pull requests there too. */
+    readonly eventName?: string | undefined
+  },
 ): CommandRequest {
   const rules: RulesRef = c.rules !== undefined ? { path: c.rules, explicit: true } : { path: Defaults.rules, explicit: false }
   const request = ((): CommandRequest => {
@@ -170,7 +187,19 @@ export function cliRequest(
           clusterTimeoutSeconds: c.clusterTimeoutSeconds,
         }
       case 'apply':
-        return { command: 'apply', manifest: c.manifest, rules, ...optional('clusterGlob', c.cluster), yes: c.yes, ...aws(c) }
+        return {
+          command: 'apply',
+          manifest: c.manifest,
+          rules,
+          expiryWarningDays: c.expiryWarningDays,
+          ...optional('clusterGlob', c.cluster),
+          yes: c.yes,
+          ...optional('eventName', terminal.eventName || undefined),
+          ...optional('commitSha', terminal.manifestCommit || undefined),
+          findReviewedPlan: false,
+          color: terminal.color,
+          ...aws(c),
+        }
       case 'drift':
         return {
           command: 'drift',
@@ -256,13 +285,22 @@ export function actionRequest(
         ...awsPart,
       } satisfies PlanRequest)
     case 'apply':
+      // Apply assumes each cluster's roleArn with the workflow's OIDC token (ambient where none).
       return Object.freeze({
         command: 'apply',
         manifest: c.manifest,
         rules,
+        expiryWarningDays: c.expiryWarningDays,
         ...optional('clusterGlob', c.clusters),
         yes: true,
+        ...optional('eventName', c.eventName),
+        ...optional('commitSha', runner.manifestCommit || undefined),
+        // Only a push has a merged pull request; schedule and workflow_dispatch apply the fresh plan.
+        findReviewedPlan: c.eventName === 'push',
+        ...optional('planFile', runner.planFile),
+        color: false,
         ...awsPart,
+        assumeRoles: true,
       } satisfies ApplyRequest)
     case 'drift':
       return Object.freeze({

@@ -182,16 +182,21 @@ describe('run: inputs and commands', () => {
     expect(h.core.setFailed).not.toHaveBeenCalled()
   })
 
-  it.each([
-    [{ command: 'apply' }, {}, 'apply is not implemented yet'],
-    [{}, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: '/e.json' }, 'apply is not implemented yet'],
-  ])('fails clearly for %j on %j (not available in this version)', async (inputs, env, message) => {
-    const h = harness({ inputs, env })
+  it.each(['pull_request', 'pull_request_target'])('command: apply on %s fails before reading anything', async (event) => {
+    const h = harness({ inputs: { command: 'apply' }, env: { GITHUB_EVENT_NAME: event } })
     await run(h.deps)
     expect(h.validate).not.toHaveBeenCalled()
     expect(h.core.setFailed).toHaveBeenCalledTimes(1)
-    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain(message)
-    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain('available: validate, plan, export, drift')
+    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain(`apply refused on a ${event} event`)
+    expect(h.core.setFailed.mock.calls[0]?.[0]).toContain('no AWS call was made')
+  })
+
+  it('command: auto on a push to the default branch runs apply (which needs the manifest)', async () => {
+    const h = harness({ env: { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: '/e.json' } })
+    await run(h.deps)
+    expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining('auto: push to the default branch main → apply'))
+    expect(h.core.setFailed).toHaveBeenCalledTimes(1)
+    expect(h.core.setFailed.mock.calls[0]?.[0]).toMatch(/manifest file "eks-access\.yaml" not found/)
   })
 
   it.each(['pull_request', 'pull_request_target'])(

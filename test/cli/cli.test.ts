@@ -5,7 +5,6 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
 import { commands, notImplemented, runCli, type CliIO } from '../../src/cli.js'
 import { COMMAND_SPECS } from '../../src/config/index.js'
-import { AVAILABLE } from '../../src/commands/index.js'
 import { CLI_COMMANDS } from '../../src/constants.js'
 import type { Manifest, Problem } from '../../src/types.js'
 import { validateManifests, type ValidateOutcome } from '../../src/manifest/validate.js'
@@ -134,16 +133,7 @@ describe('usage errors exit 2 with a hint', () => {
   })
 })
 
-describe('commands not built yet', () => {
-  it.each([['apply', '--yes']])('%s says so and exits 2 with nothing on stdout', async (...argv) => {
-    const io = makeIO()
-    expect(await runCli(argv, io)).toBe(2)
-    expect(io.out()).toBe('')
-    expect(io.err()).toBe(
-      `eks-access-gate: ${argv[0]} is not implemented yet in this version (${pkg.version}); available: ${AVAILABLE.join(', ')}\n`,
-    )
-  })
-
+describe('the commands table', () => {
   it('routes through the commands table, so a handler can be swapped in', async () => {
     const io = makeIO()
     const plan = vi.fn(async () => Outcomes.ok())
