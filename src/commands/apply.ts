@@ -240,14 +240,11 @@ function applyApiFor(factory: EksApiFactory, manifest: Manifest, key: string): A
 
 /** The port with DescribeUpdate: the SDK adapter has it; a port without it cannot wait for a mode change. */
 export function asApplyApi(api: EksAccessApi): ApplyEksApi {
-  const describe = api.describeUpdate?.bind(api)
-  return {
-    ...api,
-    describeUpdate:
-      describe ??
-      ((name: string) =>
-        Promise.reject(new AwsCallError('DescribeUpdate', 'Unsupported', `this EKS port cannot describe updates of cluster ${name}`))),
-  } as ApplyEksApi
+  if (api.describeUpdate !== undefined) return api as ApplyEksApi
+  // Not a spread: a class-based port keeps its prototype methods (and `this`).
+  const describeUpdate = (name: string): Promise<never> =>
+    Promise.reject(new AwsCallError('DescribeUpdate', 'Unsupported', `this EKS port cannot describe updates of cluster ${name}`))
+  return Object.assign(Object.create(api) as EksAccessApi, { describeUpdate }) as ApplyEksApi
 }
 
 // ───────────────────────────── the outcome ─────────────────────────────
