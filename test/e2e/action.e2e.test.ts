@@ -177,12 +177,7 @@ describe('bundled action: validate', () => {
     expect(r.outputs).toMatch(/plan-file<<(ghadelimiter_[0-9a-f-]+)\n.*eks-access-gate-plan\.json\n\1\n/)
   })
 
-  it.each(['apply'])('command: %s says it is not available in this version (exit 1)', (command) => {
-    const ws = workspace({ 'eks-access.yaml': join(root, 'examples', 'eks-access.yaml') })
-    const r = runAction(ws, { ...defaults, command })
-    expect(r.status).toBe(1)
-    expect(r.commands).toEqual([`::error::${command} is not implemented yet in this version (0.1.0); available: ${AVAILABLE.join(', ')}`])
-  })
+  // Every action command runs in this version; apply has its own end-to-end tests (apply.e2e.test.ts).
 })
 
 describe('bundled CLI', () => {
