@@ -53,10 +53,17 @@ function workload() {
     for (let i = 0; i < ENTRIES; i++) {
       // i % 4: 0,1 → one policy (half); 2 → two (a quarter); 3 → none (a quarter)
       const kind = i % 4
-      lines.push(`  - principalArn: arn:aws:iam::${c.account}:role/apps/${c.key}/svc-${String(i).padStart(3, '0')}`, `    clusters: [${c.key}]`)
+      lines.push(
+        `  - principalArn: arn:aws:iam::${c.account}:role/apps/${c.key}/svc-${String(i).padStart(3, '0')}`,
+        `    clusters: [${c.key}]`,
+      )
       if (kind === 3) lines.push('    kubernetesGroups: [readers]')
       else {
-        lines.push('    accessPolicies:', '      - policyArn: AmazonEKSEditPolicy', `        accessScope: { type: namespace, namespaces: [ns-${i}] }`)
+        lines.push(
+          '    accessPolicies:',
+          '      - policyArn: AmazonEKSEditPolicy',
+          `        accessScope: { type: namespace, namespaces: [ns-${i}] }`,
+        )
         if (kind === 2) lines.push('      - policyArn: AmazonEKSViewPolicy', '        accessScope: { type: cluster }')
       }
       writes += 1 + (kind === 3 ? 0 : kind === 2 ? 2 : 1)
@@ -68,7 +75,12 @@ function workload() {
     region: REGION,
     accountId: c.account,
     authenticationMode: 'API',
-    entries: [{ principalArn: `arn:aws:iam::${c.account}:role/cluster-creator`, accessPolicies: [{ policyArn: ADMIN, accessScope: { type: 'cluster' } }] }],
+    entries: [
+      {
+        principalArn: `arn:aws:iam::${c.account}:role/cluster-creator`,
+        accessPolicies: [{ policyArn: ADMIN, accessScope: { type: 'cluster' } }],
+      },
+    ],
   }))
   // Reads per cluster: DescribeCluster, ListAccessEntries, DescribeAccessEntry and
   // ListAssociatedAccessPolicies of the creator; ListAccessPolicies once (first account).
@@ -174,10 +186,14 @@ async function main() {
 
     const ratio = wallMs / floorMs
     const callsRatio = mutatingSent / w.minMutating
-    const load = loadavg().map((l) => l.toFixed(2)).join(' ')
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')
     console.log(`apply at the defaults: ${outcome.status}, exit ${outcome.status === 'ok' ? 0 : 1}`)
     console.log(`  ${outcome.stdout?.split('\n')[0] ?? ''}`)
-    console.log(`  wall ${(wallMs / 1000).toFixed(2)} s  floor ${(floorMs / 1000).toFixed(2)} s  wall/floor ${ratio.toFixed(2)}×  (load average ${load})`)
+    console.log(
+      `  wall ${(wallMs / 1000).toFixed(2)} s  floor ${(floorMs / 1000).toFixed(2)} s  wall/floor ${ratio.toFixed(2)}×  (load average ${load})`,
+    )
     console.log(
       `  per account: ${w.readsPerAccount} reads + ${w.writesPerAccount} writes − burst ${BURST} at ${RATE}/s; requests ${stats.requests}, throttled ${stats.throttled}, 5xx ${stats.injected5xx}`,
     )
@@ -186,9 +202,21 @@ async function main() {
     )
     console.log(`  plan after apply: ${changesAfter} changes${after.kind === 'planned' ? '' : ` (${after.kind})`}`)
     const goals = [
-      { goal: `wall ≤ ${WALL_GOAL}× floor at the defaults`, status: ratio <= WALL_GOAL ? 'PASS' : 'MISS', detail: `${ratio.toFixed(2)}× (${(wallMs / 1000).toFixed(2)} s vs ${(floorMs / 1000).toFixed(2)} s), load ${load}` },
-      { goal: `mutating calls ≤ ${CALLS_GOAL}× minimum`, status: callsRatio <= CALLS_GOAL ? 'PASS' : 'MISS', detail: `${mutatingSent} / ${w.minMutating}` },
-      { goal: 'a plan after apply shows 0 changes', status: changesAfter === 0 && outcome.status === 'ok' ? 'PASS' : 'MISS', detail: `${changesAfter} changes, apply ${outcome.status}` },
+      {
+        goal: `wall ≤ ${WALL_GOAL}× floor at the defaults`,
+        status: ratio <= WALL_GOAL ? 'PASS' : 'MISS',
+        detail: `${ratio.toFixed(2)}× (${(wallMs / 1000).toFixed(2)} s vs ${(floorMs / 1000).toFixed(2)} s), load ${load}`,
+      },
+      {
+        goal: `mutating calls ≤ ${CALLS_GOAL}× minimum`,
+        status: callsRatio <= CALLS_GOAL ? 'PASS' : 'MISS',
+        detail: `${mutatingSent} / ${w.minMutating}`,
+      },
+      {
+        goal: 'a plan after apply shows 0 changes',
+        status: changesAfter === 0 && outcome.status === 'ok' ? 'PASS' : 'MISS',
+        detail: `${changesAfter} changes, apply ${outcome.status}`,
+      },
     ]
     const rows = [
       { metric: 'wall (defaults)', value: `${(wallMs / 1000).toFixed(2)} s` },
