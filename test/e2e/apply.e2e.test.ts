@@ -467,8 +467,59 @@ describe('bundled action: apply on push', () => {
     expect(run.summary).toContain('No reviewed plan was found')
   })
 
-  // Needs plan to treat expired access as absent (forPlanOutcome in plan-access, the drift/expiry
-  // helper's issue). When it lands: a `schedule` run with `command: apply` over an entry whose
-  // `expiresAt` is past deletes it (reason expired) and leaves the rest; the summary says expired.
-  it.todo('a scheduled apply revokes access whose expiresAt has passed')
+  it('a scheduled apply revokes access whose expiresAt has passed, and nothing else', async () => {
+    const clusters = seed().map((c) => ({
+      ...c,
+      entries: [
+        ...(c.entries ?? []),
+        {
+          principalArn: role(A, 'contractor'),
+          tags: OWNED,
+          accessPolicies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'cluster' } }],
+        },
+      ],
+    }))
+    const manifest = `${MANIFEST}  - principalArn: ${role(A, 'contractor')}
+    expiresAt: "2020-01-31"
+    accessPolicies:
+      - policyArn: AmazonEKSViewPolicy
+        accessScope: { type: cluster }
+`
+    const w = await world({ clusters, manifest })
+    const first = await act(w)
+    expect(first.status, first.stdout).toBe(0)
+    expect(live(w.aws, 'prod', 'eu-west-1', A)['contractor']).toBeUndefined()
+    // The rest of the manifest now holds, so the scheduled run below only has expiry to act on.
+    // The contractor's entry is back (someone re-created it by hand); the hourly run revokes it again.
+    w.aws.calls.length = 0
+    w.gh.requests.length = 0
+    w.aws.seedCluster({
+      name: 'prod',
+      region: 'eu-west-1',
+      accountId: A,
+      authenticationMode: 'API',
+      entries: [
+        ...Object.keys(PROD_WANT)
+          .map((name) => w.aws.cluster('prod', 'eu-west-1', A)?.entries?.find((e) => e.principalArn.endsWith(`/${name}`)))
+          .filter((e) => e !== undefined),
+        {
+          principalArn: role(A, 'contractor'),
+          tags: OWNED,
+          accessPolicies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'cluster' } }],
+        },
+      ],
+    })
+    const scheduled = await act(w, {
+      eventName: 'schedule',
+      event: { schedule: '17 * * * *', repository: { full_name: 'acme/infra', default_branch: 'main' } },
+      inputs: { command: 'apply' },
+    })
+    expect(scheduled.status, scheduled.stdout + scheduled.stderr).toBe(0)
+    expect(mutations(w.aws)).toEqual(['prod DeleteAccessEntry'])
+    expect(live(w.aws, 'prod', 'eu-west-1', A)).toEqual(PROD_WANT)
+    expect(scheduled.stdout).toMatch(/applied\s+delete arn:aws:iam::111122223333:role\/contractor \(expired 2020-01-31\)/)
+    expect(scheduled.commands.join('\n')).toContain('expired on 2020-02-01')
+    // No pull request is looked up on a schedule.
+    expect(w.gh.requests.filter((r) => r.route.includes('/pulls'))).toEqual([])
+  })
 })
