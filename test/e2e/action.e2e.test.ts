@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useBundle } from './bundle.js'
-import { AVAILABLE } from '../../src/commands/not-available.js'
 
 /**
  * Runs the bundled action (`dist/index.js` as ncc builds it, from a fresh build in a temp folder)
