@@ -11,16 +11,16 @@ import * as actionsCore from '@actions/core'
 import type { AnnotationProperties } from '@actions/core'
 import { createCredentialsFor } from './aws/credentials.js'
 import { createAwsEdge } from './aws/edge.js'
-import { writeAppliedSection } from './github/applied.js'
-import { createGitHubPort } from './github/octokit.js'
-import type { GitHubPort } from './github/port.js'
 import { commands as defaultCommands, runCommand, type CommandDeps, type Commands } from './commands/index.js'
 import { actionRequest, parseActionInputs, readEventPayload, type Env } from './config/index.js'
-import { DEBUG_ENV, PRODUCT } from './constants.js'
+import { DEBUG_ENV, Outputs, PRODUCT } from './constants.js'
 import { errorMessage, errorStack } from './errors.js'
+import { createGitHubPort, type OctokitPortOptions } from './github/octokit.js'
+import type { GitHubPort } from './github/port.js'
+import { performWrites } from './github/publish.js'
 import { createRunnerLogger } from './logger.js'
 import { validateManifests, type ValidateOptions, type ValidateOutcome } from './manifest/validate.js'
-import { assertNever, failureOf, type GitHubWrite, type Outcome } from './outcome.js'
+import { failureOf, type Outcome } from './outcome.js'
 import type { Problem } from './types.js'
 import pkg from '../package.json' with { type: 'json' }
 
@@ -54,6 +54,8 @@ export interface Deps {
   readonly commands?: Commands
   /** Writes the outcome's files (the plan-file); default: mkdir -p and fs.writeFile. */
   readonly writeFile?: (path: string, text: string) => Promise<void>
+  /** The GitHub port for the `github-token` input and GITHUB_REPOSITORY; default: Octokit. */
+  readonly gitHub?: (options: OctokitPortOptions) => GitHubPort
 }
 
 export function productionDeps(): Deps {
@@ -89,13 +91,17 @@ export function productionDeps(): Deps {
   }
 }
 
-/** The one composition place of the runner adapter: the commands' deps from the runner's. */
+/**
+ * The one composition place of the runner adapter: the commands' deps from the runner's. A
+ * cluster that names a role is read with it, assumed with the job's OIDC token (web identity);
+ * the others use the job's ambient credentials.
+ */
 export function runnerDeps(deps: Deps, audience: string, github?: GitHubPort): CommandDeps {
   const { core } = deps
   const getIdToken = core.getIDToken
   const onSecret = (secret: string): void => core.setSecret?.(secret)
   const strategy = getIdToken
-    ? ({ kind: 'web-identity', getIdToken: (aud: string) => getIdToken(aud), audience } as const)
+    ? ({ kind: 'web-identity', getIdToken: (aud: string) => oidcToken(getIdToken, aud), audience } as const)
     : ({ kind: 'ambient' } as const)
   const roles = {
     plan: createCredentialsFor(strategy, { purpose: 'plan', env: deps.env, onSecret }),
@@ -116,15 +122,23 @@ export function runnerDeps(deps: Deps, audience: string, github?: GitHubPort): C
   }
 }
 
-/** The repository's GitHub port when the step has a token and knows its repository. */
-function gitHubPortOf(token: string | undefined, env: Env): GitHubPort | undefined {
-  const repository = env['GITHUB_REPOSITORY']
-  if (!token || !repository) return undefined
+/** core.getIDToken with what to do when the job has none (its own message names only the variable). */
+async function oidcToken(getIdToken: (audience: string) => Promise<string>, audience: string): Promise<string> {
   try {
-    return createGitHubPort({ token, repository })
-  } catch {
-    return undefined
+    return await getIdToken(audience)
+  } catch (e) {
+    throw new Error(
+      `Could not get a GitHub OIDC token for audience "${audience}" (${errorMessage(e)}): the workflow needs \`permissions: id-token: write\``,
+      { cause: e },
+    )
   }
+}
+
+/** The GitHub port when the run has a token and knows its repository; else undefined (nothing is posted). */
+function gitHubPortFor(deps: Deps, token: string | undefined): GitHubPort | undefined {
+  const repository = deps.env['GITHUB_REPOSITORY']
+  if (token === undefined || !repository) return undefined
+  return (deps.gitHub ?? createGitHubPort)({ token, repository })
 }
 
 /** The action's entry point: the one try/catch and the one setFailed. Never rejects. */
@@ -151,18 +165,21 @@ async function attempt(deps: Deps): Promise<string | undefined> {
     manifestCommit: deps.env['GITHUB_SHA'],
   })
   if (request.command !== config.command) deps.core.info(`${PRODUCT}: running ${request.command}`)
-  const github = gitHubPortOf(config.githubToken, deps.env)
+  const github = gitHubPortFor(deps, config.githubToken)
   const outcome = await runCommand(deps.commands ?? defaultCommands, request, runnerDeps(deps, config.audience, github))
-  await publish(outcome, deps, github)
-  return failureOf(outcome)
+  const writeFailures = await publish(outcome, deps, github)
+  return failureOf(outcome) ?? (writeFailures.length > 0 ? writeFailures.join('; ') : undefined)
 }
 
-/** An outcome on the runner: notes, annotations, log, summary, outputs, files, GitHub writes. */
+/**
+ * An outcome on the runner: notes, annotations, log, summary, outputs, files, then the GitHub
+ * writes (and the `comment-url` output). Returns the writes that failed the step.
+ */
 export async function publish(
   outcome: Outcome,
   deps: Pick<Deps, 'core' | 'cwd' | 'env' | 'writeFile'>,
   github?: GitHubPort,
-): Promise<void> {
+): Promise<string[]> {
   const { core } = deps
   for (const note of outcome.notes) (note.level === 'warning' ? core.warning : core.info)(note.message)
   const workspace = deps.env['GITHUB_WORKSPACE'] || deps.cwd
@@ -173,43 +190,21 @@ export async function publish(
   for (const [name, value] of Object.entries(outcome.outputs)) if (value !== undefined) core.setOutput(name, value)
   const write = deps.writeFile ?? writeFileCreatingDirs
   for (const file of outcome.files) await write(resolve(deps.cwd, file.path), file.text)
-  for (const w of outcome.writes) {
-    if (w.kind === 'applied-section' && github !== undefined) await performAppliedSection(core, github, w)
-    else describeWrite(core, w)
+  if (outcome.writes.length === 0) return []
+  if (github === undefined) {
+    core.warning('nothing was posted to GitHub: the `github-token` input is empty (or GITHUB_REPOSITORY is not set)')
+    return []
   }
-}
-
-/** The apply outcome on the merged pull request; a GitHub failure is a warning (the apply itself is done). */
-async function performAppliedSection(
-  core: Pick<ActionCore, 'info' | 'warning'>,
-  github: GitHubPort,
-  w: Extract<GitHubWrite, { kind: 'applied-section' }>,
-): Promise<void> {
-  try {
-    const r = await writeAppliedSection(github, w)
-    core.info(`applied section on #${w.issueNumber}: ${r.action} (${r.url})`)
-  } catch (e) {
-    core.warning(`could not add the Applied section to #${w.issueNumber}: ${errorMessage(e)}`)
-  }
+  const report = await performWrites(github, outcome.writes)
+  for (const line of report.info) core.info(line)
+  for (const warning of report.warnings) core.warning(warning)
+  if (report.commentUrl !== undefined) core.setOutput(Outputs.CommentUrl, report.commentUrl)
+  return [...report.failures]
 }
 
 async function writeFileCreatingDirs(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, text, 'utf8')
-}
-
-/** No GitHub port in this version: a write is logged, not performed (the pull-request flow adds it). */
-function describeWrite(core: Pick<ActionCore, 'info'>, w: GitHubWrite): void {
-  switch (w.kind) {
-    case 'sticky-comment':
-      return core.info(`not posting the sticky comment on #${w.issueNumber}: this version has no GitHub port`)
-    case 'issue':
-      return core.info(`not writing the issue "${w.title}": this version has no GitHub port`)
-    case 'applied-section':
-      return core.info(`not adding the Applied section to #${w.issueNumber}: no GitHub token`)
-    default:
-      return assertNever(w)
-  }
 }
 
 /** One annotation per problem, at its file, line and column; the title is the problem's code. */

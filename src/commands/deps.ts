@@ -46,7 +46,11 @@ export interface CommandDeps {
   readonly readStdin?: (maxBytes: number) => Promise<Uint8Array>
   /** The EKS port for one named cluster outside any manifest (export). */
   readonly eksForCluster: (target: Pick<ClusterTarget, 'name' | 'region'>, options: Omit<EdgeOptions, 'assumeRoles'>) => EksAccessApi
-  /** GitHub's REST API for this repository (the action, with a token); apply reads the reviewed plan through it. */
+  /**
+   * The repository's GitHub API (the action with a `github-token`; absent in the CLI), for
+   * commands that read from GitHub (apply: the reviewed plan comment). Writes are not made here:
+   * a command returns them as `Outcome.writes` and the adapter performs them.
+   */
   readonly github?: GitHubPort
   /** Asks the user to confirm (CLI `apply` without `--yes`, on a TTY); absent = no one to ask. */
   readonly confirm?: (question: string) => Promise<boolean>

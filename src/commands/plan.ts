@@ -1,12 +1,16 @@
 /** `plan`: validate, read each selected cluster (live or from a snapshot) and diff; nothing is changed. */
 import { resolve } from 'node:path'
 import type { PlanRequest } from '../config/requests.js'
-import { Outputs } from '../constants.js'
-import { Outcomes, type Outcome } from '../outcome.js'
+import { Outputs, PRODUCT } from '../constants.js'
+import { Outcomes, type GitHubWrite, type Note, type Outcome } from '../outcome.js'
+import { MARKER_PREFIX } from '../plan/marker.js'
 import { buildPlan } from '../plan/plan.js'
 import { renderPlan } from '../plan/render/index.js'
 import { renderProblemsText } from '../render/problems.js'
+import { escapeMarkdown } from '../render/safe.js'
+import type { Plan } from '../types.js'
 import type { CommandDeps } from './deps.js'
+import { invalidCommentBody, planCommentBody, type CommentRenderer } from './plan-comment.js'
 import { livePlanDeps, planAccess } from './plan-access.js'
 import { rulesNotes } from './rules-note.js'
 
@@ -16,7 +20,10 @@ export { planAccess, selectPlannedClusters, type PlanDeps, type PlanOptions, typ
 export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Outcome> {
   const rules = rulesNotes(request.rules, deps)
   if (!rules.ok) return Outcomes.usage(rules.error)
-  const notes = rules.value
+  const notes: Note[] = [...(request.notice === undefined ? [] : [{ level: 'info' as const, message: request.notice }]), ...rules.value]
+  const withNotice = (markdown: string): string =>
+    request.notice === undefined ? markdown : `> ${escapeMarkdown(request.notice)}\n\n${markdown}`
+  const pr = request.pullRequest
   const now = deps.now()
   const outcome = await planAccess(
     {
@@ -31,8 +38,12 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
     livePlanDeps(request, deps),
   )
   switch (outcome.kind) {
-    case 'usage':
-      return Outcomes.usage(outcome.message, { notes })
+    case 'usage': {
+      // The shared stage words the filter as the CLI flag; the action names its input.
+      const name = request.clusterFilterName
+      const message = name === undefined ? outcome.message : outcome.message.replace(/^--cluster /, `${name} `)
+      return Outcomes.usage(message, { notes, summary: withNotice(`### ❌ ${escapeMarkdown(`${PRODUCT} plan: ${message}`)}\n`) })
+    }
     case 'invalid': {
       // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
       // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
@@ -42,23 +53,28 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
         color: request.color,
         cwd: deps.cwd,
       })
+      // On a pull request the comment lists the errors, so the author sees what to fix.
+      const body = pr === undefined ? renderPlan(empty, 'markdown') : invalidCommentBody(empty, pr, outcome.problems, deps.cwd)
       return Outcomes.invalid('manifest invalid: the plan was not computed', {
         problems: outcome.problems,
         notes,
         ...(request.format === 'json' ? { stdout: renderPlan(empty, 'json') } : { stderr: listing }),
-        summary: renderPlan(empty, 'markdown'),
+        summary: withNotice(body),
+        writes: commentWrites(request, body),
       })
     }
     case 'planned': {
       const p = outcome.plan
       const clusterErrors = p.clusters.filter((c) => c.errors.length > 0).length
       const json = renderPlan(p, 'json')
+      const markdown = pr === undefined ? renderPlan(p, 'markdown') : planCommentBody(p, pr, renderComment)
       const planFile = request.planFile === undefined ? undefined : resolve(deps.cwd, request.planFile)
       const parts = {
         problems: p.problems,
         notes: [...notes, ...outcome.deadAccessNotes.map((message) => ({ level: 'info' as const, message }))],
         stdout: renderPlan(p, request.format, { color: request.format === 'text' && request.color }),
-        summary: renderPlan(p, 'markdown'),
+        summary: withNotice(markdown),
+        writes: commentWrites(request, markdown),
         outputs: {
           [Outputs.HasChanges]: String(
             p.summary.create + p.summary.update + p.summary.replace + p.summary.delete + p.summary.associate + p.summary.disassociate > 0,
@@ -74,4 +90,14 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
         : Outcomes.ok(parts)
     }
   }
+}
+
+/** The Markdown renderer of the pull-request comment, within the length it is given. */
+const renderComment: CommentRenderer = (plan: Plan, maxLength: number) => renderPlan(plan, 'markdown', { maxLength })
+
+/** The sticky comment, when this plan is for a pull request that may be commented on. */
+function commentWrites(request: PlanRequest, body: string): GitHubWrite[] {
+  const pr = request.pullRequest
+  if (pr === undefined || !pr.comment) return []
+  return [{ kind: 'sticky-comment', issueNumber: pr.number, marker: MARKER_PREFIX, body }]
 }

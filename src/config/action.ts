@@ -30,6 +30,23 @@ export interface ActionConfig {
   readonly maxRate?: number
   /** `cluster-timeout`: seconds per cluster (default 300). */
   readonly clusterTimeoutSeconds: number
+  /** The pull request of a `pull_request` / `pull_request_target` run (from the event payload). */
+  readonly pullRequest?: PullRequestContext
+  /**
+   * Why no live plan can be made on this pull request (a fork, or no OIDC token): the run then
+   * plans offline from `state` or validates, and writes nothing to GitHub. Undefined otherwise.
+   */
+  readonly liveUnavailable?: string
+}
+
+/** What the action needs to know about the pull request it runs for. */
+export interface PullRequestContext {
+  readonly number: number
+  /** The PR's head commit (GITHUB_SHA is the test-merge commit, not the head). */
+  readonly headSha: string
+  /** `owner/repo` of the head; differs from `baseRepo` on a fork; undefined when the fork was deleted. */
+  readonly headRepo: string | undefined
+  readonly baseRepo: string
 }
 
 /** Reads and parses the webhook payload at GITHUB_EVENT_PATH; undefined when it cannot. */
@@ -73,11 +90,26 @@ export function parseActionInputs(
     parseSeconds(Inputs.ClusterTimeout, input(Inputs.ClusterTimeout), Defaults.clusterTimeoutSeconds),
     Defaults.clusterTimeoutSeconds,
   )
+  const clusters = input(Inputs.Clusters)
+  // The filter is written into the comment's hidden marker (the shard): nothing that could end it.
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  if (clusters !== undefined && /[\u0000-\u001f\u007f<>]/.test(clusters))
+    errors.push(`${Inputs.Clusters} must be cluster names or globs without "<", ">" or control characters, got ${JSON.stringify(clusters)}`)
   if (errors.length > 0) return err({ message: `invalid input: ${errors.join('; ')}` })
 
   const rules = input(Inputs.Rules) ?? Defaults.rules
   const eventName = env['GITHUB_EVENT_NAME'] || undefined
   const resolved = requested === 'auto' ? resolveAutoCommand(env, readEvent) : { command: requested, reason: `command: ${requested}` }
+  const onPullRequest = eventName === 'pull_request' || eventName === 'pull_request_target'
+  // Apply never runs for a pull request: the change is not reviewed yet (PRODUCT.md), and on
+  // pull_request_target the workspace may hold the PR's code with the base's credentials.
+  if (onPullRequest && resolved.command === 'apply')
+    return err({ message: `command: apply does not run on ${eventName}: apply runs after merge, on a push to the default branch` })
+  // Only the plan uses the pull request (its comment); validate on a pull request needs nothing of it.
+  const pr = onPullRequest && resolved.command === 'plan' ? pullRequestOf(env['GITHUB_EVENT_PATH'] ? readEvent(env['GITHUB_EVENT_PATH']) : undefined) : undefined
+  if (pr !== undefined && !pr.ok) return err({ message: pr.error })
+  const pullRequest = pr?.value
+  const liveUnavailable = pullRequest === undefined ? undefined : liveUnavailableReason(eventName, pullRequest, env)
   const config: ActionConfig = {
     requested,
     command: resolved.command,
@@ -88,15 +120,51 @@ export function parseActionInputs(
     rulesIsDefault: rules === Defaults.rules,
     ...optional('githubToken', input(Inputs.GithubToken)),
     comment,
-    ...optional('clusters', input(Inputs.Clusters)),
+    ...optional('clusters', clusters),
     audience: input(Inputs.Audience) ?? Defaults.audience,
     ...optional('state', input(Inputs.State)),
     expiryWarningDays,
     failOnDrift,
     ...optional('maxRate', maxRate),
     clusterTimeoutSeconds,
+    ...optional('pullRequest', pullRequest === undefined ? undefined : Object.freeze(pullRequest)),
+    ...optional('liveUnavailable', liveUnavailable),
   }
   return ok(Object.freeze(config))
+}
+
+const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
+
+/** The pull request of a pull_request(_target) payload; an error when the payload lacks it. */
+export function pullRequestOf(payload: unknown): Result<PullRequestContext, string> {
+  const o = (v: unknown): Record<string, unknown> | undefined =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+  const event = o(payload)
+  const pr = o(event?.['pull_request'])
+  const number = pr?.['number'] ?? event?.['number']
+  const headSha = o(pr?.['head'])?.['sha']
+  const headRepo = o(o(pr?.['head'])?.['repo'])?.['full_name']
+  const baseRepo = o(o(pr?.['base'])?.['repo'])?.['full_name'] ?? o(event?.['repository'])?.['full_name']
+  if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0 || typeof headSha !== 'string' || !COMMIT.test(headSha))
+    return err('the pull request event payload (GITHUB_EVENT_PATH) has no pull_request.number and pull_request.head.sha')
+  if (typeof baseRepo !== 'string') return err('the pull request event payload (GITHUB_EVENT_PATH) has no base repository')
+  return ok({ number, headSha, headRepo: typeof headRepo === 'string' ? headRepo : undefined, baseRepo })
+}
+
+/**
+ * Why this pull-request run cannot read the clusters, in words for the summary; undefined when it
+ * can. On `pull_request` from a fork GitHub gives a read-only token and no OIDC token; without
+ * `id-token: write` there is no OIDC token either. (pull_request_target runs with the base
+ * repository's token and OIDC even for forks.)
+ */
+export function liveUnavailableReason(eventName: string | undefined, pr: PullRequestContext, env: Env): string | undefined {
+  if (eventName === 'pull_request' && pr.headRepo !== pr.baseRepo) {
+    const from = pr.headRepo === undefined ? 'a fork that no longer exists' : `the fork ${pr.headRepo}`
+    return `this pull request comes from ${from}: GitHub gives such runs a read-only token and no OIDC token, so no cluster can be read and nothing is posted to the pull request`
+  }
+  if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])
+    return 'the job has no GitHub OIDC token (add `permissions: id-token: write` to the workflow), so no plan role can be assumed; nothing is posted to the pull request'
+  return undefined
 }
 
 /**

@@ -50,6 +50,23 @@ export interface PlanRequest extends AwsRequest {
   readonly manifestCommit?: string
   /** Where to write the plan as JSON (the action's `plan-file` output). */
   readonly planFile?: string
+  /** How the user names the cluster filter in messages (default `--cluster`; the action: `clusters input`). */
+  readonly clusterFilterName?: string
+  /** The pull request this plan is for (the action on pull_request): the sticky comment's data. */
+  readonly pullRequest?: PullRequestPlan
+  /** Why this run plans differently than asked (e.g. offline on a fork): a note for the log and the summary. */
+  readonly notice?: string
+}
+
+/** The pull request a plan is for: what its sticky comment carries and whether to post it. */
+export interface PullRequestPlan {
+  readonly number: number
+  /** The PR's head commit: the comment's marker names it, so an older run never overwrites a newer one. */
+  readonly head: string
+  /** The `clusters` input, or "*": parallel matrix jobs keep separate comments. */
+  readonly shard: string
+  /** Post (or update) the sticky comment: false with `comment: false` or when the run may not write. */
+  readonly comment: boolean
 }
 
 export interface ExportRequest extends Omit<AwsRequest, 'assumeRoles'> {
@@ -238,23 +255,25 @@ export function cliRequest(
   return Object.freeze(request)
 }
 
-/** The action's note when `command: auto` chose plan on a pull request: what this version does instead. */
-export const PULL_REQUEST_PLAN_NOTICE =
-  'command: auto chose plan for this pull request; the live plan on pull requests comes in a later version, so this run validates the manifest (set `command: plan` with a `state` snapshot for an offline plan)'
+/** What the summary says when a pull request's live plan is skipped (a fork, no OIDC token). */
+export function liveSkippedNotice(reason: string, state: string | undefined): string {
+  return state === undefined
+    ? `The live plan was skipped: ${reason}. This run validated the manifest only; to plan such pull requests offline, set the \`state\` input to a snapshot from \`eks-access-gate export --format state\`.`
+    : `The live plan was skipped: ${reason}. This run planned offline against the state snapshot ${state}.`
+}
 
 /**
- * From the action's inputs. `planFile` is where the plan JSON goes (under RUNNER_TEMP). On a pull
- * request, `command: auto` validates with a notice: failing every pull request would be worse.
+ * From the action's inputs. `planFile` is where the plan JSON goes (under RUNNER_TEMP). Every
+ * cluster that names a role is read with it, assumed with the job's OIDC token; the others use
+ * the job's ambient credentials. A pull request that cannot be read live (a fork, no OIDC token)
+ * plans offline from `state` or validates, and posts nothing.
  */
 export function actionRequest(
   c: ActionConfig,
   runner: { readonly planFile?: string; readonly manifestCommit?: string | undefined },
 ): CommandRequest {
   const rules: RulesRef = { path: c.rules, explicit: !c.rulesIsDefault }
-  // Ambient credentials in this version (configure-aws-credentials before the step); per-cluster
-  // OIDC roles come with the pull-request flow: flip assumeRoles and the runner's web-identity
-  // strategy takes over.
-  const awsPart: AwsRequest = { assumeRoles: false, ...optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds }
+  const awsPart: AwsRequest = { assumeRoles: true, ...optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds }
   const validate = (notice?: string): ValidateRequest =>
     Object.freeze({
       command: 'validate',
@@ -268,8 +287,10 @@ export function actionRequest(
   switch (c.command) {
     case 'validate':
       return validate()
-    case 'plan':
-      if (c.requested === 'auto') return validate(PULL_REQUEST_PLAN_NOTICE)
+    case 'plan': {
+      const skipped = c.liveUnavailable === undefined ? undefined : liveSkippedNotice(c.liveUnavailable, c.state)
+      if (skipped !== undefined && c.state === undefined) return validate(skipped)
+      const pr = c.pullRequest
       return Object.freeze({
         command: 'plan',
         manifest: c.manifest,
@@ -280,10 +301,19 @@ export function actionRequest(
         color: false,
         ...optional('state', c.state),
         ...optional('clusterGlob', c.clusters),
+        clusterFilterName: 'the clusters input',
         ...optional('manifestCommit', runner.manifestCommit || undefined),
         ...optional('planFile', runner.planFile),
+        ...optional(
+          'pullRequest',
+          pr === undefined
+            ? undefined
+            : Object.freeze({ number: pr.number, head: pr.headSha, shard: c.clusters ?? '*', comment: c.comment && skipped === undefined }),
+        ),
+        ...optional('notice', skipped),
         ...awsPart,
       } satisfies PlanRequest)
+    }
     case 'apply':
       // Apply assumes each cluster's roleArn with the workflow's OIDC token (ambient where none).
       return Object.freeze({

@@ -160,11 +160,11 @@ describe('resolveAutoCommand', () => {
   })
 
   it('is what parseActionInputs uses for command: auto, but not for an explicit command', () => {
-    const env = { GITHUB_EVENT_NAME: 'pull_request' }
+    const env = { GITHUB_EVENT_NAME: 'schedule' }
     const auto = parseActionInputs(inputs({}), env, noEvent)
-    const explicit = parseActionInputs(inputs({ command: 'validate' }), env, noEvent)
-    expect(auto.ok && auto.value.command).toBe('plan')
-    expect(explicit.ok && explicit.value.command).toBe('validate')
+    const explicit = parseActionInputs(inputs({ command: 'plan' }), env, noEvent)
+    expect(auto.ok && auto.value.command).toBe('validate')
+    expect(explicit.ok && explicit.value.command).toBe('plan')
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { actionRequest, cliRequest, parseActionInputs, parseCliArgs, PULL_REQUEST_PLAN_NOTICE } from '../../src/config/index.js'
+import { actionRequest, cliRequest, parseActionInputs, parseCliArgs } from '../../src/config/index.js'
 import { CLI_COMMANDS } from '../../src/constants.js'
 
 function usage(argv: string[]): string {
@@ -65,16 +65,20 @@ describe('per-command requests from argv', () => {
 
 describe('per-command requests from the action inputs', () => {
   const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? ''
-  const payload = { repository: { default_branch: 'main' } }
+  const repo = { default_branch: 'main', full_name: 'acme/infra' }
+  const pullRequest = { number: 7, head: { sha: 'a'.repeat(40), repo }, base: { sha: 'b'.repeat(40), repo } }
+  const payload = { repository: repo, number: 7, pull_request: pullRequest }
+  // The job has an OIDC token (id-token: write), so a pull request is planned live.
+  const oidc = { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1/token?x=1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }
   const requestFor = (values: Record<string, string>, env: Record<string, string>) => {
-    const r = parseActionInputs(inputs(values), { GITHUB_EVENT_PATH: '/e.json', ...env }, () => payload)
+    const r = parseActionInputs(inputs(values), { GITHUB_EVENT_PATH: '/e.json', ...oidc, ...env }, () => payload)
     if (!r.ok) throw new Error(r.error.message)
     return actionRequest(r.value, { planFile: '/tmp/plan.json' })
   }
 
   it.each<[Record<string, string>, Record<string, string>, string, string | undefined]>([
-    [{}, { GITHUB_EVENT_NAME: 'pull_request' }, 'validate', PULL_REQUEST_PLAN_NOTICE],
-    [{}, { GITHUB_EVENT_NAME: 'pull_request_target' }, 'validate', PULL_REQUEST_PLAN_NOTICE],
+    [{}, { GITHUB_EVENT_NAME: 'pull_request' }, 'plan', undefined],
+    [{}, { GITHUB_EVENT_NAME: 'pull_request_target' }, 'plan', undefined],
     [{}, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' }, 'apply', undefined],
     [{}, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/feature' }, 'validate', undefined],
     [{}, { GITHUB_EVENT_NAME: 'schedule' }, 'validate', undefined],
