@@ -60,7 +60,12 @@ const MAX_MESSAGE = 500
  * The comment for a manifest that could not be planned: every error (file:line, code, message)
  * instead of an empty plan, so the author sees in the pull request what to fix.
  */
-export function invalidCommentBody(plan: Plan, pr: Pick<PullRequestPlan, 'head' | 'shard'>, problems: readonly Problem[], cwd: string): string {
+export function invalidCommentBody(
+  plan: Plan,
+  pr: Pick<PullRequestPlan, 'head' | 'shard'>,
+  problems: readonly Problem[],
+  cwd: string,
+): string {
   const marker = planMarkerLine(plan, pr)
   const { errors, warnings } = countProblems(problems)
   const head = [

@@ -106,7 +106,10 @@ export function parseActionInputs(
   if (onPullRequest && resolved.command === 'apply')
     return err({ message: `command: apply does not run on ${eventName}: apply runs after merge, on a push to the default branch` })
   // Only the plan uses the pull request (its comment); validate on a pull request needs nothing of it.
-  const pr = onPullRequest && resolved.command === 'plan' ? pullRequestOf(env['GITHUB_EVENT_PATH'] ? readEvent(env['GITHUB_EVENT_PATH']) : undefined) : undefined
+  const pr =
+    onPullRequest && resolved.command === 'plan'
+      ? pullRequestOf(env['GITHUB_EVENT_PATH'] ? readEvent(env['GITHUB_EVENT_PATH']) : undefined)
+      : undefined
   if (pr !== undefined && !pr.ok) return err({ message: pr.error })
   const pullRequest = pr?.value
   const liveUnavailable = pullRequest === undefined ? undefined : liveUnavailableReason(eventName, pullRequest, env)

@@ -119,7 +119,9 @@ async function writeStickyComment(
   const head = ours.head.slice(0, 12)
   switch (result.action) {
     case 'skipped-newer-exists':
-      info.push(`not updating the comment on #${w.issueNumber} (${result.url}): it shows the pull request's current head ${current?.slice(0, 12) ?? ''}, newer than this run's ${head}`)
+      info.push(
+        `not updating the comment on #${w.issueNumber} (${result.url}): it shows the pull request's current head ${current?.slice(0, 12) ?? ''}, newer than this run's ${head}`,
+      )
       break
     default:
       info.push(`comment on #${w.issueNumber} ${result.action} for head ${head}: ${result.url}`)

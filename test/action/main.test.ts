@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
+import { commands } from '../../src/commands/index.js'
 import { annotationPath, run, type ActionCore, type Deps } from '../../src/main.js'
+import { Outcomes } from '../../src/outcome.js'
 import type { Manifest, ManifestCluster, Problem } from '../../src/types.js'
 import type { ValidateOptions, ValidateOutcome } from '../../src/validate.js'
 
@@ -199,23 +201,68 @@ describe('run: inputs and commands', () => {
     expect(h.core.setFailed.mock.calls[0]?.[0]).toMatch(/manifest file "eks-access\.yaml" not found/)
   })
 
+  const prPayload = (headRepo = 'acme/infra') => ({
+    number: 7,
+    repository: { default_branch: 'main', full_name: 'acme/infra' },
+    pull_request: {
+      number: 7,
+      head: { sha: 'c'.repeat(40), repo: { full_name: headRepo } },
+      base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/infra' } },
+    },
+  })
+  const oidcEnv = { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1/t?a=1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'req' }
+
   it.each(['pull_request', 'pull_request_target'])(
-    'command: auto on %s validates, notes that the live plan comes later, and passes a valid PR',
+    'command: auto on %s runs the live plan for the PR head, with OIDC roles',
     async (event) => {
-      const h = harness({ env: { GITHUB_EVENT_NAME: event } })
-      await run(h.deps)
-      expect(h.validate).toHaveBeenCalledTimes(1)
-      expect(h.core.setFailed).not.toHaveBeenCalled()
+      const h = harness({ env: { GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: '/e.json', ...oidcEnv } })
+      const plan = vi.fn(async () => Outcomes.ok())
+      const deps: Deps = { ...h.deps, readEvent: () => prPayload(), commands: { ...commands, plan } }
+      await run(deps)
       expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining(`auto: ${event} event → plan`))
-      expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining('the live plan on pull requests comes in a later version'))
-      expect(h.core.summaries[0]).toContain('the live plan on pull requests comes in a later version')
+      expect(plan).toHaveBeenCalledTimes(1)
+      expect(plan.mock.calls[0]?.[0]).toMatchObject({
+        command: 'plan',
+        assumeRoles: true,
+        pullRequest: { number: 7, head: 'c'.repeat(40), shard: '*', comment: true },
+      })
+      expect(h.validate).not.toHaveBeenCalled()
+      expect(h.core.setFailed).not.toHaveBeenCalled()
     },
   )
 
-  it('command: auto on a pull request still fails an invalid manifest', async () => {
-    const h = harness({ env: { GITHUB_EVENT_NAME: 'pull_request' }, outcome: checked([error]) })
-    await run(h.deps)
+  it.each<[string, Record<string, string>, string]>([
+    ['a fork', oidcEnv, 'this pull request comes from the fork contributor/infra'],
+    ['no OIDC token', {}, 'the job has no GitHub OIDC token (add `permissions: id-token: write`'],
+  ])('command: auto on a pull request with %s validates, says why the live plan was skipped, and passes', async (_, env, why) => {
+    const h = harness({ env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: '/e.json', ...env } })
+    const deps: Deps = { ...h.deps, readEvent: () => prPayload(_ === 'a fork' ? 'contributor/infra' : 'acme/infra') }
+    await run(deps)
+    expect(h.validate).toHaveBeenCalledTimes(1)
+    expect(h.core.setFailed).not.toHaveBeenCalled()
+    expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining(`The live plan was skipped: ${why}`))
+    expect(h.core.summaries[0]).toContain('The live plan was skipped')
+    expect(h.core.summaries[0]).toContain('set the \\`state\\` input')
+  })
+
+  it('command: auto on a fork pull request still fails an invalid manifest', async () => {
+    const h = harness({ env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: '/e.json' }, outcome: checked([error]) })
+    await run({ ...h.deps, readEvent: () => prPayload('contributor/infra') })
     expect(h.core.setFailed).toHaveBeenCalledWith('manifest invalid: 1 error, 0 warnings in 1 file')
+  })
+
+  it('a pull request event without a readable payload is a clear error, not a plan of nothing', async () => {
+    const h = harness({ env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: '/e.json', ...oidcEnv } })
+    await run({ ...h.deps, readEvent: () => undefined })
+    expect(h.core.setFailed).toHaveBeenCalledWith(expect.stringContaining('has no pull_request.number and pull_request.head.sha'))
+  })
+
+  it('command: apply on a pull request fails before anything runs', async () => {
+    const h = harness({ inputs: { command: 'apply' }, env: { GITHUB_EVENT_NAME: 'pull_request_target' } })
+    await run(h.deps)
+    expect(h.core.setFailed).toHaveBeenCalledWith(
+      'command: apply does not run on pull_request_target: apply runs after merge, on a push to the default branch',
+    )
   })
 
   it('logs how command: auto was resolved', async () => {
