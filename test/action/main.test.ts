@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
 import { commands } from '../../src/commands/index.js'
+import type { PlanRequest } from '../../src/config/index.js'
 import { annotationPath, run, type ActionCore, type Deps } from '../../src/main.js'
 import { Outcomes } from '../../src/outcome.js'
 import type { Manifest, ManifestCluster, Problem } from '../../src/types.js'
@@ -216,7 +217,7 @@ describe('run: inputs and commands', () => {
     'command: auto on %s runs the live plan for the PR head, with OIDC roles',
     async (event) => {
       const h = harness({ env: { GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: '/e.json', ...oidcEnv } })
-      const plan = vi.fn(async () => Outcomes.ok())
+      const plan = vi.fn(async (_request: PlanRequest) => Outcomes.ok())
       const deps: Deps = { ...h.deps, readEvent: () => prPayload(), commands: { ...commands, plan } }
       await run(deps)
       expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining(`auto: ${event} event → plan`))
