@@ -8,9 +8,8 @@ import { buildPlan } from '../plan/plan.js'
 import { renderPlan } from '../plan/render/index.js'
 import { renderProblemsText } from '../render/problems.js'
 import { escapeMarkdown } from '../render/safe.js'
-import type { Plan } from '../types.js'
 import type { CommandDeps } from './deps.js'
-import { invalidCommentBody, planCommentBody, type CommentRenderer } from './plan-comment.js'
+import { invalidCommentBody, planCommentBody } from './plan-comment.js'
 import { livePlanDeps, planAccess } from './plan-access.js'
 import { rulesNotes } from './rules-note.js'
 
@@ -21,9 +20,11 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
   const rules = rulesNotes(request.rules, deps)
   if (!rules.ok) return Outcomes.usage(rules.error)
   const notes: Note[] = [...(request.notice === undefined ? [] : [{ level: 'info' as const, message: request.notice }]), ...rules.value]
-  const withNotice = (markdown: string): string =>
-    request.notice === undefined ? markdown : `> ${escapeMarkdown(request.notice)}\n\n${markdown}`
   const pr = request.pullRequest
+  // On a pull request the notice is a note inside the comment; elsewhere it leads the summary.
+  const withNotice = (markdown: string): string =>
+    request.notice === undefined || pr !== undefined ? markdown : `> ${escapeMarkdown(request.notice)}\n\n${markdown}`
+  const comment = pr === undefined ? undefined : { pr, ...(request.notice === undefined ? {} : { notes: [request.notice] }) }
   const now = deps.now()
   const outcome = await planAccess(
     {
@@ -54,7 +55,7 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
         cwd: deps.cwd,
       })
       // On a pull request the comment lists the errors, so the author sees what to fix.
-      const body = pr === undefined ? renderPlan(empty, 'markdown') : invalidCommentBody(empty, pr, outcome.problems, deps.cwd)
+      const body = comment === undefined ? renderPlan(empty, 'markdown') : invalidCommentBody(empty, outcome.problems, comment)
       return Outcomes.invalid('manifest invalid: the plan was not computed', {
         problems: outcome.problems,
         notes,
@@ -67,7 +68,7 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
       const p = outcome.plan
       const clusterErrors = p.clusters.filter((c) => c.errors.length > 0).length
       const json = renderPlan(p, 'json')
-      const markdown = pr === undefined ? renderPlan(p, 'markdown') : planCommentBody(p, pr, renderComment)
+      const markdown = comment === undefined ? renderPlan(p, 'markdown') : planCommentBody(p, outcome.observed, comment)
       const planFile = request.planFile === undefined ? undefined : resolve(deps.cwd, request.planFile)
       const parts = {
         problems: p.problems,
@@ -91,9 +92,6 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
     }
   }
 }
-
-/** The Markdown renderer of the pull-request comment, within the length it is given. */
-const renderComment: CommentRenderer = (plan: Plan, maxLength: number) => renderPlan(plan, 'markdown', { maxLength })
 
 /** The sticky comment, when this plan is for a pull request that may be commented on. */
 function commentWrites(request: PlanRequest, body: string): GitHubWrite[] {

@@ -220,7 +220,8 @@ describe('pull_request: the live plan with per-cluster OIDC roles', () => {
     expect(parseReviewedDigests(comment.body)).toMatchObject({ head: HEAD_1 })
     expect(comment.body.trimEnd().endsWith('-->')).toBe(true)
     expect(comment.body.length).toBeLessThanOrEqual(65_536)
-    expect(comment.body).toContain('arn:aws:iam::444455556666:role/team-a')
+    expect(comment.body).toContain('### eks-access-gate plan · at `111111111111`')
+    expect(comment.body).toContain('`role/team-a` **gains access**')
 
     // The same Markdown is the job summary.
     expect(run.summary).toBe(comment.body)
@@ -343,11 +344,18 @@ describe('pull_request: the live plan with per-cluster OIDC roles', () => {
     expect(run.status).toBe(1)
     const body = gh.comments(7)[0]?.body ?? ''
     for (const text of [run.summary, body]) {
-      const read = unescape(text).replace(/&quot;/g, '"')
+      // The comment shortens long messages in the middle; role, sub and what to check remain.
+      const read = unescape(text)
+        .replace(/\u200b/g, '')
+        .replace(/&quot;/g, '"')
       expect(read).toContain(`No credentials for EKS cluster "staging" (eu-west-1, account 444455556666, role ${PLAN_ROLE_STAGING})`)
-      expect(read).toContain('The token\'s sub is "repo:acme/infra:pull_request"')
-      expect(read).toContain(`the trust policy of ${PLAN_ROLE_STAGING} must allow sts:AssumeRoleWithWebIdentity`)
+      expect(read).toContain('token.actions.githubusercontent.com:sub matching "repo:acme/infra:pull_request"')
+      expect(read).toContain("check that the cluster's `planRoleArn` trusts this repository's OIDC token")
     }
+    // The log has the whole message.
+    expect(visibleLog(run)).toContain(
+      `The token's sub is "repo:acme/infra:pull_request" and aud is "sts.amazonaws.com": the trust policy of ${PLAN_ROLE_STAGING} must allow sts:AssumeRoleWithWebIdentity`,
+    )
     expect(visibleLog(run)).toContain(PLAN_ROLE_STAGING)
     expect(eksCalls('staging')).toEqual([])
     expect(eksCalls('prod').length).toBeGreaterThan(0)
@@ -441,8 +449,8 @@ describe('pull_request: runs that may not or should not write', () => {
     expect(aws.calls).toEqual([])
     const body = gh.comments(7)[0]?.body ?? ''
     expect(parseMarker(body.split('\n')[0]!)).toMatchObject({ head: HEAD_1, clusters: {} })
-    expect(body).toContain('The manifest is invalid')
-    expect(body).toMatch(/eks\\-access\\\.yaml\\:9\\:5 \| schema\\:unknown\\-key \| unknown key/)
+    expect(body).toContain('❌ **The manifest is invalid: nothing was planned.**')
+    expect(body).toContain('- ❌ `eks-access.yaml:9:5` `schema:unknown-key`: unknown key &quot;acessPolicies&quot; in access entry')
     expect(run.commands).toContainEqual(
       expect.stringMatching(/^::error title=schema%3Aunknown-key,file=eks-access.yaml,line=9,col=5::unknown key "acessPolicies"/),
     )
