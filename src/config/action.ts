@@ -92,7 +92,6 @@ export function parseActionInputs(
   )
   const clusters = input(Inputs.Clusters)
   // The filter is written into the comment's hidden marker (the shard): nothing that could end it.
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   if (clusters !== undefined && /[\u0000-\u001f\u007f<>]/.test(clusters))
     errors.push(`${Inputs.Clusters} must be cluster names or globs without "<", ">" or control characters, got ${JSON.stringify(clusters)}`)
   if (errors.length > 0) return err({ message: `invalid input: ${errors.join('; ')}` })
