@@ -54,8 +54,11 @@ export async function performWrites(port: GitHubPort, writes: readonly GitHubWri
           warnings.push(`could not add the Applied section to #${w.issueNumber}: ${e instanceof Error ? e.message : String(e)}`)
         }
       } else {
+        // The issue is found by its (first) label and its first line, as drift writes it.
+        const label = w.labels?.[0]
+        if (label === undefined) throw new StickyBodyError(`an issue write needs a label to be found by again`)
         const r = await upsertLabelledIssue(port, {
-          label: w.labels?.[0] ?? '',
+          label,
           markerLine: firstLine(w.body),
           title: w.title,
           body: afterFirstLine(w.body),
