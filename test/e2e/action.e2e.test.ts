@@ -153,14 +153,21 @@ describe('bundled action: validate', () => {
     expect(r.summary).toBe('')
   })
 
-  it('command: auto on a pull request validates, says the live plan comes later, and passes a valid manifest', () => {
+  it('command: auto on a pull request without an OIDC token validates, says why the live plan was skipped, and passes', () => {
     const ws = workspace({ 'eks-access.yaml': join(root, 'examples', 'eks-access.yaml') })
-    const r = runAction(ws, defaults, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' })
+    const event = join(ws, 'pr-event.json')
+    const repo = { full_name: 'acme/infra', default_branch: 'main' }
+    const head = { sha: 'c'.repeat(40), repo }
+    writeFileSync(
+      event,
+      JSON.stringify({ number: 7, repository: repo, pull_request: { number: 7, head, base: { sha: 'b'.repeat(40), repo } } }),
+    )
+    const r = runAction(ws, defaults, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge', GITHUB_EVENT_PATH: event })
     expect(r.status, r.stdout + r.stderr).toBe(0)
     expect(r.commands).toEqual([])
     expect(r.stdout).toContain('auto: pull_request event → plan')
-    expect(r.stdout).toContain('the live plan on pull requests comes in a later version')
-    expect(r.summary).toContain('the live plan on pull requests comes in a later version')
+    expect(r.stdout).toContain('The live plan was skipped: the job has no GitHub OIDC token')
+    expect(r.summary).toContain('The live plan was skipped')
     expect(r.summary).toContain('1 file valid')
   })
 
