@@ -5,7 +5,7 @@
  * read-only token) is a warning, never a failure; any other failed call fails the step.
  */
 import type { GitHubWrite } from '../outcome.js'
-import { parseMarker, type MarkerData } from '../plan/marker.js'
+import { MAX_MARKER_LENGTH, parseMarker, type MarkerData } from '../plan/marker.js'
 import { firstLine, GitHubError, type GitHubPort, type GitHubUser, type PullRequest } from './port.js'
 import { writeAppliedSection } from './applied.js'
 import { isAuthoredBy, StickyBodyError, upsertLabelledIssue, upsertStickyComment, type StickyMarker } from './sticky.js'
@@ -100,7 +100,12 @@ async function writeStickyComment(
   w: Extract<GitHubWrite, { kind: 'sticky-comment' }>,
   author: GitHubUser,
 ): Promise<{ url: string; info: string[] }> {
-  const ours = parseMarker(firstLine(w.body))
+  const line = firstLine(w.body)
+  const ours = parseMarker(line)
+  if (ours === undefined && line.length > MAX_MARKER_LENGTH)
+    throw new StickyBodyError(
+      `the plan covers too many clusters for one comment (its marker is ${line.length} characters, at most ${MAX_MARKER_LENGTH} can be read back): shard the plan with the clusters input`,
+    )
   if (ours === undefined) throw new StickyBodyError(`the comment for #${w.issueNumber} does not start with a valid marker line`)
   const info: string[] = []
   const current = await currentHead(port, w.issueNumber, info)

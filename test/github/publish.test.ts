@@ -83,6 +83,16 @@ describe('performWrites: the sticky comment', () => {
     expect(fake.writes()).toEqual([expect.objectContaining({ status: 403 })])
   })
 
+  it('says to shard when a plan has too many clusters for a marker that can be read back', async () => {
+    const fake = await setup(A)
+    const clusters = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`cluster-${String(i).padStart(4, '0')}`, HASH]))
+    const body = `${formatMarker({ v: 1, head: A, shard: '*', clusters })}\nplan\n`
+    const r = await performWrites(portOn(fake), [{ kind: 'sticky-comment', issueNumber: 7, marker: MARKER_PREFIX, body }])
+    expect(r.failures).toEqual([expect.stringContaining('too many clusters for one comment')])
+    expect(r.failures[0]).toContain('shard the plan with the clusters input')
+    expect(fake.writes()).toEqual([])
+  })
+
   it('writes the comment even when the pull request cannot be read (no head to compare)', async () => {
     const fake = await setup(A)
     fake.failNext({ route: 'GET /repos/{owner}/{repo}/pulls/{pull_number}', status: 500 })
