@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
 import { commands } from '../../src/commands/index.js'
 import type { PlanRequest } from '../../src/config/index.js'
 import { annotationPath, run, type ActionCore, type Deps } from '../../src/main.js'
-import { Outcomes } from '../../src/outcome.js'
+import { gitHubErrorOf, type GitHubPort } from '../../src/github/port.js'
+import { Outcomes, type GitHubWrite } from '../../src/outcome.js'
+import { formatMarker, MARKER_PREFIX } from '../../src/plan/marker.js'
 import type { Manifest, ManifestCluster, Problem } from '../../src/types.js'
 import type { ValidateOptions, ValidateOutcome } from '../../src/validate.js'
 
@@ -302,6 +304,74 @@ describe('run: inputs and commands', () => {
       }
       expect(core.summaries.join('')).not.toContain(token)
     }
+  })
+})
+
+describe('run: GitHub writes', () => {
+  const HEAD = 'c'.repeat(40)
+  const write: GitHubWrite = {
+    kind: 'sticky-comment',
+    issueNumber: 7,
+    marker: MARKER_PREFIX,
+    body: `${formatMarker({ v: 1, head: HEAD, shard: '*', clusters: {} })}\nplan\n`,
+  }
+  const withWrite = (inputs: Record<string, string>, port?: GitHubPort) => {
+    const h = harness({ inputs: { command: 'plan', ...inputs }, env: { GITHUB_REPOSITORY: 'acme/infra' } })
+    const plan = vi.fn(async (_r: PlanRequest) => Outcomes.ok({ writes: [write] }))
+    const deps: Deps = { ...h.deps, commands: { ...commands, plan }, ...(port ? { gitHub: () => port } : {}) }
+    return { h, deps }
+  }
+  const stubPort = (overrides: Partial<GitHubPort>): GitHubPort =>
+    new Proxy(overrides as GitHubPort, {
+      get: (target, name) =>
+        (target as unknown as Record<string | symbol, unknown>)[name] ?? (() => Promise.reject(new Error(`unexpected ${String(name)}`))),
+    })
+
+  it('performs the write and sets comment-url', async () => {
+    const created = {
+      id: 1,
+      htmlUrl: 'https://github.com/acme/infra/pull/7#issuecomment-1',
+      body: write.body,
+      user: undefined,
+      createdAt: '',
+      updatedAt: '',
+    }
+    const port = stubPort({
+      getPullRequest: async () => ({
+        number: 7,
+        state: 'open',
+        merged: false,
+        headSha: HEAD,
+        baseSha: HEAD,
+        headRepoFullName: 'acme/infra',
+        htmlUrl: '',
+      }),
+      listIssueComments: async () => [],
+      createIssueComment: async () => created,
+    })
+    const { h, deps } = withWrite({ 'github-token': 'ghs_x' }, port)
+    await run(deps)
+    expect(h.core.setOutput).toHaveBeenCalledWith('comment-url', created.htmlUrl)
+    expect(h.core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('warns, and posts nothing, without a github-token', async () => {
+    const { h, deps } = withWrite({})
+    await run(deps)
+    expect(h.core.warning).toHaveBeenCalledWith(expect.stringContaining('nothing was posted to GitHub: the `github-token` input is empty'))
+    expect(h.core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('fails the step when a write fails for another reason than 403', async () => {
+    const port = stubPort({
+      getPullRequest: async () => Promise.reject(gitHubErrorOf(401, 'Bad credentials', 'get pull request #7')),
+      listIssueComments: async () => Promise.reject(gitHubErrorOf(401, 'Bad credentials', 'list comments of #7')),
+    })
+    const { h, deps } = withWrite({ 'github-token': 'ghs_wrong' }, port)
+    await run(deps)
+    expect(h.core.setFailed).toHaveBeenCalledWith(
+      expect.stringMatching(/^the pull-request comment on #7 was not written: .*401 Bad credentials/),
+    )
   })
 })
 
