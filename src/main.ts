@@ -168,7 +168,11 @@ async function attempt(deps: Deps): Promise<string | undefined> {
   const github = gitHubPortFor(deps, config.githubToken)
   const outcome = await runCommand(deps.commands ?? defaultCommands, request, runnerDeps(deps, config.audience, github))
   const writeFailures = await publish(outcome, deps, github)
-  return failureOf(outcome) ?? (writeFailures.length > 0 ? writeFailures.join('; ') : undefined)
+  const failure = failureOf(outcome)
+  if (failure === undefined) return writeFailures.length > 0 ? writeFailures.join('; ') : undefined
+  // The step fails for the outcome; a failed write must still be seen.
+  for (const f of writeFailures) deps.core.error(f)
+  return failure
 }
 
 /**
