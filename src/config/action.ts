@@ -100,10 +100,8 @@ export function parseActionInputs(
   const eventName = env['GITHUB_EVENT_NAME'] || undefined
   const resolved = requested === 'auto' ? resolveAutoCommand(env, readEvent) : { command: requested, reason: `command: ${requested}` }
   const onPullRequest = eventName === 'pull_request' || eventName === 'pull_request_target'
-  // Apply never runs for a pull request: the change is not reviewed yet (PRODUCT.md), and on
-  // pull_request_target the workspace may hold the PR's code with the base's credentials.
-  if (onPullRequest && resolved.command === 'apply')
-    return err({ message: `command: apply does not run on ${eventName}: apply runs after merge, on a push to the default branch` })
+  // command: apply on a pull request is refused by the apply command itself (src/commands/apply.ts),
+  // before any AWS call, in the CLI as in the action.
   // Only the plan uses the pull request (its comment); validate on a pull request needs nothing of it.
   const pr =
     onPullRequest && resolved.command === 'plan'
