@@ -11,6 +11,7 @@ import * as actionsCore from '@actions/core'
 import type { AnnotationProperties } from '@actions/core'
 import { createCredentialsFor } from './aws/credentials.js'
 import { createAwsEdge } from './aws/edge.js'
+import { runnerBaseRules } from './github/base-rules.js'
 import { commands as defaultCommands, runCommand, type CommandDeps, type Commands } from './commands/index.js'
 import { actionRequest, parseActionInputs, readEventPayload, type Env } from './config/index.js'
 import { DEBUG_ENV, Outputs, PRODUCT } from './constants.js'
@@ -119,6 +120,7 @@ export function runnerDeps(deps: Deps, audience: string, github?: GitHubPort): C
     iam: (options) => edge.iam(options),
     eksForCluster: (target, options) => edge.eksForCluster(target, options),
     ...(github === undefined ? {} : { github }),
+    baseRules: runnerBaseRules({ workspace: deps.env['GITHUB_WORKSPACE'] || deps.cwd, github }),
   }
 }
 

@@ -27,7 +27,7 @@ import { renderProblemsText } from '../render/problems.js'
 import type { Manifest, ObservedCluster, Plan, PlanError, Result } from '../types.js'
 import type { CommandDeps } from './deps.js'
 import { planAccess } from './plan-access.js'
-import { rulesNotes } from './rules-note.js'
+import { rulesOptions } from './rules-options.js'
 
 export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target']
 
@@ -46,9 +46,7 @@ export async function applyCommand(request: ApplyRequest, deps: CommandDeps): Pr
   if (!request.yes && deps.confirm === undefined) {
     return Outcomes.usage('apply needs confirmation: pass --yes, or run it in a terminal to be asked; nothing was read or changed')
   }
-  const rules = rulesNotes(request.rules, deps)
-  if (!rules.ok) return Outcomes.usage(rules.error)
-  const notes: Note[] = [...rules.value]
+  const notes: Note[] = []
 
   const factory = deps.eks({
     purpose: 'apply',
@@ -62,6 +60,7 @@ export async function applyCommand(request: ApplyRequest, deps: CommandDeps): Pr
       cwd: deps.cwd,
       now: deps.now(),
       expiryWarningDays: request.expiryWarningDays,
+      rules: rulesOptions(request.rules, deps),
       ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
       ...(request.commitSha === undefined ? {} : { manifestCommit: request.commitSha }),
     },

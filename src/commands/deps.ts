@@ -7,7 +7,9 @@ import type { ClusterTarget, EksAccessApi, EksApiFactory } from '../aws/port.js'
 import type { Env } from '../config/values.js'
 import type { GitHubPort } from '../github/port.js'
 import type { Logger } from '../logger.js'
+import type { GitReader } from '../git/show.js'
 import type { ValidateOptions, ValidateOutcome } from '../manifest/validate.js'
+import type { ContentsReader } from '../rules/org/index.js'
 
 /** How a command wants to reach EKS; the adapter turns it into a factory of ports. */
 export interface EdgeOptions {
@@ -44,6 +46,12 @@ export interface CommandDeps {
    * Absent where there is no stdin (the action): reading `-` is then a usage error.
    */
   readonly readStdin?: (maxBytes: number) => Promise<Uint8Array>
+  /**
+   * Pull requests: how the adapter can read the organisation rules at the base commit (git on the
+   * workspace clone, the contents API). Absent outside a runner; a pull-request run without either
+   * fails rather than judge by the PR's own rules.
+   */
+  readonly baseRules?: { readonly git?: GitReader; readonly contents?: ContentsReader }
   /** The EKS port for one named cluster outside any manifest (export). */
   readonly eksForCluster: (target: Pick<ClusterTarget, 'name' | 'region'>, options: Omit<EdgeOptions, 'assumeRoles'>) => EksAccessApi
   /**

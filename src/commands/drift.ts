@@ -17,20 +17,20 @@ import { Outcomes, type GitHubWrite, type Note, type Outcome } from '../outcome.
 import { renderProblemsText } from '../render/problems.js'
 import type { CommandDeps } from './deps.js'
 import { livePlanDeps, planAccess } from './plan-access.js'
-import { rulesNotes } from './rules-note.js'
+import { rulesOptions } from './rules-options.js'
 
 /** The drift issue's title; the issue is found by its label and first-line marker, not by title. */
 export const DRIFT_ISSUE_TITLE = 'EKS access drift'
 
 export async function driftCommand(request: DriftRequest, deps: CommandDeps): Promise<Outcome> {
-  const rules = rulesNotes(request.rules, deps)
-  if (!rules.ok) return Outcomes.usage(rules.error)
+  const ruleNotes: Note[] = []
   const outcome = await planAccess(
     {
       manifest: request.manifest,
       cwd: deps.cwd,
       now: deps.now(),
       expiryWarningDays: request.expiryWarningDays,
+      rules: rulesOptions(request.rules, deps),
       ...(request.state === undefined ? {} : { state: request.state }),
       ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
     },
@@ -38,13 +38,13 @@ export async function driftCommand(request: DriftRequest, deps: CommandDeps): Pr
   )
   switch (outcome.kind) {
     case 'usage':
-      return Outcomes.usage(outcome.message, { notes: rules.value })
+      return Outcomes.usage(outcome.message, { notes: ruleNotes })
     case 'invalid':
       // Nothing was read: drift cannot be judged against a manifest that is wrong. No issue write
       // either: the issue reports drift, and a broken manifest is the pull request gate's job.
       return Outcomes.invalid('manifest invalid: drift was not checked', {
         problems: outcome.problems,
-        notes: rules.value,
+        notes: ruleNotes,
         stderr: renderProblemsText(outcome.problems, outcome.sources, {
           fileCount: outcome.sources.size,
           color: request.color,
@@ -53,7 +53,7 @@ export async function driftCommand(request: DriftRequest, deps: CommandDeps): Pr
       })
     case 'planned': {
       const report = classifyDrift(outcome.plan, outcome.observed, outcome.manifest, outcome.dead.dead)
-      const notes: Note[] = [...rules.value, ...outcome.deadAccessNotes.map((message) => ({ level: 'info' as const, message }))]
+      const notes: Note[] = [...ruleNotes, ...outcome.deadAccessNotes.map((message) => ({ level: 'info' as const, message }))]
       const problems = outcome.plan.problems
       // Warnings (expiry, dead access) go to stderr as located lines, so stdout stays the report.
       // Dead access on an entry the manifest does not name has no file position: the report's

@@ -17,7 +17,7 @@ import { builtInCatalogue } from '../policies.js'
 import { findObservedCluster, loadStateSnapshotFile } from '../state/snapshot.js'
 import type { AccessPolicyInfo, Manifest, ManifestCluster, ObservedCluster, Plan, PlanError, Problem, Result } from '../types.js'
 import { err, ok, problemAt } from '../types.js'
-import { checkManifests, readManifests } from '../manifest/validate.js'
+import { checkManifests, readManifests, type RulesOptions } from '../manifest/validate.js'
 import { compareCodePoints } from '../util/compare.js'
 import { globMatcher } from '../util/glob.js'
 
@@ -26,6 +26,8 @@ export interface PlanOptions {
   readonly cwd: string
   readonly now: Date
   readonly expiryWarningDays: number
+  /** The organisation rules file: read with the manifests, evaluated by every check. */
+  readonly rules?: RulesOptions
   /** A state snapshot file: plan offline, with no AWS access at all. */
   readonly state?: string
   /** Glob over logical cluster names. */

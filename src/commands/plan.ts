@@ -11,15 +11,13 @@ import { escapeMarkdown } from '../render/safe.js'
 import type { CommandDeps } from './deps.js'
 import { invalidCommentBody, planCommentBody } from './plan-comment.js'
 import { livePlanDeps, planAccess } from './plan-access.js'
-import { rulesNotes } from './rules-note.js'
+import { rulesOptions } from './rules-options.js'
 
 // The pipeline stage, kept importable from here for bench/ and tests.
 export { planAccess, selectPlannedClusters, type PlanDeps, type PlanOptions, type PlanOutcome } from './plan-access.js'
 
 export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Outcome> {
-  const rules = rulesNotes(request.rules, deps)
-  if (!rules.ok) return Outcomes.usage(rules.error)
-  const notes: Note[] = [...(request.notice === undefined ? [] : [{ level: 'info' as const, message: request.notice }]), ...rules.value]
+  const notes: Note[] = request.notice === undefined ? [] : [{ level: 'info', message: request.notice }]
   const pr = request.pullRequest
   // On a pull request the notice is a note inside the comment; elsewhere it leads the summary.
   const withNotice = (markdown: string): string =>
@@ -32,6 +30,7 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
       cwd: deps.cwd,
       now,
       expiryWarningDays: request.expiryWarningDays,
+      rules: rulesOptions(request.rules, deps),
       ...(request.state === undefined ? {} : { state: request.state }),
       ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
       ...(request.manifestCommit === undefined ? {} : { manifestCommit: request.manifestCommit }),

@@ -18,6 +18,8 @@ export interface ActionConfig {
   readonly rules: string
   /** true when `rules` is the default path (a missing default file means "no organisation rules"). */
   readonly rulesIsDefault: boolean
+  /** `pull_request.base.sha` of a pull-request event: the commit whose rules file decides. */
+  readonly pullRequestBaseSha?: string
   /** A secret: never log it. */
   readonly githubToken?: string
   readonly comment: boolean
@@ -118,6 +120,7 @@ export function parseActionInputs(
     manifest: input(Inputs.Manifest) ?? Defaults.manifest,
     rules,
     rulesIsDefault: rules === Defaults.rules,
+    ...optional('pullRequestBaseSha', pullRequestBaseSha(eventName, env, readEvent)),
     ...optional('githubToken', input(Inputs.GithubToken)),
     comment,
     ...optional('clusters', clusters),
@@ -165,6 +168,19 @@ export function liveUnavailableReason(eventName: string | undefined, pr: PullReq
   if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])
     return 'the job has no GitHub OIDC token (add `permissions: id-token: write` to the workflow), so no plan role can be assumed; nothing is posted to the pull request'
   return undefined
+}
+
+/** Events whose organisation rules are read at `pull_request.base.sha` (a PR cannot relax its own gate). */
+export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target']
+
+function pullRequestBaseSha(eventName: string | undefined, env: Env, readEvent: (path: string) => unknown): string | undefined {
+  const path = env['GITHUB_EVENT_PATH']
+  if (eventName === undefined || !PULL_REQUEST_EVENTS.includes(eventName) || !path) return undefined
+  const payload = readEvent(path)
+  const pr = typeof payload === 'object' && payload !== null ? (payload as { pull_request?: unknown }).pull_request : undefined
+  const base = typeof pr === 'object' && pr !== null ? (pr as { base?: unknown }).base : undefined
+  const sha = typeof base === 'object' && base !== null ? (base as { sha?: unknown }).sha : undefined
+  return typeof sha === 'string' && sha !== '' ? sha : undefined
 }
 
 /**

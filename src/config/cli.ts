@@ -61,7 +61,7 @@ export const FLAGS = {
   rules: {
     name: '--rules',
     value: 'FILE',
-    description: `organisation rules file (default: ${Defaults.rules} when it exists); not evaluated by this version yet`,
+    description: `organisation rules file (default: ${Defaults.rules}; a missing default file means no organisation rules)`,
   },
   state: { name: '--state', value: 'FILE', description: 'plan against a state snapshot (from `export --format state`) instead of AWS' },
   clusterGlob: { name: '--cluster', value: 'GLOB', description: 'only clusters whose logical name matches GLOB' },

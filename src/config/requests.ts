@@ -4,7 +4,7 @@
  * in src/commands/ take them. A new command adds its request type here and one case per builder.
  */
 import { Defaults, type CliCommand } from '../constants.js'
-import type { ActionConfig } from './action.js'
+import { PULL_REQUEST_EVENTS, type ActionConfig } from './action.js'
 import type { CliConfig } from './cli.js'
 import { optional } from './values.js'
 
@@ -12,6 +12,12 @@ import { optional } from './values.js'
 export interface RulesRef {
   readonly path: string
   readonly explicit: boolean
+  /**
+   * A pull-request run (the action on `pull_request` / `pull_request_target`): the rules are read at
+   * the base commit, never from the PR's checkout. `sha` is `pull_request.base.sha` (undefined when
+   * the payload lacks it: the run then fails rather than use the PR's rules).
+   */
+  readonly atBase?: { readonly event: string; readonly sha: string | undefined }
 }
 
 export interface ValidateRequest {
@@ -272,7 +278,13 @@ export function actionRequest(
   c: ActionConfig,
   runner: { readonly planFile?: string; readonly manifestCommit?: string | undefined },
 ): CommandRequest {
-  const rules: RulesRef = { path: c.rules, explicit: !c.rulesIsDefault }
+  const rules: RulesRef = {
+    path: c.rules,
+    explicit: !c.rulesIsDefault,
+    ...(c.eventName !== undefined && PULL_REQUEST_EVENTS.includes(c.eventName)
+      ? { atBase: { event: c.eventName, sha: c.pullRequestBaseSha } }
+      : {}),
+  }
   const awsPart: AwsRequest = { assumeRoles: true, ...optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds }
   const validate = (notice?: string): ValidateRequest =>
     Object.freeze({

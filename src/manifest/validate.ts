@@ -1,8 +1,9 @@
 /**
- * `validate`: file/YAML → schema → model → EKS rules, collecting every problem.
+ * `validate`: file/YAML → schema → model → EKS rules → organisation rules, collecting every problem.
  *
- * `validateManifests` reads the disk; `validateSources` is the same pipeline over in-memory text,
- * for tests and benchmarks.
+ * `validateManifests` reads the disk (the manifests and, with `rules`, the organisation rules file:
+ * from the working tree, or on a pull request at the base commit); `validateSources` is the same
+ * pipeline over in-memory text, for tests and benchmarks.
  */
 import { checkManifestFile, type ParseMode } from './check.js'
 import { loadManifestFiles } from './load.js'
@@ -12,6 +13,18 @@ import { selectClusters } from './select.js'
 import { builtInCatalogue } from '../policies.js'
 import { checkEksRules } from '../rules/eks/index.js'
 import type { AccessPolicyInfo, Manifest, Problem } from '../types.js'
+import { judgeOrgRules, loadOrgRules, type LoadedRules, type RulesOptions, type RulesReport } from './org-rules.js'
+
+export {
+  findCwdFromRoot,
+  type LoadedRules,
+  type RulesChange,
+  type RulesFileState,
+  type RulesOptions,
+  type RulesOrigin,
+  type RulesReport,
+  type RulesSource,
+} from './org-rules.js'
 
 export interface ValidateOptions {
   /** A file path or glob, relative to `cwd`. */
@@ -23,6 +36,11 @@ export interface ValidateOptions {
   readonly catalogue?: readonly AccessPolicyInfo[]
   /** `slow` skips the fast parse (differential tests); default `auto`. Results are the same. */
   readonly parseMode?: ParseMode
+  /**
+   * The organisation rules file (PRODUCT.md "Organisation rules"); without it no organisation rules
+   * are evaluated. Read once with the manifests; `checkManifests` evaluates it on every check.
+   */
+  readonly rules?: RulesOptions
 }
 
 export interface CheckedOutcome {
@@ -32,8 +50,10 @@ export interface CheckedOutcome {
   /** Sorted by file, line, column, code, message. */
   readonly problems: Problem[]
   readonly manifest: Manifest
-  /** file → decoded text, for source excerpts under each problem */
+  /** file → decoded text, for source excerpts under each problem (the rules file's too) */
   readonly sources: ReadonlyMap<string, string>
+  /** What the organisation rules did; absent when no rules were asked for (no `rules` option). */
+  readonly rules?: RulesReport
 }
 
 export type ValidateOutcome =
@@ -60,25 +80,49 @@ export interface ReadManifests {
   readonly problems: readonly Problem[]
   readonly files: readonly string[]
   readonly sources: ReadonlyMap<string, string>
+  /** The organisation rules read with them (when `rules` was given), evaluated by every check. */
+  readonly rules?: LoadedRules
 }
 
-/** Reads and parses the manifest files once (the only disk access of validate). */
+/**
+ * Reads and parses the manifest files once, and the organisation rules file beside them (the only
+ * disk, git and GitHub access of validate). A manifest or rules file that cannot be found or read
+ * (a missing `--rules FILE`, base-commit rules that cannot be read) is `usage` (exit 2).
+ */
 export async function readManifests(
-  opts: Pick<ValidateOptions, 'manifest' | 'cwd' | 'parseMode'>,
+  opts: Pick<ValidateOptions, 'manifest' | 'cwd' | 'parseMode' | 'rules'>,
 ): Promise<ReadManifests | { readonly kind: 'usage'; readonly message: string }> {
   const mode = opts.parseMode ?? 'auto'
-  const loaded = await loadManifestFiles(opts.manifest, opts.cwd, (file, bytes) => checkManifestFile(file, bytes, mode))
+  const [loaded, rules] = await Promise.all([
+    loadManifestFiles(opts.manifest, opts.cwd, (file, bytes) => checkManifestFile(file, bytes, mode)),
+    opts.rules === undefined ? undefined : loadOrgRules(opts.rules, opts.cwd),
+  ])
   if (loaded.kind === 'usage') return loaded
-  return { kind: 'read', inputs: loaded.loaded, problems: loaded.problems, files: loaded.files, sources: loaded.sources }
+  if (rules !== undefined && 'kind' in rules) return rules
+  return {
+    kind: 'read',
+    inputs: loaded.loaded,
+    problems: loaded.problems,
+    files: loaded.files,
+    sources: loaded.sources,
+    ...(rules === undefined ? {} : { rules }),
+  }
 }
 
-/** Model and EKS rules over files already read: pure, so a plan can check again with the live catalogue. */
+/** Model, EKS and organisation rules over files already read: pure, so a plan can check again with the live catalogue. */
 export function checkManifests(read: ReadManifests, ctx: ValidateContext): CheckedOutcome {
-  return checkLoaded(read.inputs, read.problems, read.files, read.sources, ctx)
+  return checkLoaded(read.inputs, read.problems, read.files, read.sources, ctx, read.rules)
 }
 
-/** The pipeline over in-memory files (`file` relative paths; `text` or raw bytes). No disk, no AWS. */
-export function validateSources(files: readonly { file: string; text: string | Uint8Array }[], ctx: ValidateContext): CheckedOutcome {
+/**
+ * The pipeline over in-memory files (`file` relative paths; `text` or raw bytes). No disk, no AWS.
+ * `rules`: organisation rules already loaded (tests, benchmarks).
+ */
+export function validateSources(
+  files: readonly { file: string; text: string | Uint8Array }[],
+  ctx: ValidateContext,
+  rules?: LoadedRules,
+): CheckedOutcome {
   const sorted = [...files].sort((a, b) => compareStrings(a.file, b.file))
   const loaded: ModelInput[] = []
   const problems: Problem[] = []
@@ -95,6 +139,7 @@ export function validateSources(files: readonly { file: string; text: string | U
     sorted.map((f) => f.file),
     sources,
     ctx,
+    rules,
   )
 }
 
@@ -104,6 +149,7 @@ function checkLoaded(
   files: readonly string[],
   sources: ReadonlyMap<string, string>,
   ctx: ValidateContext,
+  rules: LoadedRules | undefined,
 ): CheckedOutcome {
   const schemaProblems = inputs.flatMap((i) => i.findings.map((f) => f.problem))
   const { manifest, problems: modelProblems } = buildManifest(inputs, files)
@@ -112,8 +158,23 @@ function checkLoaded(
     expiryWarningDays: ctx.expiryWarningDays,
     catalogue: ctx.catalogue ?? builtInCatalogue(),
   })
-  const problems = sortProblems([...fileProblems, ...schemaProblems, ...modelProblems, ...withoutEchoes(eksProblems, manifest, inputs)])
-  return { kind: 'checked', ok: !problems.some((p) => p.severity === 'error'), problems, manifest, sources }
+  const judged = rules === undefined ? undefined : judgeOrgRules(rules, manifest, ctx.now)
+  const problems = sortProblems([
+    ...fileProblems,
+    ...schemaProblems,
+    ...modelProblems,
+    ...withoutEchoes(eksProblems, manifest, inputs),
+    ...(judged?.problems ?? []),
+  ])
+  const allSources = judged === undefined || judged.sources.size === 0 ? sources : new Map([...sources, ...judged.sources])
+  return {
+    kind: 'checked',
+    ok: !problems.some((p) => p.severity === 'error'),
+    problems,
+    manifest,
+    sources: allSources,
+    ...(judged === undefined ? {} : { rules: judged.report }),
+  }
 }
 
 /**

@@ -157,3 +157,66 @@ export function renderProblemsMarkdown(problems: readonly Problem[], options: Ma
   const more = rest > 0 ? ['', `… and ${rest} more (see the annotations or run \`eks-access-gate validate\`).`] : []
   return [...head, ...rows, ...more].join('\n') + '\n'
 }
+
+// ───────────────────────────── organisation rules changed by a pull request ─────────────────────────────
+
+/** What a pull request's own rules file would change after merge (src/manifest/org-rules.ts `RulesChange`). */
+export type RulesChangeNotice =
+  | { readonly kind: 'changed'; readonly file: string; readonly added: readonly Problem[]; readonly removed: readonly Problem[] }
+  | { readonly kind: 'deleted'; readonly file: string; readonly removed: readonly Problem[] }
+  | { readonly kind: 'broken'; readonly file: string; readonly problems: readonly Problem[] }
+
+/** Rows per list in the notice; the rest are counted. */
+export const MAX_RULES_CHANGE_ROWS = 50
+
+/** One line for the log and the terminal: that the PR's rules differ, and what they would change. */
+export function describeRulesChange(change: RulesChangeNotice, baseSha: string): string {
+  const base = `the verdict uses the rules at the base commit ${baseSha.slice(0, 12)}`
+  switch (change.kind) {
+    case 'changed':
+      return `this pull request changes the organisation rules (${change.file}); after merge they would add ${plural(change.added.length, 'violation')} and remove ${change.removed.length}; ${base}`
+    case 'deleted':
+      return `this pull request deletes the organisation rules file (${change.file}); after merge ${plural(change.removed.length, 'violation')} would go; ${base}`
+    case 'broken':
+      return `this pull request's organisation rules file (${change.file}) is invalid (${plural(change.problems.length, 'problem')}); after merge every run would fail on it; ${base}`
+  }
+}
+
+/**
+ * The notice for the job summary and the PR comment: which violations the PR's own rules would add
+ * or remove after merge, while the verdict uses the base commit's rules. Everything escaped.
+ */
+export function renderRulesChangeMarkdown(change: RulesChangeNotice, baseSha: string, options: { readonly cwd?: string } = {}): string {
+  const file = `\`${escapeMarkdown(displayPath(change.file, options.cwd))}\``
+  const base = `\`${escapeMarkdown(baseSha.slice(0, 12))}\``
+  const heading = '#### ⚠️ This pull request changes the organisation rules'
+  const verdict = `This run is judged by the rules at the base commit ${base}; a pull request cannot relax its own gate.`
+  const lists: [string, readonly Problem[]][] =
+    change.kind === 'changed'
+      ? [
+          ['would be added', change.added],
+          ['would be removed', change.removed],
+        ]
+      : change.kind === 'deleted'
+        ? [['would be removed', change.removed]]
+        : [['problems in the changed rules file', change.problems]]
+  const lead =
+    change.kind === 'changed'
+      ? `With ${file} as changed here, after merge ${plural(change.added.length, 'violation')} would be added and ${plural(change.removed.length, 'violation')} removed.`
+      : change.kind === 'deleted'
+        ? `This pull request deletes ${file}: after merge there are no organisation rules, and ${plural(change.removed.length, 'violation')} would go.`
+        : `${file} as changed here is invalid: after merge every run would fail on ${change.problems.length === 1 ? 'this problem' : 'these problems'}.`
+  const out = [heading, '', `${verdict} ${lead}`]
+  for (const [title, problems] of lists) {
+    if (problems.length === 0) continue
+    out.push('', `**${escapeMarkdown(title)}**`, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |')
+    for (const p of problems.slice(0, MAX_RULES_CHANGE_ROWS)) {
+      const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`
+      out.push(
+        `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS))} |`,
+      )
+    }
+    if (problems.length > MAX_RULES_CHANGE_ROWS) out.push('', `… and ${problems.length - MAX_RULES_CHANGE_ROWS} more.`)
+  }
+  return out.join('\n') + '\n'
+}
