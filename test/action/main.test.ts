@@ -149,6 +149,7 @@ describe('run: validate', () => {
       cwd: '/ws',
       now: new Date('2026-11-28T12:00:00Z'),
       expiryWarningDays: 14,
+      rules: { path: '.github/eks-access-rules.yaml', explicit: false, source: { kind: 'workspace' } },
     })
   })
 
@@ -272,21 +273,25 @@ describe('run: inputs and commands', () => {
     expect(h.core.info).toHaveBeenCalledWith(expect.stringContaining('auto: schedule event → validate'))
   })
 
-  it('fails when an explicit rules file is missing', async () => {
-    const h = harness({ inputs: { rules: 'policy/rules.yaml' } })
+  it('hands an explicit rules file to the validate stage, and fails with its usage message', async () => {
+    const h = harness({
+      inputs: { rules: 'policy/rules.yaml' },
+      outcome: { kind: 'usage', message: 'rules file "policy/rules.yaml" not found (looked in /ws); check the path or pass --rules' },
+    })
     await run(h.deps)
-    expect(h.core.setFailed).toHaveBeenCalledWith('rules file not found or not a file: policy/rules.yaml')
-    expect(h.validate).not.toHaveBeenCalled()
+    expect(h.validate).toHaveBeenCalledWith(
+      expect.objectContaining({ rules: { path: 'policy/rules.yaml', explicit: true, source: { kind: 'workspace' } } }),
+    )
+    expect(h.core.setFailed).toHaveBeenCalledWith(
+      'rules file "policy/rules.yaml" not found (looked in /ws); check the path or pass --rules',
+    )
   })
 
-  it('is silent about a missing default rules file, and warns that an existing one is not evaluated', async () => {
-    const quiet = harness()
-    await run(quiet.deps)
-    expect(quiet.core.warning).not.toHaveBeenCalled()
-    const loud = harness({ files: ['/ws/.github/eks-access-rules.yaml'] })
-    await run(loud.deps)
-    expect(loud.core.warning).toHaveBeenCalledWith(expect.stringContaining('are not evaluated by this version'))
-    expect(loud.core.setFailed).not.toHaveBeenCalled()
+  it('says nothing about organisation rules outside a pull request (their problems speak for them)', async () => {
+    const h = harness({ files: ['/ws/.github/eks-access-rules.yaml'] })
+    await run(h.deps)
+    expect(h.core.warning).not.toHaveBeenCalled()
+    expect(h.core.setFailed).not.toHaveBeenCalled()
   })
 
   it('never logs the github-token', async () => {

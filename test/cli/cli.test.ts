@@ -156,6 +156,7 @@ describe('validate', () => {
       cwd: '/work/repo',
       now: new Date('2026-11-28T12:00:00Z'),
       expiryWarningDays: 30,
+      rules: { path: '.github/eks-access-rules.yaml', explicit: false, source: { kind: 'workspace' } },
     })
   })
 
@@ -222,38 +223,26 @@ describe('validate', () => {
     expect(io.out()).toBe('')
   })
 
-  it('says on stderr that --rules is not evaluated, and still validates', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eag-cli-'))
-    writeFileSync(join(dir, 'rules.yaml'), 'version: 1\nrules: []\n')
-    validate.mockResolvedValue(checked([]))
-    const io = makeIO({ cwd: dir })
-    expect(await runCli(['validate', '--rules', 'rules.yaml', '--format', 'json'], io)).toBe(0)
-    expect(io.err()).toContain('organisation rules (rules.yaml) are not evaluated by this version')
-    expect(JSON.parse(io.out())).toEqual({ ok: true, problems: [] })
-  })
-
   it.each([
-    [true, 'organisation rules (.github/eks-access-rules.yaml) are not evaluated by this version'],
-    [false, ''],
-  ])('says on stderr that the default rules file is not evaluated when it exists (%s)', async (exists, note) => {
-    const dir = mkdtempSync(join(tmpdir(), 'eag-cli-'))
-    if (exists) {
-      mkdirSync(join(dir, '.github'))
-      writeFileSync(join(dir, '.github', 'eks-access-rules.yaml'), 'version: 1\nrules: []\n')
-    }
+    ['--rules FILE', ['--rules', 'rules.yaml'], { path: 'rules.yaml', explicit: true }],
+    ['the default file', [], { path: '.github/eks-access-rules.yaml', explicit: false }],
+  ])('hands %s to the validate stage (which evaluates it), with no note about it', async (_name, args, rules) => {
     validate.mockResolvedValue(checked([]))
-    const io = makeIO({ cwd: dir })
-    expect(await runCli(['validate', '--format', 'json'], io)).toBe(0)
-    if (exists) expect(io.err()).toContain(note)
-    else expect(io.err()).toBe('')
+    const io = makeIO()
+    expect(await runCli(['validate', ...args, '--format', 'json'], io)).toBe(0)
+    expect(validate).toHaveBeenCalledWith(expect.objectContaining({ rules: { ...rules, source: { kind: 'workspace' } } }))
+    expect(io.err()).toBe('')
     expect(JSON.parse(io.out())).toEqual({ ok: true, problems: [] })
   })
 
-  it('a missing --rules file is exit 2', async () => {
-    const io = makeIO({ cwd: mkdtempSync(join(tmpdir(), 'eag-cli-')) })
+  it('a usage outcome of the rules stage (missing --rules file) is exit 2 with its message', async () => {
+    validate.mockResolvedValue({
+      kind: 'usage',
+      message: 'rules file "missing.yaml" not found (looked in /w); check the path or pass --rules',
+    })
+    const io = makeIO()
     expect(await runCli(['validate', '--rules', 'missing.yaml'], io)).toBe(2)
-    expect(io.err()).toBe('eks-access-gate: rules file not found or not a file: missing.yaml\n')
-    expect(validate).not.toHaveBeenCalled()
+    expect(io.err()).toBe('eks-access-gate: rules file "missing.yaml" not found (looked in /w); check the path or pass --rules\n')
   })
 })
 
