@@ -4,7 +4,7 @@
  */
 import { isAbsolute, relative, sep } from 'node:path'
 import type { Problem } from '../types.js'
-import { escapeMarkdown, sanitizeForTerminal, truncateText } from './safe.js'
+import { escapeMarkdown, escapeMarkdownValue, sanitizeForTerminal, truncateText } from './safe.js'
 
 export { escapeMarkdown, sanitizeForTerminal, truncateText }
 
@@ -187,8 +187,8 @@ export function describeRulesChange(change: RulesChangeNotice, baseSha: string):
  * or remove after merge, while the verdict uses the base commit's rules. Everything escaped.
  */
 export function renderRulesChangeMarkdown(change: RulesChangeNotice, baseSha: string, options: { readonly cwd?: string } = {}): string {
-  const file = `\`${escapeMarkdown(displayPath(change.file, options.cwd))}\``
-  const base = `\`${escapeMarkdown(baseSha.slice(0, 12))}\``
+  const file = `<code>${escapeMarkdownValue(truncateText(displayPath(change.file, options.cwd), 300))}</code>`
+  const base = `<code>${escapeMarkdownValue(baseSha.slice(0, 12))}</code>`
   const heading = '#### ⚠️ This pull request changes the organisation rules'
   const verdict = `This run is judged by the rules at the base commit ${base}; a pull request cannot relax its own gate.`
   const lists: [string, readonly Problem[]][] =

@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
 import { commands, notImplemented, runCli, type CliIO } from '../../src/cli.js'

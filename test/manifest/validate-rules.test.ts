@@ -244,7 +244,8 @@ describe('rules at the base commit (pull requests)', () => {
     expect(out.ok).toBe(false)
     expect(out.rules?.change?.kind).toBe(kind)
     if (out.rules?.change?.kind === 'broken') expect(out.rules.change.problems.map(brief)).toEqual([`${RULES}:4:11 error schema:enum`])
-    if (out.rules?.change?.kind === 'deleted') expect(out.rules.change.removed.map((p) => p.code)).toEqual(['rule:owner', 'rule:no-iam-users'])
+    if (out.rules?.change?.kind === 'deleted')
+      expect(out.rules.change.removed.map((p) => p.code)).toEqual(['rule:owner', 'rule:no-iam-users'])
   })
 
   it('no rules file at the base: no organisation rules, and the PR`s new file is only announced', async () => {
