@@ -22,5 +22,18 @@ export function runnerBaseRules(opts: {
   const git = createGitReader({ cwd: opts.workspace })
   const { github } = opts
   if (github === undefined) return { git }
-  return { git, contents: (path, ref) => github.readFile(path, ref) }
+  const contents: ContentsReader = async (path, ref) => {
+    const text = await github.readFile(path, ref)
+    if (text !== undefined) return text
+    // GitHub answers 404 both for a file missing at a commit and for a commit it does not know ("No
+    // commit found for the ref"); only the first means "no rules at the base". The commits route
+    // tells them apart (422 for an unknown commit), at one call, only when the file is missing.
+    try {
+      await github.listPullRequestsForCommit(ref)
+    } catch (e) {
+      throw new Error(`the base commit is unknown to GitHub (${e instanceof Error ? e.message : String(e)})`, { cause: e })
+    }
+    return undefined
+  }
+  return { git, contents }
 }
