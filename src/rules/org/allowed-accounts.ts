@@ -5,7 +5,6 @@
  * `principalArn`, naming the clusters concerned. Entries whose ARN has no account are left to the
  * EKS rules (eks:principal-arn).
  */
-import { accountOfArn } from '../../arn.js'
 import { patternMatcher } from './glob.js'
 import { NONE, strings, type RuleKind } from './kind.js'
 import type { Violation } from './types.js'
@@ -19,8 +18,8 @@ export const allowedAccounts: RuleKind = {
     return {
       ...common,
       scope: 'entry',
-      checkEntry({ entry, clusters }) {
-        const account = accountOfArn(entry.principalArn)
+      checkEntry({ entry, clusters, facts }) {
+        const account = facts.account
         if (account === undefined) return NONE
         const sameOk = same(account)
         const crossOk = cross(account)

@@ -145,34 +145,18 @@ export const celRule: RuleKind = {
       ]
     }
     const { run, usesCluster } = compiled
-    // the `cluster` variable of each cluster, built once (a memo of immutable input; no leak: weak keys)
-    const clusterVars = new WeakMap<ManifestCluster, Record<string, unknown>>()
-    const clusterVar = (cluster: ManifestCluster | undefined): Record<string, unknown> => {
-      if (cluster === undefined) return {}
-      let v = clusterVars.get(cluster)
-      if (v === undefined) clusterVars.set(cluster, (v = celCluster(cluster)))
-      return v
-    }
     return {
       ...common,
       scope: 'entry',
-      checkEntry({ entry, clusters, file, memo }) {
-        const entryVar = (partition: Partition): Record<string, unknown> => {
-          let byEntry = memo.get(partition)
-          if (byEntry === undefined) memo.set(partition, (byEntry = new WeakMap()))
-          let value = byEntry.get(entry) as Record<string, unknown> | undefined
-          if (value === undefined) byEntry.set(entry, (value = celEntry(entry, partition)))
-          return value
-        }
+      checkEntry({ entry, clusters, facts }) {
         // Without `cluster` in the expression the verdict is the same on every cluster: run once.
         if (!usesCluster) {
-          const first = clusters[0]
-          const verdict = judge(run, { entry: entryVar(first?.partition ?? 'aws'), cluster: clusterVar(first), file })
+          const verdict = judge(run, facts.celActivation(clusters[0]))
           return verdict === true ? NONE : violations(common.id, entry, [{ verdict, clusters: clusters.map((c) => c.key) }])
         }
         let bad: { verdict: Verdict; clusters: string[] }[] | undefined
         for (const cluster of clusters) {
-          const verdict = judge(run, { entry: entryVar(cluster.partition), cluster: clusterVar(cluster), file })
+          const verdict = judge(run, facts.celActivation(cluster))
           if (verdict !== true) (bad ??= []).push({ verdict, clusters: [cluster.key] })
         }
         return bad === undefined ? NONE : violations(common.id, entry, bad)

@@ -1,6 +1,7 @@
 /** `namespace-scoped-policies` — `policies` may only be associated with `accessScope.type: namespace`; at `policyArn`. */
-import { strings, type RuleKind } from './kind.js'
-import { checkPolicyRef, namesAnyPolicy, policyName } from './policy-ref.js'
+import { NONE, strings, type RuleKind } from './kind.js'
+import { checkPolicyRef, policyName } from './policy-ref.js'
+import type { Violation } from './types.js'
 
 export const namespaceScopedPolicies: RuleKind = {
   kind: 'namespace-scoped-policies',
@@ -9,18 +10,22 @@ export const namespaceScopedPolicies: RuleKind = {
     const list = strings(params.policies)
     const problems = list.flatMap((p, i) => checkPolicyRef(p, ctx.locate(['policies', i]), common.id))
     if (problems.length > 0) return problems
-    const listed = namesAnyPolicy(list.map(policyName))
+    const listed = new Set(list.map(policyName))
     return {
       ...common,
       scope: 'entry',
-      checkEntry({ entry }) {
-        return entry.accessPolicies
-          .filter((p) => p.accessScope.type === 'cluster' && listed(p.policyArn))
-          .map((p) => ({
+      checkEntry({ entry, facts }) {
+        let out: Violation[] | undefined
+        entry.accessPolicies.forEach((p, i) => {
+          const name = facts.policyNames[i] as string
+          if (p.accessScope.type !== 'cluster' || !listed.has(name)) return
+          ;(out ??= []).push({
             loc: p.locs.policyArn,
             principalArn: entry.principalArn,
-            detail: `${policyName(p.policyArn)} must be namespace-scoped, not cluster-scoped; use accessScope: { type: namespace, namespaces: [...] }`,
-          }))
+            detail: `${name} must be namespace-scoped, not cluster-scoped; use accessScope: { type: namespace, namespaces: [...] }`,
+          })
+        })
+        return out ?? NONE
       },
     }
   },

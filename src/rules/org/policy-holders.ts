@@ -5,7 +5,7 @@
  */
 import { patternMatcher } from './glob.js'
 import { NONE, strings, type RuleKind } from './kind.js'
-import { checkPolicyRef, namesPolicy, policyName } from './policy-ref.js'
+import { checkPolicyRef, policyName } from './policy-ref.js'
 
 export const policyHolders: RuleKind = {
   kind: 'policy-holders',
@@ -15,7 +15,6 @@ export const policyHolders: RuleKind = {
     const problems = checkPolicyRef(policy, ctx.locate(['policy']), common.id)
     if (problems.length > 0) return problems
     const name = policyName(policy)
-    const isPolicy = namesPolicy(name)
     const who = strings(params.principals)
       .map((x) => `"${x}"`)
       .join(', ')
@@ -24,8 +23,10 @@ export const policyHolders: RuleKind = {
     return {
       ...common,
       scope: 'entry',
-      checkEntry({ entry }) {
-        const held = entry.accessPolicies.filter((p) => isPolicy(p.policyArn) && (!clusterScopeOnly || p.accessScope.type === 'cluster'))
+      checkEntry({ entry, facts }) {
+        const names = facts.policyNames
+        if (!names.includes(name)) return NONE
+        const held = entry.accessPolicies.filter((p, i) => names[i] === name && (!clusterScopeOnly || p.accessScope.type === 'cluster'))
         if (held.length === 0 || holders(entry.principalArn)) return NONE
         return held.map((p) => ({
           loc: p.locs.policyArn,
