@@ -287,6 +287,18 @@ describe('run: inputs and commands', () => {
     )
   })
 
+  it('on a pull request hands the validate stage the base sha and the readers (git, contents API with the token)', async () => {
+    const base = 'b'.repeat(40)
+    const h = harness({
+      inputs: { command: 'validate', 'github-token': 'ghs_x' },
+      env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: '/event.json', GITHUB_REPOSITORY: 'acme/infra' },
+    })
+    h.deps = { ...h.deps, readEvent: () => ({ pull_request: { base: { sha: base } } }) }
+    await run(h.deps)
+    const source = h.validate.mock.calls[0]?.[0].rules?.source
+    expect(source).toMatchObject({ kind: 'base', baseSha: base, git: expect.any(Object), contents: expect.any(Function) })
+  })
+
   it('says nothing about organisation rules outside a pull request (their problems speak for them)', async () => {
     const h = harness({ files: ['/ws/.github/eks-access-rules.yaml'] })
     await run(h.deps)
