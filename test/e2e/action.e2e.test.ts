@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -155,20 +155,35 @@ describe('bundled action: validate', () => {
 
   it('command: auto on a pull request without an OIDC token validates, says why the live plan was skipped, and passes', () => {
     const ws = workspace({ 'eks-access.yaml': join(root, 'examples', 'eks-access.yaml') })
-    const event = join(ws, 'pr-event.json')
+    // On a pull request the organisation rules are read at the base commit: here a local git commit.
+    const git = (...args: string[]): string =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: ws,
+        encoding: 'utf8',
+      }).trim()
+    git('init', '-q')
+    git('add', '-A')
+    git('commit', '-qm', 'base')
+    const event = join(ws, '.runner-temp-event.json')
     const repo = { full_name: 'acme/infra', default_branch: 'main' }
     const head = { sha: 'c'.repeat(40), repo }
     writeFileSync(
       event,
-      JSON.stringify({ number: 7, repository: repo, pull_request: { number: 7, head, base: { sha: 'b'.repeat(40), repo } } }),
+      JSON.stringify({ number: 7, repository: repo, pull_request: { number: 7, head, base: { sha: git('rev-parse', 'HEAD'), repo } } }),
     )
-    const r = runAction(ws, defaults, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge', GITHUB_EVENT_PATH: event })
+    const r = runAction(ws, defaults, {
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_REF: 'refs/pull/7/merge',
+      GITHUB_EVENT_PATH: event,
+      PATH: process.env['PATH'] ?? '',
+    })
     expect(r.status, r.stdout + r.stderr).toBe(0)
     expect(r.commands).toEqual([])
     expect(r.stdout).toContain('auto: pull_request event → plan')
     expect(r.stdout).toContain('The live plan was skipped: the job has no GitHub OIDC token')
     expect(r.summary).toContain('The live plan was skipped')
     expect(r.summary).toContain('1 file valid')
+    expect(r.stdout).toContain('organisation rules: no rules file at the base commit')
   })
 
   it('command: plan with a state snapshot writes the Markdown plan to the summary and sets the outputs', () => {
