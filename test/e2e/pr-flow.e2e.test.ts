@@ -378,7 +378,8 @@ describe('pull_request: runs that may not or should not write', () => {
     const run = await runAction({ fork: true, inputs: { 'github-token': READ_ONLY } })
     expect(run.status, visibleLog(run)).toBe(0)
     expect(gh.writes()).toEqual([])
-    expect(gh.requests).toEqual([])
+    // The only GitHub requests are reads of the organisation rules at the base commit.
+    expect(gh.requests.filter((r) => !r.path.includes('/contents/') && !r.path.includes('/commits/'))).toEqual([])
     expect(aws.calls).toEqual([])
     const summary = unescape(run.summary)
     expect(summary).toContain('The live plan was skipped: this pull request comes from the fork contributor/infra')
@@ -400,7 +401,8 @@ describe('pull_request: runs that may not or should not write', () => {
     writeFileSync(join(workspace, 'state.json'), JSON.stringify(state))
     const run = await runAction({ fork: true, inputs: { 'github-token': READ_ONLY, state: 'state.json' } })
     expect(run.status, visibleLog(run)).toBe(0)
-    expect(gh.requests).toEqual([])
+    expect(gh.writes()).toEqual([])
+    expect(gh.requests.filter((r) => r.method !== 'GET')).toEqual([])
     expect(aws.calls).toEqual([])
     expect(unescape(run.summary)).toContain('This run planned offline against the state snapshot state.json.')
     expect(run.outputs['has-changes']).toBe('true')
@@ -421,15 +423,15 @@ describe('pull_request: runs that may not or should not write', () => {
     expectNoSecrets(run)
   })
 
-  it('a wrong token (401) fails the step with what to check, after the plan is in the summary', async () => {
+  it('a wrong token (401) fails the step with what to check, before any AWS call (the base rules cannot be read)', async () => {
     const run = await runAction({ inputs: { 'github-token': 'ghs_wrongTokenForThisRepository000000000' } })
     expect(run.status).toBe(1)
     expect(run.commands).toContainEqual(
       expect.stringMatching(
-        /^::error::the pull-request comment on #7 was not written: GitHub .*\(401 Bad credentials\).*check the `github-token` input/,
+        /^::error::cannot read the rules file .* at the base commit .*\(401 Bad credentials\).*check the `github-token` input/,
       ),
     )
-    expect(run.summary).toContain('## eks-access-gate plan')
+    expect(aws.calls).toEqual([])
     expect(gh.comments(7)).toEqual([])
   })
 
