@@ -4640,7 +4640,7 @@ __webpack_unused_export__ = DescribePodIdentityAssociationCommand;
 __webpack_unused_export__ = DescribePodIdentityAssociationRequest$;
 __webpack_unused_export__ = DescribePodIdentityAssociationResponse$;
 __webpack_unused_export__ = DescribeUpdate$;
-__webpack_unused_export__ = DescribeUpdateCommand;
+exports.SrY = DescribeUpdateCommand;
 __webpack_unused_export__ = DescribeUpdateRequest$;
 __webpack_unused_export__ = DescribeUpdateResponse$;
 __webpack_unused_export__ = DisassociateAccessPolicy$;
@@ -56459,6 +56459,8 @@ var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:readline/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline/promises");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -57089,7 +57091,7 @@ function eksApiFromClient(client, opts = {}, context) {
             });
             return policies;
         },
-        async createAccessEntry(name, entry) {
+        async createAccessEntry(name, entry, opts) {
             // Empty groups and tags are left out: non-STANDARD types take no groups.
             await call('CreateAccessEntry', (abortSignal) => client.send(new client_eks_dist_cjs/* CreateAccessEntryCommand */.c6K({
                 clusterName: name,
@@ -57098,15 +57100,17 @@ function eksApiFromClient(client, opts = {}, context) {
                 ...(entry.username === undefined ? {} : { username: entry.username }),
                 ...(entry.kubernetesGroups.length === 0 ? {} : { kubernetesGroups: [...entry.kubernetesGroups] }),
                 ...(Object.keys(entry.tags).length === 0 ? {} : { tags: { ...entry.tags } }),
+                ...tokenOf(opts),
             }), { abortSignal }));
         },
-        async updateAccessEntry(name, principalArn, fields) {
+        async updateAccessEntry(name, principalArn, fields, opts) {
             // kubernetesGroups is declarative (the list replaces the old one), so it is always sent.
             await call('UpdateAccessEntry', (abortSignal) => client.send(new client_eks_dist_cjs/* UpdateAccessEntryCommand */.N9Z({
                 clusterName: name,
                 principalArn,
                 kubernetesGroups: [...fields.kubernetesGroups],
                 ...(fields.username === undefined ? {} : { username: fields.username }),
+                ...tokenOf(opts),
             }), { abortSignal }));
         },
         async deleteAccessEntry(name, principalArn) {
@@ -57130,14 +57134,31 @@ function eksApiFromClient(client, opts = {}, context) {
         async tagResource(resourceArn, tags) {
             await call('TagResource', (abortSignal) => client.send(new client_eks_dist_cjs/* TagResourceCommand */.eqU({ resourceArn, tags: { ...tags } }), { abortSignal }));
         },
-        async updateAuthenticationMode(name, mode) {
+        async updateAuthenticationMode(name, mode, opts) {
             const out = await call('UpdateClusterConfig', (abortSignal) => client.send(new client_eks_dist_cjs/* UpdateClusterConfigCommand */.RSy({
                 name,
                 accessConfig: { authenticationMode: mode },
+                ...tokenOf(opts),
             }), { abortSignal }));
             return { updateId: out.update?.id ?? '' };
         },
+        async describeUpdate(name, updateId) {
+            const out = await call('DescribeUpdate', (abortSignal) => client.send(new client_eks_dist_cjs/* DescribeUpdateCommand */.SrY({ name, updateId }), { abortSignal }));
+            const u = out.update;
+            return {
+                id: u?.id ?? updateId,
+                status: u?.status ?? 'InProgress',
+                errors: (u?.errors ?? []).map((e) => ({
+                    ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
+                    ...(e.errorMessage === undefined ? {} : { errorMessage: e.errorMessage }),
+                })),
+            };
+        },
     };
+}
+/** EKS's idempotency token, when the caller gave one (retries of the call resend the same token). */
+function tokenOf(opts) {
+    return opts?.clientRequestToken === undefined ? {} : { clientRequestToken: opts.clientRequestToken };
 }
 function isAuthenticationMode(v) {
     return v === 'API' || v === 'API_AND_CONFIG_MAP' || v === 'CONFIG_MAP';
@@ -57461,117 +57482,6 @@ function createAwsEdge(roles) {
 }
 const IAM_HOME_REGION = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
 
-;// CONCATENATED MODULE: ./src/constants.ts
-/**
- * User-facing names of the action and the CLI (PRODUCT.md "Action" and "CLI"), kept in one place
- * so action.yml, the runner adapter, the CLI and the tests cannot drift apart.
- */
-const constants_PRODUCT = 'eks-access-gate';
-/** Action inputs, exactly as action.yml spells them (they keep their dashes: `INPUT_GITHUB-TOKEN`). */
-const constants_Inputs = {
-    Command: 'command',
-    Manifest: 'manifest',
-    Rules: 'rules',
-    GithubToken: 'github-token',
-    Comment: 'comment',
-    Clusters: 'clusters',
-    Audience: 'audience',
-    State: 'state',
-    ExpiryWarningDays: 'expiry-warning-days',
-    FailOnDrift: 'fail-on-drift',
-    MaxRate: 'max-rate',
-    ClusterTimeout: 'cluster-timeout',
-};
-/** Action outputs, exactly as action.yml spells them. */
-const Outputs = {
-    HasChanges: 'has-changes',
-    Summary: 'summary',
-    PlanFile: 'plan-file',
-    CommentUrl: 'comment-url',
-    Clusters: 'clusters',
-    Drift: 'drift',
-    DriftChanged: 'drift-changed',
-    DriftUnknown: 'drift-unknown',
-    DriftPending: 'drift-pending',
-};
-const constants_Defaults = {
-    command: 'auto',
-    manifest: 'eks-access.yaml',
-    rules: '.github/eks-access-rules.yaml',
-    audience: 'sts.amazonaws.com',
-    expiryWarningDays: 7,
-    comment: true,
-    failOnDrift: false,
-    /** Seconds one cluster's read (or apply) may take before it is reported as timed out. */
-    clusterTimeoutSeconds: 300,
-};
-/** Values of the action's `command` input. `auto` is resolved from the triggering event. */
-const constants_ACTION_COMMANDS = (/* unused pure expression or super */ null && (['auto', 'validate', 'plan', 'apply', 'drift']));
-/** Sub-commands of the `eks-access-gate` CLI (PRODUCT.md table), in the order `--help` lists them. */
-const CLI_COMMANDS = ['validate', 'plan', 'apply', 'export', 'import-aws-auth', 'iam-policy', 'drift'];
-/** Upper bound for `expiry-warning-days`: ten years is already far beyond any sensible warning window. */
-const MAX_EXPIRY_WARNING_DAYS = 3650;
-/** Set to `1` to print stack traces of internal errors (never needed for user errors). */
-const DEBUG_ENV = 'EKS_ACCESS_GATE_DEBUG';
-
-;// CONCATENATED MODULE: ./src/outcome.ts
-function outcome(status, parts) {
-    return Object.freeze({ problems: [], outputs: {}, notes: [], files: [], writes: [], ...parts, status });
-}
-const Outcomes = {
-    ok: (parts = {}) => outcome('ok', parts),
-    invalid: (message, parts = {}) => outcome('invalid', { ...parts, message }),
-    usage: (message, parts = {}) => outcome('usage', { ...parts, message }),
-    failed: (message, parts = {}) => outcome('failed', { ...parts, message }),
-};
-/** PRODUCT.md's exit codes: 0 ok, 1 content wrong or work failed, 2 usage or configuration. */
-const EXIT = { ok: 0, failure: 1, usage: 2 };
-function exitCodeOf(o) {
-    switch (o.status) {
-        case 'ok':
-            return EXIT.ok;
-        case 'invalid':
-        case 'failed':
-            return EXIT.failure;
-        case 'usage':
-            return EXIT.usage;
-        default:
-            return assertNever(o.status);
-    }
-}
-/** The text for the runner's one `setFailed`, or undefined when the step succeeds. */
-function failureOf(o) {
-    if (o.status === 'ok')
-        return undefined;
-    return o.message ?? `${o.status}`;
-}
-function assertNever(x) {
-    throw new Error(`unexpected value: ${JSON.stringify(x)}`);
-}
-
-;// CONCATENATED MODULE: ./src/commands/not-available.ts
-
-
-
-/** The commands this version runs; the others answer with `notAvailable`. */
-const AVAILABLE = ['validate', 'plan', 'export', 'drift', 'import-aws-auth', 'iam-policy'];
-/**
- * The typed answer of a command that is parsed but not built yet: a usage outcome (exit 2 in the
- * CLI, a failed step in the action), and nothing else. Each later issue replaces one module.
- */
-function notAvailable(command) {
-    return Outcomes.usage(`${command} is not implemented yet in this version (${package_namespaceObject.rE}); available: ${AVAILABLE.join(', ')}`, {
-        failureReason: 'not-available',
-    });
-}
-const NOT_AVAILABLE_NOTE = (/* unused pure expression or super */ null && (`${PRODUCT} ${pkg.version} runs ${AVAILABLE.join(', ')}`));
-
-;// CONCATENATED MODULE: ./src/commands/apply.ts
-
-async function applyCommand(_request, _deps) {
-    return notAvailable('apply');
-}
-
 ;// CONCATENATED MODULE: ./src/policies.ts
 /**
  * AWS-managed access policies known at release time (EKS-API.md §6, from a real
@@ -57648,117 +57558,6 @@ function builtInCatalogue(partition = 'aws') {
 }
 function isClusterAdminPolicy(arn) {
     return policyName(arn) === CLUSTER_ADMIN_POLICY;
-}
-
-;// CONCATENATED MODULE: ./src/expiry.ts
-/**
- * When `expiresAt` access ends ("access removed by the first apply after this date"). One
- * definition shared by validate (rules/eks/expiry.ts), plan (plan/desired.ts), drift and the
- * schema's `pattern` (test/rules/eks/expiry.test.ts checks the schema carries EXPIRES_AT_PATTERN):
- * - the value is an RFC 3339 `full-date` (`2027-03-31`) or `date-time` (`2027-03-31T18:00:00Z`,
- *   `2027-03-31T18:00:00.5+02:00`; `T`, `t` or a space between date and time; seconds required);
- * - a date alone covers that whole day in UTC: access ends at 00:00:00Z of the NEXT day;
- * - a date-time without an offset is UTC (`2027-03-31T18:00:00` = `2027-03-31T18:00:00Z`);
- * - access is expired from that instant on (`now >= accessEndsAt`).
- * Pure: the clock is always passed in.
- */
-
-const DAY_MS = 86_400_000;
-/**
- * The grammar, as a JSON Schema `pattern` (ECMA-262, no flags): schemas/eks-access.schema.json
- * carries this exact string, so other validators that treat `format` as an annotation still
- * reject what this tool cannot read.
- */
-const EXPIRES_AT_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$';
-const GRAMMAR = new RegExp(EXPIRES_AT_PATTERN);
-const PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?)?$/;
-/** The instant access ends, or why `expiresAt` cannot be read. */
-function accessEndsAt(expiresAt) {
-    const m = GRAMMAR.test(expiresAt) ? PARTS.exec(expiresAt) : null;
-    if (!m) {
-        return types_err(`"${expiresAt}" is not a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDThh:mm:ss, UTC unless it ends in Z or an offset such as +02:00)`);
-    }
-    const [, y, mo, d, h, mi, s, fraction, , sign, offH, offM] = m;
-    const [year, month, day] = [y, mo, d].map(Number);
-    if (!isCalendarDate(year, month, day))
-        return types_err(`"${expiresAt}" is not a calendar date`);
-    if (h === undefined)
-        return types_ok(new Date(Date.UTC(year, month - 1, day + 1)));
-    const [hour, minute, second, offsetHours, offsetMinutes] = [h, mi, s, offH ?? '0', offM ?? '0'].map(Number);
-    if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59)
-        return types_err(`"${expiresAt}" is not a valid date-time`);
-    const millis = Math.floor(Number(`0.${(fraction ?? '0').slice(0, 9)}`) * 1000);
-    const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
-    return types_ok(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset));
-}
-/** true when access has ended at `now`; false when `expiresAt` is unreadable (validate reports that). */
-function expiry_isExpired(expiresAt, now) {
-    const end = accessEndsAt(expiresAt);
-    return end.ok && now.getTime() >= end.value.getTime();
-}
-function expiryStatus(expiresAt, now, warningDays) {
-    const end = accessEndsAt(expiresAt);
-    if (!end.ok)
-        return { kind: 'invalid', error: end.error };
-    const left = end.value.getTime() - now.getTime();
-    if (left <= 0)
-        return { kind: 'expired', endsAt: end.value };
-    if (left <= Math.max(0, warningDays) * DAY_MS)
-        return { kind: 'expiring', endsAt: end.value, daysLeft: Math.ceil(left / DAY_MS) };
-    return { kind: 'active', endsAt: end.value };
-}
-/** `2027-04-01T00:00:00Z`: ISO 8601 in UTC, milliseconds only when there are some. */
-function formatInstant(instant) {
-    return instant.toISOString().replace('.000Z', 'Z');
-}
-function isCalendarDate(year, month, day) {
-    const d = new Date(Date.UTC(year, month - 1, day));
-    return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-}
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var node_modules_picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_picomatch);
-;// CONCATENATED MODULE: ./src/util/glob.ts
-
-/**
- * Glob matching over logical names (clusters, principals), in one dialect everywhere: bash-style
- * globs, dotfiles matched, a comma-separated list means "any of".
- */
-function glob_globMatcher(globs) {
-    const list = (typeof globs === 'string' ? globs.split(',') : [...globs]).map((g) => g.trim()).filter(Boolean);
-    if (list.length === 0)
-        return () => false;
-    return picomatch_default()(list, { dot: true, bash: true });
-}
-function matchesGlob(name, globs) {
-    return glob_globMatcher(globs)(name);
-}
-
-;// CONCATENATED MODULE: ./src/manifest/select.ts
-
-const GLOB_CHARS = /[*?[\]{}!]/;
-function select_isGlob(selector) {
-    return GLOB_CHARS.test(selector);
-}
-/**
- * Resolves an entry's `clusters` selectors against the manifest's logical cluster names.
- * No selectors (undefined) means every cluster. `*` in a selector matches any characters.
- */
-function selectClusters(selectors, clusterKeys) {
-    if (selectors === undefined)
-        return { clusters: [...clusterKeys].sort(), unknownNames: [], emptyGlobs: [] };
-    const matched = new Set();
-    const unknownNames = [];
-    const emptyGlobs = [];
-    selectors.forEach((selector, i) => {
-        const matches = select_isGlob(selector) ? glob_globMatcher([selector]) : (k) => k === selector;
-        const hits = clusterKeys.filter((k) => matches(k));
-        hits.forEach((k) => matched.add(k));
-        if (hits.length === 0)
-            (select_isGlob(selector) ? emptyGlobs : unknownNames).push(i);
-    });
-    return { clusters: [...matched].sort(), unknownNames, emptyGlobs };
 }
 
 ;// CONCATENATED MODULE: ./src/util/compare.ts
@@ -57925,251 +57724,1056 @@ function sortedRecord(tags) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/plan/desired.ts
+;// CONCATENATED MODULE: ./src/plan/order.ts
 
-
-
-
-/** `expiry-warning-days` when the caller gives none (PRODUCT.md, action input default). */
-const DEFAULT_EXPIRY_WARNING_DAYS = 7;
 /**
- * The desired access entries of one cluster, resolved from the manifest: the entries whose
- * `clusters` selectors pick this cluster, with policies as full ARNs in the cluster's partition.
- * Expired access is ABSENT from the desired state (src/expiry.ts says when access ends):
- * - an entry whose `expiresAt` has passed is returned in `expired`: the diff treats it as absent
- *   and names expiry as the reason when it deletes the live entry;
- * - an access policy whose own `expiresAt` has passed is left out of the entry's `accessPolicies`
- *   and listed in its `expiredPolicies`: the diff disassociates it with reason `expired`.
- * `expiring` lists what ends within `warningDays` (entries, and policies of live entries).
- * Pure: `now` is injected.
+ * Why this order:
+ *  1. The step out of CONFIG_MAP first: no access-entry call works before it. The step is
+ *     irreversible, so a plan with any error yields no calls at all (apply refuses the whole
+ *     cluster before its first mutating call).
+ *  2. Grants: creates, each followed by its associations, then associations on existing entries,
+ *     including re-scopes that only widen (in place, no gap). New admins exist before anything is
+ *     taken away.
+ *  3. Updates (UpdateAccessEntry, then TagResource).
+ *  4. Replaces, per principal: delete, create, associate. The principal has no access in between,
+ *     so this comes only after every other grant, while the old admins are still in place.
+ *  5. Narrowing re-scopes (cluster → namespaces, or a namespace dropped) and disassociations,
+ *     then 6. deletes: the cluster never drops below its admin floor mid-apply, and a failure
+ *     part-way leaves extra access rather than a lockout.
+ *  7. The step to API last: it turns the aws-auth ConfigMap off, so every entry that replaces a
+ *     ConfigMap mapping must exist first, and a failure before it leaves the ConfigMap working.
+ * Within a phase, calls follow the plan's order (principal, then policy), so the result never
+ * depends on input order.
  */
-function resolveDesired(manifest, cluster, now, selections = selectEntryClusters(manifest), warningDays = DEFAULT_EXPIRY_WARNING_DAYS) {
-    const entries = [];
-    const expired = [];
-    const expiring = [];
-    for (const entry of manifest.accessEntries) {
-        if (selections.get(entry)?.has(cluster.key) !== true)
-            continue;
-        const status = entry.expiresAt === undefined ? undefined : expiryStatus(entry.expiresAt, now, warningDays);
-        if (status?.kind === 'expired') {
-            expired.push(toDesiredEntry(entry, cluster, now, warningDays, []));
-            continue;
-        }
-        if (status?.kind === 'expiring' && entry.expiresAt !== undefined) {
-            expiring.push({ principalArn: entry.principalArn, expiresAt: entry.expiresAt, endsAt: formatInstant(status.endsAt) });
-        }
-        entries.push(toDesiredEntry(entry, cluster, now, warningDays, expiring));
-    }
-    const byPrincipal = (a, b) => compareText(a.principalArn, b.principalArn);
-    return { entries: entries.sort(byPrincipal), expired: expired.sort(byPrincipal), expiring: expiring.sort(compareExpiring) };
-}
-/** Soonest first, then by principal and policy: the PR comment reads top-down. */
-function compareExpiring(a, b) {
-    return compareText(a.endsAt, b.endsAt) || compareText(a.principalArn, b.principalArn) || compareText(a.policyArn ?? '', b.policyArn ?? '');
-}
-/**
- * Resolves every entry's selectors once (compiling a glob is the costliest step of planning many
- * clusters), sharing the answer between entries with the same selector list. Compute it once per
- * manifest and pass it to resolveDesired for each cluster.
- */
-function selectEntryClusters(manifest) {
-    const keys = manifest.clusters.map((c) => c.key);
-    const bySelectors = new Map();
-    const out = new Map();
-    for (const entry of manifest.accessEntries) {
-        const id = JSON.stringify(entry.clusters ?? null);
-        let selected = bySelectors.get(id);
-        if (selected === undefined) {
-            selected = new Set(selectClusters(entry.clusters, keys).clusters);
-            bySelectors.set(id, selected);
-        }
-        out.set(entry, selected);
-    }
-    return out;
-}
-function toDesiredEntry(entry, cluster, now, warningDays, expiring) {
-    const kept = [];
-    const expiredPolicies = [];
-    for (const p of entry.accessPolicies) {
-        const status = p.expiresAt === undefined ? undefined : expiryStatus(p.expiresAt, now, warningDays);
-        const policyArn = policyArnFor(p.policyArn, cluster.partition);
-        if (status?.kind === 'expired' && p.expiresAt !== undefined) {
-            expiredPolicies.push({ policyArn, expiresAt: p.expiresAt });
-            continue;
-        }
-        if (status?.kind === 'expiring' && p.expiresAt !== undefined) {
-            expiring.push({ principalArn: entry.principalArn, policyArn, expiresAt: p.expiresAt, endsAt: formatInstant(status.endsAt) });
-        }
-        kept.push(p);
-    }
-    const base = {
-        principalArn: entry.principalArn,
-        type: normalizeType(entry.type),
-        kubernetesGroups: sortedSet(entry.kubernetesGroups),
-        tags: { ...entry.tags },
-        accessPolicies: normalizePolicies(kept, cluster.partition),
-        loc: entry.locs.entry,
+function orderActions(plan) {
+    if (plan.errors.length > 0)
+        return [];
+    const indexed = plan.changes
+        .map((change, index) => ({ change, index }))
+        .sort((a, b) => compareText(a.change.principalArn, b.change.principalArn) || a.index - b.index);
+    const replaced = new Set(indexed.filter(({ change }) => change.action === 'replace').map(({ change }) => change.principalArn));
+    const calls = [];
+    const mode = plan.authenticationMode;
+    const modeCall = mode === undefined ? [] : [{ call: 'updateAuthenticationMode', from: mode.from, to: mode.to }];
+    const modeLast = mode?.to === 'API';
+    if (!modeLast)
+        calls.push(...modeCall);
+    const phase = (pick, toCalls) => {
+        for (const { change, index } of indexed)
+            if (pick(change))
+                calls.push(...toCalls(change, index));
     };
-    return {
-        ...base,
-        ...(entry.username !== undefined ? { username: entry.username } : {}),
-        ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
-        ...(expiredPolicies.length > 0 ? { expiredPolicies: expiredPolicies.sort((a, b) => compareText(a.policyArn, b.policyArn)) } : {}),
-    };
+    const notReplaced = (c) => !replaced.has(c.principalArn);
+    const narrowing = (c) => c.action === 'associate' && isNarrowing(c.previousScope, c.accessScope);
+    phase((c) => notReplaced(c) && (c.action === 'create' || (c.action === 'associate' && !narrowing(c))), callsOf);
+    phase((c) => c.action === 'update', callsOf);
+    phase((c) => !notReplaced(c) && (c.action === 'replace' || c.action === 'associate'), callsOf);
+    phase((c) => (notReplaced(c) && narrowing(c)) || c.action === 'disassociate', callsOf);
+    phase((c) => c.action === 'delete', callsOf);
+    if (modeLast)
+        calls.push(...modeCall);
+    return calls;
 }
-
-;// CONCATENATED MODULE: ./src/drift/classify.ts
-/**
- * Drift: every difference between the live clusters and the manifest, classified for a security
- * reader. Pure: takes the plan (built against live state, expired access already absent), the same
- * observed state the plan was built from, and the manifest.
- *
- * The rule (there is no apply history to consult, so it rests on what the cluster itself shows):
- * - **changed outside the repo**: a live entry the tool OWNS (it carries `managed-by:
- *   eks-access-gate`, so an apply created or adopted it) that the manifest names and whose username,
- *   groups, tags, policies, scopes or type no longer match the manifest. The workflow applies every
- *   merge to the default branch, so after an apply owned entries match; a difference is an
- *   out-of-band change (or a merge whose apply has not run yet, which lasts only minutes).
- * - **pending** (the manifest is ahead of the cluster): everything else the next apply would do —
- *   creating an entry the manifest names (including an owned entry deleted out of band: without
- *   history a missing entry cannot be told from one never created; either way the next apply
- *   creates it), reconciling an entry the tool does not own yet (it becomes the manifest's only at
- *   its first apply), deleting an owned entry the manifest dropped, removing expired access
- *   (`reason: "expired"`), and an authentication-mode step.
- * - **unknown access**: live entries that are neither owned nor named by the manifest, with their
- *   policies, cluster admins first (AmazonEKSClusterAdminPolicy at cluster scope). With `prune: all`
- *   the next apply deletes the STANDARD ones (`deletedByNextApply`); they are still listed here,
- *   and not again under pending.
- * Clusters whose state could not be read or whose plan has errors are listed in `errors` and
- * classify nothing (a partial picture would under-report).
- */
-
-
-
-function classifyDrift(plan, observed, manifest, dead = []) {
-    const named = namedPrincipals(manifest);
-    const changed = [];
-    const pending = [];
-    const unknown = [];
-    const modes = [];
-    const errors = [];
-    for (const cp of [...plan.clusters].sort((a, b) => compareText(a.cluster, b.cluster))) {
-        const read = observed.get(cp.cluster);
-        if (cp.errors.length > 0 || read === undefined || !read.ok) {
-            const why = cp.errors.length > 0
-                ? cp.errors
-                : read !== undefined && !read.ok
-                    ? [read.error]
-                    : [{ code: 'no-state', message: `no live state for cluster ${cp.cluster}` }];
-            errors.push({ cluster: cp.cluster, errors: why });
-            continue;
-        }
-        const live = new Map(read.value.entries.map((e) => [e.principalArn, e]));
-        const names = named.get(cp.cluster) ?? new Set();
-        const unknownHere = read.value.entries.filter((e) => !isOwned(e.tags) && !names.has(e.principalArn)).map((e) => toUnknown(cp, e));
-        unknown.push(...unknownHere.sort(compareUnknown));
-        const unknownArns = new Set(unknownHere.map((u) => u.principalArn));
-        for (const [principalArn, changes] of byPrincipal(cp)) {
-            if (unknownArns.has(principalArn))
-                continue; // prune: all deletes it; listed under unknown
-            const entry = { cluster: cp.cluster, principalArn, changes };
-            (isChangedOutside(live.get(principalArn), names.has(principalArn), changes) ? changed : pending).push(entry);
-        }
-        if (cp.authenticationMode !== undefined)
-            modes.push({ cluster: cp.cluster, ...cp.authenticationMode });
-    }
-    const counts = { changed: changed.length, unknown: unknown.length, pending: pending.length + modes.length };
-    return {
-        version: 1,
-        drift: counts.changed + counts.unknown + counts.pending > 0,
-        counts,
-        changed,
-        unknown,
-        pending,
-        pendingAuthenticationModes: modes,
-        dead: [...dead],
-        errors,
-    };
-}
-/**
- * An owned live entry the manifest names, whose differences are not expiry: the tool made it match
- * at an apply, so it was changed since. Expiry is the manifest's own schedule, hence pending.
- */
-function isChangedOutside(live, named, changes) {
-    if (live === undefined || !named || !isOwned(live.tags))
+/** A re-scope that takes some access away: cluster → namespaces, or a namespace no longer listed. */
+function isNarrowing(previous, next) {
+    if (previous === undefined || next.type === 'cluster')
         return false;
-    return changes.some((c) => c.reason !== 'expired');
+    if (previous.type === 'cluster')
+        return true;
+    return previous.namespaces.some((n) => !next.namespaces.includes(n));
 }
-/** The plan's changes grouped by principal, in plan order (already sorted by principal). */
-function byPrincipal(cp) {
-    const out = new Map();
-    for (const c of cp.changes)
-        out.set(c.principalArn, [...(out.get(c.principalArn) ?? []), c]);
-    return out;
-}
-/** Per logical cluster: the principals some manifest entry (expired or not) names there. */
-function namedPrincipals(manifest) {
-    const selections = selectEntryClusters(manifest);
-    const out = new Map();
-    for (const entry of manifest.accessEntries) {
-        for (const key of selections.get(entry) ?? []) {
-            const set = out.get(key) ?? new Set();
-            set.add(entry.principalArn);
-            out.set(key, set);
+/** The EKS calls that carry out one change. */
+function callsOf(c, change) {
+    const principalArn = c.principalArn;
+    switch (c.action) {
+        case 'create':
+            return [createCall(change, principalArn, c.after)];
+        case 'replace':
+            return [{ call: 'deleteAccessEntry', change, principalArn }, createCall(change, principalArn, c.after)];
+        case 'update': {
+            const out = [];
+            if (c.updateEntry) {
+                // UpdateAccessEntry replaces groups and username together: send both, except a role's
+                // default username (see omitsUsername).
+                const username = omitsUsername(c.after, principalArn) ? undefined : c.after.username;
+                out.push({
+                    call: 'updateAccessEntry',
+                    change,
+                    principalArn,
+                    kubernetesGroups: c.after.kubernetesGroups,
+                    ...(username === undefined ? {} : { username }),
+                });
+            }
+            if (Object.keys(c.tagsToSet).length > 0)
+                out.push({ call: 'tagResource', change, principalArn, tags: c.tagsToSet });
+            return out;
         }
+        case 'associate':
+            return [{ call: 'associateAccessPolicy', change, principalArn, policyArn: c.policyArn, accessScope: c.accessScope }];
+        case 'disassociate':
+            return [{ call: 'disassociateAccessPolicy', change, principalArn, policyArn: c.policyArn }];
+        case 'delete':
+            return [{ call: 'deleteAccessEntry', change, principalArn }];
+        default:
+            return assertNever(c);
     }
-    return out;
 }
-function toUnknown(cp, e) {
-    const deleted = cp.changes.some((c) => c.action === 'delete' && c.principalArn === e.principalArn);
-    const policies = [...e.accessPolicies].sort((a, b) => compareText(a.policyArn, b.policyArn));
+/**
+ * A STANDARD role's default username, `arn:aws:sts::ACCT:assumed-role/NAME/{{SessionName}}`, is
+ * left out of UpdateAccessEntry, whether it is kept or restored after a change outside the repo:
+ * EKS requires a `:` right before `{{SessionName}}` in any username it is SENT (EKS-API.md §4,
+ * UG-create; the local fake enforces it), and its own default has a `/` there, so sending it back
+ * would fail the apply. EKS-API.md does not settle what UpdateAccessEntry does with an omitted
+ * username (keep the live value, or regenerate the default; the fake keeps it): omitting is the
+ * only call that cannot be refused, and the next plan shows the update again if EKS kept the old
+ * value, so the difference never goes unseen. A user's default (its own ARN) has no template and
+ * is sent explicitly.
+ */
+function omitsUsername(after, principalArn) {
+    return (after.username !== undefined &&
+        after.username.includes('{{SessionName}}') &&
+        after.username === generatedUsername(principalArn, after.type));
+}
+function createCall(change, principalArn, after) {
     return {
-        cluster: cp.cluster,
-        principalArn: e.principalArn,
-        type: normalizeType(e.type),
-        ...(e.username === undefined ? {} : { username: e.username }),
-        kubernetesGroups: [...e.kubernetesGroups].sort(compareText),
-        accessPolicies: policies,
-        clusterAdmin: policies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'),
-        deletedByNextApply: deleted,
+        call: 'createAccessEntry',
+        change,
+        principalArn,
+        type: after.type,
+        kubernetesGroups: after.kubernetesGroups,
+        tags: after.tags,
+        ...(after.username === undefined ? {} : { username: after.username }),
     };
 }
-/** Within a cluster: cluster admins first, then by principal. */
-function compareUnknown(a, b) {
-    return Number(b.clusterAdmin) - Number(a.clusterAdmin) || compareText(a.principalArn, b.principalArn);
+function assertNever(x) {
+    throw new Error(`unexpected change: ${JSON.stringify(x)}`);
 }
 
-;// CONCATENATED MODULE: ./src/plan/render/json.ts
+;// CONCATENATED MODULE: ./src/apply/check.ts
+
+
+
+
 /**
- * Serialises JSON with object keys in code-unit order at every level, 2-space indent.
- * Written by hand rather than `JSON.stringify(sortKeys(x))` because JS objects always list
- * integer-like keys ("10", "2") first whatever order they were inserted in, so only a
- * serialiser that sorts as it writes gives truly sorted keys (tag keys can be digits).
- * Like JSON.stringify it drops `undefined` members and writes non-finite numbers as null.
+ * Checks made before the first mutating call of a cluster, so that a bad call cannot leave a
+ * half-applied cluster: every call well-formed (what EKS would refuse part-way through), and the
+ * lockout invariant on the state the calls lead to. Pure.
  */
-function stringifySorted(value, indent = '  ', depth = 0) {
-    if (value === null || typeof value !== 'object')
-        return JSON.stringify(value) ?? 'null';
-    const pad = indent.repeat(depth + 1);
-    const close = indent.repeat(depth);
-    if (Array.isArray(value)) {
-        if (value.length === 0)
-            return '[]';
-        const items = value.map((item) => item === undefined || typeof item === 'function' ? 'null' : stringifySorted(item, indent, depth + 1));
-        return `[\n${pad}${items.join(`,\n${pad}`)}\n${close}]`;
+const RESERVED_USERNAME = /^(system:|eks:|aws:|amazon:|iam:)/;
+const MAX_TAGS = 50;
+/** Every problem with the calls (empty when all are well-formed). */
+function checkCalls(plan, calls, observed) {
+    const problems = [];
+    const live = new Map(observed.map((e) => [e.principalArn, e]));
+    const bad = (principal, what) => {
+        problems.push({ code: 'malformed-call', message: `${principal}: ${what}` });
+    };
+    for (const call of calls) {
+        if (call.call === 'updateAuthenticationMode')
+            continue;
+        const p = call.principalArn;
+        const change = plan.changes[call.change];
+        if (change === undefined || change.principalArn !== p) {
+            bad(p, `${call.call} names change ${call.change}, which is not a change of this principal`);
+            continue;
+        }
+        const parsed = parsePrincipalArn(p);
+        if (!parsed.ok)
+            bad(p, `not an IAM principal ARN (${parsed.error.reason})`);
+        else if (parsed.value.kind !== 'role' && parsed.value.kind !== 'user')
+            bad(p, `a ${parsed.value.kind} cannot have an access entry`);
+        switch (call.call) {
+            case 'createAccessEntry': {
+                const type = normalizeType(call.type);
+                if (!ENTRY_TYPES.includes(type))
+                    bad(p, `unknown access-entry type ${JSON.stringify(call.type)}`);
+                if (type !== DEFAULT_ENTRY_TYPE && (call.kubernetesGroups.length > 0 || call.username !== undefined))
+                    bad(p, `a ${type} entry takes no username or Kubernetes groups`);
+                checkIdentity(p, call.username, call.kubernetesGroups, bad);
+                checkTags(p, call.tags, bad);
+                break;
+            }
+            case 'updateAccessEntry':
+                checkIdentity(p, call.username, call.kubernetesGroups, bad);
+                break;
+            case 'tagResource':
+                checkTags(p, call.tags, bad);
+                if (live.get(p)?.accessEntryArn === undefined)
+                    bad(p, 'TagResource needs the access entry ARN, and the live state has none for it');
+                break;
+            case 'associateAccessPolicy': {
+                const policy = parsePolicyArn(call.policyArn);
+                if (policy === undefined)
+                    bad(p, `${JSON.stringify(call.policyArn)} is not an access-policy ARN`);
+                else if (parsed.ok && policy.partition !== parsed.value.partition)
+                    bad(p, `policy ${call.policyArn} is in another partition`);
+                const s = call.accessScope;
+                if (s.type === 'cluster' && s.namespaces.length > 0)
+                    bad(p, 'a cluster scope takes no namespaces');
+                if (s.type === 'namespace' && (s.namespaces.length === 0 || s.namespaces.some((n) => n.length === 0 || n.length > 63)))
+                    bad(p, 'a namespace scope needs one or more namespaces of 1 to 63 characters');
+                if (s.type !== 'cluster' && s.type !== 'namespace')
+                    bad(p, `unknown scope type ${JSON.stringify(s.type)}`);
+                break;
+            }
+            case 'disassociateAccessPolicy':
+                if (parsePolicyArn(call.policyArn) === undefined)
+                    bad(p, `${JSON.stringify(call.policyArn)} is not an access-policy ARN`);
+                break;
+            case 'deleteAccessEntry':
+                break;
+        }
     }
-    const record = value;
-    const members = Object.keys(record)
-        .filter((k) => record[k] !== undefined && typeof record[k] !== 'function')
-        .sort()
-        .map((k) => `${JSON.stringify(k)}: ${stringifySorted(record[k], indent, depth + 1)}`);
-    if (members.length === 0)
-        return '{}';
-    return `{\n${pad}${members.join(`,\n${pad}`)}\n${close}}`;
+    return problems;
 }
-/** `plan --format json` and the action's `plan-file`: the whole Plan, sorted keys, trailing newline. */
-function renderJsonPlan(plan) {
-    return `${stringifySorted(plan)}\n`;
+function checkIdentity(p, username, groups, bad) {
+    if (username !== undefined) {
+        if (username === '' || RESERVED_USERNAME.test(username))
+            bad(p, `username ${JSON.stringify(username)} is empty or starts with a reserved prefix`);
+        // As rules/eks/username.ts: a colon anywhere before the first placeholder (the default
+        // `arn:aws:sts::…:assumed-role/NAME/{{SessionName}}` has its colons in the ARN).
+        const first = /\{\{SessionName(Raw)?\}\}/.exec(username);
+        if (first !== null && !username.slice(0, first.index).includes(':'))
+            bad(p, `username ${JSON.stringify(username)}: {{SessionName}} needs a colon somewhere before it`);
+    }
+    for (const g of groups)
+        if (g === '' || g.startsWith('system:'))
+            bad(p, `Kubernetes group ${JSON.stringify(g)} is empty or starts with system:`);
+}
+function checkTags(p, tags, bad) {
+    const keys = Object.keys(tags);
+    if (keys.length > MAX_TAGS)
+        bad(p, `${keys.length} tags (EKS allows ${MAX_TAGS})`);
+    for (const k of keys) {
+        const v = tags[k] ?? '';
+        if (k.length === 0 || k.length > 128 || k.toLowerCase().startsWith('aws:') || v.length > 256)
+            bad(p, `tag ${JSON.stringify(k)}: keys take 1 to 128 characters and no aws: prefix, values up to 256`);
+    }
+}
+/**
+ * The entries (by principal) once `changes` are applied to `observed`; `skip` are the changes left
+ * out (unreviewed), whose effects the end state must not count.
+ */
+function endState(observed, changes, skip) {
+    const state = new Map();
+    for (const e of observed) {
+        state.set(e.principalArn, { type: normalizeType(e.type), policies: new Map(e.accessPolicies.map((p) => [p.policyArn, p.accessScope])) });
+    }
+    const skippedEntry = new Set();
+    for (const [i, c] of changes.entries()) {
+        if (skip.has(i)) {
+            if (c.action === 'create' || c.action === 'replace')
+                skippedEntry.add(c.principalArn);
+            continue;
+        }
+        switch (c.action) {
+            case 'create':
+            case 'replace':
+                state.set(c.principalArn, { type: normalizeType(c.after.type), policies: new Map() });
+                break;
+            case 'delete':
+                state.delete(c.principalArn);
+                break;
+            case 'associate': {
+                // An association on an entry whose create is skipped cannot happen.
+                const e = state.get(c.principalArn);
+                if (e !== undefined && !skippedEntry.has(c.principalArn))
+                    e.policies.set(c.policyArn, c.accessScope);
+                break;
+            }
+            case 'disassociate':
+                state.get(c.principalArn)?.policies.delete(c.policyArn);
+                break;
+            case 'update':
+                break;
+        }
+    }
+    return state;
+}
+/** STANDARD entries holding AmazonEKSClusterAdminPolicy at cluster scope, sorted. */
+function adminHolders(state) {
+    const out = [];
+    for (const [p, e] of state) {
+        if (e.type !== DEFAULT_ENTRY_TYPE)
+            continue;
+        for (const [arn, scope] of e.policies)
+            if (isClusterAdminPolicy(arn) && scope.type === 'cluster')
+                out.push(p);
+    }
+    return [...new Set(out)].sort();
+}
+function isAdminPolicy(p) {
+    return isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster';
+}
+function lockoutProblem(cluster) {
+    return {
+        code: 'no-cluster-admin',
+        message: `after this apply no STANDARD access entry on cluster ${cluster} would hold AmazonEKSClusterAdminPolicy at cluster scope ` +
+            '(a lockout); nothing was changed on it. Keep or add one, or set allowNoClusterAdmin: true on the cluster',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/apply/steps.ts
+const STEP_ORDER = ['mode-first', 'grant', 'update', 'replace', 'revoke', 'delete', 'mode-last'];
+/** Steps that take access away: the lockout re-check runs before the first of them that has calls. */
+const REMOVAL_STEPS = new Set(['replace', 'revoke', 'delete']);
+function groupSteps(plan, calls) {
+    const replaced = new Set(plan.changes.filter((c) => c.action === 'replace').map((c) => c.principalArn));
+    const created = new Set(calls.filter((c) => c.call === 'createAccessEntry' && !replaced.has(c.principalArn)).map((c) => principalOf(c)));
+    const lanes = new Map(STEP_ORDER.map((k) => [k, new Map()]));
+    let previous = 0;
+    for (const [i, call] of calls.entries()) {
+        const kind = stepOf(call, plan, replaced);
+        const rank = STEP_ORDER.indexOf(kind);
+        if (rank < previous) {
+            return {
+                ok: false,
+                message: `call ${i + 1} (${call.call}) belongs to step ${kind}, after a call of step ${STEP_ORDER[previous] ?? '?'}`,
+            };
+        }
+        previous = rank;
+        const p = principalOf(call);
+        // One lane per principal where its calls depend on each other; one lane per call otherwise.
+        const sharedLane = kind === 'update' || kind === 'replace' || (kind === 'grant' && created.has(p));
+        const laneKey = sharedLane ? `p:${p}` : `c:${i}`;
+        const step = lanes.get(kind);
+        step.set(laneKey, [...(step.get(laneKey) ?? []), call]);
+    }
+    const steps = STEP_ORDER.map((kind) => ({ kind, lanes: [...lanes.get(kind).values()] })).filter((s) => s.lanes.length > 0);
+    return { ok: true, steps };
+}
+function principalOf(call) {
+    return call.call === 'updateAuthenticationMode' ? '' : call.principalArn;
+}
+function stepOf(call, plan, replaced) {
+    if (call.call === 'updateAuthenticationMode')
+        return call.to === 'API' ? 'mode-last' : 'mode-first';
+    if (replaced.has(call.principalArn))
+        return 'replace';
+    switch (call.call) {
+        case 'createAccessEntry':
+            return 'grant';
+        case 'associateAccessPolicy': {
+            const change = plan.changes[call.change];
+            const previous = change?.action === 'associate' ? change.previousScope : undefined;
+            return steps_isNarrowing(previous, call.accessScope) ? 'revoke' : 'grant';
+        }
+        case 'updateAccessEntry':
+        case 'tagResource':
+            return 'update';
+        case 'disassociateAccessPolicy':
+            return 'revoke';
+        case 'deleteAccessEntry':
+            return 'delete';
+    }
+}
+/** Same rule as order.ts: a re-scope that takes some access away. */
+function steps_isNarrowing(previous, next) {
+    if (previous === undefined || next.type === 'cluster')
+        return false;
+    if (previous.type === 'cluster')
+        return true;
+    return previous.namespaces.some((n) => !next.namespaces.includes(n));
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/util/stable-json.ts
+
+/**
+ * JSON with object keys sorted by code point at every depth: the same value always gives the same
+ * bytes, whatever order its keys were built in (plan hashes, snapshots). `undefined` members are
+ * dropped as JSON.stringify drops them. `indent` as for JSON.stringify.
+ */
+function stableStringify(value, indent) {
+    return JSON.stringify(sortKeys(value), null, indent);
+}
+/** A deep copy with object keys in code-point order (arrays keep their order). */
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value === null || typeof value !== 'object' || value instanceof Date)
+        return value;
+    const out = {};
+    for (const key of Object.keys(value).sort(compareCodePoints)) {
+        const member = value[key];
+        if (member !== undefined)
+            out[key] = sortKeys(member);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/plan/hash.ts
+
+
+/** Stable JSON (keys sorted by code point at every depth): the one implementation is in src/util. */
+function hash_stableStringify(value) {
+    return stableStringify(value) ?? 'null';
+}
+/**
+ * sha256 (hex) of the stable JSON of the cluster plans. Only `clusters` is hashed: the manifest
+ * commit, problems and any timestamps stay out, so re-planning unchanged access gives the same
+ * hash and apply can refuse when it differs from what was reviewed.
+ */
+function planHash(clusters) {
+    return (0,external_node_crypto_.createHash)('sha256').update(hash_stableStringify(clusters)).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/apply/tokens.ts
+
+
+/**
+ * clientRequestToken for CreateAccessEntry, UpdateAccessEntry and UpdateClusterConfig: a UUID-shaped
+ * sha256 of the seed (the commit being applied), the cluster, the operation, the principal and the
+ * call's parameters, so the same call of the same run always carries the same token (the SDK reuses
+ * it on its own retries too).
+ *
+ * `attempt` counts apply's own retries ("principal not found" right after the IAM principal was
+ * made): those calls failed, and what EKS returns for a repeated token of a failed call is
+ * UNCONFIRMED (EKS-API.md §1), so each of them gets a fresh token rather than risk a replayed error.
+ * Different parameters always give a different token (no IdempotentParameterMismatch).
+ */
+function requestToken(seed, cluster, operation, principalArn, params, attempt = 0) {
+    const h = (0,external_node_crypto_.createHash)('sha256')
+        .update(hash_stableStringify({
+        seed,
+        account: cluster.accountId,
+        region: cluster.region,
+        cluster: cluster.name,
+        operation,
+        principalArn,
+        params,
+        attempt,
+    }))
+        .digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+;// CONCATENATED MODULE: ./src/apply/engine.ts
+
+
+
+
+
+
+/**
+ * applyCluster: carries out one cluster's plan through the port, in orderActions' order, grouped
+ * into steps (steps.ts). Safety first:
+ *  - before the first mutating call every call is checked and the lockout invariant is computed on
+ *    the state the calls lead to; either failing refuses the whole cluster with no call made;
+ *  - right before the first step that takes access away, the admin holders are re-read (the only
+ *    read after a write) and the removals are not attempted unless one is confirmed live;
+ *  - the cluster stops at its first failed call: calls in flight finish, nothing later starts.
+ * Converging: a create that meets an existing entry (409) reconciles it; a delete or disassociate
+ * that meets nothing (404) is done; "principalArn could not be found / is invalid" right after an
+ * IAM principal was created is retried with backoff on the injected clock (2 minutes by default).
+ * Throttling and 5xx are retried by the port (the AWS edge), not here.
+ */
+const DEFAULT_CALL_CONCURRENCY = 10;
+const DEFAULT_PRINCIPAL_RETRY = { deadlineMs: 120_000, initialDelayMs: 1_000, maxDelayMs: 16_000 };
+const DEFAULT_MODE_UPDATE = { pollMs: 10_000, deadlineMs: 30 * 60_000 };
+async function applyCluster(input, deps, options = {}) {
+    const plan = input.plan;
+    const base = baseOf(input);
+    const { skip, skipMode } = base;
+    if (plan.errors.length > 0)
+        return refused(base, plan.errors);
+    const calls = orderActions(plan).filter((c) => (c.call === 'updateAuthenticationMode' ? skipMode === undefined : !skip.has(c.change)));
+    if (calls.length === 0)
+        return finish(base, new Map(), [], 0);
+    const problems = checkCalls(plan, calls, input.observed);
+    if (problems.length > 0)
+        return refused(base, problems);
+    const end = endState(input.observed, plan.changes, new Set(skip.keys()));
+    if (!input.allowNoClusterAdmin && adminHolders(end).length === 0)
+        return refused(base, [lockoutProblem(plan.cluster)]);
+    const grouped = groupSteps(plan, calls);
+    if (!grouped.ok)
+        return refused(base, [{ code: 'order-mismatch', message: `apply steps disagree with the planned order: ${grouped.message}` }]);
+    const run = new ClusterRun(input, deps, options, end);
+    await run.execute(grouped.steps);
+    return finish(base, run.records, run.problems, run.mutatingCalls, run.stopReason);
+}
+// ───────────────────────────── execution ─────────────────────────────
+class ClusterRun {
+    input;
+    deps;
+    options;
+    end;
+    records = new Map();
+    problems = [];
+    mutatingCalls = 0;
+    stopReason;
+    plan;
+    retry;
+    mode;
+    arns;
+    constructor(input, deps, options, end) {
+        this.input = input;
+        this.deps = deps;
+        this.options = options;
+        this.end = end;
+        this.plan = input.plan;
+        this.retry = options.principalRetry ?? DEFAULT_PRINCIPAL_RETRY;
+        this.mode = options.modeUpdate ?? DEFAULT_MODE_UPDATE;
+        this.arns = new Map(input.observed.flatMap((e) => (e.accessEntryArn === undefined ? [] : [[e.principalArn, e.accessEntryArn]])));
+    }
+    get stopped() {
+        return this.stopReason !== undefined;
+    }
+    async execute(steps) {
+        for (const step of steps)
+            for (const lane of step.lanes)
+                for (const call of lane)
+                    this.records.set(call, { state: 'not-started' });
+        let rechecked = this.input.allowNoClusterAdmin;
+        for (const step of steps) {
+            if (this.stopped)
+                return;
+            if (!rechecked && REMOVAL_STEPS.has(step.kind)) {
+                rechecked = true;
+                const problem = await this.recheckLockout(steps);
+                if (problem !== undefined) {
+                    this.problems.push(problem);
+                    this.stopReason = 'lockout-recheck';
+                    return;
+                }
+            }
+            await this.runStep(step);
+        }
+    }
+    /** Lanes in parallel, at most `callConcurrency` at once; none starts once the cluster stopped. */
+    async runStep(step) {
+        const limit = Math.max(1, this.options.callConcurrency ?? DEFAULT_CALL_CONCURRENCY);
+        let next = 0;
+        const worker = async () => {
+            while (!this.stopped && next < step.lanes.length) {
+                const lane = step.lanes[next++] ?? [];
+                await this.runLane(lane);
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(limit, step.lanes.length) }, worker));
+    }
+    async runLane(lane) {
+        // After a create in this lane, "principal not found" on the next calls is EKS catching up.
+        let created = false;
+        for (const call of lane) {
+            if (this.stopped)
+                return;
+            const outcome = await this.runCall(call, created);
+            const record = this.records.get(call);
+            if (outcome.ok) {
+                record.state = 'applied';
+                if (outcome.detail !== undefined)
+                    record.detail = outcome.detail;
+                if (call.call === 'createAccessEntry')
+                    created = true;
+            }
+            else {
+                record.state = 'failed';
+                record.error = outcome.error;
+                this.stopReason ??= 'stopped-after-failure';
+                return;
+            }
+        }
+    }
+    token(operation, principalArn, params, attempt = 0) {
+        return requestToken(this.input.idempotencySeed, this.plan, operation, principalArn, params, attempt);
+    }
+    async mutate(task) {
+        this.mutatingCalls += 1;
+        return task();
+    }
+    async runCall(call, created) {
+        const api = this.deps.api;
+        const name = this.plan.name;
+        try {
+            switch (call.call) {
+                case 'updateAuthenticationMode':
+                    return await this.stepAuthenticationMode(call.to);
+                case 'createAccessEntry':
+                    return await this.createEntry(call);
+                case 'updateAccessEntry': {
+                    const fields = { kubernetesGroups: call.kubernetesGroups, ...(call.username === undefined ? {} : { username: call.username }) };
+                    await this.retrying(created, (n) => this.mutate(() => api.updateAccessEntry(name, call.principalArn, fields, {
+                        clientRequestToken: this.token('UpdateAccessEntry', call.principalArn, fields, n),
+                    })));
+                    return { ok: true };
+                }
+                case 'tagResource': {
+                    const arn = this.arns.get(call.principalArn);
+                    if (arn === undefined)
+                        return {
+                            ok: false,
+                            error: { operation: 'TagResource', code: 'NoAccessEntryArn', message: 'the live state has no ARN for this entry' },
+                        };
+                    await this.mutate(() => api.tagResource(arn, call.tags));
+                    return { ok: true };
+                }
+                case 'associateAccessPolicy':
+                    await this.retrying(created, () => this.mutate(() => api.associateAccessPolicy(name, call.principalArn, call.policyArn, call.accessScope)));
+                    return { ok: true };
+                case 'disassociateAccessPolicy':
+                    return await this.gone(() => this.mutate(() => api.disassociateAccessPolicy(name, call.principalArn, call.policyArn)));
+                case 'deleteAccessEntry':
+                    return await this.gone(() => this.mutate(() => api.deleteAccessEntry(name, call.principalArn)));
+            }
+        }
+        catch (e) {
+            return { ok: false, error: callError(e, operationOf(call)) };
+        }
+    }
+    /** A 404 on a removal means it is already done (not a 404 for the cluster itself). */
+    async gone(task) {
+        try {
+            await task();
+            return { ok: true };
+        }
+        catch (e) {
+            if (e instanceof AwsCallError && isEntryNotFound(e))
+                return { ok: true, detail: 'already gone' };
+            throw e;
+        }
+    }
+    /**
+     * Retries `attempt` while it fails with "principal not found / invalid" (only where that can be
+     * EKS catching up: always on CreateAccessEntry, on later calls only after a create in the lane),
+     * with exponential backoff on the injected clock, until the deadline.
+     */
+    async retrying(enabled, attempt, retryable = isPrincipalNotReady) {
+        const { now, sleep } = this.deps;
+        let start;
+        let delay = this.retry.initialDelayMs;
+        for (let n = 0;; n++) {
+            try {
+                return await attempt(n);
+            }
+            catch (e) {
+                // Once the cluster stopped (another lane failed), a retry would start something new.
+                if (!enabled || !retryable(e) || this.stopped)
+                    throw e;
+                start ??= now();
+                const waited = now() - start;
+                if (waited + delay > this.retry.deadlineMs) {
+                    throw n === 0 ? e : new RetriedError(e, n + 1, waited);
+                }
+                await sleep(delay);
+                delay = Math.min(delay * 2, this.retry.maxDelayMs);
+            }
+        }
+    }
+    async createEntry(call) {
+        const entry = {
+            principalArn: call.principalArn,
+            type: call.type,
+            kubernetesGroups: call.kubernetesGroups,
+            tags: call.tags,
+            ...(call.username === undefined ? {} : { username: call.username }),
+        };
+        try {
+            await this.retrying(true, (n) => this.mutate(() => this.deps.api.createAccessEntry(this.plan.name, entry, {
+                clientRequestToken: this.token('CreateAccessEntry', call.principalArn, entry, n),
+            })));
+            return { ok: true };
+        }
+        catch (e) {
+            if (e instanceof AwsCallError && e.code === 'ResourceInUseException')
+                return this.reconcileExisting(call);
+            throw e;
+        }
+    }
+    /**
+     * 409 on create: the entry is already there (an earlier run whose answer was lost, or someone
+     * else). Reconcile it to the call instead of failing: same type required (a type cannot change in
+     * place); groups/username updated when they differ; missing tags set, the ownership tag only on
+     * an entry we own or adopt (an untagged entry stays untagged unless `adopt`).
+     */
+    async reconcileExisting(call) {
+        const api = this.deps.api;
+        const name = this.plan.name;
+        const live = await api.describeAccessEntry(name, call.principalArn);
+        if (normalizeType(live.type) !== normalizeType(call.type)) {
+            return {
+                ok: false,
+                error: {
+                    operation: 'CreateAccessEntry',
+                    code: 'ResourceInUseException',
+                    message: `an access entry of type ${live.type} already exists for this principal (wanted ${normalizeType(call.type)}); EKS cannot change a type in place`,
+                },
+            };
+        }
+        const done = [];
+        const groupsDiffer = normalizeType(call.type) === 'STANDARD' && sortedSet(call.kubernetesGroups).join('\n') !== sortedSet(live.kubernetesGroups).join('\n');
+        const usernameDiffers = call.username !== undefined && call.username !== live.username;
+        if (groupsDiffer || usernameDiffers) {
+            const fields = { kubernetesGroups: call.kubernetesGroups, ...(call.username === undefined ? {} : { username: call.username }) };
+            await this.mutate(() => api.updateAccessEntry(name, call.principalArn, fields, {
+                clientRequestToken: this.token('UpdateAccessEntry', call.principalArn, fields),
+            }));
+            done.push('groups and username updated');
+        }
+        const wanted = isOwned(live.tags) || this.input.adopt ? call.tags : withoutOwnershipTag(call.tags);
+        const missing = tagsToSet(wanted, live.tags);
+        if (Object.keys(missing).length > 0) {
+            if (live.accessEntryArn === undefined) {
+                return {
+                    ok: false,
+                    error: { operation: 'TagResource', code: 'NoAccessEntryArn', message: 'DescribeAccessEntry returned no ARN to tag' },
+                };
+            }
+            const arn = live.accessEntryArn;
+            await this.mutate(() => api.tagResource(arn, missing));
+            done.push('tags set');
+        }
+        return { ok: true, detail: `already existed: ${done.length === 0 ? 'as planned' : `reconciled (${done.join(', ')})`}` };
+    }
+    /** UpdateClusterConfig, then DescribeUpdate until it is done, on the injected clock. */
+    async stepAuthenticationMode(to) {
+        const api = this.deps.api;
+        const name = this.plan.name;
+        let updateId;
+        try {
+            ;
+            ({ updateId } = await this.mutate(() => api.updateAuthenticationMode(name, to, { clientRequestToken: this.token('UpdateClusterConfig', '', { authenticationMode: to }) })));
+        }
+        catch (e) {
+            // A re-run after the step went through: EKS refuses a "step" to the mode the cluster is in.
+            if (e instanceof AwsCallError && e.code === 'InvalidParameterException') {
+                const info = await api.describeCluster(name);
+                if (info.authenticationMode === to)
+                    return { ok: true, detail: `already ${to}` };
+            }
+            throw e;
+        }
+        const start = this.deps.now();
+        for (;;) {
+            const update = await api.describeUpdate(name, updateId);
+            if (update.status === 'Successful')
+                return { ok: true };
+            if (update.status === 'Failed' || update.status === 'Cancelled') {
+                const why = (update.errors ?? []).map((x) => `${x.errorCode ?? ''}: ${x.errorMessage ?? ''}`).join('; ');
+                return {
+                    ok: false,
+                    error: {
+                        operation: 'UpdateClusterConfig',
+                        code: `Update${update.status}`,
+                        message: `update ${updateId} ${update.status.toLowerCase()}${why ? `: ${why}` : ''}`,
+                    },
+                };
+            }
+            if (this.deps.now() - start >= this.mode.deadlineMs) {
+                return {
+                    ok: false,
+                    error: {
+                        operation: 'DescribeUpdate',
+                        code: 'UpdateTimeout',
+                        message: `update ${updateId} still ${update.status} after ${Math.round(this.mode.deadlineMs / 60_000)} minutes; re-run apply once it has finished`,
+                    },
+                };
+            }
+            await this.deps.sleep(this.mode.pollMs);
+        }
+    }
+    /**
+     * Before the first removal: is at least one principal that holds the cluster-admin policy at
+     * cluster scope once the plan is applied (and is not itself being replaced) confirmed live? Long
+     * standing admins are checked first; the ones granted by this run may need EKS to catch up, so
+     * the check is retried on the principal-retry clock while such a candidate exists.
+     */
+    async recheckLockout(steps) {
+        const replaced = new Set(steps
+            .filter((s) => s.kind === 'replace')
+            .flatMap((s) => s.lanes.flat().map((c) => (c.call === 'updateAuthenticationMode' ? '' : c.principalArn))));
+        const before = new Set(this.input.observed
+            .filter((e) => normalizeType(e.type) === 'STANDARD' && e.accessPolicies.some(isAdminPolicy))
+            .map((e) => e.principalArn));
+        const candidates = adminHolders(this.end)
+            .filter((p) => !replaced.has(p))
+            .sort((a, b) => Number(!before.has(a)) - Number(!before.has(b)));
+        const noAdmin = () => ({
+            code: 'no-cluster-admin-live',
+            message: `before the first removal, none of the expected cluster admins (${candidates.join(', ') || 'none'}) held AmazonEKSClusterAdminPolicy ` +
+                'at cluster scope on the live cluster; the removals were not attempted (re-run apply once access is confirmed)',
+        });
+        if (candidates.length === 0)
+            return noAdmin();
+        try {
+            const confirmed = await this.retrying(candidates.some((p) => !before.has(p)), async () => {
+                if (await this.anyLiveAdmin(candidates))
+                    return true;
+                throw new NotYetAdmin();
+            }, (e) => e instanceof NotYetAdmin);
+            return confirmed ? undefined : noAdmin();
+        }
+        catch (e) {
+            if (e instanceof NotYetAdmin || (e instanceof RetriedError && e.cause instanceof NotYetAdmin))
+                return noAdmin();
+            const err = callError(e, 'DescribeAccessEntry');
+            return {
+                code: 'lockout-recheck-failed',
+                message: `could not re-read the cluster admins before the first removal (${err.operation}: ${err.code}: ${err.message}); the removals were not attempted`,
+            };
+        }
+    }
+    async anyLiveAdmin(candidates) {
+        const api = this.deps.api;
+        for (const p of candidates) {
+            try {
+                const entry = await api.describeAccessEntry(this.plan.name, p);
+                if (normalizeType(entry.type) !== 'STANDARD')
+                    continue;
+                const policies = await api.listAssociatedAccessPolicies(this.plan.name, p);
+                if (policies.some(isAdminPolicy))
+                    return true;
+            }
+            catch (e) {
+                if (e instanceof AwsCallError && isEntryNotFound(e))
+                    continue;
+                throw e;
+            }
+        }
+        return false;
+    }
+}
+class NotYetAdmin extends Error {
+}
+/** The last error of a retried call, with how long it was retried. */
+class RetriedError extends Error {
+    cause;
+    attempts;
+    waitedMs;
+    constructor(cause, attempts, waitedMs) {
+        super('retried');
+        this.cause = cause;
+        this.attempts = attempts;
+        this.waitedMs = waitedMs;
+    }
+}
+function isEntryNotFound(e) {
+    return (e.code === 'ResourceNotFoundException' || e.code === 'NotFoundException') && !/^No cluster found/i.test(e.message);
+}
+/** "The specified principalArn could not be found" / "… is invalid": EKS or IAM catching up. */
+function isPrincipalNotReady(e) {
+    if (!(e instanceof AwsCallError))
+        return false;
+    if (e.code !== 'InvalidParameterException' && e.code !== 'ResourceNotFoundException' && e.code !== 'NotFoundException')
+        return false;
+    return /principal ?arn (could not be found|is invalid)/i.test(e.message);
+}
+function operationOf(call) {
+    const names = {
+        updateAuthenticationMode: 'UpdateClusterConfig',
+        createAccessEntry: 'CreateAccessEntry',
+        updateAccessEntry: 'UpdateAccessEntry',
+        tagResource: 'TagResource',
+        associateAccessPolicy: 'AssociateAccessPolicy',
+        disassociateAccessPolicy: 'DisassociateAccessPolicy',
+        deleteAccessEntry: 'DeleteAccessEntry',
+    };
+    return names[call.call];
+}
+function callError(e, operation) {
+    if (e instanceof RetriedError) {
+        const inner = callError(e.cause, operation);
+        return { ...inner, message: `${inner.message} (still failing after ${e.attempts} attempts over ${Math.round(e.waitedMs / 1000)} s)` };
+    }
+    if (e instanceof AwsCallError)
+        return { operation: e.operation || operation, code: e.code, message: e.message };
+    const code = e instanceof Error && e.name !== 'Error' ? e.name : 'Error';
+    return { operation, code, message: e instanceof Error ? e.message : String(e) };
+}
+function baseOf(input) {
+    const { skip, skipMode, unreviewed } = skipsOf(input.plan, input.review);
+    return { plan: input.plan, skip, skipMode, unreviewed, notes: reviewNotes(input.review, skip.size + (skipMode === undefined ? 0 : 1)) };
+}
+/**
+ * The result of a cluster on which no call was made: refused (plan errors, checks) or failed before
+ * its first call (no credentials); every change not attempted.
+ */
+function refusedCluster(input, problems, status = 'refused') {
+    return { ...refused(baseOf(input), problems), status };
+}
+/** Changes left out as unreviewed (with why), closed over dependencies, and every unreviewed index. */
+function skipsOf(plan, review) {
+    const skip = new Map();
+    const unreviewed = new Set();
+    if (review === undefined || review.status !== 'differs')
+        return { skip, skipMode: undefined, unreviewed };
+    for (const u of review.unexpected) {
+        unreviewed.add(u.index);
+        if (u.decision === 'skip')
+            skip.set(u.index, `not in the reviewed plan (${u.why})`);
+    }
+    const skipMode = review.authenticationMode === undefined ? undefined : `not in the reviewed plan (${review.authenticationMode.why})`;
+    // No access-entry call works before the step out of CONFIG_MAP; associations need their entry.
+    const modeFirstSkipped = skipMode !== undefined && plan.authenticationMode?.to !== 'API';
+    const skippedEntries = new Set(plan.changes.filter((c, i) => skip.has(i) && (c.action === 'create' || c.action === 'replace')).map((c) => c.principalArn));
+    for (const [i, c] of plan.changes.entries()) {
+        if (skip.has(i))
+            continue;
+        if (modeFirstSkipped)
+            skip.set(i, 'depends on the authentication-mode step, which was not in the reviewed plan');
+        else if (c.action === 'associate' && skippedEntries.has(c.principalArn))
+            skip.set(i, 'depends on the entry change that was skipped as unreviewed');
+    }
+    return { skip, skipMode, unreviewed };
+}
+function reviewNotes(review, allSkipped) {
+    const notes = [];
+    if (review?.note !== undefined)
+        notes.push(review.note);
+    if (review?.status !== 'differs')
+        return notes;
+    const mode = review.authenticationMode === undefined ? 0 : 1;
+    const unexpected = review.unexpected.length + mode;
+    if (unexpected === 0)
+        return notes;
+    const skipped = review.unexpected.filter((u) => u.decision === 'skip').length + mode;
+    const dependent = allSkipped - skipped;
+    const more = dependent > 0 ? `, and ${dependent} more skipped because ${dependent === 1 ? 'it depends' : 'they depend'} on a skipped change` : '';
+    notes.push(`${unexpected} change${unexpected === 1 ? ' was' : 's were'} not in the reviewed plan: ${skipped} skipped (the next pull request's plan shows ` +
+        `them for review), ${unexpected - skipped} applied${more}.`);
+    return notes;
+}
+function refused(base, problems) {
+    const items = subjects(base).map(({ subject }) => ({
+        subject,
+        status: 'not-attempted',
+        reason: 'cluster-refused',
+        detail: 'the cluster was refused before any change',
+    }));
+    return build(base, 'refused', problems, items, 0);
+}
+function finish(base, records, problems, mutatingCalls, stopReason) {
+    // Calls per subject: index of the change, or -1 for the mode step.
+    const bySubject = new Map();
+    for (const [call, record] of records) {
+        const key = call.call === 'updateAuthenticationMode' ? -1 : call.change;
+        bySubject.set(key, [...(bySubject.get(key) ?? []), record]);
+    }
+    const items = subjects(base).map(({ key, subject }) => {
+        const skipWhy = key === -1 ? base.skipMode : base.skip.get(key);
+        const unreviewed = key === -1 ? base.skipMode !== undefined : base.unreviewed.has(key);
+        const flag = unreviewed ? { unreviewed: true } : {};
+        if (skipWhy !== undefined)
+            return { subject, status: 'not-attempted', reason: 'unreviewed', detail: skipWhy, ...flag };
+        const recs = bySubject.get(key) ?? [];
+        const failed = recs.find((r) => r.state === 'failed');
+        if (failed?.error !== undefined)
+            return { subject, status: 'failed', error: failed.error, ...flag };
+        if (recs.length > 0 && recs.every((r) => r.state === 'applied')) {
+            const details = recs.flatMap((r) => (r.detail === undefined ? [] : [r.detail]));
+            return { subject, status: 'applied', ...(details.length > 0 ? { detail: details.join('; ') } : {}), ...flag };
+        }
+        const partial = recs.some((r) => r.state === 'applied');
+        const reason = stopReason ?? 'stopped-after-failure';
+        const why = reason === 'lockout-recheck'
+            ? 'the cluster-admin re-check before the first removal did not pass'
+            : 'stopped after an earlier call failed';
+        return {
+            subject,
+            status: 'not-attempted',
+            reason,
+            detail: partial ? `${why} (partly applied: re-run to finish)` : why,
+            ...flag,
+        };
+    });
+    const failed = items.some((i) => i.status === 'failed') || problems.length > 0;
+    const status = items.length === 0 ? 'unchanged' : failed ? 'failed' : 'applied';
+    return build(base, status, problems, items, mutatingCalls);
+}
+function subjects(base) {
+    const mode = base.plan.authenticationMode;
+    const out = [];
+    if (mode !== undefined)
+        out.push({ key: -1, subject: { kind: 'authentication-mode', from: mode.from, to: mode.to } });
+    for (const [index, change] of base.plan.changes.entries())
+        out.push({ key: index, subject: { kind: 'change', index, change } });
+    return out;
+}
+function build(base, status, problems, items, mutatingCalls) {
+    const p = base.plan;
+    return {
+        cluster: p.cluster,
+        name: p.name,
+        region: p.region,
+        accountId: p.accountId,
+        status,
+        problems,
+        items,
+        counts: countItems(items),
+        notes: base.notes,
+        mutatingCalls,
+    };
+}
+function countItems(items) {
+    let applied = 0;
+    let failed = 0;
+    let notAttempted = 0;
+    for (const i of items) {
+        if (i.status === 'applied')
+            applied++;
+        else if (i.status === 'failed')
+            failed++;
+        else
+            notAttempted++;
+    }
+    return { applied, failed, notAttempted };
+}
+
+;// CONCATENATED MODULE: ./src/apply/apply-plan.ts
+
+const DEFAULT_CLUSTER_CONCURRENCY = 4;
+async function applyPlan(input, deps, options = {}) {
+    const clusters = input.plan.clusters;
+    const results = new Array(clusters.length);
+    const limit = Math.max(1, options.clusterConcurrency ?? DEFAULT_CLUSTER_CONCURRENCY);
+    let next = 0;
+    const worker = async () => {
+        while (next < clusters.length) {
+            const i = next++;
+            const cluster = clusters[i];
+            results[i] = await applyOne(cluster, input, deps, options);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, clusters.length) }, worker));
+    const counts = countItems(results.flatMap((r) => r.items));
+    const ok = results.every((r) => r.status === 'applied' || r.status === 'unchanged');
+    return { clusters: results, counts, notes: input.review?.notes ?? [], ok, exitCode: ok ? 0 : 1 };
+}
+async function applyOne(cluster, input, deps, options) {
+    const review = input.review?.clusters.find((r) => r.cluster === cluster.cluster);
+    const context = input.contexts.get(cluster.cluster);
+    const clusterInput = {
+        plan: cluster,
+        observed: context?.observed ?? [],
+        allowNoClusterAdmin: context?.allowNoClusterAdmin ?? false,
+        adopt: context?.adopt ?? false,
+        idempotencySeed: input.idempotencySeed,
+        ...(review === undefined ? {} : { review }),
+    };
+    if (context === undefined) {
+        return refuse(clusterInput, 'no-context', `no live state was given for cluster ${cluster.cluster}`);
+    }
+    let api;
+    try {
+        api = await deps.apiFor(cluster);
+    }
+    catch (e) {
+        const err = callError(e, 'AssumeRole');
+        return refuse(clusterInput, err.code, `no credentials for cluster ${cluster.cluster}: ${err.message}`);
+    }
+    try {
+        return await applyCluster(clusterInput, { api, now: deps.now, sleep: deps.sleep }, options);
+    }
+    catch (e) {
+        // A bug, not an AWS answer (those are results): still only this cluster fails.
+        const err = callError(e, 'apply');
+        return refuse(clusterInput, err.code, `apply of cluster ${cluster.cluster} stopped unexpectedly: ${err.message}`);
+    }
+}
+function refuse(input, code, message) {
+    return refusedCluster(input, [{ code, message }], 'failed');
 }
 
 ;// CONCATENATED MODULE: ./src/render/safe.ts
@@ -58823,178 +59427,6 @@ function renderMarkdownPlan(plan, opts = {}) {
     return [head, a, t, note, p].join('');
 }
 
-;// CONCATENATED MODULE: ./src/drift/render.ts
-/**
- * Drift report renderers: text (terminal), Markdown (the drift issue body and the job summary) and
- * JSON (stable, sorted keys). Change lines are the plan's own (`describeChange`), so a drift reads
- * like the plan that would undo it. Every user-controlled value is escaped with the plan renderer's
- * escapers (`showInvisible` for text, `escapeMarkdown` / `escapeText` / `code` for Markdown).
- */
-
-
-
-
-/** The first line of the drift issue body: the action finds its issue by it. */
-const DRIFT_MARKER = '<!-- eks-access-gate:drift -->';
-/** The label on the drift issue. */
-const DRIFT_LABEL = 'eks-access-drift';
-/** GitHub rejects issue bodies over 65,536 characters. */
-const DRIFT_MAX_LENGTH = 65_536;
-function renderDrift(report, format, opts = {}) {
-    switch (format) {
-        case 'text':
-            return renderDriftText(report);
-        case 'markdown':
-            return renderDriftMarkdown(report, opts.maxLength);
-        case 'json':
-            return `${stringifySorted(report)}\n`;
-    }
-}
-// ───────────────────────────── text ─────────────────────────────
-const render_v = showInvisible;
-function policiesText(policies) {
-    return policies.length === 0
-        ? 'no access policies'
-        : policies.map((p) => `${render_v(policyName(p.policyArn))} at ${formatScope(p.accessScope)}`).join(', ');
-}
-function unknownText(u) {
-    const admin = u.clusterAdmin ? 'CLUSTER ADMIN: ' : '';
-    const groups = (u.username !== undefined ? `, username ${render_v(u.username)}` : '') +
-        (u.kubernetesGroups.length > 0 ? `, groups ${formatList(u.kubernetesGroups)}` : '');
-    const deleted = u.deletedByNextApply ? ' (prune: all deletes it at the next apply)' : '';
-    return `${admin}${render_v(u.principalArn)} (${render_v(u.type)}${groups}): ${policiesText(u.accessPolicies)}${deleted}`;
-}
-function entryLines(e) {
-    return e.changes.map((c) => {
-        const line = describeChange(c);
-        return `    ${line.sign} ${line.text}`;
-    });
-}
-function renderDriftText(r) {
-    const out = [];
-    out.push(r.drift
-        ? `Drift: ${r.counts.changed} changed outside the repo, ${r.counts.unknown} unknown, ${r.counts.pending} pending`
-        : 'No drift: every cluster matches the manifest.');
-    if (r.changed.length > 0) {
-        out.push('', 'Changed outside the repo (the next apply restores the manifest):');
-        for (const e of r.changed)
-            out.push(`  ${render_v(e.cluster)}: ${render_v(e.principalArn)}`, ...entryLines(e));
-    }
-    if (r.unknown.length > 0) {
-        out.push('', 'Unknown access (entries the manifest does not name and the tool does not own):');
-        for (const u of r.unknown)
-            out.push(`  ${render_v(u.cluster)}: ${unknownText(u)}`);
-    }
-    if (r.pending.length > 0 || r.pendingAuthenticationModes.length > 0) {
-        out.push('', 'Pending (the manifest is ahead of the cluster; the next apply does this):');
-        for (const m of r.pendingAuthenticationModes)
-            out.push(`  ${render_v(m.cluster)}: ${describeAuthModeStep(m)}`);
-        for (const e of r.pending)
-            out.push(`  ${render_v(e.cluster)}: ${render_v(e.principalArn)}`, ...entryLines(e));
-    }
-    if (r.dead.length > 0) {
-        out.push('', 'Dead access (warnings):');
-        for (const d of r.dead)
-            out.push(`  ${render_v(d.cluster)}: ${d.kind} ${render_v(d.principalArn)}: ${render_v(d.fix)}`);
-    }
-    if (r.errors.length > 0) {
-        out.push('', 'Not classified:');
-        for (const e of r.errors)
-            for (const err of e.errors)
-                out.push(`  ${render_v(e.cluster)}: ${render_v(err.code)}: ${render_v(err.message)}`);
-    }
-    return `${out.join('\n')}\n`;
-}
-// ───────────────────────────── Markdown ─────────────────────────────
-function policiesMarkdown(policies) {
-    return policies.length === 0
-        ? 'no access policies'
-        : policies.map((p) => `${markdown_code(policyName(p.policyArn))} at ${escapeText(formatScope(p.accessScope))}`).join(', ');
-}
-function changeBlock(e) {
-    const lines = e.changes.map((c) => {
-        const { sign, text } = describeChange(c);
-        return `${sign.padEnd(3)} ${text}`; // as in the plan's Markdown diff block
-    });
-    const fence = fenceFor(lines);
-    return [`- ${markdown_code(e.cluster)}: ${markdown_code(e.principalArn)}`, '', `  ${fence}diff`, ...lines.map((l) => `  ${l}`), `  ${fence}`, ''];
-}
-function renderDriftMarkdown(r, maxLength = DRIFT_MAX_LENGTH) {
-    const head = [
-        DRIFT_MARKER,
-        '## EKS access drift',
-        '',
-        r.drift
-            ? `**${r.counts.changed}** changed outside the repo · **${r.counts.unknown}** unknown access · **${r.counts.pending}** pending`
-            : 'No drift: every cluster matches the manifest.',
-        '',
-    ];
-    const sections = [];
-    if (r.changed.length > 0)
-        sections.push([
-            '### Changed outside the repo',
-            '',
-            'The next apply restores what the manifest says.',
-            '',
-            ...r.changed.flatMap(changeBlock),
-        ]);
-    if (r.unknown.length > 0) {
-        sections.push([
-            '### Unknown access',
-            '',
-            'Entries the manifest does not name and eks-access-gate does not own. Cluster admins first.',
-            '',
-            '| cluster | principal | type | access | |',
-            '| --- | --- | --- | --- | --- |',
-            ...r.unknown.map((u) => `| ${markdown_code(u.cluster)} | ${markdown_code(u.principalArn)} | ${markdown_code(u.type)} | ${u.clusterAdmin ? '**cluster admin**: ' : ''}${policiesMarkdown(u.accessPolicies)}${u.kubernetesGroups.length > 0 ? `; groups ${u.kubernetesGroups.map(markdown_code).join(', ')}` : ''}${u.username !== undefined ? `; username ${markdown_code(u.username)}` : ''} | ${u.deletedByNextApply ? 'deleted by the next apply (prune: all)' : ''} |`),
-            '',
-        ]);
-    }
-    if (r.pending.length > 0 || r.pendingAuthenticationModes.length > 0) {
-        sections.push([
-            '### Pending',
-            '',
-            'The manifest is ahead of the cluster: the next apply does this.',
-            '',
-            ...r.pendingAuthenticationModes.map((m) => `- ${markdown_code(m.cluster)}: ${escapeText(describeAuthModeStep(m))}`),
-            ...(r.pendingAuthenticationModes.length > 0 ? [''] : []),
-            ...r.pending.flatMap(changeBlock),
-        ]);
-    }
-    if (r.dead.length > 0) {
-        sections.push([
-            '### Dead access',
-            '',
-            ...r.dead.map((d) => `- ⚠️ ${markdown_code(d.cluster)}: **${d.kind}** ${markdown_code(d.principalArn)}: ${escapeText(d.fix)}`),
-            '',
-        ]);
-    }
-    if (r.errors.length > 0) {
-        sections.push([
-            '### Not classified',
-            '',
-            ...r.errors.flatMap((e) => e.errors.map((err) => `- ${markdown_code(e.cluster)}: ${markdown_code(err.code)} ${escapeText(err.message)}`)),
-            '',
-        ]);
-    }
-    return fit(head, sections, maxLength);
-}
-/** Whole sections from the end are dropped (with a note) until the body fits GitHub's limit. */
-function fit(head, sections, maxLength) {
-    const note = (n) => `_${n} section${n === 1 ? '' : 's'} left out to fit GitHub's size limit; run \`eks-access-gate drift\` for the full report._\n`;
-    for (let keep = sections.length; keep >= 0; keep--) {
-        const body = [...head, ...sections.slice(0, keep).flat()].join('\n').replace(/\n+$/, '\n');
-        const text = keep === sections.length ? body : `${body}\n${note(sections.length - keep)}`;
-        if (text.length <= maxLength)
-            return text;
-    }
-    return `${DRIFT_MARKER}\n## EKS access drift\n\n${note(sections.length)}`;
-}
-
-;// CONCATENATED MODULE: ./src/drift/index.ts
-
-
-
 ;// CONCATENATED MODULE: ./src/render/problems.ts
 /**
  * Renders validation problems for people (text, with the source line and a caret), for machines
@@ -59127,6 +59559,795 @@ function renderProblemsMarkdown(problems, options) {
     const more = rest > 0 ? ['', `… and ${rest} more (see the annotations or run \`eks-access-gate validate\`).`] : [];
     return [...head, ...rows, ...more].join('\n') + '\n';
 }
+/** Rows per list in the notice; the rest are counted. */
+const MAX_RULES_CHANGE_ROWS = 50;
+/** One line for the log and the terminal: that the PR's rules differ, and what they would change. */
+function describeRulesChange(change, baseSha) {
+    const base = `the verdict uses the rules at the base commit ${baseSha.slice(0, 12)}`;
+    switch (change.kind) {
+        case 'changed':
+            return `this pull request changes the organisation rules (${change.file}); after merge they would add ${plural(change.added.length, 'violation')} and remove ${change.removed.length}; ${base}`;
+        case 'deleted':
+            return `this pull request deletes the organisation rules file (${change.file}); after merge ${plural(change.removed.length, 'violation')} would go; ${base}`;
+        case 'broken':
+            return `this pull request's organisation rules file (${change.file}) is invalid (${plural(change.problems.length, 'problem')}); after merge every run would fail on it; ${base}`;
+    }
+}
+/**
+ * The notice for the job summary and the PR comment: which violations the PR's own rules would add
+ * or remove after merge, while the verdict uses the base commit's rules. Everything escaped.
+ */
+function renderRulesChangeMarkdown(change, baseSha, options = {}) {
+    const file = `<code>${escapeMarkdownValue(truncateText(displayPath(change.file, options.cwd), 300))}</code>`;
+    const base = `<code>${escapeMarkdownValue(baseSha.slice(0, 12))}</code>`;
+    const heading = '#### ⚠️ This pull request changes the organisation rules';
+    const verdict = `This run is judged by the rules at the base commit ${base}; a pull request cannot relax its own gate.`;
+    const lists = change.kind === 'changed'
+        ? [
+            ['would be added', change.added],
+            ['would be removed', change.removed],
+        ]
+        : change.kind === 'deleted'
+            ? [['would be removed', change.removed]]
+            : [['problems in the changed rules file', change.problems]];
+    const lead = change.kind === 'changed'
+        ? `With ${file} as changed here, after merge ${plural(change.added.length, 'violation')} would be added and ${plural(change.removed.length, 'violation')} removed.`
+        : change.kind === 'deleted'
+            ? `This pull request deletes ${file}: after merge there are no organisation rules, and ${plural(change.removed.length, 'violation')} would go.`
+            : `${file} as changed here is invalid: after merge every run would fail on ${change.problems.length === 1 ? 'this problem' : 'these problems'}.`;
+    const out = [heading, '', `${verdict} ${lead}`];
+    for (const [title, problems] of lists) {
+        if (problems.length === 0)
+            continue;
+        out.push('', `**${escapeMarkdown(title)}**`, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |');
+        for (const p of problems.slice(0, MAX_RULES_CHANGE_ROWS)) {
+            const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`;
+            out.push(`| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS))} |`);
+        }
+        if (problems.length > MAX_RULES_CHANGE_ROWS)
+            out.push('', `… and ${problems.length - MAX_RULES_CHANGE_ROWS} more.`);
+    }
+    return out.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/apply/render.ts
+
+
+
+const DEFAULT_MAX_ROWS = 300;
+const STATUS_TEXT = {
+    applied: 'applied',
+    failed: 'failed',
+    'not-attempted': 'not attempted',
+};
+const STATUS_MARK = { applied: '✅', failed: '❌', 'not-attempted': '⏭️' };
+const CLUSTER_TEXT = {
+    unchanged: 'no changes',
+    applied: 'applied',
+    failed: 'failed',
+    refused: 'refused (nothing changed)',
+};
+const CLUSTER_MARK = { unchanged: '➖', applied: '✅', failed: '❌', refused: '⛔' };
+function formatCounts(c) {
+    return `${c.applied} applied, ${c.failed} failed, ${c.notAttempted} not attempted`;
+}
+function describeScope(s) {
+    return s.type === 'cluster' ? 'cluster' : `namespaces ${s.namespaces.join(', ')}`;
+}
+/** The action, principal, policy and what it sets, as plain (untrusted) text parts. */
+function parts(item) {
+    const s = item.subject;
+    if (s.kind === 'authentication-mode')
+        return { action: 'authentication mode', principal: '', policy: '', what: `${s.from} → ${s.to}` };
+    return { action: s.change.action, principal: s.change.principalArn, policy: policyOf(s.change), what: whatOf(s.change) };
+}
+function policyOf(c) {
+    return c.action === 'associate' || c.action === 'disassociate' ? policyName(c.policyArn) : '';
+}
+function whatOf(c) {
+    switch (c.action) {
+        case 'create':
+            return [
+                c.after.type === 'STANDARD' ? '' : c.after.type,
+                c.after.kubernetesGroups.length > 0 ? `groups ${c.after.kubernetesGroups.join(', ')}` : '',
+            ]
+                .filter((x) => x !== '')
+                .join('; ');
+        case 'update': {
+            const out = [];
+            if (c.updateEntry)
+                out.push(`groups [${c.after.kubernetesGroups.join(', ')}]${c.after.username === undefined ? '' : `, username ${c.after.username}`}`);
+            const tags = Object.entries(c.tagsToSet).map(([k, v]) => `${k}=${v}`);
+            if (tags.length > 0)
+                out.push(`tags ${tags.join(', ')}`);
+            return out.join('; ');
+        }
+        case 'replace':
+            return `type ${c.before.type} → ${c.after.type}`;
+        case 'associate':
+            return c.previousScope === undefined
+                ? describeScope(c.accessScope)
+                : `${describeScope(c.previousScope)} → ${describeScope(c.accessScope)}`;
+        case 'disassociate':
+            return describeScope(c.accessScope);
+        case 'delete':
+            return c.reason === 'expired' ? `expired ${c.expiresAt ?? ''}`.trim() : '';
+    }
+}
+function outcomeOf(item) {
+    if (item.status === 'failed' && item.error !== undefined)
+        return `${item.error.code}: ${item.error.message} (${item.error.operation})`;
+    return item.detail ?? '';
+}
+/** Failed rows always; then the others in order, up to `max` rows in all. */
+function rowsToShow(items, max) {
+    if (items.length <= max)
+        return { shown: [...items], hidden: 0 };
+    const failed = items.filter((i) => i.status === 'failed').length;
+    let room = Math.max(0, max - failed);
+    const shown = items.filter((i) => i.status === 'failed' || room-- > 0);
+    return { shown, hidden: items.length - shown.length };
+}
+// ───────────────────────────── text ─────────────────────────────
+function renderApplyText(result, opts = {}) {
+    const t = (s) => sanitizeForTerminal(s);
+    const out = [
+        `Apply: ${formatCounts(result.counts)} in ${result.clusters.length} cluster${result.clusters.length === 1 ? '' : 's'}`,
+    ];
+    for (const n of result.notes)
+        out.push(t(n));
+    for (const c of result.clusters) {
+        out.push('', `${t(c.cluster)} (EKS ${t(c.name)}, ${t(c.region)}, account ${t(c.accountId)}): ${CLUSTER_TEXT[c.status]}`);
+        for (const p of c.problems)
+            out.push(`  ! ${t(p.code)}: ${t(p.message)}`);
+        for (const n of c.notes)
+            out.push(`  note: ${t(n)}`);
+        const { shown, hidden } = rowsToShow(c.items, opts.maxRowsPerCluster ?? DEFAULT_MAX_ROWS);
+        for (const item of shown) {
+            const { action, principal, policy, what } = parts(item);
+            const subject = [action, principal, policy, what === '' ? '' : `(${what})`].filter((x) => x !== '').join(' ');
+            const outcome = outcomeOf(item);
+            const flag = item.unreviewed === true ? ' [not in the reviewed plan]' : '';
+            out.push(`  ${STATUS_TEXT[item.status].padEnd(13)}  ${t(subject)}${outcome === '' ? '' : `: ${t(outcome)}`}${flag}`);
+        }
+        if (hidden > 0)
+            out.push(`  … and ${hidden} more (counted above)`);
+    }
+    return `${out.join('\n')}\n`;
+}
+// ───────────────────────────── Markdown ─────────────────────────────
+function renderApplyMarkdown(result, opts = {}) {
+    const mark = result.ok ? '✅' : '❌';
+    const out = [
+        '## eks-access-gate apply',
+        '',
+        `${mark} **${formatCounts(result.counts)}** in ${result.clusters.length} cluster${result.clusters.length === 1 ? '' : 's'}`,
+    ];
+    for (const n of result.notes)
+        out.push('', `> ${escapeText(n)}`);
+    for (const c of result.clusters)
+        out.push('', ...clusterMarkdown(c, opts.maxRowsPerCluster ?? DEFAULT_MAX_ROWS));
+    return `${out.join('\n')}\n`;
+}
+function clusterMarkdown(c, maxRows) {
+    const out = [
+        `### ${CLUSTER_MARK[c.status]} ${markdown_code(c.cluster)}: ${CLUSTER_TEXT[c.status]}`,
+        '',
+        `EKS cluster ${markdown_code(c.name)} in ${markdown_code(c.region)}, account ${markdown_code(c.accountId)}: ${formatCounts(c.counts)}`,
+    ];
+    if (c.problems.length > 0)
+        out.push('', ...c.problems.map((p) => `- **${escapeText(p.code)}**: ${escapeText(p.message)}`));
+    if (c.notes.length > 0)
+        out.push('', ...c.notes.map((n) => `> ${escapeText(n)}`));
+    if (c.items.length === 0)
+        return out;
+    const { shown, hidden } = rowsToShow(c.items, maxRows);
+    out.push('', '| Result | Change | Principal | Policy | Detail |', '| --- | --- | --- | --- | --- |');
+    for (const item of shown) {
+        const { action, principal, policy, what } = parts(item);
+        const detail = [what, outcomeOf(item)].filter((x) => x !== '').map(escapeText);
+        if (item.unreviewed === true)
+            detail.push('_not in the reviewed plan_');
+        out.push(`| ${STATUS_MARK[item.status]} ${STATUS_TEXT[item.status]} | ${escapeText(action)} | ${principal === '' ? '' : markdown_code(principal)} | ${policy === '' ? '' : markdown_code(policy)} | ${detail.join('<br>')} |`);
+    }
+    if (hidden > 0)
+        out.push('', `… and ${hidden} more (counted above).`);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/apply/index.ts
+/**
+ * The apply engine's public surface (what src/commands/apply.ts and the action wire up).
+ *
+ *   const review = compareWithReviewed(plan, readReviewedPlan(stickyCommentBody))   // plan/marker.ts
+ *   const result = await applyPlan({ plan, contexts, idempotencySeed: sha, review }, { apiFor, now, sleep }, { clusterConcurrency })
+ *   renderApplyText(result) / renderApplyMarkdown(result); exit result.exitCode
+ */
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/constants.ts
+/**
+ * User-facing names of the action and the CLI (PRODUCT.md "Action" and "CLI"), kept in one place
+ * so action.yml, the runner adapter, the CLI and the tests cannot drift apart.
+ */
+const constants_PRODUCT = 'eks-access-gate';
+/** Action inputs, exactly as action.yml spells them (they keep their dashes: `INPUT_GITHUB-TOKEN`). */
+const constants_Inputs = {
+    Command: 'command',
+    Manifest: 'manifest',
+    Rules: 'rules',
+    GithubToken: 'github-token',
+    Comment: 'comment',
+    Clusters: 'clusters',
+    Audience: 'audience',
+    State: 'state',
+    ExpiryWarningDays: 'expiry-warning-days',
+    FailOnDrift: 'fail-on-drift',
+    MaxRate: 'max-rate',
+    ClusterTimeout: 'cluster-timeout',
+};
+/** Action outputs, exactly as action.yml spells them. */
+const Outputs = {
+    HasChanges: 'has-changes',
+    Summary: 'summary',
+    PlanFile: 'plan-file',
+    CommentUrl: 'comment-url',
+    Clusters: 'clusters',
+    Drift: 'drift',
+    DriftChanged: 'drift-changed',
+    DriftUnknown: 'drift-unknown',
+    DriftPending: 'drift-pending',
+};
+const constants_Defaults = {
+    command: 'auto',
+    manifest: 'eks-access.yaml',
+    rules: '.github/eks-access-rules.yaml',
+    audience: 'sts.amazonaws.com',
+    expiryWarningDays: 7,
+    comment: true,
+    failOnDrift: false,
+    /** Seconds one cluster's read (or apply) may take before it is reported as timed out. */
+    clusterTimeoutSeconds: 300,
+};
+/** Values of the action's `command` input. `auto` is resolved from the triggering event. */
+const constants_ACTION_COMMANDS = (/* unused pure expression or super */ null && (['auto', 'validate', 'plan', 'apply', 'drift']));
+/** Sub-commands of the `eks-access-gate` CLI (PRODUCT.md table), in the order `--help` lists them. */
+const CLI_COMMANDS = ['validate', 'plan', 'apply', 'export', 'import-aws-auth', 'iam-policy', 'drift'];
+/** Upper bound for `expiry-warning-days`: ten years is already far beyond any sensible warning window. */
+const MAX_EXPIRY_WARNING_DAYS = 3650;
+/** Set to `1` to print stack traces of internal errors (never needed for user errors). */
+const DEBUG_ENV = 'EKS_ACCESS_GATE_DEBUG';
+
+;// CONCATENATED MODULE: ./src/github/port.ts
+/** The length GitHub accepts for an issue or comment body ("maximum is 65536 characters"). */
+const port_MAX_BODY_CHARACTERS = 65_536;
+/**
+ * A failed GitHub call: the HTTP status, GitHub's own message, what we were doing and what to do
+ * about it. The caller decides whether a kind is fatal (a read-only token on a fork PR is a warning).
+ */
+class GitHubError extends Error {
+    status;
+    kind;
+    operation;
+    apiMessage;
+    hint;
+    name = 'GitHubError';
+    constructor(status, kind, 
+    /** What we were doing, e.g. `update comment 123`. */
+    operation, 
+    /** GitHub's `message` (and validation details), as received. */
+    apiMessage, 
+    /** What the user can do about it. */
+    hint) {
+        super(`GitHub ${operation} failed (${status}${apiMessage ? ` ${apiMessage}` : ''}): ${hint}`);
+        this.status = status;
+        this.kind = kind;
+        this.operation = operation;
+        this.apiMessage = apiMessage;
+        this.hint = hint;
+    }
+}
+/** Classifies a failed response; pure, so the mapping is tested without HTTP. */
+function gitHubErrorOf(status, apiMessage, operation) {
+    const { kind, hint } = port_classify(status, apiMessage);
+    return new GitHubError(status, kind, operation, apiMessage, hint);
+}
+function port_classify(status, apiMessage) {
+    if (status === 401)
+        return { kind: 'bad-credentials', hint: 'the token is wrong or expired: check the `github-token` input' };
+    if (status === 403 && /resource not accessible by integration/i.test(apiMessage))
+        return {
+            kind: 'read-only-token',
+            hint: 'the token may not write here (a fork pull request gets a read-only token; otherwise grant `pull-requests: write` / `issues: write` in the workflow `permissions`)',
+        };
+    if (status === 403)
+        return {
+            kind: 'forbidden',
+            hint: 'GitHub refused the call (permissions or rate limit): check the workflow `permissions` and retry later',
+        };
+    if (status === 404)
+        return { kind: 'not-found', hint: 'not found: check the repository, number or path, and that the token can read the repository' };
+    if (status === 422)
+        return { kind: 'validation', hint: 'GitHub rejected the request as invalid (e.g. a body over 65,536 characters or an unknown commit)' };
+    if (status >= 500)
+        return { kind: 'server', hint: 'GitHub had a server error: re-run the job' };
+    return { kind: 'other', hint: 'unexpected answer from GitHub' };
+}
+/** The first line of a body (the line a marker must be on). Tolerates CRLF, which the web editor stores. */
+function port_firstLine(body) {
+    const end = body.search(/\r?\n/);
+    return end === -1 ? body : body.slice(0, end);
+}
+
+;// CONCATENATED MODULE: ./src/github/sticky.ts
+
+/** Thrown before any call when the caller's body cannot be posted. */
+class StickyBodyError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'StickyBodyError';
+}
+function isAuthoredBy(author) {
+    return (c) => c.user !== undefined && c.user.login === author.login && (author.type === undefined || c.user.type === author.type);
+}
+/** Our marked comments on the issue, oldest first (by id, which GitHub assigns increasingly). */
+async function findStickyComments(port, request) {
+    const comments = await port.listIssueComments(request.issueNumber);
+    const found = [];
+    for (const comment of comments) {
+        if (!request.isOurs(comment))
+            continue;
+        const line = port_firstLine(comment.body);
+        if (!line.startsWith(request.marker.prefix))
+            continue;
+        const marker = request.marker.parse(line);
+        if (marker !== undefined)
+            found.push({ comment, marker });
+    }
+    return found.sort((a, b) => a.comment.id - b.comment.id);
+}
+async function upsertStickyComment(port, request) {
+    const ours = checkBody(request.body, request.marker);
+    const existing = await findStickyComments(port, request);
+    const newer = existing.find((e) => request.supersedes(e.marker, ours));
+    if (newer)
+        return { action: 'skipped-newer-exists', id: newer.comment.id, url: newer.comment.htmlUrl, deletedIds: [] };
+    const [keep, ...duplicates] = existing;
+    if (!keep) {
+        const created = await port.createIssueComment(request.issueNumber, request.body);
+        return { action: 'created', id: created.id, url: created.htmlUrl, deletedIds: [] };
+    }
+    const unchanged = sameBody(keep.comment.body, request.body);
+    const kept = unchanged ? keep.comment : await port.updateIssueComment(keep.comment.id, request.body);
+    // Write ours first, then clean up: a failure half-way still leaves the current plan visible.
+    for (const d of duplicates)
+        await port.deleteIssueComment(d.comment.id);
+    return { action: unchanged ? 'unchanged' : 'updated', id: kept.id, url: kept.htmlUrl, deletedIds: duplicates.map((d) => d.comment.id) };
+}
+function checkBody(body, marker) {
+    // UTF-16 length is never below GitHub's character count, so a body that passes is accepted.
+    if (body.length > MAX_BODY_CHARACTERS)
+        throw new StickyBodyError(`comment body is ${body.length} characters, over GitHub's limit of ${MAX_BODY_CHARACTERS}: the renderer must truncate it`);
+    const line = firstLine(body);
+    const parsed = line.startsWith(marker.prefix) ? marker.parse(line) : undefined;
+    if (parsed === undefined)
+        throw new StickyBodyError(`comment body must start with its marker line ("${marker.prefix} …"), got "${line.slice(0, 80)}"`);
+    return parsed;
+}
+/** GitHub may hand back a body with CRLF line ends (the web editor): not a change of ours. */
+function sameBody(a, b) {
+    return a.replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n');
+}
+const DEFAULT_CLOSING_COMMENT = 'Resolved: the last run found no drift, so this issue is closed.';
+async function upsertLabelledIssue(port, request) {
+    const fullBody = `${request.markerLine}\n${request.body}`;
+    if (request.open && fullBody.length > MAX_BODY_CHARACTERS)
+        throw new StickyBodyError(`issue body is ${fullBody.length} characters, over GitHub's limit of ${MAX_BODY_CHARACTERS}: the renderer must truncate it`);
+    const open = (await port.listIssuesByLabel(request.label, 'open'))
+        .filter((i) => firstLine(i.body) === request.markerLine && (request.isOurs?.(i) ?? true))
+        .sort((a, b) => a.number - b.number);
+    const [current, ...duplicates] = open;
+    if (!request.open) {
+        if (!current)
+            return { action: 'none' };
+        for (const i of open) {
+            await port.createIssueComment(i.number, request.closingComment ?? DEFAULT_CLOSING_COMMENT);
+            await port.updateIssue(i.number, { state: 'closed' });
+        }
+        return { action: 'closed', number: current.number, url: current.htmlUrl };
+    }
+    if (!current) {
+        const created = await port.createIssue({ title: request.title, body: fullBody, labels: [request.label] });
+        return { action: 'created', number: created.number, url: created.htmlUrl };
+    }
+    const unchanged = sameBody(current.body, fullBody) && current.title === request.title;
+    if (!unchanged)
+        await port.updateIssue(current.number, { title: request.title, body: fullBody });
+    for (const d of duplicates)
+        await port.updateIssue(d.number, { state: 'closed' });
+    return { action: unchanged ? 'unchanged' : 'updated', number: current.number, url: current.htmlUrl };
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+function outcome(status, parts) {
+    return Object.freeze({ problems: [], outputs: {}, notes: [], files: [], writes: [], ...parts, status });
+}
+const outcome_Outcomes = {
+    ok: (parts = {}) => outcome('ok', parts),
+    invalid: (message, parts = {}) => outcome('invalid', { ...parts, message }),
+    usage: (message, parts = {}) => outcome('usage', { ...parts, message }),
+    failed: (message, parts = {}) => outcome('failed', { ...parts, message }),
+};
+/** PRODUCT.md's exit codes: 0 ok, 1 content wrong or work failed, 2 usage or configuration. */
+const EXIT = { ok: 0, failure: 1, usage: 2 };
+function exitCodeOf(o) {
+    switch (o.status) {
+        case 'ok':
+            return EXIT.ok;
+        case 'invalid':
+        case 'failed':
+            return EXIT.failure;
+        case 'usage':
+            return EXIT.usage;
+        default:
+            return outcome_assertNever(o.status);
+    }
+}
+/** The text for the runner's one `setFailed`, or undefined when the step succeeds. */
+function failureOf(o) {
+    if (o.status === 'ok')
+        return undefined;
+    return o.message ?? `${o.status}`;
+}
+function outcome_assertNever(x) {
+    throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}
+
+;// CONCATENATED MODULE: ./src/plan/marker.ts
+
+
+
+/**
+ * The reviewed plan, carried by the sticky PR comment in two hidden HTML comments:
+ *
+ *   first line:  <!-- eks-access-gate {"clusters":{KEY:HASH,…},"head":SHA,"shard":"*","v":1} -->
+ *   at the end:  <!-- eks-access-gate:reviewed {"clusters":{KEY:DIGESTS,…},"head":SHA,"v":1} -->
+ *
+ * HASH is `clusterPlanHash` (sha256 of the cluster's plan); DIGESTS is one 8-character base64url
+ * `changeDigest` per change (and one for the authentication-mode step), concatenated, so apply can
+ * name exactly the changes that were not reviewed when a cluster's hash differs. Both comments are
+ * written by us, but a comment body is still input: the parsers are strict and size-capped, and
+ * what they return is only ever compared with a fresh plan, never acted on.
+ *
+ * The policy (compareWithReviewed): a cluster whose hash matches applies as is. Otherwise each
+ * change not in the reviewed list is reported; deletions, type changes (delete + create),
+ * disassociations, escalations (a new entry, a new or widened policy, added groups, a changed
+ * username) and any narrowing of the cluster-admin policy are skipped (the next PR's plan shows them
+ * for review); other changes (tags, groups removed, a non-admin scope narrowed) are applied. An
+ * unreviewed authentication-mode step (irreversible) is skipped. No reviewed plan at all (a direct
+ * push) applies the fresh plan as it is and says so.
+ */
+const MARKER_VERSION = 1;
+const MARKER_PREFIX = '<!-- eks-access-gate ';
+const DIGESTS_PREFIX = '<!-- eks-access-gate:reviewed ';
+const COMMENT_END = ' -->';
+/** Longest first line parseMarker accepts. */
+const MAX_MARKER_LENGTH = 16_384;
+/** Longest digest comment parseReviewedDigests accepts (a comment body is at most 65,536). */
+const MAX_DIGESTS_LENGTH = 65_536;
+/** Default budget of formatReviewedDigests; clusters that do not fit are left out (all their changes then count as unreviewed). */
+const DEFAULT_DIGESTS_BUDGET = 24_576;
+const MAX_CLUSTERS = 1_000;
+const MAX_KEY_LENGTH = 256;
+const DIGEST_LENGTH = 8;
+const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const HASH = /^[0-9a-f]{64}$/;
+const DIGESTS = /^(?:[A-Za-z0-9_-]{8})*$/;
+// No control characters, and nothing that could end the HTML comment.
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>]+$/;
+// ───────────────────────────── hashes and digests ─────────────────────────────
+/** sha256 of one cluster's plan, as plan/hash.ts hashes the whole plan. */
+function clusterPlanHash(cluster) {
+    return planHash([cluster]);
+}
+/**
+ * What identifies a change for review: what it does, not how the live state looked in every detail
+ * (so drift elsewhere in an entry does not make a reviewed change "new"). Expiry reasons are left
+ * out: a delete is a delete.
+ */
+function changeIdentity(c) {
+    switch (c.action) {
+        case 'create':
+            return { a: c.action, p: c.principalArn, after: c.after };
+        case 'update':
+            return {
+                a: c.action,
+                p: c.principalArn,
+                entry: c.updateEntry
+                    ? {
+                        groups: c.after.kubernetesGroups,
+                        username: c.after.username ?? null,
+                        fromGroups: c.before.kubernetesGroups,
+                        fromUsername: c.before.username ?? null,
+                    }
+                    : null,
+                tags: c.tagsToSet,
+                adopt: c.adopt,
+            };
+        case 'replace':
+            return { a: c.action, p: c.principalArn, fromType: c.before.type, after: c.after };
+        case 'delete':
+            return { a: c.action, p: c.principalArn };
+        case 'associate':
+            return { a: c.action, p: c.principalArn, policy: c.policyArn, scope: c.accessScope, from: c.previousScope ?? null };
+        case 'disassociate':
+            return { a: c.action, p: c.principalArn, policy: c.policyArn };
+    }
+}
+function digestOf(identity) {
+    return (0,external_node_crypto_.createHash)('sha256').update(hash_stableStringify(identity)).digest('base64url').slice(0, DIGEST_LENGTH);
+}
+/** 8 base64url characters (48 bits) of sha256 over the change's stable identity. */
+function changeDigest(change) {
+    return digestOf(changeIdentity(change));
+}
+function modeDigest(mode) {
+    return digestOf({ a: 'authentication-mode', from: mode.from, to: mode.to });
+}
+function clusterDigests(c) {
+    const mode = c.authenticationMode === undefined ? '' : modeDigest(c.authenticationMode);
+    return mode + c.changes.map(changeDigest).join('');
+}
+// ───────────────────────────── format ─────────────────────────────
+/** JSON with sorted keys, `<`, `>` and `&` escaped so nothing can close the HTML comment. */
+function commentJson(value) {
+    return hash_stableStringify(value).replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** The marker data of a plan: one hash per cluster of the plan. */
+function markerDataFor(plan, head, shard = '*') {
+    return { v: MARKER_VERSION, head, shard, clusters: Object.fromEntries(plan.clusters.map((c) => [c.cluster, clusterPlanHash(c)])) };
+}
+/** The sticky comment's first line. */
+function formatMarker(data) {
+    return `${MARKER_PREFIX}${commentJson(data)}${COMMENT_END}`;
+}
+/**
+ * The digest comment for the end of the body. Clusters are dropped from the end (in key order)
+ * until it fits `maxLength`; a dropped cluster then has no reviewed change list and apply treats
+ * all of its changes as unreviewed when its hash differs.
+ */
+function formatReviewedDigests(plan, head, opts = {}) {
+    const max = opts.maxLength ?? DEFAULT_DIGESTS_BUDGET;
+    const entries = plan.clusters.filter((c) => c.errors.length === 0).map((c) => [c.cluster, clusterDigests(c)]);
+    for (let n = entries.length; n >= 0; n--) {
+        const text = `${DIGESTS_PREFIX}${commentJson({ v: MARKER_VERSION, head, clusters: Object.fromEntries(entries.slice(0, n)) })}${COMMENT_END}`;
+        if (text.length <= max)
+            return text;
+    }
+    return '';
+}
+// ───────────────────────────── parse (strict) ─────────────────────────────
+function parseCommentJson(text, prefix, maxLength) {
+    if (text.length > maxLength || !text.startsWith(prefix) || !text.endsWith(COMMENT_END))
+        return undefined;
+    const json = text.slice(prefix.length, text.length - COMMENT_END.length);
+    if (json.includes('-->'))
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(json);
+    }
+    catch {
+        return undefined;
+    }
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+function hasExactly(o, keys) {
+    const own = Object.keys(o);
+    return own.length === keys.length && keys.every((k) => Object.hasOwn(o, k));
+}
+function stringRecord(value, valid) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return undefined;
+    const entries = Object.entries(value);
+    if (entries.length > MAX_CLUSTERS)
+        return undefined;
+    for (const [k, v] of entries) {
+        if (k.length === 0 || k.length > MAX_KEY_LENGTH || !SAFE_TEXT.test(k) || typeof v !== 'string' || !valid(v))
+            return undefined;
+    }
+    // fromEntries defines own properties, so a key like "__proto__" stays data.
+    return Object.fromEntries(entries);
+}
+/** The marker of a comment's first line, or undefined when it is not exactly one. */
+function parseMarker(firstLine) {
+    const o = parseCommentJson(firstLine.endsWith('\r') ? firstLine.slice(0, -1) : firstLine, MARKER_PREFIX, MAX_MARKER_LENGTH);
+    if (o === undefined || !hasExactly(o, ['v', 'head', 'shard', 'clusters']) || o['v'] !== MARKER_VERSION)
+        return undefined;
+    const { head, shard } = o;
+    if (typeof head !== 'string' || !COMMIT.test(head))
+        return undefined;
+    if (typeof shard !== 'string' || shard.length > 1_000 || !SAFE_TEXT.test(shard))
+        return undefined;
+    const clusters = stringRecord(o['clusters'], (v) => HASH.test(v));
+    return clusters === undefined ? undefined : { v: MARKER_VERSION, head, shard, clusters };
+}
+/** The digest comment that ends a comment body (only trailing whitespace after it), or undefined. */
+function parseReviewedDigests(body) {
+    const trimmed = body.trimEnd();
+    const at = trimmed.lastIndexOf(DIGESTS_PREFIX);
+    if (at < 0)
+        return undefined;
+    const o = parseCommentJson(trimmed.slice(at), DIGESTS_PREFIX, MAX_DIGESTS_LENGTH);
+    if (o === undefined || !hasExactly(o, ['v', 'head', 'clusters']) || o['v'] !== MARKER_VERSION)
+        return undefined;
+    const head = o['head'];
+    if (typeof head !== 'string' || !COMMIT.test(head))
+        return undefined;
+    const clusters = stringRecord(o['clusters'], (v) => v.length <= MAX_DIGESTS_LENGTH && DIGESTS.test(v));
+    return clusters === undefined ? undefined : { v: MARKER_VERSION, head, clusters };
+}
+/** Marker (first line) and digests (end) of a sticky comment body; undefined without a valid marker. */
+function readReviewedPlan(body) {
+    const nl = body.indexOf('\n');
+    const marker = parseMarker(nl < 0 ? body : body.slice(0, nl));
+    if (marker === undefined)
+        return undefined;
+    const digests = parseReviewedDigests(body);
+    // Digests written for another head are not this plan's: ignore them.
+    return digests !== undefined && digests.head === marker.head ? { marker, digests } : { marker };
+}
+function compareWithReviewed(fresh, reviewed) {
+    if (reviewed === undefined) {
+        return {
+            reviewed: false,
+            clusters: fresh.clusters.map((c) => ({ cluster: c.cluster, status: 'not-reviewed', unexpected: [] })),
+            notes: ['No reviewed plan was found (a direct push, or no plan comment): the fresh plan was applied as it is.'],
+        };
+    }
+    return { reviewed: true, clusters: fresh.clusters.map((c) => compareCluster(c, reviewed)), notes: [] };
+}
+function ownValue(record, key) {
+    return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+function compareCluster(c, reviewed) {
+    const reviewedHash = ownValue(reviewed.marker.clusters, c.cluster);
+    if (reviewedHash === clusterPlanHash(c))
+        return { cluster: c.cluster, status: 'matches', unexpected: [] };
+    const list = ownValue(reviewed.digests?.clusters, c.cluster);
+    const known = new Set();
+    if (list !== undefined)
+        for (let i = 0; i < list.length; i += DIGEST_LENGTH)
+            known.add(list.slice(i, i + DIGEST_LENGTH));
+    const unexpected = [];
+    for (const [index, change] of c.changes.entries()) {
+        if (list !== undefined && known.has(changeDigest(change)))
+            continue;
+        unexpected.push({ index, change, ...reviewPolicy(change, c) });
+    }
+    const mode = c.authenticationMode;
+    const modeUnreviewed = mode !== undefined && (list === undefined || !known.has(modeDigest(mode)));
+    const note = reviewedHash === undefined
+        ? `Cluster ${c.cluster} was not in the reviewed plan: every change counts as unreviewed.`
+        : list === undefined
+            ? `The reviewed plan of cluster ${c.cluster} differs and its change list is missing: every change counts as unreviewed.`
+            : undefined;
+    return {
+        cluster: c.cluster,
+        status: 'differs',
+        unexpected,
+        ...(modeUnreviewed
+            ? { authenticationMode: { decision: 'skip', why: `authentication-mode step ${mode.from} → ${mode.to} (irreversible)` } }
+            : {}),
+        ...(note === undefined ? {} : { note }),
+    };
+}
+function narrows(previous, next) {
+    if (next.type === 'cluster')
+        return false;
+    return previous.type === 'cluster' || previous.namespaces.some((n) => !next.namespaces.includes(n));
+}
+function widens(previous, next) {
+    if (previous.type === 'cluster')
+        return false;
+    return next.type === 'cluster' || next.namespaces.some((n) => !previous.namespaces.includes(n));
+}
+/** Escalation detail from the plan's effects for this principal, when it has any. */
+function escalationDetail(plan, principalArn) {
+    const details = plan.effects.filter((e) => e.principalArn === principalArn && e.escalation).map((e) => e.detail);
+    return details.length === 0 ? '' : ` (${details.join('; ')})`;
+}
+/** What an unreviewed change is and whether it is applied. */
+function reviewPolicy(c, plan) {
+    const skip = (why) => ({ decision: 'skip', why });
+    switch (c.action) {
+        case 'delete':
+            return skip('deletion');
+        case 'replace':
+            return skip(`type change ${c.before.type} → ${c.after.type} (delete and re-create)`);
+        case 'disassociate':
+            return skip(`disassociation of ${policyName(c.policyArn)}`);
+        case 'create':
+            return skip(`escalation: new access entry${escalationDetail(plan, c.principalArn)}`);
+        case 'associate': {
+            const prev = c.previousScope;
+            if (prev === undefined)
+                return skip(`escalation: ${policyName(c.policyArn)} granted${escalationDetail(plan, c.principalArn)}`);
+            if (widens(prev, c.accessScope))
+                return skip(`escalation: ${policyName(c.policyArn)} scope widened`);
+            if (narrows(prev, c.accessScope) && isClusterAdminPolicy(c.policyArn))
+                return skip(`removal: ${policyName(c.policyArn)} narrowed`);
+            return { decision: 'apply', why: `${policyName(c.policyArn)} scope narrowed` };
+        }
+        case 'update': {
+            if (c.updateEntry) {
+                const added = c.after.kubernetesGroups.some((g) => !c.before.kubernetesGroups.includes(g));
+                if (added)
+                    return skip('escalation: Kubernetes groups added');
+                if (c.after.username !== c.before.username)
+                    return skip('escalation: username changed');
+                return { decision: 'apply', why: 'Kubernetes groups removed' };
+            }
+            return { decision: 'apply', why: c.adopt ? 'ownership tag added (adopt)' : 'tags set' };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/render/json.ts
+/**
+ * Serialises JSON with object keys in code-unit order at every level, 2-space indent.
+ * Written by hand rather than `JSON.stringify(sortKeys(x))` because JS objects always list
+ * integer-like keys ("10", "2") first whatever order they were inserted in, so only a
+ * serialiser that sorts as it writes gives truly sorted keys (tag keys can be digits).
+ * Like JSON.stringify it drops `undefined` members and writes non-finite numbers as null.
+ */
+function stringifySorted(value, indent = '  ', depth = 0) {
+    if (value === null || typeof value !== 'object')
+        return JSON.stringify(value) ?? 'null';
+    const pad = indent.repeat(depth + 1);
+    const close = indent.repeat(depth);
+    if (Array.isArray(value)) {
+        if (value.length === 0)
+            return '[]';
+        const items = value.map((item) => item === undefined || typeof item === 'function' ? 'null' : stringifySorted(item, indent, depth + 1));
+        return `[\n${pad}${items.join(`,\n${pad}`)}\n${close}]`;
+    }
+    const record = value;
+    const members = Object.keys(record)
+        .filter((k) => record[k] !== undefined && typeof record[k] !== 'function')
+        .sort()
+        .map((k) => `${JSON.stringify(k)}: ${stringifySorted(record[k], indent, depth + 1)}`);
+    if (members.length === 0)
+        return '{}';
+    return `{\n${pad}${members.join(`,\n${pad}`)}\n${close}}`;
+}
+/** `plan --format json` and the action's `plan-file`: the whole Plan, sorted keys, trailing newline. */
+function renderJsonPlan(plan) {
+    return `${stringifySorted(plan)}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/render/index.ts
+
+
+
+/** Renders a plan once; the caller writes it where it belongs (stdout, comment, job summary). */
+function renderPlan(plan, format, opts = {}) {
+    switch (format) {
+        case 'text':
+            return renderTextPlan(plan, opts.color === undefined ? {} : { color: opts.color });
+        case 'markdown':
+            return renderMarkdownPlan(plan, opts.maxLength === undefined ? {} : { maxLength: opts.maxLength });
+        case 'json':
+            return renderJsonPlan(plan);
+        default:
+            return text_assertNever(format);
+    }
+}
+
+
+
 
 ;// CONCATENATED MODULE: ./src/aws/limit.ts
 /**
@@ -59438,6 +60659,72 @@ function capitalise(s) {
     return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+;// CONCATENATED MODULE: ./src/expiry.ts
+/**
+ * When `expiresAt` access ends ("access removed by the first apply after this date"). One
+ * definition shared by validate (rules/eks/expiry.ts), plan (plan/desired.ts), drift and the
+ * schema's `pattern` (test/rules/eks/expiry.test.ts checks the schema carries EXPIRES_AT_PATTERN):
+ * - the value is an RFC 3339 `full-date` (`2027-03-31`) or `date-time` (`2027-03-31T18:00:00Z`,
+ *   `2027-03-31T18:00:00.5+02:00`; `T`, `t` or a space between date and time; seconds required);
+ * - a date alone covers that whole day in UTC: access ends at 00:00:00Z of the NEXT day;
+ * - a date-time without an offset is UTC (`2027-03-31T18:00:00` = `2027-03-31T18:00:00Z`);
+ * - access is expired from that instant on (`now >= accessEndsAt`).
+ * Pure: the clock is always passed in.
+ */
+
+const DAY_MS = 86_400_000;
+/**
+ * The grammar, as a JSON Schema `pattern` (ECMA-262, no flags): schemas/eks-access.schema.json
+ * carries this exact string, so other validators that treat `format` as an annotation still
+ * reject what this tool cannot read.
+ */
+const EXPIRES_AT_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$';
+const GRAMMAR = new RegExp(EXPIRES_AT_PATTERN);
+const PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?)?$/;
+/** The instant access ends, or why `expiresAt` cannot be read. */
+function accessEndsAt(expiresAt) {
+    const m = GRAMMAR.test(expiresAt) ? PARTS.exec(expiresAt) : null;
+    if (!m) {
+        return types_err(`"${expiresAt}" is not a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDThh:mm:ss, UTC unless it ends in Z or an offset such as +02:00)`);
+    }
+    const [, y, mo, d, h, mi, s, fraction, , sign, offH, offM] = m;
+    const [year, month, day] = [y, mo, d].map(Number);
+    if (!isCalendarDate(year, month, day))
+        return types_err(`"${expiresAt}" is not a calendar date`);
+    if (h === undefined)
+        return types_ok(new Date(Date.UTC(year, month - 1, day + 1)));
+    const [hour, minute, second, offsetHours, offsetMinutes] = [h, mi, s, offH ?? '0', offM ?? '0'].map(Number);
+    if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59)
+        return types_err(`"${expiresAt}" is not a valid date-time`);
+    const millis = Math.floor(Number(`0.${(fraction ?? '0').slice(0, 9)}`) * 1000);
+    const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+    return types_ok(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset));
+}
+/** true when access has ended at `now`; false when `expiresAt` is unreadable (validate reports that). */
+function isExpired(expiresAt, now) {
+    const end = accessEndsAt(expiresAt);
+    return end.ok && now.getTime() >= end.value.getTime();
+}
+function expiryStatus(expiresAt, now, warningDays) {
+    const end = accessEndsAt(expiresAt);
+    if (!end.ok)
+        return { kind: 'invalid', error: end.error };
+    const left = end.value.getTime() - now.getTime();
+    if (left <= 0)
+        return { kind: 'expired', endsAt: end.value };
+    if (left <= Math.max(0, warningDays) * DAY_MS)
+        return { kind: 'expiring', endsAt: end.value, daysLeft: Math.ceil(left / DAY_MS) };
+    return { kind: 'active', endsAt: end.value };
+}
+/** `2027-04-01T00:00:00Z`: ISO 8601 in UTC, milliseconds only when there are some. */
+function formatInstant(instant) {
+    return instant.toISOString().replace('.000Z', 'Z');
+}
+function isCalendarDate(year, month, day) {
+    const d = new Date(Date.UTC(year, month - 1, day));
+    return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/dead-access.ts
 /**
  * Dead access: EKS binds an access entry to the IAM principal's unique id, not its ARN
@@ -59671,15 +60958,15 @@ function authenticationModeGuidance(cluster, live, desired) {
     const order = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
     const step = order.indexOf(target) - order.indexOf(live);
     if (step < 0) {
-        return refuse(`cluster ${cluster} is on ${live}; EKS never goes back to ${target} (${PATH}). Set authenticationMode: ${live} or remove it`);
+        return auth_mode_refuse(`cluster ${cluster} is on ${live}; EKS never goes back to ${target} (${PATH}). Set authenticationMode: ${live} or remove it`);
     }
     if (step > 1) {
-        return refuse(`cluster ${cluster} is still on CONFIG_MAP: authenticationMode: API is refused until the cluster is on API_AND_CONFIG_MAP (${PATH}). ` +
+        return auth_mode_refuse(`cluster ${cluster} is still on CONFIG_MAP: authenticationMode: API is refused until the cluster is on API_AND_CONFIG_MAP (${PATH}). ` +
             'Set API_AND_CONFIG_MAP first, apply, migrate aws-auth (`eks-access-gate import-aws-auth`), then set API');
     }
     switch (`${live}>${target}`) {
         case 'CONFIG_MAP>CONFIG_MAP':
-            return refuse(`cluster ${cluster} uses only the aws-auth ConfigMap (CONFIG_MAP), so access entries cannot be managed. ` +
+            return auth_mode_refuse(`cluster ${cluster} uses only the aws-auth ConfigMap (CONFIG_MAP), so access entries cannot be managed. ` +
                 'Convert aws-auth with `eks-access-gate import-aws-auth`, then set authenticationMode: API_AND_CONFIG_MAP (one-way) and apply');
         case 'CONFIG_MAP>API_AND_CONFIG_MAP':
             return info(`cluster ${cluster}: this apply switches CONFIG_MAP → API_AND_CONFIG_MAP (irreversible). aws-auth keeps working; for a principal in both, the access entry wins. ` +
@@ -59694,11 +60981,149 @@ function authenticationModeGuidance(cluster, live, desired) {
             return undefined;
     }
 }
-function refuse(note) {
+function auth_mode_refuse(note) {
     return { severity: 'error', code: 'authentication-mode-refused', note };
 }
 function info(note) {
     return { severity: 'info', code: 'authentication-mode-guidance', note };
+}
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/util/glob.ts
+
+/**
+ * Glob matching over logical names (clusters, principals), in one dialect everywhere: bash-style
+ * globs, dotfiles matched, a comma-separated list means "any of".
+ */
+function globMatcher(globs) {
+    const list = (typeof globs === 'string' ? globs.split(',') : [...globs]).map((g) => g.trim()).filter(Boolean);
+    if (list.length === 0)
+        return () => false;
+    return picomatch_default()(list, { dot: true, bash: true });
+}
+function matchesGlob(name, globs) {
+    return globMatcher(globs)(name);
+}
+
+;// CONCATENATED MODULE: ./src/manifest/select.ts
+
+const GLOB_CHARS = /[*?[\]{}!]/;
+function isGlob(selector) {
+    return GLOB_CHARS.test(selector);
+}
+/**
+ * Resolves an entry's `clusters` selectors against the manifest's logical cluster names.
+ * No selectors (undefined) means every cluster. `*` in a selector matches any characters.
+ */
+function selectClusters(selectors, clusterKeys) {
+    if (selectors === undefined)
+        return { clusters: [...clusterKeys].sort(), unknownNames: [], emptyGlobs: [] };
+    const matched = new Set();
+    const unknownNames = [];
+    const emptyGlobs = [];
+    selectors.forEach((selector, i) => {
+        const matches = isGlob(selector) ? globMatcher([selector]) : (k) => k === selector;
+        const hits = clusterKeys.filter((k) => matches(k));
+        hits.forEach((k) => matched.add(k));
+        if (hits.length === 0)
+            (isGlob(selector) ? emptyGlobs : unknownNames).push(i);
+    });
+    return { clusters: [...matched].sort(), unknownNames, emptyGlobs };
+}
+
+;// CONCATENATED MODULE: ./src/plan/desired.ts
+
+
+
+
+/** `expiry-warning-days` when the caller gives none (PRODUCT.md, action input default). */
+const DEFAULT_EXPIRY_WARNING_DAYS = 7;
+/**
+ * The desired access entries of one cluster, resolved from the manifest: the entries whose
+ * `clusters` selectors pick this cluster, with policies as full ARNs in the cluster's partition.
+ * Expired access is ABSENT from the desired state (src/expiry.ts says when access ends):
+ * - an entry whose `expiresAt` has passed is returned in `expired`: the diff treats it as absent
+ *   and names expiry as the reason when it deletes the live entry;
+ * - an access policy whose own `expiresAt` has passed is left out of the entry's `accessPolicies`
+ *   and listed in its `expiredPolicies`: the diff disassociates it with reason `expired`.
+ * `expiring` lists what ends within `warningDays` (entries, and policies of live entries).
+ * Pure: `now` is injected.
+ */
+function resolveDesired(manifest, cluster, now, selections = selectEntryClusters(manifest), warningDays = DEFAULT_EXPIRY_WARNING_DAYS) {
+    const entries = [];
+    const expired = [];
+    const expiring = [];
+    for (const entry of manifest.accessEntries) {
+        if (selections.get(entry)?.has(cluster.key) !== true)
+            continue;
+        const status = entry.expiresAt === undefined ? undefined : expiryStatus(entry.expiresAt, now, warningDays);
+        if (status?.kind === 'expired') {
+            expired.push(toDesiredEntry(entry, cluster, now, warningDays, []));
+            continue;
+        }
+        if (status?.kind === 'expiring' && entry.expiresAt !== undefined) {
+            expiring.push({ principalArn: entry.principalArn, expiresAt: entry.expiresAt, endsAt: formatInstant(status.endsAt) });
+        }
+        entries.push(toDesiredEntry(entry, cluster, now, warningDays, expiring));
+    }
+    const byPrincipal = (a, b) => compareText(a.principalArn, b.principalArn);
+    return { entries: entries.sort(byPrincipal), expired: expired.sort(byPrincipal), expiring: expiring.sort(compareExpiring) };
+}
+/** Soonest first, then by principal and policy: the PR comment reads top-down. */
+function compareExpiring(a, b) {
+    return compareText(a.endsAt, b.endsAt) || compareText(a.principalArn, b.principalArn) || compareText(a.policyArn ?? '', b.policyArn ?? '');
+}
+/**
+ * Resolves every entry's selectors once (compiling a glob is the costliest step of planning many
+ * clusters), sharing the answer between entries with the same selector list. Compute it once per
+ * manifest and pass it to resolveDesired for each cluster.
+ */
+function selectEntryClusters(manifest) {
+    const keys = manifest.clusters.map((c) => c.key);
+    const bySelectors = new Map();
+    const out = new Map();
+    for (const entry of manifest.accessEntries) {
+        const id = JSON.stringify(entry.clusters ?? null);
+        let selected = bySelectors.get(id);
+        if (selected === undefined) {
+            selected = new Set(selectClusters(entry.clusters, keys).clusters);
+            bySelectors.set(id, selected);
+        }
+        out.set(entry, selected);
+    }
+    return out;
+}
+function toDesiredEntry(entry, cluster, now, warningDays, expiring) {
+    const kept = [];
+    const expiredPolicies = [];
+    for (const p of entry.accessPolicies) {
+        const status = p.expiresAt === undefined ? undefined : expiryStatus(p.expiresAt, now, warningDays);
+        const policyArn = policyArnFor(p.policyArn, cluster.partition);
+        if (status?.kind === 'expired' && p.expiresAt !== undefined) {
+            expiredPolicies.push({ policyArn, expiresAt: p.expiresAt });
+            continue;
+        }
+        if (status?.kind === 'expiring' && p.expiresAt !== undefined) {
+            expiring.push({ principalArn: entry.principalArn, policyArn, expiresAt: p.expiresAt, endsAt: formatInstant(status.endsAt) });
+        }
+        kept.push(p);
+    }
+    const base = {
+        principalArn: entry.principalArn,
+        type: normalizeType(entry.type),
+        kubernetesGroups: sortedSet(entry.kubernetesGroups),
+        tags: { ...entry.tags },
+        accessPolicies: normalizePolicies(kept, cluster.partition),
+        loc: entry.locs.entry,
+    };
+    return {
+        ...base,
+        ...(entry.username !== undefined ? { username: entry.username } : {}),
+        ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
+        ...(expiredPolicies.length > 0 ? { expiredPolicies: expiredPolicies.sort((a, b) => compareText(a.policyArn, b.policyArn)) } : {}),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/effects.ts
@@ -59764,7 +61189,7 @@ function effectsOfTransition(t, clusterAccountId) {
     out.push(...groupEffects(arn, t.before?.kubernetesGroups ?? [], t.after?.kubernetesGroups ?? []));
     return out;
 }
-function describeScope(scope) {
+function effects_describeScope(scope) {
     return scope.type === 'cluster' ? 'the cluster' : `namespaces ${scope.namespaces.join(', ')}`;
 }
 function policyEffects(arn, before, after) {
@@ -59789,16 +61214,16 @@ function isAdminAtClusterScope(p) {
 function grantEffect(arn, p) {
     if (isAdminAtClusterScope(p))
         return effect(arn, 'cluster-admin-granted', `${policyName(p.policyArn)} on the cluster`);
-    return effect(arn, 'policy-granted', `${policyName(p.policyArn)} on ${describeScope(p.accessScope)}`);
+    return effect(arn, 'policy-granted', `${policyName(p.policyArn)} on ${effects_describeScope(p.accessScope)}`);
 }
 function revokeEffect(arn, p) {
     if (isAdminAtClusterScope(p))
         return effect(arn, 'cluster-admin-revoked', `${policyName(p.policyArn)} on the cluster`);
-    return effect(arn, 'policy-revoked', `${policyName(p.policyArn)} on ${describeScope(p.accessScope)}`);
+    return effect(arn, 'policy-revoked', `${policyName(p.policyArn)} on ${effects_describeScope(p.accessScope)}`);
 }
 function scopeEffects(arn, policyArn, prev, next) {
     const name = policyName(policyArn);
-    const change = `${name}: ${describeScope(prev)} → ${describeScope(next)}`;
+    const change = `${name}: ${effects_describeScope(prev)} → ${effects_describeScope(next)}`;
     if (prev.type === 'namespace' && next.type === 'cluster') {
         return [effect(arn, isClusterAdminPolicy(policyArn) ? 'cluster-admin-granted' : 'scope-widened', change)];
     }
@@ -60150,57 +61575,14 @@ function applyModeGuidance(cluster, live, errors) {
 }
 // ───────────────────────────── ordering of changes in the plan ─────────────────────────────
 const ACTION_ORDER = ['create', 'replace', 'update', 'associate', 'disassociate', 'delete'];
-function policyOf(c) {
+function diff_policyOf(c) {
     return c.action === 'associate' || c.action === 'disassociate' ? c.policyArn : '';
 }
 /** By principal, then a fixed action order, then policy ARN: never input order. */
 function compareChanges(a, b) {
     return (compareText(a.principalArn, b.principalArn) ||
         ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) ||
-        compareText(policyOf(a), policyOf(b)));
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/util/stable-json.ts
-
-/**
- * JSON with object keys sorted by code point at every depth: the same value always gives the same
- * bytes, whatever order its keys were built in (plan hashes, snapshots). `undefined` members are
- * dropped as JSON.stringify drops them. `indent` as for JSON.stringify.
- */
-function stableStringify(value, indent) {
-    return JSON.stringify(sortKeys(value), null, indent);
-}
-/** A deep copy with object keys in code-point order (arrays keep their order). */
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (value === null || typeof value !== 'object' || value instanceof Date)
-        return value;
-    const out = {};
-    for (const key of Object.keys(value).sort(compareCodePoints)) {
-        const member = value[key];
-        if (member !== undefined)
-            out[key] = sortKeys(member);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/plan/hash.ts
-
-
-/** Stable JSON (keys sorted by code point at every depth): the one implementation is in src/util. */
-function hash_stableStringify(value) {
-    return stableStringify(value) ?? 'null';
-}
-/**
- * sha256 (hex) of the stable JSON of the cluster plans. Only `clusters` is hashed: the manifest
- * commit, problems and any timestamps stay out, so re-planning unchanged access gives the same
- * hash and apply can refuse when it differs from what was reviewed.
- */
-function planHash(clusters) {
-    return (0,external_node_crypto_.createHash)('sha256').update(hash_stableStringify(clusters)).digest('hex');
+        compareText(diff_policyOf(a), diff_policyOf(b)));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/plan.ts
@@ -64450,7 +65832,7 @@ const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => 
 	}
 	callback$1(entries, directoryPath, currentDepth);
 };
-function build(isSynchronous) {
+function dist_build(isSynchronous) {
 	return isSynchronous ? walkSync : walkAsync;
 }
 
@@ -64556,7 +65938,7 @@ var Walker = class {
 		this.getArray = build$4(options);
 		this.groupFiles = build$3(options);
 		this.resolveSymlink = build$2(options, this.isSynchronous);
-		this.walkDirectory = build(this.isSynchronous);
+		this.walkDirectory = dist_build(this.isSynchronous);
 	}
 	start() {
 		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
@@ -64793,7 +66175,7 @@ function getPartialMatcher(patterns, options = {}) {
 		patternsParts[i] = parts;
 		const partsCount = parts.length;
 		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = node_modules_picomatch(parts[j], options);
+		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
 		matchers[i] = partMatchers;
 	}
 	return (input) => {
@@ -64853,7 +66235,7 @@ function ensureNonDriveRelativePath(path) {
 const splitPatternOptions = { parts: true };
 function splitPattern(path) {
 	var _result$parts;
-	const result = node_modules_picomatch.scan(path, splitPatternOptions);
+	const result = picomatch.scan(path, splitPatternOptions);
 	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
 }
 const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
@@ -64894,7 +66276,7 @@ const escapePath = isWin ? escapeWin32Path : escapePosixPath;
 */
 function isDynamicPattern(pattern, options) {
 	if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-	const scan = node_modules_picomatch.scan(pattern);
+	const scan = picomatch.scan(pattern);
 	return scan.isGlob || scan.negated;
 }
 function log(...tasks) {
@@ -64988,8 +66370,8 @@ function buildCrawler(options, patterns) {
 		noglobstar: options.globstar === false,
 		posix: true
 	};
-	const matcher = node_modules_picomatch(processed.match, matchOptions);
-	const ignore = node_modules_picomatch(processed.ignore, matchOptions);
+	const matcher = picomatch(processed.match, matchOptions);
+	const ignore = picomatch(processed.ignore, matchOptions);
 	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
 	const format = buildFormat(cwd, root, absolute);
 	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
@@ -66424,7 +67806,7 @@ function buildPolicy(value, path, at) {
  * entries share a handful of lists and compiling globs dominates, so each rule makes one selector
  * per run (the cache lives in the closure, not in the module).
  */
-function helpers_entrySelector(manifest) {
+function entrySelector(manifest) {
     const byKey = new Map(manifest.clusters.map((c) => [c.key, c]));
     const keys = [...byKey.keys()];
     const cache = new Map();
@@ -66564,7 +67946,7 @@ function checkAuthenticationModes(manifest) {
 
 function checkClusterSelectors(manifest) {
     const keys = manifest.clusters.map((c) => c.key);
-    const select = helpers_entrySelector(manifest);
+    const select = entrySelector(manifest);
     return manifest.accessEntries.flatMap((entry) => checkSelectors(entry, select(entry), keys));
 }
 function checkSelectors(entry, selected, keys) {
@@ -66597,7 +67979,7 @@ function checkSelectors(entry, selected, keys) {
 
 
 function checkClustersWithoutEntries(manifest) {
-    const select = helpers_entrySelector(manifest);
+    const select = entrySelector(manifest);
     // Entries share a few selector lists: collect the distinct selections, then their keys.
     const selections = new Set(manifest.accessEntries.map(select));
     const selected = new Set([...selections].flatMap((s) => [...s.keys]));
@@ -66633,7 +68015,7 @@ function principalIdentity(principalArn) {
     return `${p.partition}:${p.accountId}:${p.kind}:${p.name.toLowerCase()}`;
 }
 function checkDuplicateEntries(manifest) {
-    const select = helpers_entrySelector(manifest);
+    const select = entrySelector(manifest);
     const seen = new Map();
     const problems = [];
     for (const entry of manifest.accessEntries) {
@@ -66787,7 +68169,7 @@ function checkPolicies(entry, type) {
 /** Types whose same-account requirement EKS-API.md does not confirm. */
 const ACCOUNT_UNCONFIRMED = new Set(['HYPERPOD_LINUX']);
 function checkNodePrincipals(manifest) {
-    const select = helpers_entrySelector(manifest);
+    const select = entrySelector(manifest);
     return manifest.accessEntries.flatMap((entry) => checkNodePrincipal(entry, () => select(entry)));
 }
 function checkNodePrincipal(entry, selected) {
@@ -66830,7 +68212,7 @@ function checkNodePrincipal(entry, selected) {
 const POLICY_ARN_FORM = 'arn:<partition>:eks::aws:cluster-access-policy/<Name>';
 function checkPolicyReferences(manifest, ctx) {
     const names = ctx.catalogue.map((p) => p.name);
-    const select = helpers_entrySelector(manifest);
+    const select = entrySelector(manifest);
     return manifest.accessEntries.flatMap((entry) => entry.accessPolicies.flatMap((policy) => checkPolicy(policy, () => select(entry), names)));
 }
 function checkPolicy(policy, selected, catalogue) {
@@ -66996,7 +68378,7 @@ function checkSsoRolePath(entry, principal) {
 
 
 function checkPrincipalPartitions(manifest) {
-    const select = helpers_entrySelector(manifest);
+    const select = entrySelector(manifest);
     return manifest.accessEntries.flatMap((entry) => checkPrincipalPartition(entry, select(entry)));
 }
 function checkPrincipalPartition(entry, selected) {
@@ -67026,8 +68408,8 @@ function checkPrincipalPartition(entry, selected) {
  */
 
 /** Tags EKS allows on one resource. */
-const MAX_TAGS = 50;
-function checkTags(manifest) {
+const tags_MAX_TAGS = 50;
+function tags_checkTags(manifest) {
     return manifest.accessEntries.flatMap(checkEntryTags);
 }
 function checkEntryTags(entry) {
@@ -67037,8 +68419,8 @@ function checkEntryTags(entry) {
         problems.push(problemAt(entry.locs.tagKeys[OWNERSHIP_TAG_KEY] ?? entry.locs.tags ?? entry.locs.entry, 'error', 'manifest:ownership-tag', `tag "${OWNERSHIP_TAG_KEY}" is the ownership tag: eks-access-gate sets it to "${OWNERSHIP_TAG_VALUE}" on the entries it manages, so "${owner}" would be overwritten; remove it, or use another key`));
     }
     const count = Object.keys(entry.tags).length + (owner === undefined ? 1 : 0);
-    if (count > MAX_TAGS) {
-        problems.push(problemAt(entry.locs.tags ?? entry.locs.entry, 'error', 'eks:tags', `tags has ${Object.keys(entry.tags).length} tags; with the ownership tag ${OWNERSHIP_TAG_KEY}: ${OWNERSHIP_TAG_VALUE} that is ${count}, and EKS allows at most ${MAX_TAGS} per access entry: remove ${count - MAX_TAGS}`));
+    if (count > tags_MAX_TAGS) {
+        problems.push(problemAt(entry.locs.tags ?? entry.locs.entry, 'error', 'eks:tags', `tags has ${Object.keys(entry.tags).length} tags; with the ownership tag ${OWNERSHIP_TAG_KEY}: ${OWNERSHIP_TAG_VALUE} that is ${count}, and EKS allows at most ${tags_MAX_TAGS} per access entry: remove ${count - tags_MAX_TAGS}`));
     }
     return problems;
 }
@@ -67103,7 +68485,7 @@ const EKS_RULES = [
     checkNodeEntryFields,
     checkUsernames,
     checkKubernetesGroups,
-    checkTags,
+    tags_checkTags,
     checkAccessScopes,
     checkDuplicatePolicies,
     checkPolicyReferences,
@@ -67118,2024 +68500,6 @@ const EKS_RULES = [
 function checkEksRules(manifest, ctx) {
     return EKS_RULES.flatMap((rule) => rule(manifest, ctx));
 }
-
-;// CONCATENATED MODULE: ./src/manifest/validate.ts
-/**
- * `validate`: file/YAML → schema → model → EKS rules, collecting every problem.
- *
- * `validateManifests` reads the disk; `validateSources` is the same pipeline over in-memory text,
- * for tests and benchmarks.
- */
-
-
-
-
-
-
-
-async function validateManifests(opts) {
-    const read = await readManifests(opts);
-    return read.kind === 'usage' ? read : checkManifests(read, opts);
-}
-/** Reads and parses the manifest files once (the only disk access of validate). */
-async function readManifests(opts) {
-    const mode = opts.parseMode ?? 'auto';
-    const loaded = await loadManifestFiles(opts.manifest, opts.cwd, (file, bytes) => check_checkManifestFile(file, bytes, mode));
-    if (loaded.kind === 'usage')
-        return loaded;
-    return { kind: 'read', inputs: loaded.loaded, problems: loaded.problems, files: loaded.files, sources: loaded.sources };
-}
-/** Model and EKS rules over files already read: pure, so a plan can check again with the live catalogue. */
-function checkManifests(read, ctx) {
-    return checkLoaded(read.inputs, read.problems, read.files, read.sources, ctx);
-}
-/** The pipeline over in-memory files (`file` relative paths; `text` or raw bytes). No disk, no AWS. */
-function validateSources(files, ctx) {
-    const sorted = [...files].sort((a, b) => compareStrings(a.file, b.file));
-    const loaded = [];
-    const problems = [];
-    const sources = new Map();
-    for (const { file, text } of sorted) {
-        const parsed = checkManifestFile(file, text, ctx.parseMode ?? 'auto');
-        if (parsed.text !== undefined)
-            sources.set(file, parsed.text);
-        if (parsed.loaded)
-            loaded.push(parsed.loaded);
-        problems.push(...parsed.problems);
-    }
-    return checkLoaded(loaded, problems, sorted.map((f) => f.file), sources, ctx);
-}
-function checkLoaded(inputs, fileProblems, files, sources, ctx) {
-    const schemaProblems = inputs.flatMap((i) => i.findings.map((f) => f.problem));
-    const { manifest, problems: modelProblems } = buildManifest(inputs, files);
-    const eksProblems = checkEksRules(manifest, {
-        now: ctx.now,
-        expiryWarningDays: ctx.expiryWarningDays,
-        catalogue: ctx.catalogue ?? builtInCatalogue(),
-    });
-    const problems = sortProblems([...fileProblems, ...schemaProblems, ...modelProblems, ...withoutEchoes(eksProblems, manifest, inputs)]);
-    return { kind: 'checked', ok: !problems.some((p) => p.severity === 'error'), problems, manifest, sources };
-}
-/**
- * A cluster the schema rejected is missing from the model, so an entry naming it (or a glob matching
- * it) would also get `manifest:unknown-cluster` / `manifest:unmatched-selector`, and a cluster whose
- * only entry was rejected would get `manifest:cluster-without-entries`: echoes of a problem
- * already reported.
- */
-function withoutEchoes(problems, manifest, inputs) {
-    const rejectedClusters = new Set();
-    let rejectedEntries = false;
-    for (const { findings } of inputs) {
-        const rejected = schemaRejections(findings);
-        rejected.clusters.forEach((key) => rejectedClusters.add(key));
-        if (rejected.entries.size > 0)
-            rejectedEntries = true;
-    }
-    if (rejectedClusters.size === 0 && !rejectedEntries)
-        return [...problems];
-    const rejectedKeys = [...rejectedClusters];
-    const echoLocs = new Set();
-    for (const entry of manifest.accessEntries) {
-        entry.clusters?.forEach((selector, k) => {
-            const loc = entry.locs.clusterItems[k];
-            if (loc && selectClusters([selector], rejectedKeys).clusters.length > 0)
-                echoLocs.add(`${loc.file}:${loc.line}:${loc.column}`);
-        });
-    }
-    return problems.filter((p) => {
-        if (p.code === 'manifest:unknown-cluster' || p.code === 'manifest:unmatched-selector')
-            return !echoLocs.has(`${p.file}:${p.line}:${p.column}`);
-        if (p.code === 'manifest:cluster-without-entries')
-            return !rejectedEntries;
-        return true;
-    });
-}
-function compareProblems(a, b) {
-    return (compareCodePoints(a.file, b.file) ||
-        a.line - b.line ||
-        a.column - b.column ||
-        compareCodePoints(a.code, b.code) ||
-        compareCodePoints(a.message, b.message));
-}
-function sortProblems(problems) {
-    return [...problems].sort(compareProblems);
-}
-// ───────────────────────────── benchmark input ─────────────────────────────
-/**
- * A valid synthetic manifest split over `fileCount` files (`clusters.yaml` plus `team-NN.yaml`),
- * with `entryCount` entries in all, for `npm run bench`: `validateSources(generateSyntheticManifests(), ctx)`.
- */
-function generateSyntheticManifests(fileCount = 50, entryCount = 5000) {
-    const clusters = ['version: 1', 'clusters:'];
-    for (let c = 0; c < 10; c++) {
-        clusters.push(`  prod-${c}:`, '    region: eu-west-1', '    accountId: "111122223333"');
-    }
-    const files = [{ file: 'manifests/clusters.yaml', text: clusters.join('\n') + '\n' }];
-    const teamFiles = Math.max(1, fileCount - 1);
-    for (let f = 0; f < teamFiles; f++) {
-        const lines = ['version: 1', 'accessEntries:'];
-        for (let e = f; e < entryCount; e += teamFiles) {
-            lines.push(`  - principalArn: arn:aws:iam::111122223333:role/team-${f}/member-${e}`, `    clusters: ["prod-${e % 10}"]`, `    kubernetesGroups: [team-${f}-readers]`, `    tags: { owner: team-${f} }`, '    accessPolicies:', '      - policyArn: AmazonEKSViewPolicy', `        accessScope: { type: namespace, namespaces: [team-${f}, "team-${f}-*"] }`);
-        }
-        files.push({ file: `manifests/team-${String(f).padStart(2, '0')}.yaml`, text: lines.join('\n') + '\n' });
-    }
-    return files;
-}
-
-;// CONCATENATED MODULE: ./src/commands/plan-access.ts
-
-
-
-
-
-
-
-
-
-
-
-/** The AWS edge of a live plan (plan and drift): EKS and IAM through the plan role; none with `--state`. */
-function livePlanDeps(request, deps) {
-    if (request.state !== undefined)
-        return {};
-    const edge = {
-        purpose: 'plan',
-        assumeRoles: request.assumeRoles,
-        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
-        ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
-    };
-    return {
-        apiFor: deps.eks(edge),
-        ...(deps.iam === undefined ? {} : { iamFor: deps.iam(edge) }),
-        ...(request.maxRate === undefined ? {} : { ratePerSecond: request.maxRate }),
-        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
-    };
-}
-/**
- * validate → select clusters → read live state (or a snapshot) → diff. An invalid manifest
- * stops before any AWS call, so a broken pull request never reaches a cluster, with one
- * exception: a short policy name the built-in catalogue does not know may be a policy AWS added
- * since this release, so such a manifest is still read (read-only) and judged again against the
- * catalogue EKS reports (ListAccessPolicies) or the snapshot holds.
- */
-async function planAccess(opts, deps) {
-    const read = await readManifests(opts);
-    if (read.kind === 'usage')
-        return read;
-    // Expired access is absent from the plan, not an error: plan, apply and drift never fail on a
-    // calendar date (PRODUCT.md "Expiry and drift"); validate keeps `expiry:expired` as an error.
-    const expiry = { now: opts.now, expiryWarningDays: opts.expiryWarningDays };
-    const validated = forPlanOutcome(checkManifests(read, validateOptions(opts, builtInCatalogue())), expiry);
-    const invalid = (problems) => ({
-        kind: 'invalid',
-        manifest: validated.manifest,
-        problems,
-        sources: validated.sources,
-    });
-    if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems))
-        return invalid(validated.problems);
-    const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob);
-    if (!selected.ok)
-        return { kind: 'usage', message: selected.error };
-    const snapshot = opts.state ? await readSnapshot(opts.state, opts.cwd, selected.value) : undefined;
-    if (snapshot && !snapshot.ok)
-        return { kind: 'usage', message: snapshot.error };
-    // Only the policy catalogue can change the verdict: fetch it (one ListAccessPolicies per
-    // partition) or take the snapshot's, and validate again, only when an unknown policy was seen.
-    let final = validated;
-    let liveCatalogue = false;
-    if (validated.problems.some((p) => p.code === UNKNOWN_POLICY)) {
-        const catalogue = snapshot ? snapshot.value.catalogue : await plan_access_readCatalogues(selected.value, deps);
-        liveCatalogue = !snapshot && catalogue !== undefined;
-        if (catalogue)
-            final = forPlanOutcome(checkManifests(read, validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))), expiry);
-    }
-    if (!final.ok)
-        return invalid(final.problems);
-    const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue));
-    if (!observed.ok)
-        return { kind: 'usage', message: observed.error };
-    const dead = await checkDeadAccess(selected.value, observed.value.clusters, deps, snapshot !== undefined);
-    const plan = buildPlan({
-        manifest: validated.manifest,
-        observed: observed.value.clusters,
-        now: opts.now,
-        expiryWarningDays: opts.expiryWarningDays,
-        problems: plan_access_sortProblems([...final.problems, ...locatedDeadAccessProblems(dead.report, validated.manifest)]),
-        clusters: selected.value.map((c) => c.key),
-        ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
-    });
-    return {
-        kind: 'planned',
-        plan,
-        manifest: validated.manifest,
-        sources: validated.sources,
-        observed: observed.value.clusters,
-        dead: dead.report,
-        deadAccessNotes: dead.notes,
-    };
-}
-/**
- * Dead access (plan/dead-access.ts): after the live read, one IAM GetRole / GetUser per distinct
- * principal of each cluster's own account, through that cluster's plan role, paced per account.
- * Offline (`--state`) or without an IAM edge nothing is read and a note says so; principals of
- * other accounts are summarised as not checked.
- */
-async function checkDeadAccess(clusters, observed, deps, offline) {
-    const none = { dead: [], notChecked: [] };
-    if (offline)
-        return { report: none, notes: ['dead access not checked: IAM is not read when planning from a state snapshot (--state)'] };
-    if (!deps.iamFor)
-        return { report: none, notes: ['dead access not checked: no IAM access configured'] };
-    const targets = [];
-    for (const c of clusters) {
-        const read = observed.get(c.key);
-        if (read === undefined || !read.ok)
-            continue;
-        targets.push({
-            cluster: c.key,
-            accountId: c.accountId,
-            partition: c.partition,
-            ...(c.planRoleArn === undefined ? {} : { roleArn: c.planRoleArn }),
-            observed: read.value,
-        });
-    }
-    const limiterFor = createKeyedLimiter({
-        concurrency: deps.concurrency ?? 10,
-        ...(deps.ratePerSecond === undefined ? {} : { ratePerSecond: deps.ratePerSecond }),
-    });
-    const report = await findDeadAccess(targets, { iamFor: deps.iamFor, limiterFor });
-    return { report, notes: notCheckedNotes(report.notChecked) };
-}
-/** One note per reason, naming how many entries (and which clusters) were not checked. */
-function notCheckedNotes(notChecked) {
-    const byReason = new Map();
-    for (const n of notChecked)
-        byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n]);
-    return [...byReason].map(([reason, list]) => {
-        const what = {
-            'other-account': "principals of other accounts (the plan role reads its own account's IAM only)",
-            'not-role-or-user': 'principals that are not IAM roles or users',
-            'no-entry-created-at': "entries whose createdAt the live read did not report (stale entries can't be told)",
-            'lookup-failed': `principals whose IAM lookup failed (${list[0]?.detail ?? ''})`,
-        };
-        const clusters = [...new Set(list.map((n) => n.cluster))].sort(compareCodePoints).join(', ');
-        return `dead access not checked for ${list.length} ${list.length === 1 ? 'entry' : 'entries'} on ${clusters}: ${what[reason] ?? reason}`;
-    });
-}
-/**
- * deadAccessProblems, with every warning at a manifest position: an entry the manifest does not
- * name (unknown access, live only) is reported at its cluster's key, as per-cluster problems are,
- * rather than at no position (`:0:0` in the listing, an annotation on no file).
- */
-function locatedDeadAccessProblems(report, manifest) {
-    const clusterKeys = new Map(manifest.clusters.map((c) => [c.key, c.locs.key]));
-    return deadAccessProblems(report, manifest).map((p, i) => {
-        const at = p.line > 0 ? undefined : clusterKeys.get(report.dead[i]?.cluster ?? '');
-        return at === undefined ? p : problemAt(at, p.severity, p.code, p.message);
-    });
-}
-function plan_access_sortProblems(problems) {
-    const text = (x, y) => compareCodePoints(x, y);
-    return problems.sort((a, b) => text(a.file, b.file) || a.line - b.line || a.column - b.column || text(a.code, b.code) || text(a.message, b.message));
-}
-/**
- * ListAccessPolicies through the first selected cluster of each partition; a partition whose
- * call fails keeps the built-in catalogue (the cluster read reports access problems later).
- */
-async function plan_access_readCatalogues(clusters, deps) {
-    if (!deps.apiFor)
-        return undefined;
-    const apiFor = deps.apiFor;
-    const firstOfPartition = [...new Map(clusters.map((c) => [c.partition, c])).values()];
-    const lists = await Promise.all(firstOfPartition.map((c) => apiFor(targetOf(c))
-        .listAccessPolicies()
-        .catch(() => [])));
-    const all = lists.flat();
-    return all.length > 0 ? all : undefined;
-}
-function targetOf(c) {
-    return { key: c.key, name: c.name, region: c.region, accountId: c.accountId, ...(c.planRoleArn ? { roleArn: c.planRoleArn } : {}) };
-}
-/** The code of an access policy missing from the catalogue (rules/eks/policy-catalogue.ts). */
-const UNKNOWN_POLICY = 'eks:unknown-policy';
-function onlyUnknownPolicyErrors(problems) {
-    return problems.every((p) => p.severity !== 'error' || p.code === UNKNOWN_POLICY);
-}
-function validateOptions(opts, catalogue) {
-    return { manifest: opts.manifest, cwd: opts.cwd, now: opts.now, expiryWarningDays: opts.expiryWarningDays, catalogue };
-}
-/** The clusters `--cluster GLOB` names; a filter that matches nothing is a usage error. */
-function selectPlannedClusters(manifest, glob) {
-    if (glob === undefined)
-        return types_ok([...manifest.clusters]);
-    const matches = glob_globMatcher(glob);
-    const selected = manifest.clusters.filter((c) => matches(c.key));
-    if (selected.length === 0) {
-        const known = manifest.clusters.map((c) => c.key).join(', ') || '(none)';
-        return types_err(`--cluster "${glob}" matches no cluster in the manifest; clusters are: ${known}`);
-    }
-    return types_ok(selected);
-}
-async function readSnapshot(path, cwd, clusters) {
-    const loaded = await loadStateSnapshotFile(path, cwd);
-    if (loaded.kind === 'usage')
-        return types_err(loaded.message);
-    if (!loaded.result.ok)
-        return types_err(formatSnapshotProblems(loaded.result.error));
-    const snapshot = loaded.result.value;
-    const observed = new Map();
-    for (const cluster of clusters) {
-        const found = findObservedCluster(snapshot, cluster);
-        observed.set(cluster.key, found
-            ? types_ok(found)
-            : types_err({
-                code: 'no-state',
-                message: `the state snapshot ${path} has no cluster "${cluster.name}" in ${cluster.region} (account ${cluster.accountId}); export it with \`eks-access-gate export --cluster ${cluster.name} --region ${cluster.region} --format state\``,
-            }));
-    }
-    return types_ok({ clusters: observed, ...(snapshot.accessPolicies ? { catalogue: snapshot.accessPolicies } : {}) });
-}
-function formatSnapshotProblems(problems) {
-    return ['the state snapshot is invalid:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.code}: ${p.message}`)].join('\n');
-}
-async function readLive(clusters, deps, readCatalogue) {
-    if (!deps.apiFor)
-        return types_err('no AWS access configured for a live plan; pass --state FILE to plan from a snapshot');
-    const read = await readLiveState(clusters.map(targetOf), deps.apiFor, {
-        ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
-        ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
-        ...(deps.clusterTimeoutSeconds === undefined ? {} : { clusterTimeoutMs: deps.clusterTimeoutSeconds * 1000 }),
-        ...(readCatalogue ? {} : { readCatalogue: false }),
-    });
-    return types_ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) });
-}
-function mergeCatalogues(a, b) {
-    const byArn = new Map();
-    for (const p of [...a, ...b])
-        byArn.set(p.arn, p);
-    return [...byArn.values()].sort((x, y) => compareCodePoints(x.arn, y.arn));
-}
-
-;// CONCATENATED MODULE: ./src/commands/rules-note.ts
-
-
-/**
- * Organisation rules arrive in a later version; saying so beats a silent "valid". The default file
- * counts too: a repository that has one must not read "valid" as "passed its rules". An explicit
- * file that is missing is a usage error (exit 2).
- */
-function rulesNotes(rules, deps) {
-    const exists = deps.isFile((0,external_node_path_.resolve)(deps.cwd, rules.path));
-    if (rules.explicit && !exists)
-        return types_err(`rules file not found or not a file: ${rules.path}`);
-    if (!exists)
-        return types_ok([]);
-    return types_ok([
-        {
-            level: 'warning',
-            message: `organisation rules (${rules.path}) are not evaluated by this version; only the schema and EKS rules are checked`,
-        },
-    ]);
-}
-
-;// CONCATENATED MODULE: ./src/commands/drift.ts
-
-
-
-
-
-
-/** The drift issue's title; the issue is found by its label and first-line marker, not by title. */
-const DRIFT_ISSUE_TITLE = 'EKS access drift';
-async function driftCommand(request, deps) {
-    const rules = rulesNotes(request.rules, deps);
-    if (!rules.ok)
-        return Outcomes.usage(rules.error);
-    const outcome = await planAccess({
-        manifest: request.manifest,
-        cwd: deps.cwd,
-        now: deps.now(),
-        expiryWarningDays: request.expiryWarningDays,
-        ...(request.state === undefined ? {} : { state: request.state }),
-        ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
-    }, livePlanDeps(request, deps));
-    switch (outcome.kind) {
-        case 'usage':
-            return Outcomes.usage(outcome.message, { notes: rules.value });
-        case 'invalid':
-            // Nothing was read: drift cannot be judged against a manifest that is wrong. No issue write
-            // either: the issue reports drift, and a broken manifest is the pull request gate's job.
-            return Outcomes.invalid('manifest invalid: drift was not checked', {
-                problems: outcome.problems,
-                notes: rules.value,
-                stderr: renderProblemsText(outcome.problems, outcome.sources, {
-                    fileCount: outcome.sources.size,
-                    color: request.color,
-                    cwd: deps.cwd,
-                }),
-            });
-        case 'planned': {
-            const report = classifyDrift(outcome.plan, outcome.observed, outcome.manifest, outcome.dead.dead);
-            const notes = [...rules.value, ...outcome.deadAccessNotes.map((message) => ({ level: 'info', message }))];
-            const problems = outcome.plan.problems;
-            // Warnings (expiry, dead access) go to stderr as located lines, so stdout stays the report.
-            // Dead access on an entry the manifest does not name has no file position: the report's
-            // "Dead access" section already shows it.
-            const located = problems.filter((p) => p.file !== '' && p.line > 0);
-            const listing = located.length === 0
-                ? undefined
-                : renderProblemsText(located, outcome.sources, { fileCount: outcome.sources.size, color: request.color, cwd: deps.cwd });
-            return driftOutcome(report, request, problems, notes, listing);
-        }
-    }
-}
-/** The report as an Outcome: products, outputs, the issue write and the verdict. */
-function driftOutcome(report, request, problems, notes, stderr) {
-    const markdown = renderDrift(report, 'markdown');
-    const unclassified = report.errors.length;
-    const parts = {
-        problems,
-        notes,
-        stdout: renderDrift(report, request.format),
-        ...(stderr === undefined ? {} : { stderr }),
-        summary: markdown,
-        outputs: {
-            [Outputs.Drift]: String(report.drift),
-            [Outputs.DriftChanged]: String(report.counts.changed),
-            [Outputs.DriftUnknown]: String(report.counts.unknown),
-            [Outputs.DriftPending]: String(report.counts.pending),
-        },
-        // A run that could not classify some cluster does not close the issue: "no drift" would be a
-        // claim about clusters it never saw.
-        writes: unclassified > 0 && !report.drift ? [] : [driftIssueWrite(report, markdown)],
-    };
-    if (unclassified > 0) {
-        const names = report.errors.map((e) => e.cluster).join(', ');
-        return Outcomes.failed(`drift not checked for ${unclassified} cluster${unclassified === 1 ? '' : 's'} (${names}): see the report`, {
-            ...parts,
-            failureReason: 'cluster-errors',
-        });
-    }
-    if (report.drift && request.failOnDrift) {
-        const c = report.counts;
-        return Outcomes.failed(`drift: ${c.changed} changed outside the repo, ${c.unknown} unknown, ${c.pending} pending`, {
-            ...parts,
-            failureReason: 'drift',
-        });
-    }
-    return Outcomes.ok(parts);
-}
-/** The drift issue as data: open (created or updated) while drift lasts, closed when it is gone. */
-function driftIssueWrite(report, markdown) {
-    return { kind: 'issue', title: DRIFT_ISSUE_TITLE, body: markdown, labels: [DRIFT_LABEL], state: report.drift ? 'open' : 'closed' };
-}
-
-;// CONCATENATED MODULE: ./src/manifest/export.ts
-
-
-
-
-
-
-/**
- * Pure conversions of live state for `export`: manifest YAML (to bring an existing cluster under
- * the manifest) and state snapshots (for `plan --state`). The YAML is written so that planning it
- * against the same live state gives zero changes: values EKS generates or the tool adds itself are
- * left out, because the diff treats "absent" as "whatever EKS has".
- */
-const DEFAULT_MANIFEST_SCHEMA_REF = './schemas/eks-access.schema.json';
-/**
- * A short name for AWS-managed policies of the cluster's partition that `validate` knows offline;
- * anything else stays a full ARN (validate only warns on an unknown ARN, but errors on an unknown
- * short name).
- */
-function policyReference(policyArn, region) {
-    const parsed = parsePolicyArn(policyArn);
-    if (parsed === undefined || parsed.partition !== partitionOf(region))
-        return policyArn;
-    return BUILT_IN_POLICY_NAMES.includes(parsed.name) ? parsed.name : policyArn;
-}
-/** The account of the first access-entry ARN (`arn:aws:eks:REGION:ACCOUNT:access-entry/…`). */
-function accountFromEntries(entries) {
-    for (const e of entries) {
-        const account = e.accessEntryArn === undefined ? undefined : accountOfArn(e.accessEntryArn);
-        if (account !== undefined)
-            return account;
-    }
-    return undefined;
-}
-function manifestPolicy(p, region) {
-    const accessScope = p.accessScope.type === 'namespace' ? { type: 'namespace', namespaces: p.accessScope.namespaces } : { type: 'cluster' };
-    return { policyArn: policyReference(p.policyArn, region), accessScope };
-}
-/** Tags the manifest should hold: everything but the ownership tag, which the tool sets itself. */
-function manifestTags(tags) {
-    const out = {};
-    for (const [key, value] of Object.entries(tags))
-        if (!(key === OWNERSHIP_TAG_KEY && value === OWNERSHIP_TAG_VALUE))
-            out[key] = value;
-    return out;
-}
-/**
- * One manifest entry, members in the order PRODUCT.md shows them; defaults, EKS-set values and
- * empty lists and maps left out. Node entries lose their username and groups: EKS sets them, a
- * manifest node entry may not hold them (validate: eks:node-entry-fields, and `system:` usernames
- * are reserved), and the diff accepts whatever EKS reports when the manifest names none.
- */
-function manifestEntry(e, clusterKey, region) {
-    const isStandard = e.type === DEFAULT_ENTRY_TYPE;
-    const groups = isStandard ? e.kubernetesGroups : [];
-    const tags = manifestTags(e.tags);
-    const out = { principalArn: e.principalArn };
-    if (!isStandard)
-        out['type'] = e.type;
-    if (isStandard && e.username !== undefined && e.username !== generatedUsername(e.principalArn, e.type))
-        out['username'] = e.username;
-    out['clusters'] = [clusterKey];
-    if (groups.length > 0)
-        out['kubernetesGroups'] = [...groups];
-    if (Object.keys(tags).length > 0)
-        out['tags'] = tags;
-    if (e.accessPolicies.length > 0)
-        out['accessPolicies'] = e.accessPolicies.map((p) => manifestPolicy(p, region));
-    return out;
-}
-/** As the plan's lockout check counts: a STANDARD entry with the admin policy at cluster scope. */
-function hasClusterAdmin(cluster) {
-    return cluster.entries.some((e) => e.type === DEFAULT_ENTRY_TYPE && e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'));
-}
-function isNodeEntry(e) {
-    return e.type !== DEFAULT_ENTRY_TYPE;
-}
-/** Short collections on one line, as in the examples: `clusters: [ prod ]`, `accessScope: { type: cluster }`. */
-function styleEntryNode(node, index, entry) {
-    for (const key of ['clusters', 'kubernetesGroups', 'tags']) {
-        const child = node.get(key, true);
-        if ((0,dist/* isCollection */.P3)(child))
-            child.flow = true;
-    }
-    const policies = node.get('accessPolicies', true);
-    for (const item of (0,dist/* isSeq */.oP)(policies) ? policies.items : []) {
-        const scope = (0,dist/* isMap */.jh)(item) ? item.get('accessScope', true) : undefined;
-        if ((0,dist/* isMap */.jh)(scope))
-            scope.flow = true;
-    }
-    if (index > 0)
-        node.spaceBefore = true;
-    if (isNodeEntry(entry))
-        node.commentBefore = ` ${entry.type} node entry: EKS creates entries like this for managed node groups and Fargate\n profiles, and sets their username and groups itself.`;
-}
-function headerComment(observed, schemaRef) {
-    return [
-        ` yaml-language-server: $schema=${schemaRef}`,
-        '',
-        ` Exported by \`eks-access-gate export\` from EKS cluster ${observed.name} (${observed.region}).`,
-        ' Entries created outside eks-access-gate carry no `managed-by: eks-access-gate` tag, so with',
-        ' `prune: owned` (the default) the tool never deletes them; `adopt: true` on the cluster tags them.',
-    ].join('\n');
-}
-/**
- * Manifest YAML (`version: 1`) for one live cluster that, planned against the same live state,
- * yields zero changes. Deterministic: entries by principalArn, policies by ARN, sorted sets.
- */
-function exportManifestYaml(observed, opts = {}) {
-    const cluster = normalizeObservedCluster(observed);
-    const key = opts.clusterKey ?? cluster.name;
-    const accountId = opts.accountId ?? cluster.accountId ?? accountFromEntries(cluster.entries);
-    const clusterBlock = {};
-    if (key !== cluster.name)
-        clusterBlock['name'] = cluster.name;
-    clusterBlock['region'] = cluster.region;
-    if (accountId !== undefined)
-        clusterBlock['accountId'] = accountId;
-    clusterBlock['authenticationMode'] = cluster.authenticationMode;
-    // Planning refuses a cluster left with no cluster admin; one that has none today (admins
-    // come through aws-auth, say) must say so, or the export would not plan cleanly.
-    const noAdmin = !hasClusterAdmin(cluster);
-    if (noAdmin)
-        clusterBlock['allowNoClusterAdmin'] = true;
-    const doc = new dist/* Document */.yo({
-        version: 1,
-        clusters: { [key]: clusterBlock },
-        accessEntries: cluster.entries.map((e) => manifestEntry(e, key, cluster.region)),
-    });
-    const entries = doc.get('accessEntries', true);
-    if ((0,dist/* isSeq */.oP)(entries))
-        entries.items.forEach((node, i) => {
-            if ((0,dist/* isMap */.jh)(node))
-                styleEntryNode(node, i, cluster.entries[i]);
-        });
-    if (noAdmin) {
-        const block = doc.getIn(['clusters', key], true);
-        const pair = (0,dist/* isMap */.jh)(block) ? block.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === 'allowNoClusterAdmin') : undefined;
-        if (pair !== undefined && (0,dist/* isScalar */.jn)(pair.key))
-            pair.key.commentBefore = ' No entry holds AmazonEKSClusterAdminPolicy at cluster scope today (admins may come from aws-auth).';
-    }
-    doc.commentBefore = headerComment(cluster, opts.schemaRef ?? DEFAULT_MANIFEST_SCHEMA_REF);
-    return doc.toString({ lineWidth: 0 });
-}
-/** A normalised snapshot of live clusters, with the access-policy catalogue when known. */
-function exportStateSnapshot(clusters, catalogue) {
-    const base = { version: 1, clusters };
-    return normalizeStateSnapshot(catalogue === undefined ? base : { ...base, accessPolicies: catalogue });
-}
-
-;// CONCATENATED MODULE: ./src/commands/export.ts
-
-
-
-
-
-
-
-
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-const READ_CONCURRENCY = 8;
-function firstNonEmpty(...values) {
-    return values.find((v) => v !== undefined && v.trim() !== '')?.trim();
-}
-/** `--region`, else the SDK's usual variables. */
-function resolveRegion(opts) {
-    const region = firstNonEmpty(opts.region, opts.env['AWS_REGION'], opts.env['AWS_DEFAULT_REGION']);
-    if (region === undefined)
-        return types_err('no AWS Region: pass --region REGION or set AWS_REGION');
-    if (!REGION.test(region))
-        return types_err(`"${region}" is not an AWS Region (e.g. eu-west-1)`);
-    return types_ok(region);
-}
-function describeAwsError(e) {
-    if (e instanceof AwsCallError)
-        return { code: e.code, message: `${e.operation}: ${e.code}: ${e.message}` };
-    return { code: 'Error', message: e instanceof Error ? e.message : String(e) };
-}
-/** The same read as `plan` (readOneCluster): each read once, node types without association reads. */
-async function readClusterAccess(api, target) {
-    return readOneCluster({ key: target.name, name: target.name, region: target.region, accountId: '' }, api, createLimiter({ concurrency: READ_CONCURRENCY }));
-}
-/** The catalogue for a snapshot; without permission for it the snapshot simply has none. */
-async function readCatalogue(api, notes) {
-    try {
-        return await api.listAccessPolicies();
-    }
-    catch (e) {
-        const { message } = describeAwsError(e);
-        notes.push({ level: 'warning', message: `the snapshot has no access-policy catalogue (${message})` });
-        return undefined;
-    }
-}
-/** The stage behind the command: options in, an Outcome out (nothing printed). */
-async function exportCluster(opts, deps) {
-    if (!CLUSTER_NAME.test(opts.cluster))
-        return Outcomes.usage(`--cluster "${opts.cluster}" is not an EKS cluster name`);
-    if (opts.format !== 'yaml' && opts.format !== 'state')
-        return Outcomes.usage(`--format must be yaml or state, not "${String(opts.format)}"`);
-    const region = resolveRegion(opts);
-    if (!region.ok)
-        return Outcomes.usage(region.error);
-    const target = { name: opts.cluster, region: region.value };
-    const api = deps.apiFor(target);
-    const read = await (deps.readCluster ?? readClusterAccess)(api, target);
-    if (!read.ok)
-        return Outcomes.failed(read.error.message);
-    const observed = read.value;
-    const notes = [];
-    const text = opts.format === 'yaml'
-        ? exportManifestYaml(observed, observed.accountId === undefined ? {} : { accountId: observed.accountId })
-        : serializeStateSnapshot(exportStateSnapshot([observed], await readCatalogue(api, notes)));
-    // A snapshot that plan --state would refuse is not written at all (exit 1: the content is wrong).
-    const tooBig = opts.format === 'state' ? checkStateSnapshotSize(text, opts.output ?? '<stdout>') : undefined;
-    if (tooBig)
-        return Outcomes.invalid(tooBig.message, {
-            problems: [tooBig],
-            notes,
-            stderr: `${tooBig.file}: error ${tooBig.code}: ${tooBig.message}\n`,
-        });
-    if (opts.output === undefined)
-        return Outcomes.ok({ stdout: text, notes });
-    const file = external_node_path_default().resolve(opts.cwd, opts.output);
-    try {
-        await (deps.writeFile ?? ((f, t) => (0,promises_.writeFile)(f, t, 'utf8')))(file, text);
-    }
-    catch (e) {
-        const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : String(e);
-        return Outcomes.usage(`cannot write ${opts.output}: ${code}`, { notes });
-    }
-    notes.push({
-        level: 'info',
-        message: `wrote ${observed.entries.length} access entries of ${target.name} (${target.region}) to ${opts.output}`,
-    });
-    return Outcomes.ok({ notes });
-}
-/** `export`: the request from argv, the EKS port and the disk from the adapter's deps. */
-async function exportCommand(request, deps) {
-    if (request.cluster === '')
-        return Outcomes.usage('export needs --cluster NAME (the EKS cluster name)');
-    const edge = {
-        purpose: 'plan',
-        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
-        ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
-    };
-    return exportCluster({
-        cluster: request.cluster,
-        format: request.format,
-        cwd: deps.cwd,
-        env: deps.env,
-        ...(request.region === undefined ? {} : { region: request.region }),
-        ...(request.output === undefined ? {} : { output: request.output }),
-    }, { apiFor: (t) => deps.eksForCluster(t, edge) });
-}
-
-;// CONCATENATED MODULE: ./src/onboarding/aws-auth-input.ts
-/**
- * Reads an `aws-auth` ConfigMap in every shape users paste: `kubectl get cm aws-auth -n kube-system
- * -o yaml` / `-o json`, the `data:` section alone (or its three keys alone), and the text of
- * `kubectl describe cm aws-auth -n kube-system`. Pure: text in, the data strings out, each with a
- * function that turns a position inside the embedded string (mapRoles is YAML inside a YAML string)
- * into a position in the original file, so a syntax error is reported where the user can fix it.
- */
-
-
-const DESCRIBE_DATA = /^Data\r?\n====\r?$/m;
-/** Recognises the input shape and extracts the data strings. */
-function readAwsAuthInput(raw, file) {
-    const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
-    if (text.trim() === '')
-        return fail(file, { line: 1, column: 1 }, 'import:empty', 'the input is empty; pipe `kubectl get cm aws-auth -n kube-system -o yaml` into the command');
-    if (DESCRIBE_DATA.test(text) && /^Name:/m.test(text))
-        return { ok: true, input: readDescribe(text) };
-    return readDocument(text, file);
-}
-// ───────────────────────────── kubectl get -o yaml|json, data section ─────────────────────────────
-function readDocument(text, file) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-    const pos = (offset) => {
-        const p = lineCounter.linePos(offset);
-        return { line: p.line, column: p.col };
-    };
-    const first = doc.errors[0];
-    if (first !== undefined) {
-        return fail(file, pos(first.pos[0]), 'import:syntax', `${firstLine(first.message)}; the input must be the ConfigMap as YAML or JSON`);
-    }
-    const shape = text.trimStart().startsWith('{') ? 'configmap-json' : 'configmap-yaml';
-    const root = unwrapList(doc.contents);
-    if (!(0,dist/* isMap */.jh)(root))
-        return fail(file, { line: 1, column: 1 }, 'import:not-a-configmap', notAConfigMap);
-    const kind = root.get('kind', true);
-    if ((0,dist/* isScalar */.jn)(kind) && kind.value !== 'ConfigMap') {
-        return fail(file, rangePos(kind, pos), 'import:not-a-configmap', `kind is "${String(kind.value)}", expected ConfigMap (the aws-auth ConfigMap in kube-system)`);
-    }
-    const dataNode = root.get('data', true);
-    const hasMapKeys = root.items.some((p) => (0,dist/* isScalar */.jn)(p.key) && MAP_KEYS.includes(String(p.key.value)));
-    if (dataNode === undefined && !hasMapKeys) {
-        return fail(file, { line: 1, column: 1 }, 'import:not-a-configmap', notAConfigMap);
-    }
-    const dataMap = dataNode === undefined ? root : dataNode;
-    if (!(0,dist/* isMap */.jh)(dataMap)) {
-        return fail(file, rangePos(dataMap, pos), 'import:not-a-configmap', 'data must be a mapping of keys to strings');
-    }
-    const data = [];
-    for (const pair of dataMap.items) {
-        if (!(0,dist/* isScalar */.jn)(pair.key))
-            continue;
-        const key = String(pair.key.value);
-        const keyAt = rangePos(pair.key, pos);
-        const value = pair.value;
-        if ((0,dist/* isScalar */.jn)(value) && typeof value.value === 'string') {
-            data.push({ key, text: value.value, at: rangePos(value, pos), keyAt, locate: scalarLocator(text, value, pos) });
-        }
-        else {
-            const at = (0,dist/* isNode */.Ll)(value) && value.range ? pos(value.range[0]) : keyAt;
-            data.push({ key, text: (0,dist/* isScalar */.jn)(value) && value.value === null ? '' : undefined, at, keyAt, locate: () => undefined });
-        }
-    }
-    const metadata = plainMap(root.toJSON(), 'metadata');
-    const name = typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined;
-    const namespace = typeof metadata?.['namespace'] === 'string' ? metadata['namespace'] : undefined;
-    const input = {
-        shape: dataNode === undefined || (metadata === undefined && root.get('kind') === undefined) ? 'data-section' : shape,
-        data,
-        ...(metadata === undefined ? {} : { metadata }),
-        ...(name === undefined ? {} : { name }),
-        ...(namespace === undefined ? {} : { namespace }),
-    };
-    return { ok: true, input };
-}
-const MAP_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'];
-const notAConfigMap = 'this is not an aws-auth ConfigMap: expected `kind: ConfigMap` with `data.mapRoles` / `data.mapUsers` / `data.mapAccounts` ' +
-    '(kubectl get cm aws-auth -n kube-system -o yaml), the data section alone, or `kubectl describe cm aws-auth -n kube-system`';
-/** `kubectl get cm -o yaml` with several names or a selector prints a List: take aws-auth from it. */
-function unwrapList(root) {
-    if (!(0,dist/* isMap */.jh)(root) || root.get('kind') !== 'List')
-        return root;
-    const items = root.get('items', true);
-    if (!(0,dist/* isSeq */.oP)(items))
-        return root;
-    const named = items.items.find((item) => {
-        const metadata = (0,dist/* isMap */.jh)(item) ? item.get('metadata', true) : undefined;
-        return (0,dist/* isMap */.jh)(metadata) && metadata.get('name') === 'aws-auth';
-    });
-    return named ?? (items.items.length === 1 ? items.items[0] : root);
-}
-function plainMap(js, key) {
-    const value = js !== null && typeof js === 'object' ? js[key] : undefined;
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-}
-function rangePos(node, pos) {
-    return node.range ? pos(node.range[0]) : { line: 1, column: 1 };
-}
-/**
- * Maps a (line, column) inside a scalar's decoded string back to the file. Literal blocks (`|`, what
- * `kubectl get -o yaml` writes) map line by line; single-line quoted and plain scalars (JSON's
- * `"- rolearn: …\n"`) map character by character through their escapes. Folded blocks and quoted
- * scalars that span lines give undefined: the caller then names the key and the inner position.
- */
-function scalarLocator(src, node, pos) {
-    const range = node.range;
-    if (!range)
-        return () => undefined;
-    const [start, end] = range;
-    if (node.type === dist/* Scalar */.X5.BLOCK_LITERAL) {
-        const header = pos(start);
-        const body = src.slice(start, end);
-        const lines = body.split('\n').slice(1);
-        const indicator = /^\|[+-]?([1-9])?|^\|([1-9])[+-]?/.exec(body);
-        const explicit = indicator?.[1] ?? indicator?.[2];
-        const firstContent = lines.find((l) => l.trim() !== '');
-        const lineStart = src.lastIndexOf('\n', start - 1) + 1;
-        const headerLine = src.slice(lineStart, start);
-        const baseIndent = headerLine.length - headerLine.trimStart().length;
-        const indent = explicit !== undefined ? baseIndent + Number(explicit) : (firstContent?.length ?? 0) - (firstContent?.trimStart().length ?? 0);
-        return (line, column) => ({ line: header.line + line, column: column + indent });
-    }
-    const decodedOffsets = decodeOffsets(src, start, end, node.type);
-    if (decodedOffsets === undefined)
-        return () => undefined;
-    const value = String(node.value);
-    return (line, column) => {
-        let offset = 0;
-        for (let l = 1; l < line; l++) {
-            const nl = value.indexOf('\n', offset);
-            if (nl < 0)
-                return undefined;
-            offset = nl + 1;
-        }
-        const at = decodedOffsets[offset + column - 1] ?? decodedOffsets[decodedOffsets.length - 1];
-        return at === undefined ? undefined : pos(at);
-    };
-}
-/** For each UTF-16 unit of the decoded scalar, its offset in the source; undefined when lines fold. */
-function decodeOffsets(src, start, end, type) {
-    const raw = src.slice(start, end);
-    if (raw.includes('\n'))
-        return undefined;
-    const out = [];
-    if (type === dist/* Scalar */.X5.QUOTE_DOUBLE) {
-        const close = raw.lastIndexOf('"');
-        for (let i = 1; i < close; i++) {
-            if (raw[i] !== '\\') {
-                out.push(start + i);
-                continue;
-            }
-            const esc = raw[i + 1];
-            const width = esc === 'u' ? 5 : esc === 'x' ? 3 : esc === 'U' ? 9 : 1;
-            const units = esc === 'U' ? String.fromCodePoint(parseInt(raw.slice(i + 2, i + 10), 16) || 0).length : 1;
-            for (let u = 0; u < units; u++)
-                out.push(start + i);
-            i += width;
-        }
-        out.push(start + close);
-        return out;
-    }
-    if (type === dist/* Scalar */.X5.QUOTE_SINGLE) {
-        const close = raw.lastIndexOf("'");
-        for (let i = 1; i < close; i++) {
-            out.push(start + i);
-            if (raw[i] === "'" && raw[i + 1] === "'")
-                i++;
-        }
-        out.push(start + close);
-        return out;
-    }
-    for (let i = 0; i < raw.length; i++)
-        out.push(start + i);
-    return out;
-}
-// ───────────────────────────── kubectl describe ─────────────────────────────
-/**
- * kubectl prints `Name:`, `Namespace:`, labels and annotations, then `Data\n====\n` and for each key
- * `KEY:\n----\nVALUE\n` (newer versions add a blank line), then `\nBinaryData\n====\n` and `Events:`.
- * Values are printed verbatim from column 1.
- */
-function readDescribe(text) {
-    const lines = text.split(/\r?\n/);
-    const header = (label) => {
-        const line = lines.find((l) => l.startsWith(`${label}:`));
-        return line === undefined ? undefined : line.slice(label.length + 1).trim();
-    };
-    const dataStart = lines.findIndex((l, i) => l.trim() === 'Data' && lines[i + 1]?.trim() === '====');
-    const data = [];
-    let i = dataStart + 2;
-    const isKeyHeader = (k) => /^[-._a-zA-Z0-9]+:$/.test(lines[k] ?? '') && lines[k + 1] === '----';
-    const isEnd = (k) => (lines[k]?.trim() === 'BinaryData' && lines[k + 1]?.trim() === '====') || /^Events:/.test(lines[k] ?? '');
-    while (i < lines.length && !isEnd(i)) {
-        if (!isKeyHeader(i)) {
-            i++;
-            continue;
-        }
-        const key = lines[i].slice(0, -1);
-        const keyAt = { line: i + 1, column: 1 };
-        const first = i + 2;
-        let j = first;
-        while (j < lines.length && !isKeyHeader(j) && !isEnd(j))
-            j++;
-        let last = j;
-        while (last > first && (lines[last - 1] ?? '').trim() === '')
-            last--;
-        const value = lines.slice(first, last).join('\n');
-        const firstLine = first + 1;
-        data.push({
-            key,
-            text: value === '' ? '' : `${value}\n`,
-            at: { line: firstLine, column: 1 },
-            keyAt,
-            locate: (line, column) => ({ line: firstLine + line - 1, column }),
-        });
-        i = j;
-    }
-    const name = header('Name');
-    const namespace = header('Namespace');
-    return { shape: 'describe', data, ...(name === undefined ? {} : { name }), ...(namespace === undefined ? {} : { namespace }) };
-}
-// ───────────────────────────── helpers ─────────────────────────────
-function firstLine(message) {
-    return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
-}
-function fail(file, at, code, message) {
-    return { ok: false, problems: [problemAt({ file, line: at.line, column: at.column }, 'error', code, message)] };
-}
-
-
-;// CONCATENATED MODULE: ./src/onboarding/aws-auth-mappings.ts
-/**
- * The three map keys of aws-auth, parsed as aws-iam-authenticator parses them
- * (pkg/mapper/configmap/configmap.go `ParseMap`, pkg/config/types.go, pkg/config/mapper.go):
- *
- * - data keys are case-sensitive: only `mapRoles`, `mapUsers`, `mapAccounts` are read;
- * - a value that is blank, "``" or `""` is skipped (`isSkippable`);
- * - mapRoles/mapUsers go YAML → JSON (YAML 1.1, so `yes` is a boolean) → `json.Unmarshal`, which
- *   matches member names case-insensitively (`rolearn`, `roleARN`, `RoLeArN`) and lets a later
- *   member overwrite an earlier one; unknown members are ignored; `null` is the zero value;
- * - mapAccounts is a YAML list of strings (numbers keep their text);
- * - mappings are keyed by the lower-cased ARN, so of two mappings for one ARN the last one wins,
- *   and a role mapping is looked up before a user mapping.
- */
-
-
-
-function isSkippable(text) {
-    const trimmed = text.trim();
-    return trimmed === '' || trimmed === '``' || trimmed === '""';
-}
-function located(file, value, innerPos, code, message) {
-    // An error at the very end of the text (an unclosed bracket) points at the end of its last line,
-    // not at whatever follows the value in the file.
-    const lines = (value.text ?? '').replace(/\n+$/, '').split('\n');
-    const last = lines.length;
-    const inner = innerPos !== undefined && innerPos.line > last ? { line: last, column: (lines[last - 1]?.length ?? 0) + 1 } : innerPos;
-    const at = inner === undefined ? undefined : value.locate(inner.line, inner.column);
-    const where = at ?? value.at;
-    const suffix = inner !== undefined && at === undefined ? ` (${value.key} line ${inner.line}, column ${inner.column})` : '';
-    return problemAt({ file, line: where.line, column: where.column }, 'error', code, `${value.key}: ${message}${suffix}`);
-}
-/** Parses the YAML text of one section into a JS value; errors located in the original file. */
-function parseEmbedded(file, value) {
-    if (value.text === undefined) {
-        return {
-            ok: false,
-            problems: [
-                located(file, value, undefined, 'import:not-a-string', `must be a string holding YAML (write \`${value.key}: |\` and indent the list under it); Kubernetes ConfigMap data values are strings`),
-            ],
-        };
-    }
-    if (isSkippable(value.text))
-        return { ok: true, value: undefined };
-    const semantic = (0,dist/* parseDocument */.Tp)(value.text, { version: '1.1', uniqueKeys: false, prettyErrors: true });
-    const error = semantic.errors[0];
-    if (error !== undefined) {
-        const lp = error.linePos?.[0];
-        const inner = lp === undefined ? undefined : { line: lp.line, column: lp.col };
-        return {
-            ok: false,
-            problems: [located(file, value, inner, 'import:syntax', `${firstLine(error.message)}; fix the YAML inside ${value.key}`)],
-        };
-    }
-    const editable = (0,dist/* parseDocument */.Tp)(value.text, { uniqueKeys: false });
-    return { ok: true, value: { js: semantic.toJS(), doc: editable } };
-}
-/** mapRoles or mapUsers. A value that is not a YAML list is an error (the authenticator ignores the whole key). */
-function parseMappingSection(file, value, section) {
-    const parsed = parseEmbedded(file, value);
-    if (!parsed.ok)
-        return parsed;
-    if (parsed.value === undefined)
-        return { ok: true, value: { mappings: [] } };
-    const { js, doc } = parsed.value;
-    if (js === null || js === undefined)
-        return { ok: true, value: { mappings: [], doc } };
-    if (!Array.isArray(js)) {
-        const arnKey = section === 'mapRoles' ? 'rolearn' : 'userarn';
-        return {
-            ok: false,
-            problems: [
-                located(file, value, { line: 1, column: 1 }, 'import:not-a-list', `must be a YAML list of mappings (\`- ${arnKey}: …\`), found ${describe(js)}`),
-            ],
-        };
-    }
-    return { ok: true, value: { mappings: js.map((item, index) => decodeMapping(section, index, item)), doc } };
-}
-/** mapAccounts: a list of account IDs (their text, as yaml.v2 decodes scalars into strings). */
-function parseAccountsSection(file, value) {
-    const parsed = parseEmbedded(file, value);
-    if (!parsed.ok)
-        return parsed;
-    if (parsed.value === undefined || parsed.value.js === null)
-        return { ok: true, value: { accounts: [], defects: [] } };
-    const { js, doc } = parsed.value;
-    if (!Array.isArray(js)) {
-        return {
-            ok: false,
-            problems: [
-                located(file, value, { line: 1, column: 1 }, 'import:not-a-list', `must be a YAML list of account IDs, found ${describe(js)}`),
-            ],
-        };
-    }
-    const items = doc.contents?.items ?? [];
-    const accounts = js.map((v, i) => {
-        const node = items[i];
-        return typeof node?.source === 'string' ? node.source : String(v);
-    });
-    return { ok: true, value: { accounts, defects: [] } };
-}
-function describe(value) {
-    if (Array.isArray(value))
-        return 'a list';
-    if (value === null)
-        return 'null';
-    return typeof value === 'object' ? 'a mapping' : `the ${typeof value} ${JSON.stringify(value)}`;
-}
-/** Go's encoding/json: member names match case-insensitively, a later member overwrites an earlier one. */
-function member(obj, name) {
-    let found = { present: false, value: undefined };
-    for (const [key, value] of Object.entries(obj))
-        if (key.toLowerCase() === name.toLowerCase())
-            found = { present: true, value };
-    return found;
-}
-function decodeMapping(section, index, item) {
-    const base = { section, index, groups: [] };
-    if (item === null || item === undefined)
-        return { ...base, defect: 'the item is empty' };
-    if (typeof item !== 'object' || Array.isArray(item))
-        return { ...base, defect: `the item is ${describe(item)}, not a mapping` };
-    const obj = item;
-    const arnKey = section === 'mapRoles' ? 'rolearn' : 'userarn';
-    const arn = member(obj, arnKey);
-    const username = member(obj, 'username');
-    const groups = member(obj, 'groups');
-    const sso = section === 'mapRoles' ? member(obj, 'sso') : { present: false, value: undefined };
-    const defects = [];
-    if (arn.present && arn.value !== null && typeof arn.value !== 'string')
-        defects.push(`${arnKey} is ${describe(arn.value)}, not a string`);
-    if (username.present && username.value !== null && typeof username.value !== 'string')
-        defects.push(`username is ${describe(username.value)}, not a string (quote it)`);
-    let groupList = [];
-    if (groups.present && groups.value !== null) {
-        if (!Array.isArray(groups.value))
-            defects.push(`groups is ${describe(groups.value)}, not a list`);
-        else if (groups.value.some((g) => g !== null && typeof g !== 'string'))
-            defects.push('groups has an item that is not a string (quote it)');
-        else
-            groupList = groups.value.map((g) => (g === null ? '' : g));
-    }
-    const arnText = typeof arn.value === 'string' ? arn.value : undefined;
-    const hasSso = sso.present && sso.value !== null;
-    if (defects.length === 0 && (arnText === undefined || arnText === '') && !hasSso)
-        defects.push(`${arnKey} is missing`);
-    if (defects.length === 0 && arnText !== undefined && arnText !== '' && hasSso)
-        defects.push('it has both rolearn and sso; aws-iam-authenticator rejects that');
-    return {
-        section,
-        index,
-        groups: groupList,
-        ...(arnText === undefined || arnText === '' ? {} : { arn: arnText }),
-        ...(typeof username.value === 'string' && username.value !== '' ? { username: username.value } : {}),
-        ...(hasSso ? { sso: sso.value } : {}),
-        ...(defects.length > 0 ? { defect: defects.join('; ') } : {}),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/onboarding/aws-auth-residual.ts
-/**
- * `--residual`: the aws-auth ConfigMap that should remain once the imported entries are applied.
- * Mappings that became STANDARD entries are removed (with the duplicates they superseded); node and
- * Fargate mappings stay, with a comment, so nodes keep joining while both modes are on; everything
- * that could not be migrated stays as written, mapAccounts and unknown keys too. Server-set metadata
- * is left out so `kubectl apply -f` does not conflict; the original file is the rollback.
- */
-
-/** Metadata the API server sets; `kubectl apply` of a copy that carries them conflicts or is refused. */
-const SERVER_SET = [
-    'resourceVersion',
-    'uid',
-    'creationTimestamp',
-    'managedFields',
-    'generation',
-    'selfLink',
-    'deletionTimestamp',
-    'deletionGracePeriodSeconds',
-];
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-function renderResidual(plan, sourceName) {
-    const data = {};
-    for (const value of plan.input.data) {
-        let text = value.text ?? '';
-        if (value.key === 'mapRoles' || value.key === 'mapUsers') {
-            const section = plan.sections[value.key];
-            if (section.doc !== undefined)
-                text = residualSection(section.doc, plan.outcomes.filter((o) => o.mapping.section === value.key));
-        }
-        const scalar = new dist/* Scalar */.X5(text);
-        scalar.type = dist/* Scalar */.X5.BLOCK_LITERAL;
-        data[value.key] = scalar;
-    }
-    const doc = new dist/* Document */.yo({ apiVersion: 'v1', kind: 'ConfigMap', metadata: residualMetadata(plan.input), data });
-    const removed = plan.outcomes.filter((o) => o.remove).length;
-    const nodes = plan.outcomes.filter((o) => !o.remove && o.note?.startsWith('node role') === true).length;
-    doc.commentBefore = [
-        ` The aws-auth ConfigMap that should remain, written by \`eks-access-gate import-aws-auth\` from ${sourceName}.`,
-        ` ${removed} mapping(s) that became access entries are removed; what could not be migrated is kept as it was.`,
-        ` ${nodes} node/Fargate role mapping(s) are kept: nodes keep joining through aws-auth until EKS has their access entries`,
-        ' (access entries take precedence in API_AND_CONFIG_MAP). Remove them, and empty this ConfigMap, before switching to API.',
-        ' Apply only after the new entries exist: kubectl apply -f <this file>. Rollback: kubectl apply -f <the original>.',
-    ].join('\n');
-    return doc.toString({ lineWidth: 0 });
-}
-function residualMetadata(input) {
-    const source = input.metadata ?? {};
-    const out = { name: 'aws-auth', namespace: 'kube-system' };
-    for (const [key, value] of Object.entries(source)) {
-        if (key === 'name' || key === 'namespace' || SERVER_SET.includes(key))
-            continue;
-        if (key === 'annotations' && value !== null && typeof value === 'object') {
-            const kept = Object.fromEntries(Object.entries(value).filter(([k]) => k !== LAST_APPLIED));
-            if (Object.keys(kept).length > 0)
-                out['annotations'] = kept;
-            continue;
-        }
-        out[key] = value;
-    }
-    return out;
-}
-/** The section's YAML with removed items taken out and a comment on each kept item that needs one. */
-function residualSection(original, outcomes) {
-    const doc = original.clone();
-    const seq = doc.contents;
-    if (!(0,dist/* isSeq */.oP)(seq))
-        return original.toString();
-    const byIndex = new Map(outcomes.map((o) => [o.mapping.index, o]));
-    const kept = [];
-    seq.items.forEach((item, index) => {
-        const o = byIndex.get(index);
-        if (o?.remove === true)
-            return;
-        if (o?.note !== undefined && item !== null && typeof item === 'object')
-            item.commentBefore = ` ${o.note}`;
-        kept.push(item);
-    });
-    seq.items = kept;
-    if (kept.length === 0)
-        return '[]\n';
-    return doc.toString({ lineWidth: 0 });
-}
-
-;// CONCATENATED MODULE: ./src/onboarding/import-aws-auth.ts
-/**
- * `import-aws-auth`: an aws-auth ConfigMap → manifest entries for one cluster, warnings for what
- * cannot carry over, and the ConfigMap that should remain (`--residual`). Pure: text in, strings out.
- *
- * Mapping rules (EKS-API.md §7; eksctl's migrator; aws-iam-authenticator's semantics):
- * - groups with system:node-proxier → FARGATE_LINUX; with eks:kube-proxy-windows → EC2_WINDOWS;
- *   with system:nodes → EC2_LINUX; node entries carry no username and no groups (EKS sets them);
- * - system:masters → STANDARD + AmazonEKSClusterAdminPolicy at cluster scope, in the principal's partition;
- * - other groups kept, other `system:` groups dropped (EKS rejects them); usernames kept unless reserved;
- * - mapUsers → STANDARD user entries; mapAccounts has no equivalent.
- * A mapping that cannot be migrated as written is skipped with a warning and stays in the residual.
- */
-
-
-
-
-
-
-
-const WARNING_CODES = (/* unused pure expression or super */ null && ([
-    'malformed',
-    'duplicate',
-    'sso-matcher',
-    'wildcard-arn',
-    'sso-role-path',
-    'role-path',
-    'assumed-role-arn',
-    'service-linked-role',
-    'node-role',
-    'node-fields-dropped',
-    'reserved-group',
-    'reserved-username',
-    'username-template',
-    'map-accounts',
-    'ignored-key',
-    'not-aws-auth',
-    'no-mappings',
-]));
-const CLUSTER_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-function importAwsAuth(text, opts) {
-    if (!CLUSTER_KEY.test(opts.cluster) || opts.cluster.length > 100) {
-        return {
-            ok: false,
-            exitCode: 2,
-            problems: [
-                usageProblem(`--cluster "${opts.cluster}" is not a manifest cluster name: letters, digits, '.', '_' and '-', starting with a letter or digit`),
-            ],
-        };
-    }
-    const read = readAwsAuthInput(text, opts.sourceName);
-    if (!read.ok)
-        return { ok: false, exitCode: 1, problems: read.problems };
-    const sections = parseSections(read.input, opts.sourceName);
-    if (!sections.ok)
-        return { ok: false, exitCode: 1, problems: sections.problems };
-    return convert(read.input, sections.value, opts);
-}
-function usageProblem(message) {
-    return { severity: 'error', code: 'usage', message, file: '', line: 0, column: 0 };
-}
-function parseSections(input, file) {
-    const problems = [];
-    const empty = { mappings: [] };
-    let mapRoles = empty;
-    let mapUsers = empty;
-    let accounts = [];
-    for (const value of input.data) {
-        if (value.key === 'mapRoles' || value.key === 'mapUsers') {
-            const parsed = parseMappingSection(file, value, value.key);
-            if (parsed.ok) {
-                if (value.key === 'mapRoles')
-                    mapRoles = parsed.value;
-                else
-                    mapUsers = parsed.value;
-            }
-            else
-                problems.push(...parsed.problems);
-        }
-        else if (value.key === 'mapAccounts') {
-            const parsed = parseAccountsSection(file, value);
-            if (parsed.ok)
-                accounts = parsed.value.accounts;
-            else
-                problems.push(...parsed.problems);
-        }
-    }
-    if (problems.length > 0)
-        return { ok: false, problems };
-    return { ok: true, value: { mapRoles, mapUsers, accounts, other: input.data.filter((d) => !MAP_KEYS.includes(d.key)) } };
-}
-const NODE_GROUPS = new Set(['system:bootstrappers', 'system:nodes', 'system:node-proxier', 'eks:kube-proxy-windows']);
-const NODE_USERNAME = {
-    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
-    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
-    FARGATE_LINUX: 'system:node:{{SessionName}}',
-};
-function subjectOf(m) {
-    return m.arn ?? `${m.section}[${m.index}]`;
-}
-function import_aws_auth_where(m) {
-    return `${m.section}[${m.index}]`;
-}
-function convert(input, sections, opts) {
-    const warnings = [];
-    const warn = (code, subject, message) => {
-        warnings.push({ code, subject, message });
-    };
-    if (input.name !== undefined && input.name !== 'aws-auth')
-        warn('not-aws-auth', 'metadata.name', `the ConfigMap is "${input.name}", not aws-auth: EKS reads only kube-system/aws-auth`);
-    if (input.namespace !== undefined && input.namespace !== 'kube-system')
-        warn('not-aws-auth', 'metadata.namespace', `the namespace is "${input.namespace}", not kube-system: EKS reads only kube-system/aws-auth`);
-    for (const other of sections.other) {
-        const near = MAP_KEYS.find((k) => k.toLowerCase() === other.key.toLowerCase());
-        if (near !== undefined)
-            warn('ignored-key', other.key, `aws-iam-authenticator reads data keys case-sensitively and ignores "${other.key}"; it never took effect (did you mean ${near}?). Not imported; kept in the residual`);
-    }
-    // A role mapping is looked up before a user mapping, and within a key the last mapping wins.
-    const all = [...sections.mapRoles.mappings, ...sections.mapUsers.mappings];
-    const winners = duplicateWinners(all);
-    const outcomes = new Map();
-    for (const m of all) {
-        const key = m.defect === undefined && m.arn !== undefined ? m.arn.toLowerCase() : undefined;
-        const winner = key === undefined ? undefined : winners.get(key);
-        if (winner !== undefined && winner !== m)
-            continue; // decided after the winner
-        outcomes.set(m, convertMapping(m, warn, opts));
-    }
-    for (const m of all) {
-        const key = m.defect === undefined && m.arn !== undefined ? m.arn.toLowerCase() : undefined;
-        const winner = key === undefined ? undefined : winners.get(key);
-        if (winner === undefined || winner === m)
-            continue;
-        const winnerOutcome = outcomes.get(winner);
-        warn('duplicate', subjectOf(m), `${import_aws_auth_where(m)} maps the same ARN as ${import_aws_auth_where(winner)}; aws-iam-authenticator uses ${import_aws_auth_where(winner)} (a role mapping before a user mapping, else the last one), so only that one is imported`);
-        // A loser is dead today; it must leave the residual with its winner, or it would take effect.
-        outcomes.set(m, { mapping: m, remove: winnerOutcome?.remove ?? false, keepNote: `superseded by ${import_aws_auth_where(winner)} (duplicate ARN)` });
-    }
-    sections.accounts.forEach((account, i) => {
-        warn('map-accounts', `mapAccounts[${i}]`, `account ${account}: mapAccounts lets every IAM principal of the account in under its ARN as username, and access entries have no equivalent. ` +
-            'Kept in the residual; before switching the cluster to API, add an entry for each principal of that account that needs access');
-    });
-    const ordered = all.map((m) => outcomes.get(m));
-    const entries = ordered.flatMap((o) => (o.entry === undefined ? [] : [o.entry]));
-    const total = all.length + sections.accounts.length;
-    const migrated = entries.length;
-    if (total === 0)
-        warn('no-mappings', 'data', 'the ConfigMap has no mapRoles, mapUsers or mapAccounts entries: nothing to import');
-    const coverage = { total, migrated, attention: total - migrated };
-    const coverageLine = formatCoverage(coverage);
-    const residualPlan = {
-        input,
-        sections,
-        outcomes: ordered.map((o) => ({ mapping: o.mapping, remove: o.remove, ...(o.keepNote === undefined ? {} : { note: o.keepNote }) })),
-    };
-    return {
-        ok: true,
-        manifestYaml: renderManifest(entries, ordered, opts, coverageLine),
-        json: { accessEntries: entries, warnings },
-        coverage,
-        coverageLine,
-        warningLines: warnings.map(formatWarning),
-        residualYaml: renderResidual(residualPlan, opts.sourceName),
-        shape: input.shape,
-    };
-}
-/** Lower-cased ARN → the mapping aws-iam-authenticator uses, for ARNs mapped more than once. */
-function duplicateWinners(all) {
-    const byKey = new Map();
-    for (const m of all) {
-        if (m.defect !== undefined || m.arn === undefined)
-            continue;
-        const key = m.arn.toLowerCase();
-        byKey.set(key, [...(byKey.get(key) ?? []), m]);
-    }
-    const winners = new Map();
-    for (const [key, list] of byKey) {
-        if (list.length < 2)
-            continue;
-        const roles = list.filter((m) => m.section === 'mapRoles');
-        winners.set(key, (roles.length > 0 ? roles[roles.length - 1] : list[list.length - 1]));
-    }
-    return winners;
-}
-const skipped = (m, code) => ({ mapping: m, remove: false, keepNote: `not imported (${code})` });
-function convertMapping(m, warn, opts) {
-    const subject = subjectOf(m);
-    if (m.defect !== undefined) {
-        warn('malformed', subject, `${import_aws_auth_where(m)}: ${m.defect}. aws-iam-authenticator does not read it as intended either; fix it by hand. Not imported, kept in the residual`);
-        return skipped(m, 'malformed');
-    }
-    if (m.sso !== undefined) {
-        warn('sso-matcher', subject, `${import_aws_auth_where(m)} matches IAM Identity Center roles by permission set (sso:), which access entries cannot express. ` +
-            'Add an entry for the full role ARN (arn:…:role/aws-reserved/sso.amazonaws.com/…/AWSReservedSSO_NAME_SUFFIX) by hand; kept in the residual');
-        return skipped(m, 'sso-matcher');
-    }
-    const arn = m.arn;
-    if (/[*?]/.test(arn)) {
-        warn('wildcard-arn', subject, `${import_aws_auth_where(m)} uses a wildcard; access entries name one principal each. Add an entry per principal by hand; kept in the residual`);
-        return skipped(m, 'wildcard-arn');
-    }
-    const parsed = parsePrincipalArn(arn);
-    if (!parsed.ok) {
-        warn('malformed', subject, `${import_aws_auth_where(m)}: not an IAM role or user ARN: ${parsed.error.reason}; not imported, kept in the residual`);
-        return skipped(m, 'malformed');
-    }
-    const principal = parsed.value;
-    switch (principal.kind) {
-        case 'assumed-role':
-        case 'federated-user':
-            warn('assumed-role-arn', subject, `${import_aws_auth_where(m)} names an STS session, which never matched in aws-auth (the authenticator compares the role ARN) and which EKS refuses as a principal. ` +
-                `Use the role ARN with its path instead; skipped, kept in the residual`);
-            return skipped(m, 'assumed-role-arn');
-        case 'service-linked-role':
-            warn('service-linked-role', subject, `${import_aws_auth_where(m)} names a service-linked role, which access entries do not support; skipped, kept in the residual`);
-            return skipped(m, 'service-linked-role');
-        default:
-            break;
-    }
-    if (principal.kind === 'role' && principal.path !== '/') {
-        warn('role-path', subject, `${import_aws_auth_where(m)} is written with the path ${principal.path}: aws-iam-authenticator compares the role ARN without its path, so this mapping never matched ` +
-            'and the role has no access through it today. Importing it would grant new access, so it is skipped; add the entry by hand if that access is intended');
-        return skipped(m, 'role-path');
-    }
-    if (principal.kind === 'role' && principal.name.startsWith('AWSReservedSSO_')) {
-        const full = resolvedSsoArn(principal, opts);
-        if (full !== undefined) {
-            warn('sso-role-path', subject, `${import_aws_auth_where(m)} is an IAM Identity Center role written without its path; imported with its real ARN ${full}`);
-            const outcome = standardOutcome(m, principal, warn, opts);
-            return outcome.entry === undefined ? outcome : { ...outcome, entry: { ...outcome.entry, principalArn: full } };
-        }
-        warn('sso-role-path', subject, `${import_aws_auth_where(m)} is an IAM Identity Center role written without its path, as aws-auth requires; EKS needs the real ARN, which has a path. ` +
-            `Find it with \`aws iam list-roles --path-prefix /aws-reserved/sso.amazonaws.com/ --query "Roles[?RoleName=='${principal.name}'].Arn"\` ` +
-            'and add the entry with that ARN; skipped, kept in the residual');
-        return skipped(m, 'sso-role-path');
-    }
-    const nodeType = m.section === 'mapRoles' && principal.kind === 'role' ? nodeTypeOf(m.groups) : undefined;
-    if (nodeType !== undefined)
-        return nodeOutcome(m, principal, nodeType, warn, opts);
-    return standardOutcome(m, principal, warn, opts);
-}
-/** The real ARN of a path-stripped SSO role, when the caller knows it and it names the same role. */
-function resolvedSsoArn(principal, opts) {
-    const full = opts.ssoRoleArns?.[principal.arn.toLowerCase()];
-    if (full === undefined)
-        return undefined;
-    const parsed = parsePrincipalArn(full);
-    const same = parsed.ok && parsed.value.kind === 'role' && parsed.value.name === principal.name && parsed.value.accountId === principal.accountId;
-    return same ? full : undefined;
-}
-function nodeTypeOf(groups) {
-    if (groups.includes('system:node-proxier'))
-        return 'FARGATE_LINUX';
-    if (!groups.includes('system:nodes'))
-        return undefined;
-    return groups.includes('eks:kube-proxy-windows') ? 'EC2_WINDOWS' : 'EC2_LINUX';
-}
-function nodeOutcome(m, principal, type, warn, opts) {
-    const subject = subjectOf(m);
-    const what = type === 'FARGATE_LINUX' ? 'a Fargate pod execution role' : 'a node role';
-    warn('node-role', subject, `${import_aws_auth_where(m)} is ${what}, imported as type ${type}. EKS creates this entry itself for managed node groups and Fargate profiles once access entries are on; ` +
-        'if it exists the plan leaves it as it is. The mapping stays in the residual so nodes keep joining until the entry exists; remove it before switching to API');
-    const extraGroups = m.groups.filter((g) => !NODE_GROUPS.has(g));
-    const customUser = m.username !== undefined && m.username !== NODE_USERNAME[type];
-    if (extraGroups.length > 0 || customUser) {
-        const parts = [
-            ...(customUser ? [`username "${m.username}"`] : []),
-            ...(extraGroups.length > 0 ? [`groups ${extraGroups.join(', ')}`] : []),
-        ];
-        warn('node-fields-dropped', subject, `${import_aws_auth_where(m)}: ${parts.join(' and ')} dropped: EKS sets a node entry's username and groups itself. Bind RBAC to system:nodes instead`);
-    }
-    if (opts.accountId !== undefined && principal.accountId !== opts.accountId) {
-        warn('node-role', subject, `${import_aws_auth_where(m)}: node entries must name a role of the cluster's account ${opts.accountId}, this one is in ${principal.accountId}`);
-    }
-    return {
-        mapping: m,
-        entry: { principalArn: m.arn, type, clusters: [opts.cluster] },
-        remove: false,
-        keepNote: `node role, imported as ${type}: kept so nodes keep joining until the access entry exists; remove before switching to API`,
-    };
-}
-const import_aws_auth_SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/;
-const OTHER_TEMPLATES = /\{\{(AccountID|AccessKeyID|EC2PrivateDNSName)\}\}/;
-function standardOutcome(m, principal, warn, opts) {
-    const subject = subjectOf(m);
-    const admin = m.groups.includes('system:masters');
-    const reserved = m.groups.filter((g) => g.startsWith('system:') && g !== 'system:masters');
-    if (reserved.length > 0) {
-        warn('reserved-group', subject, `${import_aws_auth_where(m)}: groups ${reserved.join(', ')} dropped: EKS rejects groups that start with system:, and access entries have no equivalent`);
-    }
-    const groups = [...new Set(m.groups.filter((g) => g !== '' && !g.startsWith('system:')))].sort();
-    const username = checkedUsername(m, warn);
-    const entry = {
-        principalArn: m.arn,
-        ...(username === undefined ? {} : { username }),
-        clusters: [opts.cluster],
-        ...(groups.length > 0 ? { kubernetesGroups: groups } : {}),
-        ...(admin
-            ? {
-                accessPolicies: [
-                    { policyArn: policyArnFor(CLUSTER_ADMIN_POLICY, principal.partition), accessScope: { type: 'cluster' } },
-                ],
-            }
-            : {}),
-    };
-    return { mapping: m, entry, remove: true };
-}
-function checkedUsername(m, warn) {
-    const username = m.username;
-    if (username === undefined)
-        return undefined;
-    const subject = subjectOf(m);
-    const prefix = RESERVED_USERNAME_PREFIXES.find((p) => username.startsWith(p));
-    if (prefix !== undefined) {
-        warn('reserved-username', subject, `${import_aws_auth_where(m)}: username "${username}" dropped: EKS reserves the prefix "${prefix}". The entry gets the username EKS generates; update RBAC bindings that name "${username}"`);
-        return undefined;
-    }
-    const placeholder = import_aws_auth_SESSION_PLACEHOLDER.exec(username);
-    if (placeholder !== null && !username.slice(0, placeholder.index).includes(':')) {
-        warn('username-template', subject, `${import_aws_auth_where(m)}: username "${username}" dropped: EKS needs a colon before ${placeholder[0]} (e.g. "${username.slice(0, placeholder.index)}:${username.slice(placeholder.index)}"). ` +
-            'Set the username by hand and update RBAC bindings that name it');
-        return undefined;
-    }
-    const other = OTHER_TEMPLATES.exec(username);
-    if (other !== null) {
-        warn('username-template', subject, `${import_aws_auth_where(m)}: username "${username}" uses ${other[0]}, an aws-iam-authenticator template that access entries are not documented to accept; check it before applying`);
-    }
-    return username;
-}
-// ───────────────────────────── rendering ─────────────────────────────
-function formatCoverage(c) {
-    const mappings = c.total === 1 ? 'mapping' : 'mappings';
-    const need = c.attention === 1 ? 'needs' : 'need';
-    return `${c.migrated} of ${c.total} ${mappings} migrated, ${c.attention} ${need} attention`;
-}
-/** `warning CODE SUBJECT: MESSAGE` — one line per warning, for stderr. */
-function formatWarning(w) {
-    return `warning ${w.code} ${w.subject}: ${w.message}`;
-}
-function renderManifest(entries, outcomes, opts, coverageLine) {
-    const clusterBlock = {};
-    if (opts.region !== undefined)
-        clusterBlock['region'] = opts.region;
-    if (opts.accountId !== undefined)
-        clusterBlock['accountId'] = opts.accountId;
-    const doc = new dist/* Document */.yo({ version: 1, clusters: { [opts.cluster]: clusterBlock }, accessEntries: entries.map((e) => ({ ...e })) });
-    const seq = doc.get('accessEntries', true);
-    const sources = outcomes.filter((o) => o.entry !== undefined);
-    if ((0,dist/* isSeq */.oP)(seq)) {
-        seq.items.forEach((node, i) => {
-            if (!(0,dist/* isMap */.jh)(node))
-                return;
-            styleEntry(node);
-            const o = sources[i];
-            if (o !== undefined)
-                node.commentBefore = ` from ${import_aws_auth_where(o.mapping)}`;
-            if (i > 0)
-                node.spaceBefore = true;
-        });
-    }
-    if (entries.length === 0)
-        doc.set('accessEntries', new dist/* YAMLSeq */.Rw());
-    const block = doc.getIn(['clusters', opts.cluster], true);
-    if ((0,dist/* isMap */.jh)(block) && block.items.length < 2) {
-        block.flow = true;
-        block.comment = ' add region and accountId, or merge accessEntries into the manifest that defines this cluster';
-    }
-    doc.commentBefore = [
-        ' yaml-language-server: $schema=./schemas/eks-access.schema.json',
-        '',
-        ` Imported by \`eks-access-gate import-aws-auth\` from ${opts.sourceName} for cluster ${opts.cluster}.`,
-        ` ${coverageLine}; review the warnings before applying.`,
-        ' Entries EKS made itself (node groups, Fargate profiles) are never deleted by `prune: owned`.',
-    ].join('\n');
-    return doc.toString({ lineWidth: 0 });
-}
-function styleEntry(node) {
-    for (const key of ['clusters', 'kubernetesGroups']) {
-        const child = node.get(key, true);
-        if (child instanceof dist/* YAMLSeq */.Rw)
-            child.flow = true;
-    }
-    const policies = node.get('accessPolicies', true);
-    for (const item of (0,dist/* isSeq */.oP)(policies) ? policies.items : []) {
-        const scope = (0,dist/* isMap */.jh)(item) ? item.get('accessScope', true) : undefined;
-        if ((0,dist/* isMap */.jh)(scope))
-            scope.flow = true;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/onboarding/iam-policy.ts
-/**
- * `iam-policy`: least-privilege IAM permission policies and GitHub OIDC trust policies for the plan
- * and apply roles a manifest names. Pure: the merged manifest in, policy documents and text out.
- *
- * Facts used (Service Authorization Reference for Amazon EKS, "Actions, resources, and condition keys"):
- * - DescribeCluster, ListAccessEntries, CreateAccessEntry, UpdateClusterConfig, DescribeUpdate: resource `cluster`
- *   (`arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}`);
- * - DescribeAccessEntry, ListAssociatedAccessPolicies, UpdateAccessEntry, DeleteAccessEntry,
- *   Associate/DisassociateAccessPolicy, TagResource: resource `access-entry`
- *   (`arn:${Partition}:eks:${Region}:${Account}:access-entry/${ClusterName}/…`);
- * - ListAccessPolicies has no resource type: it needs `"Resource": "*"` (the only wildcard we write);
- * - CreateAccessEntry with tags also authorizes eks:TagResource, and for EC2 node types iam:PassRole
- *   with iam:PassedToService = ec2.amazonaws.com (EKS-API.md §4: "Creating EC2_LINUX / EC2_WINDOWS
- *   entries needs iam:PassRole on the role");
- * - condition keys: eks:policyArn (ARN), eks:principalArn (ARN), eks:accessScope (String),
- *   eks:namespaces (ArrayOfString) on Associate/DisassociateAccessPolicy; eks:principalArn also on
- *   Create/Update/DeleteAccessEntry and TagResource; eks:authenticationMode on UpdateClusterConfig.
- * UntagResource is never granted: the tool never removes tags (PRODUCT.md).
- */
-
-
-/** The action with no resource-level permissions; everything else is scoped. */
-const UNSCOPABLE_ACTIONS = (/* unused pure expression or super */ null && (['eks:ListAccessPolicies']));
-const GITHUB_OIDC = 'token.actions.githubusercontent.com';
-const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
-const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
-const NODE_TYPES_NEEDING_PASS_ROLE = new Set(['EC2_LINUX', 'EC2_WINDOWS']);
-function buildIamPolicies(manifest, opts) {
-    if (!REPO.test(opts.repo))
-        return { ok: false, exitCode: 2, message: `--repo must look like OWNER/REPO, got "${opts.repo}"` };
-    const branch = opts.branch ?? 'main';
-    if (!BRANCH.test(branch))
-        return { ok: false, exitCode: 2, message: `--branch "${branch}" is not a branch name` };
-    const audience = opts.audience ?? 'sts.amazonaws.com';
-    const format = opts.format ?? 'json';
-    const byRole = new Map();
-    for (const cluster of manifest.clusters) {
-        for (const [kind, role] of [
-            ['plan', cluster.planRoleArn],
-            ['apply', cluster.roleArn],
-        ]) {
-            if (role === undefined)
-                continue;
-            const key = `${kind} ${role}`;
-            const group = byRole.get(key) ?? { kind, role, clusters: [] };
-            group.clusters.push(cluster);
-            byRole.set(key, group);
-        }
-    }
-    if (byRole.size === 0) {
-        return {
-            ok: false,
-            exitCode: 1,
-            message: 'the manifest names no roles: set planRoleArn and roleArn on its clusters, then run iam-policy again',
-        };
-    }
-    const notes = [];
-    const roles = [...byRole.values()]
-        .sort((a, b) => cmp(a.role, b.role) || cmp(a.kind, b.kind))
-        .map((g) => {
-        const clusters = [...g.clusters].sort((a, b) => cmp(a.key, b.key));
-        const roleAccount = parsePrincipalArn(g.role);
-        const account = roleAccount.ok ? roleAccount.value.accountId : undefined;
-        for (const c of clusters) {
-            if (account !== undefined && c.accountId !== account) {
-                notes.push(`${g.role} (${g.kind}) serves cluster ${c.key} in account ${c.accountId}: EKS has no resource policies, so a role can only reach clusters of its own account (${account})`);
-            }
-        }
-        const permissions = g.kind === 'plan' ? planPermissions(clusters, g.role) : applyPermissions(clusters, manifest, opts.guardrails ?? {});
-        return {
-            role: g.role,
-            kind: g.kind,
-            clusters: clusters.map((c) => c.key),
-            permissions,
-            trust: trustPolicy(g.role, g.kind, opts.repo, branch, audience),
-        };
-    });
-    return { ok: true, roles, notes, text: renderIam(roles, format, opts.repo) };
-}
-function cmp(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-// ───────────────────────────── ARNs ─────────────────────────────
-function clusterArn(c) {
-    return `arn:${c.partition}:eks:${c.region}:${c.accountId}:cluster/${c.name}`;
-}
-function accessEntryArns(c) {
-    return `arn:${c.partition}:eks:${c.region}:${c.accountId}:access-entry/${c.name}/*`;
-}
-function uniqueSorted(values) {
-    return [...new Set(values)].sort(cmp);
-}
-function one(values) {
-    return values.length === 1 ? values[0] : values;
-}
-// ───────────────────────────── permissions ─────────────────────────────
-/** The reads `plan` (and `apply`'s re-plan) makes. */
-function readStatements(clusters) {
-    return [
-        {
-            Sid: 'ReadClusters',
-            Effect: 'Allow',
-            Action: ['eks:DescribeCluster', 'eks:ListAccessEntries'],
-            Resource: one(uniqueSorted(clusters.map(clusterArn))),
-        },
-        {
-            Sid: 'ReadAccessEntries',
-            Effect: 'Allow',
-            Action: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
-            Resource: one(uniqueSorted(clusters.map(accessEntryArns))),
-        },
-        // ListAccessPolicies supports no resource-level permissions: "*" is the only value IAM accepts.
-        { Sid: 'ListAccessPoliciesHasNoResourceScope', Effect: 'Allow', Action: 'eks:ListAccessPolicies', Resource: '*' },
-    ];
-}
-function planPermissions(clusters, role) {
-    const parsed = parsePrincipalArn(role);
-    const statements = readStatements(clusters);
-    if (parsed.ok) {
-        // Dead-access checks (orphaned / stale entries) read IAM; IAM answers only for the caller's own account.
-        const { partition, accountId } = parsed.value;
-        statements.push({
-            Sid: 'FindDeadAccess',
-            Effect: 'Allow',
-            Action: ['iam:GetRole', 'iam:GetUser'],
-            Resource: [`arn:${partition}:iam::${accountId}:role/*`, `arn:${partition}:iam::${accountId}:user/*`],
-        });
-    }
-    return { Version: '2012-10-17', Statement: statements };
-}
-function applyPermissions(clusters, manifest, guardrails) {
-    const clusterArns = uniqueSorted(clusters.map(clusterArn));
-    const entryArns = uniqueSorted(clusters.map(accessEntryArns));
-    const statements = [
-        ...readStatements(clusters),
-        { Sid: 'CreateAccessEntries', Effect: 'Allow', Action: 'eks:CreateAccessEntry', Resource: one(clusterArns) },
-        {
-            Sid: 'ManageAccessEntries',
-            Effect: 'Allow',
-            Action: [
-                'eks:AssociateAccessPolicy',
-                'eks:DeleteAccessEntry',
-                'eks:DisassociateAccessPolicy',
-                'eks:TagResource',
-                'eks:UpdateAccessEntry',
-            ],
-            Resource: one(entryArns),
-        },
-    ];
-    const modeClusters = clusters.filter((c) => c.authenticationMode !== undefined);
-    if (modeClusters.length > 0) {
-        const modes = uniqueSorted(modeClusters.map((c) => c.authenticationMode));
-        statements.push({
-            Sid: 'SwitchAuthenticationMode',
-            Effect: 'Allow',
-            Action: 'eks:UpdateClusterConfig',
-            Resource: one(uniqueSorted(modeClusters.map(clusterArn))),
-            // Only the mode the manifest sets: no other cluster setting can be changed with this role.
-            Condition: { StringEquals: { 'eks:authenticationMode': one(modes) } },
-        }, {
-            Sid: 'WatchAuthenticationModeUpdate',
-            Effect: 'Allow',
-            Action: 'eks:DescribeUpdate',
-            Resource: one(uniqueSorted(modeClusters.map(clusterArn))),
-        });
-    }
-    const passRoles = nodeRolesNeedingPassRole(clusters, manifest);
-    if (passRoles.length > 0) {
-        statements.push({
-            Sid: 'PassNodeRolesToEc2NodeEntries',
-            Effect: 'Allow',
-            Action: 'iam:PassRole',
-            Resource: one(passRoles),
-            Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-        });
-    }
-    statements.push(...guardrailStatements(clusters, clusterArns, entryArns, guardrails));
-    return { Version: '2012-10-17', Statement: statements };
-}
-/** Principal ARNs of EC2_LINUX / EC2_WINDOWS entries that select one of these clusters. */
-function nodeRolesNeedingPassRole(clusters, manifest) {
-    const keys = new Set(clusters.map((c) => c.key));
-    const all = manifest.clusters.map((c) => c.key);
-    const out = [];
-    for (const e of manifest.accessEntries) {
-        if (e.type === undefined || !NODE_TYPES_NEEDING_PASS_ROLE.has(e.type))
-            continue;
-        const selected = selectedKeys(e.clusters, all);
-        if (selected.some((k) => keys.has(k)))
-            out.push(e.principalArn);
-    }
-    return uniqueSorted(out);
-}
-/** Cluster selectors: plain names or globs (`*`, `?`); undefined selects every cluster. */
-function selectedKeys(selectors, keys) {
-    if (selectors === undefined)
-        return [...keys];
-    return keys.filter((k) => selectors.some((s) => globToRegExp(s).test(k)));
-}
-function globToRegExp(glob) {
-    const body = glob
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.');
-    return new RegExp(`^${body}$`);
-}
-function policyArns(refs, clusters) {
-    const partitions = uniqueSorted(clusters.map((c) => c.partition));
-    return uniqueSorted(refs.flatMap((r) => partitions.map((p) => policyArnFor(r, p))));
-}
-function guardrailStatements(clusters, clusterArns, entryArns, g) {
-    const out = [];
-    const entries = one(entryArns);
-    if (g.deniedPolicies !== undefined && g.deniedPolicies.length > 0) {
-        out.push({
-            Sid: 'GuardrailDeniedPolicies',
-            Effect: 'Deny',
-            Action: 'eks:AssociateAccessPolicy',
-            Resource: entries,
-            Condition: { ArnLike: { 'eks:policyArn': one(policyArns(g.deniedPolicies, clusters)) } },
-        });
-    }
-    if (g.namespaceOnlyPolicies !== undefined && g.namespaceOnlyPolicies.length > 0) {
-        out.push({
-            Sid: 'GuardrailNamespaceOnlyPolicies',
-            Effect: 'Deny',
-            Action: 'eks:AssociateAccessPolicy',
-            Resource: entries,
-            Condition: {
-                ArnLike: { 'eks:policyArn': one(policyArns(g.namespaceOnlyPolicies, clusters)) },
-                StringEquals: { 'eks:accessScope': 'cluster' },
-            },
-        });
-    }
-    if (g.protectedNamespaces !== undefined && g.protectedNamespaces.length > 0) {
-        out.push({
-            Sid: 'GuardrailProtectedNamespaces',
-            Effect: 'Deny',
-            Action: 'eks:AssociateAccessPolicy',
-            Resource: entries,
-            Condition: { 'ForAnyValue:StringLike': { 'eks:namespaces': one(uniqueSorted(g.protectedNamespaces)) } },
-        });
-    }
-    if (g.deniedPrincipals !== undefined && g.deniedPrincipals.length > 0) {
-        out.push({
-            Sid: 'GuardrailDeniedPrincipals',
-            Effect: 'Deny',
-            Action: ['eks:AssociateAccessPolicy', 'eks:CreateAccessEntry', 'eks:TagResource', 'eks:UpdateAccessEntry'],
-            Resource: [...clusterArns, ...entryArns],
-            Condition: { ArnLike: { 'eks:principalArn': one(uniqueSorted(g.deniedPrincipals)) } },
-        });
-    }
-    ;
-    (g.policyHolders ?? []).forEach((h, i) => {
-        out.push({
-            Sid: `GuardrailPolicyHolders${i + 1}`,
-            Effect: 'Deny',
-            Action: 'eks:AssociateAccessPolicy',
-            Resource: entries,
-            Condition: {
-                ArnLike: { 'eks:policyArn': one(policyArns([h.policy], clusters)) },
-                ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) },
-                ...(h.clusterScopeOnly === true ? { StringEquals: { 'eks:accessScope': 'cluster' } } : {}),
-            },
-        });
-    });
-    (g.namespaceHolders ?? []).forEach((h, i) => {
-        out.push({
-            Sid: `GuardrailNamespaceHolders${i + 1}`,
-            Effect: 'Deny',
-            Action: 'eks:AssociateAccessPolicy',
-            Resource: entries,
-            Condition: {
-                'ForAnyValue:StringLike': { 'eks:namespaces': one(uniqueSorted(h.namespaces)) },
-                ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) },
-            },
-        });
-    });
-    return out;
-}
-// ───────────────────────────── trust ─────────────────────────────
-/**
- * Trust on GitHub's OIDC provider in the role's account. Plan: pull requests, and the default branch
- * too, because `drift` (scheduled, on the default branch) and `plan` on push assume the same
- * read-only role. Apply: the default branch only.
- */
-function trustPolicy(role, kind, repo, branch, audience) {
-    const parsed = parsePrincipalArn(role);
-    const partition = parsed.ok ? parsed.value.partition : 'aws';
-    const account = parsed.ok ? parsed.value.accountId : '*';
-    const onBranch = `repo:${repo}:ref:refs/heads/${branch}`;
-    const subjects = kind === 'plan' ? [`repo:${repo}:pull_request`, onBranch] : [onBranch];
-    return {
-        Version: '2012-10-17',
-        Statement: [
-            {
-                Sid: kind === 'plan' ? 'GitHubActionsPlan' : 'GitHubActionsApply',
-                Effect: 'Allow',
-                Principal: { Federated: `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC}` },
-                Action: 'sts:AssumeRoleWithWebIdentity',
-                Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: audience, [`${GITHUB_OIDC}:sub`]: one(subjects) } },
-            },
-        ],
-    };
-}
-// ───────────────────────────── rendering ─────────────────────────────
-function renderIam(roles, format, repo) {
-    switch (format) {
-        case 'json':
-            return `${JSON.stringify(roles.map(({ role, kind, clusters, permissions, trust }) => ({ role, kind, clusters, permissions, trust })), null, 2)}\n`;
-        case 'cloudformation':
-            return renderCloudFormation(roles, repo);
-        case 'terraform':
-            return renderTerraform(roles, repo);
-    }
-}
-/** One resource per role ARN; a role named both as plan and apply role gets both policies and both trusts. */
-function roleResources(roles) {
-    const byArn = new Map();
-    for (const r of roles)
-        byArn.set(r.role, [...(byArn.get(r.role) ?? []), r]);
-    return [...byArn.entries()].map(([arn, parts]) => {
-        const parsed = parsePrincipalArn(arn);
-        return {
-            arn,
-            account: parsed.ok ? parsed.value.accountId : 'unknown',
-            name: parsed.ok ? parsed.value.name : arn,
-            path: parsed.ok ? parsed.value.path : '/',
-            parts,
-        };
-    });
-}
-function mergedTrust(parts) {
-    return { Version: '2012-10-17', Statement: parts.flatMap((p) => p.trust.Statement) };
-}
-function identifier(name, style) {
-    const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
-    if (style === 'snake') {
-        const id = words.join('_').toLowerCase();
-        return /^[a-z_]/.test(id) ? id : `role_${id}`;
-    }
-    const id = words.map((w) => w[0]?.toUpperCase() + w.slice(1)).join('');
-    return /^[A-Za-z]/.test(id) ? id : `Role${id}`;
-}
-function uniqueIds(resources, style) {
-    const ids = new Map();
-    const used = new Set();
-    for (const r of resources) {
-        const base = identifier(r.name, style);
-        let id = base;
-        for (let n = 2; used.has(id); n++)
-            id = `${base}${style === 'snake' ? '_' : ''}${n}`;
-        used.add(id);
-        ids.set(r, id);
-    }
-    return ids;
-}
-function byAccount(resources) {
-    const map = new Map();
-    for (const r of resources)
-        map.set(r.account, [...(map.get(r.account) ?? []), r]);
-    return [...map.entries()].sort(([a], [b]) => cmp(a, b));
-}
-/**
- * A JSON CloudFormation template per account (a stack deploys into one account); several accounts
- * give a YAML stream of JSON documents separated by `---`.
- */
-function renderCloudFormation(roles, repo) {
-    const docs = byAccount(roleResources(roles)).map(([account, resources]) => {
-        const ids = uniqueIds(resources, 'pascal');
-        const Resources = {};
-        for (const r of resources) {
-            Resources[ids.get(r)] = {
-                Type: 'AWS::IAM::Role',
-                Properties: {
-                    RoleName: r.name,
-                    Path: r.path,
-                    Description: `eks-access-gate ${r.parts.map((p) => p.kind).join(' and ')} role for ${repo} (clusters: ${uniqueSorted(r.parts.flatMap((p) => p.clusters)).join(', ')})`,
-                    AssumeRolePolicyDocument: mergedTrust(r.parts),
-                    Policies: r.parts.map((p) => ({ PolicyName: `eks-access-gate-${p.kind}`, PolicyDocument: p.permissions })),
-                },
-            };
-        }
-        const template = {
-            AWSTemplateFormatVersion: '2010-09-09',
-            Description: `eks-access-gate IAM roles for ${repo} in account ${account}. Needs the GitHub OIDC provider ` +
-                `(token.actions.githubusercontent.com) in this account. eks:ListAccessPolicies has no resource-level permissions, hence its "*".`,
-            Resources,
-        };
-        return JSON.stringify(template, null, 2);
-    });
-    return docs.length === 1 ? `${docs[0]}\n` : `${docs.map((d, i) => `${i === 0 ? '' : '---\n'}${d}`).join('\n')}\n`;
-}
-/** HCL: `jsonencode()` of the JSON document (an HCL object constructor accepts JSON syntax); `${` and `%{` escaped. */
-function hclJson(value, indent) {
-    const json = JSON.stringify(value, null, 2).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
-    return json.split('\n').join(`\n${indent}`);
-}
-function renderTerraform(roles, repo) {
-    const blocks = [
-        `# eks-access-gate IAM roles for ${repo}. Each account's roles go into a configuration whose aws provider`,
-        '# points at that account; the GitHub OIDC provider (token.actions.githubusercontent.com) must exist there.',
-        '# eks:ListAccessPolicies has no resource-level permissions, hence its "*".',
-    ];
-    for (const [account, resources] of byAccount(roleResources(roles))) {
-        const ids = uniqueIds(resources, 'snake');
-        blocks.push('', `# ───── account ${account} ─────`);
-        for (const r of resources) {
-            const id = ids.get(r);
-            blocks.push('', `resource "aws_iam_role" "${id}" {`, `  name = ${JSON.stringify(r.name)}`, `  path = ${JSON.stringify(r.path)}`, `  assume_role_policy = jsonencode(${hclJson(mergedTrust(r.parts), '  ')})`, '}');
-            for (const p of r.parts) {
-                blocks.push('', `resource "aws_iam_role_policy" "${id}_${p.kind}" {`, `  name   = "eks-access-gate-${p.kind}"`, `  role   = aws_iam_role.${id}.id`, `  policy = jsonencode(${hclJson(p.permissions, '  ')})`, '}');
-            }
-        }
-    }
-    return `${blocks.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/onboarding/index.ts
-/** Onboarding: import-aws-auth, iam-policy and the authentication-mode guidance (pure cores). */
-
-
-
 
 ;// CONCATENATED MODULE: ./schemas/eks-access-rules.schema.json
 const eks_access_rules_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://github.com/eks-access-gate/eks-access-gate/schemas/eks-access-rules.schema.json","title":"eks-access-gate organisation rules","description":"Organisation rules for EKS access manifests (.github/eks-access-rules.yaml). On pull requests they are read from the base commit.","type":"object","required":["version","rules"],"additionalProperties":false,"properties":{"version":{"const":1},"rules":{"type":"array","items":{"$ref":"#/$defs/rule"}}},"$defs":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","patternErrorMessage":"letters, digits, \'-\', \'_\' or \'.\', at most 64, starting with a letter or digit (it becomes the problem code rule:<id>)"},"severity":{"enum":["error","warning"],"description":"error (default) fails the run; warning is reported only."},"message":{"type":"string","minLength":1,"description":"Shown with each violation; {principalArn}, {cluster} and {file} are replaced."},"files":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Globs over manifest paths relative to the repository root (** spans folders); default every file."},"clusters":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Logical cluster names or globs; default every cluster."},"rule":{"type":"object","required":["id","kind"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"enum":["allowed-accounts","denied-principals","allowed-principals","policy-holders","namespace-scoped-policies","protected-namespaces","cluster-admins","required-tags","forbidden-groups","username-patterns","cel"]}},"allOf":[{"if":{"properties":{"kind":{"const":"allowed-accounts"}},"required":["kind"]},"then":{"$ref":"#/$defs/allowed-accounts"}},{"if":{"properties":{"kind":{"const":"denied-principals"}},"required":["kind"]},"then":{"$ref":"#/$defs/denied-principals"}},{"if":{"properties":{"kind":{"const":"allowed-principals"}},"required":["kind"]},"then":{"$ref":"#/$defs/allowed-principals"}},{"if":{"properties":{"kind":{"const":"policy-holders"}},"required":["kind"]},"then":{"$ref":"#/$defs/policy-holders"}},{"if":{"properties":{"kind":{"const":"namespace-scoped-policies"}},"required":["kind"]},"then":{"$ref":"#/$defs/namespace-scoped-policies"}},{"if":{"properties":{"kind":{"const":"protected-namespaces"}},"required":["kind"]},"then":{"$ref":"#/$defs/protected-namespaces"}},{"if":{"properties":{"kind":{"const":"cluster-admins"}},"required":["kind"]},"then":{"$ref":"#/$defs/cluster-admins"}},{"if":{"properties":{"kind":{"const":"required-tags"}},"required":["kind"]},"then":{"$ref":"#/$defs/required-tags"}},{"if":{"properties":{"kind":{"const":"forbidden-groups"}},"required":["kind"]},"then":{"$ref":"#/$defs/forbidden-groups"}},{"if":{"properties":{"kind":{"const":"username-patterns"}},"required":["kind"]},"then":{"$ref":"#/$defs/username-patterns"}},{"if":{"properties":{"kind":{"const":"cel"}},"required":["kind"]},"then":{"$ref":"#/$defs/cel"}}]},"allowed-accounts":{"type":"object","description":"Principals must belong to allowed AWS accounts: `accounts` for clusters in the principal\'s own account, `crossAccount` for clusters in another account.","required":["id","kind","accounts"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"allowed-accounts"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"accounts":{"type":"array","description":"Accounts whose principals may access clusters in the same account.","items":{"type":"string","pattern":"^[0-9*?]{1,12}$","patternErrorMessage":"a 12-digit AWS account ID (quoted), or a pattern with * such as \\"1111*\\""}},"crossAccount":{"type":"array","description":"Accounts whose principals may access clusters in a different account (default: none).","items":{"type":"string","pattern":"^[0-9*?]{1,12}$","patternErrorMessage":"a 12-digit AWS account ID (quoted), or a pattern with * such as \\"1111*\\""}}},"additionalProperties":false},"denied-principals":{"type":"object","description":"Principals matching any pattern are refused (e.g. IAM users `*:user/*`, `*:root`).","required":["id","kind","principals"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"denied-principals"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"principals":{"type":"array","description":"Principal ARN patterns; * also matches / and :.","minItems":1,"items":{"type":"string","minLength":1}}},"additionalProperties":false},"allowed-principals":{"type":"object","description":"Every principal must match one of the patterns.","required":["id","kind","principals"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"allowed-principals"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"principals":{"type":"array","description":"Principal ARN patterns; * also matches / and :.","minItems":1,"items":{"type":"string","minLength":1}}},"additionalProperties":false},"policy-holders":{"type":"object","description":"Only principals matching `principals` may hold `policy`.","required":["id","kind","policy","principals"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"policy-holders"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"policy":{"type":"string","minLength":1,"description":"An access policy: short name (AmazonEKSClusterAdminPolicy) or full ARN."},"principals":{"type":"array","description":"Who may hold the policy.","minItems":1,"items":{"type":"string","minLength":1}},"clusterScopeOnly":{"type":"boolean","description":"true: restrict cluster-scope associations only; anyone may hold the policy in namespaces."}},"additionalProperties":false},"namespace-scoped-policies":{"type":"object","description":"These policies may only be associated at namespace scope.","required":["id","kind","policies"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"namespace-scoped-policies"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"policies":{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"description":"An access policy: short name (AmazonEKSClusterAdminPolicy) or full ARN."}}},"additionalProperties":false},"protected-namespaces":{"type":"object","description":"Only principals matching `principals` may be granted these namespaces.","required":["id","kind","namespaces"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"protected-namespaces"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"namespaces":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$|^[a-z0-9][-a-z0-9]*\\\\*$|^\\\\*$","patternErrorMessage":"a namespace name or a prefix ending in * (e.g. kube-system, kube-*)"}},"principals":{"type":"array","description":"Who may be granted the protected namespaces (default: nobody).","items":{"type":"string","minLength":1}},"allowWildcards":{"type":"boolean","description":"false: a namespace wildcard covering a protected namespace is refused even for listed principals (default true)."}},"additionalProperties":false},"cluster-admins":{"type":"object","description":"Per cluster, entries holding AmazonEKSClusterAdminPolicy at cluster scope must number between `min` and `max`.","required":["id","kind"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"cluster-admins"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"min":{"type":"integer","minimum":0},"max":{"type":"integer","minimum":0}},"additionalProperties":false},"required-tags":{"type":"object","description":"Entries must carry these tags: a list of keys, or a map of key to value pattern.","required":["id","kind","tags"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"required-tags"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"tags":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}}],"errorMessage":"a list of tag keys, or a mapping of tag key to value pattern"}},"additionalProperties":false},"forbidden-groups":{"type":"object","description":"Kubernetes groups matching any pattern are refused.","required":["id","kind","groups"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"forbidden-groups"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"groups":{"type":"array","description":"Kubernetes group patterns.","minItems":1,"items":{"type":"string","minLength":1}}},"additionalProperties":false},"username-patterns":{"type":"object","description":"Every username written in the manifest must match one of the patterns.","required":["id","kind","patterns"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"username-patterns"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"patterns":{"type":"array","description":"Username patterns.","minItems":1,"items":{"type":"string","minLength":1}}},"additionalProperties":false},"cel":{"type":"object","description":"A custom rule: a CEL expression over `entry`, `cluster` and `file` that is true when the entry is acceptable.","required":["id","kind","expression"],"properties":{"id":{"$ref":"#/$defs/id"},"kind":{"const":"cel"},"severity":{"$ref":"#/$defs/severity"},"message":{"$ref":"#/$defs/message"},"files":{"$ref":"#/$defs/files"},"clusters":{"$ref":"#/$defs/clusters"},"expression":{"type":"string","minLength":1}},"additionalProperties":false}}}');
@@ -69172,11 +68536,11 @@ function patternMatcher(patterns) {
         return (value) => literals.has(value);
     return (value) => literals.has(value) || regexps.some((r) => r.test(value));
 }
-function glob_fileMatcher(globs) {
-    const matchers = globs.map((g) => picomatch(g.replace(/^\.\//, ''), { dot: true }));
+function fileMatcher(globs) {
+    const matchers = globs.map((g) => picomatch_default()(g.replace(/^\.\//, ''), { dot: true }));
     return (file) => matchers.some((m) => m(file));
 }
-function glob_clusterMatcher(selectors) {
+function clusterMatcher(selectors) {
     const matchers = selectors.map((s) => (isGlob(s) ? globMatcher([s]) : (k) => k === s));
     return (key) => matchers.some((m) => m(key));
 }
@@ -69198,7 +68562,6 @@ const NONE = Object.freeze([]);
  */
 
 
-
 const allowedAccounts = {
     kind: 'allowed-accounts',
     params: ['accounts', 'crossAccount'],
@@ -69208,8 +68571,8 @@ const allowedAccounts = {
         return {
             ...common,
             scope: 'entry',
-            checkEntry({ entry, clusters }) {
-                const account = accountOfArn(entry.principalArn);
+            checkEntry({ entry, clusters, facts }) {
+                const account = facts.account;
                 if (account === undefined)
                     return NONE;
                 const sameOk = same(account);
@@ -74641,38 +74004,18 @@ const celRule = {
             ];
         }
         const { run, usesCluster } = compiled;
-        // the `cluster` variable of each cluster, built once (a memo of immutable input; no leak: weak keys)
-        const clusterVars = new WeakMap();
-        const clusterVar = (cluster) => {
-            if (cluster === undefined)
-                return {};
-            let v = clusterVars.get(cluster);
-            if (v === undefined)
-                clusterVars.set(cluster, (v = celCluster(cluster)));
-            return v;
-        };
         return {
             ...common,
             scope: 'entry',
-            checkEntry({ entry, clusters, file, memo }) {
-                const entryVar = (partition) => {
-                    let byEntry = memo.get(partition);
-                    if (byEntry === undefined)
-                        memo.set(partition, (byEntry = new WeakMap()));
-                    let value = byEntry.get(entry);
-                    if (value === undefined)
-                        byEntry.set(entry, (value = celEntry(entry, partition)));
-                    return value;
-                };
+            checkEntry({ entry, clusters, facts }) {
                 // Without `cluster` in the expression the verdict is the same on every cluster: run once.
                 if (!usesCluster) {
-                    const first = clusters[0];
-                    const verdict = cel_judge(run, { entry: entryVar(first?.partition ?? 'aws'), cluster: clusterVar(first), file });
+                    const verdict = cel_judge(run, facts.celActivation(clusters[0]));
                     return verdict === true ? NONE : violations(common.id, entry, [{ verdict, clusters: clusters.map((c) => c.key) }]);
                 }
                 let bad;
                 for (const cluster of clusters) {
-                    const verdict = cel_judge(run, { entry: entryVar(cluster.partition), cluster: clusterVar(cluster), file });
+                    const verdict = cel_judge(run, facts.celActivation(cluster));
                     if (verdict !== true)
                         (bad ??= []).push({ verdict, clusters: [cluster.key] });
                 }
@@ -74691,7 +74034,7 @@ function cel_judge(run, vars) {
     }
     if (typeof result === 'boolean')
         return result;
-    return { why: `the expression returned ${cel_describe(result)}, not a bool` };
+    return { why: `the expression returned ${describe(result)}, not a bool` };
 }
 /** One violation for the clusters where the expression was false, one per cluster it could not judge. */
 function violations(id, entry, bad) {
@@ -74719,7 +74062,7 @@ function violations(id, entry, bad) {
     }
     return out;
 }
-function cel_describe(value) {
+function describe(value) {
     if (value === null || value === undefined)
         return 'null';
     if (typeof value === 'bigint')
@@ -74901,18 +74244,23 @@ const namespaceScopedPolicies = {
         const problems = list.flatMap((p, i) => checkPolicyRef(p, ctx.locate(['policies', i]), common.id));
         if (problems.length > 0)
             return problems;
-        const listed = namesAnyPolicy(list.map(policyName));
+        const listed = new Set(list.map(policyName));
         return {
             ...common,
             scope: 'entry',
-            checkEntry({ entry }) {
-                return entry.accessPolicies
-                    .filter((p) => p.accessScope.type === 'cluster' && listed(p.policyArn))
-                    .map((p) => ({
-                    loc: p.locs.policyArn,
-                    principalArn: entry.principalArn,
-                    detail: `${policyName(p.policyArn)} must be namespace-scoped, not cluster-scoped; use accessScope: { type: namespace, namespaces: [...] }`,
-                }));
+            checkEntry({ entry, facts }) {
+                let out;
+                entry.accessPolicies.forEach((p, i) => {
+                    const name = facts.policyNames[i];
+                    if (p.accessScope.type !== 'cluster' || !listed.has(name))
+                        return;
+                    (out ??= []).push({
+                        loc: p.locs.policyArn,
+                        principalArn: entry.principalArn,
+                        detail: `${name} must be namespace-scoped, not cluster-scoped; use accessScope: { type: namespace, namespaces: [...] }`,
+                    });
+                });
+                return out ?? NONE;
             },
         };
     },
@@ -74936,7 +74284,6 @@ const policyHolders = {
         if (problems.length > 0)
             return problems;
         const name = policyName(policy);
-        const isPolicy = namesPolicy(name);
         const who = strings(params.principals)
             .map((x) => `"${x}"`)
             .join(', ');
@@ -74945,8 +74292,11 @@ const policyHolders = {
         return {
             ...common,
             scope: 'entry',
-            checkEntry({ entry }) {
-                const held = entry.accessPolicies.filter((p) => isPolicy(p.policyArn) && (!clusterScopeOnly || p.accessScope.type === 'cluster'));
+            checkEntry({ entry, facts }) {
+                const names = facts.policyNames;
+                if (!names.includes(name))
+                    return NONE;
+                const held = entry.accessPolicies.filter((p, i) => names[i] === name && (!clusterScopeOnly || p.accessScope.type === 'cluster'));
                 if (held.length === 0 || holders(entry.principalArn))
                     return NONE;
                 return held.map((p) => ({
@@ -75154,52 +74504,65 @@ const COMMON_MEMBERS = (/* unused pure expression or super */ null && (['id', 'k
 
 
 
+
+
+
 function evaluateOrgRules(ruleSet, manifest, opts = {}) {
     if (ruleSet.rules.length === 0)
         return [];
-    const toRoot = rootRelative(opts.cwdFromRoot ?? '');
+    const toRoot = memoised(rootRelative(opts.cwdFromRoot ?? ''));
     const select = entrySelector(manifest);
-    const entries = manifest.accessEntries.map((entry) => ({
-        entry,
-        file: toRoot(entry.locs.entry.file),
-        clusters: select(entry).clusters,
-    }));
-    const memo = new Map();
-    const problems = [];
-    let byCluster;
+    const entryRules = [];
+    const clusterRules = [];
     for (const rule of ruleSet.rules) {
-        const inFiles = rule.files === undefined ? () => true : fileMatcher(rule.files);
-        const inClusters = rule.clusters === undefined ? () => true : clusterMatcher(rule.clusters);
-        if (rule.scope === 'entry') {
-            // entries share a handful of selections (entrySelector memoises them): filter each once per rule
-            const filtered = new Map();
-            const clustersOf = (all) => {
-                let hit = filtered.get(all);
-                if (hit === undefined)
-                    filtered.set(all, (hit = all.filter((c) => inClusters(c.key))));
-                return hit;
-            };
-            // entries come file by file: match each file once
-            let lastFile;
-            let inFile = true;
-            for (const e of entries) {
-                if (rule.files !== undefined && e.file !== lastFile) {
-                    lastFile = e.file;
-                    inFile = inFiles(e.file);
-                }
-                if (!inFile)
-                    continue;
-                const clusters = rule.clusters === undefined ? e.clusters : clustersOf(e.clusters);
-                // a rule scoped to some clusters does not concern an entry that selects none of them
-                if (rule.clusters !== undefined && clusters.length === 0)
-                    continue;
-                for (const v of rule.checkEntry({ entry: e.entry, file: e.file, clusters, memo })) {
-                    problems.push(toProblem(rule, v.clusters === undefined ? { ...v, clusters: clusters.map((c) => c.key) } : v, e.file));
-                }
-            }
+        if (rule.scope === 'entry')
+            entryRules.push(prepareEntryRule(rule));
+        else
+            clusterRules.push(rule);
+    }
+    const clusterVars = new Map();
+    const problems = [];
+    const selected = [];
+    // Entries outer, rules inner: what several rules derive from an entry (EntryFacts) is computed once.
+    // Entries come file by file, so the rules whose `files` match are picked once per file.
+    let lastFile;
+    let active = entryRules;
+    for (const entry of manifest.accessEntries) {
+        const file = toRoot(entry.locs.entry.file);
+        const clusters = select(entry).clusters;
+        if (clusterRules.length > 0)
+            selected.push({ entry, clusters });
+        if (entryRules.length === 0)
+            continue;
+        if (file !== lastFile) {
+            lastFile = file;
+            active = entryRules.filter((r) => r.inFiles === undefined || r.inFiles(file));
         }
-        else {
-            byCluster ??= entriesByCluster(manifest.clusters, entries, opts.now);
+        if (active.length === 0)
+            continue;
+        const view = { entry, file, clusters, facts: new Facts(entry, file, clusterVars) };
+        for (const r of active) {
+            let v = view;
+            if (r.clustersOf !== undefined) {
+                const mine = r.clustersOf(clusters);
+                // a rule scoped to some clusters does not concern an entry that selects none of them
+                if (mine.length === 0)
+                    continue;
+                if (mine !== clusters)
+                    v = { ...view, clusters: mine };
+            }
+            const found = r.rule.checkEntry(v);
+            for (const x of found)
+                problems.push(toProblem(r.rule, x.clusters === undefined ? { ...x, clusters: v.clusters.map((c) => c.key) } : x, file));
+        }
+    }
+    if (clusterRules.length > 0) {
+        const byCluster = entriesByCluster(manifest.clusters, selected, opts.now);
+        for (const rule of clusterRules) {
+            if (rule.scope !== 'cluster')
+                continue;
+            const inFiles = rule.files === undefined ? () => true : fileMatcher(rule.files);
+            const inClusters = rule.clusters === undefined ? () => true : clusterMatcher(rule.clusters);
             for (const cluster of manifest.clusters) {
                 const file = toRoot(cluster.locs.key.file);
                 if (!inFiles(file) || !inClusters(cluster.key))
@@ -75209,7 +74572,81 @@ function evaluateOrgRules(ruleSet, manifest, opts = {}) {
             }
         }
     }
-    return problems.sort(evaluate_compareProblems);
+    return problems.sort(compareProblems);
+}
+function prepareEntryRule(rule) {
+    const inFiles = rule.files === undefined ? undefined : fileMatcher(rule.files);
+    if (rule.clusters === undefined)
+        return inFiles === undefined ? { rule } : { rule, inFiles };
+    const inClusters = clusterMatcher(rule.clusters);
+    // entries share a handful of selections (entrySelector memoises them): filter each once per rule
+    const filtered = new Map();
+    const clustersOf = (all) => {
+        let hit = filtered.get(all);
+        if (hit === undefined) {
+            const kept = all.filter((c) => inClusters(c.key));
+            filtered.set(all, (hit = kept.length === all.length ? all : kept));
+        }
+        return hit;
+    };
+    return inFiles === undefined ? { rule, clustersOf } : { rule, inFiles, clustersOf };
+}
+/** EntryFacts, each computed on first use (most entries pass most rules, so most are never needed). */
+class Facts {
+    entry;
+    file;
+    clusterVars;
+    #account = null;
+    #accountKnown = false;
+    #policyNames;
+    #celEntries;
+    #activations;
+    constructor(entry, file, clusterVars) {
+        this.entry = entry;
+        this.file = file;
+        this.clusterVars = clusterVars;
+    }
+    get account() {
+        if (!this.#accountKnown) {
+            this.#account = accountOfArn(this.entry.principalArn);
+            this.#accountKnown = true;
+        }
+        return this.#account ?? undefined;
+    }
+    get policyNames() {
+        return (this.#policyNames ??= this.entry.accessPolicies.map((p) => policyName(p.policyArn)));
+    }
+    celActivation(cluster) {
+        const activations = (this.#activations ??= new Map());
+        let activation = activations.get(cluster);
+        if (activation === undefined) {
+            const partition = cluster?.partition ?? 'aws';
+            const entries = (this.#celEntries ??= new Map());
+            let entry = entries.get(partition);
+            if (entry === undefined)
+                entries.set(partition, (entry = celEntry(this.entry, partition)));
+            activations.set(cluster, (activation = { entry, cluster: this.clusterVar(cluster), file: this.file }));
+        }
+        return activation;
+    }
+    clusterVar(cluster) {
+        if (cluster === undefined)
+            return {};
+        let v = this.clusterVars.get(cluster);
+        if (v === undefined)
+            this.clusterVars.set(cluster, (v = celCluster(cluster)));
+        return v;
+    }
+}
+/** A pure function of a string, memoised for one evaluation (manifest paths repeat per entry). */
+function memoised(f) {
+    const cache = new Map();
+    return (s) => {
+        let v = cache.get(s);
+        if (v === undefined)
+            cache.set(s, (v = f(s)));
+        return v;
+    };
 }
 function entriesByCluster(clusters, entries, now) {
     const map = new Map(clusters.map((c) => [c.key, []]));
@@ -75228,7 +74665,7 @@ function rootRelative(cwdFromRoot) {
         .replace(/\/$/, '');
     if (prefix === '')
         return (file) => file;
-    return (file) => path.posix.normalize(`${prefix}/${file}`);
+    return (file) => external_node_path_default().posix.normalize(`${prefix}/${file}`);
 }
 /** The rule's message with `{principalArn}`, `{cluster}` and `{file}` replaced. */
 const PLACEHOLDERS = ['principalArn', 'cluster', 'file'];
@@ -75248,12 +74685,12 @@ function toProblem(rule, v, file) {
         column: v.loc.column,
     };
 }
-function evaluate_compareProblems(a, b) {
-    return (compareStrings(a.file, b.file) ||
+function compareProblems(a, b) {
+    return (load_compareStrings(a.file, b.file) ||
         a.line - b.line ||
         a.column - b.column ||
-        compareStrings(a.code, b.code) ||
-        compareStrings(a.message, b.message));
+        load_compareStrings(a.code, b.code) ||
+        load_compareStrings(a.message, b.message));
 }
 
 ;// CONCATENATED MODULE: ./src/rules/org/load.ts
@@ -75438,6 +74875,71 @@ async function loadRulesFile(opts) {
         : { kind: 'loaded', file: name, result: first.result, text: first.text };
 }
 
+;// CONCATENATED MODULE: ./src/rules/org/base.ts
+async function readRulesAtBase(opts) {
+    const notes = [];
+    if (opts.git !== undefined) {
+        if (await opts.git.hasCommit(opts.baseSha)) {
+            const read = await opts.git.readFileAt(opts.baseSha, opts.path);
+            if (read.kind === 'found')
+                return { kind: 'found', content: read.bytes, via: 'git' };
+            if (read.kind === 'absent')
+                return { kind: 'absent', via: 'git' };
+            if (read.kind === 'too-large') {
+                // the limit is the manifest's: let the parser say so at the right place
+                return { kind: 'found', content: new Uint8Array(read.limit + 1), via: 'git' };
+            }
+            notes.push(`git: ${read.message}`);
+        }
+        else {
+            notes.push(`git: base commit ${opts.baseSha.slice(0, 12)} is not in the workspace (shallow checkout?)`);
+        }
+    }
+    if (opts.contents !== undefined) {
+        try {
+            const text = await opts.contents(opts.path, opts.baseSha);
+            return text === undefined ? { kind: 'absent', via: 'contents' } : { kind: 'found', content: text, via: 'contents' };
+        }
+        catch (e) {
+            notes.push(`contents API: ${e instanceof Error ? e.message : String(e)}`);
+        }
+    }
+    if (notes.length === 0)
+        notes.push('no git workspace and no GitHub token to read it with');
+    return {
+        kind: 'unavailable',
+        message: `cannot read the rules file "${opts.path}" at the base commit ${opts.baseSha.slice(0, 12)} (${notes.join('; ')}); the PR's own rules are never used instead — fetch the base commit (actions/checkout with fetch-depth: 0) or grant contents: read`,
+    };
+}
+/**
+ * Organisation-rule problems under the base rules vs under the PR's rules, over the same manifest.
+ * A violation is the same when code, severity and location agree (a reworded message is not a new
+ * violation); repeated ones are matched one for one. Order follows the inputs.
+ */
+function compareRuleVerdicts(baseProblems, headProblems) {
+    const key = (p) => `${p.code}\u0000${p.severity}\u0000${p.file}\u0000${p.line}\u0000${p.column}`;
+    const remaining = new Map();
+    for (const p of baseProblems)
+        remaining.set(key(p), (remaining.get(key(p)) ?? 0) + 1);
+    const added = [];
+    for (const p of headProblems) {
+        const n = remaining.get(key(p)) ?? 0;
+        if (n > 0)
+            remaining.set(key(p), n - 1);
+        else
+            added.push(p);
+    }
+    const removed = [];
+    for (const p of baseProblems) {
+        const n = remaining.get(key(p)) ?? 0;
+        if (n > 0) {
+            remaining.set(key(p), n - 1);
+            removed.push(p);
+        }
+    }
+    return { added, removed };
+}
+
 ;// CONCATENATED MODULE: ./src/rules/org/index.ts
 /**
  * Organisation rules (PRODUCT.md "Organisation rules"): one module per rule kind (kinds.ts lists them),
@@ -75449,6 +74951,2740 @@ async function loadRulesFile(opts) {
  */
 
 
+
+
+
+
+;// CONCATENATED MODULE: ./src/manifest/org-rules.ts
+/**
+ * The organisation-rules stage of `validate` (PRODUCT.md "Organisation rules"): which rules file
+ * decides, read once beside the manifests (`loadOrgRules`, the disk/git/API edge), then evaluated over
+ * the built manifest (`judgeOrgRules`, pure), so every command that validates (validate, plan, apply,
+ * drift) judges with the same rules.
+ *
+ * - Anywhere but a pull request the rules file of the working tree decides. A missing default file
+ *   means no organisation rules; a missing file the user named is a usage error (exit 2).
+ * - On a pull request the file at the base commit decides (git when that commit is in the clone, else
+ *   the contents API) and the PR's own file never does: `unavailable` is a usage failure, not "no
+ *   rules". When the PR's file differs, it is evaluated too, for a notice of what it would change.
+ * - A broken rules file is its own problems (exit 1, located in the rules file), never "no rules".
+ */
+
+
+
+
+/** Reads the rules that decide this run (and on a pull request the PR's own file, when it differs). */
+async function loadOrgRules(opts, cwd) {
+    const cwdFromRoot = opts.cwdFromRoot ?? findCwdFromRoot(cwd);
+    const source = opts.source ?? { kind: 'workspace' };
+    if (source.kind === 'workspace') {
+        const own = await readWorkspaceRules(opts, cwd);
+        return own.kind === 'usage' ? own : { verdict: own.state, origin: { kind: 'workspace' }, cwdFromRoot };
+    }
+    return loadBaseRules(opts, source, cwd, cwdFromRoot);
+}
+async function readWorkspaceRules(opts, cwd) {
+    const out = await loadRulesFile({ ...(opts.explicit ? { path: opts.path } : {}), cwd });
+    switch (out.kind) {
+        case 'usage':
+            return out;
+        case 'absent':
+            return { kind: 'read', state: { kind: 'none' } };
+        case 'loaded':
+            return { kind: 'read', state: stateOf(out.file, out.result, out.text) };
+    }
+}
+function stateOf(file, result, text) {
+    const withText = text === undefined ? {} : { text };
+    return result.ok
+        ? { kind: 'loaded', file, ruleSet: result.value, ...withText }
+        : { kind: 'broken', file, problems: result.error, ...withText };
+}
+async function loadBaseRules(opts, source, cwd, cwdFromRoot) {
+    const abs = external_node_path_default().resolve(cwd, opts.path);
+    const file = external_node_path_default().relative(cwd, abs).split((external_node_path_default()).sep).join('/');
+    const fromRoot = external_node_path_default().posix.normalize(external_node_path_default().posix.join(cwdFromRoot.split((external_node_path_default()).sep).join('/'), file));
+    if (source.baseSha === undefined || source.baseSha === '') {
+        return usage(`cannot read the organisation rules at the base of this pull request: the event payload has no pull_request.base.sha; the PR's own rules are never used instead`);
+    }
+    if (fromRoot.startsWith('../') || fromRoot === '..' || external_node_path_default().posix.isAbsolute(fromRoot)) {
+        return usage(`rules file "${opts.path}" is outside the repository; on a pull request it is read at the base commit, by its path in the repository`);
+    }
+    const sha = source.baseSha;
+    const read = await readRulesAtBase({
+        path: fromRoot,
+        baseSha: sha,
+        ...(source.git === undefined ? {} : { git: source.git }),
+        ...(source.contents === undefined ? {} : { contents: source.contents }),
+    });
+    if (read.kind === 'unavailable')
+        return usage(read.message);
+    const origin = { kind: 'base', sha, via: read.via };
+    if (read.kind === 'absent' && opts.explicit) {
+        return usage(`rules file "${opts.path}" does not exist at the base commit ${org_rules_short(sha)} of this pull request (read via ${read.via === 'git' ? 'git' : 'the contents API'}); the PR's own rules are never used instead — merge the rules file first, or check the rules input`);
+    }
+    const baseText = read.kind === 'found' ? textOf(file, read.content) : undefined;
+    const verdict = read.kind === 'absent' ? { kind: 'none' } : atBase(stateOf(file, parseRulesSource(file, read.content), baseText), sha);
+    // The PR's own file, only to tell what it would change; a missing or unreadable one is "none".
+    const own = await readWorkspaceRules({ path: opts.path, explicit: false }, cwd);
+    const ownState = own.kind === 'usage' ? { kind: 'none' } : own.state;
+    const same = (ownState.kind === 'none' && verdict.kind === 'none') ||
+        (ownState.kind !== 'none' && baseText !== undefined && ownState.text !== undefined && ownState.text === baseText);
+    return { verdict, origin, cwdFromRoot, ...(same ? {} : { proposed: ownState }) };
+}
+/** Problems of the base commit's rules file say so: the PR's file may differ at that line. */
+function atBase(state, sha) {
+    const tag = (p) => ({ ...p, message: `(rules file at the base commit ${org_rules_short(sha)}) ${p.message}` });
+    if (state.kind === 'broken')
+        return { ...state, problems: state.problems.map(tag) };
+    if (state.kind === 'loaded' && state.ruleSet.warnings.length > 0) {
+        return { ...state, ruleSet: { ...state.ruleSet, warnings: state.ruleSet.warnings.map(tag) } };
+    }
+    return state;
+}
+function textOf(file, content) {
+    const decoded = decodeManifest(file, content);
+    return decoded.kind === 'text' ? decoded.text : undefined;
+}
+const org_rules_short = (sha) => sha.slice(0, 12);
+const usage = (message) => ({ kind: 'usage', message });
+/** The working directory relative to the nearest enclosing directory that holds `.git` (`''` at the root). */
+function findCwdFromRoot(cwd) {
+    let dir = external_node_path_default().resolve(cwd);
+    for (;;) {
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, '.git')))
+            return external_node_path_default().relative(dir, external_node_path_default().resolve(cwd)).split((external_node_path_default()).sep).join('/');
+        const parent = external_node_path_default().dirname(dir);
+        if (parent === dir)
+            return '';
+        dir = parent;
+    }
+}
+/** The loaded rules over the built manifest. `now`: expired entries do not count as cluster admins. */
+function judgeOrgRules(rules, manifest, now) {
+    const opts = { cwdFromRoot: rules.cwdFromRoot, now };
+    const violations = (state) => (state.kind === 'loaded' ? evaluateOrgRules(state.ruleSet, manifest, opts) : []);
+    const { verdict } = rules;
+    const found = violations(verdict);
+    const problems = verdict.kind === 'broken' ? [...verdict.problems] : verdict.kind === 'loaded' ? [...verdict.ruleSet.warnings, ...found] : [];
+    const sources = new Map();
+    if (verdict.kind !== 'none' && verdict.text !== undefined)
+        sources.set(verdict.file, verdict.text);
+    const change = rules.proposed === undefined ? undefined : changeOf(rules.proposed, verdict, found, violations);
+    const report = {
+        origin: rules.origin,
+        ...(verdict.kind === 'none' ? {} : { file: verdict.file }),
+        evaluated: verdict.kind === 'loaded' ? verdict.ruleSet.rules.length : 0,
+        broken: verdict.kind === 'broken',
+        ...(change === undefined ? {} : { change }),
+    };
+    return { problems, report, sources };
+}
+function changeOf(proposed, verdict, found, violations) {
+    switch (proposed.kind) {
+        case 'broken':
+            return { kind: 'broken', file: proposed.file, problems: proposed.problems };
+        case 'none':
+            return verdict.kind === 'none' ? undefined : { kind: 'deleted', file: verdict.file, removed: found };
+        case 'loaded': {
+            const diff = compareRuleVerdicts(found, violations(proposed));
+            return { kind: 'changed', file: proposed.file, added: diff.added, removed: diff.removed };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/manifest/validate.ts
+/**
+ * `validate`: file/YAML → schema → model → EKS rules → organisation rules, collecting every problem.
+ *
+ * `validateManifests` reads the disk (the manifests and, with `rules`, the organisation rules file:
+ * from the working tree, or on a pull request at the base commit); `validateSources` is the same
+ * pipeline over in-memory text, for tests and benchmarks.
+ */
+
+
+
+
+
+
+
+
+
+async function validateManifests(opts) {
+    const read = await readManifests(opts);
+    return read.kind === 'usage' ? read : checkManifests(read, opts);
+}
+/**
+ * Reads and parses the manifest files once, and the organisation rules file beside them (the only
+ * disk, git and GitHub access of validate). A manifest or rules file that cannot be found or read
+ * (a missing `--rules FILE`, base-commit rules that cannot be read) is `usage` (exit 2).
+ */
+async function readManifests(opts) {
+    const mode = opts.parseMode ?? 'auto';
+    const [loaded, rules] = await Promise.all([
+        loadManifestFiles(opts.manifest, opts.cwd, (file, bytes) => check_checkManifestFile(file, bytes, mode)),
+        opts.rules === undefined ? undefined : loadOrgRules(opts.rules, opts.cwd),
+    ]);
+    if (loaded.kind === 'usage')
+        return loaded;
+    if (rules !== undefined && 'kind' in rules)
+        return rules;
+    return {
+        kind: 'read',
+        inputs: loaded.loaded,
+        problems: loaded.problems,
+        files: loaded.files,
+        sources: loaded.sources,
+        ...(rules === undefined ? {} : { rules }),
+    };
+}
+/** Model, EKS and organisation rules over files already read: pure, so a plan can check again with the live catalogue. */
+function checkManifests(read, ctx) {
+    return checkLoaded(read.inputs, read.problems, read.files, read.sources, ctx, read.rules);
+}
+/**
+ * The pipeline over in-memory files (`file` relative paths; `text` or raw bytes). No disk, no AWS.
+ * `rules`: organisation rules already loaded (tests, benchmarks).
+ */
+function validateSources(files, ctx, rules) {
+    const sorted = [...files].sort((a, b) => compareStrings(a.file, b.file));
+    const loaded = [];
+    const problems = [];
+    const sources = new Map();
+    for (const { file, text } of sorted) {
+        const parsed = checkManifestFile(file, text, ctx.parseMode ?? 'auto');
+        if (parsed.text !== undefined)
+            sources.set(file, parsed.text);
+        if (parsed.loaded)
+            loaded.push(parsed.loaded);
+        problems.push(...parsed.problems);
+    }
+    return checkLoaded(loaded, problems, sorted.map((f) => f.file), sources, ctx, rules);
+}
+function checkLoaded(inputs, fileProblems, files, sources, ctx, rules) {
+    const schemaProblems = inputs.flatMap((i) => i.findings.map((f) => f.problem));
+    const { manifest, problems: modelProblems } = buildManifest(inputs, files);
+    const eksProblems = checkEksRules(manifest, {
+        now: ctx.now,
+        expiryWarningDays: ctx.expiryWarningDays,
+        catalogue: ctx.catalogue ?? builtInCatalogue(),
+    });
+    const judged = rules === undefined ? undefined : judgeOrgRules(rules, manifest, ctx.now);
+    const problems = sortProblems([
+        ...fileProblems,
+        ...schemaProblems,
+        ...modelProblems,
+        ...withoutEchoes(eksProblems, manifest, inputs),
+        ...(judged?.problems ?? []),
+    ]);
+    const allSources = judged === undefined || judged.sources.size === 0 ? sources : new Map([...sources, ...judged.sources]);
+    return {
+        kind: 'checked',
+        ok: !problems.some((p) => p.severity === 'error'),
+        problems,
+        manifest,
+        sources: allSources,
+        ...(judged === undefined ? {} : { rules: judged.report }),
+    };
+}
+/**
+ * A cluster the schema rejected is missing from the model, so an entry naming it (or a glob matching
+ * it) would also get `manifest:unknown-cluster` / `manifest:unmatched-selector`, and a cluster whose
+ * only entry was rejected would get `manifest:cluster-without-entries`: echoes of a problem
+ * already reported.
+ */
+function withoutEchoes(problems, manifest, inputs) {
+    const rejectedClusters = new Set();
+    let rejectedEntries = false;
+    for (const { findings } of inputs) {
+        const rejected = schemaRejections(findings);
+        rejected.clusters.forEach((key) => rejectedClusters.add(key));
+        if (rejected.entries.size > 0)
+            rejectedEntries = true;
+    }
+    if (rejectedClusters.size === 0 && !rejectedEntries)
+        return [...problems];
+    const rejectedKeys = [...rejectedClusters];
+    const echoLocs = new Set();
+    for (const entry of manifest.accessEntries) {
+        entry.clusters?.forEach((selector, k) => {
+            const loc = entry.locs.clusterItems[k];
+            if (loc && selectClusters([selector], rejectedKeys).clusters.length > 0)
+                echoLocs.add(`${loc.file}:${loc.line}:${loc.column}`);
+        });
+    }
+    return problems.filter((p) => {
+        if (p.code === 'manifest:unknown-cluster' || p.code === 'manifest:unmatched-selector')
+            return !echoLocs.has(`${p.file}:${p.line}:${p.column}`);
+        if (p.code === 'manifest:cluster-without-entries')
+            return !rejectedEntries;
+        return true;
+    });
+}
+function validate_compareProblems(a, b) {
+    return (compareCodePoints(a.file, b.file) ||
+        a.line - b.line ||
+        a.column - b.column ||
+        compareCodePoints(a.code, b.code) ||
+        compareCodePoints(a.message, b.message));
+}
+function sortProblems(problems) {
+    return [...problems].sort(validate_compareProblems);
+}
+// ───────────────────────────── benchmark input ─────────────────────────────
+/**
+ * A valid synthetic manifest split over `fileCount` files (`clusters.yaml` plus `team-NN.yaml`),
+ * with `entryCount` entries in all, for `npm run bench`: `validateSources(generateSyntheticManifests(), ctx)`.
+ */
+function generateSyntheticManifests(fileCount = 50, entryCount = 5000) {
+    const clusters = ['version: 1', 'clusters:'];
+    for (let c = 0; c < 10; c++) {
+        clusters.push(`  prod-${c}:`, '    region: eu-west-1', '    accountId: "111122223333"');
+    }
+    const files = [{ file: 'manifests/clusters.yaml', text: clusters.join('\n') + '\n' }];
+    const teamFiles = Math.max(1, fileCount - 1);
+    for (let f = 0; f < teamFiles; f++) {
+        const lines = ['version: 1', 'accessEntries:'];
+        for (let e = f; e < entryCount; e += teamFiles) {
+            lines.push(`  - principalArn: arn:aws:iam::111122223333:role/team-${f}/member-${e}`, `    clusters: ["prod-${e % 10}"]`, `    kubernetesGroups: [team-${f}-readers]`, `    tags: { owner: team-${f} }`, '    accessPolicies:', '      - policyArn: AmazonEKSViewPolicy', `        accessScope: { type: namespace, namespaces: [team-${f}, "team-${f}-*"] }`);
+        }
+        files.push({ file: `manifests/team-${String(f).padStart(2, '0')}.yaml`, text: lines.join('\n') + '\n' });
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./src/commands/plan-access.ts
+
+
+
+
+
+
+
+
+
+
+
+/** The AWS edge of a live plan (plan and drift): EKS and IAM through the plan role; none with `--state`. */
+function livePlanDeps(request, deps) {
+    if (request.state !== undefined)
+        return {};
+    const edge = {
+        purpose: 'plan',
+        assumeRoles: request.assumeRoles,
+        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+        ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
+    };
+    return {
+        apiFor: deps.eks(edge),
+        ...(deps.iam === undefined ? {} : { iamFor: deps.iam(edge) }),
+        ...(request.maxRate === undefined ? {} : { ratePerSecond: request.maxRate }),
+        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+    };
+}
+/**
+ * validate → select clusters → read live state (or a snapshot) → diff. An invalid manifest
+ * stops before any AWS call, so a broken pull request never reaches a cluster, with one
+ * exception: a short policy name the built-in catalogue does not know may be a policy AWS added
+ * since this release, so such a manifest is still read (read-only) and judged again against the
+ * catalogue EKS reports (ListAccessPolicies) or the snapshot holds.
+ */
+async function planAccess(opts, deps) {
+    const read = await readManifests(opts);
+    if (read.kind === 'usage')
+        return read;
+    // Expired access is absent from the plan, not an error: plan, apply and drift never fail on a
+    // calendar date (PRODUCT.md "Expiry and drift"); validate keeps `expiry:expired` as an error.
+    const expiry = { now: opts.now, expiryWarningDays: opts.expiryWarningDays };
+    const validated = forPlanOutcome(checkManifests(read, validateOptions(opts, builtInCatalogue())), expiry);
+    const invalid = (problems) => ({
+        kind: 'invalid',
+        manifest: validated.manifest,
+        problems,
+        sources: validated.sources,
+    });
+    if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems))
+        return invalid(validated.problems);
+    const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob);
+    if (!selected.ok)
+        return { kind: 'usage', message: selected.error };
+    const snapshot = opts.state ? await readSnapshot(opts.state, opts.cwd, selected.value) : undefined;
+    if (snapshot && !snapshot.ok)
+        return { kind: 'usage', message: snapshot.error };
+    // Only the policy catalogue can change the verdict: fetch it (one ListAccessPolicies per
+    // partition) or take the snapshot's, and validate again, only when an unknown policy was seen.
+    let final = validated;
+    let liveCatalogue = false;
+    if (validated.problems.some((p) => p.code === UNKNOWN_POLICY)) {
+        const catalogue = snapshot ? snapshot.value.catalogue : await plan_access_readCatalogues(selected.value, deps);
+        liveCatalogue = !snapshot && catalogue !== undefined;
+        if (catalogue)
+            final = forPlanOutcome(checkManifests(read, validateOptions(opts, mergeCatalogues(builtInCatalogue(), catalogue))), expiry);
+    }
+    if (!final.ok)
+        return invalid(final.problems);
+    const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue));
+    if (!observed.ok)
+        return { kind: 'usage', message: observed.error };
+    const dead = await checkDeadAccess(selected.value, observed.value.clusters, deps, snapshot !== undefined);
+    const plan = buildPlan({
+        manifest: validated.manifest,
+        observed: observed.value.clusters,
+        now: opts.now,
+        expiryWarningDays: opts.expiryWarningDays,
+        problems: plan_access_sortProblems([...final.problems, ...locatedDeadAccessProblems(dead.report, validated.manifest)]),
+        clusters: selected.value.map((c) => c.key),
+        ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
+    });
+    return {
+        kind: 'planned',
+        plan,
+        manifest: validated.manifest,
+        sources: validated.sources,
+        observed: observed.value.clusters,
+        dead: dead.report,
+        deadAccessNotes: dead.notes,
+    };
+}
+/**
+ * Dead access (plan/dead-access.ts): after the live read, one IAM GetRole / GetUser per distinct
+ * principal of each cluster's own account, through that cluster's plan role, paced per account.
+ * Offline (`--state`) or without an IAM edge nothing is read and a note says so; principals of
+ * other accounts are summarised as not checked.
+ */
+async function checkDeadAccess(clusters, observed, deps, offline) {
+    const none = { dead: [], notChecked: [] };
+    if (offline)
+        return { report: none, notes: ['dead access not checked: IAM is not read when planning from a state snapshot (--state)'] };
+    if (!deps.iamFor)
+        return { report: none, notes: ['dead access not checked: no IAM access configured'] };
+    const targets = [];
+    for (const c of clusters) {
+        const read = observed.get(c.key);
+        if (read === undefined || !read.ok)
+            continue;
+        targets.push({
+            cluster: c.key,
+            accountId: c.accountId,
+            partition: c.partition,
+            ...(c.planRoleArn === undefined ? {} : { roleArn: c.planRoleArn }),
+            observed: read.value,
+        });
+    }
+    const limiterFor = createKeyedLimiter({
+        concurrency: deps.concurrency ?? 10,
+        ...(deps.ratePerSecond === undefined ? {} : { ratePerSecond: deps.ratePerSecond }),
+    });
+    const report = await findDeadAccess(targets, { iamFor: deps.iamFor, limiterFor });
+    return { report, notes: notCheckedNotes(report.notChecked) };
+}
+/** One note per reason, naming how many entries (and which clusters) were not checked. */
+function notCheckedNotes(notChecked) {
+    const byReason = new Map();
+    for (const n of notChecked)
+        byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n]);
+    return [...byReason].map(([reason, list]) => {
+        const what = {
+            'other-account': "principals of other accounts (the plan role reads its own account's IAM only)",
+            'not-role-or-user': 'principals that are not IAM roles or users',
+            'no-entry-created-at': "entries whose createdAt the live read did not report (stale entries can't be told)",
+            'lookup-failed': `principals whose IAM lookup failed (${list[0]?.detail ?? ''})`,
+        };
+        const clusters = [...new Set(list.map((n) => n.cluster))].sort(compareCodePoints).join(', ');
+        return `dead access not checked for ${list.length} ${list.length === 1 ? 'entry' : 'entries'} on ${clusters}: ${what[reason] ?? reason}`;
+    });
+}
+/**
+ * deadAccessProblems, with every warning at a manifest position: an entry the manifest does not
+ * name (unknown access, live only) is reported at its cluster's key, as per-cluster problems are,
+ * rather than at no position (`:0:0` in the listing, an annotation on no file).
+ */
+function locatedDeadAccessProblems(report, manifest) {
+    const clusterKeys = new Map(manifest.clusters.map((c) => [c.key, c.locs.key]));
+    return deadAccessProblems(report, manifest).map((p, i) => {
+        const at = p.line > 0 ? undefined : clusterKeys.get(report.dead[i]?.cluster ?? '');
+        return at === undefined ? p : problemAt(at, p.severity, p.code, p.message);
+    });
+}
+function plan_access_sortProblems(problems) {
+    const text = (x, y) => compareCodePoints(x, y);
+    return problems.sort((a, b) => text(a.file, b.file) || a.line - b.line || a.column - b.column || text(a.code, b.code) || text(a.message, b.message));
+}
+/**
+ * ListAccessPolicies through the first selected cluster of each partition; a partition whose
+ * call fails keeps the built-in catalogue (the cluster read reports access problems later).
+ */
+async function plan_access_readCatalogues(clusters, deps) {
+    if (!deps.apiFor)
+        return undefined;
+    const apiFor = deps.apiFor;
+    const firstOfPartition = [...new Map(clusters.map((c) => [c.partition, c])).values()];
+    const lists = await Promise.all(firstOfPartition.map((c) => apiFor(targetOf(c, deps.purpose))
+        .listAccessPolicies()
+        .catch(() => [])));
+    const all = lists.flat();
+    return all.length > 0 ? all : undefined;
+}
+function targetOf(c, purpose = 'plan') {
+    const roleArn = purpose === 'apply' ? c.roleArn : c.planRoleArn;
+    return { key: c.key, name: c.name, region: c.region, accountId: c.accountId, ...(roleArn ? { roleArn } : {}) };
+}
+/** The code of an access policy missing from the catalogue (rules/eks/policy-catalogue.ts). */
+const UNKNOWN_POLICY = 'eks:unknown-policy';
+function onlyUnknownPolicyErrors(problems) {
+    return problems.every((p) => p.severity !== 'error' || p.code === UNKNOWN_POLICY);
+}
+function validateOptions(opts, catalogue) {
+    return { manifest: opts.manifest, cwd: opts.cwd, now: opts.now, expiryWarningDays: opts.expiryWarningDays, catalogue };
+}
+/** The clusters `--cluster GLOB` names; a filter that matches nothing is a usage error. */
+function selectPlannedClusters(manifest, glob) {
+    if (glob === undefined)
+        return types_ok([...manifest.clusters]);
+    const matches = globMatcher(glob);
+    const selected = manifest.clusters.filter((c) => matches(c.key));
+    if (selected.length === 0) {
+        const known = manifest.clusters.map((c) => c.key).join(', ') || '(none)';
+        return types_err(`--cluster "${glob}" matches no cluster in the manifest; clusters are: ${known}`);
+    }
+    return types_ok(selected);
+}
+async function readSnapshot(path, cwd, clusters) {
+    const loaded = await loadStateSnapshotFile(path, cwd);
+    if (loaded.kind === 'usage')
+        return types_err(loaded.message);
+    if (!loaded.result.ok)
+        return types_err(formatSnapshotProblems(loaded.result.error));
+    const snapshot = loaded.result.value;
+    const observed = new Map();
+    for (const cluster of clusters) {
+        const found = findObservedCluster(snapshot, cluster);
+        observed.set(cluster.key, found
+            ? types_ok(found)
+            : types_err({
+                code: 'no-state',
+                message: `the state snapshot ${path} has no cluster "${cluster.name}" in ${cluster.region} (account ${cluster.accountId}); export it with \`eks-access-gate export --cluster ${cluster.name} --region ${cluster.region} --format state\``,
+            }));
+    }
+    return types_ok({ clusters: observed, ...(snapshot.accessPolicies ? { catalogue: snapshot.accessPolicies } : {}) });
+}
+function formatSnapshotProblems(problems) {
+    return ['the state snapshot is invalid:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.code}: ${p.message}`)].join('\n');
+}
+async function readLive(clusters, deps, readCatalogue) {
+    if (!deps.apiFor)
+        return types_err('no AWS access configured for a live plan; pass --state FILE to plan from a snapshot');
+    const read = await readLiveState(clusters.map((c) => targetOf(c, deps.purpose)), deps.apiFor, {
+        ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+        ...(deps.ratePerSecond ? { ratePerSecond: deps.ratePerSecond } : {}),
+        ...(deps.clusterTimeoutSeconds === undefined ? {} : { clusterTimeoutMs: deps.clusterTimeoutSeconds * 1000 }),
+        ...(readCatalogue ? {} : { readCatalogue: false }),
+    });
+    return types_ok({ clusters: read.clusters, ...(read.catalogue ? { catalogue: read.catalogue } : {}) });
+}
+function mergeCatalogues(a, b) {
+    const byArn = new Map();
+    for (const p of [...a, ...b])
+        byArn.set(p.arn, p);
+    return [...byArn.values()].sort((x, y) => compareCodePoints(x.arn, y.arn));
+}
+
+;// CONCATENATED MODULE: ./src/commands/rules-options.ts
+function rulesOptions(ref, deps) {
+    if (ref.atBase === undefined)
+        return { path: ref.path, explicit: ref.explicit, source: { kind: 'workspace' } };
+    const readers = deps.baseRules ?? {};
+    return {
+        path: ref.path,
+        explicit: ref.explicit,
+        source: {
+            kind: 'base',
+            baseSha: ref.atBase.sha,
+            ...(readers.git === undefined ? {} : { git: readers.git }),
+            ...(readers.contents === undefined ? {} : { contents: readers.contents }),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/commands/apply.ts
+/**
+ * `apply`: refuse on pull requests; re-read live state and re-plan with each cluster's apply role;
+ * find the reviewed plan (the merged pull request's sticky comment); compare; apply in the safe
+ * order (src/apply/); report per change. It never trusts the pull request's plan: the comment only
+ * decides which unexpected changes are skipped.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const apply_PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** The author of the sticky plan comment: only its comments count as a reviewed plan. */
+const COMMENT_AUTHOR = { login: 'github-actions[bot]', type: 'Bot' };
+async function applyCommand(request, deps) {
+    // Before anything else, whatever the inputs say: a pull request's code must never reach a cluster
+    // with write access.
+    if (request.eventName !== undefined && apply_PULL_REQUEST_EVENTS.includes(request.eventName)) {
+        return outcome_Outcomes.failed(`apply refused on a ${request.eventName} event: apply runs after merge (on push to the default branch, workflow_dispatch or schedule); no AWS call was made`, { failureReason: 'apply-on-pull-request' });
+    }
+    if (!request.yes && deps.confirm === undefined) {
+        return outcome_Outcomes.usage('apply needs confirmation: pass --yes, or run it in a terminal to be asked; nothing was read or changed');
+    }
+    const notes = [];
+    const factory = deps.eks({
+        purpose: 'apply',
+        assumeRoles: request.assumeRoles,
+        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+        ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
+    });
+    const planned = await planAccess({
+        manifest: request.manifest,
+        cwd: deps.cwd,
+        now: deps.now(),
+        expiryWarningDays: request.expiryWarningDays,
+        rules: rulesOptions(request.rules, deps),
+        ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
+        ...(request.commitSha === undefined ? {} : { manifestCommit: request.commitSha }),
+    }, {
+        apiFor: factory,
+        purpose: 'apply',
+        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+        ...(request.maxRate === undefined ? {} : { ratePerSecond: request.maxRate }),
+    });
+    if (planned.kind === 'usage')
+        return outcome_Outcomes.usage(planned.message, { notes });
+    if (planned.kind === 'invalid') {
+        return outcome_Outcomes.invalid('manifest invalid: nothing was applied', {
+            problems: planned.problems,
+            notes,
+            stderr: renderProblemsText(planned.problems, planned.sources, {
+                fileCount: planned.sources.size,
+                color: request.color,
+                cwd: deps.cwd,
+            }),
+        });
+    }
+    const plan = planned.plan;
+    if (!request.yes) {
+        const confirmed = await askToApply(plan, request, deps);
+        if (confirmed !== true)
+            return confirmed;
+    }
+    const reviewed = request.findReviewedPlan ? await findReviewedPlan(deps.github, request.commitSha) : { kind: 'none' };
+    for (const n of reviewed.notes ?? [])
+        notes.push(n);
+    const review = reviewComparison(plan, reviewed);
+    const result = await applyPlan({
+        plan,
+        contexts: contextsOf(planned.manifest, planned.observed),
+        idempotencySeed: request.commitSha ?? plan.planHash,
+        ...(review === undefined ? {} : { review }),
+    }, {
+        apiFor: (cluster) => applyApiFor(factory, planned.manifest, cluster.cluster),
+        now: () => deps.now().getTime(),
+        sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    });
+    return apply_outcomeOf(plan, result, request, deps, notes, reviewed);
+}
+// ───────────────────────────── confirmation (CLI) ─────────────────────────────
+async function askToApply(plan, request, deps) {
+    const changes = plan.clusters.reduce((n, c) => n + c.changes.length + (c.authenticationMode === undefined ? 0 : 1), 0);
+    if (changes === 0)
+        return true;
+    const text = renderPlan(plan, 'text', { color: request.color });
+    const yes = await deps.confirm(`${text}\nApply these ${changes} change${changes === 1 ? '' : 's'}? Only "yes" applies: `);
+    return yes ? true : outcome_Outcomes.failed('apply cancelled: nothing was changed', { failureReason: 'cancelled' });
+}
+/**
+ * The merged commit's pull request and its sticky plan comment(s) (one per shard), authored by
+ * github-actions[bot] and found by the marker on their first line; their clusters merge.
+ */
+async function findReviewedPlan(github, sha) {
+    const unreadable = (why, pull) => ({
+        kind: 'unreadable',
+        ...(pull === undefined ? {} : { pull }),
+        notes: [
+            {
+                level: 'warning',
+                message: `the reviewed plan could not be read (${why}): every change counts as unreviewed, so deletions and escalations are skipped`,
+            },
+        ],
+    });
+    if (github === undefined || sha === undefined)
+        return unreadable('no GitHub token or no commit');
+    let pulls;
+    try {
+        pulls = await github.listPullRequestsForCommit(sha);
+    }
+    catch (e) {
+        return unreadable(e instanceof Error ? e.message : String(e));
+    }
+    const pull = pulls.filter((p) => p.merged).sort((a, b) => a.number - b.number)[0];
+    if (pull === undefined)
+        return { kind: 'direct-push' };
+    let found;
+    try {
+        found = await findStickyComments(github, {
+            issueNumber: pull.number,
+            marker: { prefix: MARKER_PREFIX, parse: parseMarker },
+            isOurs: isAuthoredBy(COMMENT_AUTHOR),
+        });
+    }
+    catch (e) {
+        return unreadable(e instanceof Error ? e.message : String(e), pull);
+    }
+    const plans = found.map((f) => readReviewedPlan(f.comment.body)).filter((p) => p !== undefined);
+    if (plans.length === 0) {
+        return {
+            kind: 'no-comment',
+            pull,
+            notes: [{ level: 'warning', message: `pull request #${pull.number} has no plan comment by ${COMMENT_AUTHOR.login}` }],
+        };
+    }
+    return { kind: 'found', pull, plan: mergeReviewed(plans) };
+}
+/** Several shards' comments: one reviewed plan whose clusters are all of theirs (later comments win). */
+function mergeReviewed(plans) {
+    const first = plans[0];
+    if (plans.length === 1)
+        return first;
+    const clusters = {};
+    const digests = {};
+    for (const p of plans) {
+        for (const [k, v] of Object.entries(p.marker.clusters))
+            clusters[k] = v;
+        for (const [k, v] of Object.entries(p.digests?.clusters ?? {}))
+            digests[k] = v;
+    }
+    return {
+        marker: { ...first.marker, shard: '*', clusters },
+        digests: { v: 1, head: first.marker.head, clusters: digests },
+    };
+}
+function reviewComparison(plan, reviewed) {
+    switch (reviewed.kind) {
+        case 'none':
+            return undefined;
+        case 'found':
+            return compareWithReviewed(plan, reviewed.plan);
+        case 'direct-push':
+        case 'no-comment':
+            return compareWithReviewed(plan, undefined);
+        case 'unreadable':
+            // An empty reviewed plan: no cluster was reviewed, so only benign changes are applied.
+            return compareWithReviewed(plan, { marker: { v: 1, head: '0'.repeat(40), shard: '*', clusters: {} } });
+    }
+}
+// ───────────────────────────── engine wiring ─────────────────────────────
+function contextsOf(manifest, observed) {
+    const contexts = new Map();
+    for (const c of manifest.clusters) {
+        const read = observed.get(c.key);
+        // A cluster that could not be read has plan errors: the engine refuses it, naming them, before any call.
+        const entries = read !== undefined && read.ok ? read.value.entries : [];
+        contexts.set(c.key, { observed: entries, allowNoClusterAdmin: c.allowNoClusterAdmin, adopt: c.adopt });
+    }
+    return contexts;
+}
+function applyApiFor(factory, manifest, key) {
+    const c = manifest.clusters.find((m) => m.key === key);
+    if (c === undefined)
+        throw new AwsCallError('apply', 'UnknownCluster', `cluster ${key} is not in the manifest`);
+    const target = {
+        key,
+        name: c.name,
+        region: c.region,
+        accountId: c.accountId,
+        ...(c.roleArn ? { roleArn: c.roleArn } : {}),
+    };
+    return asApplyApi(factory(target));
+}
+/** The port with DescribeUpdate: the SDK adapter has it; a port without it cannot wait for a mode change. */
+function asApplyApi(api) {
+    if (api.describeUpdate !== undefined)
+        return api;
+    // Not a spread: a class-based port keeps its prototype methods (and `this`).
+    const describeUpdate = (name) => Promise.reject(new AwsCallError('DescribeUpdate', 'Unsupported', `this EKS port cannot describe updates of cluster ${name}`));
+    return Object.assign(Object.create(api), { describeUpdate });
+}
+// ───────────────────────────── the outcome ─────────────────────────────
+function apply_outcomeOf(plan, result, request, deps, notes, reviewed) {
+    const s = plan.summary;
+    const hasChanges = s.create + s.update + s.replace + s.delete + s.associate + s.disassociate > 0;
+    const planFile = request.planFile === undefined ? undefined : (0,external_node_path_.resolve)(deps.cwd, request.planFile);
+    const summary = renderApplyMarkdown(result);
+    const pull = reviewed.kind === 'found' || reviewed.kind === 'no-comment' ? reviewed.pull : reviewed.kind === 'unreadable' ? reviewed.pull : undefined;
+    const writes = pull === undefined || request.commitSha === undefined
+        ? []
+        : [
+            {
+                kind: 'applied-section',
+                issueNumber: pull.number,
+                commitSha: request.commitSha,
+                shard: request.clusterGlob ?? '*',
+                section: appliedSection(result, request.commitSha),
+            },
+        ];
+    const parts = {
+        problems: plan.problems,
+        notes,
+        stdout: renderApplyText(result),
+        summary,
+        outputs: {
+            [Outputs.HasChanges]: String(hasChanges),
+            [Outputs.Summary]: JSON.stringify(s),
+            [Outputs.Clusters]: JSON.stringify(plan.clusters.map((c) => c.cluster)),
+            ...(planFile === undefined ? {} : { [Outputs.PlanFile]: planFile }),
+        },
+        files: planFile === undefined ? [] : [{ path: planFile, text: renderPlan(plan, 'json') }],
+        writes,
+    };
+    if (result.ok)
+        return outcome_Outcomes.ok(parts);
+    const bad = result.clusters.filter((c) => c.status === 'failed' || c.status === 'refused').length;
+    return outcome_Outcomes.failed(`apply failed in ${bad} of ${result.clusters.length} clusters: ${formatCounts(result.counts)}`, {
+        ...parts,
+        failureReason: 'apply-failed',
+    });
+}
+/** The "Applied" section of the pull request's comment: the job summary's report under a heading. */
+function appliedSection(result, sha) {
+    const report = renderApplyMarkdown(result).replace(/^## eks-access-gate apply\n\n/, '');
+    return `### Applied (${constants_PRODUCT}, commit \`${sha.slice(0, 12)}\`)\n\n${report.replace(/^###/gm, '####')}`;
+}
+
+;// CONCATENATED MODULE: ./src/drift/classify.ts
+/**
+ * Drift: every difference between the live clusters and the manifest, classified for a security
+ * reader. Pure: takes the plan (built against live state, expired access already absent), the same
+ * observed state the plan was built from, and the manifest.
+ *
+ * The rule (there is no apply history to consult, so it rests on what the cluster itself shows):
+ * - **changed outside the repo**: a live entry the tool OWNS (it carries `managed-by:
+ *   eks-access-gate`, so an apply created or adopted it) that the manifest names and whose username,
+ *   groups, tags, policies, scopes or type no longer match the manifest. The workflow applies every
+ *   merge to the default branch, so after an apply owned entries match; a difference is an
+ *   out-of-band change (or a merge whose apply has not run yet, which lasts only minutes).
+ * - **pending** (the manifest is ahead of the cluster): everything else the next apply would do —
+ *   creating an entry the manifest names (including an owned entry deleted out of band: without
+ *   history a missing entry cannot be told from one never created; either way the next apply
+ *   creates it), reconciling an entry the tool does not own yet (it becomes the manifest's only at
+ *   its first apply), deleting an owned entry the manifest dropped, removing expired access
+ *   (`reason: "expired"`), and an authentication-mode step.
+ * - **unknown access**: live entries that are neither owned nor named by the manifest, with their
+ *   policies, cluster admins first (AmazonEKSClusterAdminPolicy at cluster scope). With `prune: all`
+ *   the next apply deletes the STANDARD ones (`deletedByNextApply`); they are still listed here,
+ *   and not again under pending.
+ * Clusters whose state could not be read or whose plan has errors are listed in `errors` and
+ * classify nothing (a partial picture would under-report).
+ */
+
+
+
+function classifyDrift(plan, observed, manifest, dead = []) {
+    const named = namedPrincipals(manifest);
+    const changed = [];
+    const pending = [];
+    const unknown = [];
+    const modes = [];
+    const errors = [];
+    for (const cp of [...plan.clusters].sort((a, b) => compareText(a.cluster, b.cluster))) {
+        const read = observed.get(cp.cluster);
+        if (cp.errors.length > 0 || read === undefined || !read.ok) {
+            const why = cp.errors.length > 0
+                ? cp.errors
+                : read !== undefined && !read.ok
+                    ? [read.error]
+                    : [{ code: 'no-state', message: `no live state for cluster ${cp.cluster}` }];
+            errors.push({ cluster: cp.cluster, errors: why });
+            continue;
+        }
+        const live = new Map(read.value.entries.map((e) => [e.principalArn, e]));
+        const names = named.get(cp.cluster) ?? new Set();
+        const unknownHere = read.value.entries.filter((e) => !isOwned(e.tags) && !names.has(e.principalArn)).map((e) => toUnknown(cp, e));
+        unknown.push(...unknownHere.sort(compareUnknown));
+        const unknownArns = new Set(unknownHere.map((u) => u.principalArn));
+        for (const [principalArn, changes] of byPrincipal(cp)) {
+            if (unknownArns.has(principalArn))
+                continue; // prune: all deletes it; listed under unknown
+            const entry = { cluster: cp.cluster, principalArn, changes };
+            (isChangedOutside(live.get(principalArn), names.has(principalArn), changes) ? changed : pending).push(entry);
+        }
+        if (cp.authenticationMode !== undefined)
+            modes.push({ cluster: cp.cluster, ...cp.authenticationMode });
+    }
+    const counts = { changed: changed.length, unknown: unknown.length, pending: pending.length + modes.length };
+    return {
+        version: 1,
+        drift: counts.changed + counts.unknown + counts.pending > 0,
+        counts,
+        changed,
+        unknown,
+        pending,
+        pendingAuthenticationModes: modes,
+        dead: [...dead],
+        errors,
+    };
+}
+/**
+ * An owned live entry the manifest names, whose differences are not expiry: the tool made it match
+ * at an apply, so it was changed since. Expiry is the manifest's own schedule, hence pending.
+ */
+function isChangedOutside(live, named, changes) {
+    if (live === undefined || !named || !isOwned(live.tags))
+        return false;
+    return changes.some((c) => c.reason !== 'expired');
+}
+/** The plan's changes grouped by principal, in plan order (already sorted by principal). */
+function byPrincipal(cp) {
+    const out = new Map();
+    for (const c of cp.changes)
+        out.set(c.principalArn, [...(out.get(c.principalArn) ?? []), c]);
+    return out;
+}
+/** Per logical cluster: the principals some manifest entry (expired or not) names there. */
+function namedPrincipals(manifest) {
+    const selections = selectEntryClusters(manifest);
+    const out = new Map();
+    for (const entry of manifest.accessEntries) {
+        for (const key of selections.get(entry) ?? []) {
+            const set = out.get(key) ?? new Set();
+            set.add(entry.principalArn);
+            out.set(key, set);
+        }
+    }
+    return out;
+}
+function toUnknown(cp, e) {
+    const deleted = cp.changes.some((c) => c.action === 'delete' && c.principalArn === e.principalArn);
+    const policies = [...e.accessPolicies].sort((a, b) => compareText(a.policyArn, b.policyArn));
+    return {
+        cluster: cp.cluster,
+        principalArn: e.principalArn,
+        type: normalizeType(e.type),
+        ...(e.username === undefined ? {} : { username: e.username }),
+        kubernetesGroups: [...e.kubernetesGroups].sort(compareText),
+        accessPolicies: policies,
+        clusterAdmin: policies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'),
+        deletedByNextApply: deleted,
+    };
+}
+/** Within a cluster: cluster admins first, then by principal. */
+function compareUnknown(a, b) {
+    return Number(b.clusterAdmin) - Number(a.clusterAdmin) || compareText(a.principalArn, b.principalArn);
+}
+
+;// CONCATENATED MODULE: ./src/drift/render.ts
+/**
+ * Drift report renderers: text (terminal), Markdown (the drift issue body and the job summary) and
+ * JSON (stable, sorted keys). Change lines are the plan's own (`describeChange`), so a drift reads
+ * like the plan that would undo it. Every user-controlled value is escaped with the plan renderer's
+ * escapers (`showInvisible` for text, `escapeMarkdown` / `escapeText` / `code` for Markdown).
+ */
+
+
+
+
+/** The first line of the drift issue body: the action finds its issue by it. */
+const DRIFT_MARKER = '<!-- eks-access-gate:drift -->';
+/** The label on the drift issue. */
+const DRIFT_LABEL = 'eks-access-drift';
+/** GitHub rejects issue bodies over 65,536 characters. */
+const DRIFT_MAX_LENGTH = 65_536;
+function renderDrift(report, format, opts = {}) {
+    switch (format) {
+        case 'text':
+            return renderDriftText(report);
+        case 'markdown':
+            return renderDriftMarkdown(report, opts.maxLength);
+        case 'json':
+            return `${stringifySorted(report)}\n`;
+    }
+}
+// ───────────────────────────── text ─────────────────────────────
+const render_v = showInvisible;
+function policiesText(policies) {
+    return policies.length === 0
+        ? 'no access policies'
+        : policies.map((p) => `${render_v(policyName(p.policyArn))} at ${formatScope(p.accessScope)}`).join(', ');
+}
+function unknownText(u) {
+    const admin = u.clusterAdmin ? 'CLUSTER ADMIN: ' : '';
+    const groups = (u.username !== undefined ? `, username ${render_v(u.username)}` : '') +
+        (u.kubernetesGroups.length > 0 ? `, groups ${formatList(u.kubernetesGroups)}` : '');
+    const deleted = u.deletedByNextApply ? ' (prune: all deletes it at the next apply)' : '';
+    return `${admin}${render_v(u.principalArn)} (${render_v(u.type)}${groups}): ${policiesText(u.accessPolicies)}${deleted}`;
+}
+function entryLines(e) {
+    return e.changes.map((c) => {
+        const line = describeChange(c);
+        return `    ${line.sign} ${line.text}`;
+    });
+}
+function renderDriftText(r) {
+    const out = [];
+    out.push(r.drift
+        ? `Drift: ${r.counts.changed} changed outside the repo, ${r.counts.unknown} unknown, ${r.counts.pending} pending`
+        : 'No drift: every cluster matches the manifest.');
+    if (r.changed.length > 0) {
+        out.push('', 'Changed outside the repo (the next apply restores the manifest):');
+        for (const e of r.changed)
+            out.push(`  ${render_v(e.cluster)}: ${render_v(e.principalArn)}`, ...entryLines(e));
+    }
+    if (r.unknown.length > 0) {
+        out.push('', 'Unknown access (entries the manifest does not name and the tool does not own):');
+        for (const u of r.unknown)
+            out.push(`  ${render_v(u.cluster)}: ${unknownText(u)}`);
+    }
+    if (r.pending.length > 0 || r.pendingAuthenticationModes.length > 0) {
+        out.push('', 'Pending (the manifest is ahead of the cluster; the next apply does this):');
+        for (const m of r.pendingAuthenticationModes)
+            out.push(`  ${render_v(m.cluster)}: ${describeAuthModeStep(m)}`);
+        for (const e of r.pending)
+            out.push(`  ${render_v(e.cluster)}: ${render_v(e.principalArn)}`, ...entryLines(e));
+    }
+    if (r.dead.length > 0) {
+        out.push('', 'Dead access (warnings):');
+        for (const d of r.dead)
+            out.push(`  ${render_v(d.cluster)}: ${d.kind} ${render_v(d.principalArn)}: ${render_v(d.fix)}`);
+    }
+    if (r.errors.length > 0) {
+        out.push('', 'Not classified:');
+        for (const e of r.errors)
+            for (const err of e.errors)
+                out.push(`  ${render_v(e.cluster)}: ${render_v(err.code)}: ${render_v(err.message)}`);
+    }
+    return `${out.join('\n')}\n`;
+}
+// ───────────────────────────── Markdown ─────────────────────────────
+function policiesMarkdown(policies) {
+    return policies.length === 0
+        ? 'no access policies'
+        : policies.map((p) => `${markdown_code(policyName(p.policyArn))} at ${escapeText(formatScope(p.accessScope))}`).join(', ');
+}
+function changeBlock(e) {
+    const lines = e.changes.map((c) => {
+        const { sign, text } = describeChange(c);
+        return `${sign.padEnd(3)} ${text}`; // as in the plan's Markdown diff block
+    });
+    const fence = fenceFor(lines);
+    return [`- ${markdown_code(e.cluster)}: ${markdown_code(e.principalArn)}`, '', `  ${fence}diff`, ...lines.map((l) => `  ${l}`), `  ${fence}`, ''];
+}
+function renderDriftMarkdown(r, maxLength = DRIFT_MAX_LENGTH) {
+    const head = [
+        DRIFT_MARKER,
+        '## EKS access drift',
+        '',
+        r.drift
+            ? `**${r.counts.changed}** changed outside the repo · **${r.counts.unknown}** unknown access · **${r.counts.pending}** pending`
+            : 'No drift: every cluster matches the manifest.',
+        '',
+    ];
+    const sections = [];
+    if (r.changed.length > 0)
+        sections.push([
+            '### Changed outside the repo',
+            '',
+            'The next apply restores what the manifest says.',
+            '',
+            ...r.changed.flatMap(changeBlock),
+        ]);
+    if (r.unknown.length > 0) {
+        sections.push([
+            '### Unknown access',
+            '',
+            'Entries the manifest does not name and eks-access-gate does not own. Cluster admins first.',
+            '',
+            '| cluster | principal | type | access | |',
+            '| --- | --- | --- | --- | --- |',
+            ...r.unknown.map((u) => `| ${markdown_code(u.cluster)} | ${markdown_code(u.principalArn)} | ${markdown_code(u.type)} | ${u.clusterAdmin ? '**cluster admin**: ' : ''}${policiesMarkdown(u.accessPolicies)}${u.kubernetesGroups.length > 0 ? `; groups ${u.kubernetesGroups.map(markdown_code).join(', ')}` : ''}${u.username !== undefined ? `; username ${markdown_code(u.username)}` : ''} | ${u.deletedByNextApply ? 'deleted by the next apply (prune: all)' : ''} |`),
+            '',
+        ]);
+    }
+    if (r.pending.length > 0 || r.pendingAuthenticationModes.length > 0) {
+        sections.push([
+            '### Pending',
+            '',
+            'The manifest is ahead of the cluster: the next apply does this.',
+            '',
+            ...r.pendingAuthenticationModes.map((m) => `- ${markdown_code(m.cluster)}: ${escapeText(describeAuthModeStep(m))}`),
+            ...(r.pendingAuthenticationModes.length > 0 ? [''] : []),
+            ...r.pending.flatMap(changeBlock),
+        ]);
+    }
+    if (r.dead.length > 0) {
+        sections.push([
+            '### Dead access',
+            '',
+            ...r.dead.map((d) => `- ⚠️ ${markdown_code(d.cluster)}: **${d.kind}** ${markdown_code(d.principalArn)}: ${escapeText(d.fix)}`),
+            '',
+        ]);
+    }
+    if (r.errors.length > 0) {
+        sections.push([
+            '### Not classified',
+            '',
+            ...r.errors.flatMap((e) => e.errors.map((err) => `- ${markdown_code(e.cluster)}: ${markdown_code(err.code)} ${escapeText(err.message)}`)),
+            '',
+        ]);
+    }
+    return fit(head, sections, maxLength);
+}
+/** Whole sections from the end are dropped (with a note) until the body fits GitHub's limit. */
+function fit(head, sections, maxLength) {
+    const note = (n) => `_${n} section${n === 1 ? '' : 's'} left out to fit GitHub's size limit; run \`eks-access-gate drift\` for the full report._\n`;
+    for (let keep = sections.length; keep >= 0; keep--) {
+        const body = [...head, ...sections.slice(0, keep).flat()].join('\n').replace(/\n+$/, '\n');
+        const text = keep === sections.length ? body : `${body}\n${note(sections.length - keep)}`;
+        if (text.length <= maxLength)
+            return text;
+    }
+    return `${DRIFT_MARKER}\n## EKS access drift\n\n${note(sections.length)}`;
+}
+
+;// CONCATENATED MODULE: ./src/drift/index.ts
+
+
+
+;// CONCATENATED MODULE: ./src/commands/drift.ts
+
+
+
+
+
+
+/** The drift issue's title; the issue is found by its label and first-line marker, not by title. */
+const DRIFT_ISSUE_TITLE = 'EKS access drift';
+async function driftCommand(request, deps) {
+    const ruleNotes = [];
+    const outcome = await planAccess({
+        manifest: request.manifest,
+        cwd: deps.cwd,
+        now: deps.now(),
+        expiryWarningDays: request.expiryWarningDays,
+        rules: rulesOptions(request.rules, deps),
+        ...(request.state === undefined ? {} : { state: request.state }),
+        ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
+    }, livePlanDeps(request, deps));
+    switch (outcome.kind) {
+        case 'usage':
+            return outcome_Outcomes.usage(outcome.message, { notes: ruleNotes });
+        case 'invalid':
+            // Nothing was read: drift cannot be judged against a manifest that is wrong. No issue write
+            // either: the issue reports drift, and a broken manifest is the pull request gate's job.
+            return outcome_Outcomes.invalid('manifest invalid: drift was not checked', {
+                problems: outcome.problems,
+                notes: ruleNotes,
+                stderr: renderProblemsText(outcome.problems, outcome.sources, {
+                    fileCount: outcome.sources.size,
+                    color: request.color,
+                    cwd: deps.cwd,
+                }),
+            });
+        case 'planned': {
+            const report = classifyDrift(outcome.plan, outcome.observed, outcome.manifest, outcome.dead.dead);
+            const notes = [...ruleNotes, ...outcome.deadAccessNotes.map((message) => ({ level: 'info', message }))];
+            const problems = outcome.plan.problems;
+            // Warnings (expiry, dead access) go to stderr as located lines, so stdout stays the report.
+            // Dead access on an entry the manifest does not name has no file position: the report's
+            // "Dead access" section already shows it.
+            const located = problems.filter((p) => p.file !== '' && p.line > 0);
+            const listing = located.length === 0
+                ? undefined
+                : renderProblemsText(located, outcome.sources, { fileCount: outcome.sources.size, color: request.color, cwd: deps.cwd });
+            return driftOutcome(report, request, problems, notes, listing);
+        }
+    }
+}
+/** The report as an Outcome: products, outputs, the issue write and the verdict. */
+function driftOutcome(report, request, problems, notes, stderr) {
+    const markdown = renderDrift(report, 'markdown');
+    const unclassified = report.errors.length;
+    const parts = {
+        problems,
+        notes,
+        stdout: renderDrift(report, request.format),
+        ...(stderr === undefined ? {} : { stderr }),
+        summary: markdown,
+        outputs: {
+            [Outputs.Drift]: String(report.drift),
+            [Outputs.DriftChanged]: String(report.counts.changed),
+            [Outputs.DriftUnknown]: String(report.counts.unknown),
+            [Outputs.DriftPending]: String(report.counts.pending),
+        },
+        // A run that could not classify some cluster does not close the issue: "no drift" would be a
+        // claim about clusters it never saw.
+        writes: unclassified > 0 && !report.drift ? [] : [driftIssueWrite(report, markdown)],
+    };
+    if (unclassified > 0) {
+        const names = report.errors.map((e) => e.cluster).join(', ');
+        return outcome_Outcomes.failed(`drift not checked for ${unclassified} cluster${unclassified === 1 ? '' : 's'} (${names}): see the report`, {
+            ...parts,
+            failureReason: 'cluster-errors',
+        });
+    }
+    if (report.drift && request.failOnDrift) {
+        const c = report.counts;
+        return outcome_Outcomes.failed(`drift: ${c.changed} changed outside the repo, ${c.unknown} unknown, ${c.pending} pending`, {
+            ...parts,
+            failureReason: 'drift',
+        });
+    }
+    return outcome_Outcomes.ok(parts);
+}
+/** The drift issue as data: open (created or updated) while drift lasts, closed when it is gone. */
+function driftIssueWrite(report, markdown) {
+    return { kind: 'issue', title: DRIFT_ISSUE_TITLE, body: markdown, labels: [DRIFT_LABEL], state: report.drift ? 'open' : 'closed' };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/export.ts
+
+
+
+
+
+
+/**
+ * Pure conversions of live state for `export`: manifest YAML (to bring an existing cluster under
+ * the manifest) and state snapshots (for `plan --state`). The YAML is written so that planning it
+ * against the same live state gives zero changes: values EKS generates or the tool adds itself are
+ * left out, because the diff treats "absent" as "whatever EKS has".
+ */
+const DEFAULT_MANIFEST_SCHEMA_REF = './schemas/eks-access.schema.json';
+/**
+ * A short name for AWS-managed policies of the cluster's partition that `validate` knows offline;
+ * anything else stays a full ARN (validate only warns on an unknown ARN, but errors on an unknown
+ * short name).
+ */
+function policyReference(policyArn, region) {
+    const parsed = parsePolicyArn(policyArn);
+    if (parsed === undefined || parsed.partition !== partitionOf(region))
+        return policyArn;
+    return BUILT_IN_POLICY_NAMES.includes(parsed.name) ? parsed.name : policyArn;
+}
+/** The account of the first access-entry ARN (`arn:aws:eks:REGION:ACCOUNT:access-entry/…`). */
+function accountFromEntries(entries) {
+    for (const e of entries) {
+        const account = e.accessEntryArn === undefined ? undefined : accountOfArn(e.accessEntryArn);
+        if (account !== undefined)
+            return account;
+    }
+    return undefined;
+}
+function manifestPolicy(p, region) {
+    const accessScope = p.accessScope.type === 'namespace' ? { type: 'namespace', namespaces: p.accessScope.namespaces } : { type: 'cluster' };
+    return { policyArn: policyReference(p.policyArn, region), accessScope };
+}
+/** Tags the manifest should hold: everything but the ownership tag, which the tool sets itself. */
+function manifestTags(tags) {
+    const out = {};
+    for (const [key, value] of Object.entries(tags))
+        if (!(key === OWNERSHIP_TAG_KEY && value === OWNERSHIP_TAG_VALUE))
+            out[key] = value;
+    return out;
+}
+/**
+ * One manifest entry, members in the order PRODUCT.md shows them; defaults, EKS-set values and
+ * empty lists and maps left out. Node entries lose their username and groups: EKS sets them, a
+ * manifest node entry may not hold them (validate: eks:node-entry-fields, and `system:` usernames
+ * are reserved), and the diff accepts whatever EKS reports when the manifest names none.
+ */
+function manifestEntry(e, clusterKey, region) {
+    const isStandard = e.type === DEFAULT_ENTRY_TYPE;
+    const groups = isStandard ? e.kubernetesGroups : [];
+    const tags = manifestTags(e.tags);
+    const out = { principalArn: e.principalArn };
+    if (!isStandard)
+        out['type'] = e.type;
+    if (isStandard && e.username !== undefined && e.username !== generatedUsername(e.principalArn, e.type))
+        out['username'] = e.username;
+    out['clusters'] = [clusterKey];
+    if (groups.length > 0)
+        out['kubernetesGroups'] = [...groups];
+    if (Object.keys(tags).length > 0)
+        out['tags'] = tags;
+    if (e.accessPolicies.length > 0)
+        out['accessPolicies'] = e.accessPolicies.map((p) => manifestPolicy(p, region));
+    return out;
+}
+/** As the plan's lockout check counts: a STANDARD entry with the admin policy at cluster scope. */
+function hasClusterAdmin(cluster) {
+    return cluster.entries.some((e) => e.type === DEFAULT_ENTRY_TYPE && e.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster'));
+}
+function isNodeEntry(e) {
+    return e.type !== DEFAULT_ENTRY_TYPE;
+}
+/** Short collections on one line, as in the examples: `clusters: [ prod ]`, `accessScope: { type: cluster }`. */
+function styleEntryNode(node, index, entry) {
+    for (const key of ['clusters', 'kubernetesGroups', 'tags']) {
+        const child = node.get(key, true);
+        if ((0,dist/* isCollection */.P3)(child))
+            child.flow = true;
+    }
+    const policies = node.get('accessPolicies', true);
+    for (const item of (0,dist/* isSeq */.oP)(policies) ? policies.items : []) {
+        const scope = (0,dist/* isMap */.jh)(item) ? item.get('accessScope', true) : undefined;
+        if ((0,dist/* isMap */.jh)(scope))
+            scope.flow = true;
+    }
+    if (index > 0)
+        node.spaceBefore = true;
+    if (isNodeEntry(entry))
+        node.commentBefore = ` ${entry.type} node entry: EKS creates entries like this for managed node groups and Fargate\n profiles, and sets their username and groups itself.`;
+}
+function headerComment(observed, schemaRef) {
+    return [
+        ` yaml-language-server: $schema=${schemaRef}`,
+        '',
+        ` Exported by \`eks-access-gate export\` from EKS cluster ${observed.name} (${observed.region}).`,
+        ' Entries created outside eks-access-gate carry no `managed-by: eks-access-gate` tag, so with',
+        ' `prune: owned` (the default) the tool never deletes them; `adopt: true` on the cluster tags them.',
+    ].join('\n');
+}
+/**
+ * Manifest YAML (`version: 1`) for one live cluster that, planned against the same live state,
+ * yields zero changes. Deterministic: entries by principalArn, policies by ARN, sorted sets.
+ */
+function exportManifestYaml(observed, opts = {}) {
+    const cluster = normalizeObservedCluster(observed);
+    const key = opts.clusterKey ?? cluster.name;
+    const accountId = opts.accountId ?? cluster.accountId ?? accountFromEntries(cluster.entries);
+    const clusterBlock = {};
+    if (key !== cluster.name)
+        clusterBlock['name'] = cluster.name;
+    clusterBlock['region'] = cluster.region;
+    if (accountId !== undefined)
+        clusterBlock['accountId'] = accountId;
+    clusterBlock['authenticationMode'] = cluster.authenticationMode;
+    // Planning refuses a cluster left with no cluster admin; one that has none today (admins
+    // come through aws-auth, say) must say so, or the export would not plan cleanly.
+    const noAdmin = !hasClusterAdmin(cluster);
+    if (noAdmin)
+        clusterBlock['allowNoClusterAdmin'] = true;
+    const doc = new dist/* Document */.yo({
+        version: 1,
+        clusters: { [key]: clusterBlock },
+        accessEntries: cluster.entries.map((e) => manifestEntry(e, key, cluster.region)),
+    });
+    const entries = doc.get('accessEntries', true);
+    if ((0,dist/* isSeq */.oP)(entries))
+        entries.items.forEach((node, i) => {
+            if ((0,dist/* isMap */.jh)(node))
+                styleEntryNode(node, i, cluster.entries[i]);
+        });
+    if (noAdmin) {
+        const block = doc.getIn(['clusters', key], true);
+        const pair = (0,dist/* isMap */.jh)(block) ? block.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === 'allowNoClusterAdmin') : undefined;
+        if (pair !== undefined && (0,dist/* isScalar */.jn)(pair.key))
+            pair.key.commentBefore = ' No entry holds AmazonEKSClusterAdminPolicy at cluster scope today (admins may come from aws-auth).';
+    }
+    doc.commentBefore = headerComment(cluster, opts.schemaRef ?? DEFAULT_MANIFEST_SCHEMA_REF);
+    return doc.toString({ lineWidth: 0 });
+}
+/** A normalised snapshot of live clusters, with the access-policy catalogue when known. */
+function exportStateSnapshot(clusters, catalogue) {
+    const base = { version: 1, clusters };
+    return normalizeStateSnapshot(catalogue === undefined ? base : { ...base, accessPolicies: catalogue });
+}
+
+;// CONCATENATED MODULE: ./src/commands/export.ts
+
+
+
+
+
+
+
+
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const READ_CONCURRENCY = 8;
+function firstNonEmpty(...values) {
+    return values.find((v) => v !== undefined && v.trim() !== '')?.trim();
+}
+/** `--region`, else the SDK's usual variables. */
+function resolveRegion(opts) {
+    const region = firstNonEmpty(opts.region, opts.env['AWS_REGION'], opts.env['AWS_DEFAULT_REGION']);
+    if (region === undefined)
+        return types_err('no AWS Region: pass --region REGION or set AWS_REGION');
+    if (!REGION.test(region))
+        return types_err(`"${region}" is not an AWS Region (e.g. eu-west-1)`);
+    return types_ok(region);
+}
+function describeAwsError(e) {
+    if (e instanceof AwsCallError)
+        return { code: e.code, message: `${e.operation}: ${e.code}: ${e.message}` };
+    return { code: 'Error', message: e instanceof Error ? e.message : String(e) };
+}
+/** The same read as `plan` (readOneCluster): each read once, node types without association reads. */
+async function readClusterAccess(api, target) {
+    return readOneCluster({ key: target.name, name: target.name, region: target.region, accountId: '' }, api, createLimiter({ concurrency: READ_CONCURRENCY }));
+}
+/** The catalogue for a snapshot; without permission for it the snapshot simply has none. */
+async function readCatalogue(api, notes) {
+    try {
+        return await api.listAccessPolicies();
+    }
+    catch (e) {
+        const { message } = describeAwsError(e);
+        notes.push({ level: 'warning', message: `the snapshot has no access-policy catalogue (${message})` });
+        return undefined;
+    }
+}
+/** The stage behind the command: options in, an Outcome out (nothing printed). */
+async function exportCluster(opts, deps) {
+    if (!CLUSTER_NAME.test(opts.cluster))
+        return outcome_Outcomes.usage(`--cluster "${opts.cluster}" is not an EKS cluster name`);
+    if (opts.format !== 'yaml' && opts.format !== 'state')
+        return outcome_Outcomes.usage(`--format must be yaml or state, not "${String(opts.format)}"`);
+    const region = resolveRegion(opts);
+    if (!region.ok)
+        return outcome_Outcomes.usage(region.error);
+    const target = { name: opts.cluster, region: region.value };
+    const api = deps.apiFor(target);
+    const read = await (deps.readCluster ?? readClusterAccess)(api, target);
+    if (!read.ok)
+        return outcome_Outcomes.failed(read.error.message);
+    const observed = read.value;
+    const notes = [];
+    const text = opts.format === 'yaml'
+        ? exportManifestYaml(observed, observed.accountId === undefined ? {} : { accountId: observed.accountId })
+        : serializeStateSnapshot(exportStateSnapshot([observed], await readCatalogue(api, notes)));
+    // A snapshot that plan --state would refuse is not written at all (exit 1: the content is wrong).
+    const tooBig = opts.format === 'state' ? checkStateSnapshotSize(text, opts.output ?? '<stdout>') : undefined;
+    if (tooBig)
+        return outcome_Outcomes.invalid(tooBig.message, {
+            problems: [tooBig],
+            notes,
+            stderr: `${tooBig.file}: error ${tooBig.code}: ${tooBig.message}\n`,
+        });
+    if (opts.output === undefined)
+        return outcome_Outcomes.ok({ stdout: text, notes });
+    const file = external_node_path_default().resolve(opts.cwd, opts.output);
+    try {
+        await (deps.writeFile ?? ((f, t) => (0,promises_.writeFile)(f, t, 'utf8')))(file, text);
+    }
+    catch (e) {
+        const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : String(e);
+        return outcome_Outcomes.usage(`cannot write ${opts.output}: ${code}`, { notes });
+    }
+    notes.push({
+        level: 'info',
+        message: `wrote ${observed.entries.length} access entries of ${target.name} (${target.region}) to ${opts.output}`,
+    });
+    return outcome_Outcomes.ok({ notes });
+}
+/** `export`: the request from argv, the EKS port and the disk from the adapter's deps. */
+async function exportCommand(request, deps) {
+    if (request.cluster === '')
+        return outcome_Outcomes.usage('export needs --cluster NAME (the EKS cluster name)');
+    const edge = {
+        purpose: 'plan',
+        clusterTimeoutSeconds: request.clusterTimeoutSeconds,
+        ...(request.maxRate === undefined ? {} : { maxRate: request.maxRate }),
+    };
+    return exportCluster({
+        cluster: request.cluster,
+        format: request.format,
+        cwd: deps.cwd,
+        env: deps.env,
+        ...(request.region === undefined ? {} : { region: request.region }),
+        ...(request.output === undefined ? {} : { output: request.output }),
+    }, { apiFor: (t) => deps.eksForCluster(t, edge) });
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/aws-auth-input.ts
+/**
+ * Reads an `aws-auth` ConfigMap in every shape users paste: `kubectl get cm aws-auth -n kube-system
+ * -o yaml` / `-o json`, the `data:` section alone (or its three keys alone), and the text of
+ * `kubectl describe cm aws-auth -n kube-system`. Pure: text in, the data strings out, each with a
+ * function that turns a position inside the embedded string (mapRoles is YAML inside a YAML string)
+ * into a position in the original file, so a syntax error is reported where the user can fix it.
+ */
+
+
+const DESCRIBE_DATA = /^Data\r?\n====\r?$/m;
+/** Recognises the input shape and extracts the data strings. */
+function readAwsAuthInput(raw, file) {
+    const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+    if (text.trim() === '')
+        return fail(file, { line: 1, column: 1 }, 'import:empty', 'the input is empty; pipe `kubectl get cm aws-auth -n kube-system -o yaml` into the command');
+    if (DESCRIBE_DATA.test(text) && /^Name:/m.test(text))
+        return { ok: true, input: readDescribe(text) };
+    return readDocument(text, file);
+}
+// ───────────────────────────── kubectl get -o yaml|json, data section ─────────────────────────────
+function readDocument(text, file) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+    const pos = (offset) => {
+        const p = lineCounter.linePos(offset);
+        return { line: p.line, column: p.col };
+    };
+    const first = doc.errors[0];
+    if (first !== undefined) {
+        return fail(file, pos(first.pos[0]), 'import:syntax', `${aws_auth_input_firstLine(first.message)}; the input must be the ConfigMap as YAML or JSON`);
+    }
+    const shape = text.trimStart().startsWith('{') ? 'configmap-json' : 'configmap-yaml';
+    const root = unwrapList(doc.contents);
+    if (!(0,dist/* isMap */.jh)(root))
+        return fail(file, { line: 1, column: 1 }, 'import:not-a-configmap', notAConfigMap);
+    const kind = root.get('kind', true);
+    if ((0,dist/* isScalar */.jn)(kind) && kind.value !== 'ConfigMap') {
+        return fail(file, rangePos(kind, pos), 'import:not-a-configmap', `kind is "${String(kind.value)}", expected ConfigMap (the aws-auth ConfigMap in kube-system)`);
+    }
+    const dataNode = root.get('data', true);
+    const hasMapKeys = root.items.some((p) => (0,dist/* isScalar */.jn)(p.key) && MAP_KEYS.includes(String(p.key.value)));
+    if (dataNode === undefined && !hasMapKeys) {
+        return fail(file, { line: 1, column: 1 }, 'import:not-a-configmap', notAConfigMap);
+    }
+    const dataMap = dataNode === undefined ? root : dataNode;
+    if (!(0,dist/* isMap */.jh)(dataMap)) {
+        return fail(file, rangePos(dataMap, pos), 'import:not-a-configmap', 'data must be a mapping of keys to strings');
+    }
+    const data = [];
+    for (const pair of dataMap.items) {
+        if (!(0,dist/* isScalar */.jn)(pair.key))
+            continue;
+        const key = String(pair.key.value);
+        const keyAt = rangePos(pair.key, pos);
+        const value = pair.value;
+        if ((0,dist/* isScalar */.jn)(value) && typeof value.value === 'string') {
+            data.push({ key, text: value.value, at: rangePos(value, pos), keyAt, locate: scalarLocator(text, value, pos) });
+        }
+        else {
+            const at = (0,dist/* isNode */.Ll)(value) && value.range ? pos(value.range[0]) : keyAt;
+            data.push({ key, text: (0,dist/* isScalar */.jn)(value) && value.value === null ? '' : undefined, at, keyAt, locate: () => undefined });
+        }
+    }
+    const metadata = plainMap(root.toJSON(), 'metadata');
+    const name = typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined;
+    const namespace = typeof metadata?.['namespace'] === 'string' ? metadata['namespace'] : undefined;
+    const input = {
+        shape: dataNode === undefined || (metadata === undefined && root.get('kind') === undefined) ? 'data-section' : shape,
+        data,
+        ...(metadata === undefined ? {} : { metadata }),
+        ...(name === undefined ? {} : { name }),
+        ...(namespace === undefined ? {} : { namespace }),
+    };
+    return { ok: true, input };
+}
+const MAP_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'];
+const notAConfigMap = 'this is not an aws-auth ConfigMap: expected `kind: ConfigMap` with `data.mapRoles` / `data.mapUsers` / `data.mapAccounts` ' +
+    '(kubectl get cm aws-auth -n kube-system -o yaml), the data section alone, or `kubectl describe cm aws-auth -n kube-system`';
+/** `kubectl get cm -o yaml` with several names or a selector prints a List: take aws-auth from it. */
+function unwrapList(root) {
+    if (!(0,dist/* isMap */.jh)(root) || root.get('kind') !== 'List')
+        return root;
+    const items = root.get('items', true);
+    if (!(0,dist/* isSeq */.oP)(items))
+        return root;
+    const named = items.items.find((item) => {
+        const metadata = (0,dist/* isMap */.jh)(item) ? item.get('metadata', true) : undefined;
+        return (0,dist/* isMap */.jh)(metadata) && metadata.get('name') === 'aws-auth';
+    });
+    return named ?? (items.items.length === 1 ? items.items[0] : root);
+}
+function plainMap(js, key) {
+    const value = js !== null && typeof js === 'object' ? js[key] : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+function rangePos(node, pos) {
+    return node.range ? pos(node.range[0]) : { line: 1, column: 1 };
+}
+/**
+ * Maps a (line, column) inside a scalar's decoded string back to the file. Literal blocks (`|`, what
+ * `kubectl get -o yaml` writes) map line by line; single-line quoted and plain scalars (JSON's
+ * `"- rolearn: …\n"`) map character by character through their escapes. Folded blocks and quoted
+ * scalars that span lines give undefined: the caller then names the key and the inner position.
+ */
+function scalarLocator(src, node, pos) {
+    const range = node.range;
+    if (!range)
+        return () => undefined;
+    const [start, end] = range;
+    if (node.type === dist/* Scalar */.X5.BLOCK_LITERAL) {
+        const header = pos(start);
+        const body = src.slice(start, end);
+        const lines = body.split('\n').slice(1);
+        const indicator = /^\|[+-]?([1-9])?|^\|([1-9])[+-]?/.exec(body);
+        const explicit = indicator?.[1] ?? indicator?.[2];
+        const firstContent = lines.find((l) => l.trim() !== '');
+        const lineStart = src.lastIndexOf('\n', start - 1) + 1;
+        const headerLine = src.slice(lineStart, start);
+        const baseIndent = headerLine.length - headerLine.trimStart().length;
+        const indent = explicit !== undefined ? baseIndent + Number(explicit) : (firstContent?.length ?? 0) - (firstContent?.trimStart().length ?? 0);
+        return (line, column) => ({ line: header.line + line, column: column + indent });
+    }
+    const decodedOffsets = decodeOffsets(src, start, end, node.type);
+    if (decodedOffsets === undefined)
+        return () => undefined;
+    const value = String(node.value);
+    return (line, column) => {
+        let offset = 0;
+        for (let l = 1; l < line; l++) {
+            const nl = value.indexOf('\n', offset);
+            if (nl < 0)
+                return undefined;
+            offset = nl + 1;
+        }
+        const at = decodedOffsets[offset + column - 1] ?? decodedOffsets[decodedOffsets.length - 1];
+        return at === undefined ? undefined : pos(at);
+    };
+}
+/** For each UTF-16 unit of the decoded scalar, its offset in the source; undefined when lines fold. */
+function decodeOffsets(src, start, end, type) {
+    const raw = src.slice(start, end);
+    if (raw.includes('\n'))
+        return undefined;
+    const out = [];
+    if (type === dist/* Scalar */.X5.QUOTE_DOUBLE) {
+        const close = raw.lastIndexOf('"');
+        for (let i = 1; i < close; i++) {
+            if (raw[i] !== '\\') {
+                out.push(start + i);
+                continue;
+            }
+            const esc = raw[i + 1];
+            const width = esc === 'u' ? 5 : esc === 'x' ? 3 : esc === 'U' ? 9 : 1;
+            const units = esc === 'U' ? String.fromCodePoint(parseInt(raw.slice(i + 2, i + 10), 16) || 0).length : 1;
+            for (let u = 0; u < units; u++)
+                out.push(start + i);
+            i += width;
+        }
+        out.push(start + close);
+        return out;
+    }
+    if (type === dist/* Scalar */.X5.QUOTE_SINGLE) {
+        const close = raw.lastIndexOf("'");
+        for (let i = 1; i < close; i++) {
+            out.push(start + i);
+            if (raw[i] === "'" && raw[i + 1] === "'")
+                i++;
+        }
+        out.push(start + close);
+        return out;
+    }
+    for (let i = 0; i < raw.length; i++)
+        out.push(start + i);
+    return out;
+}
+// ───────────────────────────── kubectl describe ─────────────────────────────
+/**
+ * kubectl prints `Name:`, `Namespace:`, labels and annotations, then `Data\n====\n` and for each key
+ * `KEY:\n----\nVALUE\n` (newer versions add a blank line), then `\nBinaryData\n====\n` and `Events:`.
+ * Values are printed verbatim from column 1.
+ */
+function readDescribe(text) {
+    const lines = text.split(/\r?\n/);
+    const header = (label) => {
+        const line = lines.find((l) => l.startsWith(`${label}:`));
+        return line === undefined ? undefined : line.slice(label.length + 1).trim();
+    };
+    const dataStart = lines.findIndex((l, i) => l.trim() === 'Data' && lines[i + 1]?.trim() === '====');
+    const data = [];
+    let i = dataStart + 2;
+    const isKeyHeader = (k) => /^[-._a-zA-Z0-9]+:$/.test(lines[k] ?? '') && lines[k + 1] === '----';
+    const isEnd = (k) => (lines[k]?.trim() === 'BinaryData' && lines[k + 1]?.trim() === '====') || /^Events:/.test(lines[k] ?? '');
+    while (i < lines.length && !isEnd(i)) {
+        if (!isKeyHeader(i)) {
+            i++;
+            continue;
+        }
+        const key = lines[i].slice(0, -1);
+        const keyAt = { line: i + 1, column: 1 };
+        const first = i + 2;
+        let j = first;
+        while (j < lines.length && !isKeyHeader(j) && !isEnd(j))
+            j++;
+        let last = j;
+        while (last > first && (lines[last - 1] ?? '').trim() === '')
+            last--;
+        const value = lines.slice(first, last).join('\n');
+        const firstLine = first + 1;
+        data.push({
+            key,
+            text: value === '' ? '' : `${value}\n`,
+            at: { line: firstLine, column: 1 },
+            keyAt,
+            locate: (line, column) => ({ line: firstLine + line - 1, column }),
+        });
+        i = j;
+    }
+    const name = header('Name');
+    const namespace = header('Namespace');
+    return { shape: 'describe', data, ...(name === undefined ? {} : { name }), ...(namespace === undefined ? {} : { namespace }) };
+}
+// ───────────────────────────── helpers ─────────────────────────────
+function aws_auth_input_firstLine(message) {
+    return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+function fail(file, at, code, message) {
+    return { ok: false, problems: [problemAt({ file, line: at.line, column: at.column }, 'error', code, message)] };
+}
+
+
+;// CONCATENATED MODULE: ./src/onboarding/aws-auth-mappings.ts
+/**
+ * The three map keys of aws-auth, parsed as aws-iam-authenticator parses them
+ * (pkg/mapper/configmap/configmap.go `ParseMap`, pkg/config/types.go, pkg/config/mapper.go):
+ *
+ * - data keys are case-sensitive: only `mapRoles`, `mapUsers`, `mapAccounts` are read;
+ * - a value that is blank, "``" or `""` is skipped (`isSkippable`);
+ * - mapRoles/mapUsers go YAML → JSON (YAML 1.1, so `yes` is a boolean) → `json.Unmarshal`, which
+ *   matches member names case-insensitively (`rolearn`, `roleARN`, `RoLeArN`) and lets a later
+ *   member overwrite an earlier one; unknown members are ignored; `null` is the zero value;
+ * - mapAccounts is a YAML list of strings (numbers keep their text);
+ * - mappings are keyed by the lower-cased ARN, so of two mappings for one ARN the last one wins,
+ *   and a role mapping is looked up before a user mapping.
+ */
+
+
+
+function isSkippable(text) {
+    const trimmed = text.trim();
+    return trimmed === '' || trimmed === '``' || trimmed === '""';
+}
+function located(file, value, innerPos, code, message) {
+    // An error at the very end of the text (an unclosed bracket) points at the end of its last line,
+    // not at whatever follows the value in the file.
+    const lines = (value.text ?? '').replace(/\n+$/, '').split('\n');
+    const last = lines.length;
+    const inner = innerPos !== undefined && innerPos.line > last ? { line: last, column: (lines[last - 1]?.length ?? 0) + 1 } : innerPos;
+    const at = inner === undefined ? undefined : value.locate(inner.line, inner.column);
+    const where = at ?? value.at;
+    const suffix = inner !== undefined && at === undefined ? ` (${value.key} line ${inner.line}, column ${inner.column})` : '';
+    return problemAt({ file, line: where.line, column: where.column }, 'error', code, `${value.key}: ${message}${suffix}`);
+}
+/** Parses the YAML text of one section into a JS value; errors located in the original file. */
+function parseEmbedded(file, value) {
+    if (value.text === undefined) {
+        return {
+            ok: false,
+            problems: [
+                located(file, value, undefined, 'import:not-a-string', `must be a string holding YAML (write \`${value.key}: |\` and indent the list under it); Kubernetes ConfigMap data values are strings`),
+            ],
+        };
+    }
+    if (isSkippable(value.text))
+        return { ok: true, value: undefined };
+    const semantic = (0,dist/* parseDocument */.Tp)(value.text, { version: '1.1', uniqueKeys: false, prettyErrors: true });
+    const error = semantic.errors[0];
+    if (error !== undefined) {
+        const lp = error.linePos?.[0];
+        const inner = lp === undefined ? undefined : { line: lp.line, column: lp.col };
+        return {
+            ok: false,
+            problems: [located(file, value, inner, 'import:syntax', `${aws_auth_input_firstLine(error.message)}; fix the YAML inside ${value.key}`)],
+        };
+    }
+    const editable = (0,dist/* parseDocument */.Tp)(value.text, { uniqueKeys: false });
+    return { ok: true, value: { js: semantic.toJS(), doc: editable } };
+}
+/** mapRoles or mapUsers. A value that is not a YAML list is an error (the authenticator ignores the whole key). */
+function parseMappingSection(file, value, section) {
+    const parsed = parseEmbedded(file, value);
+    if (!parsed.ok)
+        return parsed;
+    if (parsed.value === undefined)
+        return { ok: true, value: { mappings: [] } };
+    const { js, doc } = parsed.value;
+    if (js === null || js === undefined)
+        return { ok: true, value: { mappings: [], doc } };
+    if (!Array.isArray(js)) {
+        const arnKey = section === 'mapRoles' ? 'rolearn' : 'userarn';
+        return {
+            ok: false,
+            problems: [
+                located(file, value, { line: 1, column: 1 }, 'import:not-a-list', `must be a YAML list of mappings (\`- ${arnKey}: …\`), found ${aws_auth_mappings_describe(js)}`),
+            ],
+        };
+    }
+    return { ok: true, value: { mappings: js.map((item, index) => decodeMapping(section, index, item)), doc } };
+}
+/** mapAccounts: a list of account IDs (their text, as yaml.v2 decodes scalars into strings). */
+function parseAccountsSection(file, value) {
+    const parsed = parseEmbedded(file, value);
+    if (!parsed.ok)
+        return parsed;
+    if (parsed.value === undefined || parsed.value.js === null)
+        return { ok: true, value: { accounts: [], defects: [] } };
+    const { js, doc } = parsed.value;
+    if (!Array.isArray(js)) {
+        return {
+            ok: false,
+            problems: [
+                located(file, value, { line: 1, column: 1 }, 'import:not-a-list', `must be a YAML list of account IDs, found ${aws_auth_mappings_describe(js)}`),
+            ],
+        };
+    }
+    const items = doc.contents?.items ?? [];
+    const accounts = js.map((v, i) => {
+        const node = items[i];
+        return typeof node?.source === 'string' ? node.source : String(v);
+    });
+    return { ok: true, value: { accounts, defects: [] } };
+}
+function aws_auth_mappings_describe(value) {
+    if (Array.isArray(value))
+        return 'a list';
+    if (value === null)
+        return 'null';
+    return typeof value === 'object' ? 'a mapping' : `the ${typeof value} ${JSON.stringify(value)}`;
+}
+/** Go's encoding/json: member names match case-insensitively, a later member overwrites an earlier one. */
+function member(obj, name) {
+    let found = { present: false, value: undefined };
+    for (const [key, value] of Object.entries(obj))
+        if (key.toLowerCase() === name.toLowerCase())
+            found = { present: true, value };
+    return found;
+}
+function decodeMapping(section, index, item) {
+    const base = { section, index, groups: [] };
+    if (item === null || item === undefined)
+        return { ...base, defect: 'the item is empty' };
+    if (typeof item !== 'object' || Array.isArray(item))
+        return { ...base, defect: `the item is ${aws_auth_mappings_describe(item)}, not a mapping` };
+    const obj = item;
+    const arnKey = section === 'mapRoles' ? 'rolearn' : 'userarn';
+    const arn = member(obj, arnKey);
+    const username = member(obj, 'username');
+    const groups = member(obj, 'groups');
+    const sso = section === 'mapRoles' ? member(obj, 'sso') : { present: false, value: undefined };
+    const defects = [];
+    if (arn.present && arn.value !== null && typeof arn.value !== 'string')
+        defects.push(`${arnKey} is ${aws_auth_mappings_describe(arn.value)}, not a string`);
+    if (username.present && username.value !== null && typeof username.value !== 'string')
+        defects.push(`username is ${aws_auth_mappings_describe(username.value)}, not a string (quote it)`);
+    let groupList = [];
+    if (groups.present && groups.value !== null) {
+        if (!Array.isArray(groups.value))
+            defects.push(`groups is ${aws_auth_mappings_describe(groups.value)}, not a list`);
+        else if (groups.value.some((g) => g !== null && typeof g !== 'string'))
+            defects.push('groups has an item that is not a string (quote it)');
+        else
+            groupList = groups.value.map((g) => (g === null ? '' : g));
+    }
+    const arnText = typeof arn.value === 'string' ? arn.value : undefined;
+    const hasSso = sso.present && sso.value !== null;
+    if (defects.length === 0 && (arnText === undefined || arnText === '') && !hasSso)
+        defects.push(`${arnKey} is missing`);
+    if (defects.length === 0 && arnText !== undefined && arnText !== '' && hasSso)
+        defects.push('it has both rolearn and sso; aws-iam-authenticator rejects that');
+    return {
+        section,
+        index,
+        groups: groupList,
+        ...(arnText === undefined || arnText === '' ? {} : { arn: arnText }),
+        ...(typeof username.value === 'string' && username.value !== '' ? { username: username.value } : {}),
+        ...(hasSso ? { sso: sso.value } : {}),
+        ...(defects.length > 0 ? { defect: defects.join('; ') } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/aws-auth-residual.ts
+/**
+ * `--residual`: the aws-auth ConfigMap that should remain once the imported entries are applied.
+ * Mappings that became STANDARD entries are removed (with the duplicates they superseded); node and
+ * Fargate mappings stay, with a comment, so nodes keep joining while both modes are on; everything
+ * that could not be migrated stays as written, mapAccounts and unknown keys too. Server-set metadata
+ * is left out so `kubectl apply -f` does not conflict; the original file is the rollback.
+ */
+
+/** Metadata the API server sets; `kubectl apply` of a copy that carries them conflicts or is refused. */
+const SERVER_SET = [
+    'resourceVersion',
+    'uid',
+    'creationTimestamp',
+    'managedFields',
+    'generation',
+    'selfLink',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+];
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+function renderResidual(plan, sourceName) {
+    const data = {};
+    for (const value of plan.input.data) {
+        let text = value.text ?? '';
+        if (value.key === 'mapRoles' || value.key === 'mapUsers') {
+            const section = plan.sections[value.key];
+            if (section.doc !== undefined)
+                text = residualSection(section.doc, plan.outcomes.filter((o) => o.mapping.section === value.key));
+        }
+        const scalar = new dist/* Scalar */.X5(text);
+        scalar.type = dist/* Scalar */.X5.BLOCK_LITERAL;
+        data[value.key] = scalar;
+    }
+    const doc = new dist/* Document */.yo({ apiVersion: 'v1', kind: 'ConfigMap', metadata: residualMetadata(plan.input), data });
+    const removed = plan.outcomes.filter((o) => o.remove).length;
+    const nodes = plan.outcomes.filter((o) => !o.remove && o.note?.startsWith('node role') === true).length;
+    doc.commentBefore = [
+        ` The aws-auth ConfigMap that should remain, written by \`eks-access-gate import-aws-auth\` from ${sourceName}.`,
+        ` ${removed} mapping(s) that became access entries are removed; what could not be migrated is kept as it was.`,
+        ` ${nodes} node/Fargate role mapping(s) are kept: nodes keep joining through aws-auth until EKS has their access entries`,
+        ' (access entries take precedence in API_AND_CONFIG_MAP). Remove them, and empty this ConfigMap, before switching to API.',
+        ' Apply only after the new entries exist: kubectl apply -f <this file>. Rollback: kubectl apply -f <the original>.',
+    ].join('\n');
+    return doc.toString({ lineWidth: 0 });
+}
+function residualMetadata(input) {
+    const source = input.metadata ?? {};
+    const out = { name: 'aws-auth', namespace: 'kube-system' };
+    for (const [key, value] of Object.entries(source)) {
+        if (key === 'name' || key === 'namespace' || SERVER_SET.includes(key))
+            continue;
+        if (key === 'annotations' && value !== null && typeof value === 'object') {
+            const kept = Object.fromEntries(Object.entries(value).filter(([k]) => k !== LAST_APPLIED));
+            if (Object.keys(kept).length > 0)
+                out['annotations'] = kept;
+            continue;
+        }
+        out[key] = value;
+    }
+    return out;
+}
+/** The section's YAML with removed items taken out and a comment on each kept item that needs one. */
+function residualSection(original, outcomes) {
+    const doc = original.clone();
+    const seq = doc.contents;
+    if (!(0,dist/* isSeq */.oP)(seq))
+        return original.toString();
+    const byIndex = new Map(outcomes.map((o) => [o.mapping.index, o]));
+    const kept = [];
+    seq.items.forEach((item, index) => {
+        const o = byIndex.get(index);
+        if (o?.remove === true)
+            return;
+        if (o?.note !== undefined && item !== null && typeof item === 'object')
+            item.commentBefore = ` ${o.note}`;
+        kept.push(item);
+    });
+    seq.items = kept;
+    if (kept.length === 0)
+        return '[]\n';
+    return doc.toString({ lineWidth: 0 });
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/import-aws-auth.ts
+/**
+ * `import-aws-auth`: an aws-auth ConfigMap → manifest entries for one cluster, warnings for what
+ * cannot carry over, and the ConfigMap that should remain (`--residual`). Pure: text in, strings out.
+ *
+ * Mapping rules (EKS-API.md §7; eksctl's migrator; aws-iam-authenticator's semantics):
+ * - groups with system:node-proxier → FARGATE_LINUX; with eks:kube-proxy-windows → EC2_WINDOWS;
+ *   with system:nodes → EC2_LINUX; node entries carry no username and no groups (EKS sets them);
+ * - system:masters → STANDARD + AmazonEKSClusterAdminPolicy at cluster scope, in the principal's partition;
+ * - other groups kept, other `system:` groups dropped (EKS rejects them); usernames kept unless reserved;
+ * - mapUsers → STANDARD user entries; mapAccounts has no equivalent.
+ * A mapping that cannot be migrated as written is skipped with a warning and stays in the residual.
+ */
+
+
+
+
+
+
+
+const WARNING_CODES = (/* unused pure expression or super */ null && ([
+    'malformed',
+    'duplicate',
+    'sso-matcher',
+    'wildcard-arn',
+    'sso-role-path',
+    'role-path',
+    'assumed-role-arn',
+    'service-linked-role',
+    'node-role',
+    'node-fields-dropped',
+    'reserved-group',
+    'reserved-username',
+    'username-template',
+    'map-accounts',
+    'ignored-key',
+    'not-aws-auth',
+    'no-mappings',
+]));
+const CLUSTER_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+function importAwsAuth(text, opts) {
+    if (!CLUSTER_KEY.test(opts.cluster) || opts.cluster.length > 100) {
+        return {
+            ok: false,
+            exitCode: 2,
+            problems: [
+                usageProblem(`--cluster "${opts.cluster}" is not a manifest cluster name: letters, digits, '.', '_' and '-', starting with a letter or digit`),
+            ],
+        };
+    }
+    const read = readAwsAuthInput(text, opts.sourceName);
+    if (!read.ok)
+        return { ok: false, exitCode: 1, problems: read.problems };
+    const sections = parseSections(read.input, opts.sourceName);
+    if (!sections.ok)
+        return { ok: false, exitCode: 1, problems: sections.problems };
+    return convert(read.input, sections.value, opts);
+}
+function usageProblem(message) {
+    return { severity: 'error', code: 'usage', message, file: '', line: 0, column: 0 };
+}
+function parseSections(input, file) {
+    const problems = [];
+    const empty = { mappings: [] };
+    let mapRoles = empty;
+    let mapUsers = empty;
+    let accounts = [];
+    for (const value of input.data) {
+        if (value.key === 'mapRoles' || value.key === 'mapUsers') {
+            const parsed = parseMappingSection(file, value, value.key);
+            if (parsed.ok) {
+                if (value.key === 'mapRoles')
+                    mapRoles = parsed.value;
+                else
+                    mapUsers = parsed.value;
+            }
+            else
+                problems.push(...parsed.problems);
+        }
+        else if (value.key === 'mapAccounts') {
+            const parsed = parseAccountsSection(file, value);
+            if (parsed.ok)
+                accounts = parsed.value.accounts;
+            else
+                problems.push(...parsed.problems);
+        }
+    }
+    if (problems.length > 0)
+        return { ok: false, problems };
+    return { ok: true, value: { mapRoles, mapUsers, accounts, other: input.data.filter((d) => !MAP_KEYS.includes(d.key)) } };
+}
+const NODE_GROUPS = new Set(['system:bootstrappers', 'system:nodes', 'system:node-proxier', 'eks:kube-proxy-windows']);
+const NODE_USERNAME = {
+    EC2_LINUX: 'system:node:{{EC2PrivateDNSName}}',
+    EC2_WINDOWS: 'system:node:{{EC2PrivateDNSName}}',
+    FARGATE_LINUX: 'system:node:{{SessionName}}',
+};
+function subjectOf(m) {
+    return m.arn ?? `${m.section}[${m.index}]`;
+}
+function import_aws_auth_where(m) {
+    return `${m.section}[${m.index}]`;
+}
+function convert(input, sections, opts) {
+    const warnings = [];
+    const warn = (code, subject, message) => {
+        warnings.push({ code, subject, message });
+    };
+    if (input.name !== undefined && input.name !== 'aws-auth')
+        warn('not-aws-auth', 'metadata.name', `the ConfigMap is "${input.name}", not aws-auth: EKS reads only kube-system/aws-auth`);
+    if (input.namespace !== undefined && input.namespace !== 'kube-system')
+        warn('not-aws-auth', 'metadata.namespace', `the namespace is "${input.namespace}", not kube-system: EKS reads only kube-system/aws-auth`);
+    for (const other of sections.other) {
+        const near = MAP_KEYS.find((k) => k.toLowerCase() === other.key.toLowerCase());
+        if (near !== undefined)
+            warn('ignored-key', other.key, `aws-iam-authenticator reads data keys case-sensitively and ignores "${other.key}"; it never took effect (did you mean ${near}?). Not imported; kept in the residual`);
+    }
+    // A role mapping is looked up before a user mapping, and within a key the last mapping wins.
+    const all = [...sections.mapRoles.mappings, ...sections.mapUsers.mappings];
+    const winners = duplicateWinners(all);
+    const outcomes = new Map();
+    for (const m of all) {
+        const key = m.defect === undefined && m.arn !== undefined ? m.arn.toLowerCase() : undefined;
+        const winner = key === undefined ? undefined : winners.get(key);
+        if (winner !== undefined && winner !== m)
+            continue; // decided after the winner
+        outcomes.set(m, convertMapping(m, warn, opts));
+    }
+    for (const m of all) {
+        const key = m.defect === undefined && m.arn !== undefined ? m.arn.toLowerCase() : undefined;
+        const winner = key === undefined ? undefined : winners.get(key);
+        if (winner === undefined || winner === m)
+            continue;
+        const winnerOutcome = outcomes.get(winner);
+        warn('duplicate', subjectOf(m), `${import_aws_auth_where(m)} maps the same ARN as ${import_aws_auth_where(winner)}; aws-iam-authenticator uses ${import_aws_auth_where(winner)} (a role mapping before a user mapping, else the last one), so only that one is imported`);
+        // A loser is dead today; it must leave the residual with its winner, or it would take effect.
+        outcomes.set(m, { mapping: m, remove: winnerOutcome?.remove ?? false, keepNote: `superseded by ${import_aws_auth_where(winner)} (duplicate ARN)` });
+    }
+    sections.accounts.forEach((account, i) => {
+        warn('map-accounts', `mapAccounts[${i}]`, `account ${account}: mapAccounts lets every IAM principal of the account in under its ARN as username, and access entries have no equivalent. ` +
+            'Kept in the residual; before switching the cluster to API, add an entry for each principal of that account that needs access');
+    });
+    const ordered = all.map((m) => outcomes.get(m));
+    const entries = ordered.flatMap((o) => (o.entry === undefined ? [] : [o.entry]));
+    const total = all.length + sections.accounts.length;
+    const migrated = entries.length;
+    if (total === 0)
+        warn('no-mappings', 'data', 'the ConfigMap has no mapRoles, mapUsers or mapAccounts entries: nothing to import');
+    const coverage = { total, migrated, attention: total - migrated };
+    const coverageLine = formatCoverage(coverage);
+    const residualPlan = {
+        input,
+        sections,
+        outcomes: ordered.map((o) => ({ mapping: o.mapping, remove: o.remove, ...(o.keepNote === undefined ? {} : { note: o.keepNote }) })),
+    };
+    return {
+        ok: true,
+        manifestYaml: renderManifest(entries, ordered, opts, coverageLine),
+        json: { accessEntries: entries, warnings },
+        coverage,
+        coverageLine,
+        warningLines: warnings.map(formatWarning),
+        residualYaml: renderResidual(residualPlan, opts.sourceName),
+        shape: input.shape,
+    };
+}
+/** Lower-cased ARN → the mapping aws-iam-authenticator uses, for ARNs mapped more than once. */
+function duplicateWinners(all) {
+    const byKey = new Map();
+    for (const m of all) {
+        if (m.defect !== undefined || m.arn === undefined)
+            continue;
+        const key = m.arn.toLowerCase();
+        byKey.set(key, [...(byKey.get(key) ?? []), m]);
+    }
+    const winners = new Map();
+    for (const [key, list] of byKey) {
+        if (list.length < 2)
+            continue;
+        const roles = list.filter((m) => m.section === 'mapRoles');
+        winners.set(key, (roles.length > 0 ? roles[roles.length - 1] : list[list.length - 1]));
+    }
+    return winners;
+}
+const skipped = (m, code) => ({ mapping: m, remove: false, keepNote: `not imported (${code})` });
+function convertMapping(m, warn, opts) {
+    const subject = subjectOf(m);
+    if (m.defect !== undefined) {
+        warn('malformed', subject, `${import_aws_auth_where(m)}: ${m.defect}. aws-iam-authenticator does not read it as intended either; fix it by hand. Not imported, kept in the residual`);
+        return skipped(m, 'malformed');
+    }
+    if (m.sso !== undefined) {
+        warn('sso-matcher', subject, `${import_aws_auth_where(m)} matches IAM Identity Center roles by permission set (sso:), which access entries cannot express. ` +
+            'Add an entry for the full role ARN (arn:…:role/aws-reserved/sso.amazonaws.com/…/AWSReservedSSO_NAME_SUFFIX) by hand; kept in the residual');
+        return skipped(m, 'sso-matcher');
+    }
+    const arn = m.arn;
+    if (/[*?]/.test(arn)) {
+        warn('wildcard-arn', subject, `${import_aws_auth_where(m)} uses a wildcard; access entries name one principal each. Add an entry per principal by hand; kept in the residual`);
+        return skipped(m, 'wildcard-arn');
+    }
+    const parsed = parsePrincipalArn(arn);
+    if (!parsed.ok) {
+        warn('malformed', subject, `${import_aws_auth_where(m)}: not an IAM role or user ARN: ${parsed.error.reason}; not imported, kept in the residual`);
+        return skipped(m, 'malformed');
+    }
+    const principal = parsed.value;
+    switch (principal.kind) {
+        case 'assumed-role':
+        case 'federated-user':
+            warn('assumed-role-arn', subject, `${import_aws_auth_where(m)} names an STS session, which never matched in aws-auth (the authenticator compares the role ARN) and which EKS refuses as a principal. ` +
+                `Use the role ARN with its path instead; skipped, kept in the residual`);
+            return skipped(m, 'assumed-role-arn');
+        case 'service-linked-role':
+            warn('service-linked-role', subject, `${import_aws_auth_where(m)} names a service-linked role, which access entries do not support; skipped, kept in the residual`);
+            return skipped(m, 'service-linked-role');
+        default:
+            break;
+    }
+    if (principal.kind === 'role' && principal.path !== '/') {
+        warn('role-path', subject, `${import_aws_auth_where(m)} is written with the path ${principal.path}: aws-iam-authenticator compares the role ARN without its path, so this mapping never matched ` +
+            'and the role has no access through it today. Importing it would grant new access, so it is skipped; add the entry by hand if that access is intended');
+        return skipped(m, 'role-path');
+    }
+    if (principal.kind === 'role' && principal.name.startsWith('AWSReservedSSO_')) {
+        const full = resolvedSsoArn(principal, opts);
+        if (full !== undefined) {
+            warn('sso-role-path', subject, `${import_aws_auth_where(m)} is an IAM Identity Center role written without its path; imported with its real ARN ${full}`);
+            const outcome = standardOutcome(m, principal, warn, opts);
+            return outcome.entry === undefined ? outcome : { ...outcome, entry: { ...outcome.entry, principalArn: full } };
+        }
+        warn('sso-role-path', subject, `${import_aws_auth_where(m)} is an IAM Identity Center role written without its path, as aws-auth requires; EKS needs the real ARN, which has a path. ` +
+            `Find it with \`aws iam list-roles --path-prefix /aws-reserved/sso.amazonaws.com/ --query "Roles[?RoleName=='${principal.name}'].Arn"\` ` +
+            'and add the entry with that ARN; skipped, kept in the residual');
+        return skipped(m, 'sso-role-path');
+    }
+    const nodeType = m.section === 'mapRoles' && principal.kind === 'role' ? nodeTypeOf(m.groups) : undefined;
+    if (nodeType !== undefined)
+        return nodeOutcome(m, principal, nodeType, warn, opts);
+    return standardOutcome(m, principal, warn, opts);
+}
+/** The real ARN of a path-stripped SSO role, when the caller knows it and it names the same role. */
+function resolvedSsoArn(principal, opts) {
+    const full = opts.ssoRoleArns?.[principal.arn.toLowerCase()];
+    if (full === undefined)
+        return undefined;
+    const parsed = parsePrincipalArn(full);
+    const same = parsed.ok && parsed.value.kind === 'role' && parsed.value.name === principal.name && parsed.value.accountId === principal.accountId;
+    return same ? full : undefined;
+}
+function nodeTypeOf(groups) {
+    if (groups.includes('system:node-proxier'))
+        return 'FARGATE_LINUX';
+    if (!groups.includes('system:nodes'))
+        return undefined;
+    return groups.includes('eks:kube-proxy-windows') ? 'EC2_WINDOWS' : 'EC2_LINUX';
+}
+function nodeOutcome(m, principal, type, warn, opts) {
+    const subject = subjectOf(m);
+    const what = type === 'FARGATE_LINUX' ? 'a Fargate pod execution role' : 'a node role';
+    warn('node-role', subject, `${import_aws_auth_where(m)} is ${what}, imported as type ${type}. EKS creates this entry itself for managed node groups and Fargate profiles once access entries are on; ` +
+        'if it exists the plan leaves it as it is. The mapping stays in the residual so nodes keep joining until the entry exists; remove it before switching to API');
+    const extraGroups = m.groups.filter((g) => !NODE_GROUPS.has(g));
+    const customUser = m.username !== undefined && m.username !== NODE_USERNAME[type];
+    if (extraGroups.length > 0 || customUser) {
+        const parts = [
+            ...(customUser ? [`username "${m.username}"`] : []),
+            ...(extraGroups.length > 0 ? [`groups ${extraGroups.join(', ')}`] : []),
+        ];
+        warn('node-fields-dropped', subject, `${import_aws_auth_where(m)}: ${parts.join(' and ')} dropped: EKS sets a node entry's username and groups itself. Bind RBAC to system:nodes instead`);
+    }
+    if (opts.accountId !== undefined && principal.accountId !== opts.accountId) {
+        warn('node-role', subject, `${import_aws_auth_where(m)}: node entries must name a role of the cluster's account ${opts.accountId}, this one is in ${principal.accountId}`);
+    }
+    return {
+        mapping: m,
+        entry: { principalArn: m.arn, type, clusters: [opts.cluster] },
+        remove: false,
+        keepNote: `node role, imported as ${type}: kept so nodes keep joining until the access entry exists; remove before switching to API`,
+    };
+}
+const import_aws_auth_SESSION_PLACEHOLDER = /\{\{SessionName(?:Raw)?\}\}/;
+const OTHER_TEMPLATES = /\{\{(AccountID|AccessKeyID|EC2PrivateDNSName)\}\}/;
+function standardOutcome(m, principal, warn, opts) {
+    const subject = subjectOf(m);
+    const admin = m.groups.includes('system:masters');
+    const reserved = m.groups.filter((g) => g.startsWith('system:') && g !== 'system:masters');
+    if (reserved.length > 0) {
+        warn('reserved-group', subject, `${import_aws_auth_where(m)}: groups ${reserved.join(', ')} dropped: EKS rejects groups that start with system:, and access entries have no equivalent`);
+    }
+    const groups = [...new Set(m.groups.filter((g) => g !== '' && !g.startsWith('system:')))].sort();
+    const username = checkedUsername(m, warn);
+    const entry = {
+        principalArn: m.arn,
+        ...(username === undefined ? {} : { username }),
+        clusters: [opts.cluster],
+        ...(groups.length > 0 ? { kubernetesGroups: groups } : {}),
+        ...(admin
+            ? {
+                accessPolicies: [
+                    { policyArn: policyArnFor(CLUSTER_ADMIN_POLICY, principal.partition), accessScope: { type: 'cluster' } },
+                ],
+            }
+            : {}),
+    };
+    return { mapping: m, entry, remove: true };
+}
+function checkedUsername(m, warn) {
+    const username = m.username;
+    if (username === undefined)
+        return undefined;
+    const subject = subjectOf(m);
+    const prefix = RESERVED_USERNAME_PREFIXES.find((p) => username.startsWith(p));
+    if (prefix !== undefined) {
+        warn('reserved-username', subject, `${import_aws_auth_where(m)}: username "${username}" dropped: EKS reserves the prefix "${prefix}". The entry gets the username EKS generates; update RBAC bindings that name "${username}"`);
+        return undefined;
+    }
+    const placeholder = import_aws_auth_SESSION_PLACEHOLDER.exec(username);
+    if (placeholder !== null && !username.slice(0, placeholder.index).includes(':')) {
+        warn('username-template', subject, `${import_aws_auth_where(m)}: username "${username}" dropped: EKS needs a colon before ${placeholder[0]} (e.g. "${username.slice(0, placeholder.index)}:${username.slice(placeholder.index)}"). ` +
+            'Set the username by hand and update RBAC bindings that name it');
+        return undefined;
+    }
+    const other = OTHER_TEMPLATES.exec(username);
+    if (other !== null) {
+        warn('username-template', subject, `${import_aws_auth_where(m)}: username "${username}" uses ${other[0]}, an aws-iam-authenticator template that access entries are not documented to accept; check it before applying`);
+    }
+    return username;
+}
+// ───────────────────────────── rendering ─────────────────────────────
+function formatCoverage(c) {
+    const mappings = c.total === 1 ? 'mapping' : 'mappings';
+    const need = c.attention === 1 ? 'needs' : 'need';
+    return `${c.migrated} of ${c.total} ${mappings} migrated, ${c.attention} ${need} attention`;
+}
+/** `warning CODE SUBJECT: MESSAGE` — one line per warning, for stderr. */
+function formatWarning(w) {
+    return `warning ${w.code} ${w.subject}: ${w.message}`;
+}
+function renderManifest(entries, outcomes, opts, coverageLine) {
+    const clusterBlock = {};
+    if (opts.region !== undefined)
+        clusterBlock['region'] = opts.region;
+    if (opts.accountId !== undefined)
+        clusterBlock['accountId'] = opts.accountId;
+    const doc = new dist/* Document */.yo({ version: 1, clusters: { [opts.cluster]: clusterBlock }, accessEntries: entries.map((e) => ({ ...e })) });
+    const seq = doc.get('accessEntries', true);
+    const sources = outcomes.filter((o) => o.entry !== undefined);
+    if ((0,dist/* isSeq */.oP)(seq)) {
+        seq.items.forEach((node, i) => {
+            if (!(0,dist/* isMap */.jh)(node))
+                return;
+            styleEntry(node);
+            const o = sources[i];
+            if (o !== undefined)
+                node.commentBefore = ` from ${import_aws_auth_where(o.mapping)}`;
+            if (i > 0)
+                node.spaceBefore = true;
+        });
+    }
+    if (entries.length === 0)
+        doc.set('accessEntries', new dist/* YAMLSeq */.Rw());
+    const block = doc.getIn(['clusters', opts.cluster], true);
+    if ((0,dist/* isMap */.jh)(block) && block.items.length < 2) {
+        block.flow = true;
+        block.comment = ' add region and accountId, or merge accessEntries into the manifest that defines this cluster';
+    }
+    doc.commentBefore = [
+        ' yaml-language-server: $schema=./schemas/eks-access.schema.json',
+        '',
+        ` Imported by \`eks-access-gate import-aws-auth\` from ${opts.sourceName} for cluster ${opts.cluster}.`,
+        ` ${coverageLine}; review the warnings before applying.`,
+        ' Entries EKS made itself (node groups, Fargate profiles) are never deleted by `prune: owned`.',
+    ].join('\n');
+    return doc.toString({ lineWidth: 0 });
+}
+function styleEntry(node) {
+    for (const key of ['clusters', 'kubernetesGroups']) {
+        const child = node.get(key, true);
+        if (child instanceof dist/* YAMLSeq */.Rw)
+            child.flow = true;
+    }
+    const policies = node.get('accessPolicies', true);
+    for (const item of (0,dist/* isSeq */.oP)(policies) ? policies.items : []) {
+        const scope = (0,dist/* isMap */.jh)(item) ? item.get('accessScope', true) : undefined;
+        if ((0,dist/* isMap */.jh)(scope))
+            scope.flow = true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/iam-policy.ts
+/**
+ * `iam-policy`: least-privilege IAM permission policies and GitHub OIDC trust policies for the plan
+ * and apply roles a manifest names. Pure: the merged manifest in, policy documents and text out.
+ *
+ * Facts used (Service Authorization Reference for Amazon EKS, "Actions, resources, and condition keys"):
+ * - DescribeCluster, ListAccessEntries, CreateAccessEntry, UpdateClusterConfig, DescribeUpdate: resource `cluster`
+ *   (`arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}`);
+ * - DescribeAccessEntry, ListAssociatedAccessPolicies, UpdateAccessEntry, DeleteAccessEntry,
+ *   Associate/DisassociateAccessPolicy, TagResource: resource `access-entry`
+ *   (`arn:${Partition}:eks:${Region}:${Account}:access-entry/${ClusterName}/…`);
+ * - ListAccessPolicies has no resource type: it needs `"Resource": "*"` (the only wildcard we write);
+ * - CreateAccessEntry with tags also authorizes eks:TagResource, and for EC2 node types iam:PassRole
+ *   with iam:PassedToService = ec2.amazonaws.com (EKS-API.md §4: "Creating EC2_LINUX / EC2_WINDOWS
+ *   entries needs iam:PassRole on the role");
+ * - condition keys: eks:policyArn (ARN), eks:principalArn (ARN), eks:accessScope (String),
+ *   eks:namespaces (ArrayOfString) on Associate/DisassociateAccessPolicy; eks:principalArn also on
+ *   Create/Update/DeleteAccessEntry and TagResource; eks:authenticationMode on UpdateClusterConfig.
+ * UntagResource is never granted: the tool never removes tags (PRODUCT.md).
+ */
+
+
+/** The action with no resource-level permissions; everything else is scoped. */
+const UNSCOPABLE_ACTIONS = (/* unused pure expression or super */ null && (['eks:ListAccessPolicies']));
+const GITHUB_OIDC = 'token.actions.githubusercontent.com';
+const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
+const NODE_TYPES_NEEDING_PASS_ROLE = new Set(['EC2_LINUX', 'EC2_WINDOWS']);
+function buildIamPolicies(manifest, opts) {
+    if (!REPO.test(opts.repo))
+        return { ok: false, exitCode: 2, message: `--repo must look like OWNER/REPO, got "${opts.repo}"` };
+    const branch = opts.branch ?? 'main';
+    if (!BRANCH.test(branch))
+        return { ok: false, exitCode: 2, message: `--branch "${branch}" is not a branch name` };
+    const audience = opts.audience ?? 'sts.amazonaws.com';
+    const format = opts.format ?? 'json';
+    const byRole = new Map();
+    for (const cluster of manifest.clusters) {
+        for (const [kind, role] of [
+            ['plan', cluster.planRoleArn],
+            ['apply', cluster.roleArn],
+        ]) {
+            if (role === undefined)
+                continue;
+            const key = `${kind} ${role}`;
+            const group = byRole.get(key) ?? { kind, role, clusters: [] };
+            group.clusters.push(cluster);
+            byRole.set(key, group);
+        }
+    }
+    if (byRole.size === 0) {
+        return {
+            ok: false,
+            exitCode: 1,
+            message: 'the manifest names no roles: set planRoleArn and roleArn on its clusters, then run iam-policy again',
+        };
+    }
+    const notes = [];
+    const roles = [...byRole.values()]
+        .sort((a, b) => cmp(a.role, b.role) || cmp(a.kind, b.kind))
+        .map((g) => {
+        const clusters = [...g.clusters].sort((a, b) => cmp(a.key, b.key));
+        const roleAccount = parsePrincipalArn(g.role);
+        const account = roleAccount.ok ? roleAccount.value.accountId : undefined;
+        for (const c of clusters) {
+            if (account !== undefined && c.accountId !== account) {
+                notes.push(`${g.role} (${g.kind}) serves cluster ${c.key} in account ${c.accountId}: EKS has no resource policies, so a role can only reach clusters of its own account (${account})`);
+            }
+        }
+        const permissions = g.kind === 'plan' ? planPermissions(clusters, g.role) : applyPermissions(clusters, manifest, opts.guardrails ?? {});
+        return {
+            role: g.role,
+            kind: g.kind,
+            clusters: clusters.map((c) => c.key),
+            permissions,
+            trust: trustPolicy(g.role, g.kind, opts.repo, branch, audience),
+        };
+    });
+    return { ok: true, roles, notes, text: renderIam(roles, format, opts.repo) };
+}
+function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+// ───────────────────────────── ARNs ─────────────────────────────
+function clusterArn(c) {
+    return `arn:${c.partition}:eks:${c.region}:${c.accountId}:cluster/${c.name}`;
+}
+function accessEntryArns(c) {
+    return `arn:${c.partition}:eks:${c.region}:${c.accountId}:access-entry/${c.name}/*`;
+}
+function uniqueSorted(values) {
+    return [...new Set(values)].sort(cmp);
+}
+function one(values) {
+    return values.length === 1 ? values[0] : values;
+}
+// ───────────────────────────── permissions ─────────────────────────────
+/** The reads `plan` (and `apply`'s re-plan) makes. */
+function readStatements(clusters) {
+    return [
+        {
+            Sid: 'ReadClusters',
+            Effect: 'Allow',
+            Action: ['eks:DescribeCluster', 'eks:ListAccessEntries'],
+            Resource: one(uniqueSorted(clusters.map(clusterArn))),
+        },
+        {
+            Sid: 'ReadAccessEntries',
+            Effect: 'Allow',
+            Action: ['eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies'],
+            Resource: one(uniqueSorted(clusters.map(accessEntryArns))),
+        },
+        // ListAccessPolicies supports no resource-level permissions: "*" is the only value IAM accepts.
+        { Sid: 'ListAccessPoliciesHasNoResourceScope', Effect: 'Allow', Action: 'eks:ListAccessPolicies', Resource: '*' },
+    ];
+}
+function planPermissions(clusters, role) {
+    const parsed = parsePrincipalArn(role);
+    const statements = readStatements(clusters);
+    if (parsed.ok) {
+        // Dead-access checks (orphaned / stale entries) read IAM; IAM answers only for the caller's own account.
+        const { partition, accountId } = parsed.value;
+        statements.push({
+            Sid: 'FindDeadAccess',
+            Effect: 'Allow',
+            Action: ['iam:GetRole', 'iam:GetUser'],
+            Resource: [`arn:${partition}:iam::${accountId}:role/*`, `arn:${partition}:iam::${accountId}:user/*`],
+        });
+    }
+    return { Version: '2012-10-17', Statement: statements };
+}
+function applyPermissions(clusters, manifest, guardrails) {
+    const clusterArns = uniqueSorted(clusters.map(clusterArn));
+    const entryArns = uniqueSorted(clusters.map(accessEntryArns));
+    const statements = [
+        ...readStatements(clusters),
+        { Sid: 'CreateAccessEntries', Effect: 'Allow', Action: 'eks:CreateAccessEntry', Resource: one(clusterArns) },
+        {
+            Sid: 'ManageAccessEntries',
+            Effect: 'Allow',
+            Action: [
+                'eks:AssociateAccessPolicy',
+                'eks:DeleteAccessEntry',
+                'eks:DisassociateAccessPolicy',
+                'eks:TagResource',
+                'eks:UpdateAccessEntry',
+            ],
+            Resource: one(entryArns),
+        },
+    ];
+    const modeClusters = clusters.filter((c) => c.authenticationMode !== undefined);
+    if (modeClusters.length > 0) {
+        const modes = uniqueSorted(modeClusters.map((c) => c.authenticationMode));
+        statements.push({
+            Sid: 'SwitchAuthenticationMode',
+            Effect: 'Allow',
+            Action: 'eks:UpdateClusterConfig',
+            Resource: one(uniqueSorted(modeClusters.map(clusterArn))),
+            // Only the mode the manifest sets: no other cluster setting can be changed with this role.
+            Condition: { StringEquals: { 'eks:authenticationMode': one(modes) } },
+        }, {
+            Sid: 'WatchAuthenticationModeUpdate',
+            Effect: 'Allow',
+            Action: 'eks:DescribeUpdate',
+            Resource: one(uniqueSorted(modeClusters.map(clusterArn))),
+        });
+    }
+    const passRoles = nodeRolesNeedingPassRole(clusters, manifest);
+    if (passRoles.length > 0) {
+        statements.push({
+            Sid: 'PassNodeRolesToEc2NodeEntries',
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: one(passRoles),
+            Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        });
+    }
+    statements.push(...guardrailStatements(clusters, clusterArns, entryArns, guardrails));
+    return { Version: '2012-10-17', Statement: statements };
+}
+/** Principal ARNs of EC2_LINUX / EC2_WINDOWS entries that select one of these clusters. */
+function nodeRolesNeedingPassRole(clusters, manifest) {
+    const keys = new Set(clusters.map((c) => c.key));
+    const all = manifest.clusters.map((c) => c.key);
+    const out = [];
+    for (const e of manifest.accessEntries) {
+        if (e.type === undefined || !NODE_TYPES_NEEDING_PASS_ROLE.has(e.type))
+            continue;
+        const selected = selectedKeys(e.clusters, all);
+        if (selected.some((k) => keys.has(k)))
+            out.push(e.principalArn);
+    }
+    return uniqueSorted(out);
+}
+/** Cluster selectors: plain names or globs (`*`, `?`); undefined selects every cluster. */
+function selectedKeys(selectors, keys) {
+    if (selectors === undefined)
+        return [...keys];
+    return keys.filter((k) => selectors.some((s) => globToRegExp(s).test(k)));
+}
+function globToRegExp(glob) {
+    const body = glob
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
+    return new RegExp(`^${body}$`);
+}
+function policyArns(refs, clusters) {
+    const partitions = uniqueSorted(clusters.map((c) => c.partition));
+    return uniqueSorted(refs.flatMap((r) => partitions.map((p) => policyArnFor(r, p))));
+}
+function guardrailStatements(clusters, clusterArns, entryArns, g) {
+    const out = [];
+    const entries = one(entryArns);
+    if (g.deniedPolicies !== undefined && g.deniedPolicies.length > 0) {
+        out.push({
+            Sid: 'GuardrailDeniedPolicies',
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: { ArnLike: { 'eks:policyArn': one(policyArns(g.deniedPolicies, clusters)) } },
+        });
+    }
+    if (g.namespaceOnlyPolicies !== undefined && g.namespaceOnlyPolicies.length > 0) {
+        out.push({
+            Sid: 'GuardrailNamespaceOnlyPolicies',
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: {
+                ArnLike: { 'eks:policyArn': one(policyArns(g.namespaceOnlyPolicies, clusters)) },
+                StringEquals: { 'eks:accessScope': 'cluster' },
+            },
+        });
+    }
+    if (g.protectedNamespaces !== undefined && g.protectedNamespaces.length > 0) {
+        out.push({
+            Sid: 'GuardrailProtectedNamespaces',
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: { 'ForAnyValue:StringLike': { 'eks:namespaces': one(uniqueSorted(g.protectedNamespaces)) } },
+        });
+    }
+    if (g.deniedPrincipals !== undefined && g.deniedPrincipals.length > 0) {
+        out.push({
+            Sid: 'GuardrailDeniedPrincipals',
+            Effect: 'Deny',
+            Action: ['eks:AssociateAccessPolicy', 'eks:CreateAccessEntry', 'eks:TagResource', 'eks:UpdateAccessEntry'],
+            Resource: [...clusterArns, ...entryArns],
+            Condition: { ArnLike: { 'eks:principalArn': one(uniqueSorted(g.deniedPrincipals)) } },
+        });
+    }
+    ;
+    (g.policyHolders ?? []).forEach((h, i) => {
+        out.push({
+            Sid: `GuardrailPolicyHolders${i + 1}`,
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: {
+                ArnLike: { 'eks:policyArn': one(policyArns([h.policy], clusters)) },
+                ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) },
+                ...(h.clusterScopeOnly === true ? { StringEquals: { 'eks:accessScope': 'cluster' } } : {}),
+            },
+        });
+    });
+    (g.namespaceHolders ?? []).forEach((h, i) => {
+        out.push({
+            Sid: `GuardrailNamespaceHolders${i + 1}`,
+            Effect: 'Deny',
+            Action: 'eks:AssociateAccessPolicy',
+            Resource: entries,
+            Condition: {
+                'ForAnyValue:StringLike': { 'eks:namespaces': one(uniqueSorted(h.namespaces)) },
+                ArnNotLike: { 'eks:principalArn': one(uniqueSorted(h.principals)) },
+            },
+        });
+    });
+    return out;
+}
+// ───────────────────────────── trust ─────────────────────────────
+/**
+ * Trust on GitHub's OIDC provider in the role's account. Plan: pull requests, and the default branch
+ * too, because `drift` (scheduled, on the default branch) and `plan` on push assume the same
+ * read-only role. Apply: the default branch only.
+ */
+function trustPolicy(role, kind, repo, branch, audience) {
+    const parsed = parsePrincipalArn(role);
+    const partition = parsed.ok ? parsed.value.partition : 'aws';
+    const account = parsed.ok ? parsed.value.accountId : '*';
+    const onBranch = `repo:${repo}:ref:refs/heads/${branch}`;
+    const subjects = kind === 'plan' ? [`repo:${repo}:pull_request`, onBranch] : [onBranch];
+    return {
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: kind === 'plan' ? 'GitHubActionsPlan' : 'GitHubActionsApply',
+                Effect: 'Allow',
+                Principal: { Federated: `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC}` },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: audience, [`${GITHUB_OIDC}:sub`]: one(subjects) } },
+            },
+        ],
+    };
+}
+// ───────────────────────────── rendering ─────────────────────────────
+function renderIam(roles, format, repo) {
+    switch (format) {
+        case 'json':
+            return `${JSON.stringify(roles.map(({ role, kind, clusters, permissions, trust }) => ({ role, kind, clusters, permissions, trust })), null, 2)}\n`;
+        case 'cloudformation':
+            return renderCloudFormation(roles, repo);
+        case 'terraform':
+            return renderTerraform(roles, repo);
+    }
+}
+/** One resource per role ARN; a role named both as plan and apply role gets both policies and both trusts. */
+function roleResources(roles) {
+    const byArn = new Map();
+    for (const r of roles)
+        byArn.set(r.role, [...(byArn.get(r.role) ?? []), r]);
+    return [...byArn.entries()].map(([arn, parts]) => {
+        const parsed = parsePrincipalArn(arn);
+        return {
+            arn,
+            account: parsed.ok ? parsed.value.accountId : 'unknown',
+            name: parsed.ok ? parsed.value.name : arn,
+            path: parsed.ok ? parsed.value.path : '/',
+            parts,
+        };
+    });
+}
+function mergedTrust(parts) {
+    return { Version: '2012-10-17', Statement: parts.flatMap((p) => p.trust.Statement) };
+}
+function identifier(name, style) {
+    const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
+    if (style === 'snake') {
+        const id = words.join('_').toLowerCase();
+        return /^[a-z_]/.test(id) ? id : `role_${id}`;
+    }
+    const id = words.map((w) => w[0]?.toUpperCase() + w.slice(1)).join('');
+    return /^[A-Za-z]/.test(id) ? id : `Role${id}`;
+}
+function uniqueIds(resources, style) {
+    const ids = new Map();
+    const used = new Set();
+    for (const r of resources) {
+        const base = identifier(r.name, style);
+        let id = base;
+        for (let n = 2; used.has(id); n++)
+            id = `${base}${style === 'snake' ? '_' : ''}${n}`;
+        used.add(id);
+        ids.set(r, id);
+    }
+    return ids;
+}
+function byAccount(resources) {
+    const map = new Map();
+    for (const r of resources)
+        map.set(r.account, [...(map.get(r.account) ?? []), r]);
+    return [...map.entries()].sort(([a], [b]) => cmp(a, b));
+}
+/**
+ * A JSON CloudFormation template per account (a stack deploys into one account); several accounts
+ * give a YAML stream of JSON documents separated by `---`.
+ */
+function renderCloudFormation(roles, repo) {
+    const docs = byAccount(roleResources(roles)).map(([account, resources]) => {
+        const ids = uniqueIds(resources, 'pascal');
+        const Resources = {};
+        for (const r of resources) {
+            Resources[ids.get(r)] = {
+                Type: 'AWS::IAM::Role',
+                Properties: {
+                    RoleName: r.name,
+                    Path: r.path,
+                    Description: `eks-access-gate ${r.parts.map((p) => p.kind).join(' and ')} role for ${repo} (clusters: ${uniqueSorted(r.parts.flatMap((p) => p.clusters)).join(', ')})`,
+                    AssumeRolePolicyDocument: mergedTrust(r.parts),
+                    Policies: r.parts.map((p) => ({ PolicyName: `eks-access-gate-${p.kind}`, PolicyDocument: p.permissions })),
+                },
+            };
+        }
+        const template = {
+            AWSTemplateFormatVersion: '2010-09-09',
+            Description: `eks-access-gate IAM roles for ${repo} in account ${account}. Needs the GitHub OIDC provider ` +
+                `(token.actions.githubusercontent.com) in this account. eks:ListAccessPolicies has no resource-level permissions, hence its "*".`,
+            Resources,
+        };
+        return JSON.stringify(template, null, 2);
+    });
+    return docs.length === 1 ? `${docs[0]}\n` : `${docs.map((d, i) => `${i === 0 ? '' : '---\n'}${d}`).join('\n')}\n`;
+}
+/** HCL: `jsonencode()` of the JSON document (an HCL object constructor accepts JSON syntax); `${` and `%{` escaped. */
+function hclJson(value, indent) {
+    const json = JSON.stringify(value, null, 2).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+    return json.split('\n').join(`\n${indent}`);
+}
+function renderTerraform(roles, repo) {
+    const blocks = [
+        `# eks-access-gate IAM roles for ${repo}. Each account's roles go into a configuration whose aws provider`,
+        '# points at that account; the GitHub OIDC provider (token.actions.githubusercontent.com) must exist there.',
+        '# eks:ListAccessPolicies has no resource-level permissions, hence its "*".',
+    ];
+    for (const [account, resources] of byAccount(roleResources(roles))) {
+        const ids = uniqueIds(resources, 'snake');
+        blocks.push('', `# ───── account ${account} ─────`);
+        for (const r of resources) {
+            const id = ids.get(r);
+            blocks.push('', `resource "aws_iam_role" "${id}" {`, `  name = ${JSON.stringify(r.name)}`, `  path = ${JSON.stringify(r.path)}`, `  assume_role_policy = jsonencode(${hclJson(mergedTrust(r.parts), '  ')})`, '}');
+            for (const p of r.parts) {
+                blocks.push('', `resource "aws_iam_role_policy" "${id}_${p.kind}" {`, `  name   = "eks-access-gate-${p.kind}"`, `  role   = aws_iam_role.${id}.id`, `  policy = jsonencode(${hclJson(p.permissions, '  ')})`, '}');
+            }
+        }
+    }
+    return `${blocks.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/onboarding/index.ts
+/** Onboarding: import-aws-auth, iam-policy and the authentication-mode guidance (pure cores). */
 
 
 
@@ -75473,7 +77709,7 @@ async function loadRulesFile(opts) {
 async function iamPolicyCommand(request, deps) {
     const rules = await readGuardrails(request, deps);
     if (rules.kind === 'usage')
-        return Outcomes.usage(rules.message);
+        return outcome_Outcomes.usage(rules.message);
     if (rules.kind === 'invalid')
         return rules.outcome;
     const notes = rules.skipped.map((message) => ({ level: 'warning', message }));
@@ -75484,10 +77720,10 @@ async function iamPolicyCommand(request, deps) {
         expiryWarningDays: constants_Defaults.expiryWarningDays,
     });
     if (checked.kind === 'usage')
-        return Outcomes.usage(checked.message, { notes });
+        return outcome_Outcomes.usage(checked.message, { notes });
     if (!checked.ok) {
         const fileCount = Math.max(checked.manifest.files.length, checked.sources.size);
-        return Outcomes.invalid(`manifest invalid: ${summarizeProblems(checked.problems, fileCount)}; no policies printed`, {
+        return outcome_Outcomes.invalid(`manifest invalid: ${summarizeProblems(checked.problems, fileCount)}; no policies printed`, {
             problems: checked.problems,
             stderr: renderProblemsText(checked.problems, checked.sources, { fileCount, color: false, cwd: deps.cwd }),
             notes,
@@ -75502,10 +77738,10 @@ async function iamPolicyCommand(request, deps) {
     });
     if (!built.ok) {
         return built.exitCode === 2
-            ? Outcomes.usage(built.message, { notes })
-            : Outcomes.invalid(built.message, { notes, stderr: `${built.message}\n` });
+            ? outcome_Outcomes.usage(built.message, { notes })
+            : outcome_Outcomes.invalid(built.message, { notes, stderr: `${built.message}\n` });
     }
-    return Outcomes.ok({ stdout: built.text, notes: [...notes, ...built.notes.map((message) => ({ level: 'warning', message }))] });
+    return outcome_Outcomes.ok({ stdout: built.text, notes: [...notes, ...built.notes.map((message) => ({ level: 'warning', message }))] });
 }
 /**
  * The organisation rules (`--rules`, or the default file when it exists) → guardrails. A broken
@@ -75522,7 +77758,7 @@ async function readGuardrails(request, deps) {
         const sources = new Map(loaded.text === undefined ? [] : [[loaded.file, loaded.text]]);
         return {
             kind: 'invalid',
-            outcome: Outcomes.invalid(`rules file invalid: ${summarizeProblems(problems, 1)}; no policies printed`, {
+            outcome: outcome_Outcomes.invalid(`rules file invalid: ${summarizeProblems(problems, 1)}; no policies printed`, {
                 problems,
                 stderr: renderProblemsText(problems, sources, { fileCount: 1, color: false, cwd: deps.cwd }),
             }),
@@ -75685,14 +77921,14 @@ async function importAwsAuthCommand(request, deps) {
 /** The command over injected I/O: read → convert (pure) → write the residual → the Outcome. */
 async function importAwsAuthWith(request, cwd, io) {
     if (request.cluster === '')
-        return Outcomes.usage('import-aws-auth needs --cluster NAME (the logical cluster name)');
+        return outcome_Outcomes.usage('import-aws-auth needs --cluster NAME (the logical cluster name)');
     if (request.residual !== undefined && request.input !== '-' && external_node_path_default().resolve(cwd, request.residual) === external_node_path_default().resolve(cwd, request.input))
-        return Outcomes.usage(`--residual ${request.residual} is the input file: write the residual elsewhere, the input is your rollback`);
+        return outcome_Outcomes.usage(`--residual ${request.residual} is the input file: write the residual elsewhere, the input is your rollback`);
     const fromStdin = request.input === '-';
     const sourceName = fromStdin ? STDIN_NAME : request.input;
     const read = await readInput(request.input, cwd, io);
     if (read.kind === 'usage')
-        return Outcomes.usage(read.message);
+        return outcome_Outcomes.usage(read.message);
     // The manifests' limits and checks (size, UTF-8, no binary; a BOM is allowed), before any parsing.
     if (read.bytes.byteLength > MAX_FILE_BYTES) {
         const tooLarge = {
@@ -75703,11 +77939,11 @@ async function importAwsAuthWith(request, cwd, io) {
             line: 1,
             column: 1,
         };
-        return refused([tooLarge], new Map(), request, cwd);
+        return import_aws_auth_refused([tooLarge], new Map(), request, cwd);
     }
     const decoded = decodeManifest(sourceName, read.bytes);
     if (decoded.kind === 'problem')
-        return refused([decoded.problem], new Map(), request, cwd);
+        return import_aws_auth_refused([decoded.problem], new Map(), request, cwd);
     const result = importAwsAuth(decoded.text, {
         cluster: request.cluster,
         sourceName,
@@ -75716,8 +77952,8 @@ async function importAwsAuthWith(request, cwd, io) {
     });
     if (!result.ok) {
         if (result.exitCode === 2)
-            return Outcomes.usage(result.problems.map((p) => p.message).join('; '));
-        return refused(result.problems, new Map([[sourceName, decoded.text]]), request, cwd);
+            return outcome_Outcomes.usage(result.problems.map((p) => p.message).join('; '));
+        return import_aws_auth_refused(result.problems, new Map([[sourceName, decoded.text]]), request, cwd);
     }
     // The residual is written before anything is printed: if it cannot be written, nothing partial is.
     if (request.residual !== undefined) {
@@ -75725,7 +77961,7 @@ async function importAwsAuthWith(request, cwd, io) {
             await io.writeFile(external_node_path_default().resolve(cwd, request.residual), result.residualYaml);
         }
         catch (e) {
-            return Outcomes.usage(`cannot write --residual ${request.residual}: ${errnoOf(e)}; nothing was printed`);
+            return outcome_Outcomes.usage(`cannot write --residual ${request.residual}: ${errnoOf(e)}; nothing was printed`);
         }
     }
     const stdout = request.format === 'json' ? `${JSON.stringify(result.json, null, 2)}\n` : result.manifestYaml;
@@ -75736,7 +77972,7 @@ async function importAwsAuthWith(request, cwd, io) {
                 '(kubectl get cm aws-auth -n kube-system -o yaml), apply the entries, then kubectl apply this file',
         ];
     const stderr = [...result.warningLines, result.coverageLine, ...residualLine].map((l) => `${l}\n`).join('');
-    return Outcomes.ok({ stdout, stderr });
+    return outcome_Outcomes.ok({ stdout, stderr });
 }
 async function readInput(input, cwd, io) {
     if (input === '-') {
@@ -75771,11 +78007,11 @@ async function readInput(input, cwd, io) {
     }
 }
 /** Exit 1, nothing on stdout: the problems, located in the input, on stderr. */
-function refused(problems, sources, request, cwd) {
+function import_aws_auth_refused(problems, sources, request, cwd) {
     const stderr = renderProblemsText(problems, sources, { fileCount: 1, color: false, cwd });
     const first = problems[0];
     const where = first === undefined ? request.input : `${first.file}:${first.line}:${first.column}`;
-    return Outcomes.invalid(`cannot convert ${request.input === '-' ? 'stdin' : request.input} (${where}); nothing was printed`, {
+    return outcome_Outcomes.invalid(`cannot convert ${request.input === '-' ? 'stdin' : request.input} (${where}); nothing was printed`, {
         problems,
         stderr,
     });
@@ -75806,26 +78042,678 @@ async function import_aws_auth_readAtMost(file, limit) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan/render/index.ts
+;// CONCATENATED MODULE: ./src/plan/render/review/access.ts
 
 
-
-/** Renders a plan once; the caller writes it where it belongs (stdout, comment, job summary). */
-function renderPlan(plan, format, opts = {}) {
-    switch (format) {
-        case 'text':
-            return renderTextPlan(plan, opts.color === undefined ? {} : { color: opts.color });
-        case 'markdown':
-            return renderMarkdownPlan(plan, opts.maxLength === undefined ? {} : { maxLength: opts.maxLength });
-        case 'json':
-            return renderJsonPlan(plan);
-        default:
-            return text_assertNever(format);
+const LOSSES = new Set([
+    'cluster-admin-revoked',
+    'access-removed',
+    'scope-narrowed',
+    'namespaces-removed',
+    'policy-revoked',
+    'groups-removed',
+]);
+/** Entry-level calls first, so associations land on the entry they belong to. */
+const APPLY_RANK = {
+    delete: 0,
+    replace: 1,
+    create: 2,
+    update: 3,
+    disassociate: 4,
+    associate: 5,
+};
+function fromFields(fields, accessPolicies = []) {
+    const base = { type: fields.type, kubernetesGroups: fields.kubernetesGroups, accessPolicies };
+    return fields.username === undefined ? base : { ...base, username: fields.username };
+}
+function sortPolicies(policies) {
+    return [...policies].sort((a, b) => compareText(a.policyArn, b.policyArn));
+}
+/** Applies one change to a principal's access. */
+function applyChange(current, change) {
+    switch (change.action) {
+        case 'create':
+        case 'replace':
+            return fromFields(change.after);
+        case 'delete':
+            return undefined;
+        case 'update': {
+            const cur = current ?? fromFields(change.before);
+            // Tags alone change nothing a principal can do.
+            return change.updateEntry ? fromFields(change.after, cur.accessPolicies) : cur;
+        }
+        case 'associate': {
+            const cur = current ?? { type: 'STANDARD', kubernetesGroups: [], accessPolicies: [] };
+            const others = cur.accessPolicies.filter((p) => p.policyArn !== change.policyArn);
+            return { ...cur, accessPolicies: sortPolicies([...others, { policyArn: change.policyArn, accessScope: change.accessScope }]) };
+        }
+        case 'disassociate':
+            return current === undefined
+                ? undefined
+                : { ...current, accessPolicies: current.accessPolicies.filter((p) => p.policyArn !== change.policyArn) };
     }
 }
+/** What the live state says about a principal, or, without live state, what its changes say. */
+function liveAccess(principalArn, changes, observed) {
+    if (observed !== undefined) {
+        const e = observed.entries.find((x) => x.principalArn === principalArn);
+        return e === undefined ? undefined : fromFields(e, sortPolicies(e.accessPolicies));
+    }
+    const first = changes.find((c) => c.action === 'update' || c.action === 'replace' || c.action === 'delete');
+    if (first === undefined)
+        return undefined;
+    // Without the live state only the calls are known: a deleted entry's policies, and the ones a call removes or moves.
+    const policies = first.action === 'delete' ? first.accessPolicies : changes.flatMap(knownBeforePolicy);
+    return fromFields(first.before, sortPolicies(policies));
+}
+function knownBeforePolicy(c) {
+    if (c.action === 'disassociate')
+        return [{ policyArn: c.policyArn, accessScope: c.accessScope }];
+    if (c.action === 'associate' && c.previousScope !== undefined)
+        return [{ policyArn: c.policyArn, accessScope: c.previousScope }];
+    return [];
+}
+function groupByPrincipal(changes) {
+    const out = new Map();
+    for (const c of changes)
+        out.set(c.principalArn, [...(out.get(c.principalArn) ?? []), c]);
+    for (const list of out.values())
+        list.sort((a, b) => APPLY_RANK[a.action] - APPLY_RANK[b.action]);
+    return out;
+}
+function markersOf(changes, effects) {
+    const out = [];
+    if (effects.some((e) => e.escalation && e.kind !== 'access-gap'))
+        out.push('escalation');
+    if (changes.some((c) => c.action === 'replace') || effects.some((e) => e.kind === 'access-gap'))
+        out.push('gap');
+    if (effects.some((e) => LOSSES.has(e.kind)))
+        out.push('loss');
+    const inPlace = changes.some((c) => (c.action === 'associate' && c.inPlace) || (c.action === 'update' && c.updateEntry));
+    if (inPlace)
+        out.push('in-place');
+    if (out.length === 0)
+        out.push('other');
+    return out;
+}
+const MARKER_RANK = { escalation: 0, gap: 1, loss: 2, 'in-place': 3, other: 4 };
+/** One row per principal that a change or an effect names: escalations first, then gaps, losses, the rest; by principal within. */
+function principalRows(cluster, observed) {
+    const byPrincipal = groupByPrincipal(cluster.changes);
+    for (const e of cluster.effects)
+        if (!byPrincipal.has(e.principalArn))
+            byPrincipal.set(e.principalArn, []);
+    const rows = [];
+    for (const [principalArn, changes] of byPrincipal) {
+        const before = liveAccess(principalArn, changes, observed);
+        const after = changes.reduce(applyChange, before);
+        const effects = cluster.effects.filter((e) => e.principalArn === principalArn);
+        const expired = changes.find((c) => c.reason === 'expired');
+        rows.push({
+            principalArn,
+            ...(before === undefined ? {} : { before }),
+            ...(after === undefined ? {} : { after }),
+            markers: markersOf(changes, effects),
+            effects,
+            ...(expired === undefined ? {} : { expiredAt: expired.expiresAt ?? '' }),
+            adopted: changes.some((c) => c.action === 'update' && c.adopt),
+        });
+    }
+    return rows.sort((a, b) => MARKER_RANK[a.markers[0] ?? 'other'] - MARKER_RANK[b.markers[0] ?? 'other'] || compareText(a.principalArn, b.principalArn));
+}
+/** Every entry of the cluster after the plan (managed or not), sorted by principal. */
+function entriesAfter(cluster, observed) {
+    const state = new Map(observed.entries.map((e) => [e.principalArn, fromFields(e, sortPolicies(e.accessPolicies))]));
+    for (const [principalArn, changes] of groupByPrincipal(cluster.changes)) {
+        const after = changes.reduce(applyChange, state.get(principalArn));
+        if (after === undefined)
+            state.delete(principalArn);
+        else
+            state.set(principalArn, after);
+    }
+    return [...state].sort(([a], [b]) => compareText(a, b)).map(([principalArn, access]) => ({ principalArn, access }));
+}
+function isClusterAdmin(access) {
+    return access.accessPolicies.some((p) => isClusterAdminPolicy(p.policyArn) && p.accessScope.type === 'cluster');
+}
+
+;// CONCATENATED MODULE: ./src/plan/render/review/describe.ts
+
+
+/**
+ * Small Markdown phrases shared by the review comment's parts. Every untrusted value goes
+ * through `code` or `text` (safe.ts); everything else here is our own words.
+ */
+/** Longest list of namespaces or groups shown before "+N more". */
+const LIST_LIMIT = 5;
+const KNOWN_POLICIES = new Set(BUILT_IN_POLICY_NAMES);
+/** AWS-managed policies by their short name in plain text; anything else as a code span. */
+function policyLabel(policyArn) {
+    const parsed = parsePolicyArn(policyArn);
+    return parsed !== undefined && KNOWN_POLICIES.has(parsed.name) ? parsed.name : code(policyArn);
+}
+function valueList(values, limit = LIST_LIMIT) {
+    const shown = values.slice(0, limit).map((v) => code(v));
+    const more = values.length > limit ? ` +${values.length - limit} more` : '';
+    return `${shown.join(', ')}${more}`;
+}
+function scopeLabel(scope) {
+    return scope.type === 'cluster' ? 'cluster-wide' : `in ns ${valueList(scope.namespaces)}`;
+}
+function policyPhrase(p) {
+    return `${policyLabel(p.policyArn)} ${scopeLabel(p.accessScope)}`;
+}
+/**
+ * A principal's principal ARN, short when it is an IAM role or user of the cluster's own account
+ * and partition (`role/team-a`); in full otherwise, so another account always shows.
+ */
+function principalLabel(principalArn, cluster) {
+    const m = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):((?:role|user)\/.+)$/.exec(principalArn);
+    const partition = cluster.region.startsWith('cn-') ? 'aws-cn' : cluster.region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+    if (m !== null && m[1] === partition && m[2] === cluster.accountId)
+        return code(m[3] ?? principalArn);
+    return code(principalArn);
+}
+const samePolicy = (a, b) => a.policyArn === b.policyArn &&
+    a.accessScope.type === b.accessScope.type &&
+    a.accessScope.namespaces.join('\u0000') === b.accessScope.namespaces.join('\u0000');
+/**
+ * `AmazonEKSViewPolicy cluster-wide · groups a, b`; items missing from `other` are bold when
+ * `highlight` is set (what the principal gains), so the delta stands out in the "after" line.
+ */
+function accessPhrase(access, other, highlight, showUsername) {
+    if (access === undefined)
+        return '_no access entry_';
+    const mark = (s, isNew) => (highlight && isNew ? `**${s}**` : s);
+    const parts = [];
+    if (access.type !== 'STANDARD')
+        parts.push(mark(`type ${code(access.type)}`, other !== undefined && other.type !== access.type));
+    for (const p of access.accessPolicies) {
+        const isNew = !(other?.accessPolicies ?? []).some((q) => samePolicy(p, q));
+        parts.push(mark(policyPhrase(p), isNew));
+    }
+    if (access.kubernetesGroups.length > 0) {
+        const before = other?.kubernetesGroups ?? [];
+        const isNew = access.kubernetesGroups.some((g) => !before.includes(g));
+        parts.push(mark(`groups ${valueList(access.kubernetesGroups)}`, isNew));
+    }
+    if (showUsername)
+        parts.push(mark(`username ${access.username === undefined ? '_EKS default_' : code(access.username)}`, true));
+    return parts.length > 0 ? parts.join(' · ') : '_no policies, no groups_';
+}
+const COUNT_ORDER = ['create', 'update', 'replace', 'delete', 'associate', 'disassociate'];
+/** `2 to create · 1 to delete`; empty when nothing changes. */
+function countPhrase(counts) {
+    return COUNT_ORDER.filter((k) => counts[k] > 0)
+        .map((k) => `${counts[k]} to ${k}`)
+        .join(' · ');
+}
+function clusterCounts(cluster) {
+    const counts = { create: 0, update: 0, replace: 0, delete: 0, associate: 0, disassociate: 0, unchanged: cluster.unchanged };
+    for (const c of cluster.changes)
+        counts[c.action] += 1;
+    return counts;
+}
+const describe_plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function expiry(change) {
+    if (change.reason !== 'expired')
+        return '';
+    return change.expiresAt === undefined ? ' (expired)' : ` (expired ${code(change.expiresAt)})`;
+}
+/** One API call, as a list item that wraps (no code block, which would scroll sideways). */
+function callItem(change, cluster) {
+    const who = principalLabel(change.principalArn, cluster);
+    const tail = expiry(change);
+    switch (change.action) {
+        case 'create': {
+            const tags = Object.keys(change.after.tags).sort();
+            const groups = change.after.kubernetesGroups.length > 0 ? `, groups ${valueList(change.after.kubernetesGroups)}` : '';
+            const username = change.after.username === undefined ? '' : `, username ${code(change.after.username)}`;
+            const tagText = tags.length > 0 ? `, tags ${tagList(change.after.tags)}` : '';
+            return `- ➕ create ${who} (type ${code(change.after.type)}${groups}${username}${tagText})${tail}`;
+        }
+        case 'update': {
+            const parts = [];
+            if (change.updateEntry) {
+                const [b, a] = [change.before, change.after];
+                if (b.kubernetesGroups.join('\u0000') !== a.kubernetesGroups.join('\u0000')) {
+                    parts.push(`groups ${listOrNone(b.kubernetesGroups)} → ${listOrNone(a.kubernetesGroups)}`);
+                }
+                if (b.username !== a.username)
+                    parts.push(`username ${usernameOf(b.username)} → ${usernameOf(a.username)}`);
+                if (parts.length === 0)
+                    parts.push('groups and username re-sent');
+            }
+            if (Object.keys(change.tagsToSet).length > 0)
+                parts.push(`set tags ${tagList(change.tagsToSet)}`);
+            if (change.adopt)
+                parts.push('adopt (ownership tag added)');
+            return `- ✏️ update ${who}: ${parts.join('; ')}${tail}`;
+        }
+        case 'replace':
+            return `- ⛔ replace ${who}: type ${code(change.before.type)} → ${code(change.after.type)}, deleted then re-created (no access in between)${tail}`;
+        case 'delete': {
+            const with_ = change.accessPolicies.length > 0 ? ` with ${change.accessPolicies.map(policyPhrase).join(', ')}` : '';
+            return `- ➖ delete ${who} (type ${code(change.before.type)})${with_}${tail}`;
+        }
+        case 'associate':
+            if (change.previousScope !== undefined) {
+                const how = change.inPlace ? 'in place, no gap' : 'disassociated, then associated';
+                return `- 🔁 associate ${who} ${policyLabel(change.policyArn)}: ${scopeLabel(change.previousScope)} → ${scopeLabel(change.accessScope)} (${how})${tail}`;
+            }
+            return `- ➕ associate ${who} ${policyPhrase(change)}${tail}`;
+        case 'disassociate':
+            return `- ➖ disassociate ${who} ${policyPhrase(change)}${tail}`;
+    }
+}
+function listOrNone(values) {
+    return values.length === 0 ? '_none_' : valueList(values);
+}
+function usernameOf(username) {
+    return username === undefined ? '_EKS default_' : code(username);
+}
+function tagList(tags) {
+    const keys = Object.keys(tags).sort();
+    const shown = keys.slice(0, LIST_LIMIT).map((k) => `${code(k)}=${code(tags[k] ?? '')}`);
+    return `${shown.join(', ')}${keys.length > LIST_LIMIT ? ` +${keys.length - LIST_LIMIT} more` : ''}`;
+}
+/** Our own hint for what to do about a cluster that could not be planned. */
+function errorHint(codeValue) {
+    if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(codeValue)) {
+        return "check that the cluster's `planRoleArn` trusts this repository's OIDC token and may call `eks:ListAccessEntries`, `eks:DescribeAccessEntry` and `eks:ListAssociatedAccessPolicies` (`eks-access-gate iam-policy` prints both policies), then re-run the job.";
+    }
+    if (/ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch/i.test(codeValue))
+        return 'the credentials were refused: re-run the job; if it repeats, check the role and the OIDC audience.';
+    if (/ResourceNotFound/i.test(codeValue))
+        return 'check the cluster `name`, `region` and `accountId` in the manifest.';
+    if (/Throttl|TooManyRequests|ServiceUnavailable|InternalFailure|Timeout/i.test(codeValue))
+        return 'EKS was busy or unreachable: re-run the job.';
+    if (codeValue === 'no-state')
+        return 'export a snapshot for it (`eks-access-gate export --format state`) or run with AWS access.';
+    return 'fix the cause above and push again; the other clusters were planned.';
+}
+
+;// CONCATENATED MODULE: ./src/plan/render/review.ts
 
 
 
+
+/**
+ * The pull-request review comment (and job summary): who gains and who loses what, per cluster,
+ * readable in ten seconds at a PR column's width. Pure: same input, same bytes.
+ *
+ * Layout: the caller's marker line, a title, one line of counts; notes; problems; then per
+ * cluster the principals that change (escalations first, one item each, before → after), the
+ * cluster admins after the plan, unmanaged entries and the API calls (both collapsed).
+ * Everything is list items and short lines, never a wide table or a code block, so nothing
+ * needs horizontal scrolling. Untrusted values go through src/render/safe.ts only.
+ *
+ * Size: never longer than `maxLength` (UTF-16 units). Detail is taken away from the last
+ * cluster first (API calls, then unmanaged entries), then clusters are summarised in one
+ * line each (counts, escalations), and only past that (thousands of clusters) are the last
+ * ones counted together in one line. Text is cut only when not even the head fits.
+ */
+/** GitHub's comment limit, less a margin for whatever the caller's marker or GitHub itself adds. */
+const REVIEW_MAX_LENGTH = 65_536 - 1_024;
+/** With more clusters than this, each cluster starts collapsed. */
+const COLLAPSE_CLUSTERS = 5;
+/** With more principals than this in a cluster, the rows after the escalations start collapsed. */
+const COLLAPSE_ROWS = 10;
+/** At most this many problems are listed. */
+const PROBLEM_LIMIT = 50;
+/** At most this many cluster admins are named per cluster. */
+const ADMIN_LIMIT = 10;
+function rowTally(rows) {
+    const n = (m) => rows.filter((r) => r.markers.includes(m)).length;
+    const out = [];
+    const admins = rows.filter((r) => r.effects.some((e) => e.kind === 'cluster-admin-granted')).length;
+    if (admins > 0)
+        out.push(`👑 ${describe_plural(admins, 'new cluster admin')}`);
+    if (n('escalation') > 0)
+        out.push(`⚠️ ${describe_plural(n('escalation'), 'principal gains', 'principals gain')} access`);
+    if (n('gap') > 0)
+        out.push(`⛔ ${describe_plural(n('gap'), 'access gap')}`);
+    if (n('loss') > 0)
+        out.push(`🔻 ${describe_plural(n('loss'), 'principal loses', 'principals lose')} access`);
+    return out;
+}
+function countLine(counts, rows, failed, modeSteps = 0) {
+    const changes = [countPhrase(counts), modeSteps > 0 ? `⚠️ ${describe_plural(modeSteps, 'authentication-mode step')}` : '']
+        .filter((p) => p !== '')
+        .join(' · ');
+    const parts = [changes === '' ? '**No changes**' : `**${changes}**`, ...rowTally(rows)];
+    if (failed > 0)
+        parts.push(`❌ ${describe_plural(failed, 'cluster')} not planned`);
+    return parts.join(' · ');
+}
+function titleLine(ctx) {
+    const parts = ['### eks-access-gate plan'];
+    if (ctx.shard !== undefined)
+        parts.push(`shard ${code(ctx.shard)}`);
+    if (ctx.headSha !== undefined)
+        parts.push(`at ${code(ctx.headSha)}`);
+    return parts.join(' · ');
+}
+function notesBlock(ctx) {
+    const notes = ctx.notes ?? [];
+    if (notes.length === 0)
+        return '';
+    return `> [!NOTE]\n${notes.map((n) => `> ${safe_text(n)}`).join('<br>\n')}\n\n`;
+}
+function problemItem(p) {
+    const icon = p.severity === 'error' ? '❌' : '⚠️';
+    return `- ${icon} ${code(`${p.file}:${p.line}:${p.column}`)} ${code(p.code)}: ${safe_text(p.message)}\n`;
+}
+function review_problemsBlock(problems, planned) {
+    if (problems.length === 0)
+        return '';
+    const errors = problems.filter((p) => p.severity === 'error');
+    const sorted = [...errors, ...problems.filter((p) => p.severity !== 'error')];
+    const shown = sorted.slice(0, PROBLEM_LIMIT).map(problemItem).join('');
+    const more = sorted.length > PROBLEM_LIMIT ? `- …and ${sorted.length - PROBLEM_LIMIT} more (\`eks-access-gate validate\` lists them all)\n` : '';
+    const title = `${describe_plural(errors.length, 'error')}, ${describe_plural(problems.length - errors.length, 'warning')}`;
+    if (!planned || errors.length > 0)
+        return `**Manifest problems: ${title}**\n\n${shown}${more}\n`;
+    return `<details><summary>Manifest warnings: ${title}</summary>\n\n${shown}${more}\n</details>\n\n`;
+}
+// ───────────────────────────── per cluster ─────────────────────────────
+const MARKER_ICON = { escalation: '⚠️', gap: '⛔', loss: '🔻', 'in-place': '🔁', other: '🏷️' };
+const MARKER_LABEL = {
+    escalation: '**gains access**',
+    gap: '**access gap**',
+    loss: '**loses access**',
+    'in-place': 'changed in place',
+    other: 'tags only',
+};
+function markerLabels(row) {
+    const kinds = new Set(row.effects.map((e) => e.kind));
+    return row.markers
+        .map((m) => {
+        if (m === 'escalation' && kinds.has('cluster-admin-granted'))
+            return '**becomes cluster admin**';
+        if (m === 'loss' && kinds.has('access-removed'))
+            return '**loses all access**';
+        if (m === 'loss' && kinds.has('cluster-admin-revoked'))
+            return '**loses cluster admin**';
+        if (m === 'gap')
+            return '**access gap** (deleted and re-created)';
+        if (m === 'other' && row.adopted)
+            return 'adopted (ownership tag added)';
+        return MARKER_LABEL[m];
+    })
+        .join(' · ');
+}
+function rowItem(row, cluster, live) {
+    const extra = [];
+    if (row.effects.some((e) => e.kind === 'other-account-principal'))
+        extra.push('from another account');
+    if (row.expiredAt !== undefined)
+        extra.push(`expired ${code(row.expiredAt)}`);
+    const icon = MARKER_ICON[row.markers[0] ?? 'other'];
+    const head = `- ${icon} ${principalLabel(row.principalArn, cluster)} ${markerLabels(row)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
+    // A type change resets the username to the new type's own; the type is what the reviewer needs.
+    const showUsername = row.before !== undefined && row.after !== undefined && row.before.type === row.after.type && row.before.username !== row.after.username;
+    const before = accessPhrase(row.before, row.after, false, showUsername);
+    const after = row.after === undefined ? '_no access (entry deleted)_' : accessPhrase(row.after, row.before, true, showUsername);
+    const partial = live ? '' : ' _(live state not given: unchanged access not shown)_';
+    return `${head}<br>\n  before: ${before}${partial}<br>\n  after: ${after}\n`;
+}
+function rowsBlock(rows, cluster, live, collapseRows) {
+    if (rows.length === 0)
+        return '';
+    const items = rows.map((r) => rowItem(r, cluster, live));
+    if (rows.length <= collapseRows)
+        return `${items.join('')}\n`;
+    const urgent = rows.filter((r) => r.markers[0] === 'escalation' || r.markers[0] === 'gap').length;
+    const rest = items.slice(urgent);
+    return `${items.slice(0, urgent).join('')}${urgent > 0 ? '\n' : ''}<details><summary>${describe_plural(rest.length, 'more principal')}</summary>\n\n${rest.join('')}\n</details>\n\n`;
+}
+function adminsLine(cluster, observed) {
+    if (observed === undefined)
+        return '👑 **Cluster admins after this plan:** not known (no live state given)\n\n';
+    const unmanaged = new Set(cluster.unmanaged.map((u) => u.principalArn));
+    const granted = new Set(cluster.effects.filter((e) => e.kind === 'cluster-admin-granted').map((e) => e.principalArn));
+    const admins = entriesAfter(cluster, observed).filter((e) => isClusterAdmin(e.access));
+    if (admins.length === 0)
+        return '👑 **Cluster admins after this plan: ⚠️ none**\n\n';
+    const names = admins.slice(0, ADMIN_LIMIT).map((a) => {
+        const tags = [...(granted.has(a.principalArn) ? ['new'] : []), ...(unmanaged.has(a.principalArn) ? ['unmanaged'] : [])];
+        return `${principalLabel(a.principalArn, cluster)}${tags.length > 0 ? ` (${tags.join(', ')})` : ''}`;
+    });
+    const more = admins.length > ADMIN_LIMIT ? ` +${admins.length - ADMIN_LIMIT} more` : '';
+    return `👑 **Cluster admins after this plan:** ${names.join(', ')}${more}\n\n`;
+}
+function review_unmanagedBlock(cluster, observed) {
+    if (cluster.unmanaged.length === 0)
+        return '';
+    const items = cluster.unmanaged.map((u) => {
+        const entry = observed?.entries.find((e) => e.principalArn === u.principalArn);
+        const access = entry === undefined ? '_access not known_' : accessPhrase(entry, undefined, false, false);
+        return `- ${principalLabel(u.principalArn, cluster)}: ${access}<br>\n  _${UNMANAGED_REASONS[u.reason]}_\n`;
+    });
+    return `<details><summary>${describe_plural(cluster.unmanaged.length, 'unmanaged entry', 'unmanaged entries')}, left alone</summary>\n\n${items.join('')}\n</details>\n\n`;
+}
+function callsBlock(cluster) {
+    if (cluster.changes.length === 0)
+        return '';
+    const items = cluster.changes.map((c) => `${callItem(c, cluster)}\n`).join('');
+    return `<details><summary>${describe_plural(cluster.changes.length, 'API call')}</summary>\n\n${items}\n</details>\n\n`;
+}
+function review_errorsBlock(cluster) {
+    if (cluster.errors.length === 0)
+        return '';
+    const items = cluster.errors.map((e) => `- ${code(e.code)}: ${safe_text(e.message)}<br>\n  **What to do:** ${errorHint(e.code)}\n`);
+    return `❌ **This cluster could not be planned.** Nothing will be applied to it.\n\n${items.join('')}\n`;
+}
+function expiringOf(cluster) {
+    // `expiring` is being added to ClusterPlan elsewhere; read it when present.
+    return cluster.expiring ?? [];
+}
+function expiringBlock(cluster) {
+    const list = expiringOf(cluster);
+    if (list.length === 0)
+        return '';
+    const items = list.map((x) => {
+        const what = x.policyArn === undefined ? 'all access' : policyLabel(x.policyArn);
+        return `- ${principalLabel(x.principalArn, cluster)}: ${what} ends ${code(x.endsAt)}\n`;
+    });
+    return `⏳ **Expiring soon**\n\n${items.join('')}\n`;
+}
+function authModeLine(cluster) {
+    const step = cluster.authenticationMode;
+    if (step === undefined)
+        return '';
+    return `⚠️ **Irreversible:** authentication mode ${code(step.from)} → ${code(step.to)} (EKS never switches back)\n\n`;
+}
+function clusterWhere(m) {
+    const c = m.cluster;
+    return `EKS cluster ${safe_text(c.name, 80)} in ${safe_text(c.region, 40)}, account ${safe_text(c.accountId, 40)}`;
+}
+function clusterCountLine(m) {
+    if (m.cluster.errors.length > 0)
+        return '❌ not planned';
+    const step = m.cluster.authenticationMode !== undefined ? '⚠️ authentication-mode step' : '';
+    const changes = [countPhrase(m.counts), step].filter((p) => p !== '').join(' · ');
+    const unchanged = m.counts.unchanged > 0 ? ` · ${m.counts.unchanged} unchanged` : '';
+    return `${changes === '' ? 'No changes' : changes}${unchanged}${rowTally(m.rows)
+        .map((t) => ` · ${t}`)
+        .join('')}`;
+}
+function clusterBody(m, level, collapseRows) {
+    const c = m.cluster;
+    return [
+        review_errorsBlock(c),
+        authModeLine(c),
+        rowsBlock(m.rows, c, m.observed !== undefined, collapseRows),
+        c.errors.length > 0 ? '' : adminsLine(c, m.observed),
+        expiringBlock(c),
+        level < 2 ? review_unmanagedBlock(c, m.observed) : '',
+        level < 1 ? callsBlock(c) : '',
+    ].join('');
+}
+function summaryLine(m) {
+    const admin = (r) => r.effects.some((e) => e.kind === 'cluster-admin-granted');
+    const escalating = m.rows.filter((r) => r.markers.includes('escalation'));
+    const ordered = [...escalating.filter(admin), ...escalating.filter((r) => !admin(r))];
+    const names = ordered.slice(0, 3).map((r) => `${principalLabel(r.principalArn, m.cluster)}${admin(r) ? ' (cluster admin)' : ''}`);
+    const who = ordered.length > 0 ? `: ${names.join(', ')}${ordered.length > 3 ? ` +${ordered.length - 3} more` : ''}` : '';
+    return `- ${code(m.cluster.cluster)}: ${clusterCountLine(m)}${who}\n`;
+}
+function renderCluster(m, level, collapsed, collapseRows) {
+    if (level === 4)
+        return '';
+    if (level === 3)
+        return summaryLine(m);
+    const body = clusterBody(m, level, collapseRows);
+    if (collapsed) {
+        const summary = `${htmlCode(m.cluster.cluster)} · ${clusterCountLine(m)}`;
+        return `\n<details><summary>${summary}</summary>\n\n${clusterWhere(m)}\n\n${body}</details>\n`;
+    }
+    // A failed cluster's errors block says it all; no count line above it.
+    const counts = m.cluster.errors.length > 0 ? '' : `<br>\n${clusterCountLine(m)}`;
+    return `\n#### ${code(m.cluster.cluster)}\n\n${clusterWhere(m)}${counts}\n\n${body}`;
+}
+// ───────────────────────────── assembly ─────────────────────────────
+function observedFor(input, key) {
+    const found = input.observed?.get(key);
+    if (found === undefined)
+        return undefined;
+    if ('ok' in found)
+        return found.ok ? found.value : undefined;
+    return found;
+}
+function review_truncationNote(levels, ctx) {
+    const n = (f) => levels.filter(f).length;
+    const parts = [
+        n((l) => l === 1 || l === 2) > 0
+            ? `API calls or unmanaged entries left out for ${describe_plural(n((l) => l === 1 || l === 2), 'cluster')}`
+            : '',
+        n((l) => l === 3) > 0 ? `${n((l) => l === 3)} of ${levels.length} clusters summarised in one line` : '',
+        n((l) => l === 4) > 0 ? `${n((l) => l === 4)} of ${levels.length} clusters only counted together` : '',
+    ].filter((p) => p !== '');
+    const where = ctx.planFileHint !== undefined ? `${safe_text(ctx.planFileHint)}, or ` : "the action's `plan-file` output (JSON), or ";
+    return (`> [!NOTE]\n> Shortened to fit GitHub's comment limit: ${parts.join('; ')}. ` +
+        `The full plan: ${where}\`eks-access-gate plan --format json\`.\n\n`);
+}
+const summaryListHead = '\n**Summarised clusters** (detail left out to fit)\n\n';
+/** One line for the clusters too many to list: their counts and tallies together. */
+function aggregateLine(models) {
+    if (models.length === 0)
+        return '';
+    const counts = { create: 0, update: 0, replace: 0, delete: 0, associate: 0, disassociate: 0, unchanged: 0 };
+    for (const m of models)
+        for (const k of Object.keys(counts))
+            counts[k] += m.counts[k];
+    const failed = models.filter((m) => m.cluster.errors.length > 0).length;
+    return `- …and ${describe_plural(models.length, 'more cluster')}: ${countLine(counts, models.flatMap((m) => m.rows), failed)}\n`;
+}
+function assemble(head, models, sections, levels, note) {
+    const full = [];
+    const brief = [];
+    sections.forEach((s, i) => ((levels[i] ?? 0) >= 3 ? brief : full).push(s));
+    const aggregate = aggregateLine(models.filter((_, i) => levels[i] === 4));
+    const tail = brief.length > 0 ? `${summaryListHead}${brief.join('')}${aggregate}` : '';
+    return `${head}${note}${full.join('')}${tail}`.replace(/\n{3,}/g, '\n\n').replace(/\n*$/, '\n');
+}
+/** Cuts at a code-point boundary: the last resort when not even the head fits. */
+function review_cutToLength(s, max) {
+    if (s.length <= max)
+        return s;
+    const cut = s.slice(0, Math.max(0, max));
+    const last = cut.charCodeAt(cut.length - 1);
+    return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+/**
+ * The review comment for a plan (or, with no plan, for an invalid manifest). The first line is
+ * `context.marker` verbatim; the result is never longer than `maxLength` and ends with a newline.
+ */
+function renderReviewComment(input, options = {}) {
+    const ctx = input.context;
+    if (/[\r\n]/.test(ctx.marker))
+        throw new Error('renderReviewComment: the marker must be a single line');
+    const maxLength = Math.floor(options.maxLength ?? REVIEW_MAX_LENGTH);
+    const plan = input.plan;
+    const problems = input.problems ?? plan?.problems ?? [];
+    const clusters = plan?.clusters ?? [];
+    const models = clusters.map((c) => {
+        const observed = observedFor(input, c.cluster);
+        return { cluster: c, observed, rows: principalRows(c, observed), counts: clusterCounts(c) };
+    });
+    const failed = clusters.filter((c) => c.errors.length > 0).length;
+    const allRows = models.flatMap((m) => m.rows);
+    const headline = plan === undefined
+        ? `❌ **The manifest is invalid: nothing was planned.** Fix the problems below and push again.`
+        : clusters.length === 0
+            ? '**No clusters selected.**'
+            : countLine(plan.summary, allRows, failed, clusters.filter((c) => c.authenticationMode !== undefined).length);
+    const head = `${ctx.marker}\n${titleLine(ctx)}\n\n${headline}\n\n${notesBlock(ctx)}${review_problemsBlock(problems, plan !== undefined)}`;
+    const collapsed = models.length > (options.collapseClusters ?? COLLAPSE_CLUSTERS);
+    const collapseRows = options.collapseRows ?? COLLAPSE_ROWS;
+    const render = (m, level) => renderCluster(m, level, collapsed, collapseRows);
+    const levels = models.map(() => 0);
+    const build = (note) => assemble(head, models, models.map((m, i) => render(m, levels[i] ?? 0)), levels, note);
+    const whole = build('');
+    if (whole.length <= maxLength)
+        return whole;
+    // Take detail away from the last cluster first, one level at a time over all clusters,
+    // measuring each cluster's section once per level (the document is their concatenation).
+    // Reserved: the note at its longest, the list head and the aggregate line at their longest.
+    const reserve = review_truncationNote([1, 3, 4].flatMap((l) => models.map(() => l)), ctx).length +
+        summaryListHead.length +
+        aggregateLine(models).length;
+    const lengths = models.map((m) => [0, 1, 2, 3, 4].map((l) => render(m, l).length));
+    let total = head.length + reserve + lengths.reduce((sum, l) => sum + (l[0] ?? 0), 0);
+    for (const level of [1, 2, 3, 4]) {
+        for (let i = models.length - 1; i >= 0 && total > maxLength; i--) {
+            const l = lengths[i] ?? [];
+            total += (l[level] ?? 0) - (l[levels[i] ?? 0] ?? 0);
+            levels[i] = level;
+        }
+    }
+    // Only when not even the head fits (a limit far below any real one) is text cut.
+    // The note names only what was really left out (a cluster without API calls loses nothing at level 1).
+    const shown = levels.map((l, i) => (l > 0 && l < 3 && lengths[i]?.[l] === lengths[i]?.[0] ? 0 : l));
+    return review_cutToLength(build(review_truncationNote(shown, ctx)), maxLength);
+}
+
+;// CONCATENATED MODULE: ./src/commands/plan-comment.ts
+
+
+
+/** How long a head commit is shown in the comment's title (the marker keeps the full sha). */
+const SHORT_SHA = 12;
+/** Where the comment says the full plan is, when it had to be shortened. */
+const PLAN_FILE_HINT = 'the plan-file output of this run (the JSON plan; upload it with actions/upload-artifact to keep it)';
+function context(marker, input) {
+    return {
+        marker,
+        ...(input.pr.shard === '*' ? {} : { shard: input.pr.shard }),
+        headSha: input.pr.head.slice(0, SHORT_SHA),
+        planFileHint: PLAN_FILE_HINT,
+        ...(input.notes === undefined || input.notes.length === 0 ? {} : { notes: input.notes }),
+    };
+}
+/** The marker line: what `upsertStickyComment` finds the comment by. */
+function planMarkerLine(plan, pr) {
+    return formatMarker(markerDataFor(plan, pr.head, pr.shard));
+}
+/** marker + review comment + digests, within GitHub's limit. */
+function planCommentBody(plan, observed, input) {
+    const marker = planMarkerLine(plan, input.pr);
+    const digests = formatReviewedDigests(plan, input.pr.head);
+    const tail = digests === '' ? '' : `\n${digests}\n`;
+    const review = renderReviewComment({ plan, observed, context: context(marker, input) }, { maxLength: port_MAX_BODY_CHARACTERS - tail.length });
+    return `${review}${tail}`;
+}
+/**
+ * The comment for a manifest that could not be planned: every error (file:line, code, message)
+ * instead of an empty plan, so the author sees in the pull request what to fix. The marker names
+ * no cluster, so apply never takes it for a reviewed plan of anything.
+ */
+function invalidCommentBody(empty, problems, input) {
+    const marker = planMarkerLine(empty, input.pr);
+    return renderReviewComment({ problems, context: context(marker, input) }, { maxLength: port_MAX_BODY_CHARACTERS });
+}
 
 ;// CONCATENATED MODULE: ./src/commands/plan.ts
 /** `plan`: validate, read each selected cluster (live or from a snapshot) and diff; nothing is changed. */
@@ -75837,26 +78725,35 @@ function renderPlan(plan, format, opts = {}) {
 
 
 
+
+
+
 // The pipeline stage, kept importable from here for bench/ and tests.
 
 async function plan(request, deps) {
-    const rules = rulesNotes(request.rules, deps);
-    if (!rules.ok)
-        return Outcomes.usage(rules.error);
-    const notes = rules.value;
+    const notes = request.notice === undefined ? [] : [{ level: 'info', message: request.notice }];
+    const pr = request.pullRequest;
+    // On a pull request the notice is a note inside the comment; elsewhere it leads the summary.
+    const withNotice = (markdown) => request.notice === undefined || pr !== undefined ? markdown : `> ${escapeMarkdown(request.notice)}\n\n${markdown}`;
+    const comment = pr === undefined ? undefined : { pr, ...(request.notice === undefined ? {} : { notes: [request.notice] }) };
     const now = deps.now();
     const outcome = await planAccess({
         manifest: request.manifest,
         cwd: deps.cwd,
         now,
         expiryWarningDays: request.expiryWarningDays,
+        rules: rulesOptions(request.rules, deps),
         ...(request.state === undefined ? {} : { state: request.state }),
         ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
         ...(request.manifestCommit === undefined ? {} : { manifestCommit: request.manifestCommit }),
     }, livePlanDeps(request, deps));
     switch (outcome.kind) {
-        case 'usage':
-            return Outcomes.usage(outcome.message, { notes });
+        case 'usage': {
+            // The shared stage words the filter as the CLI flag; the action names its input.
+            const name = request.clusterFilterName;
+            const message = name === undefined ? outcome.message : outcome.message.replace(/^--cluster /, `${name} `);
+            return outcome_Outcomes.usage(message, { notes, summary: withNotice(`### ❌ ${escapeMarkdown(`${constants_PRODUCT} plan: ${message}`)}\n`) });
+        }
         case 'invalid': {
             // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
             // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
@@ -75866,23 +78763,28 @@ async function plan(request, deps) {
                 color: request.color,
                 cwd: deps.cwd,
             });
-            return Outcomes.invalid('manifest invalid: the plan was not computed', {
+            // On a pull request the comment lists the errors, so the author sees what to fix.
+            const body = comment === undefined ? renderPlan(empty, 'markdown') : invalidCommentBody(empty, outcome.problems, comment);
+            return outcome_Outcomes.invalid('manifest invalid: the plan was not computed', {
                 problems: outcome.problems,
                 notes,
                 ...(request.format === 'json' ? { stdout: renderPlan(empty, 'json') } : { stderr: listing }),
-                summary: renderPlan(empty, 'markdown'),
+                summary: withNotice(body),
+                writes: commentWrites(request, body),
             });
         }
         case 'planned': {
             const p = outcome.plan;
             const clusterErrors = p.clusters.filter((c) => c.errors.length > 0).length;
             const json = renderPlan(p, 'json');
+            const markdown = comment === undefined ? renderPlan(p, 'markdown') : planCommentBody(p, outcome.observed, comment);
             const planFile = request.planFile === undefined ? undefined : (0,external_node_path_.resolve)(deps.cwd, request.planFile);
             const parts = {
                 problems: p.problems,
                 notes: [...notes, ...outcome.deadAccessNotes.map((message) => ({ level: 'info', message }))],
                 stdout: renderPlan(p, request.format, { color: request.format === 'text' && request.color }),
-                summary: renderPlan(p, 'markdown'),
+                summary: withNotice(markdown),
+                writes: commentWrites(request, markdown),
                 outputs: {
                     [Outputs.HasChanges]: String(p.summary.create + p.summary.update + p.summary.replace + p.summary.delete + p.summary.associate + p.summary.disassociate > 0),
                     [Outputs.Summary]: JSON.stringify(p.summary),
@@ -75892,10 +78794,17 @@ async function plan(request, deps) {
                 files: planFile === undefined ? [] : [{ path: planFile, text: json }],
             };
             return clusterErrors > 0
-                ? Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts)
-                : Outcomes.ok(parts);
+                ? outcome_Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts)
+                : outcome_Outcomes.ok(parts);
         }
     }
+}
+/** The sticky comment, when this plan is for a pull request that may be commented on. */
+function commentWrites(request, body) {
+    const pr = request.pullRequest;
+    if (pr === undefined || !pr.comment)
+        return [];
+    return [{ kind: 'sticky-comment', issueNumber: pr.number, marker: MARKER_PREFIX, body }];
 }
 
 ;// CONCATENATED MODULE: ./src/commands/validate.ts
@@ -75905,34 +78814,77 @@ async function plan(request, deps) {
 
 
 async function validate(request, deps) {
-    const rules = rulesNotes(request.rules, deps);
-    if (!rules.ok)
-        return Outcomes.usage(rules.error);
-    const notes = [...(request.notice === undefined ? [] : [{ level: 'info', message: request.notice }]), ...rules.value];
+    const notice = request.notice === undefined ? [] : [{ level: 'info', message: request.notice }];
     const checked = await deps.validate({
         manifest: request.manifest,
         cwd: deps.cwd,
         now: deps.now(),
         expiryWarningDays: request.expiryWarningDays,
+        rules: rulesOptions(request.rules, deps),
     });
     if (checked.kind === 'usage')
-        return Outcomes.usage(checked.message, { notes });
+        return outcome_Outcomes.usage(checked.message, { notes: notice });
     const { problems, sources } = checked;
-    const fileCount = Math.max(checked.manifest.files.length, sources.size);
+    const fileCount = manifestFileCount(checked);
     const stdout = request.format === 'json'
         ? renderProblemsJson(checked.ok, problems)
         : renderProblemsText(problems, sources, { fileCount, color: request.color, cwd: deps.cwd });
     const table = renderProblemsMarkdown(problems, { fileCount, title: `${constants_PRODUCT} validate` });
+    const rules = checked.rules;
+    const change = rules?.change !== undefined && rules.origin.kind === 'base' ? renderRulesChangeMarkdown(rules.change, rules.origin.sha) : '';
+    const summary = [request.notice === undefined ? '' : `> ${escapeMarkdown(request.notice)}\n\n`, table, change === '' ? '' : `\n${change}`];
     const parts = {
         problems,
         stdout,
-        summary: request.notice === undefined ? table : `> ${escapeMarkdown(request.notice)}\n\n${table}`,
+        summary: summary.join(''),
         // The logical cluster names, so a later job can fan out over them with a matrix.
         outputs: { [Outputs.Clusters]: JSON.stringify(checked.manifest.clusters.map((c) => c.key)) },
-        notes,
+        notes: [...notice, ...rulesNotes(rules)],
     };
-    return checked.ok ? Outcomes.ok(parts) : Outcomes.invalid(`manifest invalid: ${summarizeProblems(problems, fileCount)}`, parts);
+    return checked.ok ? outcome_Outcomes.ok(parts) : outcome_Outcomes.invalid(`manifest invalid: ${summarizeProblems(problems, fileCount)}`, parts);
 }
+/** Manifest files checked (the rules file's text is among the sources, for excerpts, but is not one of them). */
+function manifestFileCount(checked) {
+    const rulesFile = checked.rules?.file;
+    const extra = rulesFile !== undefined && checked.sources.has(rulesFile) && !checked.manifest.files.includes(rulesFile) ? 1 : 0;
+    return Math.max(checked.manifest.files.length, checked.sources.size - extra);
+}
+/**
+ * On a pull request, which rules decided (the base commit's) and, when the PR changes the rules
+ * file, what that change would do after merge. Elsewhere the rules need no note: their problems say it.
+ */
+function rulesNotes(rules) {
+    if (rules === undefined || rules.origin.kind !== 'base')
+        return [];
+    const { sha, via } = rules.origin;
+    const at = `at the base commit ${sha.slice(0, 12)} (read via ${via === 'git' ? 'git' : 'the contents API'})`;
+    const used = rules.file === undefined
+        ? { level: 'info', message: `organisation rules: no rules file ${at}, so no organisation rules apply to this pull request` }
+        : {
+            level: 'info',
+            message: rules.broken
+                ? `organisation rules: the rules file ${rules.file} ${at} is invalid`
+                : `organisation rules: ${rules.evaluated} rule${rules.evaluated === 1 ? '' : 's'} from ${rules.file} ${at}`,
+        };
+    return rules.change === undefined ? [used] : [used, { level: 'warning', message: describeRulesChange(rules.change, sha) }];
+}
+
+;// CONCATENATED MODULE: ./src/commands/not-available.ts
+
+
+
+/** The commands this version runs; the others answer with `notAvailable`. */
+const AVAILABLE = ['validate', 'plan', 'apply', 'export', 'drift', 'import-aws-auth', 'iam-policy'];
+/**
+ * The typed answer of a command that is parsed but not built yet: a usage outcome (exit 2 in the
+ * CLI, a failed step in the action), and nothing else. Each later issue replaces one module.
+ */
+function notAvailable(command) {
+    return Outcomes.usage(`${command} is not implemented yet in this version (${pkg.version}); available: ${AVAILABLE.join(', ')}`, {
+        failureReason: 'not-available',
+    });
+}
+const NOT_AVAILABLE_NOTE = (/* unused pure expression or super */ null && (`${PRODUCT} ${pkg.version} runs ${AVAILABLE.join(', ')}`));
 
 ;// CONCATENATED MODULE: ./src/commands/index.ts
 
@@ -76060,11 +79012,26 @@ function parseActionInputs(getInput, env, readEvent = readEventPayload) {
     const expiryWarningDays = take(parseDays(Inputs.ExpiryWarningDays, input(Inputs.ExpiryWarningDays), Defaults.expiryWarningDays), Defaults.expiryWarningDays);
     const maxRate = take(parseRate(Inputs.MaxRate, input(Inputs.MaxRate)), undefined);
     const clusterTimeoutSeconds = take(parseSeconds(Inputs.ClusterTimeout, input(Inputs.ClusterTimeout), Defaults.clusterTimeoutSeconds), Defaults.clusterTimeoutSeconds);
+    const clusters = input(Inputs.Clusters);
+    // The filter is written into the comment's hidden marker (the shard): nothing that could end it.
+    if (clusters !== undefined && /[\u0000-\u001f\u007f<>]/.test(clusters))
+        errors.push(`${Inputs.Clusters} must be cluster names or globs without "<", ">" or control characters, got ${JSON.stringify(clusters)}`);
     if (errors.length > 0)
         return err({ message: `invalid input: ${errors.join('; ')}` });
     const rules = input(Inputs.Rules) ?? Defaults.rules;
     const eventName = env['GITHUB_EVENT_NAME'] || undefined;
     const resolved = requested === 'auto' ? resolveAutoCommand(env, readEvent) : { command: requested, reason: `command: ${requested}` };
+    const onPullRequest = eventName === 'pull_request' || eventName === 'pull_request_target';
+    // command: apply on a pull request is refused by the apply command itself (src/commands/apply.ts),
+    // before any AWS call, in the CLI as in the action.
+    // Only the plan uses the pull request (its comment); validate on a pull request needs nothing of it.
+    const pr = onPullRequest && resolved.command === 'plan'
+        ? pullRequestOf(env['GITHUB_EVENT_PATH'] ? readEvent(env['GITHUB_EVENT_PATH']) : undefined)
+        : undefined;
+    if (pr !== undefined && !pr.ok)
+        return err({ message: pr.error });
+    const pullRequest = pr?.value;
+    const liveUnavailable = pullRequest === undefined ? undefined : liveUnavailableReason(eventName, pullRequest, env);
     const config = {
         requested,
         command: resolved.command,
@@ -76073,17 +79040,63 @@ function parseActionInputs(getInput, env, readEvent = readEventPayload) {
         manifest: input(Inputs.Manifest) ?? Defaults.manifest,
         rules,
         rulesIsDefault: rules === Defaults.rules,
+        ...optional('pullRequestBaseSha', pullRequestBaseSha(eventName, env, readEvent)),
         ...optional('githubToken', input(Inputs.GithubToken)),
         comment,
-        ...optional('clusters', input(Inputs.Clusters)),
+        ...optional('clusters', clusters),
         audience: input(Inputs.Audience) ?? Defaults.audience,
         ...optional('state', input(Inputs.State)),
         expiryWarningDays,
         failOnDrift,
         ...optional('maxRate', maxRate),
         clusterTimeoutSeconds,
+        ...optional('pullRequest', pullRequest === undefined ? undefined : Object.freeze(pullRequest)),
+        ...optional('liveUnavailable', liveUnavailable),
     };
     return ok(Object.freeze(config));
+}
+const action_COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/** The pull request of a pull_request(_target) payload; an error when the payload lacks it. */
+function pullRequestOf(payload) {
+    const o = (v) => typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+    const event = o(payload);
+    const pr = o(event?.['pull_request']);
+    const number = pr?.['number'] ?? event?.['number'];
+    const headSha = o(pr?.['head'])?.['sha'];
+    const headRepo = o(o(pr?.['head'])?.['repo'])?.['full_name'];
+    const baseRepo = o(o(pr?.['base'])?.['repo'])?.['full_name'] ?? o(event?.['repository'])?.['full_name'];
+    if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0 || typeof headSha !== 'string' || !action_COMMIT.test(headSha))
+        return err('the pull request event payload (GITHUB_EVENT_PATH) has no pull_request.number and pull_request.head.sha');
+    if (typeof baseRepo !== 'string')
+        return err('the pull request event payload (GITHUB_EVENT_PATH) has no base repository');
+    return ok({ number, headSha, headRepo: typeof headRepo === 'string' ? headRepo : undefined, baseRepo });
+}
+/**
+ * Why this pull-request run cannot read the clusters, in words for the summary; undefined when it
+ * can. On `pull_request` from a fork GitHub gives a read-only token and no OIDC token; without
+ * `id-token: write` there is no OIDC token either. (pull_request_target runs with the base
+ * repository's token and OIDC even for forks.)
+ */
+function liveUnavailableReason(eventName, pr, env) {
+    if (eventName === 'pull_request' && pr.headRepo !== pr.baseRepo) {
+        const from = pr.headRepo === undefined ? 'a fork that no longer exists' : `the fork ${pr.headRepo}`;
+        return `this pull request comes from ${from}: GitHub gives such runs a read-only token and no OIDC token, so no cluster can be read and nothing is posted to the pull request`;
+    }
+    if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])
+        return 'the job has no GitHub OIDC token (add `permissions: id-token: write` to the workflow), so no plan role can be assumed; nothing is posted to the pull request';
+    return undefined;
+}
+/** Events whose organisation rules are read at `pull_request.base.sha` (a PR cannot relax its own gate). */
+const action_PULL_REQUEST_EVENTS = (/* unused pure expression or super */ null && (['pull_request', 'pull_request_target']));
+function pullRequestBaseSha(eventName, env, readEvent) {
+    const path = env['GITHUB_EVENT_PATH'];
+    if (eventName === undefined || !action_PULL_REQUEST_EVENTS.includes(eventName) || !path)
+        return undefined;
+    const payload = readEvent(path);
+    const pr = typeof payload === 'object' && payload !== null ? payload.pull_request : undefined;
+    const base = typeof pr === 'object' && pr !== null ? pr.base : undefined;
+    const sha = typeof base === 'object' && base !== null ? base.sha : undefined;
+    return typeof sha === 'string' && sha !== '' ? sha : undefined;
 }
 /**
  * `auto`: plan on pull requests, apply on a push to the default branch, validate otherwise.
@@ -76130,7 +79143,7 @@ const FLAGS = {
     rules: {
         name: '--rules',
         value: 'FILE',
-        description: `organisation rules file (default: ${constants_Defaults.rules} when it exists); not evaluated by this version yet`,
+        description: `organisation rules file (default: ${constants_Defaults.rules}; a missing default file means no organisation rules)`,
     },
     state: { name: '--state', value: 'FILE', description: 'plan against a state snapshot (from `export --format state`) instead of AWS' },
     clusterGlob: { name: '--cluster', value: 'GLOB', description: 'only clusters whose logical name matches GLOB' },
@@ -76209,7 +79222,7 @@ const COMMAND_SPECS = {
         required: [],
     },
     apply: {
-        synopsis: 'apply [--manifest GLOB] [--cluster GLOB] [--yes]',
+        synopsis: 'apply [--manifest GLOB] [--cluster GLOB] [--yes] [--assume-roles] [--max-rate N] [--cluster-timeout SECONDS]',
         summary: 're-plan against live state, then apply the changes in a safe order',
         flags: [FLAGS.manifest, FLAGS.rules, FLAGS.clusterGlob, FLAGS.yes, FLAGS.assumeRoles, FLAGS.maxRate, FLAGS.clusterTimeout],
         formats: ['text'],
@@ -76427,6 +79440,7 @@ function buildCliConfig(command, spec, values, positional) {
  */
 
 
+
 function pick(format, allowed) {
     return allowed.includes(format) ? format : allowed[0];
 }
@@ -76471,7 +79485,19 @@ function cliRequest(c, terminal) {
                     clusterTimeoutSeconds: c.clusterTimeoutSeconds,
                 };
             case 'apply':
-                return { command: 'apply', manifest: c.manifest, rules, ...values_optional('clusterGlob', c.cluster), yes: c.yes, ...aws(c) };
+                return {
+                    command: 'apply',
+                    manifest: c.manifest,
+                    rules,
+                    expiryWarningDays: c.expiryWarningDays,
+                    ...values_optional('clusterGlob', c.cluster),
+                    yes: c.yes,
+                    ...values_optional('eventName', terminal.eventName || undefined),
+                    ...values_optional('commitSha', terminal.manifestCommit || undefined),
+                    findReviewedPlan: false,
+                    color: terminal.color,
+                    ...aws(c),
+                };
             case 'drift':
                 return {
                     command: 'drift',
@@ -76509,18 +79535,27 @@ function cliRequest(c, terminal) {
     })();
     return Object.freeze(request);
 }
-/** The action's note when `command: auto` chose plan on a pull request: what this version does instead. */
-const PULL_REQUEST_PLAN_NOTICE = 'command: auto chose plan for this pull request; the live plan on pull requests comes in a later version, so this run validates the manifest (set `command: plan` with a `state` snapshot for an offline plan)';
+/** What the summary says when a pull request's live plan is skipped (a fork, no OIDC token). */
+function liveSkippedNotice(reason, state) {
+    return state === undefined
+        ? `The live plan was skipped: ${reason}. This run validated the manifest only; to plan such pull requests offline, set the \`state\` input to a snapshot from \`eks-access-gate export --format state\`.`
+        : `The live plan was skipped: ${reason}. This run planned offline against the state snapshot ${state}.`;
+}
 /**
- * From the action's inputs. `planFile` is where the plan JSON goes (under RUNNER_TEMP). On a pull
- * request, `command: auto` validates with a notice: failing every pull request would be worse.
+ * From the action's inputs. `planFile` is where the plan JSON goes (under RUNNER_TEMP). Every
+ * cluster that names a role is read with it, assumed with the job's OIDC token; the others use
+ * the job's ambient credentials. A pull request that cannot be read live (a fork, no OIDC token)
+ * plans offline from `state` or validates, and posts nothing.
  */
 function actionRequest(c, runner) {
-    const rules = { path: c.rules, explicit: !c.rulesIsDefault };
-    // Ambient credentials in this version (configure-aws-credentials before the step); per-cluster
-    // OIDC roles come with the pull-request flow: flip assumeRoles and the runner's web-identity
-    // strategy takes over.
-    const awsPart = { assumeRoles: false, ...optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds };
+    const rules = {
+        path: c.rules,
+        explicit: !c.rulesIsDefault,
+        ...(c.eventName !== undefined && PULL_REQUEST_EVENTS.includes(c.eventName)
+            ? { atBase: { event: c.eventName, sha: c.pullRequestBaseSha } }
+            : {}),
+    };
+    const awsPart = { assumeRoles: true, ...optional('maxRate', c.maxRate), clusterTimeoutSeconds: c.clusterTimeoutSeconds };
     const validate = (notice) => Object.freeze({
         command: 'validate',
         manifest: c.manifest,
@@ -76533,9 +79568,11 @@ function actionRequest(c, runner) {
     switch (c.command) {
         case 'validate':
             return validate();
-        case 'plan':
-            if (c.requested === 'auto')
-                return validate(PULL_REQUEST_PLAN_NOTICE);
+        case 'plan': {
+            const skipped = c.liveUnavailable === undefined ? undefined : liveSkippedNotice(c.liveUnavailable, c.state);
+            if (skipped !== undefined && c.state === undefined)
+                return validate(skipped);
+            const pr = c.pullRequest;
             return Object.freeze({
                 command: 'plan',
                 manifest: c.manifest,
@@ -76546,18 +79583,33 @@ function actionRequest(c, runner) {
                 color: false,
                 ...optional('state', c.state),
                 ...optional('clusterGlob', c.clusters),
+                clusterFilterName: 'the clusters input',
                 ...optional('manifestCommit', runner.manifestCommit || undefined),
                 ...optional('planFile', runner.planFile),
+                ...optional('pullRequest', pr === undefined
+                    ? undefined
+                    : Object.freeze({ number: pr.number, head: pr.headSha, shard: c.clusters ?? '*', comment: c.comment && skipped === undefined })),
+                ...optional('notice', skipped),
                 ...awsPart,
             });
+        }
         case 'apply':
+            // Apply assumes each cluster's roleArn with the workflow's OIDC token (ambient where none).
             return Object.freeze({
                 command: 'apply',
                 manifest: c.manifest,
                 rules,
+                expiryWarningDays: c.expiryWarningDays,
                 ...optional('clusterGlob', c.clusters),
                 yes: true,
+                ...optional('eventName', c.eventName),
+                ...optional('commitSha', runner.manifestCommit || undefined),
+                // Only a push has a merged pull request; schedule and workflow_dispatch apply the fresh plan.
+                findReviewedPlan: c.eventName === 'push',
+                ...optional('planFile', runner.planFile),
+                color: false,
                 ...awsPart,
+                assumeRoles: true,
             });
         case 'drift':
             return Object.freeze({
@@ -76654,6 +79706,7 @@ function createCliLogger(writeErr, debugEnabled = false) {
 
 
 
+
 const VERSION = package_namespaceObject.rE;
 function processIO() {
     return {
@@ -76664,7 +79717,18 @@ function processIO() {
         now: () => new Date(),
         isTTY: process.stdout.isTTY === true,
         readStdin: (maxBytes) => readProcessStdin(maxBytes),
+        ...(process.stdin.isTTY === true && process.stdout.isTTY === true ? { prompt: askOnTerminal } : {}),
     };
+}
+/** One question on the terminal (stderr, so stdout stays the product); resolves with the line typed. */
+async function askOnTerminal(question) {
+    const rl = (0,promises_namespaceObject.createInterface)({ input: process.stdin, output: process.stderr });
+    try {
+        return await rl.question(question);
+    }
+    finally {
+        rl.close();
+    }
 }
 /** Reads process.stdin up to `maxBytes` (one more byte tells the caller it was too large). */
 async function readProcessStdin(maxBytes) {
@@ -76710,7 +79774,12 @@ function terminalDeps(io) {
         iam: (options) => edge.iam(options),
         eksForCluster: (target, options) => edge.eksForCluster(target, options),
         ...(io.readStdin === undefined ? {} : { readStdin: io.readStdin }),
+        ...(io.prompt === undefined ? {} : { confirm: confirmWith(io.prompt) }),
     };
+}
+/** apply's confirmation: only the answer "yes" (as Terraform asks) applies. */
+function confirmWith(prompt) {
+    return async (question) => (await prompt(question)).trim().toLowerCase() === 'yes';
 }
 /** Runs one invocation and returns its exit code. Never throws and never prints a stack trace unless debugging. */
 async function runCli(argv, io = processIO(), registry = cli_commands, deps = terminalDeps(io)) {
@@ -76736,6 +79805,7 @@ async function runCli(argv, io = processIO(), registry = cli_commands, deps = te
                     color: useColor(io),
                     defaultRulesExists: isReadableFile((0,external_node_path_.resolve)(io.cwd, constants_Defaults.rules)),
                     manifestCommit: io.env['GITHUB_SHA'],
+                    eventName: io.env['GITHUB_EVENT_NAME'],
                 });
                 const outcome = await runCommand(registry, request, deps);
                 await publish(outcome, io);
