@@ -180,8 +180,9 @@ describe('real SDK against the fake: reads', () => {
   })
 
   it('throttles per account: a second account is not slowed by the first', async () => {
+    // A refill of one token per 1,000 s: the third request is throttled however slow the machine is.
     fake = await startFakeAws({
-      ratePerSecondPerAccount: 1,
+      ratePerSecondPerAccount: 0.001,
       burst: 2,
       clusters: [
         { name: 'a', region: 'eu-west-1' },
