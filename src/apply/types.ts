@@ -1,44 +1,19 @@
 import type { AuthenticationMode, Change, ClusterPlan, ObservedEntry } from '../types.js'
-import type { EksAccessApi, NewAccessEntry } from '../aws/port.js'
+import type { EksAccessApi } from '../aws/port.js'
 import type { ClusterReview } from '../plan/marker.js'
 
 /**
  * Apply: the data and ports of the apply engine (engine.ts). Nothing here does I/O.
  *
- * The engine needs a little more of EKS than `EksAccessApi` offers today; `ApplyEksApi` is that
- * port plus what apply needs. An existing `EksAccessApi` implementation that ignores the extra
- * `opts` argument still fits every method except `describeUpdate`, which it must gain.
+ * The engine needs the port's optional `describeUpdate`; `ApplyEksApi` makes it required.
  */
 
-/** Per-call options of the mutating calls that take an idempotency token. */
-export interface WriteOptions {
-  /** EKS `clientRequestToken`: deterministic per change (see tokens.ts). */
-  readonly clientRequestToken?: string
-}
+export type { UpdateInfo, WriteOptions } from '../aws/port.js'
 
 export type UpdateStatus = 'InProgress' | 'Failed' | 'Cancelled' | 'Successful'
 
-/** DescribeUpdate's `update`, as much of it as apply reads. */
-export interface UpdateInfo {
-  readonly id: string
-  /** EKS's status text; anything but the four known values is treated as still in progress. */
-  readonly status: string
-  readonly errors?: readonly { readonly errorCode?: string; readonly errorMessage?: string }[]
-}
-
-export interface ApplyEksApi extends Omit<EksAccessApi, 'createAccessEntry' | 'updateAccessEntry' | 'updateAuthenticationMode'> {
-  createAccessEntry(name: string, entry: NewAccessEntry, opts?: WriteOptions): Promise<void>
-  /** Both fields are sent: UpdateAccessEntry resets what it is not sent. */
-  updateAccessEntry(
-    name: string,
-    principalArn: string,
-    fields: { username?: string; kubernetesGroups: readonly string[] },
-    opts?: WriteOptions,
-  ): Promise<void>
-  updateAuthenticationMode(name: string, mode: AuthenticationMode, opts?: WriteOptions): Promise<{ updateId: string }>
-  /** DescribeUpdate (GET /clusters/{name}/updates/{updateId}). */
-  describeUpdate(name: string, updateId: string): Promise<UpdateInfo>
-}
+/** The EKS port with DescribeUpdate required: apply waits for an authentication-mode update. */
+export type ApplyEksApi = EksAccessApi & Required<Pick<EksAccessApi, 'describeUpdate'>>
 
 /** Injected time: no engine code reads the wall clock or sets a timer of its own. */
 export interface ApplyClock {

@@ -7,10 +7,10 @@
  * be converted; nothing on stdout, no residual written, problems as `FILE:LINE:COL: error CODE: …`
  * on stderr); usage (exit 2: bad option, input file missing or unreadable, residual not writable).
  */
-import { open, writeFile as fsWriteFile } from 'node:fs/promises'
+import { writeFile as fsWriteFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { ImportAwsAuthRequest } from '../config/requests.js'
-import { decodeManifest, MAX_FILE_BYTES } from '../manifest/load.js'
+import { decodeManifest, MAX_FILE_BYTES, readAtMost } from '../manifest/load.js'
 import { importAwsAuth } from '../onboarding/index.js'
 import { Outcomes, type Outcome } from '../outcome.js'
 import { renderProblemsText } from '../render/problems.js'
@@ -30,7 +30,7 @@ export interface ImportIO {
 
 export async function importAwsAuthCommand(request: ImportAwsAuthRequest, deps: CommandDeps): Promise<Outcome> {
   return importAwsAuthWith(request, deps.cwd, {
-    readFile: readAtMost,
+    readFile: (file, maxBytes) => readAtMost(file, maxBytes + 1),
     writeFile: (file, text) => fsWriteFile(file, text, 'utf8'),
     ...(deps.readStdin === undefined ? {} : { readStdin: deps.readStdin }),
   })
@@ -141,23 +141,4 @@ function refused(problems: readonly Problem[], sources: ReadonlyMap<string, stri
 function errnoOf(e: unknown): string {
   if (typeof e === 'object' && e !== null && 'code' in e) return String((e as { code: unknown }).code)
   return e instanceof Error ? e.message : String(e)
-}
-
-/** The first `limit` + 1 bytes of a file at most: a device or a huge file is never read whole. */
-async function readAtMost(file: string, limit: number): Promise<Uint8Array> {
-  const handle = await open(file, 'r')
-  try {
-    const chunks: Buffer[] = []
-    let total = 0
-    while (total <= limit) {
-      const chunk = Buffer.alloc(Math.min(64 * 1024, limit + 1 - total))
-      const { bytesRead } = await handle.read(chunk, 0, chunk.byteLength, null)
-      if (bytesRead === 0) break
-      chunks.push(chunk.subarray(0, bytesRead))
-      total += bytesRead
-    }
-    return Buffer.concat(chunks, total)
-  } finally {
-    await handle.close()
-  }
 }

@@ -188,7 +188,7 @@ async function readManifestBytes(
 }
 
 /** The first `limit` bytes of a file (fewer when it ends first). */
-async function readAtMost(abs: string, limit: number): Promise<Uint8Array> {
+export async function readAtMost(abs: string, limit: number): Promise<Uint8Array> {
   const handle = await open(abs, 'r')
   try {
     const chunks: Buffer[] = []

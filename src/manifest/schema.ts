@@ -27,8 +27,11 @@ export interface CompileOptions {
   readonly validateSchema?: boolean
 }
 
-/** Compiles the manifest schema. strict mode stays on so a typo in the schema is a compile error. */
-export function compileManifestSchema(opts: CompileOptions = {}): ValidateFunction {
+/**
+ * The one Ajv set-up for our schemas (manifest, organisation rules): 2020-12, every error, strict
+ * mode on so a typo in a schema is a compile error, the date formats, and the editor-only keywords.
+ */
+export function createSchemaAjv(opts: CompileOptions = {}): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
     verbose: true,
@@ -38,7 +41,12 @@ export function compileManifestSchema(opts: CompileOptions = {}): ValidateFuncti
   })
   addFormats.default(ajv, ['date', 'date-time'])
   ajv.addVocabulary(MESSAGE_KEYWORDS)
-  return ajv.compile(manifestSchema)
+  return ajv
+}
+
+/** Compiles the manifest schema. */
+export function compileManifestSchema(opts: CompileOptions = {}): ValidateFunction {
+  return createSchemaAjv(opts).compile(manifestSchema)
 }
 
 /**

@@ -10,12 +10,11 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
-import { Ajv2020 } from 'ajv/dist/2020.js'
 import { isScalar } from 'yaml'
 import rulesSchema from '../../../schemas/eks-access-rules.schema.json' with { type: 'json' }
 import { decodeManifest, loadManifestFiles, parseManifestSource, type LoadedFile } from '../../manifest/load.js'
 import { locate, nodeAt, nodeLoc, type PathSegment } from '../../manifest/locate.js'
-import { checkManifestSchema } from '../../manifest/schema.js'
+import { checkManifestSchema, createSchemaAjv } from '../../manifest/schema.js'
 import { suggestClosest } from '../../manifest/suggest.js'
 import { err, ok, problemAt, type Loc, type Problem, type Result, type Severity } from '../../types.js'
 import type { CompileContext } from './kind.js'
@@ -29,14 +28,7 @@ export const DEFAULT_RULES_FILE = '.github/eks-access-rules.yaml'
 
 /** Compiles the rules schema (strict; `validateSchema` for tests, skipped at run time). */
 export function compileRulesSchema(opts: { readonly validateSchema?: boolean } = {}): ValidateFunction {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictTypes: false,
-    validateSchema: opts.validateSchema ?? false,
-  })
-  ajv.addVocabulary(['patternErrorMessage', 'errorMessage'])
+  const ajv = createSchemaAjv(opts)
   const inner = ajv.compile(rulesSchema)
   // `if`/`then` picks the kind's parameters; Ajv also reports the `if` itself, which says nothing new.
   const wrapped = ((data: unknown) => {
