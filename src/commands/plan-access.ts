@@ -1,3 +1,4 @@
+import { sortProblems } from '../util/compare.js'
 import type { ClusterTarget, EksApiFactory } from '../aws/port.js'
 import type { DriftRequest, PlanRequest } from '../config/requests.js'
 import type { CommandDeps } from './deps.js'
@@ -215,13 +216,6 @@ function locatedDeadAccessProblems(report: DeadAccessReport, manifest: Manifest)
     const at = p.line > 0 ? undefined : clusterKeys.get(report.dead[i]?.cluster ?? '')
     return at === undefined ? p : problemAt(at, p.severity, p.code, p.message)
   })
-}
-
-function sortProblems(problems: Problem[]): Problem[] {
-  const text = (x: string, y: string): number => compareCodePoints(x, y)
-  return problems.sort(
-    (a, b) => text(a.file, b.file) || a.line - b.line || a.column - b.column || text(a.code, b.code) || text(a.message, b.message),
-  )
 }
 
 /**

@@ -5,6 +5,7 @@
  * from the working tree, or on a pull request at the base commit); `validateSources` is the same
  * pipeline over in-memory text, for tests and benchmarks.
  */
+import { compareProblems, sortProblems } from '../util/compare.js'
 import { checkManifestFile, type ParseMode } from './check.js'
 import { loadManifestFiles } from './load.js'
 import { compareCodePoints as compareStrings } from '../util/compare.js'
@@ -208,19 +209,7 @@ function withoutEchoes(problems: readonly Problem[], manifest: Manifest, inputs:
   })
 }
 
-export function compareProblems(a: Problem, b: Problem): number {
-  return (
-    compareStrings(a.file, b.file) ||
-    a.line - b.line ||
-    a.column - b.column ||
-    compareStrings(a.code, b.code) ||
-    compareStrings(a.message, b.message)
-  )
-}
-
-export function sortProblems(problems: readonly Problem[]): Problem[] {
-  return [...problems].sort(compareProblems)
-}
+export { compareProblems, sortProblems }
 
 // ───────────────────────────── benchmark input ─────────────────────────────
 

@@ -1,3 +1,5 @@
+import type { Problem } from '../types.js'
+
 /**
  * Compares two strings by Unicode code point, independent of locale and ICU version: the one
  * ordering used for files, clusters, principals, policies and problems, so output is byte-stable.
@@ -21,4 +23,19 @@ export function compareCodePoints(a: string, b: string): number {
 /** Sort helper: compares `key(x)` by code point. */
 export function byCodePoint<T>(key: (x: T) => string): (a: T, b: T) => number {
   return (a, b) => compareCodePoints(key(a), key(b))
+}
+
+/** The one order of problems everywhere: file, line, column, then code and message (stable output). */
+export function compareProblems(a: Problem, b: Problem): number {
+  return (
+    compareCodePoints(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compareCodePoints(a.code, b.code) ||
+    compareCodePoints(a.message, b.message)
+  )
+}
+
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(compareProblems)
 }

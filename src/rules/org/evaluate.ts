@@ -8,7 +8,7 @@
  */
 import path from 'node:path'
 import { isExpired } from '../../expiry.js'
-import { compareStrings } from '../../manifest/load.js'
+import { compareProblems } from '../../util/compare.js'
 import { entrySelector } from '../eks/helpers.js'
 import { accountOfArn } from '../../arn.js'
 import { policyName } from '../../policies.js'
@@ -199,14 +199,4 @@ function toProblem(rule: CompiledRule, v: Violation, file: string): Problem {
     line: v.loc.line,
     column: v.loc.column,
   }
-}
-
-function compareProblems(a: Problem, b: Problem): number {
-  return (
-    compareStrings(a.file, b.file) ||
-    a.line - b.line ||
-    a.column - b.column ||
-    compareStrings(a.code, b.code) ||
-    compareStrings(a.message, b.message)
-  )
 }
