@@ -1,36 +1,23 @@
 // Benchmark (issue 10): organisation rules — 20 rules (5 of them CEL) evaluated over the
-// 5,000-entry bench manifest of bench/validate.mjs, as the time they add to `validate`.
+// 5,000-entry bench manifest (bench/lib/fleet.ts, the one bench/validate.ts measures), as the time
+// they add to `validate`.
 //
-//   node bench/rules.mjs          (after `npm run build`; `npm run bench` runs it too)
-//   BENCH_RULES_RUNS=20 node bench/rules.mjs
+//   node build/bench/rules.js          (after `npm run build`; `npm run bench` runs it too)
+//   BENCH_RULES_RUNS=20 node build/bench/rules.js
 //
 // Figures: `validateSources` alone (the pure validate core over in-memory files, no disk), loading
 // the rules file (YAML + schema + CEL compile), `evaluateOrgRules`, and validate + rules together,
 // interleaved run by run so machine load hits both alike. Goal: rules add ≤ 30 % to validate.
 // The last stdout line is `BENCH_RESULT {json}` for scripts/bench.mjs.
-import { readFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
-import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { validateSources } from '../src/manifest/validate.js'
+import { evaluateOrgRules, parseRulesSource } from '../src/rules/org/index.js'
+import { FLEET_NOW, generateManifestFiles } from './lib/fleet.js'
+import { isMain, loadAverage, median, printResult, runMain, status, type Goal, type Row } from './lib/report.js'
 
-const RUNS = Number(process.env.BENCH_RULES_RUNS ?? 15)
-const NOW = new Date('2026-11-15T12:00:00Z')
+const RUNS = Number(process.env['BENCH_RULES_RUNS'] ?? 15)
+const NOW = FLEET_NOW
 const GOAL_PERCENT = 30
-
-/**
- * The manifest generator of bench/validate.mjs, without running that benchmark (it runs on import):
- * its "generated manifest" section is loaded as a module of its own, so both benchmarks measure the
- * very same 5,000 entries.
- */
-async function loadGenerator() {
-  const source = readFileSync(join(import.meta.dirname, 'validate.mjs'), 'utf8')
-  const start = source.indexOf('// ───────────────────────────── generated manifest')
-  const end = source.indexOf('// ───────────────────────────── timing')
-  if (start < 0 || end < 0) throw new Error('bench/validate.mjs changed shape: its "generated manifest" section was not found')
-  const constants = source.slice(0, start).match(/^const (FILES|ENTRIES) = .*$/gm) ?? []
-  const module = `${constants.join('\n')}\n${source.slice(start, end)}`
-  return import(`data:text/javascript;base64,${Buffer.from(module).toString('base64')}`)
-}
 
 const RULES = `
 version: 1
@@ -57,17 +44,21 @@ rules:
   - { id: owner-format, kind: cel, severity: warning, expression: '!("owner" in entry.tags) || entry.tags["owner"].matches("^(team-[0-9]+|platform)$")' }
 `
 
-function median(samples) {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.floor((sorted.length - 1) / 2)]
+type Phase = 'validate' | 'load' | 'evaluate' | 'both'
+/** Wall time and this process's CPU time (user + system), in ms. */
+interface Sample {
+  readonly wall: number
+  readonly cpu: number
 }
-const ms = (v) => `${v.toFixed(1)} ms`
+interface Clock {
+  readonly wall: number
+  readonly cpu: NodeJS.CpuUsage
+}
 
-async function main() {
-  const { generateManifestFiles } = await loadGenerator()
+const ms = (v: number): string => `${v.toFixed(1)} ms`
+
+async function main(): Promise<void> {
   const files = generateManifestFiles()
-  const { validateSources } = await import('../build/src/validate.js')
-  const { parseRulesSource, evaluateOrgRules } = await import('../build/src/rules/org/index.js')
   const ctx = { now: NOW, expiryWarningDays: 7 }
 
   const loaded = parseRulesSource('.github/eks-access-rules.yaml', RULES)
@@ -78,7 +69,7 @@ async function main() {
   // warm-up: JIT, schema and CEL environments
   const first = validateSources(files, ctx)
   const firstRules = evaluateOrgRules(ruleSet, first.manifest, { now: NOW })
-  const byRule = new Map()
+  const byRule = new Map<string, number>()
   for (const p of firstRules) byRule.set(p.code, (byRule.get(p.code) ?? 0) + 1)
   console.log(
     `rules: ${ruleSet.rules.length} rules (${cel} CEL) over ${first.manifest.accessEntries.length} entries, ${first.manifest.clusters.length} clusters, ${files.length} files; ` +
@@ -87,9 +78,12 @@ async function main() {
 
   // Wall time and this process's CPU time (user + system): on a shared machine the CPU figure is
   // the steadier one, since other processes' load stretches wall time but not our CPU time.
-  const clock = () => ({ wall: performance.now(), cpu: process.cpuUsage() })
-  const since = (a, b) => ({ wall: b.wall - a.wall, cpu: (b.cpu.user + b.cpu.system - a.cpu.user - a.cpu.system) / 1000 })
-  const samples = { validate: [], load: [], evaluate: [], both: [] }
+  const clock = (): Clock => ({ wall: performance.now(), cpu: process.cpuUsage() })
+  const since = (a: Clock, b: Clock): Sample => ({
+    wall: b.wall - a.wall,
+    cpu: (b.cpu.user + b.cpu.system - a.cpu.user - a.cpu.system) / 1000,
+  })
+  const samples: Record<Phase, Sample[]> = { validate: [], load: [], evaluate: [], both: [] }
   for (let i = 0; i < RUNS; i++) {
     let t = clock()
     validateSources(files, ctx)
@@ -106,11 +100,9 @@ async function main() {
     samples.load.push(since(mid, loadedAt))
     samples.evaluate.push(since(loadedAt, end))
   }
-  const med = (name, k) => median(samples[name].map((x) => x[k]))
-  const load = loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')
-  const figure = (k) => {
+  const med = (name: Phase, k: keyof Sample): number => median(samples[name].map((x) => x[k]))
+  const load = loadAverage()
+  const figure = (k: keyof Sample) => {
     const v = med('validate', k)
     const added = med('load', k) + med('evaluate', k)
     return { v, added, percent: (added / v) * 100, both: med('both', k), percentBoth: ((med('both', k) - v) / v) * 100 }
@@ -124,24 +116,18 @@ async function main() {
   console.log(
     `  validate + rules                      ${ms(wall.both)} (+${wall.percentBoth.toFixed(1)} %) | ${ms(cpu.both)} (+${cpu.percentBoth.toFixed(1)} %)`,
   )
-  const goal = {
+  const goal: Goal = {
     goal: `20 organisation rules (5 CEL) over 5,000 entries add ≤ ${GOAL_PERCENT} % to validate`,
-    status: wall.percent <= GOAL_PERCENT ? 'PASS' : 'MISS',
+    status: status(wall.percent <= GOAL_PERCENT),
     detail: `load + evaluate ${ms(wall.added)} = ${wall.percent.toFixed(1)} % of validateSources ${ms(wall.v)} wall; ${cpu.percent.toFixed(1)} % in CPU time (load average ${load})`,
   }
   console.log(`${goal.status}  ${goal.goal}: ${goal.detail}`)
-  const rows = [
+  const rows: Row[] = [
     { metric: 'validateSources alone (median wall)', value: ms(wall.v) },
     { metric: 'rules load + evaluate (median wall)', value: `${ms(wall.added)} (+${wall.percent.toFixed(1)} %)` },
     { metric: 'rules load + evaluate (median CPU)', value: `${ms(cpu.added)} (+${cpu.percent.toFixed(1)} %)` },
   ]
-  console.log(`BENCH_RESULT ${JSON.stringify({ name: 'rules', rows, goals: [goal] })}`)
+  printResult({ name: 'rules', rows, goals: [goal] })
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  },
-)
+if (isMain(import.meta.url)) runMain(main)
