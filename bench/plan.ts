@@ -1,11 +1,11 @@
 // Benchmark: `planAccess` (validate → select → readLiveState → buildPlan) with the real SDK
-// against the in-process fake EKS, 10 clusters in 2 accounts × 200 access entries,
-// 20 ms latency and 200 requests/s per account (issue 3). See bench/README.md.
+// against the fake EKS, 10 clusters in 2 accounts × 200 access entries, 20 ms latency and
+// 200 requests/s per account (issue 3). See bench/README.md.
 //
-//   node bench/plan.mjs              (after `npm run build`; `npm run bench` does both)
-//   BENCH_PLAN_SWEEP=2,4,8 node bench/plan.mjs   concurrency values to try
-//   BENCH_PLAN_EXTRA=1 node bench/plan.mjs       also the diagnostic variants (two regions, paced limiter)
-//   BENCH_PLAN_FAKE=inline node bench/plan.mjs   fake on the main thread, sharing the CPU with the SDK
+//   node build/bench/plan.js              (after `npm run build`; `npm run bench` does both)
+//   BENCH_PLAN_SWEEP=2,4,8 node build/bench/plan.js   concurrency values to try
+//   BENCH_PLAN_EXTRA=1 node build/bench/plan.js       also the diagnostic variants (two regions, paced limiter)
+//   BENCH_PLAN_FAKE=inline node build/bench/plan.js   fake on the main thread, sharing the CPU with the SDK
 //
 // The fake runs in a worker thread of this process by default: a real EKS endpoint does not
 // take its CPU from the client, and with one thread the fake's work adds ~1 ms per request to
@@ -15,43 +15,92 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
+import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
-import { planAccess } from '../build/src/commands/plan.js'
-import { createEksApiFactory, createEksMetrics } from '../build/src/aws/eks-sdk.js'
-import { readLiveState } from '../build/src/aws/read-state.js'
-import { validateManifests } from '../build/src/validate.js'
-import { startFakeAws } from '../build/test/fake-aws/index.js'
+import { planAccess, type PlanOutcome } from '../src/commands/plan-access.js'
+import { createEksApiFactory, createEksMetrics, type EksMetrics } from '../src/aws/eks-sdk.js'
+import type { ClusterTarget, EksAccessApi, EksApiFactory } from '../src/aws/port.js'
+import { readLiveState, type ReadStateOptions } from '../src/aws/read-state.js'
+import { validateManifests } from '../src/manifest/validate.js'
+import type { PlanError, PlanSummary } from '../src/types.js'
+import { startFakeAws, type FakeAwsOptions, type FakeCall, type FakeStats } from '../test/fake-aws/index.js'
+import { FLEET_NOW } from './lib/fleet.js'
+import { isMain, printResult, quantile, runMain, status, type Goal, type Row } from './lib/report.js'
 
 const LATENCY_MS = 20
 const RATE = 200 // requests per second per account (the fake's token bucket)
-const ACCOUNTS = ['111122223333', '444455556666']
+const ACCOUNTS = ['111122223333', '444455556666'] as const
 const REGION = 'eu-west-1'
 const CLUSTERS_PER_ACCOUNT = 5
 const ENTRIES_PER_CLUSTER = 200
-const NOW = new Date('2026-11-15T12:00:00Z')
+const NOW = FLEET_NOW
 const OWNED = { 'managed-by': 'eks-access-gate' }
-const POLICY = (name) => `arn:aws:eks::aws:cluster-access-policy/${name}`
+const POLICY = (name: string): string => `arn:aws:eks::aws:cluster-access-policy/${name}`
 /** `--max-rate` for the paced run: just under the fake's 200 requests/s per account. */
 const PACED_RATE = 195
 const GOAL_RATIO = 1.3
 // `undefined` = planAccess's default (read-state.ts). Kept short so `npm run bench` stays near 2 minutes;
 // BENCH_PLAN_EXTRA widens it.
-const DEFAULT_SWEEP = [4, 6, undefined]
-const EXTRA_SWEEP = [3, 4, 5, 6, 8, undefined, 16]
+const DEFAULT_SWEEP: readonly (number | undefined)[] = [4, 6, undefined]
+const EXTRA_SWEEP: readonly (number | undefined)[] = [3, 4, 5, 6, 8, undefined, 16]
 /** Operations that only read: any other operation seen in the fake's log is a bug. */
 const READS = new Set(['DescribeCluster', 'ListAccessEntries', 'DescribeAccessEntry', 'ListAssociatedAccessPolicies', 'ListAccessPolicies'])
+const NODE_TYPES = ['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX']
 
 // ───────────────────────────── workload ─────────────────────────────
+
+interface Scope {
+  readonly type: 'cluster' | 'namespace'
+  readonly namespaces?: readonly string[]
+}
+
+interface ManifestEntry {
+  readonly principalArn: string
+  readonly type?: string
+  readonly clusters: readonly string[]
+  readonly tags?: Readonly<Record<string, string>>
+  readonly kubernetesGroups?: readonly string[]
+  readonly accessPolicies?: readonly { readonly policyArn: string; readonly accessScope: Scope }[]
+  /** Made by EKS (node roles): live without our tags. */
+  readonly eksMade?: boolean
+}
+
+interface WorkloadCluster extends ClusterTarget {
+  readonly accountId: string
+}
+
+interface Workload {
+  readonly clusters: readonly WorkloadCluster[]
+  readonly manifestEntries: readonly ManifestEntry[]
+}
+
+/** A live entry in seed form; the drift below edits a few in place. */
+interface LiveEntry {
+  readonly principalArn: string
+  readonly type: string
+  kubernetesGroups: string[]
+  readonly tags: Readonly<Record<string, string>>
+  readonly accessPolicies: { readonly policyArn: string; readonly accessScope: { readonly type: string; namespaces: string[] } }[]
+}
+
+interface LiveCluster {
+  readonly name: string
+  readonly region: string
+  readonly accountId: string
+  readonly authenticationMode: 'API_AND_CONFIG_MAP'
+  readonly entries: readonly LiveEntry[]
+}
+
+type RegionOf = (account: number, cluster: number) => string
 
 /**
  * The desired state of every cluster, in seed form, plus the manifest entries that produce it.
  * Per cluster: 2 org-wide principals, 150 team principals shared by the account's clusters
  * (selected with a glob), 38 per-cluster service roles, 10 node roles (6 made by EKS, untagged).
  */
-function buildWorkload(regionOf = () => REGION) {
-  const clusters = []
-  const manifestEntries = []
+function buildWorkload(regionOf: RegionOf = () => REGION): Workload {
+  const clusters: WorkloadCluster[] = []
+  const manifestEntries: ManifestEntry[] = []
   const admin = `arn:aws:iam::${ACCOUNTS[0]}:role/platform/platform-admins`
   const sre = `arn:aws:iam::${ACCOUNTS[0]}:role/sre/on-call`
   manifestEntries.push(
@@ -83,7 +132,7 @@ function buildWorkload(regionOf = () => REGION) {
         ...(i % 2 === 0 ? { kubernetesGroups: [`${team}-devs`] } : {}),
         accessPolicies: [
           { policyArn: 'AmazonEKSViewPolicy', accessScope: { type: 'namespace', namespaces: [team, `${team}-*`] } },
-          ...(i % 3 === 0 ? [{ policyArn: 'AmazonEKSEditPolicy', accessScope: { type: 'namespace', namespaces: [team] } }] : []),
+          ...(i % 3 === 0 ? [{ policyArn: 'AmazonEKSEditPolicy', accessScope: { type: 'namespace', namespaces: [team] } } as const] : []),
         ],
       })
     }
@@ -130,35 +179,38 @@ const DRIFT = {
   update: { cluster: 'acct2-prod-2', principal: 'arn:aws:iam::444455556666:role/apps/acct2-prod-2/svc-01' },
   // live scope differs → 1 associate in place
   scope: { cluster: 'acct2-prod-3', principal: 'arn:aws:iam::444455556666:role/apps/acct2-prod-3/svc-02' },
-}
+} as const
 
-function selects(selectors, key) {
+function selects(selectors: readonly string[], key: string): boolean {
   return selectors.some((s) => (s === '*' ? true : s.endsWith('*') ? key.startsWith(s.slice(0, -1)) : s === key))
 }
 
-function fullPolicies(policies = []) {
+function fullPolicies(policies: ManifestEntry['accessPolicies'] = []): LiveEntry['accessPolicies'] {
   return policies.map((p) => ({
     policyArn: POLICY(p.policyArn),
-    accessScope: { type: p.accessScope.type, namespaces: p.accessScope.namespaces ?? [] },
+    accessScope: { type: p.accessScope.type, namespaces: [...(p.accessScope.namespaces ?? [])] },
   }))
 }
 
 /** Live state: each cluster's entries as the manifest wants them, then the drift applied. */
-function seedClusters(workload) {
+function seedClusters(workload: Workload): LiveCluster[] {
   return workload.clusters.map((c) => {
-    const entries = []
+    const entries: LiveEntry[] = []
     for (const e of workload.manifestEntries) {
       if (!selects(e.clusters, c.key)) continue
-      const type = e.type ?? 'STANDARD'
       entries.push({
         principalArn: e.principalArn,
-        type,
-        kubernetesGroups: e.kubernetesGroups ?? [],
-        tags: e.eksMade ? {} : { ...(e.tags ?? {}), ...OWNED },
+        type: e.type ?? 'STANDARD',
+        kubernetesGroups: [...(e.kubernetesGroups ?? [])],
+        tags: e.eksMade ? {} : { ...e.tags, ...OWNED },
         accessPolicies: fullPolicies(e.accessPolicies),
       })
     }
-    const find = (arn) => entries.find((e) => e.principalArn === arn)
+    const find = (arn: string): LiveEntry => {
+      const found = entries.find((e) => e.principalArn === arn)
+      if (!found) throw new Error(`bench bug: ${c.key} has no live entry for ${arn}`)
+      return found
+    }
     if (c.key === DRIFT.delete.cluster) {
       // Keep exactly 200 live entries: the stale one replaces a service role the manifest also drops.
       const dropped = entries.findIndex((e) => e.principalArn.endsWith('/svc-37'))
@@ -171,14 +223,18 @@ function seedClusters(workload) {
       })
     }
     if (c.key === DRIFT.update.cluster) find(DRIFT.update.principal).kubernetesGroups = ['legacy-admins']
-    if (c.key === DRIFT.scope.cluster) find(DRIFT.scope.principal).accessPolicies[0].accessScope.namespaces = ['svc-2', 'legacy']
+    if (c.key === DRIFT.scope.cluster) {
+      const policy = find(DRIFT.scope.principal).accessPolicies[0]
+      if (!policy) throw new Error(`bench bug: ${DRIFT.scope.principal} has no policy`)
+      policy.accessScope.namespaces = ['svc-2', 'legacy']
+    }
     if (entries.length !== ENTRIES_PER_CLUSTER) throw new Error(`bench bug: ${c.key} has ${entries.length} live entries`)
     return { name: c.name, region: c.region, accountId: c.accountId, authenticationMode: 'API_AND_CONFIG_MAP', entries }
   })
 }
 
-function manifestYaml(workload) {
-  const q = JSON.stringify
+function manifestYaml(workload: Workload): string {
+  const q = (v: string): string => JSON.stringify(v)
   const lines = ['version: 1', 'clusters:']
   for (const c of workload.clusters) lines.push(`  ${c.key}:`, `    region: ${c.region}`, `    accountId: ${q(c.accountId)}`)
   lines.push('accessEntries:')
@@ -207,7 +263,7 @@ function manifestYaml(workload) {
         const scope =
           p.accessScope.type === 'cluster'
             ? '{ type: cluster }'
-            : `{ type: namespace, namespaces: [${p.accessScope.namespaces.map(q).join(', ')}] }`
+            : `{ type: namespace, namespaces: [${(p.accessScope.namespaces ?? []).map(q).join(', ')}] }`
         lines.push(`      - policyArn: ${p.policyArn}`, `        accessScope: ${scope}`)
       }
     }
@@ -215,11 +271,17 @@ function manifestYaml(workload) {
   return lines.join('\n') + '\n'
 }
 
+interface ExpectedReads {
+  readonly byAccount: Record<string, number>
+  readonly byOperation: Record<string, number>
+  readonly total: number
+}
+
 /** The minimum reads per account: what a plan that reads nothing twice must make. */
-function expectedReads(seeds) {
-  const byAccount = {}
-  const byOperation = {}
-  const add = (account, op, n) => {
+function expectedReads(seeds: readonly LiveCluster[]): ExpectedReads {
+  const byAccount: Record<string, number> = {}
+  const byOperation: Record<string, number> = {}
+  const add = (account: string, op: string, n: number) => {
     byAccount[account] = (byAccount[account] ?? 0) + n
     byOperation[op] = (byOperation[op] ?? 0) + n
   }
@@ -227,53 +289,76 @@ function expectedReads(seeds) {
     add(s.accountId, 'DescribeCluster', 1)
     add(s.accountId, 'ListAccessEntries', Math.max(1, Math.ceil(s.entries.length / 100)))
     add(s.accountId, 'DescribeAccessEntry', s.entries.length)
-    const withPolicies = s.entries.filter((e) => !['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX'].includes(e.type)).length
+    const withPolicies = s.entries.filter((e) => !NODE_TYPES.includes(e.type)).length
     add(s.accountId, 'ListAssociatedAccessPolicies', withPolicies)
   }
   // ListAccessPolicies once per partition (33 policies: one page), in the first cluster's account.
-  add(seeds[0].accountId, 'ListAccessPolicies', 1)
+  const first = seeds[0]
+  if (first) add(first.accountId, 'ListAccessPolicies', 1)
   return { byAccount, byOperation, total: Object.values(byAccount).reduce((a, b) => a + b, 0) }
 }
 
 // ───────────────────────────── one run ─────────────────────────────
 
+/** One call through the port: (operation, cluster, principal) with its timing. */
+interface PortCall {
+  readonly op: string
+  readonly account: string
+  readonly region: string
+  readonly args: readonly string[]
+  readonly start: number
+  readonly end: number
+}
+
 /** Wraps the port so every call is logged as (operation, cluster, principal) with its timing. */
-function recordingFactory(inner, log) {
-  const wrapped = new Map()
-  return (target) => {
-    const api = inner(target)
-    let proxy = wrapped.get(api)
-    if (!proxy) {
-      proxy = new Proxy(api, {
-        get(obj, prop) {
-          const fn = obj[prop]
-          if (typeof fn !== 'function') return fn
-          return async (...args) => {
-            const start = performance.now()
-            try {
-              return await fn.apply(obj, args)
-            } finally {
-              log.push({
-                op: String(prop),
-                account: target.accountId,
-                region: target.region,
-                args: args.filter((x) => typeof x === 'string'),
-                start,
-                end: performance.now(),
-              })
-            }
+function recordingFactory(inner: EksApiFactory, log: PortCall[]): EksApiFactory {
+  return (target, context) => {
+    const api = inner(target, context)
+    return new Proxy(api, {
+      get(obj, prop) {
+        const fn: unknown = Reflect.get(obj, prop)
+        if (typeof fn !== 'function') return fn
+        return async (...args: unknown[]) => {
+          const start = performance.now()
+          try {
+            return await (fn as (...a: unknown[]) => Promise<unknown>).apply(obj, args)
+          } finally {
+            log.push({
+              op: String(prop),
+              account: target.accountId,
+              region: target.region,
+              args: args.filter((x): x is string => typeof x === 'string'),
+              start,
+              end: performance.now(),
+            })
           }
-        },
-      })
-      wrapped.set(api, proxy)
-    }
-    return proxy
+        }
+      },
+    }) satisfies EksAccessApi
   }
 }
 
+interface FakeReport {
+  readonly calls: readonly FakeCall[]
+  readonly stats: FakeStats
+}
+
+interface FakeHandle {
+  readonly url: string
+  /** The fake thread's event-loop utilisation since `since`; undefined when it shares this thread. */
+  elu(since?: EventLoopUtilization): EventLoopUtilization | undefined
+  report(): Promise<FakeReport>
+  close(): Promise<void>
+}
+
+/** Sent to the worker that serves the fake. */
+interface FakeWorkerData {
+  readonly benchPlanFake: FakeAwsOptions
+}
+
 /** The fake, in a worker thread (default) or on this thread (`BENCH_PLAN_FAKE=inline`). */
-async function startFake(options) {
-  if (process.env.BENCH_PLAN_FAKE === 'inline') {
+async function startFake(options: FakeAwsOptions): Promise<FakeHandle> {
+  if (process.env['BENCH_PLAN_FAKE'] === 'inline') {
     const fake = await startFakeAws(options)
     return {
       url: fake.url,
@@ -282,27 +367,28 @@ async function startFake(options) {
       close: () => fake.close(),
     }
   }
-  const worker = new Worker(new URL(import.meta.url), { workerData: { options } })
-  const next = () =>
+  const data: FakeWorkerData = { benchPlanFake: options }
+  const worker = new Worker(new URL(import.meta.url), { workerData: data })
+  const next = <T>(): Promise<T> =>
     new Promise((resolve, reject) => {
-      const onError = (e) => reject(e)
+      const onError = (e: Error) => reject(e)
       worker.once('error', onError)
-      worker.once('message', (m) => {
+      worker.once('message', (m: T) => {
         worker.off('error', onError)
         resolve(m)
       })
     })
-  const { url } = await next()
+  const { url } = await next<{ url: string }>()
   return {
     url,
     elu: (since) => worker.performance.eventLoopUtilization(since),
     report: () => {
-      const reply = next()
+      const reply = next<FakeReport>()
       worker.postMessage('report')
       return reply
     },
     close: async () => {
-      const reply = next()
+      const reply = next<{ closed: true }>()
       worker.postMessage('close')
       await reply
       await worker.terminate()
@@ -310,24 +396,38 @@ async function startFake(options) {
   }
 }
 
-async function serveFakeInWorker() {
-  const fake = await startFakeAws(workerData.options)
-  parentPort.on('message', async (m) => {
-    if (m === 'report') parentPort.postMessage({ calls: fake.calls, stats: fake.stats() })
-    if (m === 'close') {
-      await fake.close()
-      parentPort.postMessage({ closed: true })
-    }
+async function serveFakeInWorker(data: FakeWorkerData): Promise<void> {
+  const port = parentPort
+  if (!port) throw new Error('bench bug: serveFakeInWorker outside a worker')
+  const fake = await startFakeAws(data.benchPlanFake)
+  port.on('message', (m: unknown) => {
+    if (m === 'report') port.postMessage({ calls: fake.calls, stats: fake.stats() } satisfies FakeReport)
+    if (m === 'close') void fake.close().then(() => port.postMessage({ closed: true }))
   })
-  parentPort.postMessage({ url: fake.url })
+  port.postMessage({ url: fake.url })
 }
 
-function keysFor(accountId) {
+function keysFor(accountId: string): { accessKeyId: string; secretAccessKey: string } {
   // The fake reads the account from characters 5–16 of a static key (test/fake-aws/auth.ts).
   return { accessKeyId: `AKIA${accountId}BNCH`, secretAccessKey: 'bench-not-a-secret' }
 }
 
-async function runOnce({ label, concurrency, ratePerSecond, rate = RATE, regionOf, direct, factoryOptions = {} }) {
+interface RunOptions {
+  readonly label: string
+  /** deps.concurrency; undefined = planAccess's default. */
+  readonly concurrency?: number | undefined
+  /** deps.ratePerSecond (`plan --max-rate`). */
+  readonly ratePerSecond?: number
+  /** The fake's requests per second per account; 0 = unlimited. */
+  readonly rate?: number
+  readonly regionOf?: RegionOf
+  /** Diagnostic: readLiveState alone with these options, instead of planAccess. */
+  readonly direct?: ReadStateOptions
+}
+
+type RunOutcome = PlanOutcome | { readonly kind: 'read'; readonly errors: readonly PlanError[] }
+
+async function runOnce({ label, concurrency, ratePerSecond, rate = RATE, regionOf, direct }: RunOptions): Promise<RunResult> {
   const workload = buildWorkload(regionOf)
   const seeds = seedClusters(workload)
   const expected = expectedReads(seeds)
@@ -335,21 +435,20 @@ async function runOnce({ label, concurrency, ratePerSecond, rate = RATE, regionO
   writeFileSync(join(dir, 'eks-access.yaml'), manifestYaml(workload))
   const fake = await startFake({ latencyMs: LATENCY_MS, ...(rate ? { ratePerSecondPerAccount: rate } : {}), clusters: seeds })
   const metrics = createEksMetrics()
-  const portLog = []
+  const portLog: PortCall[] = []
   const apiFor = recordingFactory(
-    createEksApiFactory({ ...factoryOptions, endpoint: fake.url, metrics, credentialsFor: (t) => keysFor(t.accountId) }),
+    createEksApiFactory({ endpoint: fake.url, metrics, credentialsFor: (t) => keysFor(t.accountId) }),
     portLog,
   )
   try {
     const elu0 = performance.eventLoopUtilization()
     const fakeElu0 = fake.elu()
     const t0 = performance.now()
-    let outcome
+    let outcome: RunOutcome
     if (direct) {
-      // Diagnostic: readLiveState alone with options planAccess does not pass today.
       const targets = seeds.map((s) => ({ key: s.name, name: s.name, region: s.region, accountId: s.accountId }))
       const read = await readLiveState(targets, apiFor, direct)
-      const errors = [...read.clusters.values()].filter((r) => !r.ok).map((r) => r.error)
+      const errors = [...read.clusters.values()].flatMap((r) => (r.ok ? [] : [r.error]))
       outcome = { kind: 'read', errors }
     } else {
       outcome = await planAccess(
@@ -368,8 +467,74 @@ async function runOnce({ label, concurrency, ratePerSecond, rate = RATE, regionO
   }
 }
 
-function analyse({ label, concurrency, rate, wallMs, outcome, calls: allCalls, stats, metrics, portLog, expected, t0 }) {
-  const calls = allCalls.filter((c) => c.service === 'eks')
+interface Observed {
+  readonly label: string
+  readonly concurrency: number | undefined
+  readonly rate: number
+  readonly wallMs: number
+  readonly outcome: RunOutcome
+  readonly calls: readonly FakeCall[]
+  readonly stats: FakeStats
+  readonly metrics: EksMetrics
+  readonly portLog: readonly PortCall[]
+  readonly expected: ExpectedReads
+  readonly t0: number
+}
+
+interface RunResult {
+  readonly label: string
+  readonly concurrency: number | 'default'
+  readonly wallMs: number
+  readonly readMs: number
+  readonly callMs: { readonly p50: number | undefined; readonly p90: number | undefined; readonly max: number | undefined }
+  readonly meanInFlight: number
+  readonly beforeReadsMs: number
+  readonly afterReadsMs: number
+  readonly floorMs: number | undefined
+  readonly ratio: number | undefined
+  readonly readRatio: number | undefined
+  readonly requests: number
+  readonly okReads: number
+  readonly okByOp: Record<string, number>
+  readonly okByAccount: Record<string, number>
+  readonly expected: ExpectedReads
+  readonly throttled: number
+  readonly fiveXx: number
+  readonly otherErrors: number
+  readonly sdkCalls: number
+  readonly sdkRetries: number
+  readonly duplicates: number
+  readonly extraByOp: Record<string, number>
+  readonly nonReads: readonly string[]
+  readonly summary: PlanSummary | undefined
+  readonly errors: readonly string[]
+  readonly throttleTimeline: readonly number[]
+  readonly perSecond: readonly number[]
+  readonly elu: number
+  readonly fakeElu: number | undefined
+}
+
+function outcomeErrors(outcome: RunOutcome): string[] {
+  switch (outcome.kind) {
+    case 'planned':
+      return outcome.plan.clusters.flatMap((c) => c.errors.map((e) => `${c.cluster}: ${e.code}`))
+    case 'read':
+      return outcome.errors.map((e) => e.code)
+    case 'usage':
+      return [`${outcome.kind}: ${outcome.message}`]
+    case 'invalid':
+      return [
+        `${outcome.kind}: ${outcome.problems
+          .slice(0, 3)
+          .map((p) => p.message)
+          .join('; ')}`,
+      ]
+  }
+}
+
+function analyse(o: Observed): Omit<RunResult, 'elu' | 'fakeElu'> {
+  const { portLog, expected, stats, metrics } = o
+  const calls = o.calls.filter((c) => c.service === 'eks')
   const ok = calls.filter((c) => c.status === 200)
   const okByOp = count(ok, (c) => c.operation)
   const okByAccount = count(ok, (c) => c.account)
@@ -380,10 +545,10 @@ function analyse({ label, concurrency, rate, wallMs, outcome, calls: allCalls, s
   const duplicates = Object.entries(tuples).filter(([, n]) => n > 1)
   const extraByOp = Object.fromEntries(
     Object.entries(okByOp)
-      .map(([op, n]) => [op, n - (expected.byOperation[op] ?? 0)])
+      .map(([op, n]) => [op, n - (expected.byOperation[op] ?? 0)] as const)
       .filter(([, d]) => d !== 0),
   )
-  const floorMs = rate ? (Math.max(...Object.values(expected.byAccount)) / rate) * 1000 : undefined
+  const floorMs = o.rate ? (Math.max(...Object.values(expected.byAccount)) / o.rate) * 1000 : undefined
   const durations = portLog
     .filter((l) => l.op === 'describeAccessEntry')
     .map((l) => l.end - l.start)
@@ -391,32 +556,18 @@ function analyse({ label, concurrency, rate, wallMs, outcome, calls: allCalls, s
   const inFlight = portLog.reduce((sum, l) => sum + (l.end - l.start), 0)
   const first = Math.min(...portLog.map((l) => l.start))
   const last = Math.max(...portLog.map((l) => l.end))
-  const errors =
-    outcome.kind === 'planned'
-      ? outcome.plan.clusters.flatMap((c) => c.errors.map((e) => `${c.cluster}: ${e.code}`))
-      : outcome.kind === 'read'
-        ? outcome.errors.map((e) => e.code)
-        : [
-            `${outcome.kind}: ${
-              outcome.message ??
-              outcome.problems
-                ?.slice(0, 3)
-                .map((p) => p.message)
-                .join('; ')
-            }`,
-          ]
   return {
-    label,
-    concurrency: concurrency ?? 'default',
-    wallMs,
+    label: o.label,
+    concurrency: o.concurrency ?? 'default',
+    wallMs: o.wallMs,
     readMs: portLog.length ? last - first : 0,
     callMs: { p50: quantile(durations, 0.5), p90: quantile(durations, 0.9), max: durations.at(-1) },
     // Mean port calls in flight over the read phase (what the limiter actually achieved).
     meanInFlight: portLog.length ? inFlight / (last - first) : 0,
-    beforeReadsMs: portLog.length ? first - t0 : 0,
-    afterReadsMs: portLog.length ? t0 + wallMs - last : 0,
+    beforeReadsMs: portLog.length ? first - o.t0 : 0,
+    afterReadsMs: portLog.length ? o.t0 + o.wallMs - last : 0,
     floorMs,
-    ratio: floorMs ? wallMs / floorMs : undefined,
+    ratio: floorMs ? o.wallMs / floorMs : undefined,
     readRatio: floorMs ? (last - first) / floorMs : undefined,
     requests: stats.requests,
     okReads: ok.length,
@@ -431,16 +582,16 @@ function analyse({ label, concurrency, rate, wallMs, outcome, calls: allCalls, s
     duplicates: duplicates.length,
     extraByOp,
     nonReads,
-    summary: outcome.kind === 'planned' ? outcome.plan.summary : undefined,
-    errors,
+    summary: o.outcome.kind === 'planned' ? o.outcome.plan.summary : undefined,
+    errors: outcomeErrors(o.outcome),
     throttleTimeline: timeline(calls),
     perSecond: perSecond(portLog, first, ACCOUNTS[0]),
   }
 }
 
-/** Port calls completed per second in one account: shows where the SDK's adaptive limiter slows down. */
-function perSecond(portLog, first, account) {
-  const out = []
+/** Port calls completed per second in one account: shows the pacer cutting the rate after throttles. */
+function perSecond(portLog: readonly PortCall[], first: number, account: string): number[] {
+  const out: number[] = []
   for (const l of portLog) {
     if (l.account !== account) continue
     const sec = Math.floor((l.end - first) / 1000)
@@ -450,8 +601,8 @@ function perSecond(portLog, first, account) {
 }
 
 /** Throttles per 500 consecutive requests: the fake's log has arrival order but no timestamps. */
-function timeline(calls) {
-  const out = []
+function timeline(calls: readonly FakeCall[]): number[] {
+  const out: number[] = []
   for (let i = 0; i < calls.length; i += 500) {
     const slice = calls.slice(i, i + 500)
     out.push(slice.filter((c) => c.status === 429).length)
@@ -459,13 +610,8 @@ function timeline(calls) {
   return out
 }
 
-function quantile(sorted, q) {
-  if (sorted.length === 0) return undefined
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]
-}
-
-function count(items, keyOf) {
-  const out = {}
+function count<T>(items: readonly T[], keyOf: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {}
   for (const i of items) {
     const k = keyOf(i)
     out[k] = (out[k] ?? 0) + 1
@@ -475,10 +621,10 @@ function count(items, keyOf) {
 
 // ───────────────────────────── report ─────────────────────────────
 
-const s = (ms) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`)
-const x = (r) => (r === undefined ? '-' : `${r.toFixed(2)}×`)
+const s = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`)
+const x = (r: number | undefined): string => (r === undefined ? '-' : `${r.toFixed(2)}×`)
 
-function printRun(r) {
+function printRun(r: RunResult): void {
   console.log(`\n▸ ${r.label}`)
   console.log(
     `  wall ${s(r.wallMs)}  (before first read ${s(r.beforeReadsMs)}, reads ${s(r.readMs)}, after last read ${s(r.afterReadsMs)})` +
@@ -518,16 +664,24 @@ function printRun(r) {
   if (r.errors.length) console.log(`  cluster errors: ${r.errors.join('; ')}`)
 }
 
-function wastedOf(r) {
+function wastedOf(r: RunResult): number {
   return r.duplicates + Object.values(r.extraByOp).reduce((a, b) => a + Math.max(0, b), 0) + r.nonReads.length
 }
 
-async function main() {
-  const sweep = process.env.BENCH_PLAN_SWEEP
-    ? process.env.BENCH_PLAN_SWEEP.split(',').map((v) => (v.trim() === 'default' ? undefined : Number(v)))
-    : process.env.BENCH_PLAN_EXTRA
-      ? EXTRA_SWEEP
-      : DEFAULT_SWEEP
+function bestOf(runs: readonly RunResult[]): RunResult {
+  const clean = runs.filter((r) => r.errors.length === 0)
+  const best = [...(clean.length ? clean : runs)].sort((a, b) => a.wallMs - b.wallMs)[0]
+  if (!best) throw new Error('bench bug: no runs')
+  return best
+}
+
+function sweepOf(env: string | undefined): readonly (number | undefined)[] {
+  if (env) return env.split(',').map((v) => (v.trim() === 'default' ? undefined : Number(v)))
+  return process.env['BENCH_PLAN_EXTRA'] ? EXTRA_SWEEP : DEFAULT_SWEEP
+}
+
+async function main(): Promise<void> {
+  const sweep = sweepOf(process.env['BENCH_PLAN_SWEEP'])
   const workload = buildWorkload()
   const expected = expectedReads(seedClusters(workload))
   console.log(
@@ -537,7 +691,7 @@ async function main() {
         .map(([a, n]) => `${a}: ${n}`)
         .join(', ')}); floor = max per account ÷ rate = ${s((Math.max(...Object.values(expected.byAccount)) / RATE) * 1000)}`,
   )
-  const runs = []
+  const runs: RunResult[] = []
   for (const concurrency of sweep) {
     const r = await runOnce({ label: `rate-limited, concurrency ${concurrency ?? 'default'}`, concurrency })
     printRun(r)
@@ -546,9 +700,8 @@ async function main() {
   const latencyBound = await runOnce({ label: 'no rate limit (latency-bound), default concurrency', rate: 0 })
   printRun(latencyBound)
 
-  // Diagnostics for the recommendations: not reachable through planAccess's options today.
-  const diagnostics = []
-  const diagnose = async (options) => {
+  const diagnostics: RunResult[] = []
+  const diagnose = async (options: RunOptions) => {
     const r = await runOnce(options)
     printRun(r)
     diagnostics.push(r)
@@ -556,14 +709,14 @@ async function main() {
   // `plan --max-rate 195`: reads paced just under the account's rate, so nothing is throttled.
   const paced = await runOnce({ label: 'plan --max-rate 195 (concurrency 16)', concurrency: 16, ratePerSecond: PACED_RATE })
   printRun(paced)
-  if (process.env.BENCH_PLAN_EXTRA) {
+  if (process.env['BENCH_PLAN_EXTRA']) {
     const best = bestOf(runs)
     const c = best.concurrency === 'default' ? undefined : best.concurrency
     // Two regions per account: the client's limiter is per (account, region), the fake's bucket per account.
     await diagnose({
       label: `planAccess, 2 regions per account, concurrency ${best.concurrency}`,
       concurrency: c,
-      regionOf: (a, i) => (i % 2 ? 'eu-central-1' : REGION),
+      regionOf: (_a, i) => (i % 2 ? 'eu-central-1' : REGION),
     })
     await diagnose({ label: 'readLiveState with pacing: concurrency 8, ratePerSecond 190', direct: { concurrency: 8, ratePerSecond: 190 } })
   }
@@ -588,28 +741,28 @@ async function main() {
       `  ${String(r.concurrency).padEnd(12)}  ${s(r.wallMs).padEnd(8)}  ${x(r.ratio).padEnd(10)}  ${String(r.throttled).padEnd(4)}  ${String(r.sdkRetries).padEnd(11)}  ${String(wastedOf(r)).padEnd(6)}  ${r.errors.length}` +
         (r === best ? '  ← best' : ''),
     )
-  const pass = best.ratio <= GOAL_RATIO && wastedOf(best) === 0 && best.errors.length === 0
+  const within = (r: RunResult) => r.ratio !== undefined && r.ratio <= GOAL_RATIO && wastedOf(r) === 0 && r.errors.length === 0
   const dflt = runs.find((r) => r.concurrency === 'default')
-  const goals = [
+  const goals: Goal[] = [
     {
       goal: `plan within ${GOAL_RATIO}× floor, no wasted calls (best concurrency)`,
-      status: pass ? 'PASS' : 'MISS',
+      status: status(within(best)),
       detail: `concurrency ${best.concurrency}: ${s(best.wallMs)} = ${x(best.ratio)} floor ${s(best.floorMs)}, reads made twice ${wastedOf(best)}, throttled ${best.throttled}, errors ${best.errors.length}`,
     },
+    {
+      goal: `plan within ${GOAL_RATIO}× floor, no wasted calls, with --max-rate ${PACED_RATE}`,
+      status: status(within(paced) && paced.throttled === 0),
+      detail: `${s(paced.wallMs)} = ${x(paced.ratio)} floor, ${paced.throttled} throttled, ${paced.sdkRetries} SDK retries, reads made twice ${wastedOf(paced)}, errors ${paced.errors.length}`,
+    },
   ]
-  goals.push({
-    goal: `plan within ${GOAL_RATIO}× floor, no wasted calls, with --max-rate ${PACED_RATE}`,
-    status: paced.ratio <= GOAL_RATIO && wastedOf(paced) === 0 && paced.throttled === 0 && paced.errors.length === 0 ? 'PASS' : 'MISS',
-    detail: `${s(paced.wallMs)} = ${x(paced.ratio)} floor, ${paced.throttled} throttled, ${paced.sdkRetries} SDK retries, reads made twice ${wastedOf(paced)}, errors ${paced.errors.length}`,
-  })
   if (dflt && dflt !== best)
     goals.push({
       goal: `plan within ${GOAL_RATIO}× floor at the default concurrency (learnt pacing, no --max-rate)`,
-      status: dflt.ratio <= GOAL_RATIO && wastedOf(dflt) === 0 && dflt.errors.length === 0 ? 'PASS' : 'MISS',
+      status: status(within(dflt)),
       detail: `${s(dflt.wallMs)} = ${x(dflt.ratio)} floor, ${dflt.throttled} throttled, ${dflt.sdkRetries} SDK retries, errors ${dflt.errors.length}`,
     })
   for (const g of goals) console.log(`${g.status}  ${g.goal}: ${g.detail}`)
-  const rows = [
+  const rows: Row[] = [
     ...runs.map((r) => ({
       metric: `wall, concurrency ${r.concurrency}`,
       value: `${s(r.wallMs)} (${x(r.ratio)} floor, ${r.throttled} throttled, ${r.sdkRetries} retries)`,
@@ -627,20 +780,10 @@ async function main() {
     })),
     { metric: 'validate the plan manifest (once, warm)', value: s(validateMs) },
   ]
-  console.log(`BENCH_RESULT ${JSON.stringify({ name: 'plan', rows, goals })}`)
+  printResult({ name: 'plan', rows, goals })
 }
 
-function bestOf(runs) {
-  const clean = runs.filter((r) => r.errors.length === 0)
-  return [...(clean.length ? clean : runs)].sort((a, b) => a.wallMs - b.wallMs)[0]
+if (isMain(import.meta.url)) {
+  if (isMainThread) runMain(main)
+  else await serveFakeInWorker(workerData as FakeWorkerData)
 }
-
-if (isMainThread)
-  main().then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e)
-      process.exit(1)
-    },
-  )
-else void serveFakeInWorker()
