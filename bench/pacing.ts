@@ -12,7 +12,6 @@
 // that were answered (each read is made once: test/aws proves it), so throttles are the only waste.
 // The last stdout line is `BENCH_RESULT {json}` for scripts/bench.mjs.
 import { spawn } from 'node:child_process'
-import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
@@ -21,6 +20,7 @@ import { createLimiterRegistry } from '../src/aws/pacer.js'
 import { readLiveState } from '../src/aws/read-state.js'
 import type { ClusterTarget } from '../src/aws/port.js'
 import { startFakeAws, type FakeStats, type SeedCluster } from '../test/fake-aws/index.js'
+import { isMain, loadAverage, printResult, runMain, status } from './lib/report.js'
 
 const ACCOUNTS = ['111122223333', '444455556666'] as const
 const REGION = 'eu-west-1'
@@ -195,9 +195,7 @@ async function run(key: string): Promise<Figures> {
       callsRatio,
       throttled: stats.throttled,
       errors: errors.length,
-      load: loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' '),
+      load: loadAverage(),
       pass: ratio <= s.goal && callsRatio <= CALLS_GOAL && errors.length === 0,
     }
   } finally {
@@ -224,7 +222,7 @@ function child(url: string, key: string, account: string): Promise<string[]> {
 function line(f: Figures): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
   return (
-    `${f.pass ? 'PASS' : 'MISS'}  ${f.scenario}: ${s(f.wallMs)} = ${f.ratio.toFixed(2)}× floor ${s(f.floorMs)}; ` +
+    `${status(f.pass)}  ${f.scenario}: ${s(f.wallMs)} = ${f.ratio.toFixed(2)}× floor ${s(f.floorMs)}; ` +
     `calls ${f.requests} = ${f.callsRatio.toFixed(3)}× minimum ${f.answered} (${f.throttled} throttled); errors ${f.errors}; load ${f.load}`
   )
 }
@@ -250,17 +248,17 @@ async function main(): Promise<void> {
     console.log(line(f))
     results.push(f)
   }
-  console.log(
-    `BENCH_RESULT ${JSON.stringify({
-      name: 'pacing',
-      goals: results.map((f) => ({ goal: f.scenario, status: f.pass ? 'PASS' : 'MISS', detail: line(f) })),
-      rows: results.map((f) => ({
-        metric: f.scenario,
-        value: `${(f.wallMs / 1000).toFixed(1)} s = ${f.ratio.toFixed(2)}× floor, ${f.callsRatio.toFixed(3)}× min calls, ${f.throttled} throttled, load ${f.load}`,
-      })),
-    })}`,
-  )
+  printResult({
+    name: 'pacing',
+    goals: results.map((f) => ({ goal: f.scenario, status: status(f.pass), detail: line(f) })),
+    rows: results.map((f) => ({
+      metric: f.scenario,
+      value: `${(f.wallMs / 1000).toFixed(1)} s = ${f.ratio.toFixed(2)}× floor, ${f.callsRatio.toFixed(3)}× min calls, ${f.throttled} throttled, load ${f.load}`,
+    })),
+  })
 }
 
-if (isMainThread) await main()
-else await fakeWorkerMain((workerData as { fake: Scenario }).fake)
+if (isMain(import.meta.url)) {
+  if (isMainThread) runMain(main)
+  else await fakeWorkerMain((workerData as { fake: Scenario }).fake)
+}

@@ -1,9 +1,12 @@
 // `npm run bench` (after `npm run build`): runs each benchmark in bench/ in its own Node process,
-// in order (validate, plan, then any other bench/*.mjs by name), streams its report, and ends
-// with a compact table of every benchmark's figures and PASS/MISS goal lines.
+// in order (pacing, validate, plan, rules, apply, then any other by name), streams its report, and
+// ends with a compact table of every benchmark's figures and PASS/MISS goal lines.
 //
 //   node scripts/bench.mjs            every benchmark
-//   node scripts/bench.mjs plan       only bench/plan.mjs (names without .mjs)
+//   node scripts/bench.mjs plan       only bench/plan.ts (names without extension)
+//
+// A benchmark is bench/<name>.ts, compiled by `npm run build` to build/bench/<name>.js (shared code
+// lives in bench/lib/ and is not a benchmark), or a plain bench/<name>.mjs.
 //
 // Exit code: non-zero only when a benchmark crashes (non-zero exit or no result line). Goals are
 // reported, not enforced: timings on a shared 2-core runner are too noisy to gate a build on.
@@ -17,38 +20,40 @@ const BENCH_DIR = join(import.meta.dirname, '..', 'bench')
 /** TypeScript benchmarks (bench/*.ts), compiled by `npm run build`. */
 const BUILT_BENCH_DIR = join(import.meta.dirname, '..', 'build', 'bench')
 // pacing first: its headline is the figure at the defaults (issue 6).
-const ORDER = ['pacing', 'validate', 'plan']
+const ORDER = ['pacing', 'validate', 'plan', 'rules', 'apply']
 const RESULT_PREFIX = 'BENCH_RESULT '
 
-/** bench/*.mjs in run order: the known ones first, then the rest by name. */
+/** Benchmark names in run order: the known ones first, then the rest by name. */
 export function orderBenchmarks(names) {
   const known = ORDER.filter((n) => names.includes(n))
   const rest = names.filter((n) => !ORDER.includes(n)).sort()
   return [...known, ...rest]
 }
 
+/** Names of bench/<name>.ts and bench/<name>.mjs (a built build/bench/<name>.js without its source is stale: not listed). */
 function listBenchmarks() {
-  const built = existsSync(BUILT_BENCH_DIR)
-    ? readdirSync(BUILT_BENCH_DIR)
-        .filter((f) => f.endsWith('.js'))
-        .map((f) => f.slice(0, -'.js'.length))
-    : []
-  const plain = readdirSync(BENCH_DIR)
-    .filter((f) => f.endsWith('.mjs'))
-    .map((f) => f.slice(0, -'.mjs'.length))
-  return orderBenchmarks([...new Set([...built, ...plain])])
+  const names = readdirSync(BENCH_DIR)
+    .filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.mjs'))
+    .map((f) => f.replace(/\.(ts|mjs)$/, ''))
+  return orderBenchmarks([...new Set(names)])
 }
 
+/** The script to run, or why there is none (a TypeScript benchmark that was not built). */
 function scriptOf(name) {
-  const built = join(BUILT_BENCH_DIR, `${name}.js`)
-  return existsSync(built) ? built : join(BENCH_DIR, `${name}.mjs`)
+  if (existsSync(join(BENCH_DIR, `${name}.ts`))) {
+    const built = join(BUILT_BENCH_DIR, `${name}.js`)
+    return existsSync(built) ? { script: built } : { error: `build/bench/${name}.js is missing: run \`npm run build\` first` }
+  }
+  return { script: join(BENCH_DIR, `${name}.mjs`) }
 }
 
 /** Runs one benchmark; resolves with its parsed result (or the reason it has none). */
 function runBenchmark(name) {
   return new Promise((resolve) => {
     const started = performance.now()
-    const child = spawn(process.execPath, [scriptOf(name)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const { script, error } = scriptOf(name)
+    if (!script) return resolve({ name, error, seconds: 0 })
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] })
     let result
     let buffered = ''
     const onLine = (line) => {
