@@ -10,6 +10,10 @@
 //
 // Exit code: non-zero only when a benchmark crashes (non-zero exit or no result line). Goals are
 // reported, not enforced: timings on a shared 2-core runner are too noisy to gate a build on.
+//
+// Plain JavaScript (it needs no build of its own), typed with JSDoc: `@ts-check` has editors check
+// it, and it passes `tsc` under `allowJs` (tsconfig.json does not include it today).
+// @ts-check
 import { spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -23,7 +27,17 @@ const BUILT_BENCH_DIR = join(import.meta.dirname, '..', 'build', 'bench')
 const ORDER = ['pacing', 'validate', 'plan', 'rules', 'apply']
 const RESULT_PREFIX = 'BENCH_RESULT '
 
-/** Benchmark names in run order: the known ones first, then the rest by name. */
+/** @typedef {import('../bench/lib/report.js').BenchResult} BenchResult */
+/**
+ * One benchmark's run: its result line and how long the process took, or why it has no result.
+ * @typedef {(BenchResult & { seconds: number, error?: undefined }) | { name: string, error: string, seconds: number, rows?: undefined, goals?: undefined }} Outcome
+ */
+
+/**
+ * Benchmark names in run order: the known ones first, then the rest by name.
+ * @param {readonly string[]} names
+ * @returns {string[]}
+ */
 export function orderBenchmarks(names) {
   const known = ORDER.filter((n) => names.includes(n))
   const rest = names.filter((n) => !ORDER.includes(n)).sort()
@@ -38,7 +52,11 @@ function listBenchmarks() {
   return orderBenchmarks([...new Set(names)])
 }
 
-/** The script to run, or why there is none (a TypeScript benchmark that was not built). */
+/**
+ * The script to run, or why there is none (a TypeScript benchmark that was not built).
+ * @param {string} name
+ * @returns {{ script: string, error?: undefined } | { script?: undefined, error: string }}
+ */
 function scriptOf(name) {
   if (existsSync(join(BENCH_DIR, `${name}.ts`))) {
     const built = join(BUILT_BENCH_DIR, `${name}.js`)
@@ -47,21 +65,27 @@ function scriptOf(name) {
   return { script: join(BENCH_DIR, `${name}.mjs`) }
 }
 
-/** Runs one benchmark; resolves with its parsed result (or the reason it has none). */
+/**
+ * Runs one benchmark; resolves with its parsed result (or the reason it has none).
+ * @param {string} name
+ * @returns {Promise<Outcome>}
+ */
 function runBenchmark(name) {
   return new Promise((resolve) => {
     const started = performance.now()
-    const { script, error } = scriptOf(name)
-    if (!script) return resolve({ name, error, seconds: 0 })
-    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const found = scriptOf(name)
+    if (found.error !== undefined) return resolve({ name, error: found.error, seconds: 0 })
+    const child = spawn(process.execPath, [found.script], { stdio: ['ignore', 'pipe', 'inherit'] })
+    /** @type {BenchResult | undefined} */
     let result
     let buffered = ''
+    /** @param {string} line */
     const onLine = (line) => {
       if (line.startsWith(RESULT_PREFIX)) {
         try {
-          result = JSON.parse(line.slice(RESULT_PREFIX.length))
+          result = /** @type {BenchResult} */ (JSON.parse(line.slice(RESULT_PREFIX.length)))
         } catch (e) {
-          process.stdout.write(`bench: unreadable result line from ${name}: ${e.message}\n`)
+          process.stdout.write(`bench: unreadable result line from ${name}: ${e instanceof Error ? e.message : String(e)}\n`)
         }
       } else process.stdout.write(`${line}\n`)
     }
@@ -83,11 +107,18 @@ function runBenchmark(name) {
   })
 }
 
+/** @param {readonly Outcome[]} results */
 function printTable(results) {
+  /** @type {[string, string, string][]} */
   const rows = results.flatMap((r) =>
-    r.error ? [[r.name, 'CRASHED', r.error]] : r.rows.map((row, i) => [i === 0 ? r.name : '', row.metric, row.value]),
+    r.error !== undefined
+      ? [/** @type {[string, string, string]} */ ([r.name, 'CRASHED', r.error])]
+      : r.rows.map((row, i) => /** @type {[string, string, string]} */ ([i === 0 ? r.name : '', row.metric, row.value])),
   )
-  const widths = [0, 1].map((c) => Math.max(...rows.map((row) => row[c].length), c === 0 ? 9 : 6))
+  /** @param {0 | 1} c */
+  const width = (c) => Math.max(...rows.map((row) => row[c].length), c === 0 ? 9 : 6)
+  const widths = /** @type {const} */ ([width(0), width(1)])
+  /** @param {readonly [string, string, string]} cells */
   const line = (cells) => `${cells[0].padEnd(widths[0])}  ${cells[1].padEnd(widths[1])}  ${cells[2]}`
   console.log(`\n${line(['benchmark', 'metric', 'value'])}`)
   console.log(line(['-'.repeat(widths[0]), '-'.repeat(widths[1]), '-----']))
@@ -111,13 +142,14 @@ async function main() {
     .map((l) => l.toFixed(2))
     .join(' ')
   console.log(`bench: ${names.join(', ')} on Node ${process.versions.node}, ${cpus().length} CPUs, load average ${load}`)
+  /** @type {Outcome[]} */
   const results = []
   for (const name of names) {
     console.log(`\n━━ ${name} ━━`)
     results.push(await runBenchmark(name))
   }
   printTable(results)
-  return results.some((r) => r.error) ? 1 : 0
+  return results.some((r) => r.error !== undefined) ? 1 : 0
 }
 
 process.exitCode = await main()
