@@ -6,10 +6,10 @@ import { gitHubErrorOf, type GitHubPort } from '../../src/github/port.js'
 import { Outcomes, type GitHubWrite } from '../../src/outcome.js'
 import { formatMarker, MARKER_PREFIX } from '../../src/plan/marker.js'
 import type { Manifest, ManifestCluster, Problem } from '../../src/types.js'
-import type { ValidateOptions, ValidateOutcome } from '../../src/validate.js'
+import type { ValidateOptions, ValidateOutcome } from '../../src/manifest/validate.js'
 
 // main.ts imports the real validate module for its production deps; the tests inject their own.
-vi.mock('../../src/validate.js', () => ({ validateManifests: vi.fn() }))
+vi.mock('../../src/manifest/validate.js', () => ({ validateManifests: vi.fn() }))
 
 type FakeCore = { [K in keyof ActionCore]: Mock<NonNullable<ActionCore[K]>> } & { summaries: string[] }
 

@@ -7,7 +7,7 @@ import { AwsCallError, type ClusterInfo, type EksAccessApi } from '../../src/aws
 import { publish } from '../../src/cli.js'
 import { exportCluster, readClusterAccess, type ExportDeps, type ExportOptions } from '../../src/commands/export.js'
 import { exitCodeOf } from '../../src/outcome.js'
-import { exportManifestYaml } from '../../src/export.js'
+import { exportManifestYaml } from '../../src/manifest/export.js'
 import { parseStateSnapshot } from '../../src/state/snapshot.js'
 import type { AccessPolicyInfo, ObservedCluster, ObservedEntry } from '../../src/types.js'
 import { PROD } from './fixtures.js'

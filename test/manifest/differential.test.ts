@@ -14,7 +14,7 @@ import {
   validateSources,
   type CheckedOutcome,
   type ValidateOutcome,
-} from '../../src/validate.js'
+} from '../../src/manifest/validate.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const ctx = { now: new Date('2026-11-01T00:00:00Z'), expiryWarningDays: 7 }

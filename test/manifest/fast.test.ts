@@ -5,7 +5,7 @@ import { checkManifestFile } from '../../src/manifest/check.js'
 import { fastPathBlocker, parseManifestFast, spansLines, YAML_CORE_SCHEMA } from '../../src/manifest/fast.js'
 import type { ManifestSource } from '../../src/manifest/load.js'
 import { buildManifest } from '../../src/manifest/model.js'
-import { generateSyntheticManifests } from '../../src/validate.js'
+import { generateSyntheticManifests } from '../../src/manifest/validate.js'
 
 const VALID = `version: 1
 clusters:

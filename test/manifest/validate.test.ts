@@ -10,7 +10,7 @@ vi.mock('../../src/rules/eks/index.js', () => ({
   },
 }))
 
-const { validateManifests, validateSources, generateSyntheticManifests } = await import('../../src/validate.js')
+const { validateManifests, validateSources, generateSyntheticManifests } = await import('../../src/manifest/validate.js')
 
 const fixtures = path.join(import.meta.dirname, 'fixtures')
 const ctx = { now: new Date('2026-11-01T00:00:00Z'), expiryWarningDays: 7 }

@@ -8,7 +8,7 @@ import {
   type IamPolicyOptions,
   type PolicyDocument,
 } from '../../src/onboarding/iam-policy.js'
-import { validateSources } from '../../src/validate.js'
+import { validateSources } from '../../src/manifest/validate.js'
 import type { Manifest } from '../../src/types.js'
 
 const DIR = path.join(import.meta.dirname, 'iam')

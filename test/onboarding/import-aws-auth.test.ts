@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { importAwsAuth, type ImportResult } from '../../src/onboarding/import-aws-auth.js'
-import { validateSources } from '../../src/validate.js'
+import { validateSources } from '../../src/manifest/validate.js'
 
 const CORPUS = path.resolve(import.meta.dirname, '../fixtures/aws-auth')
 const GOLDEN = path.join(CORPUS, 'golden')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/plan/plan.js'
 import { forPlanOutcome } from '../../src/rules/eks/expiry.js'
-import { validateSources } from '../../src/validate.js'
+import { validateSources } from '../../src/manifest/validate.js'
 import type { ObservedCluster, PlanError, Result } from '../../src/types.js'
 import { ADMIN, OWNED, VIEW, live, observed, policy, role } from './build.js'
 

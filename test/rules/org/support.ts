@@ -1,4 +1,4 @@
-import { validateSources } from '../../../src/validate.js'
+import { validateSources } from '../../../src/manifest/validate.js'
 import { evaluateOrgRules, parseRulesSource, type EvaluateOptions, type RuleSet } from '../../../src/rules/org/index.js'
 import type { Manifest, Problem } from '../../../src/types.js'
 
