@@ -9,7 +9,10 @@ import type { Manifest, ManifestCluster, Problem } from '../../src/types.js'
 import type { ValidateOptions, ValidateOutcome } from '../../src/manifest/validate.js'
 
 // main.ts imports the real validate module for its production deps; the tests inject their own.
-vi.mock('../../src/manifest/validate.js', () => ({ validateManifests: vi.fn() }))
+vi.mock('../../src/manifest/validate.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/manifest/validate.js')>()),
+  validateManifests: vi.fn(),
+}))
 
 type FakeCore = { [K in keyof ActionCore]: Mock<NonNullable<ActionCore[K]>> } & { summaries: string[] }
 

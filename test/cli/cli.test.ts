@@ -7,7 +7,10 @@ import type { Manifest, Problem } from '../../src/types.js'
 import { validateManifests, type ValidateOutcome } from '../../src/manifest/validate.js'
 import { Outcomes } from '../../src/outcome.js'
 
-vi.mock('../../src/manifest/validate.js', () => ({ validateManifests: vi.fn() }))
+vi.mock('../../src/manifest/validate.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/manifest/validate.js')>()),
+  validateManifests: vi.fn(),
+}))
 const validate = vi.mocked(validateManifests)
 
 interface Captured extends CliIO {
