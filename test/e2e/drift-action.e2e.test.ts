@@ -12,11 +12,11 @@ import { ACCOUNT, FAKE_NOW, role, user } from './drift-fixture.js'
  * drift appears (the issue is opened), changes (the same issue is updated in place), and is gone
  * (the issue is closed with a comment).
  *
- * SKIPPED until src/main.ts performs the Outcome's `issue` writes (the pull-request flow adds
- * src/github/publish.ts; today main.ts only logs "not writing the issue …"). The drift command
- * already returns the write: `{kind: 'issue', title: 'EKS access drift', body: <Markdown beginning
- * with <!-- eks-access-gate:drift -->>, labels: ['eks-access-drift'], state: 'open' | 'closed'}`.
- * Enable by turning `describe.skip` into `describe` after merging publish.ts.
+ * The drift command returns the write as data (`{kind: 'issue', title: 'EKS access drift', body:
+ * <Markdown beginning with <!-- eks-access-gate:drift -->>, labels: ['eks-access-drift'], state:
+ * 'open' | 'closed'}`) and src/github/publish.ts performs it. The runs of the first block already
+ * open and close an issue; a drift that comes back later opens a new one (the closed issue is the
+ * record of the earlier episode), so the second block follows the issue its first run opened.
  */
 const TOKEN = 'ghs_driftE2eTokenThatMustNeverBePrinted'
 const OWNED = { 'managed-by': 'eks-access-gate' }
@@ -91,6 +91,7 @@ async function runDrift(failOnDrift = false) {
 }
 
 const driftIssues = () => gh.issues().filter((i) => i.labels.includes('eks-access-drift'))
+const openDriftIssues = () => driftIssues().filter((i) => i.state === 'open')
 
 describe('the drift action today: outputs, summary, fail-on-drift', () => {
   it('sets the drift outputs and writes the Markdown report to the summary', async () => {
@@ -113,29 +114,37 @@ describe('the drift action today: outputs, summary, fail-on-drift', () => {
   })
 })
 
-describe.skip('the scheduled drift action keeps one issue (needs main.ts to publish issue writes)', () => {
+describe('the scheduled drift action keeps one issue', () => {
+  let opened = 0
   it('opens the issue when drift appears', async () => {
     seedLive({ username: 'intruder' })
+    const known = new Set(driftIssues().map((i) => i.number))
+    expect(openDriftIssues()).toEqual([])
     const run = await runDrift()
     expect(run.status).toBe(0)
     expect(run.outputs).toMatchObject({ drift: 'true', 'drift-changed': '1', 'drift-unknown': '0', 'drift-pending': '0' })
     expect(run.summary).toContain('<!-- eks-access-gate:drift -->')
-    const issues = driftIssues()
+    const issues = driftIssues().filter((i) => !known.has(i.number))
     expect(issues).toHaveLength(1)
+    expect(openDriftIssues()).toEqual(issues)
     expect(issues[0]).toMatchObject({ state: 'open', title: 'EKS access drift' })
     expect(issues[0]!.body.split('\n')[0]).toBe('<!-- eks-access-gate:drift -->')
     expect(issues[0]!.body).toContain(user('dev'))
     expect(`${run.stdout}${run.stderr}`).not.toContain(TOKEN)
+    opened = issues[0]!.number
   })
 
   it('updates the same issue in place while drift lasts', async () => {
     seedLive({ username: 'intruder', kubernetesGroups: ['devs', 'admins'] })
-    const before = driftIssues()[0]!
+    const before = openDriftIssues()[0]!.body // the fake hands out live objects: keep the text
+    expect(before).not.toContain('admins')
     const run = await runDrift()
     expect(run.status).toBe(0)
-    const issues = driftIssues()
+    const issues = openDriftIssues()
     expect(issues).toHaveLength(1)
-    expect(issues[0]!.number).toBe(before.number)
+    expect(issues[0]!.number).toBe(opened)
+    expect(issues[0]!.body).not.toBe(before)
+    expect(issues[0]!.body.split('\n')[0]).toBe('<!-- eks-access-gate:drift -->')
     expect(issues[0]!.body).toContain('admins')
   })
 
@@ -144,8 +153,11 @@ describe.skip('the scheduled drift action keeps one issue (needs main.ts to publ
     const run = await runDrift()
     expect(run.status).toBe(0)
     expect(run.outputs).toMatchObject({ drift: 'false', 'drift-changed': '0', 'drift-unknown': '0', 'drift-pending': '0' })
-    const [issue] = driftIssues()
+    expect(openDriftIssues()).toEqual([])
+    const issue = driftIssues().find((i) => i.number === opened)
     expect(issue).toMatchObject({ state: 'closed' })
-    expect(gh.comments(issue!.number)).toHaveLength(1)
+    const comments = gh.comments(opened)
+    expect(comments).toHaveLength(1)
+    expect(comments[0]!.body).toMatch(/no drift/)
   })
 })
