@@ -18,7 +18,7 @@ import { builtInCatalogue } from '../policies.js'
 import { findObservedCluster, loadStateSnapshotFile } from '../state/snapshot.js'
 import type { AccessPolicyInfo, Manifest, ManifestCluster, ObservedCluster, Plan, PlanError, Problem, Result } from '../types.js'
 import { err, ok, problemAt } from '../types.js'
-import { checkManifests, readManifests, type RulesOptions } from '../manifest/validate.js'
+import { checkManifests, readManifests, type RulesOptions, type RulesReport } from '../manifest/validate.js'
 import { compareCodePoints } from '../util/compare.js'
 import { globMatcher } from '../util/glob.js'
 
@@ -76,6 +76,8 @@ export type PlanOutcome =
       readonly manifest: Manifest
       readonly problems: readonly Problem[]
       readonly sources: ReadonlyMap<string, string>
+      /** What the organisation rules did (validate's `CheckedOutcome.rules`): on a pull request, which rules decided and what the PR's own rules would change. */
+      readonly rules?: RulesReport
     }
   | {
       readonly kind: 'planned'
@@ -89,6 +91,8 @@ export type PlanOutcome =
       readonly dead: DeadAccessReport
       /** Why some (or all) entries were not checked for dead access. */
       readonly deadAccessNotes: readonly string[]
+      /** What the organisation rules did, as for `invalid`. */
+      readonly rules?: RulesReport
     }
 
 /**
@@ -105,11 +109,14 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
   // calendar date (PRODUCT.md "Expiry and drift"); validate keeps `expiry:expired` as an error.
   const expiry = { now: opts.now, expiryWarningDays: opts.expiryWarningDays }
   const validated = forPlanOutcome(checkManifests(read, validateOptions(opts, builtInCatalogue())), expiry)
+  // The rules report is the same on every check (the rules file is read once): carry the first.
+  const rules = validated.rules === undefined ? {} : { rules: validated.rules }
   const invalid = (problems: readonly Problem[]): PlanOutcome => ({
     kind: 'invalid',
     manifest: validated.manifest,
     problems,
     sources: validated.sources,
+    ...rules,
   })
   if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems)) return invalid(validated.problems)
 
@@ -151,6 +158,7 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
     observed: observed.value.clusters,
     dead: dead.report,
     deadAccessNotes: dead.notes,
+    ...rules,
   }
 }
 

@@ -20,6 +20,8 @@ export interface CommentInput {
   readonly pr: Pick<PullRequestPlan, 'head' | 'shard'>
   /** Notes shown at the top (e.g. why the plan was made offline). */
   readonly notes?: readonly string[]
+  /** The pull request changes the organisation rules file (validate's `RulesReport.change`, base origin). */
+  readonly rulesChange?: ReviewContext['rulesChange']
 }
 
 function context(marker: string, input: CommentInput): ReviewContext {
@@ -29,6 +31,7 @@ function context(marker: string, input: CommentInput): ReviewContext {
     headSha: input.pr.head.slice(0, SHORT_SHA),
     planFileHint: PLAN_FILE_HINT,
     ...(input.notes === undefined || input.notes.length === 0 ? {} : { notes: input.notes }),
+    ...(input.rulesChange === undefined ? {} : { rulesChange: input.rulesChange }),
   }
 }
 

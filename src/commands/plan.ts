@@ -12,6 +12,9 @@ import type { CommandDeps } from './deps.js'
 import { invalidCommentBody, planCommentBody } from './plan-comment.js'
 import { livePlanDeps, planAccess } from './plan-access.js'
 import { rulesOptions } from './rules-options.js'
+import { rulesNotes } from './validate.js'
+import type { RulesReport } from '../manifest/validate.js'
+import type { CommentInput } from './plan-comment.js'
 
 // The pipeline stage, kept importable from here for bench/ and tests.
 export { planAccess, selectPlannedClusters, type PlanDeps, type PlanOptions, type PlanOutcome } from './plan-access.js'
@@ -22,7 +25,6 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
   // On a pull request the notice is a note inside the comment; elsewhere it leads the summary.
   const withNotice = (markdown: string): string =>
     request.notice === undefined || pr !== undefined ? markdown : `> ${escapeMarkdown(request.notice)}\n\n${markdown}`
-  const comment = pr === undefined ? undefined : { pr, ...(request.notice === undefined ? {} : { notes: [request.notice] }) }
   const now = deps.now()
   const outcome = await planAccess(
     {
@@ -37,6 +39,16 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
     },
     livePlanDeps(request, deps),
   )
+  const comment: CommentInput | undefined =
+    pr === undefined
+      ? undefined
+      : {
+          pr,
+          ...(request.notice === undefined ? {} : { notes: [request.notice] }),
+          ...rulesChangeOf(outcome.kind === 'usage' ? undefined : outcome.rules),
+        }
+  // Which rules decided and what the PR's own rules would change, in the log as validate says it.
+  if (outcome.kind !== 'usage') notes.push(...rulesNotes(outcome.rules))
   switch (outcome.kind) {
     case 'usage': {
       // The shared stage words the filter as the CLI flag; the action names its input.
@@ -90,6 +102,12 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
         : Outcomes.ok(parts)
     }
   }
+}
+
+/** The PR's change to the organisation rules file, for the comment (only when the base commit's rules decided). */
+function rulesChangeOf(rules: RulesReport | undefined): Pick<CommentInput, 'rulesChange'> {
+  if (rules?.change === undefined || rules.origin.kind !== 'base') return {}
+  return { rulesChange: { change: rules.change, baseSha: rules.origin.sha } }
 }
 
 /** The sticky comment, when this plan is for a pull request that may be commented on. */

@@ -237,6 +237,96 @@ describe('plan judges with the same rules', () => {
   })
 })
 
+describe('plan on a pull request that changes the rules: the comment says so', () => {
+  const atBase: RulesRef = { path: RULES, explicit: false, atBase: { event: 'pull_request', sha: BASE } }
+  const HEAD = 'd'.repeat(40)
+  const prPlan = (format: 'json' | 'markdown' = 'json'): PlanRequest => ({
+    command: 'plan',
+    manifest: 'eks-access.yaml',
+    rules: atBase,
+    expiryWarningDays: 7,
+    format,
+    color: false,
+    state: 'state.json',
+    assumeRoles: false,
+    clusterTimeoutSeconds: 300,
+    pullRequest: { number: 7, head: HEAD, shard: '*', comment: true },
+  })
+  /** The live cluster: only platform-admin, so the plan creates alice's entry. */
+  const STATE = JSON.stringify({
+    version: 1,
+    clusters: [
+      {
+        name: 'prod-eu',
+        region: 'eu-west-1',
+        accountId: '111122223333',
+        authenticationMode: 'API',
+        entries: [
+          {
+            principalArn: 'arn:aws:iam::111122223333:role/platform-admin',
+            type: 'STANDARD',
+            username: 'arn:aws:sts::111122223333:assumed-role/platform-admin/{{SessionName}}',
+            kubernetesGroups: [],
+            tags: { 'managed-by': 'eks-access-gate', owner: 'platform' },
+            accessPolicies: [
+              { policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster' } },
+            ],
+          },
+        ],
+      },
+    ],
+  })
+  const commentOf = (out: Awaited<ReturnType<typeof plan>>): string => {
+    const [write] = out.writes
+    if (write?.kind !== 'sticky-comment') throw new Error('no sticky comment')
+    return write.body
+  }
+
+  it('invalid on the base rules: the comment lists the error and that the PR`s rules would remove it', async () => {
+    const cwd = tree({ 'eks-access.yaml': MANIFEST, [RULES]: RELAXED })
+    const out = await plan(prPlan(), deps(cwd, { git: gitWith({ [RULES]: STRICT }) }))
+    expect(out.status).toBe('invalid')
+    const body = commentOf(out)
+    expect(body).toContain('**This pull request changes the organisation rules** (`.github/eks-access-rules.yaml`)')
+    expect(body).toContain('judged by the rules at the base commit `cccccccccccc`')
+    expect(body).toContain('After merge its rules would add 0 violations and remove 1 violation.')
+    const removed = body.slice(body.indexOf('**Violations the new rules would remove** (1)'))
+    expect(removed).toMatch(/^\*\*Violations the new rules would remove\*\* \(1\)\n\n- ❌ `eks-access.yaml:13:19` `rule:no-iam-users`: /)
+    expect(body).not.toContain('would add** (')
+    // the summary is the comment; the log says it in one line, as validate does
+    expect(out.summary).toBe(body)
+    expect(out.notes).toContainEqual({
+      level: 'warning',
+      message: `this pull request changes the organisation rules (${RULES}); after merge they would add 0 violations and remove 1; the verdict uses the rules at the base commit cccccccccccc`,
+    })
+  })
+
+  it('planned: the notice sits above the plan, with the violations the new rules would add (golden)', async () => {
+    const valid = MANIFEST.replace('user/alice', 'role/alice')
+    const stricter = `${STRICT}  - { id: no-alice, kind: denied-principals, principals: ["arn:aws:iam::*:role/alice"], message: "No alice" }\n`
+    const cwd = tree({ 'eks-access.yaml': valid, [RULES]: stricter, 'state.json': STATE })
+    const out = await plan(prPlan(), deps(cwd, { git: gitWith({ [RULES]: STRICT }) }))
+    expect(out.status).toBe('ok')
+    const body = commentOf(out)
+    expect(body).toContain('After merge its rules would add 1 violation and remove 0 violations.')
+    expect(body).toContain('**Violations the new rules would add** (1)')
+    expect(body).toContain('`rule:no-alice`: No alice')
+    expect(body.indexOf('changes the organisation rules')).toBeLessThan(body.indexOf('#### `prod-eu`'))
+    // the JSON plan on stdout is unchanged by the notice (its verdict used the base rules)
+    expect(JSON.parse(out.stdout ?? '').problems).toEqual([])
+    expectGolden(join(golden, 'plan-rules-changed-comment.md'), body)
+  })
+
+  it('no notice when the PR leaves the rules file alone', async () => {
+    const valid = MANIFEST.replace('user/alice', 'role/alice')
+    const cwd = tree({ 'eks-access.yaml': valid, [RULES]: STRICT, 'state.json': STATE })
+    const out = await plan(prPlan(), deps(cwd, { git: gitWith({ [RULES]: STRICT }) }))
+    expect(out.status).toBe('ok')
+    expect(commentOf(out)).not.toContain('organisation rules')
+    expect(out.notes.filter((n) => n.level === 'warning')).toEqual([])
+  })
+})
+
 describe('the request and options for the rules', () => {
   const readEvent = () => ({ pull_request: { base: { sha: BASE }, head: { sha: 'd'.repeat(40) } }, repository: { default_branch: 'main' } })
   const inputs = (name: string): string => ({ command: 'validate', rules: RULES })[name] ?? ''

@@ -172,13 +172,13 @@ describe('bundled action: a pull request cannot relax its own gate', () => {
     ...extra,
   })
 
-  function runner(workspace: string, command: string, extra: Record<string, string> = {}, baseSha = BASE) {
+  function runner(workspace: string, command: string, extra: Record<string, string> = {}, baseSha = BASE, idToken = false) {
     const prepared = prepareRunner({
       eventName: 'pull_request',
       event: pullRequestEvent({ number: 7, headSha: HEAD, baseSha }),
       workspace,
       inputs: inputs(command, extra),
-      env: { ...gh.actionEnv({ idToken: false }), PATH: process.env['PATH'] ?? '' },
+      env: { ...gh.actionEnv({ idToken }), PATH: process.env['PATH'] ?? '' },
     })
     dirs.push(prepared.runnerTemp)
     return prepared
@@ -210,6 +210,33 @@ describe('bundled action: a pull request cannot relax its own gate', () => {
     expect(run.status, run.stdout + run.stderr).toBe(1)
     expect(run.commands).toContainEqual(expect.stringMatching(/^::error title=rule%3Ano-iam-users,file=eks-access\.yaml,line=13,col=19::/))
     expect(contentsReads()).toHaveLength(1)
+  })
+
+  // An id token and a token that may write: a same-repository pull request (the manifest fails
+  // before any AWS call, so no AWS endpoint is needed).
+  it('plan with a token that may comment: the sticky comment says the PR relaxes the rules and which violation would go', async () => {
+    const writer = 'ghs_rulesE2eWriterTokenNeverPrinted'
+    gh.addToken(writer, { access: 'read-write' })
+    const ws = tree({ 'eks-access.yaml': MANIFEST, [RULES]: RELAXED, 'state.json': '{}' })
+    const run = await runBundledAction(
+      join(bundle.dir, 'index.js'),
+      runner(ws, 'plan', { state: 'state.json', 'github-token': writer }, BASE, true),
+    )
+    // the verdict is the base rules': the IAM user still fails the run
+    expect(run.status, run.stdout + run.stderr).toBe(1)
+    const comments = gh.comments(7)
+    expect(comments).toHaveLength(1)
+    const body = comments[0]!.body
+    expect(body.split('\n')[0]).toMatch(/^<!-- eks-access-gate /)
+    expect(body).toContain(`**This pull request changes the organisation rules** (\`${RULES}\`)`)
+    expect(body).toContain('judged by the rules at the base commit `111111111111`')
+    expect(body).toContain('After merge its rules would add 0 violations and remove 1 violation.')
+    expect(body).toMatch(/\*\*Violations the new rules would remove\*\* \(1\)\n\n- ❌ `eks-access\.yaml:13:19` `rule:no-iam-users`: /)
+    // the errors the base rules found are listed too, and the summary is the same Markdown
+    expect(body).toContain('**Manifest problems: 1 error, 1 warning**')
+    expect(run.summary).toContain('**This pull request changes the organisation rules**')
+    expect(run.commands).toContainEqual(expect.stringMatching(/^::warning::this pull request changes the organisation rules/))
+    expect(run.stdout + run.stderr + run.summary + body).not.toContain(writer)
   })
 
   it('the base cannot be read: the run fails, never falling back to the PR`s rules', async () => {

@@ -3,6 +3,7 @@ import { UNMANAGED_REASONS } from './text.js'
 import { entriesAfter, isClusterAdmin, principalRows, type Marker, type PrincipalRow } from './review/access.js'
 import { accessPhrase, callItem, clusterCounts, countPhrase, errorHint, plural, policyLabel, principalLabel } from './review/describe.js'
 import { code, htmlCode, text } from '../../render/safe.js'
+import type { RulesChangeNotice } from '../../render/problems.js'
 
 /**
  * The pull-request review comment (and job summary): who gains and who loses what, per cluster,
@@ -50,6 +51,11 @@ export interface ReviewContext {
   readonly planFileHint?: string
   /** Short notes, e.g. "The rules file changed in this pull request; the base branch's rules were used." */
   readonly notes?: readonly string[]
+  /**
+   * The pull request changes the organisation rules file: what its rules would add or remove after
+   * merge, while the verdict (the problems above) used the rules at `baseSha`.
+   */
+  readonly rulesChange?: { readonly change: RulesChangeNotice; readonly baseSha: string }
 }
 
 export interface ReviewInput {
@@ -107,6 +113,53 @@ function notesBlock(ctx: ReviewContext): string {
   const notes = ctx.notes ?? []
   if (notes.length === 0) return ''
   return `> [!NOTE]\n${notes.map((n) => `> ${text(n)}`).join('<br>\n')}\n\n`
+}
+
+/** Violations listed per side of a rules change; the rest are counted (validate lists them all). */
+const RULES_CHANGE_LIMIT = 10
+
+function rulesChangeList(title: string, problems: readonly Problem[]): string {
+  if (problems.length === 0) return ''
+  const shown = problems.slice(0, RULES_CHANGE_LIMIT).map(problemItem).join('')
+  const rest = problems.length - RULES_CHANGE_LIMIT
+  const more = rest > 0 ? `- …and ${rest} more (\`eks-access-gate validate --rules FILE\` on this branch lists them all)\n` : ''
+  return `**${title}** (${problems.length})\n\n${shown}${more}\n`
+}
+
+/**
+ * The pull request edits the gate that judges it: say so first (the verdict uses the base
+ * commit's rules), then which violations its own rules would add or remove after merge.
+ */
+function rulesChangeBlock(ctx: ReviewContext): string {
+  if (ctx.rulesChange === undefined) return ''
+  const { change, baseSha } = ctx.rulesChange
+  const verdict = `This run is judged by the rules at the base commit ${code(baseSha.slice(0, 12))}: a pull request cannot relax its own gate.`
+  const file = code(change.file)
+  switch (change.kind) {
+    case 'changed': {
+      const effect =
+        change.added.length + change.removed.length === 0
+          ? 'After merge its rules would add or remove no violation of this manifest.'
+          : `After merge its rules would add ${plural(change.added.length, 'violation')} and remove ${plural(change.removed.length, 'violation')}.`
+      return (
+        `> [!WARNING]\n> **This pull request changes the organisation rules** (${file}). ${verdict} ${effect}\n\n` +
+        rulesChangeList('Violations the new rules would add', change.added) +
+        rulesChangeList('Violations the new rules would remove', change.removed)
+      )
+    }
+    case 'deleted':
+      return (
+        `> [!WARNING]\n> **This pull request deletes the organisation rules** (${file}). ${verdict} ` +
+        `After merge no organisation rules would apply and ${plural(change.removed.length, 'violation')} would go.\n\n` +
+        rulesChangeList('Violations that would go', change.removed)
+      )
+    case 'broken':
+      return (
+        `> [!WARNING]\n> **This pull request breaks the organisation rules file** (${file}). ${verdict} ` +
+        `After merge every run would fail on ${change.problems.length === 1 ? 'this problem' : 'these problems'}.\n\n` +
+        rulesChangeList('Problems in the changed rules file', change.problems)
+      )
+  }
 }
 
 function problemItem(p: Problem): string {
@@ -386,7 +439,7 @@ export function renderReviewComment(input: ReviewInput, options: ReviewOptions =
       : clusters.length === 0
         ? '**No clusters selected.**'
         : countLine(plan.summary, allRows, failed, clusters.filter((c) => c.authenticationMode !== undefined).length)
-  const head = `${ctx.marker}\n${titleLine(ctx)}\n\n${headline}\n\n${notesBlock(ctx)}${problemsBlock(problems, plan !== undefined)}`
+  const head = `${ctx.marker}\n${titleLine(ctx)}\n\n${headline}\n\n${notesBlock(ctx)}${rulesChangeBlock(ctx)}${problemsBlock(problems, plan !== undefined)}`
 
   const collapsed = models.length > (options.collapseClusters ?? COLLAPSE_CLUSTERS)
   const collapseRows = options.collapseRows ?? COLLAPSE_ROWS

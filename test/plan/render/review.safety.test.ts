@@ -137,6 +137,13 @@ describe('review comment safety', () => {
     expectSafe(md)
     // Invalid-manifest form too, with the value in every field of a problem.
     expectSafe(renderReviewComment({ problems: [problem], context: { marker: MARKER, notes: [value] } }))
+    // A pull request that changes the rules file: its name, the base sha and the violations listed.
+    for (const change of [
+      { kind: 'changed' as const, file: value, added: [problem], removed: [problem] },
+      { kind: 'deleted' as const, file: value, removed: [problem] },
+      { kind: 'broken' as const, file: value, problems: [problem] },
+    ])
+      expectSafe(renderReviewComment({ plan, observed: obs, context: { marker: MARKER, rulesChange: { change, baseSha: value } } }))
     // With many clusters every cluster is collapsed and its key sits in an HTML <summary>.
     expectSafe(renderReviewComment({ plan, observed: obs, context: { marker: MARKER } }, { collapseClusters: 0 }))
     // Summarised clusters (one line each) are safe too.
