@@ -1,4 +1,4 @@
-import type { ClusterPlan, ObservedCluster, Plan, PlanError, PlanSummary, Problem, Result } from '../../types.js'
+import type { ClusterPlan, ExpiringAccess, ObservedCluster, Plan, PlanError, PlanSummary, Problem, Result } from '../../types.js'
 import { UNMANAGED_REASONS } from './text.js'
 import { entriesAfter, isClusterAdmin, principalRows, type Marker, type PrincipalRow } from './review/access.js'
 import { accessPhrase, callItem, clusterCounts, countPhrase, errorHint, plural, policyLabel, principalLabel } from './review/describe.js'
@@ -32,13 +32,8 @@ const PROBLEM_LIMIT = 50
 /** At most this many cluster admins are named per cluster. */
 const ADMIN_LIMIT = 10
 
-/** Access that ends soon (`ClusterPlan.expiring`, when the plan carries it). */
-export interface ExpiringNotice {
-  readonly principalArn: string
-  readonly policyArn?: string
-  readonly expiresAt: string
-  readonly endsAt: string
-}
+/** Access that ends soon (`ClusterPlan.expiring`). */
+export type ExpiringNotice = ExpiringAccess
 
 export interface ReviewContext {
   /** The first line, verbatim (the caller owns the sticky-comment marker). Must be one line. */
@@ -265,19 +260,54 @@ function errorsBlock(cluster: ClusterPlan): string {
   return `❌ **This cluster could not be planned.** Nothing will be applied to it.\n\n${items.join('')}\n`
 }
 
-function expiringOf(cluster: ClusterPlan): readonly ExpiringNotice[] {
-  // `expiring` is being added to ClusterPlan elsewhere; read it when present.
-  return (cluster as ClusterPlan & { readonly expiring?: readonly ExpiringNotice[] }).expiring ?? []
-}
-
 function expiringBlock(cluster: ClusterPlan): string {
-  const list = expiringOf(cluster)
+  const list = cluster.expiring ?? []
   if (list.length === 0) return ''
   const items = list.map((x) => {
     const what = x.policyArn === undefined ? 'all access' : policyLabel(x.policyArn)
     return `- ${principalLabel(x.principalArn, cluster)}: ${what} ends ${code(x.endsAt)}\n`
   })
   return `⏳ **Expiring soon**\n\n${items.join('')}\n`
+}
+
+/**
+ * Authentication-mode guidance (`ClusterPlan.notes`), concisely: per note, its first sentence
+ * (where the cluster stands) on one line and the rest (the next steps) collapsed. The note's
+ * leading "cluster KEY" is dropped (the section names the cluster), and the commands it quotes
+ * in backticks are shown as code; everything else is text. Both forms are safe for any input,
+ * so a cluster key with a backtick only changes which parts look like code.
+ */
+function notesLines(cluster: ClusterPlan): string {
+  return (cluster.notes ?? [])
+    .map((note) => {
+      // Only our own wording is split: a note that does not start with its cluster key (the only
+      // value it quotes) is shown whole, so no value can start a line of its own.
+      const own = withoutClusterPrefix(note, cluster.cluster)
+      const { first, rest } = own === undefined ? { first: note, rest: '' } : splitFirstSentence(own)
+      const more = rest === '' ? '' : `<details><summary>What to do</summary>\n\n${noteMarkdown(rest)}\n\n</details>\n\n`
+      return `ℹ️ **Authentication mode:** ${noteMarkdown(first)}\n\n${more}`
+    })
+    .join('')
+}
+
+function splitFirstSentence(note: string): { first: string; rest: string } {
+  const end = /\. (?=\S)/.exec(note)
+  return end === null ? { first: note, rest: '' } : { first: note.slice(0, end.index + 1), rest: note.slice(end.index + 2) }
+}
+
+/** The note after "cluster KEY", as a sentence; undefined when it does not start so. */
+function withoutClusterPrefix(note: string, key: string): string | undefined {
+  const prefix = `cluster ${key}`
+  if (!note.startsWith(prefix)) return undefined
+  const rest = note.slice(prefix.length)
+  if (rest.startsWith(': ')) return `${rest.charAt(2).toUpperCase()}${rest.slice(3)}`
+  return rest.startsWith(' ') ? `This cluster${rest}` : undefined
+}
+
+function noteMarkdown(note: string): string {
+  const parts = note.split('`')
+  // An unpaired backtick leaves the last part as text.
+  return parts.map((part, i) => (i % 2 === 1 && i < parts.length - 1 ? code(part) : text(part))).join('')
 }
 
 function authModeLine(cluster: ClusterPlan): string {
@@ -322,6 +352,7 @@ function clusterBody(m: ClusterModel, level: Level, collapseRows: number): strin
     rowsBlock(m.rows, c, m.observed !== undefined, collapseRows),
     c.errors.length > 0 ? '' : adminsLine(c, m.observed),
     expiringBlock(c),
+    notesLines(c),
     level < 2 ? unmanagedBlock(c, m.observed) : '',
     level < 1 ? callsBlock(c) : '',
   ].join('')

@@ -55,11 +55,13 @@ export function changesCase(): Case {
     manifestEntry(role('platform-admins'), { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }),
     manifestEntry(role('sre-oncall'), { kubernetesGroups: ['sre'], accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }),
     manifestEntry(role('ci-deployer'), { kubernetesGroups: ['deployers', 'viewers'], accessPolicies: [manifestPolicy(EDIT)] }),
-    manifestEntry(role('viewer'), { accessPolicies: [manifestPolicy(VIEW, ['team-b'])] }),
+    manifestEntry(role('viewer'), { accessPolicies: [{ ...manifestPolicy(VIEW, ['team-b']), expiresAt: '2026-11-30T18:00:00+02:00' }] }),
     manifestEntry(role('batch'), { type: 'EC2_LINUX' }),
     manifestEntry(role('dev'), { username: 'dev-user', accessPolicies: [manifestPolicy(EDIT, ['dev'])] }),
     manifestEntry(role('auditor', OTHER_ACCOUNT), { accessPolicies: [manifestPolicy(VIEW)] }),
     manifestEntry(role('tagged'), { tags: { team: 'payments' }, accessPolicies: [manifestPolicy(VIEW, ['payments'])] }),
+    // Ends within the warning window (7 days from NOW): the entry, and one association of another.
+    manifestEntry(role('contractor'), { expiresAt: '2026-12-01', accessPolicies: [manifestPolicy(VIEW, ['payments'])] }),
   ]
   const state = live([
     eks(role('platform-admins'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }),
@@ -68,6 +70,7 @@ export function changesCase(): Case {
     eks(role('batch'), { tags: OWNED, accessPolicies: [] }),
     eks(role('dev'), { tags: OWNED, username: 'developer', accessPolicies: [policy(EDIT, ['dev'])] }),
     eks(role('tagged'), { tags: OWNED, accessPolicies: [policy(VIEW, ['payments'])] }),
+    eks(role('contractor'), { tags: OWNED, accessPolicies: [policy(VIEW, ['payments'])] }),
     eks(role('old-admin'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }),
     eks(role('cluster-creator'), { username: 'creator', accessPolicies: [policy(ADMIN)] }),
     eks(role('eks-node'), { type: 'EC2_LINUX', kubernetesGroups: ['system:nodes'] }),

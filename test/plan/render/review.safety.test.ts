@@ -88,7 +88,7 @@ function expectSafe(md: string): void {
   // No value started a line of its own: every line is one we write.
   for (const line of rest) {
     expect(line, line).toMatch(
-      /^(|#{3,4} .*|\*\*.*|- .*| {2}(before|after|_|\*\*What).*|> .*|<details.*|<\/details>|EKS cluster .*|\d+ (to|unchanged).*|No changes.*|👑.*|❌.*|⚠️.*|⏳.*)$/u,
+      /^(|#{3,4} .*|\*\*.*|- .*| {2}(before|after|_|\*\*What).*|> .*|<details.*|<\/details>|EKS cluster .*|\d+ (to|unchanged).*|No changes.*|👑.*|❌.*|⚠️.*|⏳.*|ℹ️.*|To finish.*)$/u,
     )
   }
 }
@@ -113,22 +113,26 @@ describe('review comment safety', () => {
       }),
       manifestEntry(role('admins'), { accessPolicies: [manifestPolicy('AmazonEKSClusterAdminPolicy')] }),
     ]
-    const state = live([
-      observed(`arn:aws:iam::111122223333:role/${value}`, {
-        username: value,
-        kubernetesGroups: [value],
-        tags: { x: value },
-        accessPolicies: [policy(ADMIN, [value])],
-      }),
-      observed(`arn:aws:iam::111122223333:role/gone-${value}`, { tags: OWNED, accessPolicies: [policy(EDIT, [value])] }),
-      observed(role('admins'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }),
-    ])
+    const state = live(
+      [
+        observed(`arn:aws:iam::111122223333:role/${value}`, {
+          username: value,
+          kubernetesGroups: [value],
+          tags: { x: value },
+          accessPolicies: [policy(ADMIN, [value])],
+        }),
+        observed(`arn:aws:iam::111122223333:role/gone-${value}`, { tags: OWNED, accessPolicies: [policy(EDIT, [value])] }),
+        observed(role('admins'), { tags: OWNED, accessPolicies: [policy(ADMIN)] }),
+      ],
+      { authenticationMode: 'API_AND_CONFIG_MAP' },
+    ) // authentication-mode notes name the cluster key
     const obs = new Map<string, Result<ObservedCluster, PlanError>>([
       [key, { ok: true, value: state }],
       [bad.key, { ok: false, error: { code: value, message: value } }],
     ])
     const problem = { severity: 'error' as const, code: value, message: value, file: value, line: 1, column: 1 }
     const plan = buildPlan({ manifest: manifest([c, bad], entries), observed: obs, now: NOW, problems: [problem] })
+    expect(plan.clusters.find((p) => p.cluster === key)?.notes?.length).toBe(1)
     const md = renderReviewComment({
       plan,
       observed: obs,

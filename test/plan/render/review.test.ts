@@ -146,6 +146,35 @@ describe('renderReviewComment: who gains and who loses what', () => {
     const md2 = renderReviewComment({ plan: { ...plan, clusters: [cluster] }, observed, context: ctx })
     expect(md2).toContain('⏳ **Expiring soon**\n\n- `role/contractor`: all access ends `2026-12-01T23:59:59Z`\n')
   })
+
+  it.each([
+    [
+      'where the cluster stands on one line, the next steps collapsed, quoted commands as code',
+      'cluster prod: this apply switches CONFIG_MAP → API_AND_CONFIG_MAP (irreversible). Next: run `eks-access-gate import-aws-auth --residual`, then set API',
+      'ℹ️ **Authentication mode:** This apply switches CONFIG\\_MAP → API\\_AND\\_CONFIG\\_MAP \\(irreversible\\).\n\n' +
+        '<details><summary>What to do</summary>\n\nNext: run `eks-access-gate import-aws-auth --residual`, then set API\n\n</details>\n',
+    ],
+    [
+      'one sentence: no collapsed part',
+      'cluster prod is on API_AND_CONFIG_MAP',
+      'ℹ️ **Authentication mode:** This cluster is on API\\_AND\\_CONFIG\\_MAP\n\n####',
+    ],
+    [
+      'a note that does not start with its cluster is shown whole (never split inside a value)',
+      'something else. Second `sentence`',
+      'ℹ️ **Authentication mode:** something else. Second `sentence`\n\n####',
+    ],
+  ])('shows authentication-mode guidance per cluster: %s', (_what, note, expected) => {
+    const { plan, observed } = noChangesCase()
+    const first = plan.clusters[0] as ClusterPlan
+    const clusters = [
+      { ...first, notes: [note] },
+      { ...first, cluster: 'zz' },
+    ]
+    const md2 = renderReviewComment({ plan: { ...plan, clusters }, observed, context: ctx })
+    expect(md2).toContain(expected)
+    expect(md2.match(/ℹ️/g)).toHaveLength(1)
+  })
 })
 
 describe('renderReviewComment: failures', () => {
