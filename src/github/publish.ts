@@ -5,7 +5,7 @@
  * read-only token) is a warning, never a failure; any other failed call fails the step.
  */
 import type { GitHubWrite } from '../outcome.js'
-import { MAX_MARKER_LENGTH, parseMarker, type MarkerData } from '../plan/marker.js'
+import { markerTooLong, parseMarker, type MarkerData } from '../plan/marker.js'
 import { firstLine, GitHubError, type GitHubPort, type GitHubUser, type PullRequest } from './port.js'
 import { writeAppliedSection } from './applied.js'
 import { isAuthoredBy, StickyBodyError, upsertLabelledIssue, upsertStickyComment, type StickyMarker } from './sticky.js'
@@ -101,11 +101,10 @@ async function writeStickyComment(
   author: GitHubUser,
 ): Promise<{ url: string; info: string[] }> {
   const line = firstLine(w.body)
+  // A marker that could not be read back would make every push post a new comment: refuse it.
+  const tooLong = markerTooLong(line)
+  if (tooLong !== undefined) throw new StickyBodyError(tooLong)
   const ours = parseMarker(line)
-  if (ours === undefined && line.length > MAX_MARKER_LENGTH)
-    throw new StickyBodyError(
-      `the plan covers too many clusters for one comment (its marker is ${line.length} characters, at most ${MAX_MARKER_LENGTH} can be read back): shard the plan with the clusters input`,
-    )
   if (ours === undefined) throw new StickyBodyError(`the comment for #${w.issueNumber} does not start with a valid marker line`)
   const info: string[] = []
   const current = await currentHead(port, w.issueNumber, info)

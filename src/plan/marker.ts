@@ -6,10 +6,15 @@ import { planHash, stableStringify } from './hash.js'
 /**
  * The reviewed plan, carried by the sticky PR comment in two hidden HTML comments:
  *
- *   first line:  <!-- eks-access-gate {"clusters":{KEY:HASH,…},"head":SHA,"shard":"*","v":1} -->
+ *   first line:  <!-- eks-access-gate {"clusters":{KEY:HASH,…},"head":SHA,"shard":"*","v":2} -->
  *   at the end:  <!-- eks-access-gate:reviewed {"clusters":{KEY:DIGESTS,…},"head":SHA,"v":1} -->
  *
- * HASH is `clusterPlanHash` (sha256 of the cluster's plan); DIGESTS is one 8-character base64url
+ * HASH is `clusterPlanHash`: the first 20 base64url characters (120 bits) of the sha256 of the
+ * cluster's plan. The marker only has to tell the reviewed plan of a cluster from a fresh one (an
+ * equality check on our own output, never a signature), and 120 bits make an accidental match
+ * impossible in practice while keeping a 200-cluster marker near 9 KB. Version 1 markers (comments
+ * written before, with the full 64-hex sha256) are still read, so a pull request reviewed before an
+ * upgrade is compared correctly after it. DIGESTS is one 8-character base64url
  * `changeDigest` per change (and one for the authentication-mode step), concatenated, so apply can
  * name exactly the changes that were not reviewed when a cluster's hash differs. Both comments are
  * written by us, but a comment body is still input: the parsers are strict and size-capped, and
@@ -24,34 +29,51 @@ import { planHash, stableStringify } from './hash.js'
  * push) applies the fresh plan as it is and says so.
  */
 
-export const MARKER_VERSION = 1
+/** The marker written (short cluster hashes); version 1 (full sha256 hex) is still read. */
+export const MARKER_VERSION = 2
+const LEGACY_MARKER_VERSION = 1
+/** The digest comment's version (unchanged by marker version 2). */
+export const DIGESTS_VERSION = 1
 export const MARKER_PREFIX = '<!-- eks-access-gate '
 export const DIGESTS_PREFIX = '<!-- eks-access-gate:reviewed '
 const COMMENT_END = ' -->'
-/** Longest first line parseMarker accepts. */
-export const MAX_MARKER_LENGTH = 16_384
+/** Characters of the base64url sha256 kept per cluster in a version 2 marker (120 bits). */
+export const CLUSTER_HASH_LENGTH = 20
+/**
+ * Longest first line parseMarker accepts (and so the most a plan's marker may be): half of a
+ * comment, so the review and the digests keep the other half. A cluster costs its key plus 26
+ * characters (`"KEY":"HASH",`) and the rest of the line about 110, so one comment's marker holds
+ * about 1,200 clusters with 1-character keys, 740 with 18-character keys (`prod-eu-west-1-pay`),
+ * 500 with 39-character keys and 200 with 135-character keys. Past it the publish step fails
+ * with a message that says to shard the plan (`clusters` input); it never posts a comment it
+ * could not find again.
+ */
+export const MAX_MARKER_LENGTH = 32_768
 /** Longest digest comment parseReviewedDigests accepts (a comment body is at most 65,536). */
 export const MAX_DIGESTS_LENGTH = 65_536
 /** Default budget of formatReviewedDigests; clusters that do not fit are left out (all their changes then count as unreviewed). */
 export const DEFAULT_DIGESTS_BUDGET = 24_576
-const MAX_CLUSTERS = 1_000
+/** More than MAX_MARKER_LENGTH can hold (27 characters a cluster at least), so the length binds first. */
+const MAX_CLUSTERS = 2_000
 const MAX_KEY_LENGTH = 256
 const DIGEST_LENGTH = 8
 
 const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
-const HASH = /^[0-9a-f]{64}$/
+/** The cluster hash of each marker version: exactly one form per version. */
+const HASH_OF_VERSION: Readonly<Record<1 | 2, RegExp>> = { 1: /^[0-9a-f]{64}$/, 2: /^[A-Za-z0-9_-]{20}$/ }
 const DIGESTS = /^(?:[A-Za-z0-9_-]{8})*$/
 // No control characters, and nothing that could end the HTML comment.
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>]+$/
 
 export interface MarkerData {
-  readonly v: 1
+  /** 2 when written by this release; 1 when read from an older comment (full sha256 hex hashes). */
+  readonly v: 1 | 2
   /** The head commit the plan was made for. */
   readonly head: string
   /** The `clusters` filter of the job that wrote it, or "*". */
   readonly shard: string
-  /** Logical cluster key → clusterPlanHash. */
+  /** Logical cluster key → clusterPlanHash (version 2) or the full sha256 hex (version 1). */
   readonly clusters: Readonly<Record<string, string>>
 }
 
@@ -70,9 +92,21 @@ export interface ReviewedPlan {
 
 // ───────────────────────────── hashes and digests ─────────────────────────────
 
-/** sha256 of one cluster's plan, as plan/hash.ts hashes the whole plan. */
+/**
+ * The marker's hash of one cluster's plan: sha256 over the same stable JSON plan/hash.ts hashes
+ * (`planHash([cluster])`), base64url, cut to CLUSTER_HASH_LENGTH characters.
+ */
 export function clusterPlanHash(cluster: ClusterPlan): string {
-  return planHash([cluster])
+  return createHash('sha256')
+    .update(stableStringify([cluster]))
+    .digest('base64url')
+    .slice(0, CLUSTER_HASH_LENGTH)
+}
+
+/** Whether a reviewed hash (either marker version's form) is the hash of this fresh cluster plan. */
+export function matchesReviewedHash(reviewed: string | undefined, cluster: ClusterPlan): boolean {
+  if (reviewed === undefined) return false
+  return HASH_OF_VERSION[1].test(reviewed) ? reviewed === planHash([cluster]) : reviewed === clusterPlanHash(cluster)
 }
 
 /**
@@ -154,7 +188,7 @@ export function formatReviewedDigests(plan: Plan, head: string, opts: { readonly
   const max = opts.maxLength ?? DEFAULT_DIGESTS_BUDGET
   const entries = plan.clusters.filter((c) => c.errors.length === 0).map((c) => [c.cluster, clusterDigests(c)] as const)
   for (let n = entries.length; n >= 0; n--) {
-    const text = `${DIGESTS_PREFIX}${commentJson({ v: MARKER_VERSION, head, clusters: Object.fromEntries(entries.slice(0, n)) })}${COMMENT_END}`
+    const text = `${DIGESTS_PREFIX}${commentJson({ v: DIGESTS_VERSION, head, clusters: Object.fromEntries(entries.slice(0, n)) })}${COMMENT_END}`
     if (text.length <= max) return text
   }
   return ''
@@ -191,15 +225,37 @@ function stringRecord(value: unknown, valid: (v: string) => boolean): Record<str
   return Object.fromEntries(entries) as Record<string, string>
 }
 
-/** The marker of a comment's first line, or undefined when it is not exactly one. */
+/**
+ * The marker of a comment's first line, or undefined when it is not exactly one: version 2 with
+ * short hashes only, or version 1 with full sha256 hex hashes only.
+ */
 export function parseMarker(firstLine: string): MarkerData | undefined {
   const o = parseCommentJson(firstLine.endsWith('\r') ? firstLine.slice(0, -1) : firstLine, MARKER_PREFIX, MAX_MARKER_LENGTH)
-  if (o === undefined || !hasExactly(o, ['v', 'head', 'shard', 'clusters']) || o['v'] !== MARKER_VERSION) return undefined
+  if (o === undefined || !hasExactly(o, ['v', 'head', 'shard', 'clusters'])) return undefined
+  const v = o['v']
+  if (v !== MARKER_VERSION && v !== LEGACY_MARKER_VERSION) return undefined
   const { head, shard } = o
   if (typeof head !== 'string' || !COMMIT.test(head)) return undefined
   if (typeof shard !== 'string' || shard.length > 1_000 || !SAFE_TEXT.test(shard)) return undefined
-  const clusters = stringRecord(o['clusters'], (v) => HASH.test(v))
-  return clusters === undefined ? undefined : { v: MARKER_VERSION, head, shard, clusters }
+  const hash = HASH_OF_VERSION[v]
+  const clusters = stringRecord(o['clusters'], (h) => hash.test(h))
+  return clusters === undefined ? undefined : { v, head, shard, clusters }
+}
+
+/**
+ * Why a marker line we are about to post cannot be used (undefined when it can): the publish
+ * step's message for a plan with more clusters than one comment's marker holds.
+ */
+export function markerTooLong(line: string): string | undefined {
+  if (line.length <= MAX_MARKER_LENGTH) return undefined
+  const o = parseCommentJson(line, MARKER_PREFIX, Number.MAX_SAFE_INTEGER)
+  const clusters = o?.['clusters']
+  const count = clusters !== null && typeof clusters === 'object' ? `${Object.keys(clusters).length} clusters` : 'too many clusters'
+  return (
+    `the plan covers ${count}, too many for one pull-request comment: its hidden marker would be ${line.length} characters ` +
+    `and at most ${MAX_MARKER_LENGTH} can be read back (about 500 clusters with 39-character names, 740 with 18). ` +
+    'Shard the plan with the clusters input (a matrix of jobs, one comment per shard); no comment was written'
+  )
 }
 
 /** The digest comment that ends a comment body (only trailing whitespace after it), or undefined. */
@@ -208,11 +264,11 @@ export function parseReviewedDigests(body: string): ReviewedDigests | undefined 
   const at = trimmed.lastIndexOf(DIGESTS_PREFIX)
   if (at < 0) return undefined
   const o = parseCommentJson(trimmed.slice(at), DIGESTS_PREFIX, MAX_DIGESTS_LENGTH)
-  if (o === undefined || !hasExactly(o, ['v', 'head', 'clusters']) || o['v'] !== MARKER_VERSION) return undefined
+  if (o === undefined || !hasExactly(o, ['v', 'head', 'clusters']) || o['v'] !== DIGESTS_VERSION) return undefined
   const head = o['head']
   if (typeof head !== 'string' || !COMMIT.test(head)) return undefined
   const clusters = stringRecord(o['clusters'], (v) => v.length <= MAX_DIGESTS_LENGTH && DIGESTS.test(v))
-  return clusters === undefined ? undefined : { v: MARKER_VERSION, head, clusters }
+  return clusters === undefined ? undefined : { v: DIGESTS_VERSION, head, clusters }
 }
 
 /** Marker (first line) and digests (end) of a sticky comment body; undefined without a valid marker. */
@@ -274,7 +330,7 @@ function ownValue(record: Readonly<Record<string, string>> | undefined, key: str
 
 function compareCluster(c: ClusterPlan, reviewed: ReviewedPlan): ClusterReview {
   const reviewedHash = ownValue(reviewed.marker.clusters, c.cluster)
-  if (reviewedHash === clusterPlanHash(c)) return { cluster: c.cluster, status: 'matches', unexpected: [] }
+  if (matchesReviewedHash(reviewedHash, c)) return { cluster: c.cluster, status: 'matches', unexpected: [] }
   const list = ownValue(reviewed.digests?.clusters, c.cluster)
   const known = new Set<string>()
   if (list !== undefined) for (let i = 0; i < list.length; i += DIGEST_LENGTH) known.add(list.slice(i, i + DIGEST_LENGTH))

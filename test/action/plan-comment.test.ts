@@ -21,6 +21,8 @@ describe('planCommentBody', () => {
   it.each([
     ['one huge cluster', bigPlan(20_000, 1)],
     ['150 clusters near the limit', bigPlan(6_000, 150, 7)],
+    ['200 clusters', bigPlan(6_000, 200, 7)],
+    ['500 clusters', bigPlan(10_000, 500, 7)],
   ])('stays within 65,536 characters with marker and digests intact: %s', (_, plan) => {
     const body = planCommentBody(plan, new Map(), { pr: { head: HEAD, shard: '*' } })
     expect(body.length).toBeLessThanOrEqual(MAX_BODY_CHARACTERS)
@@ -46,7 +48,7 @@ describe('invalidCommentBody', () => {
 
   it('lists the errors (file:line:col, code, message) under a marker that names no cluster', () => {
     const body = invalidCommentBody(emptyPlan, [problem(1)], { pr: { head: HEAD, shard: '*' } })
-    expect(parseMarker(firstLine(body))).toEqual({ v: 1, head: HEAD, shard: '*', clusters: {} })
+    expect(parseMarker(firstLine(body))).toEqual({ v: 2, head: HEAD, shard: '*', clusters: {} })
     expect(body).toContain('The manifest is invalid')
     expect(body).toContain('`eks-access.yaml:2:3` `schema:unknown-key`: unknown key &quot;x1&quot;')
   })

@@ -7,9 +7,9 @@ import { fakeGitHub, portOn, RO } from './helpers.js'
 const A = 'a'.repeat(40)
 const B = 'b'.repeat(40)
 const C = 'c'.repeat(40)
-const HASH = '0'.repeat(64)
+const HASH = '0123456789abcdefABC_'
 
-const marker = (head: string, shard = '*'): MarkerData => ({ v: 1, head, shard, clusters: { 'prod-eu': HASH } })
+const marker = (head: string, shard = '*'): MarkerData => ({ v: 2, head, shard, clusters: { 'prod-eu': HASH } })
 const comment = (head: string, text: string, shard = '*'): GitHubWrite => ({
   kind: 'sticky-comment',
   issueNumber: 7,
@@ -83,14 +83,43 @@ describe('performWrites: the sticky comment', () => {
     expect(fake.writes()).toEqual([expect.objectContaining({ status: 403 })])
   })
 
-  it('says to shard when a plan has too many clusters for a marker that can be read back', async () => {
+  /** A sticky comment for `n` clusters named `prod-eu-west-1-c0042`-like (`pad` more characters each). */
+  const fleetComment = (head: string, n: number, pad = ''): GitHubWrite => {
+    const clusters = Object.fromEntries(Array.from({ length: n }, (_, i) => [`prod-eu-west-1-c${String(i).padStart(4, '0')}${pad}`, HASH]))
+    return {
+      kind: 'sticky-comment',
+      issueNumber: 7,
+      marker: MARKER_PREFIX,
+      body: `${formatMarker({ v: 2, head, shard: '*', clusters })}\nplan\n`,
+    }
+  }
+
+  it.each([200, 500])('a %i-cluster plan: one comment, created and then updated in place', async (n) => {
     const fake = await setup(A)
-    const clusters = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`cluster-${String(i).padStart(4, '0')}`, HASH]))
-    const body = `${formatMarker({ v: 1, head: A, shard: '*', clusters })}\nplan\n`
-    const r = await performWrites(portOn(fake), [{ kind: 'sticky-comment', issueNumber: 7, marker: MARKER_PREFIX, body }])
-    expect(r.failures).toEqual([expect.stringContaining('too many clusters for one comment')])
-    expect(r.failures[0]).toContain('shard the plan with the clusters input')
+    const port = portOn(fake)
+    expect((await performWrites(port, [fleetComment(A, n)])).failures).toEqual([])
+    fake.seedPullRequest({ number: 7, headSha: B, baseSha: C })
+    const second = await performWrites(port, [fleetComment(B, n)])
+    expect(second.failures).toEqual([])
+    expect(second.info[0]).toMatch(/^comment on #7 updated for head bbbbbbbbbbbb/)
+    expect(fake.comments(7)).toHaveLength(1)
+    expect(parseMarker(fake.comments(7)[0]!.body.split('\n')[0]!)?.head).toBe(B)
+  })
+
+  it('past the marker ceiling: says to shard, writes nothing, and so never a comment per push', async () => {
+    const fake = await setup(A)
+    const port = portOn(fake)
+    const big = fleetComment(A, 500, '-payments-platform-cluster')
+    for (const _push of [1, 2]) {
+      const r = await performWrites(port, [big])
+      expect(r.failures).toHaveLength(1)
+      expect(r.failures[0]).toMatch(
+        /^the pull-request comment on #7 was not written: the plan covers 500 clusters, too many for one pull-request comment/,
+      )
+      expect(r.failures[0]).toContain('Shard the plan with the clusters input')
+    }
     expect(fake.writes()).toEqual([])
+    expect(fake.comments(7)).toEqual([])
   })
 
   it('writes the comment even when the pull request cannot be read (no head to compare)', async () => {

@@ -6,6 +6,9 @@ import {
   formatMarker,
   formatReviewedDigests,
   markerDataFor,
+  markerTooLong,
+  matchesReviewedHash,
+  MAX_MARKER_LENGTH,
   parseMarker,
   parseReviewedDigests,
   readReviewedPlan,
@@ -19,7 +22,9 @@ import type { Change, ClusterPlan, DesiredEntry, ObservedEntry, Plan } from '../
 import { ADMIN, EDIT, OWNED, VIEW, cluster, desired, desiredAdmin, live, liveAdmin, observed, policy, role } from './build.js'
 
 const HEAD = 'a'.repeat(40)
-const HASH = 'b'.repeat(64)
+/** A version 2 cluster hash (20 base64url characters) and a version 1 one (sha256 hex). */
+const HASH = 'b-_B'.repeat(5)
+const HEX = 'b'.repeat(64)
 
 function clusterPlan(key: string, want: readonly DesiredEntry[], have: readonly ObservedEntry[], mode?: 'API'): ClusterPlan {
   return planCluster({
@@ -49,46 +54,55 @@ describe('marker: format and parse', () => {
     const data = markerDataFor(reviewedPlan, HEAD, 'prod-*')
     const line = formatMarker(data)
     expect(line).toMatch(
-      /^<!-- eks-access-gate \{"clusters":\{"prod":"[0-9a-f]{64}","staging":"[0-9a-f]{64}"\},"head":"a{40}","shard":"prod-\*","v":1\} -->$/,
+      /^<!-- eks-access-gate \{"clusters":\{"prod":"[A-Za-z0-9_-]{20}","staging":"[A-Za-z0-9_-]{20}"\},"head":"a{40}","shard":"prod-\*","v":2\} -->$/,
     )
     expect(parseMarker(line)).toEqual(data)
     expect(readReviewedPlan(body(reviewedPlan))?.marker).toEqual({ ...markerDataFor(reviewedPlan, HEAD), shard: '*' })
   })
 
   it('escapes what could close the HTML comment', () => {
-    const data: MarkerData = { v: 1, head: HEAD, shard: '*', clusters: { 'x-->': HASH } }
+    const data: MarkerData = { v: 2, head: HEAD, shard: '*', clusters: { 'x-->': HASH } }
     const line = formatMarker(data)
     expect(line.indexOf('-->')).toBe(line.length - 3)
     // and the parser refuses such a key (no `<` or `>` in names), whatever the escaping
     expect(parseMarker(line)).toBeUndefined()
   })
 
-  const good = `<!-- eks-access-gate {"clusters":{"prod":"${HASH}"},"head":"${HEAD}","shard":"*","v":1} -->`
+  const good = `<!-- eks-access-gate {"clusters":{"prod":"${HASH}"},"head":"${HEAD}","shard":"*","v":2} -->`
+  const legacy = `<!-- eks-access-gate {"clusters":{"prod":"${HEX}"},"head":"${HEAD}","shard":"*","v":1} -->`
   it.each([
     ['valid', good, true],
     ['valid with CR', `${good}\r`, true],
+    ['version 1 (full sha256 hex, written before)', legacy, true],
+    ['version 1 with a short hash', legacy.replace(HEX, HASH), false],
+    ['version 2 with a full hex hash', good.replace(HASH, HEX), false],
+    ['version 2 with a hash one character short', good.replace(HASH, HASH.slice(1)), false],
+    ['version 2 with a hash one character long', good.replace(HASH, `${HASH}x`), false],
+    ['version 2 hash with a non-base64url character', good.replace(HASH, `${HASH.slice(1)}+`), false],
+    ['version 2 with a mixed list', good.replace(`"prod":"${HASH}"`, `"prod":"${HASH}","qa":"${HEX}"`), false],
+    ['version 3', good.replace('"v":2', '"v":3'), false],
+    ['version as a string', good.replace('"v":2', '"v":"2"'), false],
     ['other prefix', good.replace('eks-access-gate', 'eks-access-gat3'), false],
     ['no end', good.slice(0, -4), false],
     ['text after', `${good} x`, false],
-    ['bad JSON', good.replace('"v":1}', '"v":1'), false],
-    ['version 2', good.replace('"v":1', '"v":2'), false],
-    ['extra key', good.replace('"v":1', '"v":1,"x":1'), false],
+    ['bad JSON', good.replace('"v":2}', '"v":2'), false],
+    ['extra key', good.replace('"v":2', '"v":2,"x":1'), false],
     ['missing shard', good.replace('"shard":"*",', ''), false],
     ['short head', good.replace(HEAD, 'abc'), false],
     ['uppercase head', good.replace(HEAD, 'A'.repeat(40)), false],
-    ['hash not hex', good.replace(HASH, 'z'.repeat(64)), false],
+    ['version 1 hash not hex', legacy.replace(HEX, 'z'.repeat(64)), false],
     ['hash as number', good.replace(`"${HASH}"`, '1'), false],
     ['clusters an array', good.replace(`{"prod":"${HASH}"}`, '[]'), false],
     ['control character in a key', good.replace('"prod"', '"pr\\nod"'), false],
     ['empty key', good.replace('"prod"', '""'), false],
-    ['oversized', good.replace('"*"', `"${'x'.repeat(20_000)}"`), false],
+    ['oversized', good.replace('"*"', `"${'x'.repeat(MAX_MARKER_LENGTH)}"`), false],
     ['an array', '<!-- eks-access-gate [1] -->', false],
   ])('parseMarker: %s', (_n, text, ok) => {
     expect(parseMarker(text) !== undefined).toBe(ok)
   })
 
   it('keeps "__proto__" and "constructor" as plain data', () => {
-    const line = `<!-- eks-access-gate {"clusters":{"__proto__":"${HASH}"},"head":"${HEAD}","shard":"*","v":1} -->`
+    const line = `<!-- eks-access-gate {"clusters":{"__proto__":"${HASH}"},"head":"${HEAD}","shard":"*","v":2} -->`
     const m = parseMarker(line)
     expect(Object.hasOwn(m?.clusters ?? {}, '__proto__')).toBe(true)
     expect(Object.getPrototypeOf(m?.clusters)).toBe(Object.prototype)
@@ -278,7 +292,80 @@ describe('compareWithReviewed', () => {
     expect(reviewPolicy(change, base).decision).toBe(decision)
   })
 
-  it('hashes per cluster', () => {
-    expect(clusterPlanHash(reviewedPlan.clusters[0] as ClusterPlan)).toMatch(/^[0-9a-f]{64}$/)
+  it('hashes per cluster: 20 base64url characters of the sha256 planHash takes', () => {
+    const prod = reviewedPlan.clusters[0] as ClusterPlan
+    expect(clusterPlanHash(prod)).toMatch(/^[A-Za-z0-9_-]{20}$/)
+    expect(Buffer.from(clusterPlanHash(prod), 'base64url').toString('hex')).toBe(planHash([prod]).slice(0, 30))
+    expect(clusterPlanHash(reviewedPlan.clusters[1] as ClusterPlan)).not.toBe(clusterPlanHash(prod))
+  })
+})
+
+describe('a reviewed plan written before the short hashes (marker version 1)', () => {
+  /** The comment an older release wrote: the full sha256 hex per cluster, version 1. */
+  const legacyBody = (plan: Plan): string => {
+    const clusters = Object.fromEntries(plan.clusters.map((c) => [c.cluster, planHash([c])]))
+    return `${formatMarker({ v: 1, head: HEAD, shard: '*', clusters })}\nplan\n${formatReviewedDigests(plan, HEAD)}\n`
+  }
+
+  it('is still read, and a cluster that did not change matches', () => {
+    const reviewed = readReviewedPlan(legacyBody(reviewedPlan))
+    expect(reviewed?.marker.v).toBe(1)
+    const r = compareWithReviewed(reviewedPlan, reviewed)
+    expect(r.clusters.map((c) => c.status)).toEqual(['matches', 'matches'])
+  })
+
+  it('a cluster that changed since differs, change by change, as with a version 2 marker', () => {
+    const fresh = planOf([
+      clusterPlan('prod', [desiredAdmin(), desired(role('a'), { accessPolicies: [policy(VIEW)] }), desired(role('new'))], [liveAdmin()]),
+      reviewedPlan.clusters[1] as ClusterPlan,
+    ])
+    const legacy = compareWithReviewed(fresh, readReviewedPlan(legacyBody(reviewedPlan)))
+    const current = compareWithReviewed(fresh, readReviewedPlan(body(reviewedPlan)))
+    expect(legacy.clusters.map((c) => c.status)).toEqual(['differs', 'matches'])
+    expect(legacy).toEqual(current)
+    expect(legacy.clusters[0]?.unexpected.map((u) => summary(u.change))).toEqual(['create new'])
+  })
+
+  it.each([
+    ['the full hex of this plan', (c: ClusterPlan) => planHash([c]), true],
+    ['the short hash of this plan', (c: ClusterPlan) => clusterPlanHash(c), true],
+    ['the hex of another plan', () => HEX, false],
+    ['the short hash cut from the hex (another encoding)', (c: ClusterPlan) => planHash([c]).slice(0, 20), false],
+    ['nothing', () => undefined, false],
+  ])('matchesReviewedHash: %s → %s', (_n, hashOf, expected) => {
+    const prod = reviewedPlan.clusters[0] as ClusterPlan
+    expect(matchesReviewedHash(hashOf(prod), prod)).toBe(expected)
+  })
+})
+
+describe('the marker of a large fleet', () => {
+  /** `n` clusters named like a real fleet (`prod-eu-west-1-c0042`, 20 characters), one change each. */
+  function fleet(n: number, name = (i: number) => `prod-eu-west-1-c${String(i).padStart(4, '0')}`): Plan {
+    return planOf(Array.from({ length: n }, (_, i) => clusterPlan(name(i), [desiredAdmin(), desired(role('a'))], [liveAdmin()])))
+  }
+
+  it.each([200, 500])('%i clusters: the marker fits, reads back exactly, and apply matches every cluster', (n) => {
+    const plan = fleet(n)
+    const line = formatMarker(markerDataFor(plan, HEAD))
+    expect(line.length).toBeLessThanOrEqual(MAX_MARKER_LENGTH)
+    expect(markerTooLong(line)).toBeUndefined()
+    expect(parseMarker(line)).toEqual(markerDataFor(plan, HEAD))
+    const r = compareWithReviewed(plan, readReviewedPlan(`${line}\nplan\n`))
+    expect(r.clusters.filter((c) => c.status === 'matches')).toHaveLength(n)
+  })
+
+  it('200 clusters with 20-character names take under 10,000 characters', () => {
+    expect(formatMarker(markerDataFor(fleet(200), HEAD)).length).toBeLessThan(10_000)
+  })
+
+  it('past the ceiling: a clear message naming the count and what to do, and a line parseMarker refuses', () => {
+    const plan = fleet(500, (i) => `prod-eu-west-1-payments-platform-cluster-${String(i).padStart(4, '0')}`)
+    const line = formatMarker(markerDataFor(plan, HEAD))
+    expect(line.length).toBeGreaterThan(MAX_MARKER_LENGTH)
+    expect(parseMarker(line)).toBeUndefined()
+    expect(markerTooLong(line)).toMatch(
+      /^the plan covers 500 clusters, too many for one pull-request comment: its hidden marker would be \d+ characters and at most 32768 can be read back/,
+    )
+    expect(markerTooLong(line)).toContain('Shard the plan with the clusters input')
   })
 })
