@@ -42,7 +42,7 @@ export async function driftCommand(request: DriftRequest, deps: CommandDeps): Pr
     case 'invalid':
       // Nothing was read: drift cannot be judged against a manifest that is wrong. No issue write
       // either: the issue reports drift, and a broken manifest is the pull request gate's job.
-      return Outcomes.invalid('manifest invalid: drift was not checked', {
+      return Outcomes.invalid(`${outcome.input === 'state' ? 'state snapshot' : 'manifest'} invalid: drift was not checked`, {
         problems: outcome.problems,
         notes: ruleNotes,
         stderr: renderProblemsText(outcome.problems, outcome.sources, {

@@ -70,11 +70,17 @@ export function livePlanDeps(request: PlanRequest | DriftRequest, deps: CommandD
 
 export type PlanOutcome =
   | { readonly kind: 'usage'; readonly message: string }
-  /** The manifest is invalid: nothing was read from AWS. */
+  /**
+   * The manifest is invalid (nothing was read from AWS), or with `input: 'state'` the state
+   * snapshot's content is (a file that was read and is wrong: exit 1, like a manifest).
+   */
   | {
       readonly kind: 'invalid'
+      /** What is wrong; absent means the manifest. */
+      readonly input?: 'state'
       readonly manifest: Manifest
       readonly problems: readonly Problem[]
+      /** file → text, for excerpts (the snapshot's too when it is the invalid input). */
       readonly sources: ReadonlyMap<string, string>
       /** What the organisation rules did (validate's `CheckedOutcome.rules`): on a pull request, which rules decided and what the PR's own rules would change. */
       readonly rules?: RulesReport
@@ -123,7 +129,17 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
   const selected = selectPlannedClusters(validated.manifest, opts.clusterGlob)
   if (!selected.ok) return { kind: 'usage', message: selected.error }
   const snapshot = opts.state ? await readSnapshot(opts.state, opts.cwd, selected.value) : undefined
-  if (snapshot && !snapshot.ok) return { kind: 'usage', message: snapshot.error }
+  if (snapshot && !snapshot.ok) {
+    // A snapshot that cannot be found or read is usage (exit 2); one whose content is wrong is
+    // invalid input with located problems (exit 1, and the JSON plan is still printed).
+    const bad = snapshot.error
+    if (bad.kind === 'usage') return bad
+    const file = bad.problems[0]?.file
+    const sources = bad.text === undefined || file === undefined ? validated.sources : new Map([...validated.sources, [file, bad.text]])
+    // The manifest's own problems (warnings, or unknown policies the snapshot could not settle) stay listed.
+    const problems = sortProblems([...validated.problems, ...bad.problems])
+    return { kind: 'invalid', input: 'state', manifest: validated.manifest, problems, sources, ...rules }
+  }
 
   // Only the policy catalogue can change the verdict: fetch it (one ListAccessPolicies per
   // partition) or take the snapshot's, and validate again, only when an unknown policy was seen.
@@ -137,7 +153,7 @@ export async function planAccess(opts: PlanOptions, deps: PlanDeps): Promise<Pla
   }
   if (!final.ok) return invalid(final.problems)
 
-  const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue))
+  const observed = snapshot?.ok === true ? snapshot : await readLive(selected.value, deps, !liveCatalogue)
   if (!observed.ok) return { kind: 'usage', message: observed.error }
 
   const dead = await checkDeadAccess(selected.value, observed.value.clusters, deps, snapshot !== undefined)
@@ -278,10 +294,15 @@ interface Observed {
   readonly catalogue?: readonly AccessPolicyInfo[]
 }
 
-async function readSnapshot(path: string, cwd: string, clusters: readonly ManifestCluster[]): Promise<Result<Observed, string>> {
+type SnapshotFailure =
+  | { readonly kind: 'usage'; readonly message: string }
+  | { readonly kind: 'problems'; readonly problems: readonly Problem[]; readonly text?: string }
+
+async function readSnapshot(path: string, cwd: string, clusters: readonly ManifestCluster[]): Promise<Result<Observed, SnapshotFailure>> {
   const loaded = await loadStateSnapshotFile(path, cwd)
-  if (loaded.kind === 'usage') return err(loaded.message)
-  if (!loaded.result.ok) return err(formatSnapshotProblems(loaded.result.error))
+  if (loaded.kind === 'usage') return err(loaded)
+  if (!loaded.result.ok)
+    return err({ kind: 'problems', problems: loaded.result.error, ...(loaded.text === undefined ? {} : { text: loaded.text }) })
   const snapshot = loaded.result.value
   const observed = new Map<string, Result<ObservedCluster, PlanError>>()
   for (const cluster of clusters) {
@@ -297,10 +318,6 @@ async function readSnapshot(path: string, cwd: string, clusters: readonly Manife
     )
   }
   return ok({ clusters: observed, ...(snapshot.accessPolicies ? { catalogue: snapshot.accessPolicies } : {}) })
-}
-
-function formatSnapshotProblems(problems: readonly Problem[]): string {
-  return ['the state snapshot is invalid:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.code}: ${p.message}`)].join('\n')
 }
 
 async function readLive(clusters: readonly ManifestCluster[], deps: PlanDeps, readCatalogue: boolean): Promise<Result<Observed, string>> {

@@ -21,7 +21,8 @@ export interface CommentInput {
   /** Notes shown at the top (e.g. why the plan was made offline). */
   readonly notes?: readonly string[]
   /** The pull request changes the organisation rules file (validate's `RulesReport.change`, base origin). */
-  readonly rulesChange?: ReviewContext['rulesChange']
+  readonly rulesChange?: ReviewContext['rulesChange'] /** What could not be planned from, for the invalid comment's headline (default the manifest). */
+  readonly invalidInput?: ReviewContext['invalidInput']
 }
 
 function context(marker: string, input: CommentInput): ReviewContext {
@@ -32,6 +33,7 @@ function context(marker: string, input: CommentInput): ReviewContext {
     planFileHint: PLAN_FILE_HINT,
     ...(input.notes === undefined || input.notes.length === 0 ? {} : { notes: input.notes }),
     ...(input.rulesChange === undefined ? {} : { rulesChange: input.rulesChange }),
+    ...(input.invalidInput === undefined ? {} : { invalidInput: input.invalidInput }),
   }
 }
 

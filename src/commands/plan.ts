@@ -66,8 +66,15 @@ export async function plan(request: PlanRequest, deps: CommandDeps): Promise<Out
         cwd: deps.cwd,
       })
       // On a pull request the comment lists the errors, so the author sees what to fix.
-      const body = comment === undefined ? renderPlan(empty, 'markdown') : invalidCommentBody(empty, outcome.problems, comment)
-      return Outcomes.invalid('manifest invalid: the plan was not computed', {
+      const body =
+        comment === undefined
+          ? renderPlan(empty, 'markdown')
+          : invalidCommentBody(empty, outcome.problems, {
+              ...comment,
+              ...(outcome.input === undefined ? {} : { invalidInput: outcome.input }),
+            })
+      const what = outcome.input === 'state' ? 'state snapshot' : 'manifest'
+      return Outcomes.invalid(`${what} invalid: the plan was not computed`, {
         problems: outcome.problems,
         notes,
         ...(request.format === 'json' ? { stdout: renderPlan(empty, 'json') } : { stderr: listing }),

@@ -422,7 +422,9 @@ export function parseStateSnapshot(text: string, file: string): Result<StateSnap
 
 /** A usage error (exit 2: missing, unreadable, a directory) or the parse result (exit 1 on problems). */
 export type StateFileLoad =
-  { readonly kind: 'usage'; readonly message: string } | { readonly kind: 'parsed'; readonly result: Result<StateSnapshot, Problem[]> }
+  | { readonly kind: 'usage'; readonly message: string }
+  /** The file was read: its content is valid or has located problems (exit 1); `text` (decoded) comes with problems, for excerpts. */
+  | { readonly kind: 'parsed'; readonly result: Result<StateSnapshot, Problem[]>; readonly text?: string }
 
 function fileProblem(file: string, code: string, message: string): StateFileLoad {
   return { kind: 'parsed', result: err([{ severity: 'error', code, message, file, line: 1, column: 1 }]) }
@@ -514,5 +516,6 @@ export async function loadStateSnapshotFile(
   } catch {
     return fileProblem(shown, STATE_PROBLEM_CODES.encoding, 'state file is not valid UTF-8')
   }
-  return { kind: 'parsed', result: parseStateSnapshot(text, shown) }
+  const result = parseStateSnapshot(text, shown)
+  return result.ok ? { kind: 'parsed', result } : { kind: 'parsed', result, text }
 }

@@ -51,6 +51,8 @@ export interface ReviewContext {
    * merge, while the verdict (the problems above) used the rules at `baseSha`.
    */
   readonly rulesChange?: { readonly change: RulesChangeNotice; readonly baseSha: string }
+  /** With no plan: what was invalid (default the manifest; `state`: the state snapshot). */
+  readonly invalidInput?: 'manifest' | 'state'
 }
 
 export interface ReviewInput {
@@ -162,7 +164,7 @@ function problemItem(p: Problem): string {
   return `- ${icon} ${code(`${p.file}:${p.line}:${p.column}`)} ${code(p.code)}: ${text(p.message)}\n`
 }
 
-function problemsBlock(problems: readonly Problem[], planned: boolean): string {
+function problemsBlock(problems: readonly Problem[], planned: boolean, label = 'Manifest'): string {
   if (problems.length === 0) return ''
   const errors = problems.filter((p) => p.severity === 'error')
   const sorted = [...errors, ...problems.filter((p) => p.severity !== 'error')]
@@ -170,8 +172,8 @@ function problemsBlock(problems: readonly Problem[], planned: boolean): string {
   const more =
     sorted.length > PROBLEM_LIMIT ? `- …and ${sorted.length - PROBLEM_LIMIT} more (\`eks-access-gate validate\` lists them all)\n` : ''
   const title = `${plural(errors.length, 'error')}, ${plural(problems.length - errors.length, 'warning')}`
-  if (!planned || errors.length > 0) return `**Manifest problems: ${title}**\n\n${shown}${more}\n`
-  return `<details><summary>Manifest warnings: ${title}</summary>\n\n${shown}${more}\n</details>\n\n`
+  if (!planned || errors.length > 0) return `**${label} problems: ${title}**\n\n${shown}${more}\n`
+  return `<details><summary>${label} warnings: ${title}</summary>\n\n${shown}${more}\n</details>\n\n`
 }
 
 // ───────────────────────────── per cluster ─────────────────────────────
@@ -466,11 +468,11 @@ export function renderReviewComment(input: ReviewInput, options: ReviewOptions =
   const allRows = models.flatMap((m) => m.rows)
   const headline =
     plan === undefined
-      ? `❌ **The manifest is invalid: nothing was planned.** Fix the problems below and push again.`
+      ? `❌ **The ${ctx.invalidInput === 'state' ? 'state snapshot' : 'manifest'} is invalid: nothing was planned.** Fix the problems below and push again.`
       : clusters.length === 0
         ? '**No clusters selected.**'
         : countLine(plan.summary, allRows, failed, clusters.filter((c) => c.authenticationMode !== undefined).length)
-  const head = `${ctx.marker}\n${titleLine(ctx)}\n\n${headline}\n\n${notesBlock(ctx)}${rulesChangeBlock(ctx)}${problemsBlock(problems, plan !== undefined)}`
+  const head = `${ctx.marker}\n${titleLine(ctx)}\n\n${headline}\n\n${notesBlock(ctx)}${rulesChangeBlock(ctx)}${problemsBlock(problems, plan !== undefined, ctx.invalidInput === 'state' ? 'Manifest and state snapshot' : 'Manifest')}`
 
   const collapsed = models.length > (options.collapseClusters ?? COLLAPSE_CLUSTERS)
   const collapseRows = options.collapseRows ?? COLLAPSE_ROWS

@@ -178,6 +178,13 @@ describe('renderReviewComment: who gains and who loses what', () => {
 })
 
 describe('renderReviewComment: failures', () => {
+  it('an invalid state snapshot says so, not that the manifest is invalid', () => {
+    const md = renderReviewComment({ problems: invalidProblems, context: { ...ctx, invalidInput: 'state' } })
+    expect(md).toContain('❌ **The state snapshot is invalid: nothing was planned.**')
+    expect(md).toContain('**Manifest and state snapshot problems: 3 errors, 1 warning**')
+    expect(md).not.toContain('The manifest is invalid')
+  })
+
   it('lists the errors of an invalid manifest (file:line:col, code, message) instead of an empty body', () => {
     const md = renderReviewComment({ problems: invalidProblems, context: ctx })
     expect(md).toContain('❌ **The manifest is invalid: nothing was planned.**')
