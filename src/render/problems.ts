@@ -4,7 +4,7 @@
  */
 import { isAbsolute, relative, sep } from 'node:path'
 import type { Problem } from '../types.js'
-import { escapeMarkdown, escapeMarkdownValue, sanitizeForTerminal, truncateText } from './safe.js'
+import { escapeMarkdown, escapeMarkdownValue, sanitizeForTerminal, text, truncateText } from './safe.js'
 
 export { escapeMarkdown, sanitizeForTerminal, truncateText }
 
@@ -135,19 +135,51 @@ export interface MarkdownOptions {
   readonly cwd?: string
 }
 
-/** The job summary: a heading with the counts and a table of problems, everything user-controlled escaped. */
+/** Letters and digits in a row before a table cell gets a break opportunity (a zero-width space). */
+const UNBROKEN_RUN = 30
+
+/**
+ * A table cell from untrusted text: src/render/safe.ts `text` (no link, mention, reference or
+ * markup; `|` and `\` escaped so no value can open or close a cell; line breaks shown as `\n`),
+ * plus a break opportunity in every long run of letters and digits, so the column wraps instead of
+ * widening the table (`text` already lets an ARN break after each `:`). Only what must be is
+ * escaped: `.`, `-`, `/`, `:` and `#` stay as they are in the Markdown source.
+ */
+function cellText(value: string, limit: number): string {
+  // The escapes and entities of `text` hold no run of letters or digits this long: never split.
+  return text(value, limit).replace(new RegExp(`[A-Za-z0-9]{${UNBROKEN_RUN}}(?=[A-Za-z0-9])`, 'g'), (run) => `${run}\u200b`)
+}
+
+const TABLE_HEAD = ['| Severity | Location | Code | Message |', '| --- | --- | --- | --- |']
+
+/**
+ * Location and code cells keep `file:line:col` and `kind:name` on one line: the zero-width space
+ * `text` puts after a colon (so `:100:` is no emoji and `https:` no link) becomes a word joiner,
+ * which neutralises the same patterns without offering a line break.
+ */
+function cellLabel(value: string, limit: number): string {
+  return cellText(value, limit).replace(/:\u200b/g, ':\u2060')
+}
+
+function problemRow(p: Problem, cwd: string | undefined): string {
+  const where = `${displayPath(p.file, cwd)}:${p.line}:${p.column}`
+  return `| ${p.severity === 'error' ? 'error' : 'warning'} | ${cellLabel(where, 300)} | ${cellLabel(p.code, 200)} | ${cellText(p.message, MAX_SUMMARY_MESSAGE_CHARS)} |`
+}
+
+/**
+ * The job summary: a heading with the counts and a table of problems whose message column wraps
+ * (at a PR column's or the run page's width), everything user-controlled through `cellText`.
+ */
 export function renderProblemsMarkdown(problems: readonly Problem[], options: MarkdownOptions): string {
   const { errors } = countProblems(problems)
   const icon = errors > 0 ? '❌' : problems.length > 0 ? '⚠️' : '✅'
-  const heading = `### ${icon} ${escapeMarkdown(options.title)}: ${escapeMarkdown(summarizeProblems(problems, options.fileCount))}`
+  const heading = `### ${icon} ${text(options.title)}: ${text(summarizeProblems(problems, options.fileCount))}`
   if (problems.length === 0) return `${heading}\n`
-  const head = [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |']
+  const head = [heading, '', ...TABLE_HEAD]
   let bytes = Buffer.byteLength(head.join('\n'), 'utf8')
   const rows: string[] = []
   for (const p of problems.slice(0, MAX_SUMMARY_ROWS)) {
-    const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`
-    const message = truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS)
-    const row = `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(message)} |`
+    const row = problemRow(p, options.cwd)
     const size = Buffer.byteLength(row, 'utf8') + 1
     if (bytes + size > MAX_SUMMARY_BYTES) break
     bytes += size
@@ -209,13 +241,8 @@ export function renderRulesChangeMarkdown(change: RulesChangeNotice, baseSha: st
   const out = [heading, '', `${verdict} ${lead}`]
   for (const [title, problems] of lists) {
     if (problems.length === 0) continue
-    out.push('', `**${escapeMarkdown(title)}**`, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |')
-    for (const p of problems.slice(0, MAX_RULES_CHANGE_ROWS)) {
-      const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`
-      out.push(
-        `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS))} |`,
-      )
-    }
+    out.push('', `**${text(title)}**`, '', ...TABLE_HEAD)
+    for (const p of problems.slice(0, MAX_RULES_CHANGE_ROWS)) out.push(problemRow(p, options.cwd))
     if (problems.length > MAX_RULES_CHANGE_ROWS) out.push('', `… and ${problems.length - MAX_RULES_CHANGE_ROWS} more.`)
   }
   return out.join('\n') + '\n'

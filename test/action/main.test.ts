@@ -128,14 +128,14 @@ describe('run: validate', () => {
     expect(h.core.writeSummary).toHaveBeenCalledTimes(1)
     const md = h.core.summaries[0] as string
     expect(md).toContain('| Severity | Location | Code | Message |')
-    expect(md).toContain('| error | eks\\-access\\.yaml\\:12\\:5 | schema\\/unknown\\-key | unknown key \\"acessPolicies\\" |')
+    expect(md).toContain('| error | eks-access.yaml:\u206012:\u20605 | schema/unknown-key | unknown key &quot;acessPolicies&quot; |')
     expect(md).toContain('a\\|b expires')
   })
 
   it('says the manifest is valid in the summary', async () => {
     const h = harness()
     await run(h.deps)
-    expect(h.core.summaries).toEqual(['### ✅ eks\\-access\\-gate validate: 1 file valid\n'])
+    expect(h.core.summaries).toEqual(['### ✅ eks-access-gate validate: 1 file valid\n'])
   })
 
   it('sets the clusters output to the logical cluster names', async () => {

@@ -136,36 +136,88 @@ describe('renderProblemsJson', () => {
 })
 
 describe('renderProblemsMarkdown', () => {
-  it('lists problems in an escaped table (golden)', () => {
+  it('lists problems in a table, escaping only what must be (golden; rendered at 780 px the message column wraps)', () => {
     expectGolden(join(fixtures, 'render-summary.md'), renderProblemsMarkdown(problems, { fileCount: 3, title: 'eks-access-gate validate' }))
+  })
+
+  it('long values and hostile text: the message column wraps, nothing links or marks up (golden, looked at rendered at 780 px)', () => {
+    const wide: Problem[] = [
+      {
+        severity: 'error',
+        code: 'rule:no-iam-users',
+        message: 'Grant access to a role: principal "arn:aws:iam::111122223333:user/alice" matches denied pattern "arn:aws:iam::*:user/*"',
+        file: 'clusters/production/eu-west-1/payments-platform/eks-access.yaml',
+        line: 13,
+        column: 19,
+      },
+      {
+        severity: 'error',
+        code: 'eks:principal-arn',
+        message: `principalArn "arn:aws:iam::111122223333:role/a-very-long-role-name-without-spaces-${'x'.repeat(60)}" is not a valid IAM principal ARN: see https://docs.aws.amazon.com/eks/ and ask @security-team about #123`,
+        file: 'teams/payments.yaml',
+        line: 3,
+        column: 18,
+      },
+      {
+        severity: 'warning',
+        code: 'x|y',
+        message: 'a <b>bold</b> | pipe and `code` and *stars* and _under_ :100:',
+        file: 'x|y.yaml',
+        line: 100,
+        column: 1,
+      },
+    ]
+    expectGolden(
+      join(fixtures, 'render-summary-wrap.md'),
+      renderProblemsMarkdown(wide, { fileCount: 3, title: 'eks-access-gate validate' }),
+    )
   })
 
   it('says the files are valid when there are no problems', () => {
     expect(renderProblemsMarkdown([], { fileCount: 2, title: 'eks-access-gate validate' })).toBe(
-      '### ✅ eks\\-access\\-gate validate: 2 files valid\n',
+      '### ✅ eks-access-gate validate: 2 files valid\n',
     )
   })
 
   it.each([
     ['a | b', 'a \\| b'],
-    ['<img src=x onerror=alert(1)>', '\\<img src\\=x onerror\\=alert\\(1\\)\\>'],
-    ['[click](https://evil.example)', '\\[click\\]\\(https\\:\\/\\/evil\\.example\\)'],
+    ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert\\(1\\)&gt;'],
+    ['[click](https://evil.example)', '\\[click\\]\\(https:\u200b//evil.example\\)'],
+    ['www.evil.example @org/team #123', 'www\u200b.evil.example @\u200borg/team #\u200b123'],
     ['**bold** _it_ `code` ~~s~~', '\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~'],
-    ['line1\nline2\r\n| x |', 'line1 line2 \\| x \\|'],
-    ['&amp; #h !', '\\&amp\\; \\#h \\!'],
+    ['line1\nline2\r\n| x |', 'line1\\\\nline2\\\\r\\\\n\\| x \\|'],
+    ['&amp; !', '&amp;amp; \\!'],
     ['back\\slash', 'back\\\\slash'],
-  ])('escapes %j', (raw, escaped) => {
+    ['plain-text/with.dots, colons: and #', 'plain-text/with.dots, colons: and #\u200b'],
+    ['x'.repeat(65), `${'x'.repeat(30)}\u200b${'x'.repeat(30)}\u200b${'x'.repeat(5)}`],
+  ])('message cell %j', (raw, cell) => {
+    const md = renderProblemsMarkdown([{ severity: 'error', code: 'c', message: raw, file: 'a.yaml', line: 1, column: 1 }], {
+      fileCount: 1,
+      title: 't',
+    })
+    expect(md.split('\n')[4]).toBe(`| error | a.yaml:\u20601:\u20601 | c | ${cell} |`)
+  })
+
+  // Still the escaper of notices in summaries (validate, plan usage errors).
+  it.each([
+    ['a | b', 'a \\| b'],
+    ['<img src=x onerror=alert(1)>', '\\<img src\\=x onerror\\=alert\\(1\\)\\>'],
+    ['line1\nline2\r\n| x |', 'line1 line2 \\| x \\|'],
+    ['back\\slash', 'back\\\\slash'],
+  ])('escapeMarkdown %j', (raw, escaped) => {
     expect(escapeMarkdown(raw)).toBe(escaped)
   })
 
-  it('escapes user-controlled file names, codes and messages in the table', () => {
+  it('escapes user-controlled file names, codes and messages in the table: one row, four cells', () => {
     const md = renderProblemsMarkdown(
-      [{ severity: 'error', code: 'rule:<x>', message: 'a|b\n| injected | row |', file: 'x|y.yaml', line: 1, column: 2 }],
+      [{ severity: 'error', code: 'rule:<x>', message: 'a|b\n| injected | row |', file: 'x\\|y.yaml', line: 1, column: 2 }],
       { fileCount: 1, title: 't' },
     )
     const rows = md.split('\n').filter((l) => l.startsWith('| error'))
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toBe('| error | x\\|y\\.yaml\\:1\\:2 | rule\\:\\<x\\> | a\\|b \\| injected \\| row \\| |')
+    expect(rows[0]).toBe('| error | x\\\\\\|y.yaml:\u20601:\u20602 | rule:\u2060&lt;x&gt; | a\\|b\\\\n\\| injected \\| row \\| |')
+    // every cell boundary is ours: split on unescaped pipes only
+    expect(rows[0]!.split(/(?<!\\)(?:\\\\)*\|/).length - 2).toBe(4)
   })
 
   it('caps the table and says how many rows were left out', () => {
@@ -202,7 +254,7 @@ describe('renderProblemsMarkdown', () => {
   })
 
   it('stops adding rows at the byte budget even when each message is short enough', () => {
-    const message = '.'.repeat(1900) // escaped to 3,800 bytes: 500 rows would be 1.9 MB
+    const message = '<'.repeat(1900) // escaped to 7,600 bytes (&lt;): 500 rows would be 3.8 MB
     const many = Array.from({ length: MAX_SUMMARY_ROWS }, (_, i): Problem => ({
       severity: 'error',
       code: 'c',

@@ -121,7 +121,7 @@ describe('validate with organisation rules', () => {
       ].join('\n'),
     )
     expect(out.notes).toEqual([])
-    expect(out.summary).toContain('| error | eks\\-access\\.yaml\\:13\\:19 | rule\\:no\\-iam\\-users |')
+    expect(out.summary).toContain('| error | eks-access.yaml:\u206013:\u206019 | rule:\u2060no-iam-users |')
   })
 
   it('passes with warnings only (exit 0), and lists them in JSON', async () => {
