@@ -111,13 +111,14 @@ describe('bundled action: validate', () => {
     ])
     expect(r.summary).toBe(
       [
-        '### ❌ eks\\-access\\-gate validate: 2 errors\\, 1 warning in 1 file',
+        '### ❌ eks-access-gate validate: 2 errors, 1 warning in 1 file',
         '',
         '| Severity | Location | Code | Message |',
         '| --- | --- | --- | --- |',
-        '| error | access\\/eks\\-access\\.yaml\\:10\\:5 | schema\\:unknown\\-key | unknown key \\"acessPolicies\\" in access entry\\; did you mean \\"accessPolicies\\"\\? |',
-        '| warning | access\\/eks\\-access\\.yaml\\:12\\:25 | manifest\\:unmatched\\-selector | clusters item \\"dev\\-\\*\\" matches no cluster\\; known clusters\\: prod\\-eu |',
-        '| error | access\\/eks\\-access\\.yaml\\:13\\:24 | eks\\:kubernetes\\-group | kubernetesGroups item \\"system\\:masters\\"\\: groups cannot start with system\\:\\; for cluster\\-admin use AmazonEKSClusterAdminPolicy with cluster scope |',
+        // safe.ts `text` in each cell; a word joiner after each colon of location and code (no break, no emoji)
+        '| error | access/eks-access.yaml:\u206010:\u20605 | schema:\u2060unknown-key | unknown key &quot;acessPolicies&quot; in access entry; did you mean &quot;accessPolicies&quot;? |',
+        '| warning | access/eks-access.yaml:\u206012:\u206025 | manifest:\u2060unmatched-selector | clusters item &quot;dev-\\*&quot; matches no cluster; known clusters: prod-eu |',
+        '| error | access/eks-access.yaml:\u206013:\u206024 | eks:\u2060kubernetes-group | kubernetesGroups item &quot;system:\u200bmasters&quot;: groups cannot start with system:\u200b; for cluster-admin use AmazonEKSClusterAdminPolicy with cluster scope |',
         '',
       ].join('\n'),
     )
@@ -131,7 +132,7 @@ describe('bundled action: validate', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0)
     expect(r.commands).toEqual([])
     expect(r.stdout).toContain('auto: workflow_dispatch event → validate')
-    expect(r.summary).toBe('### ✅ eks\\-access\\-gate validate: 1 file valid\n')
+    expect(r.summary).toBe('### ✅ eks-access-gate validate: 1 file valid\n')
     expect(r.outputs).toMatch(/^clusters<<(ghadelimiter_[0-9a-f-]+)\n\["prod-eu","staging-eu"\]\n\1\n$/)
     expect(r.stdout + r.stderr + r.summary + r.outputs).not.toContain(TOKEN)
   })
