@@ -21,6 +21,7 @@ beforeAll(() => {
   bundle = useBundle()
   work = mkdtempSync(join(tmpdir(), 'eag-state-cli-'))
   mkdirSync(join(work, 'a-directory'))
+  for (const h of hostile) if (h.content !== undefined) writeFileSync(join(work, h.file), h.content)
 })
 afterAll(() => {
   bundle.cleanup()
@@ -123,10 +124,6 @@ const hostile: { what: string; file: string; content?: string | Buffer; code: st
 ]
 
 describe('plan --state with a snapshot whose content is wrong: exit 1, located problems', () => {
-  beforeAll(() => {
-    for (const h of hostile) if (h.content !== undefined) writeFileSync(join(work, h.file), h.content)
-  })
-
   it.each(hostile)('$what: --format json prints the plan with the problem', async (h) => {
     const run = await cli(['plan', '--manifest', manifest, '--state', h.file, '--format', 'json'])
     expect(run.code, run.stderr).toBe(1)
@@ -159,6 +156,20 @@ describe('plan --state with a snapshot whose content is wrong: exit 1, located p
   it('the source line of the problem is shown under it', async () => {
     const run = await cli(['plan', '--manifest', manifest, '--state', 'syntax.json'])
     expect(run.stderr).toContain('  2 |  "clusters": [}\n    |               ^')
+  })
+})
+
+describe('drift --state reads the snapshot the same way', () => {
+  it('content wrong: exit 1 with the located problem', async () => {
+    const run = await cli(['drift', '--manifest', manifest, '--state', 'duplicate.json'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('duplicate.json:1:32: error duplicate: ')
+  })
+
+  it('missing: exit 2', async () => {
+    const run = await cli(['drift', '--manifest', manifest, '--state', 'missing.json'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('state file missing.json not found')
   })
 })
 
