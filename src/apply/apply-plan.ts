@@ -4,9 +4,12 @@ import { applyCluster, callError, countItems, refusedCluster } from './engine.js
 import type { ApplyClock, ApplyEksApi, ApplyOptions, ClusterApplyInput, ClusterApplyResult, PlanApplyResult } from './types.js'
 
 /**
- * applyPlan: every cluster of the plan, in parallel with a bound. One failing (or refused) cluster
- * does not stop the others; the result is in the plan's cluster order, with exit code 1 when any
- * change failed or any cluster was refused or stopped.
+ * applyPlan: every cluster of the plan, in parallel with a bound per account and region (EKS's
+ * request limit is per account and region, and every client of one shares its pacer): the clusters
+ * of different accounts or regions never wait for each other, so one account's rate is not left
+ * idle while another's clusters fill a global bound. One failing (or refused) cluster does not
+ * stop the others; the result is in the plan's cluster order, with exit code 1 when any change
+ * failed or any cluster was refused or stopped.
  */
 
 /** Per logical cluster: what applyCluster needs besides the plan, the review and the seed. */
@@ -28,7 +31,7 @@ export interface ApplyPlanDeps extends ApplyClock {
 }
 
 export interface ApplyPlanOptions extends ApplyOptions {
-  /** Clusters applied at once (default 4). */
+  /** Clusters applied at once per account and region (default 4); accounts and regions run side by side. */
   readonly clusterConcurrency?: number
 }
 
@@ -38,18 +41,31 @@ export async function applyPlan(input: ApplyPlanInput, deps: ApplyPlanDeps, opti
   const clusters = input.plan.clusters
   const results: ClusterApplyResult[] = new Array<ClusterApplyResult>(clusters.length)
   const limit = Math.max(1, options.clusterConcurrency ?? DEFAULT_CLUSTER_CONCURRENCY)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < clusters.length) {
-      const i = next++
-      const cluster = clusters[i] as ClusterPlan
-      results[i] = await applyOne(cluster, input, deps, options)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, clusters.length) }, worker))
+  await Promise.all(
+    [...paceGroups(clusters).values()].map(async (indexes) => {
+      let next = 0
+      const worker = async (): Promise<void> => {
+        while (next < indexes.length) {
+          const i = indexes[next++] as number
+          results[i] = await applyOne(clusters[i] as ClusterPlan, input, deps, options)
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(limit, indexes.length) }, worker))
+    }),
+  )
   const counts = countItems(results.flatMap((r) => r.items))
   const ok = results.every((r) => r.status === 'applied' || r.status === 'unchanged')
   return { clusters: results, counts, notes: input.review?.notes ?? [], ok, exitCode: ok ? 0 : 1 }
+}
+
+/** Indexes of the plan's clusters by account and region (the unit EKS limits and the pacer paces), in plan order. */
+export function paceGroups(clusters: readonly Pick<ClusterPlan, 'accountId' | 'region'>[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>()
+  for (const [i, c] of clusters.entries()) {
+    const key = `${c.accountId}|${c.region}`
+    groups.set(key, [...(groups.get(key) ?? []), i])
+  }
+  return groups
 }
 
 async function applyOne(
