@@ -229,7 +229,10 @@ function printTrace(events: Event[], spans: Map<string, ClusterSpan>, t0: number
     }
     const cells = [...bins.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([b, v]) => `${((b * BIN) / 1000).toFixed(1)}s:${v.send * (1000 / BIN)}/s${v.throttle ? ` T${v.throttle}` : ''} r${v.rate.toFixed(0)}`)
+      .map(
+        ([b, v]) =>
+          `${((b * BIN) / 1000).toFixed(1)}s:${v.send * (1000 / BIN)}/s${v.throttle ? ` T${v.throttle}` : ''} r${v.rate.toFixed(0)}`,
+      )
     console.log(`  trace ${account}: ${cells.join(' | ')}`)
   }
   for (const [key, s] of [...spans.entries()].sort()) {

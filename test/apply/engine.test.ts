@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyCluster } from '../../src/apply/engine.js'
-import { applyPlan } from '../../src/apply/apply-plan.js'
+import { applyPlan, paceGroups } from '../../src/apply/apply-plan.js'
 import type { ApplyOptions, ClusterApplyInput, ItemResult } from '../../src/apply/types.js'
 import { AwsCallError } from '../../src/aws/port.js'
 import { planCluster } from '../../src/plan/diff.js'
@@ -535,6 +535,68 @@ describe('applyPlan', () => {
     expect(r.ok).toBe(false)
     expect(r.counts).toEqual({ applied: 3, failed: 1, notAttempted: 1 })
     expect(peak).toBeLessThanOrEqual(2)
+  })
+
+  it('bounds clusters per account and region: another account or region never waits for a full bound', async () => {
+    const specs = [
+      { key: 'a1', over: {} },
+      { key: 'a2', over: {} },
+      { key: 'b1', over: { accountId: '444455556666' } },
+      { key: 'c1', over: { region: 'us-east-1' } },
+    ]
+    const fakes = new Map(specs.map((s) => [s.key, new FakeEksPort(s.key, [liveAdmin()])]))
+    const built = buildPlanFromClusters(
+      specs.map((s) => ({
+        cluster: cluster({ key: s.key, name: s.key, ...s.over }),
+        desired: [desiredAdmin(), desired(role('x'))],
+        observed: fakes.get(s.key)!.observed(),
+      })),
+    )
+    const started: string[] = []
+    let seenWhileA1Held: string[] = []
+    const r = await applyPlan(
+      { plan: built.plan, contexts: built.contexts, idempotencySeed: 's' },
+      {
+        ...virtualClock(),
+        apiFor: async (c) => {
+          started.push(c.cluster)
+          // a1 holds its slot for a turn of the event loop: every fake call is a microtask, so
+          // whatever can start without waiting for a1 has started by then.
+          if (c.cluster === 'a1') {
+            await new Promise((resolve) => setImmediate(resolve))
+            seenWhileA1Held = [...started]
+          }
+          return fakes.get(c.cluster)!
+        },
+      },
+      { clusterConcurrency: 1 },
+    )
+    expect(seenWhileA1Held).toEqual(['a1', 'b1', 'c1'])
+    expect(started.indexOf('a2')).toBeGreaterThan(started.indexOf('a1'))
+    expect(r.clusters.map((c) => `${c.cluster}: ${c.status}`)).toEqual(['a1: applied', 'a2: applied', 'b1: applied', 'c1: applied'])
+  })
+
+  it.each([
+    {
+      name: 'one account and region',
+      clusters: [
+        { accountId: '1', region: 'r' },
+        { accountId: '1', region: 'r' },
+      ],
+      groups: [[0, 1]],
+    },
+    {
+      name: 'accounts and regions apart, plan order kept within each',
+      clusters: [
+        { accountId: '1', region: 'r' },
+        { accountId: '2', region: 'r' },
+        { accountId: '1', region: 's' },
+        { accountId: '1', region: 'r' },
+      ],
+      groups: [[0, 3], [1], [2]],
+    },
+  ])('paceGroups: $name', ({ clusters, groups }) => {
+    expect([...paceGroups(clusters).values()]).toEqual(groups)
   })
 
   it('exit 0 when everything applied', async () => {

@@ -10,7 +10,12 @@ export function buildPlanFromClusters(
   specs: readonly { cluster: ManifestCluster; desired: readonly DesiredEntry[]; observed: readonly ObservedEntry[] }[],
 ): { plan: Plan; contexts: Map<string, ClusterContext> } {
   const clusters = specs.map((s) =>
-    planCluster({ cluster: s.cluster, desired: s.desired, expired: [], observed: live(s.observed, { name: s.cluster.name }) }),
+    planCluster({
+      cluster: s.cluster,
+      desired: s.desired,
+      expired: [],
+      observed: live(s.observed, { name: s.cluster.name, region: s.cluster.region, accountId: s.cluster.accountId }),
+    }),
   )
   const plan: Plan = { version: 1, summary: summarize(clusters), clusters, problems: [], planHash: planHash(clusters) }
   const contexts = new Map(
