@@ -5,6 +5,11 @@
  *
  * The pacer learns the sustainable rate from the service's answers and holds just under it:
  * - slow start: the rate doubles every `SLOW_START_DOUBLING_MS` until the first throttle;
+ * - it grows (slow start, probe) only while it is what holds the sends back (a send is waiting
+ *   for its slot, or slots are booked ahead), like TCP's congestion-window validation: an idle
+ *   or lightly used pacer keeps its rate, so the burst after a pause (apply's writes after its
+ *   reads, an account whose clusters start later) is sent at a rate that was tried, not at one
+ *   that doubled for every 250 ms of silence;
  * - on a throttle (once per episode: a 429 for a request sent before the last cut answers the
  *   burst that cut was for), the
  *   rate is cut to `CUT` × the rate the service actually accepted just before (never
@@ -75,13 +80,19 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   let episode = 0
   /** Times of accepted requests within the last WINDOW_MS. */
   const accepted: number[] = []
+  /** Sends sleeping until their slot. */
+  let waiting = 0
 
   const grow = (t: number): void => {
     const dt = Math.max(0, t - lastUpdate)
+    // The rate binds when a send waits for its slot or slots are booked past now; otherwise the
+    // senders, not the pacer, set the pace and a higher rate would be untried (no growth).
+    const binding = waiting > 0 || nextSend > t
     lastUpdate = t
     if (dt === 0 || rate >= ceiling) return
-    if (slowStart) rate *= 2 ** (dt / SLOW_START_DOUBLING_MS)
-    else if (rate < RECOVER * known) rate += (RECOVER * known - rate) * Math.min(1, dt / RECOVER_MS)
+    if (!slowStart && rate < RECOVER * known) rate += (RECOVER * known - rate) * Math.min(1, dt / RECOVER_MS)
+    else if (!binding) return
+    else if (slowStart) rate *= 2 ** (dt / SLOW_START_DOUBLING_MS)
     else rate += known * PROBE_PER_SECOND * (Math.max(0, Math.min(dt, t - lastCut - PLATEAU_MS)) / 1000)
     rate = Math.min(rate, ceiling)
   }
@@ -98,7 +109,12 @@ export function createPacer(options: PacerOptions = {}): Pacer {
         nextSend = start + 1000 / rate
         if (start <= t) return episode
         const scheduledIn = episode
-        await sleep(start - t)
+        waiting++
+        try {
+          await sleep(start - t)
+        } finally {
+          waiting--
+        }
         // A throttle while this send waited: its slot was spaced at the rate that overshot, so it
         // takes a new slot at the cut rate instead of adding to the burst.
         if (episode === scheduledIn) return episode

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { createLimiterRegistry, createPacer } from '../../src/aws/pacer.js'
-import { virtualClock } from './virtual-clock.js'
+import { createLimiterRegistry, createPacer, type Pacer } from '../../src/aws/pacer.js'
+import { virtualClock, type VirtualClock } from './virtual-clock.js'
+
+/** `senders` loops that each acquire again as soon as they got a slot, until `until` on the clock. */
+function busyUntil(clock: VirtualClock, pacer: Pacer, until: number, senders: number): Promise<void>[] {
+  return Array.from({ length: senders }, async () => {
+    while (clock.now() < until) await pacer.acquire()
+  })
+}
 
 describe('pacer (virtual clock)', () => {
   it('spaces sends at its rate and never above maxRate', async () => {
@@ -23,18 +30,21 @@ describe('pacer (virtual clock)', () => {
   it('doubles in slow start, cuts once per episode to just under what the service accepted, recovers, then probes slowly', async () => {
     const clock = virtualClock()
     const pacer = createPacer({ initialRate: 100, now: clock.now, sleep: clock.sleep })
-    // One second of accepted sends at the service's limit: 200/s.
+    // One second of accepted sends at the service's limit: 200/s, while three senders always
+    // wait for a slot (the pacer's rate is what holds them back, so it grows).
     await clock.run(
-      (async () => {
-        for (let i = 0; i < 200; i++) {
-          await clock.sleep(5)
-          pacer.onAccepted()
-        }
-      })(),
+      Promise.all([
+        (async () => {
+          for (let i = 0; i < 200; i++) {
+            await clock.sleep(5)
+            pacer.onAccepted()
+          }
+        })(),
+        ...busyUntil(clock, pacer, 1000, 3),
+      ]),
     )
-    expect(pacer.rate).toBe(100) // rate only moves on acquire or throttle
     await clock.run(pacer.acquire())
-    expect(pacer.rate).toBeGreaterThan(1000) // slow start: 2^(1000/250) × 100
+    expect(pacer.rate).toBeGreaterThan(1000) // slow start: about 2^(1000/250) × 100
     pacer.onThrottled(0)
     const cut = pacer.rate
     expect(cut).toBeGreaterThan(180)
@@ -50,7 +60,32 @@ describe('pacer (virtual clock)', () => {
     expect(pacer.rate).toBeCloseTo(known * 0.97, 5) // holds until 3 s after the cut
     await clock.run(clock.sleep(2000))
     await clock.run(pacer.acquire())
-    expect(pacer.rate).toBeCloseTo(known * (0.97 + 0.015), 5) // then probes 1.5 % of it per second
+    expect(pacer.rate).toBeCloseTo(known * 0.97, 5) // idle: no probe (a rate nobody needed stays untried)
+    await clock.run(Promise.all(busyUntil(clock, pacer, clock.now() + 1000, 3)))
+    expect(pacer.rate).toBeCloseTo(known * (0.97 + 0.015), 1) // busy: probes 1.5 % of it per second
+  })
+
+  it.each([
+    { name: 'idle', demand: async (_: Pacer, clock: VirtualClock) => clock.sleep(2000) },
+    {
+      name: 'one sender below the rate (50/s against 100/s)',
+      demand: async (pacer: Pacer, clock: VirtualClock) => {
+        for (let i = 0; i < 100; i++) {
+          await pacer.acquire()
+          pacer.onAccepted()
+          await clock.sleep(20)
+        }
+      },
+    },
+  ])('does not grow while the senders, not the pacer, set the pace: $name', async ({ demand }) => {
+    const clock = virtualClock()
+    const pacer = createPacer({ initialRate: 100, now: clock.now, sleep: clock.sleep })
+    await clock.run(demand(pacer, clock))
+    await clock.run(pacer.acquire())
+    expect(pacer.rate).toBe(100)
+    // …and grows as soon as sends wait for it.
+    await clock.run(Promise.all(busyUntil(clock, pacer, clock.now() + 250, 3)))
+    expect(pacer.rate).toBeGreaterThan(180)
   })
 
   it('sends waiting when a throttle arrives take new slots at the cut rate, not the ones that overshot', async () => {
