@@ -56706,6 +56706,11 @@ var client_eks_dist_cjs = __nccwpck_require__(4524);
  *
  * The pacer learns the sustainable rate from the service's answers and holds just under it:
  * - slow start: the rate doubles every `SLOW_START_DOUBLING_MS` until the first throttle;
+ * - it grows (slow start, probe) only while it is what holds the sends back (a send is waiting
+ *   for its slot, or slots are booked ahead), like TCP's congestion-window validation: an idle
+ *   or lightly used pacer keeps its rate, so the burst after a pause (apply's writes after its
+ *   reads, an account whose clusters start later) is sent at a rate that was tried, not at one
+ *   that doubled for every 250 ms of silence;
  * - on a throttle (once per episode: a 429 for a request sent before the last cut answers the
  *   burst that cut was for), the
  *   rate is cut to `CUT` × the rate the service actually accepted just before (never
@@ -56747,15 +56752,22 @@ function createPacer(options = {}) {
     let episode = 0;
     /** Times of accepted requests within the last WINDOW_MS. */
     const accepted = [];
+    /** Sends sleeping until their slot. */
+    let waiting = 0;
     const grow = (t) => {
         const dt = Math.max(0, t - lastUpdate);
+        // The rate binds when a send waits for its slot or slots are booked past now; otherwise the
+        // senders, not the pacer, set the pace and a higher rate would be untried (no growth).
+        const binding = waiting > 0 || nextSend > t;
         lastUpdate = t;
         if (dt === 0 || rate >= ceiling)
             return;
-        if (slowStart)
-            rate *= 2 ** (dt / SLOW_START_DOUBLING_MS);
-        else if (rate < RECOVER * known)
+        if (!slowStart && rate < RECOVER * known)
             rate += (RECOVER * known - rate) * Math.min(1, dt / RECOVER_MS);
+        else if (!binding)
+            return;
+        else if (slowStart)
+            rate *= 2 ** (dt / SLOW_START_DOUBLING_MS);
         else
             rate += known * PROBE_PER_SECOND * (Math.max(0, Math.min(dt, t - lastCut - PLATEAU_MS)) / 1000);
         rate = Math.min(rate, ceiling);
@@ -56774,7 +56786,13 @@ function createPacer(options = {}) {
                 if (start <= t)
                     return episode;
                 const scheduledIn = episode;
-                await sleep(start - t);
+                waiting++;
+                try {
+                    await sleep(start - t);
+                }
+                finally {
+                    waiting--;
+                }
                 // A throttle while this send waited: its slot was spaced at the rate that overshot, so it
                 // takes a new slot at the cut rate instead of adding to the burst.
                 if (episode === scheduledIn)
@@ -57585,6 +57603,17 @@ function compareCodePoints(a, b) {
 /** Sort helper: compares `key(x)` by code point. */
 function byCodePoint(key) {
     return (a, b) => compareCodePoints(key(a), key(b));
+}
+/** The one order of problems everywhere: file, line, column, then code and message (stable output). */
+function compareProblems(a, b) {
+    return (compareCodePoints(a.file, b.file) ||
+        a.line - b.line ||
+        a.column - b.column ||
+        compareCodePoints(a.code, b.code) ||
+        compareCodePoints(a.message, b.message));
+}
+function sortProblems(problems) {
+    return [...problems].sort(compareProblems);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/normalize.ts
@@ -58728,18 +58757,28 @@ async function applyPlan(input, deps, options = {}) {
     const clusters = input.plan.clusters;
     const results = new Array(clusters.length);
     const limit = Math.max(1, options.clusterConcurrency ?? DEFAULT_CLUSTER_CONCURRENCY);
-    let next = 0;
-    const worker = async () => {
-        while (next < clusters.length) {
-            const i = next++;
-            const cluster = clusters[i];
-            results[i] = await applyOne(cluster, input, deps, options);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, clusters.length) }, worker));
+    await Promise.all([...paceGroups(clusters).values()].map(async (indexes) => {
+        let next = 0;
+        const worker = async () => {
+            while (next < indexes.length) {
+                const i = indexes[next++];
+                results[i] = await applyOne(clusters[i], input, deps, options);
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(limit, indexes.length) }, worker));
+    }));
     const counts = countItems(results.flatMap((r) => r.items));
     const ok = results.every((r) => r.status === 'applied' || r.status === 'unchanged');
     return { clusters: results, counts, notes: input.review?.notes ?? [], ok, exitCode: ok ? 0 : 1 };
+}
+/** Indexes of the plan's clusters by account and region (the unit EKS limits and the pacer paces), in plan order. */
+function paceGroups(clusters) {
+    const groups = new Map();
+    for (const [i, c] of clusters.entries()) {
+        const key = `${c.accountId}|${c.region}`;
+        groups.set(key, [...(groups.get(key) ?? []), i]);
+    }
+    return groups;
 }
 async function applyOne(cluster, input, deps, options) {
     const review = input.review?.clusters.find((r) => r.cluster === cluster.cluster);
@@ -59535,20 +59574,47 @@ const MAX_SUMMARY_ROWS = 500;
  */
 const MAX_SUMMARY_BYTES = 1024 * 1024 - 16 * 1024;
 const MAX_SUMMARY_MESSAGE_CHARS = 2000;
-/** The job summary: a heading with the counts and a table of problems, everything user-controlled escaped. */
+/** Letters and digits in a row before a table cell gets a break opportunity (a zero-width space). */
+const UNBROKEN_RUN = 30;
+/**
+ * A table cell from untrusted text: src/render/safe.ts `text` (no link, mention, reference or
+ * markup; `|` and `\` escaped so no value can open or close a cell; line breaks shown as `\n`),
+ * plus a break opportunity in every long run of letters and digits, so the column wraps instead of
+ * widening the table (`text` already lets an ARN break after each `:`). Only what must be is
+ * escaped: `.`, `-`, `/`, `:` and `#` stay as they are in the Markdown source.
+ */
+function cellText(value, limit) {
+    // The escapes and entities of `text` hold no run of letters or digits this long: never split.
+    return safe_text(value, limit).replace(new RegExp(`[A-Za-z0-9]{${UNBROKEN_RUN}}(?=[A-Za-z0-9])`, 'g'), (run) => `${run}\u200b`);
+}
+const TABLE_HEAD = ['| Severity | Location | Code | Message |', '| --- | --- | --- | --- |'];
+/**
+ * Location and code cells keep `file:line:col` and `kind:name` on one line: the zero-width space
+ * `text` puts after a colon (so `:100:` is no emoji and `https:` no link) becomes a word joiner,
+ * which neutralises the same patterns without offering a line break.
+ */
+function cellLabel(value, limit) {
+    return cellText(value, limit).replace(/:\u200b/g, ':\u2060');
+}
+function problemRow(p, cwd) {
+    const where = `${displayPath(p.file, cwd)}:${p.line}:${p.column}`;
+    return `| ${p.severity === 'error' ? 'error' : 'warning'} | ${cellLabel(where, 300)} | ${cellLabel(p.code, 200)} | ${cellText(p.message, MAX_SUMMARY_MESSAGE_CHARS)} |`;
+}
+/**
+ * The job summary: a heading with the counts and a table of problems whose message column wraps
+ * (at a PR column's or the run page's width), everything user-controlled through `cellText`.
+ */
 function renderProblemsMarkdown(problems, options) {
     const { errors } = countProblems(problems);
     const icon = errors > 0 ? '❌' : problems.length > 0 ? '⚠️' : '✅';
-    const heading = `### ${icon} ${escapeMarkdown(options.title)}: ${escapeMarkdown(summarizeProblems(problems, options.fileCount))}`;
+    const heading = `### ${icon} ${safe_text(options.title)}: ${safe_text(summarizeProblems(problems, options.fileCount))}`;
     if (problems.length === 0)
         return `${heading}\n`;
-    const head = [heading, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |'];
+    const head = [heading, '', ...TABLE_HEAD];
     let bytes = Buffer.byteLength(head.join('\n'), 'utf8');
     const rows = [];
     for (const p of problems.slice(0, MAX_SUMMARY_ROWS)) {
-        const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`;
-        const message = truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS);
-        const row = `| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(message)} |`;
+        const row = problemRow(p, options.cwd);
         const size = Buffer.byteLength(row, 'utf8') + 1;
         if (bytes + size > MAX_SUMMARY_BYTES)
             break;
@@ -59599,11 +59665,9 @@ function renderRulesChangeMarkdown(change, baseSha, options = {}) {
     for (const [title, problems] of lists) {
         if (problems.length === 0)
             continue;
-        out.push('', `**${escapeMarkdown(title)}**`, '', '| Severity | Location | Code | Message |', '| --- | --- | --- | --- |');
-        for (const p of problems.slice(0, MAX_RULES_CHANGE_ROWS)) {
-            const where = `${displayPath(p.file, options.cwd)}:${p.line}:${p.column}`;
-            out.push(`| ${p.severity === 'error' ? 'error' : 'warning'} | ${escapeMarkdown(truncateText(where, 300))} | ${escapeMarkdown(truncateText(p.code, 200))} | ${escapeMarkdown(truncateText(p.message, MAX_SUMMARY_MESSAGE_CHARS))} |`);
-        }
+        out.push('', `**${safe_text(title)}**`, '', ...TABLE_HEAD);
+        for (const p of problems.slice(0, MAX_RULES_CHANGE_ROWS))
+            out.push(problemRow(p, options.cwd));
         if (problems.length > MAX_RULES_CHANGE_ROWS)
             out.push('', `… and ${problems.length - MAX_RULES_CHANGE_ROWS} more.`);
     }
@@ -60011,10 +60075,15 @@ function outcome_assertNever(x) {
 /**
  * The reviewed plan, carried by the sticky PR comment in two hidden HTML comments:
  *
- *   first line:  <!-- eks-access-gate {"clusters":{KEY:HASH,…},"head":SHA,"shard":"*","v":1} -->
+ *   first line:  <!-- eks-access-gate {"clusters":{KEY:HASH,…},"head":SHA,"shard":"*","v":2} -->
  *   at the end:  <!-- eks-access-gate:reviewed {"clusters":{KEY:DIGESTS,…},"head":SHA,"v":1} -->
  *
- * HASH is `clusterPlanHash` (sha256 of the cluster's plan); DIGESTS is one 8-character base64url
+ * HASH is `clusterPlanHash`: the first 20 base64url characters (120 bits) of the sha256 of the
+ * cluster's plan. The marker only has to tell the reviewed plan of a cluster from a fresh one (an
+ * equality check on our own output, never a signature), and 120 bits make an accidental match
+ * impossible in practice while keeping a 200-cluster marker near 9 KB. Version 1 markers (comments
+ * written before, with the full 64-hex sha256) are still read, so a pull request reviewed before an
+ * upgrade is compared correctly after it. DIGESTS is one 8-character base64url
  * `changeDigest` per change (and one for the authentication-mode step), concatenated, so apply can
  * name exactly the changes that were not reviewed when a cluster's hash differs. Both comments are
  * written by us, but a comment body is still input: the parsers are strict and size-capped, and
@@ -60028,29 +60097,57 @@ function outcome_assertNever(x) {
  * unreviewed authentication-mode step (irreversible) is skipped. No reviewed plan at all (a direct
  * push) applies the fresh plan as it is and says so.
  */
-const MARKER_VERSION = 1;
+/** The marker written (short cluster hashes); version 1 (full sha256 hex) is still read. */
+const MARKER_VERSION = 2;
+const LEGACY_MARKER_VERSION = 1;
+/** The digest comment's version (unchanged by marker version 2). */
+const DIGESTS_VERSION = 1;
 const MARKER_PREFIX = '<!-- eks-access-gate ';
 const DIGESTS_PREFIX = '<!-- eks-access-gate:reviewed ';
 const COMMENT_END = ' -->';
-/** Longest first line parseMarker accepts. */
-const MAX_MARKER_LENGTH = 16_384;
+/** Characters of the base64url sha256 kept per cluster in a version 2 marker (120 bits). */
+const CLUSTER_HASH_LENGTH = 20;
+/**
+ * Longest first line parseMarker accepts (and so the most a plan's marker may be): half of a
+ * comment, so the review and the digests keep the other half. A cluster costs its key plus 26
+ * characters (`"KEY":"HASH",`) and the rest of the line about 110, so one comment's marker holds
+ * about 1,200 clusters with 1-character keys, 740 with 18-character keys (`prod-eu-west-1-pay`),
+ * 500 with 39-character keys and 200 with 135-character keys. Past it the publish step fails
+ * with a message that says to shard the plan (`clusters` input); it never posts a comment it
+ * could not find again.
+ */
+const MAX_MARKER_LENGTH = 32_768;
 /** Longest digest comment parseReviewedDigests accepts (a comment body is at most 65,536). */
 const MAX_DIGESTS_LENGTH = 65_536;
 /** Default budget of formatReviewedDigests; clusters that do not fit are left out (all their changes then count as unreviewed). */
 const DEFAULT_DIGESTS_BUDGET = 24_576;
-const MAX_CLUSTERS = 1_000;
+/** More than MAX_MARKER_LENGTH can hold (27 characters a cluster at least), so the length binds first. */
+const MAX_CLUSTERS = 2_000;
 const MAX_KEY_LENGTH = 256;
 const DIGEST_LENGTH = 8;
 const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-const HASH = /^[0-9a-f]{64}$/;
+/** The cluster hash of each marker version: exactly one form per version. */
+const HASH_OF_VERSION = { 1: /^[0-9a-f]{64}$/, 2: /^[A-Za-z0-9_-]{20}$/ };
 const DIGESTS = /^(?:[A-Za-z0-9_-]{8})*$/;
 // No control characters, and nothing that could end the HTML comment.
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>]+$/;
 // ───────────────────────────── hashes and digests ─────────────────────────────
-/** sha256 of one cluster's plan, as plan/hash.ts hashes the whole plan. */
+/**
+ * The marker's hash of one cluster's plan: sha256 over the same stable JSON plan/hash.ts hashes
+ * (`planHash([cluster])`), base64url, cut to CLUSTER_HASH_LENGTH characters.
+ */
 function clusterPlanHash(cluster) {
-    return planHash([cluster]);
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(hash_stableStringify([cluster]))
+        .digest('base64url')
+        .slice(0, CLUSTER_HASH_LENGTH);
+}
+/** Whether a reviewed hash (either marker version's form) is the hash of this fresh cluster plan. */
+function matchesReviewedHash(reviewed, cluster) {
+    if (reviewed === undefined)
+        return false;
+    return HASH_OF_VERSION[1].test(reviewed) ? reviewed === planHash([cluster]) : reviewed === clusterPlanHash(cluster);
 }
 /**
  * What identifies a change for review: what it does, not how the live state looked in every detail
@@ -60122,7 +60219,7 @@ function formatReviewedDigests(plan, head, opts = {}) {
     const max = opts.maxLength ?? DEFAULT_DIGESTS_BUDGET;
     const entries = plan.clusters.filter((c) => c.errors.length === 0).map((c) => [c.cluster, clusterDigests(c)]);
     for (let n = entries.length; n >= 0; n--) {
-        const text = `${DIGESTS_PREFIX}${commentJson({ v: MARKER_VERSION, head, clusters: Object.fromEntries(entries.slice(0, n)) })}${COMMENT_END}`;
+        const text = `${DIGESTS_PREFIX}${commentJson({ v: DIGESTS_VERSION, head, clusters: Object.fromEntries(entries.slice(0, n)) })}${COMMENT_END}`;
         if (text.length <= max)
             return text;
     }
@@ -60161,18 +60258,39 @@ function stringRecord(value, valid) {
     // fromEntries defines own properties, so a key like "__proto__" stays data.
     return Object.fromEntries(entries);
 }
-/** The marker of a comment's first line, or undefined when it is not exactly one. */
+/**
+ * The marker of a comment's first line, or undefined when it is not exactly one: version 2 with
+ * short hashes only, or version 1 with full sha256 hex hashes only.
+ */
 function parseMarker(firstLine) {
     const o = parseCommentJson(firstLine.endsWith('\r') ? firstLine.slice(0, -1) : firstLine, MARKER_PREFIX, MAX_MARKER_LENGTH);
-    if (o === undefined || !hasExactly(o, ['v', 'head', 'shard', 'clusters']) || o['v'] !== MARKER_VERSION)
+    if (o === undefined || !hasExactly(o, ['v', 'head', 'shard', 'clusters']))
+        return undefined;
+    const v = o['v'];
+    if (v !== MARKER_VERSION && v !== LEGACY_MARKER_VERSION)
         return undefined;
     const { head, shard } = o;
     if (typeof head !== 'string' || !COMMIT.test(head))
         return undefined;
     if (typeof shard !== 'string' || shard.length > 1_000 || !SAFE_TEXT.test(shard))
         return undefined;
-    const clusters = stringRecord(o['clusters'], (v) => HASH.test(v));
-    return clusters === undefined ? undefined : { v: MARKER_VERSION, head, shard, clusters };
+    const hash = HASH_OF_VERSION[v];
+    const clusters = stringRecord(o['clusters'], (h) => hash.test(h));
+    return clusters === undefined ? undefined : { v, head, shard, clusters };
+}
+/**
+ * Why a marker line we are about to post cannot be used (undefined when it can): the publish
+ * step's message for a plan with more clusters than one comment's marker holds.
+ */
+function markerTooLong(line) {
+    if (line.length <= MAX_MARKER_LENGTH)
+        return undefined;
+    const o = parseCommentJson(line, MARKER_PREFIX, Number.MAX_SAFE_INTEGER);
+    const clusters = o?.['clusters'];
+    const count = clusters !== null && typeof clusters === 'object' ? `${Object.keys(clusters).length} clusters` : 'too many clusters';
+    return (`the plan covers ${count}, too many for one pull-request comment: its hidden marker would be ${line.length} characters ` +
+        `and at most ${MAX_MARKER_LENGTH} can be read back (about 500 clusters with 39-character names, 740 with 18). ` +
+        'Shard the plan with the clusters input (a matrix of jobs, one comment per shard); no comment was written');
 }
 /** The digest comment that ends a comment body (only trailing whitespace after it), or undefined. */
 function parseReviewedDigests(body) {
@@ -60181,13 +60299,13 @@ function parseReviewedDigests(body) {
     if (at < 0)
         return undefined;
     const o = parseCommentJson(trimmed.slice(at), DIGESTS_PREFIX, MAX_DIGESTS_LENGTH);
-    if (o === undefined || !hasExactly(o, ['v', 'head', 'clusters']) || o['v'] !== MARKER_VERSION)
+    if (o === undefined || !hasExactly(o, ['v', 'head', 'clusters']) || o['v'] !== DIGESTS_VERSION)
         return undefined;
     const head = o['head'];
     if (typeof head !== 'string' || !COMMIT.test(head))
         return undefined;
     const clusters = stringRecord(o['clusters'], (v) => v.length <= MAX_DIGESTS_LENGTH && DIGESTS.test(v));
-    return clusters === undefined ? undefined : { v: MARKER_VERSION, head, clusters };
+    return clusters === undefined ? undefined : { v: DIGESTS_VERSION, head, clusters };
 }
 /** Marker (first line) and digests (end) of a sticky comment body; undefined without a valid marker. */
 function readReviewedPlan(body) {
@@ -60214,7 +60332,7 @@ function ownValue(record, key) {
 }
 function compareCluster(c, reviewed) {
     const reviewedHash = ownValue(reviewed.marker.clusters, c.cluster);
-    if (reviewedHash === clusterPlanHash(c))
+    if (matchesReviewedHash(reviewedHash, c))
         return { cluster: c.cluster, status: 'matches', unexpected: [] };
     const list = ownValue(reviewed.digests?.clusters, c.cluster);
     const known = new Set();
@@ -62500,7 +62618,8 @@ async function loadStateSnapshotFile(filePath, cwd, opts = {}) {
     catch {
         return fileProblem(shown, STATE_PROBLEM_CODES.encoding, 'state file is not valid UTF-8');
     }
-    return { kind: 'parsed', result: parseStateSnapshot(text, shown) };
+    const result = parseStateSnapshot(text, shown);
+    return result.ok ? { kind: 'parsed', result } : { kind: 'parsed', result, text };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
@@ -67265,8 +67384,11 @@ function nodeAt(src, path) {
 
 /** Keywords in the schema that only editors (VS Code, yaml-language-server) and our messages read. */
 const MESSAGE_KEYWORDS = ['patternErrorMessage', 'errorMessage'];
-/** Compiles the manifest schema. strict mode stays on so a typo in the schema is a compile error. */
-function compileManifestSchema(opts = {}) {
+/**
+ * The one Ajv set-up for our schemas (manifest, organisation rules): 2020-12, every error, strict
+ * mode on so a typo in a schema is a compile error, the date formats, and the editor-only keywords.
+ */
+function createSchemaAjv(opts = {}) {
     const ajv = new _2020.Ajv2020({
         allErrors: true,
         verbose: true,
@@ -67276,7 +67398,11 @@ function compileManifestSchema(opts = {}) {
     });
     dist_default()["default"](ajv, ['date', 'date-time']);
     ajv.addVocabulary(MESSAGE_KEYWORDS);
-    return ajv.compile(eks_access_schema_namespaceObject);
+    return ajv;
+}
+/** Compiles the manifest schema. */
+function compileManifestSchema(opts = {}) {
+    return createSchemaAjv(opts).compile(eks_access_schema_namespaceObject);
 }
 /**
  * The compiled validator, built on first use: compiling costs tens of milliseconds, which a
@@ -74685,13 +74811,6 @@ function toProblem(rule, v, file) {
         column: v.loc.column,
     };
 }
-function compareProblems(a, b) {
-    return (load_compareStrings(a.file, b.file) ||
-        a.line - b.line ||
-        a.column - b.column ||
-        load_compareStrings(a.code, b.code) ||
-        load_compareStrings(a.message, b.message));
-}
 
 ;// CONCATENATED MODULE: ./src/rules/org/load.ts
 /**
@@ -74715,18 +74834,10 @@ function compareProblems(a, b) {
 
 
 
-
 const DEFAULT_RULES_FILE = '.github/eks-access-rules.yaml';
 /** Compiles the rules schema (strict; `validateSchema` for tests, skipped at run time). */
 function compileRulesSchema(opts = {}) {
-    const ajv = new _2020.Ajv2020({
-        allErrors: true,
-        verbose: true,
-        strict: true,
-        strictTypes: false,
-        validateSchema: opts.validateSchema ?? false,
-    });
-    ajv.addVocabulary(['patternErrorMessage', 'errorMessage']);
+    const ajv = createSchemaAjv(opts);
     const inner = ajv.compile(eks_access_rules_schema_namespaceObject);
     // `if`/`then` picks the kind's parameters; Ajv also reports the `if` itself, which says nothing new.
     const wrapped = ((data) => {
@@ -75110,6 +75221,7 @@ function changeOf(proposed, verdict, found, violations) {
 
 
 
+
 async function validateManifests(opts) {
     const read = await readManifests(opts);
     return read.kind === 'usage' ? read : checkManifests(read, opts);
@@ -75221,16 +75333,7 @@ function withoutEchoes(problems, manifest, inputs) {
         return true;
     });
 }
-function validate_compareProblems(a, b) {
-    return (compareCodePoints(a.file, b.file) ||
-        a.line - b.line ||
-        a.column - b.column ||
-        compareCodePoints(a.code, b.code) ||
-        compareCodePoints(a.message, b.message));
-}
-function sortProblems(problems) {
-    return [...problems].sort(validate_compareProblems);
-}
+
 // ───────────────────────────── benchmark input ─────────────────────────────
 /**
  * A valid synthetic manifest split over `fileCount` files (`clusters.yaml` plus `team-NN.yaml`),
@@ -75254,6 +75357,7 @@ function generateSyntheticManifests(fileCount = 50, entryCount = 5000) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/plan-access.ts
+
 
 
 
@@ -75297,11 +75401,14 @@ async function planAccess(opts, deps) {
     // calendar date (PRODUCT.md "Expiry and drift"); validate keeps `expiry:expired` as an error.
     const expiry = { now: opts.now, expiryWarningDays: opts.expiryWarningDays };
     const validated = forPlanOutcome(checkManifests(read, validateOptions(opts, builtInCatalogue())), expiry);
+    // The rules report is the same on every check (the rules file is read once): carry the first.
+    const rules = validated.rules === undefined ? {} : { rules: validated.rules };
     const invalid = (problems) => ({
         kind: 'invalid',
         manifest: validated.manifest,
         problems,
         sources: validated.sources,
+        ...rules,
     });
     if (!validated.ok && !onlyUnknownPolicyErrors(validated.problems))
         return invalid(validated.problems);
@@ -75309,8 +75416,18 @@ async function planAccess(opts, deps) {
     if (!selected.ok)
         return { kind: 'usage', message: selected.error };
     const snapshot = opts.state ? await readSnapshot(opts.state, opts.cwd, selected.value) : undefined;
-    if (snapshot && !snapshot.ok)
-        return { kind: 'usage', message: snapshot.error };
+    if (snapshot && !snapshot.ok) {
+        // A snapshot that cannot be found or read is usage (exit 2); one whose content is wrong is
+        // invalid input with located problems (exit 1, and the JSON plan is still printed).
+        const bad = snapshot.error;
+        if (bad.kind === 'usage')
+            return bad;
+        const file = bad.problems[0]?.file;
+        const sources = bad.text === undefined || file === undefined ? validated.sources : new Map([...validated.sources, [file, bad.text]]);
+        // The manifest's own problems (warnings, or unknown policies the snapshot could not settle) stay listed.
+        const problems = sortProblems([...validated.problems, ...bad.problems]);
+        return { kind: 'invalid', input: 'state', manifest: validated.manifest, problems, sources, ...rules };
+    }
     // Only the policy catalogue can change the verdict: fetch it (one ListAccessPolicies per
     // partition) or take the snapshot's, and validate again, only when an unknown policy was seen.
     let final = validated;
@@ -75323,7 +75440,7 @@ async function planAccess(opts, deps) {
     }
     if (!final.ok)
         return invalid(final.problems);
-    const observed = snapshot ?? (await readLive(selected.value, deps, !liveCatalogue));
+    const observed = snapshot?.ok === true ? snapshot : await readLive(selected.value, deps, !liveCatalogue);
     if (!observed.ok)
         return { kind: 'usage', message: observed.error };
     const dead = await checkDeadAccess(selected.value, observed.value.clusters, deps, snapshot !== undefined);
@@ -75332,7 +75449,7 @@ async function planAccess(opts, deps) {
         observed: observed.value.clusters,
         now: opts.now,
         expiryWarningDays: opts.expiryWarningDays,
-        problems: plan_access_sortProblems([...final.problems, ...locatedDeadAccessProblems(dead.report, validated.manifest)]),
+        problems: sortProblems([...final.problems, ...locatedDeadAccessProblems(dead.report, validated.manifest)]),
         clusters: selected.value.map((c) => c.key),
         ...(opts.manifestCommit ? { manifestCommit: opts.manifestCommit } : {}),
     });
@@ -75344,6 +75461,7 @@ async function planAccess(opts, deps) {
         observed: observed.value.clusters,
         dead: dead.report,
         deadAccessNotes: dead.notes,
+        ...rules,
     };
 }
 /**
@@ -75406,10 +75524,6 @@ function locatedDeadAccessProblems(report, manifest) {
         return at === undefined ? p : problemAt(at, p.severity, p.code, p.message);
     });
 }
-function plan_access_sortProblems(problems) {
-    const text = (x, y) => compareCodePoints(x, y);
-    return problems.sort((a, b) => text(a.file, b.file) || a.line - b.line || a.column - b.column || text(a.code, b.code) || text(a.message, b.message));
-}
 /**
  * ListAccessPolicies through the first selected cluster of each partition; a partition whose
  * call fails keeps the built-in catalogue (the cluster read reports access problems later).
@@ -75452,9 +75566,9 @@ function selectPlannedClusters(manifest, glob) {
 async function readSnapshot(path, cwd, clusters) {
     const loaded = await loadStateSnapshotFile(path, cwd);
     if (loaded.kind === 'usage')
-        return types_err(loaded.message);
+        return types_err(loaded);
     if (!loaded.result.ok)
-        return types_err(formatSnapshotProblems(loaded.result.error));
+        return types_err({ kind: 'problems', problems: loaded.result.error, ...(loaded.text === undefined ? {} : { text: loaded.text }) });
     const snapshot = loaded.result.value;
     const observed = new Map();
     for (const cluster of clusters) {
@@ -75467,9 +75581,6 @@ async function readSnapshot(path, cwd, clusters) {
             }));
     }
     return types_ok({ clusters: observed, ...(snapshot.accessPolicies ? { catalogue: snapshot.accessPolicies } : {}) });
-}
-function formatSnapshotProblems(problems) {
-    return ['the state snapshot is invalid:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.code}: ${p.message}`)].join('\n');
 }
 async function readLive(clusters, deps, readCatalogue) {
     if (!deps.apiFor)
@@ -76078,7 +76189,7 @@ async function driftCommand(request, deps) {
         case 'invalid':
             // Nothing was read: drift cannot be judged against a manifest that is wrong. No issue write
             // either: the issue reports drift, and a broken manifest is the pull request gate's job.
-            return outcome_Outcomes.invalid('manifest invalid: drift was not checked', {
+            return outcome_Outcomes.invalid(`${outcome.input === 'state' ? 'state snapshot' : 'manifest'} invalid: drift was not checked`, {
                 problems: outcome.problems,
                 notes: ruleNotes,
                 stderr: renderProblemsText(outcome.problems, outcome.sources, {
@@ -77913,7 +78024,7 @@ class StdinIsTerminal extends Error {
 const STDIN_NAME = '<stdin>';
 async function importAwsAuthCommand(request, deps) {
     return importAwsAuthWith(request, deps.cwd, {
-        readFile: import_aws_auth_readAtMost,
+        readFile: (file, maxBytes) => readAtMost(file, maxBytes + 1),
         writeFile: (file, text) => (0,promises_.writeFile)(file, text, 'utf8'),
         ...(deps.readStdin === undefined ? {} : { readStdin: deps.readStdin }),
     });
@@ -78020,26 +78131,6 @@ function errnoOf(e) {
     if (typeof e === 'object' && e !== null && 'code' in e)
         return String(e.code);
     return e instanceof Error ? e.message : String(e);
-}
-/** The first `limit` + 1 bytes of a file at most: a device or a huge file is never read whole. */
-async function import_aws_auth_readAtMost(file, limit) {
-    const handle = await (0,promises_.open)(file, 'r');
-    try {
-        const chunks = [];
-        let total = 0;
-        while (total <= limit) {
-            const chunk = Buffer.alloc(Math.min(64 * 1024, limit + 1 - total));
-            const { bytesRead } = await handle.read(chunk, 0, chunk.byteLength, null);
-            if (bytesRead === 0)
-                break;
-            chunks.push(chunk.subarray(0, bytesRead));
-            total += bytesRead;
-        }
-        return Buffer.concat(chunks, total);
-    }
-    finally {
-        await handle.close();
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/plan/render/review/access.ts
@@ -78400,11 +78491,50 @@ function notesBlock(ctx) {
         return '';
     return `> [!NOTE]\n${notes.map((n) => `> ${safe_text(n)}`).join('<br>\n')}\n\n`;
 }
+/** Violations listed per side of a rules change; the rest are counted (validate lists them all). */
+const RULES_CHANGE_LIMIT = 10;
+function rulesChangeList(title, problems) {
+    if (problems.length === 0)
+        return '';
+    const shown = problems.slice(0, RULES_CHANGE_LIMIT).map(problemItem).join('');
+    const rest = problems.length - RULES_CHANGE_LIMIT;
+    const more = rest > 0 ? `- …and ${rest} more (\`eks-access-gate validate --rules FILE\` on this branch lists them all)\n` : '';
+    return `**${title}** (${problems.length})\n\n${shown}${more}\n`;
+}
+/**
+ * The pull request edits the gate that judges it: say so first (the verdict uses the base
+ * commit's rules), then which violations its own rules would add or remove after merge.
+ */
+function rulesChangeBlock(ctx) {
+    if (ctx.rulesChange === undefined)
+        return '';
+    const { change, baseSha } = ctx.rulesChange;
+    const verdict = `This run is judged by the rules at the base commit ${code(baseSha.slice(0, 12))}: a pull request cannot relax its own gate.`;
+    const file = code(change.file);
+    switch (change.kind) {
+        case 'changed': {
+            const effect = change.added.length + change.removed.length === 0
+                ? 'After merge its rules would add or remove no violation of this manifest.'
+                : `After merge its rules would add ${describe_plural(change.added.length, 'violation')} and remove ${describe_plural(change.removed.length, 'violation')}.`;
+            return (`> [!WARNING]\n> **This pull request changes the organisation rules** (${file}). ${verdict} ${effect}\n\n` +
+                rulesChangeList('Violations the new rules would add', change.added) +
+                rulesChangeList('Violations the new rules would remove', change.removed));
+        }
+        case 'deleted':
+            return (`> [!WARNING]\n> **This pull request deletes the organisation rules** (${file}). ${verdict} ` +
+                `After merge no organisation rules would apply and ${describe_plural(change.removed.length, 'violation')} would go.\n\n` +
+                rulesChangeList('Violations that would go', change.removed));
+        case 'broken':
+            return (`> [!WARNING]\n> **This pull request breaks the organisation rules file** (${file}). ${verdict} ` +
+                `After merge every run would fail on ${change.problems.length === 1 ? 'this problem' : 'these problems'}.\n\n` +
+                rulesChangeList('Problems in the changed rules file', change.problems));
+    }
+}
 function problemItem(p) {
     const icon = p.severity === 'error' ? '❌' : '⚠️';
     return `- ${icon} ${code(`${p.file}:${p.line}:${p.column}`)} ${code(p.code)}: ${safe_text(p.message)}\n`;
 }
-function review_problemsBlock(problems, planned) {
+function review_problemsBlock(problems, planned, label = 'Manifest') {
     if (problems.length === 0)
         return '';
     const errors = problems.filter((p) => p.severity === 'error');
@@ -78413,8 +78543,8 @@ function review_problemsBlock(problems, planned) {
     const more = sorted.length > PROBLEM_LIMIT ? `- …and ${sorted.length - PROBLEM_LIMIT} more (\`eks-access-gate validate\` lists them all)\n` : '';
     const title = `${describe_plural(errors.length, 'error')}, ${describe_plural(problems.length - errors.length, 'warning')}`;
     if (!planned || errors.length > 0)
-        return `**Manifest problems: ${title}**\n\n${shown}${more}\n`;
-    return `<details><summary>Manifest warnings: ${title}</summary>\n\n${shown}${more}\n</details>\n\n`;
+        return `**${label} problems: ${title}**\n\n${shown}${more}\n`;
+    return `<details><summary>${label} warnings: ${title}</summary>\n\n${shown}${more}\n</details>\n\n`;
 }
 // ───────────────────────────── per cluster ─────────────────────────────
 const MARKER_ICON = { escalation: '⚠️', gap: '⛔', loss: '🔻', 'in-place': '🔁', other: '🏷️' };
@@ -78505,12 +78635,8 @@ function review_errorsBlock(cluster) {
     const items = cluster.errors.map((e) => `- ${code(e.code)}: ${safe_text(e.message)}<br>\n  **What to do:** ${errorHint(e.code)}\n`);
     return `❌ **This cluster could not be planned.** Nothing will be applied to it.\n\n${items.join('')}\n`;
 }
-function expiringOf(cluster) {
-    // `expiring` is being added to ClusterPlan elsewhere; read it when present.
-    return cluster.expiring ?? [];
-}
 function expiringBlock(cluster) {
-    const list = expiringOf(cluster);
+    const list = cluster.expiring ?? [];
     if (list.length === 0)
         return '';
     const items = list.map((x) => {
@@ -78518,6 +78644,44 @@ function expiringBlock(cluster) {
         return `- ${principalLabel(x.principalArn, cluster)}: ${what} ends ${code(x.endsAt)}\n`;
     });
     return `⏳ **Expiring soon**\n\n${items.join('')}\n`;
+}
+/**
+ * Authentication-mode guidance (`ClusterPlan.notes`), concisely: per note, its first sentence
+ * (where the cluster stands) on one line and the rest (the next steps) collapsed. The note's
+ * leading "cluster KEY" is dropped (the section names the cluster), and the commands it quotes
+ * in backticks are shown as code; everything else is text. Both forms are safe for any input,
+ * so a cluster key with a backtick only changes which parts look like code.
+ */
+function notesLines(cluster) {
+    return (cluster.notes ?? [])
+        .map((note) => {
+        // Only our own wording is split: a note that does not start with its cluster key (the only
+        // value it quotes) is shown whole, so no value can start a line of its own.
+        const own = withoutClusterPrefix(note, cluster.cluster);
+        const { first, rest } = own === undefined ? { first: note, rest: '' } : splitFirstSentence(own);
+        const more = rest === '' ? '' : `<details><summary>What to do</summary>\n\n${noteMarkdown(rest)}\n\n</details>\n\n`;
+        return `ℹ️ **Authentication mode:** ${noteMarkdown(first)}\n\n${more}`;
+    })
+        .join('');
+}
+function splitFirstSentence(note) {
+    const end = /\. (?=\S)/.exec(note);
+    return end === null ? { first: note, rest: '' } : { first: note.slice(0, end.index + 1), rest: note.slice(end.index + 2) };
+}
+/** The note after "cluster KEY", as a sentence; undefined when it does not start so. */
+function withoutClusterPrefix(note, key) {
+    const prefix = `cluster ${key}`;
+    if (!note.startsWith(prefix))
+        return undefined;
+    const rest = note.slice(prefix.length);
+    if (rest.startsWith(': '))
+        return `${rest.charAt(2).toUpperCase()}${rest.slice(3)}`;
+    return rest.startsWith(' ') ? `This cluster${rest}` : undefined;
+}
+function noteMarkdown(note) {
+    const parts = note.split('`');
+    // An unpaired backtick leaves the last part as text.
+    return parts.map((part, i) => (i % 2 === 1 && i < parts.length - 1 ? code(part) : safe_text(part))).join('');
 }
 function authModeLine(cluster) {
     const step = cluster.authenticationMode;
@@ -78547,6 +78711,7 @@ function clusterBody(m, level, collapseRows) {
         rowsBlock(m.rows, c, m.observed !== undefined, collapseRows),
         c.errors.length > 0 ? '' : adminsLine(c, m.observed),
         expiringBlock(c),
+        notesLines(c),
         level < 2 ? review_unmanagedBlock(c, m.observed) : '',
         level < 1 ? callsBlock(c) : '',
     ].join('');
@@ -78642,11 +78807,11 @@ function renderReviewComment(input, options = {}) {
     const failed = clusters.filter((c) => c.errors.length > 0).length;
     const allRows = models.flatMap((m) => m.rows);
     const headline = plan === undefined
-        ? `❌ **The manifest is invalid: nothing was planned.** Fix the problems below and push again.`
+        ? `❌ **The ${ctx.invalidInput === 'state' ? 'state snapshot' : 'manifest'} is invalid: nothing was planned.** Fix the problems below and push again.`
         : clusters.length === 0
             ? '**No clusters selected.**'
             : countLine(plan.summary, allRows, failed, clusters.filter((c) => c.authenticationMode !== undefined).length);
-    const head = `${ctx.marker}\n${titleLine(ctx)}\n\n${headline}\n\n${notesBlock(ctx)}${review_problemsBlock(problems, plan !== undefined)}`;
+    const head = `${ctx.marker}\n${titleLine(ctx)}\n\n${headline}\n\n${notesBlock(ctx)}${rulesChangeBlock(ctx)}${review_problemsBlock(problems, plan !== undefined, ctx.invalidInput === 'state' ? 'Manifest and state snapshot' : 'Manifest')}`;
     const collapsed = models.length > (options.collapseClusters ?? COLLAPSE_CLUSTERS);
     const collapseRows = options.collapseRows ?? COLLAPSE_ROWS;
     const render = (m, level) => renderCluster(m, level, collapsed, collapseRows);
@@ -78691,6 +78856,8 @@ function context(marker, input) {
         headSha: input.pr.head.slice(0, SHORT_SHA),
         planFileHint: PLAN_FILE_HINT,
         ...(input.notes === undefined || input.notes.length === 0 ? {} : { notes: input.notes }),
+        ...(input.rulesChange === undefined ? {} : { rulesChange: input.rulesChange }),
+        ...(input.invalidInput === undefined ? {} : { invalidInput: input.invalidInput }),
     };
 }
 /** The marker line: what `upsertStickyComment` finds the comment by. */
@@ -78713,98 +78880,6 @@ function planCommentBody(plan, observed, input) {
 function invalidCommentBody(empty, problems, input) {
     const marker = planMarkerLine(empty, input.pr);
     return renderReviewComment({ problems, context: context(marker, input) }, { maxLength: port_MAX_BODY_CHARACTERS });
-}
-
-;// CONCATENATED MODULE: ./src/commands/plan.ts
-/** `plan`: validate, read each selected cluster (live or from a snapshot) and diff; nothing is changed. */
-
-
-
-
-
-
-
-
-
-
-
-// The pipeline stage, kept importable from here for bench/ and tests.
-
-async function plan(request, deps) {
-    const notes = request.notice === undefined ? [] : [{ level: 'info', message: request.notice }];
-    const pr = request.pullRequest;
-    // On a pull request the notice is a note inside the comment; elsewhere it leads the summary.
-    const withNotice = (markdown) => request.notice === undefined || pr !== undefined ? markdown : `> ${escapeMarkdown(request.notice)}\n\n${markdown}`;
-    const comment = pr === undefined ? undefined : { pr, ...(request.notice === undefined ? {} : { notes: [request.notice] }) };
-    const now = deps.now();
-    const outcome = await planAccess({
-        manifest: request.manifest,
-        cwd: deps.cwd,
-        now,
-        expiryWarningDays: request.expiryWarningDays,
-        rules: rulesOptions(request.rules, deps),
-        ...(request.state === undefined ? {} : { state: request.state }),
-        ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
-        ...(request.manifestCommit === undefined ? {} : { manifestCommit: request.manifestCommit }),
-    }, livePlanDeps(request, deps));
-    switch (outcome.kind) {
-        case 'usage': {
-            // The shared stage words the filter as the CLI flag; the action names its input.
-            const name = request.clusterFilterName;
-            const message = name === undefined ? outcome.message : outcome.message.replace(/^--cluster /, `${name} `);
-            return outcome_Outcomes.usage(message, { notes, summary: withNotice(`### ❌ ${escapeMarkdown(`${constants_PRODUCT} plan: ${message}`)}\n`) });
-        }
-        case 'invalid': {
-            // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
-            // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
-            const empty = buildPlan({ manifest: outcome.manifest, observed: new Map(), now, problems: outcome.problems, clusters: [] });
-            const listing = renderProblemsText(outcome.problems, outcome.sources, {
-                fileCount: outcome.sources.size,
-                color: request.color,
-                cwd: deps.cwd,
-            });
-            // On a pull request the comment lists the errors, so the author sees what to fix.
-            const body = comment === undefined ? renderPlan(empty, 'markdown') : invalidCommentBody(empty, outcome.problems, comment);
-            return outcome_Outcomes.invalid('manifest invalid: the plan was not computed', {
-                problems: outcome.problems,
-                notes,
-                ...(request.format === 'json' ? { stdout: renderPlan(empty, 'json') } : { stderr: listing }),
-                summary: withNotice(body),
-                writes: commentWrites(request, body),
-            });
-        }
-        case 'planned': {
-            const p = outcome.plan;
-            const clusterErrors = p.clusters.filter((c) => c.errors.length > 0).length;
-            const json = renderPlan(p, 'json');
-            const markdown = comment === undefined ? renderPlan(p, 'markdown') : planCommentBody(p, outcome.observed, comment);
-            const planFile = request.planFile === undefined ? undefined : (0,external_node_path_.resolve)(deps.cwd, request.planFile);
-            const parts = {
-                problems: p.problems,
-                notes: [...notes, ...outcome.deadAccessNotes.map((message) => ({ level: 'info', message }))],
-                stdout: renderPlan(p, request.format, { color: request.format === 'text' && request.color }),
-                summary: withNotice(markdown),
-                writes: commentWrites(request, markdown),
-                outputs: {
-                    [Outputs.HasChanges]: String(p.summary.create + p.summary.update + p.summary.replace + p.summary.delete + p.summary.associate + p.summary.disassociate > 0),
-                    [Outputs.Summary]: JSON.stringify(p.summary),
-                    [Outputs.Clusters]: JSON.stringify(p.clusters.map((c) => c.cluster)),
-                    ...(planFile === undefined ? {} : { [Outputs.PlanFile]: planFile }),
-                },
-                files: planFile === undefined ? [] : [{ path: planFile, text: json }],
-            };
-            return clusterErrors > 0
-                ? outcome_Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts)
-                : outcome_Outcomes.ok(parts);
-        }
-    }
-}
-/** The sticky comment, when this plan is for a pull request that may be commented on. */
-function commentWrites(request, body) {
-    const pr = request.pullRequest;
-    if (pr === undefined || !pr.comment)
-        return [];
-    return [{ kind: 'sticky-comment', issueNumber: pr.number, marker: MARKER_PREFIX, body }];
 }
 
 ;// CONCATENATED MODULE: ./src/commands/validate.ts
@@ -78867,6 +78942,120 @@ function rulesNotes(rules) {
                 : `organisation rules: ${rules.evaluated} rule${rules.evaluated === 1 ? '' : 's'} from ${rules.file} ${at}`,
         };
     return rules.change === undefined ? [used] : [used, { level: 'warning', message: describeRulesChange(rules.change, sha) }];
+}
+
+;// CONCATENATED MODULE: ./src/commands/plan.ts
+/** `plan`: validate, read each selected cluster (live or from a snapshot) and diff; nothing is changed. */
+
+
+
+
+
+
+
+
+
+
+
+
+// The pipeline stage, kept importable from here for bench/ and tests.
+
+async function plan(request, deps) {
+    const notes = request.notice === undefined ? [] : [{ level: 'info', message: request.notice }];
+    const pr = request.pullRequest;
+    // On a pull request the notice is a note inside the comment; elsewhere it leads the summary.
+    const withNotice = (markdown) => request.notice === undefined || pr !== undefined ? markdown : `> ${escapeMarkdown(request.notice)}\n\n${markdown}`;
+    const now = deps.now();
+    const outcome = await planAccess({
+        manifest: request.manifest,
+        cwd: deps.cwd,
+        now,
+        expiryWarningDays: request.expiryWarningDays,
+        rules: rulesOptions(request.rules, deps),
+        ...(request.state === undefined ? {} : { state: request.state }),
+        ...(request.clusterGlob === undefined ? {} : { clusterGlob: request.clusterGlob }),
+        ...(request.manifestCommit === undefined ? {} : { manifestCommit: request.manifestCommit }),
+    }, livePlanDeps(request, deps));
+    const comment = pr === undefined
+        ? undefined
+        : {
+            pr,
+            ...(request.notice === undefined ? {} : { notes: [request.notice] }),
+            ...rulesChangeOf(outcome.kind === 'usage' ? undefined : outcome.rules),
+        };
+    // Which rules decided and what the PR's own rules would change, in the log as validate says it.
+    if (outcome.kind !== 'usage')
+        notes.push(...rulesNotes(outcome.rules));
+    switch (outcome.kind) {
+        case 'usage': {
+            // The shared stage words the filter as the CLI flag; the action names its input.
+            const name = request.clusterFilterName;
+            const message = name === undefined ? outcome.message : outcome.message.replace(/^--cluster /, `${name} `);
+            return outcome_Outcomes.usage(message, { notes, summary: withNotice(`### ❌ ${escapeMarkdown(`${constants_PRODUCT} plan: ${message}`)}\n`) });
+        }
+        case 'invalid': {
+            // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
+            // JSON form stays a plan (no clusters) so scripts can read `problems` from one shape.
+            const empty = buildPlan({ manifest: outcome.manifest, observed: new Map(), now, problems: outcome.problems, clusters: [] });
+            const listing = renderProblemsText(outcome.problems, outcome.sources, {
+                fileCount: outcome.sources.size,
+                color: request.color,
+                cwd: deps.cwd,
+            });
+            // On a pull request the comment lists the errors, so the author sees what to fix.
+            const body = comment === undefined
+                ? renderPlan(empty, 'markdown')
+                : invalidCommentBody(empty, outcome.problems, {
+                    ...comment,
+                    ...(outcome.input === undefined ? {} : { invalidInput: outcome.input }),
+                });
+            const what = outcome.input === 'state' ? 'state snapshot' : 'manifest';
+            return outcome_Outcomes.invalid(`${what} invalid: the plan was not computed`, {
+                problems: outcome.problems,
+                notes,
+                ...(request.format === 'json' ? { stdout: renderPlan(empty, 'json') } : { stderr: listing }),
+                summary: withNotice(body),
+                writes: commentWrites(request, body),
+            });
+        }
+        case 'planned': {
+            const p = outcome.plan;
+            const clusterErrors = p.clusters.filter((c) => c.errors.length > 0).length;
+            const json = renderPlan(p, 'json');
+            const markdown = comment === undefined ? renderPlan(p, 'markdown') : planCommentBody(p, outcome.observed, comment);
+            const planFile = request.planFile === undefined ? undefined : (0,external_node_path_.resolve)(deps.cwd, request.planFile);
+            const parts = {
+                problems: p.problems,
+                notes: [...notes, ...outcome.deadAccessNotes.map((message) => ({ level: 'info', message }))],
+                stdout: renderPlan(p, request.format, { color: request.format === 'text' && request.color }),
+                summary: withNotice(markdown),
+                writes: commentWrites(request, markdown),
+                outputs: {
+                    [Outputs.HasChanges]: String(p.summary.create + p.summary.update + p.summary.replace + p.summary.delete + p.summary.associate + p.summary.disassociate > 0),
+                    [Outputs.Summary]: JSON.stringify(p.summary),
+                    [Outputs.Clusters]: JSON.stringify(p.clusters.map((c) => c.cluster)),
+                    ...(planFile === undefined ? {} : { [Outputs.PlanFile]: planFile }),
+                },
+                files: planFile === undefined ? [] : [{ path: planFile, text: json }],
+            };
+            return clusterErrors > 0
+                ? outcome_Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts)
+                : outcome_Outcomes.ok(parts);
+        }
+    }
+}
+/** The PR's change to the organisation rules file, for the comment (only when the base commit's rules decided). */
+function rulesChangeOf(rules) {
+    if (rules?.change === undefined || rules.origin.kind !== 'base')
+        return {};
+    return { rulesChange: { change: rules.change, baseSha: rules.origin.sha } };
+}
+/** The sticky comment, when this plan is for a pull request that may be commented on. */
+function commentWrites(request, body) {
+    const pr = request.pullRequest;
+    if (pr === undefined || !pr.comment)
+        return [];
+    return [{ kind: 'sticky-comment', issueNumber: pr.number, marker: MARKER_PREFIX, body }];
 }
 
 ;// CONCATENATED MODULE: ./src/commands/not-available.ts
