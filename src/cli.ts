@@ -11,7 +11,6 @@ import { createCredentialsFor } from './aws/credentials.js'
 import { createAwsEdge } from './aws/edge.js'
 import { commands as defaultCommands, runCommand, type CommandDeps, type Commands } from './commands/index.js'
 import { StdinIsTerminal } from './commands/deps.js'
-import { AVAILABLE, notAvailable } from './commands/not-available.js'
 import { cliRequest, COMMON_FLAGS, COMMAND_SPECS, parseCliArgs, type Env, type FlagSpec } from './config/index.js'
 import { CLI_COMMANDS, DEBUG_ENV, Defaults, PRODUCT, type CliCommand } from './constants.js'
 import { errorMessage, errorStack } from './errors.js'
@@ -80,9 +79,6 @@ async function readProcessStdin(maxBytes: number): Promise<Uint8Array> {
 
 /** The command registry the CLI dispatches through (tests swap entries). */
 export const commands: Commands = defaultCommands
-
-/** Kept for help: a command whose module answers "not available" is listed as such. */
-export { notAvailable as notImplemented }
 
 function isReadableFile(path: string): boolean {
   try {
@@ -196,10 +192,7 @@ function flagLines(flags: readonly FlagSpec[]): string {
 
 export function renderGeneralHelp(): string {
   const width = Math.max(...CLI_COMMANDS.map((c) => c.length)) + 2
-  const lines = CLI_COMMANDS.map((c) => {
-    const pending = AVAILABLE.includes(c) ? '' : ' (not implemented yet in this version)'
-    return `  ${c.padEnd(width)}${COMMAND_SPECS[c].summary}${pending}\n`
-  })
+  const lines = CLI_COMMANDS.map((c) => `  ${c.padEnd(width)}${COMMAND_SPECS[c].summary}\n`)
   return (
     `${PRODUCT} ${VERSION}: put Amazon EKS access entries under code review\n\n` +
     `Usage: ${PRODUCT} <command> [options]\n\nCommands:\n${lines.join('')}\n` +
@@ -213,9 +206,6 @@ export function renderGeneralHelp(): string {
 
 export function renderCommandHelp(command: CliCommand): string {
   const spec = COMMAND_SPECS[command]
-  const pending = !AVAILABLE.includes(command)
-    ? `\nNot implemented yet in this version (${VERSION}): the options are accepted and checked, nothing runs.\n`
-    : ''
   const format: FlagSpec = {
     name: '--format',
     value: spec.formats.join('|'),
@@ -230,5 +220,5 @@ export function renderCommandHelp(command: CliCommand): string {
     format,
     ...COMMON_FLAGS.slice(1).map((f) => (f.name === '--help' ? { ...f, name: '--help, -h' } : { ...f, name: '--version, -V' })),
   ]
-  return `Usage: ${PRODUCT} ${spec.synopsis}\n\n${spec.summary}\n${pending}\nOptions:\n${flagLines(flags)}\n${EXIT_CODES}`
+  return `Usage: ${PRODUCT} ${spec.synopsis}\n\n${spec.summary}\n\nOptions:\n${flagLines(flags)}\n${EXIT_CODES}`
 }

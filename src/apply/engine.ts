@@ -450,7 +450,8 @@ function isPrincipalNotReady(e: unknown): boolean {
   return /principal ?arn (could not be found|is invalid)/i.test(e.message)
 }
 
-function operationOf(call: ApiCall): string {
+/** The EKS operation an ordered call makes (results and errors name it). */
+export function operationOf(call: ApiCall): string {
   const names: Record<ApiCall['call'], string> = {
     updateAuthenticationMode: 'UpdateClusterConfig',
     createAccessEntry: 'CreateAccessEntry',

@@ -34,4 +34,3 @@ export function runCommand(registry: Commands, request: RequestOf[CliCommand], d
 }
 
 export type { CommandDeps, EdgeOptions } from './deps.js'
-export { AVAILABLE, notAvailable } from './not-available.js'

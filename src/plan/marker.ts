@@ -63,7 +63,6 @@ const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
 const HASH_OF_VERSION: Readonly<Record<1 | 2, RegExp>> = { 1: /^[0-9a-f]{64}$/, 2: /^[A-Za-z0-9_-]{20}$/ }
 const DIGESTS = /^(?:[A-Za-z0-9_-]{8})*$/
 // No control characters, and nothing that could end the HTML comment.
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>]+$/
 
 export interface MarkerData {

@@ -10,7 +10,6 @@
  * Source"), zero-width and other invisible format characters, and line/paragraph separators.
  */
 const INVISIBLE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/gu
 
 /** Tab and newline are layout, not attacks, in the problem listing (its own lines come from us). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyCluster } from '../../src/apply/engine.js'
+import { applyCluster, operationOf } from '../../src/apply/engine.js'
 import { applyPlan, paceGroups } from '../../src/apply/apply-plan.js'
 import type { ApplyOptions, ClusterApplyInput, ItemResult } from '../../src/apply/types.js'
 import { AwsCallError } from '../../src/aws/port.js'
@@ -29,17 +29,8 @@ const short = (c: LoggedCall): string =>
   [c.op, c.principalArn?.split('/').pop(), c.policyArn?.split('/').pop()].filter((x) => x !== undefined).join(' ')
 
 const shortCall = (c: ApiCall): string => {
-  const ops: Record<ApiCall['call'], string> = {
-    updateAuthenticationMode: 'UpdateClusterConfig',
-    createAccessEntry: 'CreateAccessEntry',
-    updateAccessEntry: 'UpdateAccessEntry',
-    tagResource: 'TagResource',
-    associateAccessPolicy: 'AssociateAccessPolicy',
-    disassociateAccessPolicy: 'DisassociateAccessPolicy',
-    deleteAccessEntry: 'DeleteAccessEntry',
-  }
   return [
-    ops[c.call],
+    operationOf(c),
     'principalArn' in c ? c.principalArn.split('/').pop() : undefined,
     'policyArn' in c ? c.policyArn.split('/').pop() : undefined,
   ]

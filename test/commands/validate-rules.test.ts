@@ -1,6 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CommandDeps } from '../../src/commands/deps.js'
 import { plan } from '../../src/commands/plan.js'
@@ -11,6 +9,7 @@ import type { PlanRequest, RulesRef, ValidateRequest } from '../../src/config/re
 import type { GitReader } from '../../src/git/show.js'
 import { validateManifests } from '../../src/manifest/validate.js'
 import { expectGolden } from '../cli/golden.js'
+import { createTrees, RELAXED_RULES, STRICT_RULES } from '../support/rules-trees.js'
 
 /**
  * validate and plan with organisation rules, through the real validate stage: text, JSON, summary and
@@ -21,18 +20,9 @@ const BASE = 'c'.repeat(40)
 const RULES = '.github/eks-access-rules.yaml'
 const golden = join(import.meta.dirname, 'golden')
 
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'eag-rules-cmd-'))
-  dirs.push(dir)
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true })
-    writeFileSync(join(dir, name), text)
-  }
-  return dir
-}
+const trees = createTrees('eag-rules-cmd-')
+afterAll(trees.cleanup)
+const tree = trees.tree
 
 const MANIFEST = [
   'version: 1',
@@ -55,17 +45,8 @@ const MANIFEST = [
   '        accessScope: { type: cluster }',
   '',
 ].join('\n')
-const STRICT = [
-  'version: 1',
-  'rules:',
-  '  - id: no-iam-users',
-  '    kind: denied-principals',
-  '    principals: ["arn:aws:iam::*:user/*"]',
-  '    message: Grant access to a role',
-  '  - { id: owner, kind: required-tags, severity: warning, tags: [owner] }',
-  '',
-].join('\n')
-const RELAXED = ['version: 1', 'rules:', '  - { id: owner, kind: required-tags, severity: warning, tags: [owner] }', ''].join('\n')
+const STRICT = STRICT_RULES
+const RELAXED = RELAXED_RULES
 
 function deps(cwd: string, baseRules?: CommandDeps['baseRules']): CommandDeps {
   const unused = (): never => {

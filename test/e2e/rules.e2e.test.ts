@@ -1,10 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { prepareRunner, pullRequestEvent, runBundledAction, startFakeGitHub, type FakeGitHub } from '../fake-github/index.js'
 import { useBundle } from './bundle.js'
+import { createTrees, RELAXED_RULES, STRICT_RULES } from '../support/rules-trees.js'
 
 /**
  * Organisation rules end to end, through the bundles as ncc builds them: the CLI's exit codes and
@@ -37,18 +37,9 @@ const MANIFEST = [
   '        accessScope: { type: cluster }',
   '',
 ].join('\n')
-const STRICT = [
-  'version: 1',
-  'rules:',
-  '  - id: no-iam-users',
-  '    kind: denied-principals',
-  '    principals: ["arn:aws:iam::*:user/*"]',
-  '    message: Grant access to a role',
-  '  - { id: owner, kind: required-tags, severity: warning, tags: [owner] }',
-  '',
-].join('\n')
+const STRICT = STRICT_RULES
 /** What the pull request changes the rules file to: IAM users allowed again. */
-const RELAXED = ['version: 1', 'rules:', '  - { id: owner, kind: required-tags, severity: warning, tags: [owner] }', ''].join('\n')
+const RELAXED = RELAXED_RULES
 
 const VIOLATION =
   'eks-access.yaml:13:19: error rule:no-iam-users: Grant access to a role: principal "arn:aws:iam::111122223333:user/alice" matches denied pattern "arn:aws:iam::*:user/*"'
@@ -60,18 +51,12 @@ beforeAll(() => {
 })
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  trees.cleanup()
   bundle.cleanup()
 })
 
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'eag-rules-e2e-'))
-  dirs.push(dir)
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true })
-    writeFileSync(join(dir, name), text)
-  }
-  return dir
-}
+const trees = createTrees('eag-rules-e2e-')
+const tree = trees.tree
 
 interface Run {
   code: number

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createGitReader, type GitFileRead, type GitReader } from '../../src/git/show.js'
 import {
@@ -14,6 +13,7 @@ import {
 } from '../../src/manifest/validate.js'
 import type { ContentsReader } from '../../src/rules/org/index.js'
 import type { Problem } from '../../src/types.js'
+import { createTrees, STRICT_RULES } from '../support/rules-trees.js'
 
 /**
  * The organisation-rules stage of validate: which rules file decides (working tree, or the base
@@ -23,18 +23,9 @@ const NOW = new Date('2026-11-15T12:00:00Z')
 const BASE = 'b'.repeat(40)
 const RULES = '.github/eks-access-rules.yaml'
 
-const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'eag-rules-stage-'))
-  dirs.push(dir)
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true })
-    writeFileSync(join(dir, name), text)
-  }
-  return dir
-}
+const trees = createTrees('eag-rules-stage-')
+afterAll(trees.cleanup)
+const tree = trees.tree
 
 const MANIFEST = [
   'version: 1',
@@ -57,16 +48,7 @@ const MANIFEST = [
   '',
 ].join('\n')
 
-const STRICT = [
-  'version: 1',
-  'rules:',
-  '  - id: no-iam-users',
-  '    kind: denied-principals',
-  '    principals: ["arn:aws:iam::*:user/*"]',
-  '    message: Grant access to a role',
-  '  - { id: owner, kind: required-tags, severity: warning, tags: [owner] }',
-  '',
-].join('\n')
+const STRICT = STRICT_RULES
 /** The PR's "relaxed" version: IAM users allowed, and a new rule. */
 const RELAXED = [
   'version: 1',

@@ -169,7 +169,7 @@ describe('parseStateSnapshot problems', () => {
       }),
     ) as Record<string, unknown>
 
-  type Mutate = (s: any) => void // eslint-disable-line @typescript-eslint/no-explicit-any
+  type Mutate = (s: any) => void
   // Pretty-printed with 2 spaces; `needle` finds the spot, `|` marks the expected column in it.
   it.each<[string, Mutate, string, string]>([
     ['wrong version', (s) => (s.version = 2), '"version": |2', 'version must be 1'],
@@ -227,7 +227,7 @@ describe('parseStateSnapshot problems', () => {
   })
 
   it('reports every schema problem, sorted by position', () => {
-    const data = good() as any // eslint-disable-line @typescript-eslint/no-explicit-any
+    const data = good() as any
     data.clusters[0].region = 'Europe'
     data.clusters[0].entries[0].type = 'standard'
     const result = parseStateSnapshot(JSON.stringify(data, null, 2), 'snap.json')
