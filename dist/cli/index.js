@@ -58589,6 +58589,7 @@ function isPrincipalNotReady(e) {
         return false;
     return /principal ?arn (could not be found|is invalid)/i.test(e.message);
 }
+/** The EKS operation an ordered call makes (results and errors name it). */
 function operationOf(call) {
     const names = {
         updateAuthenticationMode: 'UpdateClusterConfig',
@@ -58826,9 +58827,7 @@ function refuse(input, code, message) {
  * CR/LF start new lines), bidi overrides and isolates (they reorder what a reviewer reads, "Trojan
  * Source"), zero-width and other invisible format characters, and line/paragraph separators.
  */
-const INVISIBLE = 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/gu;
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/gu;
 /** Tab and newline are layout, not attacks, in the problem listing (its own lines come from us). */
 const LAYOUT = new Set(['\t', '\n']);
 /**
@@ -59837,7 +59836,7 @@ function clusterMarkdown(c, maxRows) {
  * User-facing names of the action and the CLI (PRODUCT.md "Action" and "CLI"), kept in one place
  * so action.yml, the runner adapter, the CLI and the tests cannot drift apart.
  */
-const constants_PRODUCT = 'eks-access-gate';
+const PRODUCT = 'eks-access-gate';
 /** Action inputs, exactly as action.yml spells them (they keep their dashes: `INPUT_GITHUB-TOKEN`). */
 const constants_Inputs = {
     Command: 'command',
@@ -60037,7 +60036,7 @@ async function upsertLabelledIssue(port, request) {
 function outcome(status, parts) {
     return Object.freeze({ problems: [], outputs: {}, notes: [], files: [], writes: [], ...parts, status });
 }
-const outcome_Outcomes = {
+const Outcomes = {
     ok: (parts = {}) => outcome('ok', parts),
     invalid: (message, parts = {}) => outcome('invalid', { ...parts, message }),
     usage: (message, parts = {}) => outcome('usage', { ...parts, message }),
@@ -60130,7 +60129,6 @@ const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const HASH_OF_VERSION = { 1: /^[0-9a-f]{64}$/, 2: /^[A-Za-z0-9_-]{20}$/ };
 const DIGESTS = /^(?:[A-Za-z0-9_-]{8})*$/;
 // No control characters, and nothing that could end the HTML comment.
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const SAFE_TEXT = /^[^\u0000-\u001f\u007f<>]+$/;
 // ───────────────────────────── hashes and digests ─────────────────────────────
 /**
@@ -75642,10 +75640,10 @@ async function applyCommand(request, deps) {
     // Before anything else, whatever the inputs say: a pull request's code must never reach a cluster
     // with write access.
     if (request.eventName !== undefined && apply_PULL_REQUEST_EVENTS.includes(request.eventName)) {
-        return outcome_Outcomes.failed(`apply refused on a ${request.eventName} event: apply runs after merge (on push to the default branch, workflow_dispatch or schedule); no AWS call was made`, { failureReason: 'apply-on-pull-request' });
+        return Outcomes.failed(`apply refused on a ${request.eventName} event: apply runs after merge (on push to the default branch, workflow_dispatch or schedule); no AWS call was made`, { failureReason: 'apply-on-pull-request' });
     }
     if (!request.yes && deps.confirm === undefined) {
-        return outcome_Outcomes.usage('apply needs confirmation: pass --yes, or run it in a terminal to be asked; nothing was read or changed');
+        return Outcomes.usage('apply needs confirmation: pass --yes, or run it in a terminal to be asked; nothing was read or changed');
     }
     const notes = [];
     const factory = deps.eks({
@@ -75669,9 +75667,9 @@ async function applyCommand(request, deps) {
         ...(request.maxRate === undefined ? {} : { ratePerSecond: request.maxRate }),
     });
     if (planned.kind === 'usage')
-        return outcome_Outcomes.usage(planned.message, { notes });
+        return Outcomes.usage(planned.message, { notes });
     if (planned.kind === 'invalid') {
-        return outcome_Outcomes.invalid('manifest invalid: nothing was applied', {
+        return Outcomes.invalid('manifest invalid: nothing was applied', {
             problems: planned.problems,
             notes,
             stderr: renderProblemsText(planned.problems, planned.sources, {
@@ -75710,7 +75708,7 @@ async function askToApply(plan, request, deps) {
         return true;
     const text = renderPlan(plan, 'text', { color: request.color });
     const yes = await deps.confirm(`${text}\nApply these ${changes} change${changes === 1 ? '' : 's'}? Only "yes" applies: `);
-    return yes ? true : outcome_Outcomes.failed('apply cancelled: nothing was changed', { failureReason: 'cancelled' });
+    return yes ? true : Outcomes.failed('apply cancelled: nothing was changed', { failureReason: 'cancelled' });
 }
 /**
  * The merged commit's pull request and its sticky plan comment(s) (one per shard), authored by
@@ -75857,9 +75855,9 @@ function apply_outcomeOf(plan, result, request, deps, notes, reviewed) {
         writes,
     };
     if (result.ok)
-        return outcome_Outcomes.ok(parts);
+        return Outcomes.ok(parts);
     const bad = result.clusters.filter((c) => c.status === 'failed' || c.status === 'refused').length;
-    return outcome_Outcomes.failed(`apply failed in ${bad} of ${result.clusters.length} clusters: ${formatCounts(result.counts)}`, {
+    return Outcomes.failed(`apply failed in ${bad} of ${result.clusters.length} clusters: ${formatCounts(result.counts)}`, {
         ...parts,
         failureReason: 'apply-failed',
     });
@@ -75867,7 +75865,7 @@ function apply_outcomeOf(plan, result, request, deps, notes, reviewed) {
 /** The "Applied" section of the pull request's comment: the job summary's report under a heading. */
 function appliedSection(result, sha) {
     const report = renderApplyMarkdown(result).replace(/^## eks-access-gate apply\n\n/, '');
-    return `### Applied (${constants_PRODUCT}, commit \`${sha.slice(0, 12)}\`)\n\n${report.replace(/^###/gm, '####')}`;
+    return `### Applied (${PRODUCT}, commit \`${sha.slice(0, 12)}\`)\n\n${report.replace(/^###/gm, '####')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/drift/classify.ts
@@ -76185,11 +76183,11 @@ async function driftCommand(request, deps) {
     }, livePlanDeps(request, deps));
     switch (outcome.kind) {
         case 'usage':
-            return outcome_Outcomes.usage(outcome.message, { notes: ruleNotes });
+            return Outcomes.usage(outcome.message, { notes: ruleNotes });
         case 'invalid':
             // Nothing was read: drift cannot be judged against a manifest that is wrong. No issue write
             // either: the issue reports drift, and a broken manifest is the pull request gate's job.
-            return outcome_Outcomes.invalid(`${outcome.input === 'state' ? 'state snapshot' : 'manifest'} invalid: drift was not checked`, {
+            return Outcomes.invalid(`${outcome.input === 'state' ? 'state snapshot' : 'manifest'} invalid: drift was not checked`, {
                 problems: outcome.problems,
                 notes: ruleNotes,
                 stderr: renderProblemsText(outcome.problems, outcome.sources, {
@@ -76235,19 +76233,19 @@ function driftOutcome(report, request, problems, notes, stderr) {
     };
     if (unclassified > 0) {
         const names = report.errors.map((e) => e.cluster).join(', ');
-        return outcome_Outcomes.failed(`drift not checked for ${unclassified} cluster${unclassified === 1 ? '' : 's'} (${names}): see the report`, {
+        return Outcomes.failed(`drift not checked for ${unclassified} cluster${unclassified === 1 ? '' : 's'} (${names}): see the report`, {
             ...parts,
             failureReason: 'cluster-errors',
         });
     }
     if (report.drift && request.failOnDrift) {
         const c = report.counts;
-        return outcome_Outcomes.failed(`drift: ${c.changed} changed outside the repo, ${c.unknown} unknown, ${c.pending} pending`, {
+        return Outcomes.failed(`drift: ${c.changed} changed outside the repo, ${c.unknown} unknown, ${c.pending} pending`, {
             ...parts,
             failureReason: 'drift',
         });
     }
-    return outcome_Outcomes.ok(parts);
+    return Outcomes.ok(parts);
 }
 /** The drift issue as data: open (created or updated) while drift lasts, closed when it is gone. */
 function driftIssueWrite(report, markdown) {
@@ -76452,17 +76450,17 @@ async function readCatalogue(api, notes) {
 /** The stage behind the command: options in, an Outcome out (nothing printed). */
 async function exportCluster(opts, deps) {
     if (!CLUSTER_NAME.test(opts.cluster))
-        return outcome_Outcomes.usage(`--cluster "${opts.cluster}" is not an EKS cluster name`);
+        return Outcomes.usage(`--cluster "${opts.cluster}" is not an EKS cluster name`);
     if (opts.format !== 'yaml' && opts.format !== 'state')
-        return outcome_Outcomes.usage(`--format must be yaml or state, not "${String(opts.format)}"`);
+        return Outcomes.usage(`--format must be yaml or state, not "${String(opts.format)}"`);
     const region = resolveRegion(opts);
     if (!region.ok)
-        return outcome_Outcomes.usage(region.error);
+        return Outcomes.usage(region.error);
     const target = { name: opts.cluster, region: region.value };
     const api = deps.apiFor(target);
     const read = await (deps.readCluster ?? readClusterAccess)(api, target);
     if (!read.ok)
-        return outcome_Outcomes.failed(read.error.message);
+        return Outcomes.failed(read.error.message);
     const observed = read.value;
     const notes = [];
     const text = opts.format === 'yaml'
@@ -76471,31 +76469,31 @@ async function exportCluster(opts, deps) {
     // A snapshot that plan --state would refuse is not written at all (exit 1: the content is wrong).
     const tooBig = opts.format === 'state' ? checkStateSnapshotSize(text, opts.output ?? '<stdout>') : undefined;
     if (tooBig)
-        return outcome_Outcomes.invalid(tooBig.message, {
+        return Outcomes.invalid(tooBig.message, {
             problems: [tooBig],
             notes,
             stderr: `${tooBig.file}: error ${tooBig.code}: ${tooBig.message}\n`,
         });
     if (opts.output === undefined)
-        return outcome_Outcomes.ok({ stdout: text, notes });
+        return Outcomes.ok({ stdout: text, notes });
     const file = external_node_path_default().resolve(opts.cwd, opts.output);
     try {
         await (deps.writeFile ?? ((f, t) => (0,promises_.writeFile)(f, t, 'utf8')))(file, text);
     }
     catch (e) {
         const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : String(e);
-        return outcome_Outcomes.usage(`cannot write ${opts.output}: ${code}`, { notes });
+        return Outcomes.usage(`cannot write ${opts.output}: ${code}`, { notes });
     }
     notes.push({
         level: 'info',
         message: `wrote ${observed.entries.length} access entries of ${target.name} (${target.region}) to ${opts.output}`,
     });
-    return outcome_Outcomes.ok({ notes });
+    return Outcomes.ok({ notes });
 }
 /** `export`: the request from argv, the EKS port and the disk from the adapter's deps. */
 async function exportCommand(request, deps) {
     if (request.cluster === '')
-        return outcome_Outcomes.usage('export needs --cluster NAME (the EKS cluster name)');
+        return Outcomes.usage('export needs --cluster NAME (the EKS cluster name)');
     const edge = {
         purpose: 'plan',
         clusterTimeoutSeconds: request.clusterTimeoutSeconds,
@@ -77820,7 +77818,7 @@ function renderTerraform(roles, repo) {
 async function iamPolicyCommand(request, deps) {
     const rules = await readGuardrails(request, deps);
     if (rules.kind === 'usage')
-        return outcome_Outcomes.usage(rules.message);
+        return Outcomes.usage(rules.message);
     if (rules.kind === 'invalid')
         return rules.outcome;
     const notes = rules.skipped.map((message) => ({ level: 'warning', message }));
@@ -77831,10 +77829,10 @@ async function iamPolicyCommand(request, deps) {
         expiryWarningDays: constants_Defaults.expiryWarningDays,
     });
     if (checked.kind === 'usage')
-        return outcome_Outcomes.usage(checked.message, { notes });
+        return Outcomes.usage(checked.message, { notes });
     if (!checked.ok) {
         const fileCount = Math.max(checked.manifest.files.length, checked.sources.size);
-        return outcome_Outcomes.invalid(`manifest invalid: ${summarizeProblems(checked.problems, fileCount)}; no policies printed`, {
+        return Outcomes.invalid(`manifest invalid: ${summarizeProblems(checked.problems, fileCount)}; no policies printed`, {
             problems: checked.problems,
             stderr: renderProblemsText(checked.problems, checked.sources, { fileCount, color: false, cwd: deps.cwd }),
             notes,
@@ -77849,10 +77847,10 @@ async function iamPolicyCommand(request, deps) {
     });
     if (!built.ok) {
         return built.exitCode === 2
-            ? outcome_Outcomes.usage(built.message, { notes })
-            : outcome_Outcomes.invalid(built.message, { notes, stderr: `${built.message}\n` });
+            ? Outcomes.usage(built.message, { notes })
+            : Outcomes.invalid(built.message, { notes, stderr: `${built.message}\n` });
     }
-    return outcome_Outcomes.ok({ stdout: built.text, notes: [...notes, ...built.notes.map((message) => ({ level: 'warning', message }))] });
+    return Outcomes.ok({ stdout: built.text, notes: [...notes, ...built.notes.map((message) => ({ level: 'warning', message }))] });
 }
 /**
  * The organisation rules (`--rules`, or the default file when it exists) → guardrails. A broken
@@ -77869,7 +77867,7 @@ async function readGuardrails(request, deps) {
         const sources = new Map(loaded.text === undefined ? [] : [[loaded.file, loaded.text]]);
         return {
             kind: 'invalid',
-            outcome: outcome_Outcomes.invalid(`rules file invalid: ${summarizeProblems(problems, 1)}; no policies printed`, {
+            outcome: Outcomes.invalid(`rules file invalid: ${summarizeProblems(problems, 1)}; no policies printed`, {
                 problems,
                 stderr: renderProblemsText(problems, sources, { fileCount: 1, color: false, cwd: deps.cwd }),
             }),
@@ -78032,14 +78030,14 @@ async function importAwsAuthCommand(request, deps) {
 /** The command over injected I/O: read → convert (pure) → write the residual → the Outcome. */
 async function importAwsAuthWith(request, cwd, io) {
     if (request.cluster === '')
-        return outcome_Outcomes.usage('import-aws-auth needs --cluster NAME (the logical cluster name)');
+        return Outcomes.usage('import-aws-auth needs --cluster NAME (the logical cluster name)');
     if (request.residual !== undefined && request.input !== '-' && external_node_path_default().resolve(cwd, request.residual) === external_node_path_default().resolve(cwd, request.input))
-        return outcome_Outcomes.usage(`--residual ${request.residual} is the input file: write the residual elsewhere, the input is your rollback`);
+        return Outcomes.usage(`--residual ${request.residual} is the input file: write the residual elsewhere, the input is your rollback`);
     const fromStdin = request.input === '-';
     const sourceName = fromStdin ? STDIN_NAME : request.input;
     const read = await readInput(request.input, cwd, io);
     if (read.kind === 'usage')
-        return outcome_Outcomes.usage(read.message);
+        return Outcomes.usage(read.message);
     // The manifests' limits and checks (size, UTF-8, no binary; a BOM is allowed), before any parsing.
     if (read.bytes.byteLength > MAX_FILE_BYTES) {
         const tooLarge = {
@@ -78063,7 +78061,7 @@ async function importAwsAuthWith(request, cwd, io) {
     });
     if (!result.ok) {
         if (result.exitCode === 2)
-            return outcome_Outcomes.usage(result.problems.map((p) => p.message).join('; '));
+            return Outcomes.usage(result.problems.map((p) => p.message).join('; '));
         return import_aws_auth_refused(result.problems, new Map([[sourceName, decoded.text]]), request, cwd);
     }
     // The residual is written before anything is printed: if it cannot be written, nothing partial is.
@@ -78072,7 +78070,7 @@ async function importAwsAuthWith(request, cwd, io) {
             await io.writeFile(external_node_path_default().resolve(cwd, request.residual), result.residualYaml);
         }
         catch (e) {
-            return outcome_Outcomes.usage(`cannot write --residual ${request.residual}: ${errnoOf(e)}; nothing was printed`);
+            return Outcomes.usage(`cannot write --residual ${request.residual}: ${errnoOf(e)}; nothing was printed`);
         }
     }
     const stdout = request.format === 'json' ? `${JSON.stringify(result.json, null, 2)}\n` : result.manifestYaml;
@@ -78083,7 +78081,7 @@ async function importAwsAuthWith(request, cwd, io) {
                 '(kubectl get cm aws-auth -n kube-system -o yaml), apply the entries, then kubectl apply this file',
         ];
     const stderr = [...result.warningLines, result.coverageLine, ...residualLine].map((l) => `${l}\n`).join('');
-    return outcome_Outcomes.ok({ stdout, stderr });
+    return Outcomes.ok({ stdout, stderr });
 }
 async function readInput(input, cwd, io) {
     if (input === '-') {
@@ -78122,7 +78120,7 @@ function import_aws_auth_refused(problems, sources, request, cwd) {
     const stderr = renderProblemsText(problems, sources, { fileCount: 1, color: false, cwd });
     const first = problems[0];
     const where = first === undefined ? request.input : `${first.file}:${first.line}:${first.column}`;
-    return outcome_Outcomes.invalid(`cannot convert ${request.input === '-' ? 'stdin' : request.input} (${where}); nothing was printed`, {
+    return Outcomes.invalid(`cannot convert ${request.input === '-' ? 'stdin' : request.input} (${where}); nothing was printed`, {
         problems,
         stderr,
     });
@@ -78898,13 +78896,13 @@ async function validate(request, deps) {
         rules: rulesOptions(request.rules, deps),
     });
     if (checked.kind === 'usage')
-        return outcome_Outcomes.usage(checked.message, { notes: notice });
+        return Outcomes.usage(checked.message, { notes: notice });
     const { problems, sources } = checked;
     const fileCount = manifestFileCount(checked);
     const stdout = request.format === 'json'
         ? renderProblemsJson(checked.ok, problems)
         : renderProblemsText(problems, sources, { fileCount, color: request.color, cwd: deps.cwd });
-    const table = renderProblemsMarkdown(problems, { fileCount, title: `${constants_PRODUCT} validate` });
+    const table = renderProblemsMarkdown(problems, { fileCount, title: `${PRODUCT} validate` });
     const rules = checked.rules;
     const change = rules?.change !== undefined && rules.origin.kind === 'base' ? renderRulesChangeMarkdown(rules.change, rules.origin.sha) : '';
     const summary = [request.notice === undefined ? '' : `> ${escapeMarkdown(request.notice)}\n\n`, table, change === '' ? '' : `\n${change}`];
@@ -78916,7 +78914,7 @@ async function validate(request, deps) {
         outputs: { [Outputs.Clusters]: JSON.stringify(checked.manifest.clusters.map((c) => c.key)) },
         notes: [...notice, ...rulesNotes(rules)],
     };
-    return checked.ok ? outcome_Outcomes.ok(parts) : outcome_Outcomes.invalid(`manifest invalid: ${summarizeProblems(problems, fileCount)}`, parts);
+    return checked.ok ? Outcomes.ok(parts) : Outcomes.invalid(`manifest invalid: ${summarizeProblems(problems, fileCount)}`, parts);
 }
 /** Manifest files checked (the rules file's text is among the sources, for excerpts, but is not one of them). */
 function manifestFileCount(checked) {
@@ -78991,7 +78989,7 @@ async function plan(request, deps) {
             // The shared stage words the filter as the CLI flag; the action names its input.
             const name = request.clusterFilterName;
             const message = name === undefined ? outcome.message : outcome.message.replace(/^--cluster /, `${name} `);
-            return outcome_Outcomes.usage(message, { notes, summary: withNotice(`### ❌ ${escapeMarkdown(`${constants_PRODUCT} plan: ${message}`)}\n`) });
+            return Outcomes.usage(message, { notes, summary: withNotice(`### ❌ ${escapeMarkdown(`${PRODUCT} plan: ${message}`)}\n`) });
         }
         case 'invalid': {
             // Nothing was read from AWS: an invalid manifest is reported like `validate` does, and the
@@ -79010,7 +79008,7 @@ async function plan(request, deps) {
                     ...(outcome.input === undefined ? {} : { invalidInput: outcome.input }),
                 });
             const what = outcome.input === 'state' ? 'state snapshot' : 'manifest';
-            return outcome_Outcomes.invalid(`${what} invalid: the plan was not computed`, {
+            return Outcomes.invalid(`${what} invalid: the plan was not computed`, {
                 problems: outcome.problems,
                 notes,
                 ...(request.format === 'json' ? { stdout: renderPlan(empty, 'json') } : { stderr: listing }),
@@ -79039,8 +79037,8 @@ async function plan(request, deps) {
                 files: planFile === undefined ? [] : [{ path: planFile, text: json }],
             };
             return clusterErrors > 0
-                ? outcome_Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts)
-                : outcome_Outcomes.ok(parts);
+                ? Outcomes.invalid(`the plan has errors in ${clusterErrors} of ${p.clusters.length} clusters`, parts)
+                : Outcomes.ok(parts);
         }
     }
 }
@@ -79057,23 +79055,6 @@ function commentWrites(request, body) {
         return [];
     return [{ kind: 'sticky-comment', issueNumber: pr.number, marker: MARKER_PREFIX, body }];
 }
-
-;// CONCATENATED MODULE: ./src/commands/not-available.ts
-
-
-
-/** The commands this version runs; the others answer with `notAvailable`. */
-const AVAILABLE = ['validate', 'plan', 'apply', 'export', 'drift', 'import-aws-auth', 'iam-policy'];
-/**
- * The typed answer of a command that is parsed but not built yet: a usage outcome (exit 2 in the
- * CLI, a failed step in the action), and nothing else. Each later issue replaces one module.
- */
-function notAvailable(command) {
-    return Outcomes.usage(`${command} is not implemented yet in this version (${pkg.version}); available: ${AVAILABLE.join(', ')}`, {
-        failureReason: 'not-available',
-    });
-}
-const NOT_AVAILABLE_NOTE = (/* unused pure expression or super */ null && (`${PRODUCT} ${pkg.version} runs ${AVAILABLE.join(', ')}`));
 
 ;// CONCATENATED MODULE: ./src/commands/index.ts
 
@@ -79096,7 +79077,6 @@ const commands = {
 function runCommand(registry, request, deps) {
     return registry[request.command](request, deps);
 }
-
 
 ;// CONCATENATED MODULE: ./src/config/values.ts
 /**
@@ -79557,7 +79537,7 @@ function unknownFlagMessage(name, command, allowed) {
     const hint = didYouMean(name.replace(/^-+/, '--'), own);
     const suggestion = hint ? ` (did you mean ${hint}?)` : '';
     if (elsewhere)
-        return `${name} is not an option of ${command}${suggestion}; see ${constants_PRODUCT} ${command} --help`;
+        return `${name} is not an option of ${command}${suggestion}; see ${PRODUCT} ${command} --help`;
     return `unknown option ${quote(name)}${suggestion}`;
 }
 const cli_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -79895,7 +79875,6 @@ function createCliLogger(writeErr, debugEnabled = false) {
 
 
 
-
 const VERSION = package_namespaceObject.rE;
 function processIO() {
     return {
@@ -79935,8 +79914,6 @@ async function readProcessStdin(maxBytes) {
 }
 /** The command registry the CLI dispatches through (tests swap entries). */
 const cli_commands = commands;
-/** Kept for help: a command whose module answers "not available" is listed as such. */
-
 function isReadableFile(path) {
     try {
         return (0,external_node_fs_.statSync)(path).isFile();
@@ -79975,10 +79952,10 @@ async function runCli(argv, io = processIO(), registry = cli_commands, deps = te
     try {
         const parsed = parseCliArgs(argv);
         if (!parsed.ok) {
-            const help = parsed.error.command ? `${constants_PRODUCT} ${parsed.error.command} --help` : `${constants_PRODUCT} --help`;
+            const help = parsed.error.command ? `${PRODUCT} ${parsed.error.command} --help` : `${PRODUCT} --help`;
             if (argv.length === 0)
                 io.stderr(renderGeneralHelp());
-            io.stderr(`${constants_PRODUCT}: ${parsed.error.message}\nRun '${help}' for usage.\n`);
+            io.stderr(`${PRODUCT}: ${parsed.error.message}\nRun '${help}' for usage.\n`);
             return EXIT.usage;
         }
         const invocation = parsed.value;
@@ -80003,7 +79980,7 @@ async function runCli(argv, io = processIO(), registry = cli_commands, deps = te
         }
     }
     catch (e) {
-        io.stderr(`${constants_PRODUCT}: internal error: ${errorMessage(e)}\n`);
+        io.stderr(`${PRODUCT}: internal error: ${errorMessage(e)}\n`);
         const stack = errorStack(e);
         if (io.env[DEBUG_ENV] === '1' && stack !== undefined)
             io.stderr(`${stack}\n`);
@@ -80016,7 +79993,7 @@ async function runCli(argv, io = processIO(), registry = cli_commands, deps = te
  */
 async function publish(outcome, io) {
     for (const note of outcome.notes)
-        io.stderr(`${constants_PRODUCT}: ${note.level === 'warning' ? 'warning' : 'note'}: ${note.message}\n`);
+        io.stderr(`${PRODUCT}: ${note.level === 'warning' ? 'warning' : 'note'}: ${note.message}\n`);
     if (outcome.stdout !== undefined)
         io.stdout(outcome.stdout);
     if (outcome.stderr !== undefined)
@@ -80025,7 +80002,7 @@ async function publish(outcome, io) {
         for (const file of outcome.files)
             await io.writeFile(file.path, file.text);
     if ((outcome.status === 'usage' || outcome.status === 'failed') && outcome.message !== undefined)
-        io.stderr(`${constants_PRODUCT}: ${outcome.message}\n`);
+        io.stderr(`${PRODUCT}: ${outcome.message}\n`);
 }
 /** https://no-color.org: any non-empty NO_COLOR turns colours off. */
 function useColor(io) {
@@ -80043,23 +80020,17 @@ function flagLines(flags) {
 }
 function renderGeneralHelp() {
     const width = Math.max(...CLI_COMMANDS.map((c) => c.length)) + 2;
-    const lines = CLI_COMMANDS.map((c) => {
-        const pending = AVAILABLE.includes(c) ? '' : ' (not implemented yet in this version)';
-        return `  ${c.padEnd(width)}${COMMAND_SPECS[c].summary}${pending}\n`;
-    });
-    return (`${constants_PRODUCT} ${VERSION}: put Amazon EKS access entries under code review\n\n` +
-        `Usage: ${constants_PRODUCT} <command> [options]\n\nCommands:\n${lines.join('')}\n` +
+    const lines = CLI_COMMANDS.map((c) => `  ${c.padEnd(width)}${COMMAND_SPECS[c].summary}\n`);
+    return (`${PRODUCT} ${VERSION}: put Amazon EKS access entries under code review\n\n` +
+        `Usage: ${PRODUCT} <command> [options]\n\nCommands:\n${lines.join('')}\n` +
         `Options:\n${flagLines([
-            { name: '--help, -h', description: `show help; \`${constants_PRODUCT} <command> --help\` shows a command's options` },
+            { name: '--help, -h', description: `show help; \`${PRODUCT} <command> --help\` shows a command's options` },
             { name: '--version, -V', description: 'print the version' },
         ])}\n` +
         EXIT_CODES);
 }
 function renderCommandHelp(command) {
     const spec = COMMAND_SPECS[command];
-    const pending = !AVAILABLE.includes(command)
-        ? `\nNot implemented yet in this version (${VERSION}): the options are accepted and checked, nothing runs.\n`
-        : '';
     const format = {
         name: '--format',
         value: spec.formats.join('|'),
@@ -80074,7 +80045,7 @@ function renderCommandHelp(command) {
         format,
         ...COMMON_FLAGS.slice(1).map((f) => (f.name === '--help' ? { ...f, name: '--help, -h' } : { ...f, name: '--version, -V' })),
     ];
-    return `Usage: ${constants_PRODUCT} ${spec.synopsis}\n\n${spec.summary}\n${pending}\nOptions:\n${flagLines(flags)}\n${EXIT_CODES}`;
+    return `Usage: ${PRODUCT} ${spec.synopsis}\n\n${spec.summary}\n\nOptions:\n${flagLines(flags)}\n${EXIT_CODES}`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli-entry.ts
